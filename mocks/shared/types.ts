@@ -1,0 +1,135 @@
+// The framework-free seam between the gateway and the platforms (architecture.md §4): handlers, context, results.
+import type { Store } from "./store.js";
+import type { Clock } from "./clock.js";
+import type { Seed } from "./seed-types.js";
+
+/** A registered application (paasid) and everything that is its own. */
+export interface Tenant {
+  paasid: string;
+  /** Shared secret for x-tif signatures. Never logged, journalled or echoed. */
+  paasToken: string;
+  name: string;
+  /** serviceIds (GatewayMsg) this app may call; "*" grants all. */
+  serviceIds: string[];
+  /** Optional caller IP allow-list: exact IPs or CIDRs (IPv4). Empty/undefined = any. */
+  ipAllowList?: string[];
+  /** Signature hex case policy (facts §8.1): "any" compares case-insensitively; "upper" requires upper case on GatewayMsg routes. */
+  signatureCase: "any" | "upper";
+  /** The organisation (USCC) this app acts for, when it belongs to one — e-seal ownership, e-licence issuer. */
+  orgCode?: string;
+  /** Bearer token that opens this tenant's own part of the control plane (not others'). */
+  controlToken: string;
+}
+
+/** Who is calling, once authentication succeeded. */
+export type Principal =
+  | { kind: "app"; paasid: string }
+  | { kind: "user"; sub: string; clientId: string; scope: string[]; claims: Record<string, unknown> }
+  | { kind: "admin" }
+  | { kind: "anonymous" };
+
+export interface HandlerInput {
+  operationId: string;
+  /** GatewayMsg serviceId when the operation was dispatched by x-tif-serviceId. */
+  serviceId?: string;
+  method: string;
+  path: string;
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  /** Lower-cased header names. */
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+  rawBody?: Buffer;
+  ip: string;
+  tenant: Tenant;
+  principal: Principal;
+  traceId: string;
+}
+
+export interface Logger {
+  debug(obj: object | string, msg?: string): void;
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+}
+
+/** What platforms can ask of each other in-process (filled in by each platform issue). */
+export interface PlatformRegistry {
+  get<T = unknown>(name: string): T | undefined;
+}
+
+export interface HandlerContext {
+  /** The calling tenant's own namespace. */
+  store: Store;
+  /** The calling tenant's virtual clock. */
+  clock: Clock;
+  /** Shared, read-only seed data. */
+  seed: Seed;
+  platforms: PlatformRegistry;
+  log: Logger;
+  /** Emit a cross-platform event; it is journalled for the tenant. */
+  emit(event: string, data: Record<string, unknown>): void;
+}
+
+export interface HandlerResult {
+  status: number;
+  headers?: Record<string, string>;
+  /** JSON-serialisable body, or a Buffer/string with contentType. */
+  body?: unknown;
+  contentType?: string;
+}
+
+export type Handler = (input: HandlerInput, ctx: HandlerContext) => HandlerResult | Promise<HandlerResult>;
+
+/** A refusal, before it is put in the platform's native envelope. */
+export interface Problem {
+  /** Platform-native code, e.g. 40004 on the gateway or "invalid_client" on identity. */
+  code: string | number;
+  status: number;
+  zh: string;
+  en: string;
+  diagnostics?: Diagnostic[];
+}
+
+/** One violation: where, which rule, what was seen, how to fix it. */
+export interface Diagnostic {
+  /** JSON pointer into the request, e.g. /headers/x-tif-signature or /body/audit_info/operator_id. */
+  location: string;
+  rule: string;
+  /** The value seen; secrets are redacted before this is filled. */
+  seen?: unknown;
+  message: string;
+  hint: string;
+}
+
+/** Renders a Problem in a platform's own error format. */
+export type EnvelopeFormatter = (problem: Problem, opts: { strict: boolean; traceId: string }) => unknown;
+
+/** A named domain scenario that can be forced per request (x-gatesim-scenario) or by tenant rule. */
+export interface ScenarioDef {
+  name: string;
+  platform: string;
+  zh: string;
+  en: string;
+  /** Operations it applies to (operationIds); empty = any operation of the platform. */
+  operations?: string[];
+  /** The forced outcome. */
+  outcome:
+    | { kind: "problem"; problem: Problem }
+    | { kind: "result"; result: HandlerResult }
+    | { kind: "latency"; ms: number }
+    | { kind: "timeout" }
+    | { kind: "reset" };
+}
+
+/** What a platform module contributes. */
+export interface PlatformModule {
+  name: string;
+  /** Handlers keyed by operationId; operations without one are answered from the contract. */
+  handlers: Record<string, Handler>;
+  /** Native error envelope (defaults to the gateway's {errcode, errmsg, data}). */
+  envelope?: EnvelopeFormatter;
+  scenarios?: ScenarioDef[];
+  /** In-process API offered to other platforms. */
+  api?: unknown;
+}

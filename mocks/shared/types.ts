@@ -130,6 +130,11 @@ export interface PlatformModule {
   /** Native error envelope (defaults to the gateway's {errcode, errmsg, data}). */
   envelope?: EnvelopeFormatter;
   scenarios?: ScenarioDef[];
-  /** In-process API offered to other platforms. */
+  /** In-process API offered to other platforms (ctx.platforms.get(name)). */
   api?: unknown;
+  /**
+   * For routes without x-tif headers (browser-facing identity pages, OAuth token calls): name the tenant (paasid) a
+   * request belongs to, e.g. from its client_id. Undefined = not this platform's request, or unknown.
+   */
+  resolveTenant?(req: { query: Record<string, unknown>; body: unknown; headers: Record<string, string | string[] | undefined> }): string | undefined;
 }

@@ -136,5 +136,10 @@ export interface PlatformModule {
    * For routes without x-tif headers (browser-facing identity pages, OAuth token calls): name the tenant (paasid) a
    * request belongs to, e.g. from its client_id. Undefined = not this platform's request, or unknown.
    */
+  /**
+   * For GatewayMsg serviceIds created at run time (e.g. one per data-sharing catalogue resource): the operationId of
+   * the contract operation that answers this serviceId, or undefined when the platform does not own it.
+   */
+  resolveService?(serviceId: string): string | undefined;
   resolveTenant?(req: { query: Record<string, unknown>; body: unknown; headers: Record<string, string | string[] | undefined> }): string | undefined;
 }

@@ -129,6 +129,8 @@ export interface PlatformModule {
   handlers: Record<string, Handler>;
   /** Native error envelope (defaults to the gateway's {errcode, errmsg, data}). */
   envelope?: EnvelopeFormatter;
+  /** Named alternative envelopes an operation can pick with `x-gatesim-envelope: <name>` in its contract. */
+  envelopes?: Record<string, EnvelopeFormatter>;
   scenarios?: ScenarioDef[];
   /** In-process API offered to other platforms (ctx.platforms.get(name)). */
   api?: unknown;

@@ -1,0 +1,280 @@
+// Builds the simulator (Fastify app + runtime) without listening: tests inject(), the server listens
+// (fastify/demo's app/server split).
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import pino, { type Logger } from "pino";
+import { loadContracts, type Operation, type OperationTable } from "../contracts/loader.js";
+import { GATEWAY_ERRORS, gatewayEnvelope } from "../mocks/gateway/errors.js";
+import { gatewayPlatform } from "../mocks/gateway/handlers.js";
+import { ProblemError } from "../mocks/shared/problem.js";
+import type { Seed } from "../mocks/shared/seed-types.js";
+import { createSeed } from "../mocks/shared/seed/index.js";
+import type { Diagnostic, EnvelopeFormatter, PlatformModule, Problem } from "../mocks/shared/types.js";
+import { loadConfig, type GatesimConfig } from "./config.js";
+import { Journal } from "./journal.js";
+import { nearestOperation } from "./near-miss.js";
+import type { Exchange, RouteEntry, Step } from "./pipeline/exchange.js";
+import { resolveOperation } from "./pipeline/resolve-operation.js";
+import { resolveTenant } from "./pipeline/resolve-tenant.js";
+import { authenticate } from "./pipeline/authenticate.js";
+import { applyScenarios } from "./pipeline/apply-scenarios.js";
+import { validate } from "./pipeline/validate-request.js";
+import { dispatch } from "./pipeline/dispatch.js";
+import { checkResponse } from "./pipeline/validate-response.js";
+import type { Runtime } from "./runtime.js";
+import { GATEWAY_SCENARIOS, ScenarioCatalogue } from "./scenarios.js";
+import { TenantRegistry } from "./tenants.js";
+import { createAdminPlatform } from "./admin.js";
+import { registerBodyParsers } from "./body-parsers.js";
+import { registerDocs } from "./docs.js";
+import { registerLanding } from "./landing.js";
+import { defaultPlatforms } from "./platforms.js";
+
+/** The request path, step by step (architecture.md §2). Each is swappable in tests. */
+export const DEFAULT_STEPS: Step[] = [resolveOperation, resolveTenant, authenticate, applyScenarios, validate, dispatch, checkResponse];
+
+export interface BuildOptions {
+  /** A complete config, or partial overrides applied over the defaults (no env/file reading). */
+  config?: Readonly<GatesimConfig> | Record<string, unknown>;
+  /** Platform modules besides the gateway's own and the control plane; default: every built-in platform. */
+  platforms?: (seed: Seed, config: Readonly<GatesimConfig>) => PlatformModule[];
+  steps?: Step[];
+  logger?: Logger;
+  table?: OperationTable;
+  seed?: Seed;
+}
+
+export interface Simulator {
+  app: FastifyInstance;
+  runtime: Runtime;
+}
+
+/** package.json is one level up from gateway/ in the source tree, two from dist/gateway/. */
+const VERSION: string = (() => {
+  for (const rel of ["../package.json", "../../package.json"]) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), "utf8"));
+      if (pkg.name === "gatesim") return pkg.version as string;
+    } catch {
+      // try the next location
+    }
+  }
+  return "0.0.0";
+})();
+
+const toFastifyPath = (p: string) => p.replace(/\{([^}]+)\}/g, ":$1");
+
+function routesOf(table: OperationTable): RouteEntry[] {
+  const routes = new Map<string, RouteEntry>();
+  for (const op of table.operations) {
+    const key = `${op.method} ${op.path}`;
+    let r = routes.get(key);
+    if (!r) routes.set(key, (r = { method: op.method, path: op.path, byService: new Map() }));
+    if (op.serviceId) r.byService.set(op.serviceId, op);
+    else if (r.single) throw new Error(`two operations on ${key}: ${r.single.operationId}, ${op.operationId}`);
+    else r.single = op;
+  }
+  for (const r of routes.values()) if (r.single && r.byService.size) throw new Error(`${r.method} ${r.path} mixes a plain operation and serviceId dispatch`);
+  return [...routes.values()];
+}
+
+let traceSeq = 0;
+const bootId = randomBytes(3).toString("hex");
+const newTraceId = () => `${bootId}-${(++traceSeq).toString(36)}`;
+
+function envelopeOf(x: Exchange, problem: Problem): EnvelopeFormatter {
+  // Gateway checks answer in the gateway's envelope; once the platform has the request, in the platform's own.
+  const gatewayOwned = x.op?.security.includes("tif") && (!x.platformStage || problem.code === GATEWAY_ERRORS.contractBroken.code);
+  if (!x.platform || gatewayOwned) return gatewayEnvelope;
+  return (x.op?.envelope && x.platform.envelopes?.[x.op.envelope]) || x.platform.envelope || gatewayEnvelope;
+}
+
+function problemOf(e: unknown, rt: Runtime, traceId: string): Problem {
+  if (e instanceof ProblemError) return e.problem;
+  rt.log.error({ err: e, traceId }, "unexpected error in the pipeline");
+  return { code: 50001, status: 500, zh: "gatesim 内部错误", en: "gatesim internal error", diagnostics: [{ location: "/", rule: "gatesim.bug", message: `gatesim 内部错误（跟踪号 ${traceId}）/ internal error (trace ${traceId})`, hint: "这是 gatesim 的缺陷，请附跟踪号报告 / this is a gatesim bug; report it with the trace id" }] };
+}
+
+function journalOf(x: { tenant?: Exchange["tenant"]; rt: Runtime }): Journal {
+  return x.tenant?.journal ?? x.rt.unmatched;
+}
+
+async function send(x: Exchange, reply: FastifyReply, problem?: Problem): Promise<void> {
+  const strict = x.rt.config.strictEnvelope;
+  let status: number, body: unknown, contentType: string | undefined, headers: Record<string, string> | undefined;
+  if (problem) {
+    status = problem.status;
+    body = envelopeOf(x, problem)(problem, { strict, traceId: x.traceId });
+    contentType = "application/json; charset=utf-8";
+  } else {
+    const r = x.result!;
+    status = r.status;
+    body = r.body;
+    contentType = r.contentType;
+    headers = r.headers;
+  }
+  const durationMs = performance.now() - x.started;
+  journalOf(x).record({
+    time: x.tenant?.clock.now() ?? Date.now(),
+    traceId: x.traceId,
+    tenant: x.tenant?.tenant.paasid ?? "",
+    operationId: x.op?.operationId ?? null,
+    serviceId: x.serviceId,
+    method: x.method,
+    url: x.url,
+    status: x.drop ? 0 : status,
+    durationMs,
+    requestHeaders: x.headers,
+    requestBody: x.body,
+    responseBody: x.drop ? undefined : body,
+    violations: problem?.diagnostics?.length ? [...problem.diagnostics, ...x.responseViolations] : x.responseViolations.length ? x.responseViolations : undefined,
+    scenario: x.scenario,
+  });
+  if (x.drop) {
+    reply.hijack();
+    reply.raw.socket?.destroy();
+    return;
+  }
+  reply.code(status);
+  if (headers) reply.headers(headers);
+  if (x.responseViolations.length && !problem) reply.header("x-gatesim-contract-violations", String(x.responseViolations.length));
+  if (contentType) reply.type(contentType);
+  else if (body !== undefined && typeof body !== "string" && !Buffer.isBuffer(body)) reply.type("application/json; charset=utf-8");
+  await reply.send(body === undefined ? "" : body);
+}
+
+function exchangeFor(rt: Runtime, route: RouteEntry, req: FastifyRequest): Exchange {
+  const url = req.url;
+  const q = url.indexOf("?");
+  return {
+    rt,
+    traceId: newTraceId(),
+    started: performance.now(),
+    method: req.method,
+    url,
+    path: q === -1 ? url : url.slice(0, q),
+    headers: req.headers,
+    rawHeaders: req.raw.rawHeaders,
+    query: (req.query ?? {}) as Record<string, unknown>,
+    params: (req.params ?? {}) as Record<string, string>,
+    body: req.body,
+    contentType: req.headers["content-type"],
+    ip: req.ip,
+    route,
+    principal: { kind: "anonymous" },
+    responseViolations: [],
+  };
+}
+
+export function buildApp(opts: BuildOptions = {}): Simulator {
+  const config = (opts.config && "tenants" in opts.config && "journal" in opts.config ? opts.config : loadConfig({ overrides: opts.config as Record<string, unknown> | undefined })) as Readonly<GatesimConfig>;
+  const log = opts.logger ?? pino({ level: config.logLevel });
+  const table = opts.table ?? loadContracts();
+  const seed = opts.seed ?? createSeed(config.seed);
+  const tenants = new TenantRegistry(config.seed, {
+    journalCap: config.journal.cap,
+    journalMaxBodyBytes: config.journal.maxBodyBytes,
+    nonceTtlMs: config.gateway.nonceTtlSec * 1000,
+    nonceCacheMax: config.gateway.nonceCacheMax,
+  });
+  for (const t of config.tenants) tenants.add(t, true);
+  const scenarios = new ScenarioCatalogue();
+  scenarios.register(GATEWAY_SCENARIOS);
+  const runtime: Runtime = {
+    config,
+    table,
+    platforms: new Map(),
+    tenants,
+    scenarios,
+    seed,
+    log,
+    unmatched: new Journal(config.journal.cap, config.journal.maxBodyBytes),
+    adminToken: config.adminToken ?? randomBytes(18).toString("base64url"),
+    startedAt: Date.now(),
+    version: VERSION,
+  };
+  const modules = [gatewayPlatform, createAdminPlatform(runtime), ...(opts.platforms ?? defaultPlatforms)(seed, config)];
+  for (const m of modules) {
+    runtime.platforms.set(m.name, m);
+    if (m.scenarios) scenarios.register(m.scenarios);
+    const hooks = (m as { tenantHooks?: { onCreate?: (rt: any) => void; onReset?: (rt: any) => void } }).tenantHooks;
+    if (hooks?.onReset) tenants.onReset(hooks.onReset);
+    if (hooks?.onCreate) tenants.onCreate(hooks.onCreate);
+  }
+
+  const app = Fastify({ bodyLimit: config.bodyLimitBytes, return503OnClosing: true, forceCloseConnections: true, routerOptions: { maxParamLength: 512 } });
+  registerBodyParsers(app);
+  const steps = opts.steps ?? DEFAULT_STEPS;
+
+  for (const route of routesOf(table)) {
+    app.route({
+      method: route.method as "GET",
+      url: toFastifyPath(route.path),
+      config: { route },
+      handler: async (req, reply) => {
+        const x = exchangeFor(runtime, route, req);
+        reply.header("x-gatesim-trace-id", x.traceId);
+        let problem: Problem | undefined;
+        try {
+          for (const step of steps) {
+            if (step === validate) x.platformStage = true;
+            await step(x);
+          }
+        } catch (e) {
+          problem = problemOf(e, runtime, x.traceId);
+        }
+        if (!problem && !x.result && !x.drop) problem = problemOf(new Error("pipeline produced no result"), runtime, x.traceId);
+        await send(x, reply, problem);
+      },
+    });
+  }
+
+  app.setNotFoundHandler(async (req, reply) => {
+    const x = exchangeFor(runtime, { method: req.method, path: req.url, byService: new Map() }, req);
+    reply.header("x-gatesim-trace-id", x.traceId);
+    const path = x.path;
+    const paasid = typeof req.headers["x-tif-paasid"] === "string" ? req.headers["x-tif-paasid"] : undefined;
+    x.tenant = paasid ? runtime.tenants.get(paasid) : undefined;
+    const near = nearestOperation(req.method, path, table.operations);
+    const methodOnly = !!near && near.reason.startsWith("the path exists");
+    const d: Diagnostic = {
+      location: "/path",
+      rule: methodOnly ? "route.method" : "route.exists",
+      seen: `${req.method} ${path}`,
+      message: methodOnly ? `${near!.reasonZh} / ${near!.reason}` : `没有接口匹配 ${req.method} ${path} / no operation matches ${req.method} ${path}`,
+      hint: near ? `最接近的接口 / nearest operation: ${near.method} ${near.path} (${near.operationId}) — ${near.reasonZh} / ${near.reason}` : "见 /docs / see /docs",
+    };
+    const problem = { ...(methodOnly ? GATEWAY_ERRORS.methodNotAllowed : GATEWAY_ERRORS.notFound), diagnostics: [d] };
+    journalOf(x).record({ time: Date.now(), traceId: x.traceId, tenant: x.tenant?.tenant.paasid ?? "", operationId: null, method: req.method, url: req.url, status: problem.status, durationMs: performance.now() - x.started, requestHeaders: req.headers, nearMiss: near ? { ...near } : undefined, violations: [d] });
+    reply.code(problem.status).type("application/json; charset=utf-8");
+    return gatewayEnvelope(problem, { strict: config.strictEnvelope, traceId: x.traceId });
+  });
+
+  app.setErrorHandler(async (err: Error & { code?: string; statusCode?: number }, req, reply) => {
+    const route: RouteEntry = (req.routeOptions?.config as { route?: RouteEntry } | undefined)?.route ?? { method: req.method, path: req.url, byService: new Map() };
+    const x = exchangeFor(runtime, route, req);
+    reply.header("x-gatesim-trace-id", x.traceId);
+    x.op = route.single ?? route.byService.get(String(req.headers["x-tif-serviceid"] ?? ""));
+    x.platform = x.op ? runtime.platforms.get(x.op.platform) : undefined;
+    const paasid = req.headers["x-tif-paasid"];
+    x.tenant = typeof paasid === "string" ? runtime.tenants.get(paasid) : undefined;
+    let problem: Problem;
+    if (err instanceof ProblemError) problem = err.problem;
+    else if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE")
+      problem = { ...GATEWAY_ERRORS.bodyTooLarge, diagnostics: [{ location: "/body", rule: "gateway.body-limit", seen: req.headers["content-length"], message: `请求体超过 ${config.bodyLimitBytes} 字节 / the body exceeds ${config.bodyLimitBytes} bytes`, hint: "缩小请求体，或传摘要而非全文 / send a smaller body, e.g. a digest instead of the whole document" }] };
+    else if (err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE")
+      problem = { ...GATEWAY_ERRORS.unsupportedMediaType, diagnostics: [{ location: "/headers/content-type", rule: "gateway.content-type", seen: req.headers["content-type"], message: "不支持的 Content-Type / unsupported Content-Type", hint: "使用 application/json / use application/json" }] };
+    else if (err.statusCode && err.statusCode < 500)
+      problem = { ...GATEWAY_ERRORS.badBody, diagnostics: [{ location: "/body", rule: err.code ?? "body.parse", message: `请求体无法解析：${err.message} / the body cannot be parsed: ${err.message}`, hint: "发送合法的 UTF-8 JSON，且与 Content-Type 一致 / send valid UTF-8 JSON matching the Content-Type" }] };
+    else problem = problemOf(err, runtime, x.traceId);
+    x.platformStage = !!x.op && !x.op.security.includes("tif");
+    await send(x, reply, problem);
+  });
+
+  registerDocs(app, runtime);
+  registerLanding(app, runtime);
+  return { app, runtime };
+}
+
+export type { Operation };

@@ -1,0 +1,209 @@
+// Configuration: defaults ← file (gatesim.config.yaml|json) ← env (GATESIM_*) ← flags; validated once against a
+// schema with every problem reported together, then frozen (fastify's initial-config-validation habit).
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import type { TenantSpec } from "./tenants.js";
+
+export interface GatesimConfig {
+  host: string;
+  port: number;
+  seed: string;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** Control-plane token; generated and printed at start when absent. */
+  adminToken?: string;
+  /** Base URL clients reach the simulator at (issuer of identity tokens, links on the landing page). */
+  publicUrl?: string;
+  /** Drop `_diagnostics`/`_trace_id` from error bodies (the trace id header stays). */
+  strictEnvelope: boolean;
+  validateResponses: boolean;
+  /** What a handler answering outside its contract gets: 50001 (refuse) or only a log line and journal entry (log). */
+  responseViolation: "refuse" | "log";
+  bodyLimitBytes: number;
+  /** How long the timeout scenario holds a request before dropping it. */
+  scenarioTimeoutMs: number;
+  journal: { cap: number; maxBodyBytes: number };
+  gateway: { timestampWindowSec: number; nonceTtlSec: number; nonceCacheMax: number };
+  tenants: TenantSpec[];
+  landing: { showCredentials: boolean };
+}
+
+export const DEFAULTS: GatesimConfig = {
+  host: "127.0.0.1",
+  port: 8080,
+  seed: "gatesim",
+  logLevel: "info",
+  strictEnvelope: false,
+  validateResponses: true,
+  responseViolation: "refuse",
+  bodyLimitBytes: 10 * 1024 * 1024,
+  scenarioTimeoutMs: 30_000,
+  journal: { cap: 1000, maxBodyBytes: 4096 },
+  gateway: { timestampWindowSec: 180, nonceTtlSec: 600, nonceCacheMax: 1_000_000 },
+  tenants: [
+    { paasid: "C90-44050001", name: "汕头市示范部门（测试应用）/ Shantou demo department (test app)", serviceIds: ["*"], orgCode: "11440500553696992R" },
+    { paasid: "C90-44050002", name: "汕头市第二部门（隔离演示）/ Second department (isolation demo)", serviceIds: ["*"] },
+    { paasid: "stdemo_upper", name: "严格大写签名应用 / App requiring upper-case signatures on GatewayMsg", serviceIds: ["*"], signatureCase: "upper" },
+  ],
+  landing: { showCredentials: true },
+};
+
+const tenantSchema = {
+  type: "object",
+  required: ["paasid", "name"],
+  additionalProperties: false,
+  properties: {
+    paasid: { type: "string", pattern: "^[A-Za-z0-9_-]{2,64}$" },
+    name: { type: "string", minLength: 1 },
+    paasToken: { type: "string", minLength: 16 },
+    serviceIds: { type: "array", items: { type: "string" } },
+    ipAllowList: { type: "array", items: { type: "string" } },
+    signatureCase: { enum: ["any", "upper"] },
+    orgCode: { type: "string" },
+  },
+};
+
+export const CONFIG_SCHEMA = {
+  type: "object",
+  additionalProperties: false,
+  required: ["host", "port", "seed", "logLevel"],
+  properties: {
+    host: { type: "string", minLength: 1 },
+    port: { type: "integer", minimum: 0, maximum: 65535 },
+    seed: { type: "string", minLength: 1 },
+    logLevel: { enum: ["fatal", "error", "warn", "info", "debug", "trace", "silent"] },
+    adminToken: { type: "string", minLength: 16 },
+    publicUrl: { type: "string", pattern: "^https?://" },
+    strictEnvelope: { type: "boolean" },
+    validateResponses: { type: "boolean" },
+    responseViolation: { enum: ["refuse", "log"] },
+    bodyLimitBytes: { type: "integer", minimum: 1024 },
+    scenarioTimeoutMs: { type: "integer", minimum: 0 },
+    journal: { type: "object", additionalProperties: false, properties: { cap: { type: "integer", minimum: 1, maximum: 1_000_000 }, maxBodyBytes: { type: "integer", minimum: 64 } } },
+    gateway: { type: "object", additionalProperties: false, properties: { timestampWindowSec: { type: "integer", minimum: 1 }, nonceTtlSec: { type: "integer", minimum: 1 }, nonceCacheMax: { type: "integer", minimum: 1000 } } },
+    tenants: { type: "array", minItems: 1, items: tenantSchema },
+    landing: { type: "object", additionalProperties: false, properties: { showCredentials: { type: "boolean" } } },
+  },
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`配置无效 / invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Partial2 = Record<string, unknown>;
+
+function merge(base: Partial2, over: Partial2): Partial2 {
+  const out: Partial2 = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === undefined) continue;
+    const b = out[k];
+    out[k] = b && typeof b === "object" && !Array.isArray(b) && v && typeof v === "object" && !Array.isArray(v) ? merge(b as Partial2, v as Partial2) : v;
+  }
+  return out;
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === "object") {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+const ENV: Record<string, { path: string[]; type: "string" | "int" | "bool" }> = {
+  GATESIM_HOST: { path: ["host"], type: "string" },
+  GATESIM_PORT: { path: ["port"], type: "int" },
+  GATESIM_SEED: { path: ["seed"], type: "string" },
+  GATESIM_LOG_LEVEL: { path: ["logLevel"], type: "string" },
+  GATESIM_ADMIN_TOKEN: { path: ["adminToken"], type: "string" },
+  GATESIM_PUBLIC_URL: { path: ["publicUrl"], type: "string" },
+  GATESIM_STRICT_ENVELOPE: { path: ["strictEnvelope"], type: "bool" },
+  GATESIM_VALIDATE_RESPONSES: { path: ["validateResponses"], type: "bool" },
+  GATESIM_JOURNAL_CAP: { path: ["journal", "cap"], type: "int" },
+};
+
+function convert(raw: string, type: "string" | "int" | "bool", where: string, problems: string[]): unknown {
+  if (type === "string") return raw;
+  if (type === "int") {
+    if (!/^-?\d+$/.test(raw.trim())) problems.push(`${where}: 应为整数，实际为 "${raw}" / must be an integer, got "${raw}"`);
+    return Number(raw);
+  }
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  problems.push(`${where}: 应为 true/false，实际为 "${raw}" / must be true or false, got "${raw}"`);
+  return raw;
+}
+
+function setPath(o: Partial2, path: string[], v: unknown): void {
+  let cur = o;
+  for (const k of path.slice(0, -1)) cur = (cur[k] ??= {}) as Partial2;
+  cur[path[path.length - 1]] = v;
+}
+
+export interface ConfigSources {
+  /** Flags already parsed by the CLI (camelCase keys of GatesimConfig, plus `config` for the file path). */
+  flags?: Partial2 & { config?: string };
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** An object standing in for the file (programmatic use). */
+  overrides?: Partial2;
+}
+
+/** defaults ← file ← env ← flags ← overrides; every problem at once; the result is frozen. */
+export function loadConfig(src: ConfigSources = {}): Readonly<GatesimConfig> {
+  const problems: string[] = [];
+  const env = src.env ?? {};
+  const cwd = src.cwd ?? process.cwd();
+  const { config: configPath, ...flags } = src.flags ?? {};
+  const explicit = configPath ?? env.GATESIM_CONFIG;
+  let file: Partial2 = {};
+  const candidates = explicit ? [resolve(cwd, explicit)] : ["gatesim.config.yaml", "gatesim.config.yml", "gatesim.config.json"].map((f) => join(cwd, f));
+  const found = candidates.find((p) => existsSync(p));
+  if (explicit && !found) problems.push(`配置文件不存在 / config file not found: ${candidates[0]}`);
+  if (found) {
+    try {
+      const text = readFileSync(found, "utf8");
+      const parsed = found.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) file = parsed;
+      else if (parsed != null) problems.push(`${found}: 顶层应为对象 / the top level must be an object`);
+    } catch (e) {
+      problems.push(`${found}: 无法解析 / cannot be parsed: ${(e as Error).message}`);
+    }
+  }
+  const fromEnv: Partial2 = {};
+  for (const [name, spec] of Object.entries(ENV)) {
+    const raw = env[name];
+    if (raw !== undefined && raw !== "") setPath(fromEnv, spec.path, convert(raw, spec.type, name, problems));
+  }
+  const merged = merge(merge(merge(merge(DEFAULTS as unknown as Partial2, file), fromEnv), flags), src.overrides ?? {});
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  const validate = ajv.compile(CONFIG_SCHEMA);
+  if (!validate(merged)) {
+    for (const e of validate.errors ?? []) {
+      const at = e.instancePath || "/";
+      const extra = e.keyword === "additionalProperties" ? ` (${(e.params as any).additionalProperty})` : e.keyword === "enum" ? ` ${JSON.stringify((e.params as any).allowedValues)}` : "";
+      problems.push(`${at}: ${e.message}${extra}`);
+    }
+  }
+  const tenants = (merged.tenants as TenantSpec[] | undefined) ?? [];
+  const seen = new Set<string>();
+  for (const t of tenants) {
+    if (t && seen.has(t.paasid)) problems.push(`/tenants: paasid ${t.paasid} 重复 / is listed twice`);
+    if (t) seen.add(t.paasid);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return deepFreeze(merged as unknown as GatesimConfig);
+}
+
+/** The config as shown to people: secrets out. */
+export function redactedConfig(c: GatesimConfig): Record<string, unknown> {
+  return {
+    ...c,
+    adminToken: c.adminToken ? "[REDACTED]" : undefined,
+    tenants: c.tenants.map(({ paasToken, ...t }) => ({ ...t, paasToken: paasToken ? "[REDACTED]" : undefined })),
+  };
+}

@@ -1,0 +1,40 @@
+// Step: run the operation's handler, or answer from the contract's examples/schemas when it has none.
+import type { HandlerContext, HandlerInput } from "../../mocks/shared/types.js";
+import { answerFromContract } from "../sample.js";
+import type { Exchange } from "./exchange.js";
+
+export async function dispatch(x: Exchange): Promise<void> {
+  if (x.result || x.drop) return;
+  const op = x.op!;
+  const handler = x.platform?.handlers[op.operationId];
+  if (!handler) {
+    x.result = answerFromContract(op, x.rt.config.seed);
+    return;
+  }
+  const t = x.tenant!;
+  const input: HandlerInput = {
+    operationId: op.operationId,
+    serviceId: x.serviceId,
+    method: x.method,
+    path: x.path,
+    params: x.params,
+    query: x.query,
+    headers: x.headers,
+    body: x.body,
+    ip: x.ip,
+    tenant: t.tenant,
+    principal: x.principal,
+    traceId: x.traceId,
+  };
+  const rt = x.rt;
+  const ctx: HandlerContext = {
+    store: t.store,
+    clock: t.clock,
+    seed: rt.seed,
+    platforms: { get: <T>(name: string) => rt.platforms.get(name)?.api as T | undefined },
+    log: rt.log,
+    emit: (event, data) =>
+      t.journal.record({ time: t.clock.now(), traceId: x.traceId, tenant: t.tenant.paasid, operationId: op.operationId, method: "EVENT", url: event, status: 0, durationMs: 0, responseBody: data, event }),
+  };
+  x.result = await handler(input, ctx);
+}

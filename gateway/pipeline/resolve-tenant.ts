@@ -1,0 +1,48 @@
+// Step: whose request is this? x-tif-paasid on gateway calls; the {paasid} of a control-plane path; a platform's
+// resolveTenant (e.g. identity's client_id) on open routes; otherwise the first built-in tenant.
+//  - tif operation without x-tif-paasid (or with it twice) → 40001; unknown paasid → 40101
+//  - control-plane path naming an unknown tenant → 40403
+import { GATEWAY_ERRORS } from "../../mocks/gateway/errors.js";
+import { refuse } from "../../mocks/shared/problem.js";
+import { header, headerCount, type Exchange } from "./exchange.js";
+
+export function resolveTenant(x: Exchange): void {
+  const op = x.op!;
+  const paasid = header(x, "x-tif-paasid");
+  if (op.security.includes("tif") && (paasid !== undefined || !op.security.includes("bearer"))) {
+    const n = headerCount(x, "x-tif-paasid");
+    if (!paasid || n > 1)
+      refuse(GATEWAY_ERRORS.headerMissing, [{
+        location: "/headers/x-tif-paasid",
+        rule: n > 1 ? "x-tif.header-duplicated" : "x-tif.header-required",
+        seen: n > 1 ? x.headers["x-tif-paasid"] : undefined,
+        message: n > 1 ? "x-tif-paasid 出现多次 / x-tif-paasid appears more than once" : "缺少 x-tif-paasid / x-tif-paasid is missing",
+        hint: "每个网关调用都要带 x-tif-paasid、x-tif-timestamp、x-tif-nonce、x-tif-signature 各一个 / every gateway call carries exactly one each of x-tif-paasid, x-tif-timestamp, x-tif-nonce, x-tif-signature",
+      }]);
+    x.tenant = x.rt.tenants.get(paasid);
+    if (!x.tenant)
+      refuse(GATEWAY_ERRORS.unknownPaasid, [{
+        location: "/headers/x-tif-paasid",
+        rule: "gateway.paasid-registered",
+        seen: paasid,
+        message: `paasid ${paasid} 未注册 / paasid ${paasid} is not registered`,
+        hint: "使用首页列出的测试应用，或通过 POST /_gatesim/tenants 注册 / use a test app listed on the landing page, or register one with POST /_gatesim/tenants",
+      }]);
+    return;
+  }
+  if (op.security.includes("admin") && x.params.paasid !== undefined) {
+    x.tenant = x.rt.tenants.get(x.params.paasid);
+    if (!x.tenant)
+      refuse(GATEWAY_ERRORS.resourceNotFound, [{ location: "/params/paasid", rule: "admin.tenant-exists", seen: x.params.paasid, message: `租户 ${x.params.paasid} 不存在 / tenant ${x.params.paasid} does not exist`, hint: "GET /_gatesim/tenants 列出全部租户 / GET /_gatesim/tenants lists them" }]);
+    return;
+  }
+  for (const p of x.rt.platforms.values()) {
+    const id = p.resolveTenant?.({ query: x.query, body: x.body, headers: x.headers });
+    const t = id !== undefined ? x.rt.tenants.get(id) : undefined;
+    if (t) {
+      x.tenant = t;
+      return;
+    }
+  }
+  x.tenant = x.rt.tenants.list()[0];
+}

@@ -1,0 +1,53 @@
+// The gateway's error catalogue (facts §8.1, a simulator choice) plus gatesim's documented extensions.
+// HTTP status = the first three digits of errcode. One entry per code; a test keeps it in step with the README.
+import type { Problem } from "../shared/types.js";
+
+export type CatalogueEntry = Omit<Problem, "diagnostics"> & { code: number };
+
+function entry(code: number, zh: string, en: string): CatalogueEntry {
+  return { code, status: Math.floor(code / 100), zh, en };
+}
+
+export const GATEWAY_ERRORS = {
+  // facts §8.1
+  headerMissing: entry(40001, "x-tif 请求头缺失或重复", "an x-tif header is missing or duplicated"),
+  timestampInvalid: entry(40002, "时间戳格式错误或超出 ±180 秒", "timestamp malformed or outside ±180 s"),
+  nonceReused: entry(40003, "nonce 在 600 秒内重复使用", "nonce reused within 600 s"),
+  signatureMismatch: entry(40004, "签名不匹配", "signature mismatch"),
+  unknownPaasid: entry(40101, "未知的 paasid", "unknown paasid"),
+  serviceNotGranted: entry(40301, "该 paasid 未获授权调用此 serviceId", "serviceId not granted to this paasid"),
+  ipNotAllowed: entry(40302, "调用方 IP 不在白名单内", "caller IP not in the allow-list"),
+  rateLimited: entry(42901, "超过调用频率限制", "rate limit exceeded"),
+  upstreamUnavailable: entry(50201, "上游平台不可用", "upstream platform unavailable"),
+  upstreamTimeout: entry(50401, "上游平台超时", "upstream timeout"),
+  // gatesim extensions (no public table exists; same envelope and status rule)
+  contractViolation: entry(40005, "请求不符合接口契约", "request does not match the contract"),
+  badBody: entry(40006, "请求体无法解析", "request body cannot be parsed"),
+  tokenInvalid: entry(40102, "访问令牌缺失或无效", "access token missing or invalid"),
+  adminTokenInvalid: entry(40103, "管理令牌缺失或无效", "control-plane token missing or invalid"),
+  adminForbidden: entry(40303, "该令牌无权操作此租户", "this token may not act on this tenant"),
+  notFound: entry(40401, "没有匹配的接口", "no operation matches this path"),
+  unknownService: entry(40402, "未知的 serviceId", "unknown serviceId"),
+  resourceNotFound: entry(40403, "资源不存在", "resource not found"),
+  methodNotAllowed: entry(40501, "该路径不支持此方法", "method not allowed on this path"),
+  conflict: entry(40901, "资源已存在", "resource already exists"),
+  bodyTooLarge: entry(41301, "请求体过大", "request body too large"),
+  unsupportedMediaType: entry(41501, "不支持的 Content-Type", "unsupported Content-Type"),
+  contractBroken: entry(50001, "模拟平台的应答不符合自身契约（gatesim 缺陷）", "the simulated platform answered outside its own contract (a gatesim bug)"),
+} as const satisfies Record<string, CatalogueEntry>;
+
+export type GatewayErrorName = keyof typeof GATEWAY_ERRORS;
+
+export function gatewayErrorByCode(code: number): CatalogueEntry | undefined {
+  return Object.values(GATEWAY_ERRORS).find((e) => e.code === code);
+}
+
+/** `{errcode, errmsg, data}` with the zh-CN message first and English after " / ". */
+export function gatewayEnvelope(problem: Problem, opts: { strict: boolean; traceId: string }): Record<string, unknown> {
+  const body: Record<string, unknown> = { errcode: Number(problem.code), errmsg: `${problem.zh} / ${problem.en}`, data: null };
+  if (!opts.strict) {
+    body._diagnostics = problem.diagnostics ?? [];
+    body._trace_id = opts.traceId;
+  }
+  return body;
+}

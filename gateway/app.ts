@@ -107,6 +107,8 @@ async function send(x: Exchange, reply: FastifyReply, problem?: Problem): Promis
     status = problem.status;
     body = envelopeOf(x, problem)(problem, { strict, traceId: x.traceId });
     contentType = "application/json; charset=utf-8";
+  } else if (x.drop) {
+    status = 0;
   } else {
     const r = x.result!;
     status = r.status;
@@ -115,7 +117,8 @@ async function send(x: Exchange, reply: FastifyReply, problem?: Problem): Promis
     headers = r.headers;
   }
   const durationMs = performance.now() - x.started;
-  journalOf(x).record({
+  // The control plane reads journals; it does not write into them.
+  if (x.op?.platform !== "admin") journalOf(x).record({
     time: x.tenant?.clock.now() ?? Date.now(),
     traceId: x.traceId,
     tenant: x.tenant?.tenant.paasid ?? "",

@@ -52,7 +52,8 @@ export interface JournalQuery {
 function summarise(body: unknown, maxBytes: number): unknown {
   if (body === undefined) return undefined;
   if (Buffer.isBuffer(body)) return `[binary ${body.length} bytes]`;
-  const red = redactDeep(body, maxBytes);
+  // Long strings are cut one by one first, so the structure survives; only then is the whole cut to maxBytes.
+  const red = redactDeep(body, Math.max(64, Math.floor(maxBytes / 8)));
   const text = typeof red === "string" ? red : JSON.stringify(red);
   if (text === undefined) return undefined;
   return text.length > maxBytes ? { truncated: true, bytes: text.length, head: text.slice(0, maxBytes) } : red;

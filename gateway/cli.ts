@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// The gatesim command: `gatesim [start] [flags]` starts the simulator with its built-in defaults.
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import pino from "pino";
+import { ConfigError, loadConfig } from "./config.js";
+import { banner, listen } from "./server.js";
+
+const HELP = `gatesim — 广东省政务 API 网关与共享平台模拟器 / Guangdong provincial gateway and shared-platform simulator
+
+用法 Usage:
+  gatesim [start] [options]     启动模拟器 / start the simulator (default command)
+  gatesim --help                本帮助 / this help
+
+选项 Options (flags > env GATESIM_* > gatesim.config.yaml|json > defaults):
+  --port <n>            端口 / port (GATESIM_PORT, default 8080; 0 = any free port)
+  --host <addr>         监听地址 / bind address (GATESIM_HOST, default 127.0.0.1)
+  --config <file>       配置文件 / config file (GATESIM_CONFIG, default ./gatesim.config.yaml|yml|json if present)
+  --seed <s>            种子：同一种子在任何机器上生成相同的身份、企业、密钥 / seed for deterministic data (GATESIM_SEED, default "gatesim")
+  --log-level <lvl>     fatal|error|warn|info|debug|trace|silent (GATESIM_LOG_LEVEL, default info)
+  --admin-token <t>     管理平面令牌 / control-plane token, ≥16 chars (GATESIM_ADMIN_TOKEN; generated and printed when absent)
+  --public-url <url>    客户端访问的基础地址 / base URL clients use (GATESIM_PUBLIC_URL)
+  --strict-envelope     错误体不带 _diagnostics / drop _diagnostics from error bodies (GATESIM_STRICT_ENVELOPE)
+  -h, --help            帮助 / help
+`;
+
+const OPTIONS = {
+  port: { type: "string" },
+  host: { type: "string" },
+  config: { type: "string" },
+  seed: { type: "string" },
+  "log-level": { type: "string" },
+  "admin-token": { type: "string" },
+  "public-url": { type: "string" },
+  "strict-envelope": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const command = positionals[0] ?? "start";
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (command !== "start") {
+    process.stderr.write(`未知命令 unknown command: ${command}\n\n${HELP}`);
+    return 2;
+  }
+  const problems: string[] = [];
+  const flags: Record<string, unknown> = {};
+  if (values.port !== undefined) {
+    if (!/^\d+$/.test(values.port)) problems.push(`--port: 应为整数 / must be an integer, got "${values.port}"`);
+    flags.port = Number(values.port);
+  }
+  if (values.host !== undefined) flags.host = values.host;
+  if (values.seed !== undefined) flags.seed = values.seed;
+  if (values["log-level"] !== undefined) flags.logLevel = values["log-level"];
+  if (values["admin-token"] !== undefined) flags.adminToken = values["admin-token"];
+  if (values["public-url"] !== undefined) flags.publicUrl = values["public-url"];
+  if (values["strict-envelope"]) flags.strictEnvelope = true;
+  if (values.config !== undefined) flags.config = values.config;
+  let config;
+  try {
+    if (problems.length) throw new ConfigError(problems);
+    config = loadConfig({ flags, env });
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      const all = problems.length && !e.problems.includes(problems[0]) ? [...problems, ...e.problems] : e.problems;
+      process.stderr.write(`${new ConfigError(all).message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const logger = pino(
+    { level: config.logLevel },
+    process.stdout.isTTY ? pino.transport({ target: "pino-pretty", options: { colorize: true, translateTime: "SYS:HH:MM:ss" } }) : undefined,
+  );
+  const sim = await listen(config, { logger });
+  process.stdout.write(`${banner(sim, !config.adminToken)}\n`);
+  const stop = async () => {
+    await sim.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  return -1; // keep running
+}
+
+function invokedDirectly(): boolean {
+  try {
+    return !!process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+if (invokedDirectly()) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) process.exit(code);
+    },
+    (e) => {
+      process.stderr.write(`${(e as Error).stack ?? e}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,31 @@
+// Listening: build the app, bind the port, tell the person at the terminal what they have.
+import { buildApp, type BuildOptions, type Simulator } from "./app.js";
+import type { GatesimConfig } from "./config.js";
+
+export interface RunningSimulator extends Simulator {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function listen(config: Readonly<GatesimConfig>, opts: Omit<BuildOptions, "config"> = {}): Promise<RunningSimulator> {
+  const sim = buildApp({ ...opts, config });
+  const address = await sim.app.listen({ port: config.port, host: config.host });
+  const addr = sim.app.server.address();
+  const port = typeof addr === "object" && addr ? addr.port : config.port;
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  const url = config.publicUrl ?? (address.startsWith("http") ? `http://${host}:${port}` : address);
+  return { ...sim, url, close: () => sim.app.close() };
+}
+
+export function banner(sim: RunningSimulator, adminTokenGenerated: boolean): string {
+  const rt = sim.runtime;
+  const lines = [
+    `gatesim ${rt.version} 已启动 / is up: ${sim.url}`,
+    `  首页 landing   ${sim.url}/`,
+    `  接口文档 docs  ${sim.url}/docs`,
+    `  管理令牌 admin token: ${rt.adminToken}${adminTokenGenerated ? "  (本次生成 generated for this run; set GATESIM_ADMIN_TOKEN to fix it)" : "  (from config)"}`,
+    `  测试应用 test apps:`,
+    ...rt.tenants.list().filter((t) => t.builtIn).map((t) => `    ${t.tenant.paasid}  paasToken=${rt.config.landing.showCredentials ? t.tenant.paasToken : "(hidden)"}`),
+  ];
+  return lines.join("\n");
+}

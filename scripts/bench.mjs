@@ -1,0 +1,82 @@
+// npm run bench: cold start to first successful response, a validated GET, an x-tif-signed POST (autocannon over
+// loopback, 50 connections). Then any platform benches in scripts/bench/*.mjs. Figures go in the README.
+import { spawn } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const PORT = Number(process.env.BENCH_PORT ?? 18181);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 50;
+const base = `http://127.0.0.1:${PORT}`;
+
+async function coldStart() {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [join(root, "dist/gateway/cli.js"), "--port", String(PORT), "--log-level", "warn", "--admin-token", "bench-admin-token-000000"], { stdio: ["ignore", "pipe", "inherit"] });
+  child.stdout.resume();
+  for (;;) {
+    try {
+      const r = await fetch(`${base}/_gatesim/health`);
+      if (r.ok) break;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 5));
+    if (performance.now() - t0 > 15000) throw new Error("server did not come up in 15 s");
+  }
+  return { child, ms: performance.now() - t0 };
+}
+
+function run(opts) {
+  return new Promise((resolve, reject) => {
+    const inst = autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts }, (err, res) => (err ? reject(err) : resolve(res)));
+    autocannon.track(inst, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
+  });
+}
+
+const fmt = (name, r) =>
+  `${name.padEnd(34)} ${Math.round(r.requests.average).toString().padStart(7)} req/s   p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
+
+const starts = [];
+for (let i = 0; i < 3; i++) {
+  const { child, ms } = await coldStart();
+  starts.push(ms);
+  if (i < 2) {
+    child.kill();
+    await new Promise((r) => child.once("exit", r));
+  } else {
+    globalThis.server = child;
+  }
+}
+console.log(`cold start → first 200 (3 runs)      ${starts.map((s) => s.toFixed(0) + " ms").join(", ")}`);
+
+const get = await run({ url: `${base}/gatesim/v1/identifiers/gb11643-id/440507199001011233` });
+console.log(fmt("validated GET (identifier check)", get));
+
+const health = await fetch(`${base}/`).then((r) => r.text());
+const m = /<code>(C90-44050001)<\/code><\/td><td><code>([0-9a-f]{32})<\/code>/.exec(health);
+const [paasid, token] = [m[1], m[2]];
+const body = JSON.stringify({ case_no: "440507-2026-000123", applicant: { name: "陈晓明", idNumber: "440507199001011233" } });
+const post = await run({
+  url: `${base}/GatewayMsg/http/api/proxy/invoke`,
+  method: "POST",
+  requests: [{
+    setupRequest: (req) => {
+      const ts = String(Math.floor(Date.now() / 1000));
+      const nonce = randomBytes(8).toString("hex");
+      const sig = createHash("sha256").update(ts + token + nonce + ts).digest("hex");
+      return { ...req, body, headers: { "content-type": "application/json", "x-tif-paasid": paasid, "x-tif-timestamp": ts, "x-tif-nonce": nonce, "x-tif-signature": sig, "x-tif-serviceId": "C0000000000001" } };
+    },
+  }],
+});
+console.log(fmt("x-tif-signed POST (GatewayMsg echo)", post));
+
+globalThis.server.kill();
+
+for (const f of readdirSync(join(root, "scripts/bench")).filter((f) => f.endsWith(".mjs")).sort()) {
+  console.log(`\n# scripts/bench/${f}`);
+  await new Promise((resolve) => spawn(process.execPath, [join(root, "scripts/bench", f)], { stdio: "inherit" }).once("exit", resolve));
+}

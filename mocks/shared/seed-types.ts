@@ -5,7 +5,7 @@ export type Level = "L0" | "L1" | "L2" | "L3";
 
 /** A natural person: identity persona and data subject (population library, licence holder). */
 export interface Person {
-  /** Stable persona id, e.g. "p00001". */
+  /** Stable persona id, e.g. "p000001" (the seed generator uses "p" + 6-digit index). */
   id: string;
   name: string;
   /** GB 11643 resident ID number, check digit valid, consistent with birthDate and sex. */
@@ -31,6 +31,8 @@ export interface Person {
   uid: string;
   /** 32-hex unique user code (tyrz useridcode). */
   useridcode: string;
+  /** Account registration time, yyyyMMddHHmmss (tyrz createtime). */
+  createtime?: string;
 }
 
 /** A legal person (enterprise, institution, government body, social organisation). */
@@ -54,6 +56,14 @@ export interface Enterprise {
   operatorIds: string[];
   uid: string;
   useridcode: string;
+  /** Persona id of the legal representative (a Person in the same seed). */
+  legalRepresentativeId?: string;
+  /** GB 11714 organisation code inside the USCC (positions 9–17), written XXXXXXXX-C. */
+  orgCode?: string;
+  /** Line of business used to build the name, e.g. 玩具, 贸易 (free text). */
+  industry?: string;
+  /** Account registration time, yyyyMMddHHmmss (tyrz createtime). */
+  createtime?: string;
 }
 
 export interface Collection<T> {
@@ -68,7 +78,17 @@ export interface Seed {
   /** The seed value everything was derived from. */
   readonly value: string;
   /** All persons (≥100,000, generated lazily); the first `personaCount` are the login personas. */
-  readonly persons: Collection<Person> & { byIdNumber(idNumber: string): Person | undefined; readonly personaCount: number };
+  readonly persons: Collection<Person> & {
+    byIdNumber(idNumber: string): Person | undefined;
+    readonly personaCount: number;
+    /** O(1) lookup by tyrz login name (uid). */
+    byUid?(uid: string): Person | undefined;
+  };
   /** All legal persons (≥20,000, lazily); the first `personaCount` are shown as personas. */
-  readonly enterprises: Collection<Enterprise> & { byUscc(uscc: string): Enterprise | undefined; readonly personaCount: number };
+  readonly enterprises: Collection<Enterprise> & {
+    byUscc(uscc: string): Enterprise | undefined;
+    readonly personaCount: number;
+    /** O(1) lookup by tyrz login name (uid) of the legal-person account. */
+    byUid?(uid: string): Enterprise | undefined;
+  };
 }

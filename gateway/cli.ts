@@ -70,11 +70,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   if (values.config !== undefined) flags.config = values.config;
   let config;
   try {
+    config = loadConfig({ flags: problems.length ? { ...flags, port: undefined } : flags, env });
     if (problems.length) throw new ConfigError(problems);
-    config = loadConfig({ flags, env });
   } catch (e) {
     if (e instanceof ConfigError) {
-      const all = problems.length && !e.problems.includes(problems[0]) ? [...problems, ...e.problems] : e.problems;
+      const all = e.problems === problems ? problems : [...problems, ...e.problems];
       process.stderr.write(`${new ConfigError(all).message}\n`);
       return 2;
     }

@@ -29,7 +29,7 @@ const FORMAT_SAMPLES: Record<string, (r: Prng) => string> = {
   uuid: (r) => `${r.hex(4)}-${r.hex(2)}-4${r.hex(2).slice(1)}-a${r.hex(2).slice(1)}-${r.hex(6)}`,
 };
 
-function sampleSchema(schema: JsonSchema, r: Prng, depth = 0): unknown {
+export function sampleSchema(schema: JsonSchema, r: Prng, depth = 0): unknown {
   if (schema === true || schema === false || depth > 8) return null;
   const s = schema as Record<string, any>;
   if (s.const !== undefined) return s.const;

@@ -1,0 +1,68 @@
+// Configuration layering and validation (every problem at once), and the CLI's help and refusals.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import { ConfigError, loadConfig } from "../../gateway/config.js";
+import { main } from "../../gateway/cli.js";
+
+const dir = () => mkdtempSync(join(tmpdir(), "gatesim-cfg-"));
+
+describe("config", () => {
+  it("defaults: 127.0.0.1:8080, frozen", () => {
+    const c = loadConfig({ cwd: dir(), env: {} });
+    expect(c).toMatchObject({ host: "127.0.0.1", port: 8080, seed: "gatesim", gateway: { timestampWindowSec: 180, nonceTtlSec: 600 } });
+    expect(Object.isFrozen(c) && Object.isFrozen(c.gateway) && Object.isFrozen(c.tenants[0])).toBe(true);
+  });
+
+  it("file ← env ← flags, in that order", () => {
+    const d = dir();
+    writeFileSync(join(d, "gatesim.config.yaml"), "port: 9000\nseed: from-file\nhost: 0.0.0.0\njournal:\n  cap: 50\n");
+    const c = loadConfig({ cwd: d, env: { GATESIM_PORT: "9100", GATESIM_SEED: "from-env" }, flags: { seed: "from-flag" } });
+    expect(c).toMatchObject({ port: 9100, seed: "from-flag", host: "0.0.0.0", journal: { cap: 50, maxBodyBytes: 4096 } });
+    const j = dir();
+    writeFileSync(join(j, "custom.json"), JSON.stringify({ strictEnvelope: true }));
+    expect(loadConfig({ cwd: j, env: { GATESIM_CONFIG: "custom.json" } }).strictEnvelope).toBe(true);
+  });
+
+  it("reports every problem at once", () => {
+    const d = dir();
+    writeFileSync(join(d, "gatesim.config.yaml"), "port: 99999\nlogLevel: loud\nfavourite: blue\ntenants:\n  - paasid: a\n    name: x\n  - paasid: a\n    name: y\n");
+    try {
+      loadConfig({ cwd: d, env: { GATESIM_STRICT_ENVELOPE: "maybe", GATESIM_JOURNAL_CAP: "lots" } });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const p = (e as ConfigError).problems.join("\n");
+      for (const s of ["GATESIM_STRICT_ENVELOPE", "GATESIM_JOURNAL_CAP", "/port", "/logLevel", "favourite", "paasid a"]) expect(p).toContain(s);
+      expect((e as ConfigError).problems.length).toBeGreaterThanOrEqual(6);
+    }
+  });
+
+  it("a named config file that does not exist, or does not parse, is a problem", () => {
+    expect(() => loadConfig({ cwd: dir(), flags: { config: "nope.yaml" } })).toThrow(/config file not found/);
+    const d = dir();
+    writeFileSync(join(d, "gatesim.config.json"), "{ nope");
+    expect(() => loadConfig({ cwd: d })).toThrow(/cannot be parsed/);
+  });
+});
+
+describe("cli", () => {
+  it("--help prints usage and exits 0", async () => {
+    const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    expect(await main(["--help"], {})).toBe(0);
+    expect(String(out.mock.calls[0][0])).toContain("--port");
+    out.mockRestore();
+  });
+
+  it("bad flags and config problems exit 2 with every problem listed", async () => {
+    const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    expect(await main(["--bogus"], {})).toBe(2);
+    expect(await main(["start", "--port", "eighty", "--log-level", "loud"], {})).toBe(2);
+    const text = err.mock.calls.map((c) => String(c[0])).join("");
+    expect(text).toContain("--port");
+    expect(text).toContain("/logLevel");
+    expect(await main(["launch"], {})).toBe(2);
+    err.mockRestore();
+  });
+});

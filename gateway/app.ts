@@ -63,6 +63,15 @@ const VERSION: string = (() => {
   return "0.0.0";
 })();
 
+/**
+ * Built-in tenants without an orgCode act for a seeded legal person — government bodies first (they issue licences and
+ * own official seals), then the other persona organisations — so e-seal and e-licence work out of the box.
+ */
+function defaultOrganisations(seed: Seed): string[] {
+  const all = Array.from({ length: seed.enterprises.personaCount }, (_, i) => seed.enterprises.at(i)!).filter((e) => e.status === "存续" || e.status === "在业");
+  return [...all.filter((e) => e.subjectType === "government"), ...all.filter((e) => e.subjectType !== "government")].map((e) => e.uscc);
+}
+
 const toFastifyPath = (p: string) => p.replace(/\{([^}]+)\}/g, ":$1");
 
 function routesOf(table: OperationTable): RouteEntry[] {
@@ -181,7 +190,8 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
     nonceTtlMs: config.gateway.nonceTtlSec * 1000,
     nonceCacheMax: config.gateway.nonceCacheMax,
   });
-  for (const t of config.tenants) tenants.add(t, true);
+  const orgs = defaultOrganisations(seed);
+  config.tenants.forEach((t, i) => tenants.add(t.orgCode ? t : { ...t, orgCode: orgs[i % orgs.length] }, true));
   const scenarios = new ScenarioCatalogue();
   scenarios.register(GATEWAY_SCENARIOS);
   const runtime: Runtime = {

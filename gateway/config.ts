@@ -42,7 +42,7 @@ export const DEFAULTS: GatesimConfig = {
   journal: { cap: 1000, maxBodyBytes: 4096 },
   gateway: { timestampWindowSec: 180, nonceTtlSec: 600, nonceCacheMax: 1_000_000 },
   tenants: [
-    { paasid: "C90-44050001", name: "汕头市示范部门（测试应用）/ Shantou demo department (test app)", serviceIds: ["*"], orgCode: "11440500553696992R" },
+    { paasid: "C90-44050001", name: "汕头市示范部门（测试应用）/ Shantou demo department (test app)", serviceIds: ["*"] },
     { paasid: "C90-44050002", name: "汕头市第二部门（隔离演示）/ Second department (isolation demo)", serviceIds: ["*"] },
     { paasid: "stdemo_upper", name: "严格大写签名应用 / App requiring upper-case signatures on GatewayMsg", serviceIds: ["*"], signatureCase: "upper" },
   ],

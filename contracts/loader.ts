@@ -1,5 +1,6 @@
 // Loads every OpenAPI document in contracts/ once and turns it into the operation table that routing, validation,
 // mocking and docs all read (architecture.md §4, "Operation table").
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -90,9 +91,9 @@ function splitRef(ref: string, fromDoc: string): { doc: string; ptr: string } {
   return { doc: file ? file.replace(/^\.\//, "").replace(/\.ya?ml$/, "") : fromDoc, ptr };
 }
 
-/** Replace every $ref by its target, across files. Shared targets stay shared objects (no copies). */
-function deref(node: unknown, docName: string, docs: Docs, stack: string[] = []): unknown {
-  if (Array.isArray(node)) return node.map((n) => deref(n, docName, docs, stack));
+/** Replace every $ref by its target, across files. Each target is resolved once and shared (no copies). */
+function deref(node: unknown, docName: string, docs: Docs, stack: string[] = [], memo: Map<string, unknown> = new Map()): unknown {
+  if (Array.isArray(node)) return node.map((n) => deref(n, docName, docs, stack, memo));
   if (node === null || typeof node !== "object") return node;
   const obj = node as Record<string, unknown>;
   if (typeof obj.$ref === "string") {
@@ -101,29 +102,33 @@ function deref(node: unknown, docName: string, docs: Docs, stack: string[] = [])
     if (stack.includes(key)) throw new Error(`circular $ref ${key} (not supported by the loader)`);
     const target = docs.get(doc);
     if (!target) throw new Error(`$ref to unknown document ${doc} in ${docName}`);
-    const resolved = deref(pointer(target, ptr, `${obj.$ref} in ${docName}`), doc, docs, [...stack, key]);
+    let resolved = memo.get(key);
+    if (resolved === undefined) {
+      resolved = deref(pointer(target, ptr, `${obj.$ref} in ${docName}`), doc, docs, [...stack, key], memo);
+      memo.set(key, resolved);
+    }
     // Sibling keywords next to $ref (allowed in 3.1) override the target's.
     const { $ref: _r, ...siblings } = obj;
     return Object.keys(siblings).length && resolved && typeof resolved === "object"
-      ? { ...(resolved as object), ...(deref(siblings, docName, docs, stack) as object) }
+      ? { ...(resolved as object), ...(deref(siblings, docName, docs, stack, memo) as object) }
       : resolved;
   }
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) out[k] = deref(v, docName, docs, stack);
+  for (const [k, v] of Object.entries(obj)) out[k] = deref(v, docName, docs, stack, memo);
   return out;
 }
 
 /** Inline only references into other files, keeping the document's own #/ references. */
-function bundle(node: unknown, docName: string, docs: Docs): unknown {
-  if (Array.isArray(node)) return node.map((n) => bundle(n, docName, docs));
+function bundle(node: unknown, docName: string, docs: Docs, memo: Map<string, unknown>): unknown {
+  if (Array.isArray(node)) return node.map((n) => bundle(n, docName, docs, memo));
   if (node === null || typeof node !== "object") return node;
   const obj = node as Record<string, unknown>;
   if (typeof obj.$ref === "string") {
     const { doc } = splitRef(obj.$ref, docName);
-    if (doc !== docName) return deref(obj, docName, docs);
+    if (doc !== docName) return deref(obj, docName, docs, [], memo);
   }
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) out[k] = bundle(v, docName, docs);
+  for (const [k, v] of Object.entries(obj)) out[k] = bundle(v, docName, docs, memo);
   return out;
 }
 
@@ -136,20 +141,47 @@ function securityOf(op: Record<string, any>, doc: Record<string, any>, where: st
   return names.length ? (names as Security[]) : ["none"];
 }
 
-export function loadContracts(dir: string = CONTRACTS_DIR): OperationTable {
-  const docs: Docs = new Map();
+/** Where `npm run build` leaves the parsed contracts as JSON (YAML parsing dominated start-up). */
+export const CONTRACTS_CACHE = join(here, "contracts.cache.json");
+
+/** The YAML texts of a contracts folder and their combined hash. */
+export function readContractSources(dir: string): { hash: string; texts: Map<string, string> } {
+  const texts = new Map<string, string>();
+  const h = createHash("sha256");
   for (const file of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
-    docs.set(file.replace(/\.ya?ml$/, ""), parse(readFileSync(join(dir, file), "utf8")));
+    const text = readFileSync(join(dir, file), "utf8");
+    texts.set(file.replace(/\.ya?ml$/, ""), text);
+    h.update(file).update("\0").update(text).update("\0");
   }
+  return { hash: h.digest("hex"), texts };
+}
+
+/** Parsed documents: from the build's JSON cache when its hash matches the YAML on disk, else parsed now. */
+function parseDocuments(dir: string): Docs {
+  const { hash, texts } = readContractSources(dir);
+  if (existsSync(CONTRACTS_CACHE)) {
+    try {
+      const cache = JSON.parse(readFileSync(CONTRACTS_CACHE, "utf8")) as { hash: string; docs: Record<string, Record<string, any>> };
+      if (cache.hash === hash) return new Map(Object.entries(cache.docs));
+    } catch {
+      // a broken cache is ignored: the YAML is the source of truth
+    }
+  }
+  return new Map([...texts].map(([name, text]) => [name, parse(text) as Record<string, any>]));
+}
+
+export function loadContracts(dir: string = CONTRACTS_DIR): OperationTable {
+  const docs = parseDocuments(dir);
+  const memo = new Map<string, unknown>();
   const documents: ContractDocument[] = [];
   const operations: Operation[] = [];
   const byId = new Map<string, Operation>();
   for (const [name, source] of docs) {
     const platform = source["x-gatesim-platform"];
     if (!platform) continue; // shared.yaml and other component-only files
-    documents.push({ name, platform, source, bundled: bundle(source, name, docs) as Record<string, any>, dereferenced: deref(source, name, docs) as Record<string, any> });
+    documents.push({ name, platform, source, bundled: bundle(source, name, docs, memo) as Record<string, any>, dereferenced: deref(source, name, docs, [], memo) as Record<string, any> });
     for (const [openapiPath, rawItem] of Object.entries<Record<string, any>>(source.paths ?? {})) {
-      const item = deref(rawItem, name, docs) as Record<string, any>;
+      const item = deref(rawItem, name, docs, [], memo) as Record<string, any>;
       const [path, serviceId] = openapiPath.split("#");
       for (const method of METHODS) {
         const op = item[method];

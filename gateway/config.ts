@@ -3,7 +3,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { Ajv2020 } from "ajv/dist/2020.js";
+import { createRequire } from "node:module";
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import type { TenantSpec } from "./tenants.js";
 
 export interface GatesimConfig {
@@ -86,6 +87,19 @@ export const CONFIG_SCHEMA = {
     landing: { type: "object", additionalProperties: false, properties: { showCredentials: { type: "boolean" } } },
   },
 };
+
+/**
+ * The build leaves a precompiled validator beside this module (Ajv standalone, scripts/cache-contracts.mjs), so that
+ * start-up does not pay for compiling the schema; from source (tests) it is compiled here.
+ */
+function configValidator(): ValidateFunction {
+  try {
+    const mod = createRequire(import.meta.url)("./config-validate.cjs");
+    return (mod.default ?? mod) as ValidateFunction;
+  } catch {
+    return new Ajv2020({ allErrors: true, strict: false }).compile(CONFIG_SCHEMA);
+  }
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -180,8 +194,7 @@ export function loadConfig(src: ConfigSources = {}): Readonly<GatesimConfig> {
     if (raw !== undefined && raw !== "") setPath(fromEnv, spec.path, convert(raw, spec.type, name, problems));
   }
   const merged = merge(merge(merge(merge(DEFAULTS as unknown as Partial2, file), fromEnv), flags), src.overrides ?? {});
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  const validate = ajv.compile(CONFIG_SCHEMA);
+  const validate = configValidator();
   if (!validate(merged)) {
     for (const e of validate.errors ?? []) {
       const at = e.instancePath || "/";

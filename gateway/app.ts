@@ -211,9 +211,9 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
   for (const m of modules) {
     runtime.platforms.set(m.name, m);
     if (m.scenarios) scenarios.register(m.scenarios);
-    const hooks = (m as { tenantHooks?: { onCreate?: (rt: any) => void; onReset?: (rt: any) => void } }).tenantHooks;
-    if (hooks?.onReset) tenants.onReset(hooks.onReset);
-    if (hooks?.onCreate) tenants.onCreate(hooks.onCreate);
+    const hook = m.onTenant;
+    if (hook?.reset) tenants.onReset((t) => hook.reset!(t.tenant.paasid));
+    if (hook?.create) tenants.onCreate((t) => hook.create!(t.tenant.paasid));
   }
 
   const app = Fastify({ bodyLimit: config.bodyLimitBytes, return503OnClosing: true, forceCloseConnections: true, routerOptions: { maxParamLength: 512 } });

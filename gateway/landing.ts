@@ -1,6 +1,7 @@
 // The landing page (/): platforms, test apps, personas, scenarios and a copy-paste signed call — zh-CN first.
 import type { FastifyInstance } from "fastify";
 import type { Runtime } from "./runtime.js";
+import type { IdentityPersona } from "../mocks/identity/identity-types.js";
 
 export const esc = (s: unknown) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
@@ -17,8 +18,15 @@ interface PersonaView {
 }
 
 function personas(rt: Runtime): PersonaView[] {
-  const identity = rt.platforms.get("identity")?.api as { personas?: () => PersonaView[] } | undefined;
-  if (identity?.personas) return identity.personas();
+  const identity = rt.platforms.get("identity")?.api as { personas?: () => IdentityPersona[] } | undefined;
+  if (identity?.personas)
+    return identity.personas().map((p) => ({
+      id: p.id,
+      name: p.enterprise ? `${p.person.name}（${p.enterprise.name}）` : p.person.name,
+      kind: p.kind === "operator" ? "法人经办人 enterprise operator" : "自然人 person",
+      level: p.level + (p.locked ? " 🔒" : ""),
+      detail: p.enterprise ? p.enterprise.uscc : p.person.idNumber,
+    }));
   const out: PersonaView[] = [];
   const p = rt.seed.persons, e = rt.seed.enterprises;
   for (let i = 0; i < Math.min(p.personaCount, 12); i++) {

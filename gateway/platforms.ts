@@ -1,8 +1,16 @@
 // The platform modules a default simulator runs, besides the gateway's own and the control plane.
 import type { PlatformModule } from "../mocks/shared/types.js";
 import type { Seed } from "../mocks/shared/seed-types.js";
+import { createIdentityPlatform } from "../mocks/identity/index.js";
 import type { GatesimConfig } from "./config.js";
 
-export function defaultPlatforms(_seed: Seed, _config: Readonly<GatesimConfig>): PlatformModule[] {
-  return [];
+/** The base URL clients reach the simulator at: the OIDC issuer, links, redirects. */
+export function publicUrlOf(config: Readonly<GatesimConfig>): string {
+  const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+  return config.publicUrl ?? `http://${host.includes(":") ? `[${host}]` : host}:${config.port}`;
+}
+
+export function defaultPlatforms(seed: Seed, config: Readonly<GatesimConfig>): PlatformModule[] {
+  const identity = createIdentityPlatform({ seed, issuer: publicUrlOf(config), keySeed: config.seed });
+  return [{ ...identity, onTenant: { create: (p) => void identity.api.ensureTenant(p), reset: (p) => void identity.api.resetTenant(p) } }];
 }

@@ -7,7 +7,21 @@ export interface RunningSimulator extends Simulator {
   close(): Promise<void>;
 }
 
+/** A free TCP port on the host (the OIDC issuer and links need the real port before the app is built). */
+async function freePort(host: string): Promise<number> {
+  const { createServer } = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, host, () => {
+      const a = srv.address();
+      srv.close(() => resolve(typeof a === "object" && a ? a.port : 0));
+    });
+  });
+}
+
 export async function listen(config: Readonly<GatesimConfig>, opts: Omit<BuildOptions, "config"> = {}): Promise<RunningSimulator> {
+  if (config.port === 0) config = Object.freeze({ ...config, port: await freePort(config.host) });
   const sim = buildApp({ ...opts, config });
   const address = await sim.app.listen({ port: config.port, host: config.host });
   const addr = sim.app.server.address();

@@ -481,8 +481,11 @@ export interface components {
             _trace_id?: string;
         };
         TokenRequest: {
-            /** @enum {string} */
-            grant_type?: "authorization_code" | "refresh_token" | "client_credentials" | "code";
+            /**
+             * @description authorization_code | refresh_token | client_credentials (tyrz also accepts code); others are refused with unsupported_grant_type
+             * @example authorization_code
+             */
+            grant_type?: string;
             code?: string;
             redirect_uri?: string;
             code_verifier?: string;
@@ -1215,6 +1218,138 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "signdata": "IExbupy5mTJ7RldAJndpyY0NAftrxmBtnlBL4sszGVE=",
+                     *       "userobj": {
+                     *         "uid": "11440500486660913F_zengyi813547",
+                     *         "cn": "曾怡",
+                     *         "usertype": "2",
+                     *         "idcardtype": "10",
+                     *         "idcardnumber": "440514200202030106",
+                     *         "useridcode": "c91abcf8d5145d0f584364cf73c4370c",
+                     *         "telephonenumber": "15910343380",
+                     *         "mail": "3701105649@qq.com",
+                     *         "isreal": "true",
+                     *         "realtype": "PLV",
+                     *         "creditable_level_of_account": "L3",
+                     *         "creditable_level_of_account_way": "L3@GW@440514200202030106||L2@YSS@2088734628717381||L1@ALV@2088209128550345||L0@IDV@440514200202030106",
+                     *         "tokenid": "Fh3kT0Yc9q1xwz8mN2pLaQ",
+                     *         "authloc": "gdbs",
+                     *         "anon_flag": "0",
+                     *         "createtime": "20210222133126",
+                     *         "link_person_name": "曾怡",
+                     *         "sex": "2",
+                     *         "parent_uidcode": "06f377398f4a3639e686c46364f3ad92",
+                     *         "extproperties": [
+                     *           "address=汕头市龙湖区金砂东路214号5楼",
+                     *           "area=shantou",
+                     *           "origin=gdbs",
+                     *           "accout_type=4",
+                     *           "account_uid=11440500486660913F_zengyi813547",
+                     *           "legal_person=卢春浩",
+                     *           "legal_id_type=10",
+                     *           "legal_code=440511198803176654",
+                     *           "link_person_type=10",
+                     *           "link_person_code=440514200202030106",
+                     *           "ent_type=机关法人",
+                     *           "unit_type=government",
+                     *           "tax_code=11440500486660913F",
+                     *           "comm_code=-1",
+                     *           "landline=-1",
+                     *           "local_user=-1",
+                     *           "cert_ca=-1",
+                     *           "cert_data=-1",
+                     *           "cert_notbefore=-1",
+                     *           "cert_notafter=-1",
+                     *           "uversion=1",
+                     *           "user_typeext=-1"
+                     *         ]
+                     *       },
+                     *       "pareobj": {
+                     *         "uid": "11440500486660913F",
+                     *         "cn": "汕头市市场监督管理局",
+                     *         "usertype": "2",
+                     *         "idcardtype": "49",
+                     *         "idcardnumber": "11440500486660913F",
+                     *         "useridcode": "06f377398f4a3639e686c46364f3ad92",
+                     *         "telephonenumber": "15910343380",
+                     *         "mail": "3701105649@qq.com",
+                     *         "isreal": "true",
+                     *         "realtype": "IC",
+                     *         "creditable_level_of_account": "L3",
+                     *         "creditable_level_of_account_way": "L3@GW@440514200202030106||L2@YSS@2088734628717381||L1@ALV@2088209128550345||L0@IDV@440514200202030106",
+                     *         "createtime": "20220504081503",
+                     *         "tokenid": "Fh3kT0Yc9q1xwz8mN2pLaQ",
+                     *         "authloc": "gdbs",
+                     *         "anon_flag": "0",
+                     *         "link_person_name": "曾怡",
+                     *         "legal_person": "卢春浩",
+                     *         "legal_id_type": "10",
+                     *         "legal_code": "440511198803176654",
+                     *         "link_person_type": "10",
+                     *         "link_person_code": "440514200202030106",
+                     *         "address": "汕头市龙湖区金砂东路214号5楼",
+                     *         "area": "shantou",
+                     *         "extproperties": [
+                     *           "address=汕头市龙湖区金砂东路214号5楼",
+                     *           "area=shantou",
+                     *           "origin=gdbs",
+                     *           "legal_person=卢春浩",
+                     *           "legal_id_type=10",
+                     *           "legal_code=440511198803176654",
+                     *           "link_person_type=10",
+                     *           "link_person_code=440514200202030106",
+                     *           "ent_type=机关法人",
+                     *           "unit_type=government",
+                     *           "tax_code=11440500486660913F",
+                     *           "comm_code=-1"
+                     *         ]
+                     *       },
+                     *       "user_creditable_level": {
+                     *         "creditable_level_of_account": "L3",
+                     *         "creditable_level_of_account_way": "L3@GW@440514200202030106||L2@YSS@2088734628717381||L1@ALV@2088209128550345||L0@IDV@440514200202030106",
+                     *         "creditable_level_of_account_way_list": [
+                     *           {
+                     *             "auth_time": "2022-12-24 07:52:33",
+                     *             "uniqueid": "440514200202030106",
+                     *             "user_name": "曾怡",
+                     *             "auth_identification": "440514200202030106",
+                     *             "identity_level": "L3",
+                     *             "credential_no": "440514200202030106",
+                     *             "way_code": "GW"
+                     *           },
+                     *           {
+                     *             "auth_time": "2019-12-07 20:51:18",
+                     *             "uniqueid": "2088734628717381",
+                     *             "user_name": "曾怡",
+                     *             "auth_identification": "440514200202030106",
+                     *             "identity_level": "L2",
+                     *             "credential_no": "440514200202030106",
+                     *             "way_code": "YSS"
+                     *           },
+                     *           {
+                     *             "auth_time": "2018-07-16 16:06:26",
+                     *             "uniqueid": "2088209128550345",
+                     *             "user_name": "曾怡",
+                     *             "auth_identification": "440514200202030106",
+                     *             "identity_level": "L1",
+                     *             "credential_no": "440514200202030106",
+                     *             "way_code": "ALV"
+                     *           },
+                     *           {
+                     *             "auth_time": null,
+                     *             "uniqueid": "440514200202030106",
+                     *             "user_name": "曾怡",
+                     *             "auth_identification": "440514200202030106",
+                     *             "identity_level": "L0",
+                     *             "credential_no": "440514200202030106",
+                     *             "way_code": "IDV"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokeninfoResponse"];
                 };
             };
@@ -1240,6 +1375,138 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "signdata": "IExbupy5mTJ7RldAJndpyY0NAftrxmBtnlBL4sszGVE=",
+                     *       "userobj": {
+                     *         "uid": "11440500486660913F_zengyi813547",
+                     *         "cn": "曾怡",
+                     *         "usertype": "2",
+                     *         "idcardtype": "10",
+                     *         "idcardnumber": "440514200202030106",
+                     *         "useridcode": "c91abcf8d5145d0f584364cf73c4370c",
+                     *         "telephonenumber": "15910343380",
+                     *         "mail": "3701105649@qq.com",
+                     *         "isreal": "true",
+                     *         "realtype": "PLV",
+                     *         "creditable_level_of_account": "L3",
+                     *         "creditable_level_of_account_way": "L3@GW@440514200202030106||L2@YSS@2088734628717381||L1@ALV@2088209128550345||L0@IDV@440514200202030106",
+                     *         "tokenid": "Fh3kT0Yc9q1xwz8mN2pLaQ",
+                     *         "authloc": "gdbs",
+                     *         "anon_flag": "0",
+                     *         "createtime": "20210222133126",
+                     *         "link_person_name": "曾怡",
+                     *         "sex": "2",
+                     *         "parent_uidcode": "06f377398f4a3639e686c46364f3ad92",
+                     *         "extproperties": [
+                     *           "address=汕头市龙湖区金砂东路214号5楼",
+                     *           "area=shantou",
+                     *           "origin=gdbs",
+                     *           "accout_type=4",
+                     *           "account_uid=11440500486660913F_zengyi813547",
+                     *           "legal_person=卢春浩",
+                     *           "legal_id_type=10",
+                     *           "legal_code=440511198803176654",
+                     *           "link_person_type=10",
+                     *           "link_person_code=440514200202030106",
+                     *           "ent_type=机关法人",
+                     *           "unit_type=government",
+                     *           "tax_code=11440500486660913F",
+                     *           "comm_code=-1",
+                     *           "landline=-1",
+                     *           "local_user=-1",
+                     *           "cert_ca=-1",
+                     *           "cert_data=-1",
+                     *           "cert_notbefore=-1",
+                     *           "cert_notafter=-1",
+                     *           "uversion=1",
+                     *           "user_typeext=-1"
+                     *         ]
+                     *       },
+                     *       "pareobj": {
+                     *         "uid": "11440500486660913F",
+                     *         "cn": "汕头市市场监督管理局",
+                     *         "usertype": "2",
+                     *         "idcardtype": "49",
+                     *         "idcardnumber": "11440500486660913F",
+                     *         "useridcode": "06f377398f4a3639e686c46364f3ad92",
+                     *         "telephonenumber": "15910343380",
+                     *         "mail": "3701105649@qq.com",
+                     *         "isreal": "true",
+                     *         "realtype": "IC",
+                     *         "creditable_level_of_account": "L3",
+                     *         "creditable_level_of_account_way": "L3@GW@440514200202030106||L2@YSS@2088734628717381||L1@ALV@2088209128550345||L0@IDV@440514200202030106",
+                     *         "createtime": "20220504081503",
+                     *         "tokenid": "Fh3kT0Yc9q1xwz8mN2pLaQ",
+                     *         "authloc": "gdbs",
+                     *         "anon_flag": "0",
+                     *         "link_person_name": "曾怡",
+                     *         "legal_person": "卢春浩",
+                     *         "legal_id_type": "10",
+                     *         "legal_code": "440511198803176654",
+                     *         "link_person_type": "10",
+                     *         "link_person_code": "440514200202030106",
+                     *         "address": "汕头市龙湖区金砂东路214号5楼",
+                     *         "area": "shantou",
+                     *         "extproperties": [
+                     *           "address=汕头市龙湖区金砂东路214号5楼",
+                     *           "area=shantou",
+                     *           "origin=gdbs",
+                     *           "legal_person=卢春浩",
+                     *           "legal_id_type=10",
+                     *           "legal_code=440511198803176654",
+                     *           "link_person_type=10",
+                     *           "link_person_code=440514200202030106",
+                     *           "ent_type=机关法人",
+                     *           "unit_type=government",
+                     *           "tax_code=11440500486660913F",
+                     *           "comm_code=-1"
+                     *         ]
+                     *       },
+                     *       "user_creditable_level": {
+                     *         "creditable_level_of_account": "L3",
+                     *         "creditable_level_of_account_way": "L3@GW@440514200202030106||L2@YSS@2088734628717381||L1@ALV@2088209128550345||L0@IDV@440514200202030106",
+                     *         "creditable_level_of_account_way_list": [
+                     *           {
+                     *             "auth_time": "2022-12-24 07:52:33",
+                     *             "uniqueid": "440514200202030106",
+                     *             "user_name": "曾怡",
+                     *             "auth_identification": "440514200202030106",
+                     *             "identity_level": "L3",
+                     *             "credential_no": "440514200202030106",
+                     *             "way_code": "GW"
+                     *           },
+                     *           {
+                     *             "auth_time": "2019-12-07 20:51:18",
+                     *             "uniqueid": "2088734628717381",
+                     *             "user_name": "曾怡",
+                     *             "auth_identification": "440514200202030106",
+                     *             "identity_level": "L2",
+                     *             "credential_no": "440514200202030106",
+                     *             "way_code": "YSS"
+                     *           },
+                     *           {
+                     *             "auth_time": "2018-07-16 16:06:26",
+                     *             "uniqueid": "2088209128550345",
+                     *             "user_name": "曾怡",
+                     *             "auth_identification": "440514200202030106",
+                     *             "identity_level": "L1",
+                     *             "credential_no": "440514200202030106",
+                     *             "way_code": "ALV"
+                     *           },
+                     *           {
+                     *             "auth_time": null,
+                     *             "uniqueid": "440514200202030106",
+                     *             "user_name": "曾怡",
+                     *             "auth_identification": "440514200202030106",
+                     *             "identity_level": "L0",
+                     *             "credential_no": "440514200202030106",
+                     *             "way_code": "IDV"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokeninfoResponse"];
                 };
             };

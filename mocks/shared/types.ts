@@ -143,5 +143,7 @@ export interface PlatformModule {
    * the contract operation that answers this serviceId, or undefined when the platform does not own it.
    */
   resolveService?(serviceId: string): string | undefined;
+  /** Per-tenant state a platform keeps outside the tenant store (e.g. identity's clients): seed it, restore it. */
+  onTenant?: { create?(paasid: string): void; reset?(paasid: string): void };
   resolveTenant?(req: { query: Record<string, unknown>; body: unknown; headers: Record<string, string | string[] | undefined> }): string | undefined;
 }

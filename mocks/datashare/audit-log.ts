@@ -1,0 +1,112 @@
+// Append-only audit log of data-sharing calls (facts §5.4, §8.5) with consumer/provider views and NDJSON/CSV export.
+import { createHash } from "node:crypto";
+import type { Store } from "../shared/store.js";
+import type { Actor, AuditEntry, TenantDirectory } from "./types.js";
+
+const K_AUDIT = "ds.audit";
+
+/** JSON with object keys sorted, so equal bodies hash equally whatever the key order. */
+export function canonicalJson(v: unknown): string {
+  if (v === null || typeof v !== "object") return JSON.stringify(v) ?? "null";
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+  const o = v as Record<string, unknown>;
+  return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(",")}}`;
+}
+
+/** SHA-256 hex of the request (§5.4 "request hash"): of the raw bytes when given, else of the canonical JSON. */
+export function requestHash(body: unknown): string {
+  return createHash("sha256").update(Buffer.isBuffer(body) ? body : canonicalJson(body)).digest("hex");
+}
+
+export interface AuditFilter {
+  serviceId?: string;
+  /** ms since the epoch, inclusive */
+  since?: number;
+  until?: number;
+  /** only calls with this errcode */
+  errcode?: number;
+  /** newest N */
+  limit?: number;
+}
+
+export class AuditLog {
+  private seq = 0;
+  private dropped = 0;
+
+  /** `cap` bounds memory: beyond it the oldest entries are dropped and counted (architecture §7: nothing unbounded). */
+  constructor(private readonly directory: TenantDirectory, private readonly cap = 200_000) {}
+
+  private get store(): Store {
+    return this.directory.platform;
+  }
+
+  /** Append one call; entries are never changed afterwards. */
+  async append(e: Omit<AuditEntry, "seq" | "id">): Promise<AuditEntry> {
+    const seq = ++this.seq;
+    const entry: AuditEntry = { seq, id: `DSL${String(seq).padStart(10, "0")}`, ...e };
+    await this.store.put(K_AUDIT, entry.id, entry, {
+      index: { consumer: entry.consumerPaasid, provider: entry.providerCode, owner: entry.ownerPaasid ?? "" },
+    });
+    if (seq > this.cap && (await this.store.delete(K_AUDIT, `DSL${String(seq - this.cap).padStart(10, "0")}`))) this.dropped++;
+    return entry;
+  }
+
+  /** Entries dropped to keep within the cap. */
+  get droppedCount(): number {
+    return this.dropped;
+  }
+
+  /** What a consumer read. */
+  async forConsumer(paasid: string, f: AuditFilter = {}): Promise<AuditEntry[]> {
+    return applyFilter(await this.store.list<AuditEntry>(K_AUDIT, { index: "consumer", value: paasid }), f);
+  }
+
+  /** Who read the actor's data: entries of resources it owns or whose provider code is its organisation's. */
+  async forProvider(actor: Actor, f: AuditFilter = {}): Promise<AuditEntry[]> {
+    if (actor.kind === "admin") return applyFilter(await this.store.list<AuditEntry>(K_AUDIT), f);
+    const orgCode = this.directory.tenant(actor.paasid)?.orgCode;
+    const owned = await this.store.list<AuditEntry>(K_AUDIT, { index: "owner", value: actor.paasid });
+    const byOrg = orgCode ? await this.store.list<AuditEntry>(K_AUDIT, { index: "provider", value: orgCode }) : [];
+    const seen = new Set<number>();
+    const all = [...owned, ...byOrg].filter((e) => (seen.has(e.seq) ? false : (seen.add(e.seq), true))).sort((a, b) => a.seq - b.seq);
+    return applyFilter(all, f);
+  }
+}
+
+function applyFilter(entries: AuditEntry[], f: AuditFilter): AuditEntry[] {
+  const out = entries.filter((e) =>
+    (f.serviceId === undefined || e.serviceId === f.serviceId) &&
+    (f.since === undefined || e.time >= f.since) &&
+    (f.until === undefined || e.time <= f.until) &&
+    (f.errcode === undefined || e.errcode === f.errcode));
+  return f.limit !== undefined ? out.slice(-f.limit) : out;
+}
+
+export function toNdjson(entries: readonly AuditEntry[]): string {
+  return entries.map((e) => JSON.stringify(e)).join("\n") + (entries.length ? "\n" : "");
+}
+
+export const AUDIT_CSV_COLUMNS = [
+  "seq", "time", "consumer_paasid", "provider", "provider_code", "service_id", "resource_code", "resource_name", "purpose",
+  "item_code", "operator_id", "operator_name", "query_object_id_type", "query_object_id", "terminal_info", "fields_returned",
+  "row_count", "errcode", "reason", "request_hash", "latency_ms", "trace_id",
+] as const;
+
+function csvCell(v: unknown): string {
+  const s = v === undefined || v === null ? "" : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** CSV (RFC 4180, CRLF) with one row per call; fields_returned joined by "|"; time as ISO 8601 UTC. */
+export function toCsv(entries: readonly AuditEntry[], opts: { bom?: boolean } = {}): string {
+  const lines = [AUDIT_CSV_COLUMNS.join(",")];
+  for (const e of entries) {
+    const a = (e.auditInfo && typeof e.auditInfo === "object" ? e.auditInfo : {}) as Record<string, unknown>;
+    lines.push([
+      e.seq, new Date(e.time).toISOString(), e.consumerPaasid, e.provider, e.providerCode, e.serviceId, e.resourceCode,
+      e.resourceName, e.purpose, e.itemCode, a.operator_id, a.operator_name, a.query_object_id_type, a.query_object_id,
+      a.terminal_info, e.fieldsReturned.join("|"), e.rowCount, e.errcode, e.reason, e.requestHash, e.latencyMs, e.traceId,
+    ].map(csvCell).join(","));
+  }
+  return (opts.bom ? "\ufeff" : "") + lines.join("\r\n") + "\r\n";
+}

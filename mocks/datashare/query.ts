@@ -1,0 +1,246 @@
+// Executes a GatewayMsg data-sharing call (facts §5.2) under §8.5's rules, auditing every call.
+import { performance } from "node:perf_hooks";
+import type { Applications } from "./applications.js";
+import { checkAuditFields } from "./audit-info.js";
+import { requestHash, type AuditLog } from "./audit-log.js";
+import type { BaseLibraries, Row } from "./base-libraries.js";
+import type { Catalogue } from "./catalogue.js";
+import { DS_ERRORS, diag, errmsg, toProblem, type ErrorDef } from "./errors.js";
+import { maskValue } from "./mask.js";
+import {
+  DEFAULT_PROVIDER_TIMEOUT_MS, ProviderUnavailableError, validateProviderAnswer, type ProviderCaller,
+} from "./provider.js";
+import { checkQueryConditions } from "./query-conditions.js";
+import type { AuditEntry, CatalogueEntry, DatashareTenant, Diagnostic, Grant, TenantDirectory } from "./types.js";
+import type { Problem } from "../shared/types.js";
+
+export interface QueryDeps {
+  directory: TenantDirectory;
+  catalogue: Catalogue;
+  applications: Applications;
+  audit: AuditLog;
+  libraries: BaseLibraries;
+  /** Transport to department providers (URL-hooked resources); without it they answer 50201. */
+  callProvider?: ProviderCaller;
+  providerTimeoutMs?: number;
+}
+
+export interface QueryRequest {
+  paasid: string;
+  serviceId: string;
+  body: unknown;
+  /** The request bytes as received; the audit's request hash is taken over them when given. */
+  rawBody?: Buffer;
+  traceId?: string;
+}
+
+/** The §5.2 response envelope. */
+export interface GatewayEnvelope {
+  errcode: number;
+  errmsg: string;
+  data: { data: Row[]; metadata: Record<string, unknown> } | null;
+}
+
+export interface QueryOutcome {
+  status: number;
+  errcode: number;
+  body: GatewayEnvelope;
+  /** Set on refusals: the Problem for the platform envelope, with diagnostics. */
+  problem?: Problem;
+  /** Violations of the catalogue found in a provider's answer (reported to consumer and provider). */
+  providerViolations?: Diagnostic[];
+  audit: AuditEntry;
+}
+
+type Refusal = { def: ErrorDef; detail?: { zh: string; en: string }; diagnostics?: Diagnostic[]; reason: string };
+
+/**
+ * One call, checked in this order: resource known (1101) and published (1005); caller and audit fields (1001); grant
+ * present, not withdrawn, not expired on the consumer's clock (1003); query conditions and paging against the items
+ * (1002); quota (1004). Then rows from the library, the hooked rows or the provider (50201/50401), projected to the
+ * granted fields and masked as the grant says. Every call, refused or not, is appended to the audit log.
+ */
+export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<QueryOutcome> {
+  const started = performance.now();
+  const t = deps.directory.tenant(req.paasid);
+  if (!t) throw new Error(`executeQuery: unknown tenant ${req.paasid}`);
+  const now = t.clock.now();
+  const entry = await deps.catalogue.byServiceId(req.serviceId);
+  const body = (req.body && typeof req.body === "object" && !Array.isArray(req.body) ? req.body : {}) as Record<string, unknown>;
+  const auditInfo = body.audit_info;
+  const ai = (auditInfo && typeof auditInfo === "object" ? auditInfo : {}) as Record<string, unknown>;
+
+  let grant: Grant | undefined;
+  let providerViolations: Diagnostic[] | undefined;
+
+  const finish = async (r: { refusal?: Refusal; rows?: Row[]; fields?: string[]; metadata?: Record<string, unknown> }): Promise<QueryOutcome> => {
+    const def = r.refusal?.def ?? DS_ERRORS.OK;
+    const envelope: GatewayEnvelope = r.refusal
+      ? { errcode: def.code, errmsg: errmsg(def, r.refusal.detail), data: null }
+      : { errcode: 0, errmsg: errmsg(def), data: { data: r.rows ?? [], metadata: r.metadata ?? {} } };
+    const audit = await deps.audit.append({
+      time: now,
+      consumerPaasid: req.paasid,
+      provider: entry?.provider ?? "",
+      providerCode: entry?.providerCode ?? "",
+      ...(entry?.ownerPaasid ? { ownerPaasid: entry.ownerPaasid } : {}),
+      serviceId: req.serviceId,
+      resourceCode: entry?.resourceCode ?? "",
+      resourceName: entry?.name ?? "",
+      auditInfo: auditInfo ?? null,
+      ...(grant ? { purpose: grant.purpose } : {}),
+      ...(typeof ai.item_code === "string" ? { itemCode: ai.item_code } : grant ? { itemCode: grant.itemCode } : {}),
+      fieldsReturned: r.fields ?? [],
+      rowCount: r.rows?.length ?? 0,
+      errcode: def.code,
+      ...(r.refusal ? { reason: r.refusal.reason } : {}),
+      requestHash: requestHash(req.rawBody ?? req.body),
+      latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
+      ...(req.traceId ? { traceId: req.traceId } : {}),
+      ...(providerViolations?.length ? { providerViolations: providerViolations.length } : {}),
+    });
+    if (envelope.data) envelope.data.metadata.request_id = audit.id;
+    return {
+      status: def.status,
+      errcode: def.code,
+      body: envelope,
+      ...(r.refusal ? { problem: toProblem(def, r.refusal.detail, r.refusal.diagnostics) } : {}),
+      ...(providerViolations?.length ? { providerViolations } : {}),
+      audit,
+    };
+  };
+
+  if (!entry)
+    return finish({ refusal: { def: DS_ERRORS.RESOURCE_NOT_FOUND, reason: "unknown-service", detail: { zh: `目录中没有 serviceId ${req.serviceId}`, en: `no catalogue resource has serviceId ${req.serviceId}` } } });
+  if (entry.status === "withdrawn")
+    return finish({ refusal: { def: DS_ERRORS.RESOURCE_WITHDRAWN, reason: "resource-withdrawn", detail: { zh: `${entry.name}（${entry.resourceCode}）已撤销${entry.withdrawReason ? `：${entry.withdrawReason}` : ""}`, en: `${entry.resourceCode} was withdrawn${entry.withdrawReason ? `: ${entry.withdrawReason}` : ""}` } } });
+
+  const auditDiags = checkAuditFields(req.body, { paasid: req.paasid, now });
+  if (auditDiags.length)
+    return finish({ refusal: { def: DS_ERRORS.AUDIT_INVALID, reason: "audit-info", diagnostics: auditDiags, detail: { zh: `${auditDiags.length} 处错误，首个在 ${auditDiags[0].location}`, en: `${auditDiags.length} problem(s), first at ${auditDiags[0].location}` } } });
+
+  grant = await deps.applications.grant(t, req.serviceId);
+  const grantRefusal = checkGrant(entry, grant, now);
+  if (grantRefusal) return finish({ refusal: grantRefusal });
+  const g = grant!;
+
+  const { parsed, diagnostics } = checkQueryConditions(entry, body, now);
+  if (diagnostics.length)
+    return finish({ refusal: { def: DS_ERRORS.QUERY_INVALID, reason: "query-conditions", diagnostics, detail: { zh: `${diagnostics.length} 处错误，首个在 ${diagnostics[0].location}`, en: `${diagnostics.length} problem(s), first at ${diagnostics[0].location}` } } });
+
+  let used = await deps.applications.reserveCall(t, g);
+  if (used === null)
+    return finish({ refusal: { def: DS_ERRORS.QUOTA_EXHAUSTED, reason: "quota-exhausted", detail: { zh: `授权 ${g.id} 的 ${g.quota} 次调用已用完`, en: `all ${g.quota} calls of grant ${g.id} are used` }, diagnostics: [diag("/headers/x-tif-serviceid", "quota", g.quota, `调用次数上限 ${g.quota} 已用完 / the quota of ${g.quota} calls is used up`, "向资源提供方申请提高次数或重新申请 / ask the provider for a larger quota or apply again")] } });
+
+  // rows
+  let rows: Row[];
+  let total: number;
+  const src = entry.source;
+  if (src.kind === "url") {
+    const fetched = await fetchFromProvider(deps, t, entry, src.url, src.timeoutMs, body, parsed.conditions, req.traceId);
+    if ("refusal" in fetched) {
+      await deps.applications.refundCall(t, g);
+      providerViolations = fetched.violations;
+      return finish({ refusal: fetched.refusal });
+    }
+    providerViolations = fetched.violations;
+    rows = fetched.rows;
+    total = fetched.total ?? rows.length;
+  } else {
+    const all = src.kind === "library"
+      ? deps.libraries.rows(src.library, parsed.conditions)
+      : src.kind === "rows"
+        ? (await deps.catalogue.rowsOf(entry.resourceCode)).filter((r) => matches(r, parsed.conditions))
+        : [];
+    total = all.length;
+    rows = all.slice((parsed.page - 1) * parsed.pageSize, parsed.page * parsed.pageSize);
+  }
+
+  // only granted fields, in catalogue order; masked where the grant says
+  const allowed = new Set(g.allowedFields);
+  const wanted = parsed.fields ? new Set(parsed.fields) : undefined;
+  const fields = entry.items.filter((i) => allowed.has(i.code) && (!wanted || wanted.has(i.code)));
+  const masked = new Set(g.maskedFields);
+  const out = rows.map((r) => {
+    const o: Row = {};
+    for (const it of fields) {
+      const v = r[it.code] ?? null;
+      o[it.code] = masked.has(it.code) ? (maskValue(it, v) as Row[string]) : v;
+    }
+    return o;
+  });
+  if (src.kind === "url") used = await deps.applications.usage(t, g); // others may have refunded meanwhile
+  return finish({
+    rows: out,
+    fields: fields.map((f) => f.code),
+    metadata: {
+      resource_code: entry.resourceCode,
+      resource_name: entry.name,
+      service_id: entry.serviceId,
+      total,
+      page: parsed.page,
+      page_size: parsed.pageSize,
+      fields: fields.map((f) => f.code),
+      masked_fields: fields.filter((f) => masked.has(f.code)).map((f) => f.code),
+      denied_fields: parsed.fields ? parsed.fields.filter((f) => !allowed.has(f)) : [],
+      quota_remaining: Math.max(0, g.quota - used),
+    },
+  });
+}
+
+function checkGrant(entry: CatalogueEntry, grant: Grant | undefined, now: number): Refusal | undefined {
+  if (!grant)
+    return {
+      def: DS_ERRORS.NO_GRANT, reason: "no-grant",
+      detail: { zh: `本应用未申请或未获批 ${entry.name}（${entry.resourceCode}）`, en: `this application holds no grant for ${entry.resourceCode}` },
+      diagnostics: [diag("/headers/x-tif-serviceid", "grant", entry.serviceId, "没有该资源的共享授权 / no sharing grant for this resource", `先在目录中申请资源 ${entry.resourceCode}（${entry.share.type}） / apply for ${entry.resourceCode} in the catalogue first`)],
+    };
+  if (grant.status === "withdrawn")
+    return {
+      def: DS_ERRORS.NO_GRANT, reason: "grant-withdrawn",
+      detail: { zh: `授权 ${grant.id} 已撤回`, en: `grant ${grant.id} was withdrawn` },
+      diagnostics: [diag("/headers/x-tif-serviceid", "grant-withdrawn", grant.id, "授权已撤回 / the grant was withdrawn", "重新申请 / apply again")],
+    };
+  if (now > grant.validUntil)
+    return {
+      def: DS_ERRORS.NO_GRANT, reason: "grant-expired",
+      detail: { zh: `授权 ${grant.id} 已于 ${new Date(grant.validUntil).toISOString()} 过期`, en: `grant ${grant.id} expired at ${new Date(grant.validUntil).toISOString()}` },
+      diagnostics: [diag("/headers/x-tif-serviceid", "grant-expired", new Date(grant.validUntil).toISOString(), "授权已过期（按本应用的虚拟时钟） / the grant has expired (on this application's virtual clock)", "重新申请或请提供方延期 / apply again or ask the provider to extend it")],
+    };
+  return undefined;
+}
+
+function matches(row: Row, cond: Record<string, unknown>): boolean {
+  for (const k in cond) if (row[k] !== cond[k]) return false;
+  return true;
+}
+
+async function fetchFromProvider(
+  deps: QueryDeps, t: DatashareTenant, entry: CatalogueEntry, url: string, timeoutMs: number | undefined,
+  body: Record<string, unknown>, conditions: Record<string, unknown>, traceId?: string,
+): Promise<{ rows: Row[]; total?: number; violations: Diagnostic[] } | { refusal: Refusal; violations?: Diagnostic[] }> {
+  if (!deps.callProvider)
+    return { refusal: { def: DS_ERRORS.PROVIDER_DOWN, reason: "provider-not-connected", detail: { zh: "未配置提供方调用", en: "no provider transport configured" } } };
+  let answer;
+  try {
+    answer = await deps.callProvider({
+      url, serviceId: entry.serviceId, resourceCode: entry.resourceCode, consumerPaasid: t.paasid, body,
+      timeoutMs: timeoutMs ?? deps.providerTimeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS, ...(traceId ? { traceId } : {}),
+    });
+  } catch (e) {
+    const timeout = e instanceof ProviderUnavailableError && e.kind === "timeout";
+    return {
+      refusal: timeout
+        ? { def: DS_ERRORS.PROVIDER_TIMEOUT, reason: "provider-timeout", detail: { zh: `提供方 ${entry.provider} 未在时限内应答`, en: `provider ${entry.providerCode} did not answer in time` } }
+        : { def: DS_ERRORS.PROVIDER_DOWN, reason: "provider-down", detail: { zh: `提供方 ${entry.provider} 不可用`, en: `provider ${entry.providerCode} is unavailable` } },
+    };
+  }
+  const check = validateProviderAnswer(entry, answer, conditions);
+  if (!check.rows)
+    return {
+      refusal: { def: DS_ERRORS.PROVIDER_DOWN, reason: "provider-answer-unusable", diagnostics: check.violations, detail: { zh: "提供方应答不符合约定，无法取得数据", en: "the provider's answer is unusable" } },
+      violations: check.violations,
+    };
+  const md = (answer.body as { data?: { metadata?: { total?: unknown } } } | null)?.data?.metadata;
+  return { rows: check.rows, violations: check.violations, ...(typeof md?.total === "number" ? { total: md.total } : {}) };
+}

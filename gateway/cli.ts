@@ -38,6 +38,14 @@ const OPTIONS = {
 } as const;
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const first = argv[0];
+  if (first && !first.startsWith("-") && first !== "start") {
+    const { runTool } = await import("./tools/index.js");
+    const code = await runTool(first, argv.slice(1));
+    if (code !== undefined) return code;
+    process.stderr.write(`未知命令 unknown command: ${first}\n\n${HELP}`);
+    return 2;
+  }
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -48,7 +56,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const { values, positionals } = parsed;
   const command = positionals[0] ?? "start";
   if (values.help) {
-    process.stdout.write(HELP);
+    const { TOOL_HELP } = await import("./tools/index.js");
+    process.stdout.write(HELP + TOOL_HELP);
     return 0;
   }
   if (command !== "start") {

@@ -216,6 +216,8 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
     if (hook?.create) tenants.onCreate((t) => hook.create!(t.tenant.paasid));
   }
 
+  for (const m of modules) m.attachTenants?.({ get: (p) => tenants.get(p), list: () => tenants.list() });
+
   const app = Fastify({ bodyLimit: config.bodyLimitBytes, return503OnClosing: true, forceCloseConnections: true, routerOptions: { maxParamLength: 512 } });
   registerBodyParsers(app);
   const steps = opts.steps ?? DEFAULT_STEPS;

@@ -122,6 +122,18 @@ export interface ScenarioDef {
     | { kind: "reset" };
 }
 
+/** One tenant as a platform may see it from the directory. */
+export interface TenantView {
+  tenant: Tenant;
+  store: Store;
+  clock: Clock;
+}
+
+export interface TenantDirectoryView {
+  get(paasid: string): TenantView | undefined;
+  list(): TenantView[];
+}
+
 /** What a platform module contributes. */
 export interface PlatformModule {
   name: string;
@@ -143,6 +155,11 @@ export interface PlatformModule {
    * the contract operation that answers this serviceId, or undefined when the platform does not own it.
    */
   resolveService?(serviceId: string): string | undefined;
+  /**
+   * For platforms whose operations touch other tenants' state (a provider approving a consumer's application): called
+   * once after start-up with a directory of every tenant's own store and clock.
+   */
+  attachTenants?(directory: TenantDirectoryView): void;
   /** Per-tenant state a platform keeps outside the tenant store (e.g. identity's clients): seed it, restore it. */
   onTenant?: { create?(paasid: string): void; reset?(paasid: string): void };
   resolveTenant?(req: { query: Record<string, unknown>; body: unknown; headers: Record<string, string | string[] | undefined> }): string | undefined;

@@ -206,6 +206,7 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
     adminToken: config.adminToken ?? randomBytes(18).toString("base64url"),
     startedAt: Date.now(),
     version: VERSION,
+    defaultTenant: () => tenants.list()[0],
   };
   const modules = [gatewayPlatform, createAdminPlatform(runtime), ...(opts.platforms ?? defaultPlatforms)(seed, config)];
   for (const m of modules) {
@@ -245,13 +246,21 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
     });
   }
 
+  // Near misses are computed once per method + path (bounded), so a flood of bad URLs stays cheap.
+  const nearCache = new Map<string, ReturnType<typeof nearestOperation>>();
   app.setNotFoundHandler(async (req, reply) => {
     const x = exchangeFor(runtime, { method: req.method, path: req.url, byService: new Map() }, req);
     reply.header("x-gatesim-trace-id", x.traceId);
     const path = x.path;
     const paasid = typeof req.headers["x-tif-paasid"] === "string" ? req.headers["x-tif-paasid"] : undefined;
     x.tenant = paasid ? runtime.tenants.get(paasid) : undefined;
-    const near = nearestOperation(req.method, path, table.operations);
+    const nearKey = `${req.method} ${path}`;
+    let near = nearCache.get(nearKey);
+    if (near === undefined && !nearCache.has(nearKey)) {
+      near = nearestOperation(req.method, path, table.operations);
+      if (nearCache.size >= 1000) nearCache.delete(nearCache.keys().next().value!);
+      nearCache.set(nearKey, near);
+    }
     const methodOnly = !!near && near.reason.startsWith("the path exists");
     const d: Diagnostic = {
       location: "/path",

@@ -20,5 +20,7 @@ export interface Runtime {
   unmatched: Journal;
   adminToken: string;
   startedAt: number;
+  /** The tenant open requests belong to when nothing names one: the first built-in tenant. */
+  defaultTenant(): import("./tenants.js").TenantRuntime;
   version: string;
 }

@@ -70,7 +70,9 @@ function compiledRequest(op: Operation): CompiledRequest {
 }
 
 export function mediaType(contentType: string | undefined): string {
-  return (contentType ?? "").split(";")[0].trim().toLowerCase();
+  if (!contentType) return "";
+  const i = contentType.indexOf(";");
+  return (i === -1 ? contentType : contentType.slice(0, i)).trim().toLowerCase();
 }
 
 function pick(value: unknown, pointer: string): unknown {

@@ -1,5 +1,6 @@
 // Step: whose request is this? x-tif-paasid on gateway calls; the {paasid} of a control-plane path; a platform's
 // resolveTenant (e.g. identity's client_id) on open routes; otherwise the first built-in tenant.
+// (The operation's platform is known: resolve-operation runs first.)
 //  - tif operation without x-tif-paasid (or with it twice) → 40001; unknown paasid → 40101
 //  - control-plane path naming an unknown tenant → 40403
 import { GATEWAY_ERRORS } from "../../mocks/gateway/errors.js";
@@ -36,13 +37,7 @@ export function resolveTenant(x: Exchange): void {
       refuse(GATEWAY_ERRORS.resourceNotFound, [{ location: "/params/paasid", rule: "admin.tenant-exists", seen: x.params.paasid, message: `租户 ${x.params.paasid} 不存在 / tenant ${x.params.paasid} does not exist`, hint: "GET /_gatesim/tenants 列出全部租户 / GET /_gatesim/tenants lists them" }]);
     return;
   }
-  for (const p of x.rt.platforms.values()) {
-    const id = p.resolveTenant?.({ query: x.query, body: x.body, headers: x.headers });
-    const t = id !== undefined ? x.rt.tenants.get(id) : undefined;
-    if (t) {
-      x.tenant = t;
-      return;
-    }
-  }
-  x.tenant = x.rt.tenants.list()[0];
+  // Only the operation's own platform knows how its open requests name a tenant (e.g. identity's client_id).
+  const id = x.platform?.resolveTenant?.({ query: x.query, body: x.body, headers: x.headers });
+  x.tenant = (id !== undefined ? x.rt.tenants.get(id) : undefined) ?? x.rt.defaultTenant();
 }

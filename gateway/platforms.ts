@@ -2,6 +2,7 @@
 import type { PlatformModule } from "../mocks/shared/types.js";
 import type { Seed } from "../mocks/shared/seed-types.js";
 import { createIdentityPlatform } from "../mocks/identity/index.js";
+import { createEsealPlatform } from "../mocks/eseal/platform.js";
 import type { GatesimConfig } from "./config.js";
 
 /** The base URL clients reach the simulator at: the OIDC issuer, links, redirects. */
@@ -12,5 +13,8 @@ export function publicUrlOf(config: Readonly<GatesimConfig>): string {
 
 export function defaultPlatforms(seed: Seed, config: Readonly<GatesimConfig>): PlatformModule[] {
   const identity = createIdentityPlatform({ seed, issuer: publicUrlOf(config), keySeed: config.seed });
-  return [{ ...identity, onTenant: { create: (p) => void identity.api.ensureTenant(p), reset: (p) => void identity.api.resetTenant(p) } }];
+  return [
+    { ...identity, onTenant: { create: (p) => void identity.api.ensureTenant(p), reset: (p) => void identity.api.resetTenant(p) } },
+    createEsealPlatform(seed),
+  ];
 }

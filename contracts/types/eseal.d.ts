@@ -19,17 +19,452 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ebus/eseal/v1/seals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 单位的印章列表 / An organisation's seals
+         * @description `orgUscc` 省略时取调用方所属单位（应用的 orgCode，或经办人令牌所属法人）。种子法人的法定名称章首次查询时生成。/
+         *     Without `orgUscc`, the caller's own organisation (the app's orgCode, or the operator's legal person). A seeded
+         *     legal person's 法定名称章 is made on first use.
+         */
+        get: operations["esealListSeals"];
+        put?: never;
+        /**
+         * 申请制章 / Apply for a seal (制章)
+         * @description 由制章人签名生成 v4 SESeal：esID 为 13 位印章编码，含单位签章证书与 SVG 印模。只允许该单位自己的应用或经办人申请。
+         *     有效期默认自现在（租户时钟）起 3 年。/ Makes a v4 SESeal signed by the seal maker (esID = the 13-digit seal
+         *     code, the organisation's signing certificate, an SVG picture). Only the organisation's own app or operators may
+         *     apply. Validity defaults to 3 years from now (tenant clock).
+         */
+        post: operations["esealApplySeal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/eseal/v1/seals/{sealCode}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 印章详情（含 DER SESeal 与印模）/ One seal, with its DER SESeal and picture */
+        get: operations["esealGetSeal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/eseal/v1/seals/{sealCode}/picture": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 印模 SVG / The seal picture (SVG, sized in mm) */
+        get: operations["esealGetSealPicture"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/eseal/v1/seals/{sealCode}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 印章状态 / Seal status (lifecycle and validity on the tenant's clock) */
+        get: operations["esealGetSealStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/eseal/v1/seals/{sealCode}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 挂起印章 / Suspend a seal (owner only; repeatable) */
+        post: operations["esealSuspendSeal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/eseal/v1/seals/{sealCode}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 恢复挂起的印章 / Resume a suspended seal (owner only) */
+        post: operations["esealResumeSeal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/eseal/v1/seals/{sealCode}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 注销印章（不可恢复）/ Revoke a seal (final; owner only)
+         * @description 注销后盖章被拒绝（40920）；注销前所盖的章验章为 INDETERMINATE（SEAL_REVOKED_AFTER_SIGNING），注销后的为 FAILED。/
+         *     Signing is refused afterwards (40920); signatures made before revocation verify INDETERMINATE
+         *     (SEAL_REVOKED_AFTER_SIGNING), later ones FAILED (SEAL_REVOKED).
+         */
+        post: operations["esealRevokeSeal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/eseal/v1/signatures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 盖章 / Sign a digest or a document with a seal
+         * @description 提供 `digest`（原文 SM3 杂凑值，64 位十六进制）或 `document`（原文 base64，默认上限 5 MiB，超出得 41320），二者选一。
+         *     返回 v4 `SES_Signature`（DER，base64）：签章时间取租户时钟，签章人证书为单位证书。只有印章所属单位可以盖章。/
+         *     Give `digest` (SM3 of the original, 64 hex) or `document` (base64; default limit 5 MiB, above it 41320), not
+         *     both. Returns a v4 `SES_Signature` (DER, base64) with the tenant clock's time and the organisation's
+         *     certificate. Only the seal's owner may sign.
+         */
+        post: operations["esealSign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/eseal/v1/verifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 验章 / Verify a signature — validation report
+         * @description 任何已认证调用方均可验章。报告的总体结论为 PASSED / FAILED / INDETERMINATE，另有首个未通过检查的子结论及每项检查：
+         *     结构、制章人签名、制章人证书、印章有效期、印章当前状态（本租户）、签章人证书链、签名值、原文杂凑。不提供原文时
+         *     data-hash 为 INDETERMINATE。签章数据无法解析时仍返回 200 报告（structure FAILED）。/ Open to any authenticated
+         *     caller. Overall PASSED / FAILED / INDETERMINATE, the first failing check's sub-indication, and one entry per
+         *     check. Without the original the data-hash check is INDETERMINATE. An unparseable signature still gets a 200
+         *     report (structure FAILED).
+         */
+        post: operations["esealVerify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/eseal/v1/pki/root-ca": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 测试根 CA 证书 / The test root CA certificate (SM2, self-signed) */
+        get: operations["esealGetRootCertificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/eseal/v1/pki/seal-maker": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 制章人证书 / The seal maker's certificate (signs every SESeal) */
+        get: operations["esealGetSealMakerCertificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/eseal/v1/pki/orgs/{uscc}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 单位签章证书 / An organisation's signing certificate
+         * @description 种子数据中的单位，或本租户已为其制章的单位。/ For a seeded organisation, or one with a seal in this tenant.
+         */
+        get: operations["esealGetOrgCertificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
+    schemas: {
+        SealType: {
+            /** @description 印章类型代码 / type code (its number goes into SES_ESPropertyInfo.type) */
+            code: string;
+            name: string;
+            en: string;
+        };
+        /**
+         * @description 生命周期状态结合有效期（租户时钟）/ Lifecycle status combined with the validity period (tenant clock)
+         * @enum {string}
+         */
+        EffectiveStatus: "active" | "suspended" | "revoked" | "expired" | "not-yet-valid";
+        ApplySealRequest: {
+            /**
+             * Format: gb32100-uscc
+             * @description 统一社会信用代码 GB 32100-2015
+             * @example 91440507192781592B
+             */
+            orgUscc: string;
+            /** @description 种子单位可省略（须与登记名称一致）；其他单位必填 / Optional for seeded organisations (must match), required otherwise */
+            orgName?: string;
+            /** @description 印章类型代码 / Seal type code (GET /ebus/eseal/v1/seal-types) */
+            type: string;
+            /** @description 印章名称，默认单位名称（+ 类型名称，01 除外）/ Seal name; default the organisation's name (+ the type name, except 01) */
+            name?: string;
+            /**
+             * Format: date-time
+             * @description 默认现在（租户时钟）/ Default now (tenant clock)
+             */
+            validFrom?: string;
+            /**
+             * Format: date-time
+             * @description 默认 validFrom + 3 年 / Default validFrom + 3 years
+             */
+            validTo?: string;
+            /**
+             * Format: gb2260-division
+             * @description 行政区划代码 GB/T 2260
+             * @example 440507
+             */
+            divisionCode?: string;
+            /**
+             * @description 印模直径（毫米）/ Picture diameter (mm)
+             * @default 42
+             */
+            diameterMm: number;
+        };
+        LifecycleRequest: {
+            /** @description 原因（注销时记录）/ Reason (kept on revocation) */
+            reason?: string;
+        };
+        SealStatus: {
+            sealCode: string;
+            /**
+             * @description 生命周期状态 / Lifecycle status
+             * @enum {string}
+             */
+            status: "active" | "suspended" | "revoked";
+            effectiveStatus: components["schemas"]["EffectiveStatus"];
+            /** Format: date-time */
+            statusSince: string;
+            revocationReason?: string;
+            /** Format: date-time */
+            validStart: string;
+            /** Format: date-time */
+            validEnd: string;
+            /**
+             * Format: date-time
+             * @description 判断所用的租户时钟时间 / Tenant clock time of the judgement
+             */
+            checkedAt?: string;
+        };
+        SealStatusResult: {
+            /** @constant */
+            errcode: 0;
+            errmsg: string;
+            data: components["schemas"]["SealStatus"] & unknown;
+        };
+        SealPicture: {
+            /** @constant */
+            type: "SVG";
+            widthMm: number;
+            heightMm: number;
+            /** @description GET 此地址得到 image/svg+xml / GET it for image/svg+xml */
+            href: string;
+            /** @description SVG 文本（详情中）/ SVG text (full record only) */
+            svg?: string;
+        };
+        SealSummary: components["schemas"]["SealStatus"] & {
+            orgUscc: string;
+            orgName: string;
+            typeCode: string;
+            typeName: string;
+            name: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description 印章绑定的单位签章证书序列号 / Serial of the signing certificate bound to the seal */
+            certSerial: string;
+            picture: components["schemas"]["SealPicture"];
+        };
+        Seal: components["schemas"]["SealSummary"] & {
+            /** @constant */
+            format: "GB/T 38540-2020 SESeal v4";
+            /** @description DER SESeal（制章人签名）/ DER SESeal signed by the seal maker */
+            sealDer: string;
+            picture?: components["schemas"]["SealPicture"] & unknown;
+        };
+        SignRequest: {
+            sealCode: string;
+            /** @description 原文 SM3 杂凑值（64 位十六进制）/ SM3 of the original (64 hex) */
+            digest?: string;
+            /** @description 原文 base64（上限默认 5 MiB）/ The original, base64 (default limit 5 MiB) */
+            document?: string;
+            /**
+             * @description 原文属性（IA5String，如 OFD 中 Signature.xml 的路径）/ The original's property (IA5String, e.g. the Signature.xml path in an OFD)
+             * @default document
+             */
+            propertyInfo: string;
+        };
+        SignResult: {
+            /** @description DER SES_Signature v4 */
+            signature: string;
+            /** @constant */
+            format: "GB/T 38540-2020 SES_Signature v4";
+            sealCode: string;
+            sealName: string;
+            orgUscc: string;
+            /** Format: date-time */
+            signingTime: string;
+            dataHash: string;
+            /** @constant */
+            digestAlgorithm: "SM3";
+            /** @constant */
+            signatureAlgorithm: "1.2.156.10197.1.501";
+            propertyInfo: string;
+            signerCertSerial: string;
+        };
+        VerifyRequest: {
+            /** @description SES_Signature（v4 或 v1，DER，base64）/ SES_Signature (v4 or v1, DER, base64) */
+            signature: string;
+            /** @description 原文 SM3 杂凑值 / SM3 of the original */
+            digest?: string;
+            /** @description 原文 base64 / The original, base64 */
+            document?: string;
+        };
+        /** @enum {string} */
+        Indication: "PASSED" | "FAILED" | "INDETERMINATE";
+        /** @enum {string} */
+        SubIndication: "FORMAT_FAILURE" | "UNSUPPORTED_ALGORITHM" | "SEAL_SIGNATURE_INVALID" | "SEAL_MAKER_CERT_INVALID" | "SEAL_NOT_YET_VALID" | "SEAL_EXPIRED" | "SIGNING_TIME_UNKNOWN" | "SIGNING_TIME_IN_FUTURE" | "SEAL_SUSPENDED" | "SEAL_REVOKED" | "SEAL_REVOKED_AFTER_SIGNING" | "SEAL_STATUS_UNKNOWN" | "CERT_CHAIN_INVALID" | "CERT_NOT_IN_SEAL" | "CERT_EXPIRED" | "CERT_REVOKED" | "CERT_REVOKED_AFTER_SIGNING" | "SIGNATURE_INVALID" | "HASH_MISMATCH" | "NO_ORIGINAL_DATA";
+        CheckResult: {
+            /** @enum {string} */
+            id: "structure" | "seal-maker-signature" | "seal-maker-certificate" | "seal-validity" | "seal-status" | "signer-certificate" | "signature-value" | "data-hash";
+            result: components["schemas"]["Indication"];
+            subIndication?: components["schemas"]["SubIndication"];
+            zh: string;
+            en: string;
+        };
+        VerificationReport: {
+            result: components["schemas"]["Indication"];
+            subIndication?: components["schemas"]["SubIndication"];
+            checks: components["schemas"]["CheckResult"][];
+            /** @description 从签章数据读出的内容（结构可解析时）/ What was read from the signature (when it parses) */
+            signature?: {
+                /** @enum {integer} */
+                version: 1 | 4;
+                esID: string;
+                sealName: string;
+                sealType: number;
+                /** Format: date-time */
+                signingTime: string | null;
+                signer: {
+                    [key: string]: string;
+                } | null;
+                /** @enum {string|null} */
+                signatureForm: "der" | "raw" | null;
+                /** @description 容忍的非标编码 / Tolerated deviations */
+                deviations: string[];
+            };
+        };
+    };
     responses: {
-        /** @description 印章平台错误 / E-seal error (gateway envelope) */
+        /** @description 印章平台或网关的拒绝 / E-seal or gateway refusal (`{errcode, errmsg, data: null}`; errcode table above) */
         EsealError: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "errcode": 40320,
+                 *       "errmsg": "调用方不是印章所属单位 / the caller does not own the seal",
+                 *       "data": null,
+                 *       "_diagnostics": [
+                 *         {
+                 *           "location": "/headers/x-tif-paasid",
+                 *           "rule": "eseal.owner",
+                 *           "seen": "C90-44050002",
+                 *           "message": "印章 4405070000001「汕头市龙湖测试科技有限公司合同专用章」属于 汕头市龙湖测试科技有限公司（91440507MA5ABCDE11）；应用 C90-44050002 代表 …，无权用该印章盖章 / seal 4405070000001 belongs to …; app C90-44050002 acts for …, so it may not sign with this seal",
+                 *           "hint": "只有 汕头市龙湖测试科技有限公司 的应用（租户 orgCode = 91440507MA5ABCDE11）或其经办人可以用该印章盖章 / only its own app or one of its operators may sign with this seal"
+                 *         }
+                 *       ],
+                 *       "_trace_id": "1a2b3c-4d"
+                 *     }
+                 */
                 "application/json": {
                     errcode: number;
                     errmsg: string;
@@ -49,8 +484,55 @@ export interface components {
                 };
             };
         };
+        /** @description 操作后的状态 / Status after the change */
+        SealStatus: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "errcode": 0,
+                 *       "errmsg": "ok",
+                 *       "data": {
+                 *         "sealCode": "4405070000001",
+                 *         "status": "suspended",
+                 *         "effectiveStatus": "suspended",
+                 *         "statusSince": "2026-03-02T01:00:00.000Z",
+                 *         "validStart": "2025-12-31T16:00:00.000Z",
+                 *         "validEnd": "2028-12-31T15:59:59.000Z",
+                 *         "checkedAt": "2026-03-02T01:00:00.000Z"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["SealStatusResult"];
+            };
+        };
+        /** @description X.509 证书（SM2）/ X.509 certificate (SM2) */
+        Certificate: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example -----BEGIN CERTIFICATE-----
+                 *     MIIB…
+                 *     -----END CERTIFICATE-----
+                 */
+                "application/x-pem-file": string;
+                "application/pkix-cert": string;
+            };
+        };
     };
-    parameters: never;
+    parameters: {
+        /**
+         * @description 13 位印章编码 / 13-digit seal code (6-digit division + 7-digit sequence)
+         * @example 4405070000001
+         */
+        SealCode: string;
+        /** @description pem（application/x-pem-file，默认）或 der（application/pkix-cert）/ pem (default) or der */
+        CertFormat: "pem" | "der";
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -79,27 +561,33 @@ export interface operations {
                      *       "data": [
                      *         {
                      *           "code": "01",
-                     *           "name": "法定名称章"
+                     *           "name": "法定名称章",
+                     *           "en": "official name seal"
                      *         },
                      *         {
                      *           "code": "02",
-                     *           "name": "财务专用章"
+                     *           "name": "财务专用章",
+                     *           "en": "finance seal"
                      *         },
                      *         {
                      *           "code": "03",
-                     *           "name": "发票专用章"
+                     *           "name": "发票专用章",
+                     *           "en": "invoice seal"
                      *         },
                      *         {
                      *           "code": "04",
-                     *           "name": "合同专用章"
+                     *           "name": "合同专用章",
+                     *           "en": "contract seal"
                      *         },
                      *         {
                      *           "code": "05",
-                     *           "name": "法定代表人名章"
+                     *           "name": "法定代表人名章",
+                     *           "en": "legal representative's name seal"
                      *         },
                      *         {
                      *           "code": "99",
-                     *           "name": "其他"
+                     *           "name": "其他",
+                     *           "en": "other"
                      *         }
                      *       ]
                      *     }
@@ -108,16 +596,610 @@ export interface operations {
                         /** @constant */
                         errcode: 0;
                         errmsg: string;
-                        data: {
-                            code: string;
-                            name: string;
-                        }[];
+                        data: components["schemas"]["SealType"][];
                     };
                 };
             };
             400: components["responses"]["EsealError"];
             401: components["responses"]["EsealError"];
             403: components["responses"]["EsealError"];
+            503: components["responses"]["EsealError"];
+            default: components["responses"]["EsealError"];
+        };
+    };
+    esealListSeals: {
+        parameters: {
+            query?: {
+                orgUscc?: string;
+                /** @description 按实际状态筛选 / Filter by effective status */
+                status?: components["schemas"]["EffectiveStatus"];
+                /** @description 按印章类型代码筛选 / Filter by type code */
+                type?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 印章列表 / Seals */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "ok",
+                     *       "data": {
+                     *         "orgUscc": "91440507MA5ABCDE11",
+                     *         "orgName": "汕头市龙湖测试科技有限公司",
+                     *         "total": 1,
+                     *         "seals": [
+                     *           {
+                     *             "sealCode": "4405070000001",
+                     *             "status": "active",
+                     *             "effectiveStatus": "active",
+                     *             "statusSince": "2025-12-31T16:00:00.000Z",
+                     *             "validStart": "2025-12-31T16:00:00.000Z",
+                     *             "validEnd": "2028-12-31T15:59:59.000Z",
+                     *             "orgUscc": "91440507MA5ABCDE11",
+                     *             "orgName": "汕头市龙湖测试科技有限公司",
+                     *             "typeCode": "04",
+                     *             "typeName": "合同专用章",
+                     *             "name": "汕头市龙湖测试科技有限公司合同专用章",
+                     *             "createdAt": "2025-12-31T16:00:00.000Z",
+                     *             "certSerial": "5f0c1e8a2b3d4c5e6f708192a3b4c5d6",
+                     *             "picture": {
+                     *               "type": "SVG",
+                     *               "widthMm": 42,
+                     *               "heightMm": 42,
+                     *               "href": "/ebus/eseal/v1/seals/4405070000001/picture"
+                     *             }
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        errcode: 0;
+                        errmsg: string;
+                        data: {
+                            orgUscc: string;
+                            orgName: string | null;
+                            total: number;
+                            seals: components["schemas"]["SealSummary"][];
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["EsealError"];
+            401: components["responses"]["EsealError"];
+            403: components["responses"]["EsealError"];
+            503: components["responses"]["EsealError"];
+            default: components["responses"]["EsealError"];
+        };
+    };
+    esealApplySeal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "orgUscc": "91440507MA5ABCDE11",
+                 *       "orgName": "汕头市龙湖测试科技有限公司",
+                 *       "type": "04",
+                 *       "validFrom": "2026-01-01T00:00:00+08:00",
+                 *       "validTo": "2028-12-31T23:59:59+08:00"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ApplySealRequest"];
+            };
+        };
+        responses: {
+            /** @description 已制章 / Seal made */
+            201: {
+                headers: {
+                    /** @description 新印章的地址 / URL of the new seal */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "ok",
+                     *       "data": {
+                     *         "sealCode": "4405070000001",
+                     *         "status": "active",
+                     *         "effectiveStatus": "active",
+                     *         "statusSince": "2025-12-31T16:00:00.000Z",
+                     *         "validStart": "2025-12-31T16:00:00.000Z",
+                     *         "validEnd": "2028-12-31T15:59:59.000Z",
+                     *         "orgUscc": "91440507MA5ABCDE11",
+                     *         "orgName": "汕头市龙湖测试科技有限公司",
+                     *         "typeCode": "04",
+                     *         "typeName": "合同专用章",
+                     *         "name": "汕头市龙湖测试科技有限公司合同专用章",
+                     *         "createdAt": "2025-12-31T16:00:00.000Z",
+                     *         "certSerial": "5f0c1e8a2b3d4c5e6f708192a3b4c5d6",
+                     *         "format": "GB/T 38540-2020 SESeal v4",
+                     *         "sealDer": "MIIK1jCCCV0wDwwCRVMCAQQMB0dBVEVTSU0WDTQ0MDUwNzAwMDAwMDEw…",
+                     *         "picture": {
+                     *           "type": "SVG",
+                     *           "widthMm": 42,
+                     *           "heightMm": 42,
+                     *           "href": "/ebus/eseal/v1/seals/4405070000001/picture",
+                     *           "svg": "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"42mm\" height=\"42mm\" viewBox=\"0 0 420 420\">…</svg>"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        errcode: 0;
+                        errmsg: string;
+                        data: components["schemas"]["Seal"];
+                    };
+                };
+            };
+            400: components["responses"]["EsealError"];
+            401: components["responses"]["EsealError"];
+            403: components["responses"]["EsealError"];
+            409: components["responses"]["EsealError"];
+            503: components["responses"]["EsealError"];
+            default: components["responses"]["EsealError"];
+        };
+    };
+    esealGetSeal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description 13 位印章编码 / 13-digit seal code (6-digit division + 7-digit sequence)
+                 * @example 4405070000001
+                 */
+                sealCode: components["parameters"]["SealCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 印章 / The seal */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        errcode: 0;
+                        errmsg: string;
+                        data: components["schemas"]["Seal"];
+                    };
+                };
+            };
+            400: components["responses"]["EsealError"];
+            401: components["responses"]["EsealError"];
+            403: components["responses"]["EsealError"];
+            404: components["responses"]["EsealError"];
+            503: components["responses"]["EsealError"];
+            default: components["responses"]["EsealError"];
+        };
+    };
+    esealGetSealPicture: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description 13 位印章编码 / 13-digit seal code (6-digit division + 7-digit sequence)
+                 * @example 4405070000001
+                 */
+                sealCode: components["parameters"]["SealCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SVG 印模（与 SESeal 中 SES_ESPictrueInfo 相同）/ SVG picture (the same bytes as in the seal's SES_ESPictrueInfo) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <svg xmlns="http://www.w3.org/2000/svg" width="42mm" height="42mm" viewBox="0 0 420 420">…</svg> */
+                    "image/svg+xml": string;
+                };
+            };
+            400: components["responses"]["EsealError"];
+            401: components["responses"]["EsealError"];
+            403: components["responses"]["EsealError"];
+            404: components["responses"]["EsealError"];
+            503: components["responses"]["EsealError"];
+            default: components["responses"]["EsealError"];
+        };
+    };
+    esealGetSealStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description 13 位印章编码 / 13-digit seal code (6-digit division + 7-digit sequence)
+                 * @example 4405070000001
+                 */
+                sealCode: components["parameters"]["SealCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 状态 / Status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "ok",
+                     *       "data": {
+                     *         "sealCode": "4405070000001",
+                     *         "status": "revoked",
+                     *         "effectiveStatus": "revoked",
+                     *         "statusSince": "2026-03-02T01:00:00.000Z",
+                     *         "revocationReason": "印章遗失 / seal lost",
+                     *         "validStart": "2025-12-31T16:00:00.000Z",
+                     *         "validEnd": "2028-12-31T15:59:59.000Z",
+                     *         "checkedAt": "2026-03-02T01:05:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SealStatusResult"];
+                };
+            };
+            400: components["responses"]["EsealError"];
+            401: components["responses"]["EsealError"];
+            403: components["responses"]["EsealError"];
+            404: components["responses"]["EsealError"];
+            503: components["responses"]["EsealError"];
+            default: components["responses"]["EsealError"];
+        };
+    };
+    esealSuspendSeal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description 13 位印章编码 / 13-digit seal code (6-digit division + 7-digit sequence)
+                 * @example 4405070000001
+                 */
+                sealCode: components["parameters"]["SealCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["LifecycleRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["SealStatus"];
+            400: components["responses"]["EsealError"];
+            401: components["responses"]["EsealError"];
+            403: components["responses"]["EsealError"];
+            404: components["responses"]["EsealError"];
+            409: components["responses"]["EsealError"];
+            503: components["responses"]["EsealError"];
+            default: components["responses"]["EsealError"];
+        };
+    };
+    esealResumeSeal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description 13 位印章编码 / 13-digit seal code (6-digit division + 7-digit sequence)
+                 * @example 4405070000001
+                 */
+                sealCode: components["parameters"]["SealCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["LifecycleRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["SealStatus"];
+            400: components["responses"]["EsealError"];
+            401: components["responses"]["EsealError"];
+            403: components["responses"]["EsealError"];
+            404: components["responses"]["EsealError"];
+            409: components["responses"]["EsealError"];
+            503: components["responses"]["EsealError"];
+            default: components["responses"]["EsealError"];
+        };
+    };
+    esealRevokeSeal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description 13 位印章编码 / 13-digit seal code (6-digit division + 7-digit sequence)
+                 * @example 4405070000001
+                 */
+                sealCode: components["parameters"]["SealCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "印章遗失 / seal lost"
+                 *     }
+                 */
+                "application/json": components["schemas"]["LifecycleRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["SealStatus"];
+            400: components["responses"]["EsealError"];
+            401: components["responses"]["EsealError"];
+            403: components["responses"]["EsealError"];
+            404: components["responses"]["EsealError"];
+            409: components["responses"]["EsealError"];
+            503: components["responses"]["EsealError"];
+            default: components["responses"]["EsealError"];
+        };
+    };
+    esealSign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignRequest"];
+            };
+        };
+        responses: {
+            /** @description 签章数据 / The signature */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "ok",
+                     *       "data": {
+                     *         "signature": "MIIMQzCCCyMCAQQwggrWMIIJXTAPDAJFUwIBBAwHR0FURVNJTRYN…",
+                     *         "format": "GB/T 38540-2020 SES_Signature v4",
+                     *         "sealCode": "4405070000001",
+                     *         "sealName": "汕头市龙湖测试科技有限公司合同专用章",
+                     *         "orgUscc": "91440507MA5ABCDE11",
+                     *         "signingTime": "2026-03-01T08:00:00.000Z",
+                     *         "dataHash": "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0",
+                     *         "digestAlgorithm": "SM3",
+                     *         "signatureAlgorithm": "1.2.156.10197.1.501",
+                     *         "propertyInfo": "/Doc_0/Signs/Sign_0/Signature.xml",
+                     *         "signerCertSerial": "5f0c1e8a2b3d4c5e6f708192a3b4c5d6"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        errcode: 0;
+                        errmsg: string;
+                        data: components["schemas"]["SignResult"];
+                    };
+                };
+            };
+            400: components["responses"]["EsealError"];
+            401: components["responses"]["EsealError"];
+            403: components["responses"]["EsealError"];
+            404: components["responses"]["EsealError"];
+            409: components["responses"]["EsealError"];
+            413: components["responses"]["EsealError"];
+            503: components["responses"]["EsealError"];
+            default: components["responses"]["EsealError"];
+        };
+    };
+    esealVerify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "signature": "MIIMQzCCCyMCAQQwggrWMIIJXTAPDAJFUwIBBAwHR0FURVNJTRYN…",
+                 *       "digest": "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
+                 *     }
+                 */
+                "application/json": components["schemas"]["VerifyRequest"];
+            };
+        };
+        responses: {
+            /** @description 验证报告 / Validation report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "ok",
+                     *       "data": {
+                     *         "result": "PASSED",
+                     *         "checks": [
+                     *           {
+                     *             "id": "structure",
+                     *             "result": "PASSED",
+                     *             "zh": "签章数据结构有效（GB/T 38540 v4）",
+                     *             "en": "valid signature structure (GB/T 38540 v4)"
+                     *           },
+                     *           {
+                     *             "id": "seal-maker-signature",
+                     *             "result": "PASSED",
+                     *             "zh": "制章人签名有效（DER 编码）",
+                     *             "en": "the seal maker's signature is valid (DER encoding)"
+                     *           },
+                     *           {
+                     *             "id": "seal-maker-certificate",
+                     *             "result": "PASSED",
+                     *             "zh": "制章人证书：由「gatesim 测试根CA」签发，有效且未吊销",
+                     *             "en": "seal maker certificate: issued by \"gatesim 测试根CA\", valid and not revoked"
+                     *           },
+                     *           {
+                     *             "id": "seal-validity",
+                     *             "result": "PASSED",
+                     *             "zh": "签章时间 2026-03-01T08:00:00.000Z 在印章有效期内",
+                     *             "en": "signing time 2026-03-01T08:00:00.000Z is within the seal's validity"
+                     *           },
+                     *           {
+                     *             "id": "seal-status",
+                     *             "result": "PASSED",
+                     *             "zh": "印章 4405070000001 当前状态正常",
+                     *             "en": "seal 4405070000001 is active"
+                     *           },
+                     *           {
+                     *             "id": "signer-certificate",
+                     *             "result": "PASSED",
+                     *             "zh": "签章人证书：由「gatesim 测试根CA」签发，有效且未吊销",
+                     *             "en": "signer certificate: issued by \"gatesim 测试根CA\", valid and not revoked"
+                     *           },
+                     *           {
+                     *             "id": "signature-value",
+                     *             "result": "PASSED",
+                     *             "zh": "签名值有效（SM2，DER 编码）",
+                     *             "en": "the signature value is valid (SM2, DER encoding)"
+                     *           },
+                     *           {
+                     *             "id": "data-hash",
+                     *             "result": "PASSED",
+                     *             "zh": "原文杂凑值一致（SM3）",
+                     *             "en": "the data hash matches (SM3)"
+                     *           }
+                     *         ],
+                     *         "signature": {
+                     *           "version": 4,
+                     *           "esID": "4405070000001",
+                     *           "sealName": "汕头市龙湖测试科技有限公司合同专用章",
+                     *           "sealType": 4,
+                     *           "signingTime": "2026-03-01T08:00:00.000Z",
+                     *           "signer": {
+                     *             "C": "CN",
+                     *             "O": "汕头市龙湖测试科技有限公司",
+                     *             "CN": "汕头市龙湖测试科技有限公司",
+                     *             "serialNumber": "91440507MA5ABCDE11"
+                     *           },
+                     *           "signatureForm": "der",
+                     *           "deviations": []
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        errcode: 0;
+                        errmsg: string;
+                        data: components["schemas"]["VerificationReport"];
+                    };
+                };
+            };
+            400: components["responses"]["EsealError"];
+            401: components["responses"]["EsealError"];
+            403: components["responses"]["EsealError"];
+            413: components["responses"]["EsealError"];
+            503: components["responses"]["EsealError"];
+            default: components["responses"]["EsealError"];
+        };
+    };
+    esealGetRootCertificate: {
+        parameters: {
+            query?: {
+                /** @description pem（application/x-pem-file，默认）或 der（application/pkix-cert）/ pem (default) or der */
+                format?: components["parameters"]["CertFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Certificate"];
+            400: components["responses"]["EsealError"];
+            401: components["responses"]["EsealError"];
+            403: components["responses"]["EsealError"];
+            503: components["responses"]["EsealError"];
+            default: components["responses"]["EsealError"];
+        };
+    };
+    esealGetSealMakerCertificate: {
+        parameters: {
+            query?: {
+                /** @description pem（application/x-pem-file，默认）或 der（application/pkix-cert）/ pem (default) or der */
+                format?: components["parameters"]["CertFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Certificate"];
+            400: components["responses"]["EsealError"];
+            401: components["responses"]["EsealError"];
+            403: components["responses"]["EsealError"];
+            503: components["responses"]["EsealError"];
+            default: components["responses"]["EsealError"];
+        };
+    };
+    esealGetOrgCertificate: {
+        parameters: {
+            query?: {
+                /** @description pem（application/x-pem-file，默认）或 der（application/pkix-cert）/ pem (default) or der */
+                format?: components["parameters"]["CertFormat"];
+            };
+            header?: never;
+            path: {
+                uscc: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Certificate"];
+            400: components["responses"]["EsealError"];
+            401: components["responses"]["EsealError"];
+            403: components["responses"]["EsealError"];
+            404: components["responses"]["EsealError"];
+            503: components["responses"]["EsealError"];
+            default: components["responses"]["EsealError"];
         };
     };
 }

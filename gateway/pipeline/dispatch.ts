@@ -25,6 +25,7 @@ export async function dispatch(x: Exchange): Promise<void> {
     tenant: t.tenant,
     principal: x.principal,
     traceId: x.traceId,
+    scenario: x.scenario,
   };
   const rt = x.rt;
   const ctx: HandlerContext = {

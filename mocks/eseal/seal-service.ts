@@ -36,6 +36,8 @@ export interface SealRecord {
   sealDer: string;
   /** SVG picture embedded in the seal. */
   pictureSvg: string;
+  /** Picture width = height in mm (SES_ESPictrueInfo); absent in state saved before it was recorded (then 42). */
+  pictureMm?: number;
 }
 
 export interface SealServiceState {
@@ -55,6 +57,11 @@ export interface SealServiceOptions {
   maxDocumentBytes?: number;
   /** Existing state to continue from (plain data). */
   state?: SealServiceState;
+  /**
+   * A PKI to share (keys and certificates derive from the seed alone); the service uses a view of it over
+   * `state.pki`, so revocations stay this service's own. Default: a new PKI from `seed`.
+   */
+  pki?: TestPki;
 }
 
 export interface MakeSealParams {
@@ -69,6 +76,11 @@ export interface MakeSealParams {
   divisionCode?: string;
   /** Picture diameter in mm (default 42). */
   diameterMm?: number;
+  /**
+   * A fixed 7-digit sequence instead of the division's next one (e.g. a reserved range for seeded seals, so their
+   * codes do not depend on the order in which they are first used); the division counter is left alone.
+   */
+  sequence?: number;
 }
 
 export interface SignParams {
@@ -115,7 +127,7 @@ export function createSealService(opts: SealServiceOptions): SealService {
   const vid = opts.vid ?? "GATESIM";
   const maxDoc = opts.maxDocumentBytes ?? DEFAULT_MAX_DOC;
   const state: SealServiceState = opts.state ?? { seals: {}, sequences: {}, pki: { revoked: {} } };
-  const pki = createTestPki({ seed: opts.seed, state: state.pki });
+  const pki = opts.pki ? opts.pki.withState(state.pki) : createTestPki({ seed: opts.seed, state: state.pki });
 
   // Decoded seal DER per seal code (seals are immutable once made); keeps signing from re-decoding and re-checking it.
   const sealBytes = new Map<string, { b64: string; der: Buffer }>();
@@ -185,10 +197,12 @@ export function createSealService(opts: SealServiceOptions): SealService {
       if (!(p.validity.end > p.validity.start)) throw new EsealError("INVALID_VALIDITY", "有效期截止应晚于起始", "validity end must be after its start", 400);
       const division = p.divisionCode ?? p.org.uscc.slice(2, 8);
       if (!isKnownDivision(division)) throw new EsealError("INVALID_DIVISION", `${division} 不是已知的行政区划代码`, `${division} is not a known GB/T 2260 division code`, 400);
-      const seq = (state.sequences[division] ?? 0) + 1;
-      if (seq > 9_999_999) throw new EsealError("SEQUENCE_EXHAUSTED", `行政区划 ${division} 的印章序号已用尽`, `seal sequence for division ${division} is exhausted`, 409);
-      state.sequences[division] = seq;
+      const fixed = p.sequence !== undefined;
+      const seq = fixed ? p.sequence! : (state.sequences[division] ?? 0) + 1;
+      if (!Number.isInteger(seq) || seq < 1 || seq > 9_999_999) throw new EsealError("SEQUENCE_EXHAUSTED", `行政区划 ${division} 的印章序号已用尽`, `seal sequence for division ${division} is exhausted`, 409);
       const sealCode = division + String(seq).padStart(7, "0");
+      if (state.seals[sealCode]) throw new EsealError("INVALID_STATE", `印章编码 ${sealCode} 已被使用`, `seal code ${sealCode} is already taken`, 409);
+      if (!fixed) state.sequences[division] = seq;
 
       const signer = pki.org(p.org);
       const name = p.name ?? (type.code === "01" ? p.org.name : p.org.name + type.name);
@@ -221,6 +235,7 @@ export function createSealService(opts: SealServiceOptions): SealService {
         certSerial: signer.cert.serialHex,
         sealDer: sealDer.toString("base64"),
         pictureSvg: svg,
+        pictureMm: mm,
       };
       state.seals[sealCode] = record;
       return record;

@@ -54,11 +54,11 @@ export class TestPki {
   readonly state: PkiState;
   private readonly validity: { notBefore: Date; notAfter: Date };
   private readonly rootSubject: DnPart[];
-  private rootCred?: Credential;
-  private makerCred?: Credential;
-  private readonly orgs = new Map<string, Credential>();
+  // Keys and certificates depend only on the seed; views made by withState() share them (deriving a key and
+  // issuing a certificate costs SM2 work), while each view keeps its own revocation list.
+  private readonly creds: { root?: Credential; maker?: Credential; orgs: Map<string, Credential>; sigCache: Map<string, boolean> };
 
-  constructor(opts: TestPkiOptions) {
+  constructor(opts: TestPkiOptions, shared?: TestPki) {
     this.seed = opts.seed;
     this.state = opts.state ?? { revoked: {} };
     this.validity = opts.validity ?? DEFAULT_VALIDITY;
@@ -67,6 +67,15 @@ export class TestPki {
       { type: "O", value: "gatesim" },
       { type: "CN", value: ROOT_CA_NAME },
     ];
+    this.creds = shared?.creds ?? { orgs: new Map(), sigCache: new Map() };
+  }
+
+  /**
+   * The same PKI (seed, keys, certificates, caches) over another revocation list — one per tenant, so a certificate
+   * revoked by one tenant stays valid for the others.
+   */
+  withState(state: PkiState): TestPki {
+    return new TestPki({ seed: this.seed, state, validity: this.validity }, this);
   }
 
   private issue(purpose: string, subject: DnPart[], ca: boolean, issuer: { subject: DnPart[]; keys: Sm2KeyPair } | "self"): Credential {
@@ -85,12 +94,12 @@ export class TestPki {
 
   /** The self-signed SM2 root CA. */
   get root(): Credential {
-    return (this.rootCred ??= this.issue("root", this.rootSubject, true, "self"));
+    return (this.creds.root ??= this.issue("root", this.rootSubject, true, "self"));
   }
 
   /** The seal maker (制章人) whose signature makes a seal (SESeal.signedValue). */
   get sealMaker(): Credential {
-    return (this.makerCred ??= this.issue(
+    return (this.creds.maker ??= this.issue(
       "seal-maker",
       [{ type: "C", value: "CN" }, { type: "O", value: "gatesim" }, { type: "OU", value: "电子印章制作 Seal making" }, { type: "CN", value: SEAL_MAKER_NAME }],
       false,
@@ -100,7 +109,7 @@ export class TestPki {
 
   /** The organisation's signing certificate, created on first use (there may be 20,000 organisations). */
   org(org: OrgRef): Credential {
-    let c = this.orgs.get(org.uscc);
+    let c = this.creds.orgs.get(org.uscc);
     if (!c) {
       c = this.issue(
         `org:${org.uscc}`,
@@ -108,7 +117,7 @@ export class TestPki {
         false,
         { subject: this.rootSubject, keys: this.root.keys },
       );
-      this.orgs.set(org.uscc, c);
+      this.creds.orgs.set(org.uscc, c);
     }
     return c;
   }
@@ -135,16 +144,14 @@ export class TestPki {
     return this.state.revoked[serialHex.toLowerCase()];
   }
 
-  // Chain verification results for the same certificate bytes never change; cache them (bounded).
-  private readonly sigCache = new Map<string, boolean>();
-
+  // Chain verification results for the same certificate bytes never change; cache them (bounded, shared by views).
   private signedByRoot(cert: CertificateInfo, der: Uint8Array): boolean {
     const key = sm3(der).toString("hex");
-    let ok = this.sigCache.get(key);
+    let ok = this.creds.sigCache.get(key);
     if (ok === undefined) {
       ok = cert.issuerDer.equals(this.root.cert.subjectDer) && verifyCertificateSignature(cert, this.root.keys.publicKey);
-      if (this.sigCache.size >= 4096) this.sigCache.clear();
-      this.sigCache.set(key, ok);
+      if (this.creds.sigCache.size >= 4096) this.creds.sigCache.clear();
+      this.creds.sigCache.set(key, ok);
     }
     return ok;
   }

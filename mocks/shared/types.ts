@@ -44,6 +44,8 @@ export interface HandlerInput {
   tenant: Tenant;
   principal: Principal;
   traceId: string;
+  /** The scenario forced on this request (header or tenant rule), when a handler acts it out itself. */
+  scenario?: string;
 }
 
 export interface Logger {

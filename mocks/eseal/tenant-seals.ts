@@ -1,0 +1,125 @@
+// One seal service per tenant over the tenant's Store (architecture §4): seals, sequences and revocations are the
+// tenant's own (reset clears them), the PKI's keys and certificates are shared and derived from the seed.
+import type { Enterprise, Seed } from "../shared/seed-types.js";
+import type { Store } from "../shared/store.js";
+import { createSealService, type SealRecord, type SealService, type SealServiceState } from "./seal-service.js";
+import { DEFAULT_SEAL_TYPES, type SealType } from "./seal-types.js";
+import { createTestPki, type TestPki } from "./test-pki.js";
+
+export interface TenantSealsOptions {
+  /** Seal type table (default facts §8.3). */
+  sealTypes?: readonly SealType[];
+  /** SES_Header.vid. */
+  vid?: string;
+  /**
+   * Largest document accepted for signing/verifying (bytes). Default 5 MiB: its base64 (~6.7 MiB) stays under the
+   * gateway's 10 MiB body limit, so the caller gets the e-seal platform's own 41320 rather than the gateway's 41301.
+   */
+  maxDocumentBytes?: number;
+}
+
+/** Seeded seals (法定名称章 of every seeded legal person in business): fixed dates so every tenant gets the same bytes. */
+export const SEEDED_SEAL = Object.freeze({
+  type: "01",
+  createdAt: Date.parse("2024-01-01T00:00:00Z"),
+  validStart: Date.parse("2024-01-01T00:00:00Z"),
+  validEnd: Date.parse("2043-12-31T23:59:59Z"),
+  /** Seeded seal codes use sequences from here (+ the enterprise's seed index); applied seals count from 1. */
+  sequenceBase: 9_000_000,
+});
+
+const STORE_KIND = "eseal";
+const STORE_ID = "state";
+
+/** A tenant's seal service for one request; call save() after changing anything. */
+export interface TenantSeals {
+  readonly svc: SealService;
+  /** The seal, creating a seeded organisation's 法定名称章 on first use. */
+  find(sealCode: string): SealRecord | undefined;
+  /** An organisation's seals, its seeded seal included. */
+  listFor(uscc: string): SealRecord[];
+  /** Creates the seeded seal of a seeded organisation if this tenant has not got it yet; returns it. */
+  ensureSeeded(uscc: string): SealRecord | undefined;
+  save(): Promise<void>;
+}
+
+const LIVE = new Set(["存续", "在业"]);
+
+export class TenantSealRegistry {
+  readonly pki: TestPki;
+  readonly sealTypes: readonly SealType[];
+  readonly maxDocumentBytes: number;
+  private readonly vid?: string;
+  // Per tenant store: the state object last seen there and the service over it (rebuilt when the store's record
+  // changes identity — after a reset, or with a store that deserialises on every read).
+  private readonly cache = new WeakMap<Store, { state: SealServiceState; svc: SealService }>();
+
+  constructor(
+    private readonly seed: Seed,
+    opts: TenantSealsOptions = {},
+  ) {
+    this.pki = createTestPki({ seed: seed.value });
+    this.sealTypes = opts.sealTypes ?? DEFAULT_SEAL_TYPES;
+    this.maxDocumentBytes = opts.maxDocumentBytes ?? 5 * 1024 * 1024;
+    this.vid = opts.vid;
+  }
+
+  /** A seeded legal person in business, by USCC. */
+  seededOrg(uscc: string): Enterprise | undefined {
+    const e = this.seed.enterprises.byUscc(uscc);
+    return e && LIVE.has(e.status) && /^e\d{6}$/.test(e.id) ? e : undefined;
+  }
+
+  /** The code a seeded organisation's 法定名称章 has in every tenant. */
+  seededCode(e: Enterprise): string {
+    return e.uscc.slice(2, 8) + String(SEEDED_SEAL.sequenceBase + Number(e.id.slice(1))).padStart(7, "0");
+  }
+
+  private seededOrgOfCode(sealCode: string): Enterprise | undefined {
+    const seq = Number(sealCode.slice(6));
+    if (!/^\d{13}$/.test(sealCode) || seq < SEEDED_SEAL.sequenceBase) return undefined;
+    const e = this.seed.enterprises.byId("e" + String(seq - SEEDED_SEAL.sequenceBase).padStart(6, "0"));
+    return e && this.seededOrg(e.uscc) && this.seededCode(e) === sealCode ? e : undefined;
+  }
+
+  async open(store: Store): Promise<TenantSeals> {
+    let state = await store.get<SealServiceState>(STORE_KIND, STORE_ID);
+    let hit = state ? this.cache.get(store) : undefined;
+    if (!state || !hit || hit.state !== state) {
+      if (!state) {
+        state = { seals: {}, sequences: {}, pki: { revoked: {} } };
+        await store.put(STORE_KIND, STORE_ID, state);
+      }
+      hit = { state, svc: createSealService({ seed: this.seed.value, state, pki: this.pki, sealTypes: this.sealTypes, vid: this.vid, maxDocumentBytes: this.maxDocumentBytes }) };
+      this.cache.set(store, hit);
+    }
+    const { svc } = hit;
+    const saved = state;
+    const ensureSeeded = (uscc: string): SealRecord | undefined => {
+      const e = this.seededOrg(uscc);
+      if (!e) return undefined;
+      const code = this.seededCode(e);
+      const have = svc.getSeal(code);
+      if (have) return have;
+      return svc.makeSeal({
+        org: { uscc: e.uscc, name: e.name },
+        type: SEEDED_SEAL.type,
+        validity: { start: SEEDED_SEAL.validStart, end: SEEDED_SEAL.validEnd },
+        now: SEEDED_SEAL.createdAt,
+        sequence: SEEDED_SEAL.sequenceBase + Number(e.id.slice(1)),
+      });
+    };
+    return {
+      svc,
+      ensureSeeded,
+      find: (code) => svc.getSeal(code) ?? (this.seededOrgOfCode(code) ? ensureSeeded(this.seededOrgOfCode(code)!.uscc) : undefined),
+      listFor: (uscc) => {
+        ensureSeeded(uscc);
+        return svc.listSeals({ uscc });
+      },
+      save: async () => {
+        await store.put(STORE_KIND, STORE_ID, saved);
+      },
+    };
+  }
+}

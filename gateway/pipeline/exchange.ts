@@ -1,5 +1,7 @@
 // The state one request carries through the pipeline's steps (architecture.md §2).
 import type { Operation } from "../../contracts/loader.js";
+import { GATEWAY_ERRORS } from "../../mocks/gateway/errors.js";
+import { refuse } from "../../mocks/shared/problem.js";
 import type { Diagnostic, HandlerResult, PlatformModule, Principal } from "../../mocks/shared/types.js";
 import type { TenantRuntime } from "../tenants.js";
 import type { Runtime } from "../runtime.js";
@@ -57,4 +59,20 @@ export function headerCount(x: Exchange, name: string): number {
   let n = 0;
   for (let i = 0; i < x.rawHeaders.length; i += 2) if (x.rawHeaders[i].toLowerCase() === name) n++;
   return n;
+}
+
+const HEADERS_HINT = "每个网关调用都要带 x-tif-paasid、x-tif-timestamp、x-tif-nonce、x-tif-signature 各一个 / every gateway call carries exactly one each of x-tif-paasid, x-tif-timestamp, x-tif-nonce, x-tif-signature";
+
+/** The value of an x-tif header that must appear exactly once and not be empty; otherwise 40001 naming it. */
+export function singleHeader(x: Exchange, name: string, display: string = name, hint: string = HEADERS_HINT): string {
+  const n = headerCount(x, name);
+  const v = header(x, name);
+  if (n === 1 && v) return v;
+  return refuse(GATEWAY_ERRORS.headerMissing, [{
+    location: `/headers/${display}`,
+    rule: n > 1 ? "x-tif.header-duplicated" : "x-tif.header-required",
+    seen: n > 1 ? x.headers[name] : v,
+    message: n > 1 ? `${display} 出现 ${n} 次 / ${display} appears ${n} times` : `缺少 ${display} / ${display} is missing or empty`,
+    hint,
+  }]);
 }

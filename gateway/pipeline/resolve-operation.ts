@@ -4,7 +4,7 @@
 //  - a serviceId nobody answers → 40402, naming the closest known ones
 import { GATEWAY_ERRORS } from "../../mocks/gateway/errors.js";
 import { refuse } from "../../mocks/shared/problem.js";
-import { header, headerCount, type Exchange } from "./exchange.js";
+import { singleHeader, type Exchange } from "./exchange.js";
 import { closest } from "../near-miss.js";
 
 export function resolveOperation(x: Exchange): void {
@@ -12,16 +12,8 @@ export function resolveOperation(x: Exchange): void {
   if (r.single) {
     x.op = r.single;
   } else {
-    const n = headerCount(x, "x-tif-serviceid");
-    const sid = header(x, "x-tif-serviceid");
-    if (!sid || n > 1)
-      refuse(GATEWAY_ERRORS.headerMissing, [{
-        location: "/headers/x-tif-serviceId",
-        rule: n > 1 ? "x-tif.header-duplicated" : "x-tif.header-required",
-        seen: n > 1 ? x.headers["x-tif-serviceid"] : undefined,
-        message: n > 1 ? "x-tif-serviceId 出现多次 / x-tif-serviceId appears more than once" : "数据中台调用必须带 x-tif-serviceId / GatewayMsg calls must carry x-tif-serviceId",
-        hint: "在请求头中放一个 x-tif-serviceId，值为要调用的服务编号，如 C0000000000001 / send exactly one x-tif-serviceId header naming the service, e.g. C0000000000001",
-      }]);
+    const sid = singleHeader(x, "x-tif-serviceid", "x-tif-serviceId",
+      "在请求头中放一个 x-tif-serviceId，值为要调用的服务编号，如 C0000000000001 / send exactly one x-tif-serviceId header naming the service, e.g. C0000000000001");
     x.serviceId = sid;
     x.op = r.byService.get(sid) ?? dynamic(x, sid);
     if (!x.op) {

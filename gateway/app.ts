@@ -26,6 +26,7 @@ import type { Runtime } from "./runtime.js";
 import { GATEWAY_SCENARIOS, ScenarioCatalogue } from "./scenarios.js";
 import { TenantRegistry } from "./tenants.js";
 import { createAdminPlatform } from "./admin.js";
+import { createToolsPlatform } from "./tools/platform.js";
 import { registerBodyParsers } from "./body-parsers.js";
 import { registerDocs } from "./docs.js";
 import { registerLanding } from "./landing.js";
@@ -126,8 +127,8 @@ async function send(x: Exchange, reply: FastifyReply, problem?: Problem): Promis
     headers = r.headers;
   }
   const durationMs = performance.now() - x.started;
-  // The control plane reads journals; it does not write into them.
-  if (x.op?.platform !== "admin") journalOf(x).record({
+  // The control plane (every admin-secured operation, whichever platform) reads journals; it does not write into them.
+  if (!x.op?.security.includes("admin")) journalOf(x).record({
     time: x.tenant?.clock.now() ?? Date.now(),
     traceId: x.traceId,
     tenant: x.tenant?.tenant.paasid ?? "",
@@ -150,6 +151,8 @@ async function send(x: Exchange, reply: FastifyReply, problem?: Problem): Promis
   }
   reply.code(status);
   if (headers) reply.headers(headers);
+  // RFC 6750 §3: a refused bearer token says so in WWW-Authenticate.
+  if (problem?.code === GATEWAY_ERRORS.tokenInvalid.code) reply.header("www-authenticate", 'Bearer realm="gatesim", error="invalid_token"');
   if (x.responseViolations.length && !problem) reply.header("x-gatesim-contract-violations", String(x.responseViolations.length));
   if (contentType) reply.type(contentType);
   else if (body !== undefined && typeof body !== "string" && !Buffer.isBuffer(body)) reply.type("application/json; charset=utf-8");
@@ -208,7 +211,7 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
     version: VERSION,
     defaultTenant: () => tenants.list()[0],
   };
-  const modules = [gatewayPlatform, createAdminPlatform(runtime), ...(opts.platforms ?? defaultPlatforms)(seed, config)];
+  const modules = [gatewayPlatform, createAdminPlatform(runtime), createToolsPlatform(runtime), ...(opts.platforms ?? defaultPlatforms)(seed, config)];
   for (const m of modules) {
     runtime.platforms.set(m.name, m);
     if (m.scenarios) scenarios.register(m.scenarios);
@@ -221,6 +224,10 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
 
   const app = Fastify({ bodyLimit: config.bodyLimitBytes, return503OnClosing: true, forceCloseConnections: true, routerOptions: { maxParamLength: 512 } });
   registerBodyParsers(app);
+  // Platforms with timers or outbound connections (data-sharing webhooks) stop with the app.
+  app.addHook("onClose", async () => {
+    for (const m of modules) await m.close?.();
+  });
   const steps = opts.steps ?? DEFAULT_STEPS;
 
   for (const route of routesOf(table)) {

@@ -1,7 +1,7 @@
 // The landing page (/): platforms, test apps, personas, scenarios and a copy-paste signed call — zh-CN first.
 import type { FastifyInstance } from "fastify";
 import type { Runtime } from "./runtime.js";
-import type { IdentityPersona } from "../mocks/identity/identity-types.js";
+import type { IdentityClient, IdentityPersona } from "../mocks/identity/identity-types.js";
 
 export const esc = (s: unknown) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
@@ -56,6 +56,13 @@ export function renderLanding(rt: Runtime): string {
   const personaRows = personas(rt)
     .map((p) => `<tr><td><code>${esc(p.id)}</code></td><td>${esc(p.name)}</td><td>${esc(p.kind)}</td><td>${esc(p.level ?? "")}</td><td><code>${esc(p.detail ?? "")}</code></td></tr>`)
     .join("");
+  const identity = rt.platforms.get("identity")?.api as { listClients?: (paasid: string) => IdentityClient[] } | undefined;
+  const clientRows = rt.tenants
+    .list()
+    .filter((t) => t.builtIn)
+    .flatMap((t) => (identity?.listClients?.(t.tenant.paasid) ?? []).map((c) => ({ t, c })))
+    .map(({ t, c }) => `<tr><td><code>${esc(t.tenant.paasid)}</code></td><td><code>${esc(c.clientId)}</code></td><td>${c.public ? "公开 public (PKCE)" : "机密 confidential"}</td><td>${c.public ? "—" : show ? `<code>${esc(c.secret)}</code>` : "（已隐藏 hidden）"}</td><td>${c.redirectUris.map((u) => `<code>${esc(u)}</code>`).join("<br>")}</td><td>${esc(c.grants.join(", "))}</td><td>${esc(c.requiredLevel)}</td><td>${c.autoApprove ? "是 yes" : "否 no"}</td></tr>`)
+    .join("");
   const scenarioRows = rt.scenarios
     .list()
     .map((s) => `<tr><td><code>${esc(s.name)}</code></td><td>${esc(s.platform)}</td><td>${esc(s.zh)}<br><small>${esc(s.en)}</small></td></tr>`)
@@ -103,6 +110,11 @@ paasToken 只用于签名，不随请求发送。控制令牌打开本租户的�
 <h2>签名调用示例 A signed call</h2>
 <pre>${esc(curl)}</pre>
 <pre>${esc(ts)}</pre>
+<h2>身份认证客户端 Identity clients</h2>
+<p>统一身份认证的 OAuth 客户端（tyrz 与 OIDC 两种接入方式共用）；<code>login_hint=&lt;persona id&gt;</code> 加自动授权的客户端可让 CI 无浏览器完成登录。
+发现文档 <a href="/.well-known/openid-configuration">/.well-known/openid-configuration</a>。<br>
+<small>OAuth clients of the identity platform (shared by the tyrz and OIDC faces); with an auto-approve client, <code>login_hint</code> completes the code flow without a browser.</small></p>
+<table><tr><th>paasid</th><th>client_id</th><th>类型 Type</th><th>client_secret</th><th>redirect_uri</th><th>授权方式 Grants</th><th>最低级别 Level</th><th>自动授权 Auto-approve</th></tr>${clientRows}</table>
 <h2>测试身份 Personas</h2>
 <table><tr><th>id</th><th>姓名/名称 Name</th><th>类型 Type</th><th>级别 Level</th><th>证件 Identifier</th></tr>${personaRows}</table>
 <h2>场景 Scenarios</h2>

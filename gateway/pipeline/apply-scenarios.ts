@@ -18,6 +18,9 @@ function applies(d: ScenarioDef, x: Exchange): boolean {
 async function apply(d: ScenarioDef, x: Exchange): Promise<void> {
   x.scenario = d.name;
   const o = d.outcome;
+  // A platform's own refusal answers in that platform's envelope; a gateway errcode (e.g. 50201 upstream unavailable)
+  // is the gateway speaking, whichever platform's scenario forced it.
+  if (d.platform !== "gateway" && !(o.kind === "problem" && gatewayErrorByCode(Number(o.problem.code)))) x.platformStage = true;
   switch (o.kind) {
     case "problem":
       throw new ProblemError({ ...o.problem, diagnostics: [{ location: `/headers/${SCENARIO_HEADER}`, rule: "scenario", seen: d.name, message: `场景 ${d.name}：${d.zh} / scenario ${d.name}: ${d.en}`, hint: "这是按场景强制的结果；去掉该请求头或规则即恢复正常 / forced by a scenario; drop the header or rule to get the normal answer" }] });

@@ -5,22 +5,14 @@
 //  - control-plane path naming an unknown tenant → 40403
 import { GATEWAY_ERRORS } from "../../mocks/gateway/errors.js";
 import { refuse } from "../../mocks/shared/problem.js";
-import { header, headerCount, type Exchange } from "./exchange.js";
+import { header, singleHeader, type Exchange } from "./exchange.js";
 
 export function resolveTenant(x: Exchange): void {
   const op = x.op!;
   const paasid = header(x, "x-tif-paasid");
   if (op.security.includes("tif") && (paasid !== undefined || !op.security.includes("bearer"))) {
-    const n = headerCount(x, "x-tif-paasid");
-    if (!paasid || n > 1)
-      refuse(GATEWAY_ERRORS.headerMissing, [{
-        location: "/headers/x-tif-paasid",
-        rule: n > 1 ? "x-tif.header-duplicated" : "x-tif.header-required",
-        seen: n > 1 ? x.headers["x-tif-paasid"] : undefined,
-        message: n > 1 ? "x-tif-paasid 出现多次 / x-tif-paasid appears more than once" : "缺少 x-tif-paasid / x-tif-paasid is missing",
-        hint: "每个网关调用都要带 x-tif-paasid、x-tif-timestamp、x-tif-nonce、x-tif-signature 各一个 / every gateway call carries exactly one each of x-tif-paasid, x-tif-timestamp, x-tif-nonce, x-tif-signature",
-      }]);
-    x.tenant = x.rt.tenants.get(paasid);
+    singleHeader(x, "x-tif-paasid");
+    x.tenant = x.rt.tenants.get(paasid!);
     if (!x.tenant)
       refuse(GATEWAY_ERRORS.unknownPaasid, [{
         location: "/headers/x-tif-paasid",
@@ -38,6 +30,10 @@ export function resolveTenant(x: Exchange): void {
     return;
   }
   // Only the operation's own platform knows how its open requests name a tenant (e.g. identity's client_id).
-  const id = x.platform?.resolveTenant?.({ query: x.query, body: x.body, headers: x.headers });
+  let id = x.platform?.resolveTenant?.({ query: x.query, body: x.body, headers: x.headers });
+  // A bearer token names its own tenant (its paasid claim, verified in authenticate with expectedTenant), whichever
+  // platform the operation belongs to.
+  if (id === undefined && op.security.includes("bearer") && x.platform?.name !== "identity")
+    id = x.rt.platforms.get("identity")?.resolveTenant?.({ query: {}, body: undefined, headers: x.headers });
   x.tenant = (id !== undefined ? x.rt.tenants.get(id) : undefined) ?? x.rt.defaultTenant();
 }

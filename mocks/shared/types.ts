@@ -162,6 +162,8 @@ export interface PlatformModule {
    * once after start-up with a directory of every tenant's own store and clock.
    */
   attachTenants?(directory: TenantDirectoryView): void;
+  /** Stop timers and close outbound connections (called when the app closes). */
+  close?(): Promise<void> | void;
   /** Per-tenant state a platform keeps outside the tenant store (e.g. identity's clients): seed it, restore it. */
   onTenant?: { create?(paasid: string): void; reset?(paasid: string): void };
   resolveTenant?(req: { query: Record<string, unknown>; body: unknown; headers: Record<string, string | string[] | undefined> }): string | undefined;

@@ -131,6 +131,7 @@ describe("landing page and docs", () => {
     expect(html).toContain("sha256sum");
     expect(html).toContain("gateway.upstream-unavailable");
     expect(html).toContain(sim.runtime.seed.persons.at(0)!.name);
+    expect(html).toContain("tyrz_C90-44050001_web");
     const hidden = await makeSim({ overrides: { landing: { showCredentials: false } } });
     expect((await hidden.app.inject({ method: "GET", url: "/" })).body).not.toContain(hidden.tenant().tenant.paasToken);
   });

@@ -88,6 +88,14 @@ describe("refusals (errcode table, facts §8.1)", () => {
     expect((await ping(tif(t, { now: t.clock.now() + 181_000 }))).json().errcode).toBe(40002);
   });
 
+  it("once a test moved the tenant's clock, a client signing with real time is still accepted", async () => {
+    const t = sim.tenant();
+    t.clock.advance(2 * 3600_000);
+    expect((await ping(tif(t, { now: Date.now() }))).statusCode).toBe(200);
+    expect((await ping(tif(t))).statusCode).toBe(200);
+    expect((await ping(tif(t, { now: Date.now() - 3600_000 }))).json().errcode).toBe(40002);
+  });
+
   it("40003 for a nonce reused within 600 s; usable again after, by the virtual clock; per paasid", async () => {
     const t = sim.tenant();
     t.clock.freeze(Date.parse("2026-03-01T00:00:00Z"));

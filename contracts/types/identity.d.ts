@@ -283,10 +283,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 用户信息 / UserInfo (OIDC Core §5.3) */
+        /**
+         * 用户信息 / UserInfo (OIDC Core §5.3)
+         * @description 访问令牌放在 Authorization: Bearer 头中（POST 时也可放在表单字段 access_token 中，RFC 6750 §2.2）。令牌由本平台的
+         *     处理程序自己校验（安全要求中的 `{}`），这样拒绝时带有 RFC 6750 §3 的 WWW-Authenticate 头和具体原因。/ The access
+         *     token goes in Authorization: Bearer (or, on POST, in the form field access_token, RFC 6750 §2.2). The platform's
+         *     handler verifies it itself (the `{}` alternative), so refusals carry RFC 6750 §3 WWW-Authenticate and the exact
+         *     reason.
+         */
         get: operations["identityOidcUserinfo"];
         put?: never;
-        /** 用户信息（POST）/ UserInfo (POST) */
+        /**
+         * 用户信息（POST）/ UserInfo (POST)
+         * @description 同 GET；令牌也可放在表单字段 access_token 中 / As GET; the token may also come in the form field access_token (RFC 6750 §2.2).
+         */
         post: operations["identityOidcUserinfoPost"];
         delete?: never;
         options?: never;

@@ -1,8 +1,9 @@
 // OAuth/tyrz clients per tenant: defaults derived from the seed, registration rules, and client authentication
 // (RFC 6749 §2.3: client_secret_basic / client_secret_post; public clients authenticate with PKCE instead).
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import type { HandlerInput, Problem } from "../shared/types.js";
-import { IdentityInputError, diag, idpProblem } from "./identity-errors.js";
+import { ProblemError } from "../shared/problem.js";
+import type { HandlerInput, HandlerResult, Problem } from "../shared/types.js";
+import { IdentityInputError, diag, idpProblem, refusal, type EnvelopeName } from "./identity-errors.js";
 import type { ClientInput, GrantType, IdentityClient } from "./identity-types.js";
 import { basicCredentials, param } from "./request-params.js";
 
@@ -183,4 +184,14 @@ export function authenticateClient(input: HandlerInput, registry: ClientRegistry
   if (!sameSecret(secret, client.secret ?? ""))
     return no(`client_secret 与客户端 ${clientId} 登记的不符`, `client_secret does not match the one registered for ${clientId}`, basic ? "/headers/authorization" : secretParam.location, "核对首页或管理接口中的 client_secret / check the client_secret on the landing page or admin API", `[redacted, ${secret.length} chars]`);
   return { ok: true, client, paasid: found.paasid, method };
+}
+
+/**
+ * Answer a failed client authentication. RFC 6749 §5.2: a client that tried HTTP Basic gets 401 with a
+ * `WWW-Authenticate: Basic` challenge (returned directly, since only the answer can carry the header); other failures
+ * are thrown for the gateway to render in the operation's envelope.
+ */
+export function refuseClient(input: HandlerInput, problem: Problem, face: EnvelopeName): HandlerResult {
+  if (basicCredentials(input.headers) === undefined) throw new ProblemError(problem);
+  return refusal(input, problem, face, { "www-authenticate": 'Basic realm="gatesim", charset="UTF-8"' });
 }

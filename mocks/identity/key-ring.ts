@@ -1,7 +1,6 @@
 // The platform's ES256 signing keys: deterministic from the seed, rotated through the admin API, old keys published
 // in JWKS for a grace period so tokens signed before a rotation still verify (facts §8.2).
-import { createECDH, createHash } from "node:crypto";
-import { importJWK } from "jose";
+import { createECDH, createHash, createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
 import type { PublicJwk } from "./identity-types.js";
 
 /** Order of the P-256 group (SEC 2 §2.4.2). */
@@ -15,8 +14,9 @@ export interface RingKey {
   retiredAt: number | null;
   /** End of its grace period in JWKS (ms), or null while current. */
   notAfter: number | null;
-  signKey(): Promise<CryptoKey>;
-  verifyKey(): Promise<CryptoKey>;
+  /** node:crypto key objects (see jws-es256.ts), created on first use. */
+  signKey(): KeyObject;
+  verifyKey(): KeyObject;
 }
 
 const b64u = (b: Buffer): string => b.toString("base64url");
@@ -49,16 +49,16 @@ function deriveKey(seed: string, generation: number): { kid: string; publicJwk: 
 
 function makeRingKey(seed: string, generation: number): RingKey {
   const { kid, publicJwk, privateJwk } = deriveKey(seed, generation);
-  let sign: Promise<CryptoKey> | undefined;
-  let verify: Promise<CryptoKey> | undefined;
+  let sign: KeyObject | undefined;
+  let verify: KeyObject | undefined;
   return {
     kid,
     generation,
     publicJwk,
     retiredAt: null,
     notAfter: null,
-    signKey: () => (sign ??= importJWK(privateJwk, "ES256") as Promise<CryptoKey>),
-    verifyKey: () => (verify ??= importJWK({ kty: "EC", crv: "P-256", x: publicJwk.x, y: publicJwk.y }, "ES256") as Promise<CryptoKey>),
+    signKey: () => (sign ??= createPrivateKey({ key: privateJwk, format: "jwk" })),
+    verifyKey: () => (verify ??= createPublicKey({ key: { kty: "EC", crv: "P-256", x: publicJwk.x, y: publicJwk.y }, format: "jwk" })),
   };
 }
 

@@ -1,10 +1,9 @@
 // The token endpoint of both faces: authorization_code (single use, PKCE), refresh_token (rotation with reuse
 // detection) and client_credentials (RFC 6749 §4.1.3, §4.4, §6; RFC 7636 §4.6; RFC 9700 §4.14; facts §2.1 step 3).
 import { createHash } from "node:crypto";
-import { ProblemError } from "../shared/problem.js";
 import type { HandlerContext, HandlerInput, HandlerResult } from "../shared/types.js";
 import { codeKey } from "./authorize-flow.js";
-import { authenticateClient } from "./client-registry.js";
+import { authenticateClient, refuseClient } from "./client-registry.js";
 import { diag, fail } from "./identity-errors.js";
 import { KIND, type CodeRecord, type Face, type Family, type IdentityCore, type RefreshRecord } from "./identity-core.js";
 import type { GrantType, IdentityClient } from "./identity-types.js";
@@ -21,7 +20,7 @@ export async function tokenEndpoint(core: IdentityCore, input: HandlerInput, ctx
   if (rep.length)
     fail("invalid_request", `参数 ${rep.join(", ")} 出现多次`, `parameter ${rep.join(", ")} sent more than once (RFC 6749 §3.2)`, rep.map((n) => diag(`/body/${n}`, "oauth.param-once", `${n} repeated`, "每个参数只发送一次 / send each parameter once")));
   const auth = authenticateClient(input, core.clients);
-  if (!auth.ok) throw new ProblemError(auth.problem);
+  if (!auth.ok) return refuseClient(input, auth.problem, face === "tyrz" ? "tyrz" : "oauth");
   const { client } = auth;
   const gt = param(input, "grant_type");
   if (!gt.value) fail("invalid_request", "缺少 grant_type", "grant_type is missing", [diag(gt.location, "oauth.grant_type-required", "grant_type is missing", "authorization_code、refresh_token 或 client_credentials")]);

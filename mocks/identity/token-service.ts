@@ -1,11 +1,11 @@
-// Signs access, ID and logout tokens (jose, ES256) and verifies access tokens offline — the shared verifier that every
+// Signs access, ID and logout tokens (ES256 compact JWS, jws-es256.ts) and verifies access tokens offline — the shared verifier that every
 // simulated platform uses (facts §8.2; RFC 9068 JWT access tokens; RFC 8725 JWT best practices).
 import { createHash, randomBytes } from "node:crypto";
-import { SignJWT, compactVerify } from "jose";
 import type { Level } from "../shared/seed-types.js";
 import type { Diagnostic, Problem } from "../shared/types.js";
 import { diag, idpProblem } from "./identity-errors.js";
 import type { AccessTokenClaims, VerifyOptions, VerifyResult } from "./identity-types.js";
+import { signEs256, verifyEs256 } from "./jws-es256.js";
 import type { KeyRing } from "./key-ring.js";
 import type { RevocationList } from "./revocation-list.js";
 
@@ -72,7 +72,7 @@ export class TokenService {
       ...(i.level ? { level: i.level } : {}),
       ...(i.sid ? { sid: i.sid } : {}),
     };
-    const token = await new SignJWT(claims).setProtectedHeader({ alg: "ES256", kid: key.kid, typ: "at+jwt" }).sign(await key.signKey());
+    const token = await signEs256({ kid: key.kid, typ: "at+jwt" }, claims, key.signKey());
     return { token, claims };
   }
 
@@ -100,31 +100,33 @@ export class TokenService {
       ...(i.nonce !== undefined ? { nonce: i.nonce } : {}),
       ...(i.accessToken ? { at_hash: createHash("sha256").update(i.accessToken).digest().subarray(0, 16).toString("base64url") } : {}),
     };
-    return new SignJWT(claims).setProtectedHeader({ alg: "ES256", kid: key.kid, typ: "JWT" }).sign(await key.signKey());
+    return signEs256({ kid: key.kid, typ: "JWT" }, claims, key.signKey());
   }
 
   /** OIDC Back-Channel Logout 1.0 §2.4 logout token (typ logout+jwt, events claim, no nonce). */
   async issueLogoutToken(i: { nowSec: number; clientId: string; sub: string; sid: string }): Promise<string> {
     const key = this.ring.current();
-    return new SignJWT({
-      iss: this.cfg.issuer,
-      aud: i.clientId,
-      iat: i.nowSec,
-      exp: i.nowSec + 120,
-      jti: randomId(16),
-      sub: i.sub,
-      sid: i.sid,
-      events: { "http://schemas.openid.net/event/backchannel-logout": {} },
-    })
-      .setProtectedHeader({ alg: "ES256", kid: key.kid, typ: "logout+jwt" })
-      .sign(await key.signKey());
+    return signEs256(
+      { kid: key.kid, typ: "logout+jwt" },
+      {
+        iss: this.cfg.issuer,
+        aud: i.clientId,
+        iat: i.nowSec,
+        exp: i.nowSec + 120,
+        jti: randomId(16),
+        sub: i.sub,
+        sid: i.sid,
+        events: { "http://schemas.openid.net/event/backchannel-logout": {} },
+      },
+      key.signKey(),
+    );
   }
 
   /**
    * Check the JOSE header and signature of a token claimed to be ours. Refuses, each with its own reason:
    * malformed tokens; `alg: none` (RFC 8725 §2.1); HMAC algorithms, which is how a token "signed" with our public key
    * as an HMAC secret would arrive (RFC 8725 §2.1 key confusion); other algorithms; keys embedded in the header
-   * (jwk/jku/x5u/x5c); missing, unknown or retired kid; bad signatures.
+   * (jwk/jku/x5u/x5c); critical header extensions; missing, unknown or retired kid; bad or non-canonical signatures.
    */
   async verifySignature(token: string, nowMs: number, location: string): Promise<{ ok: true; header: Record<string, unknown>; payload: Record<string, unknown> } | { ok: false; problem: Problem }> {
     const bad = (rule: string, zh: string, en: string, seen?: unknown, hint = "使用本平台签发的令牌 / use a token issued by this platform"): { ok: false; problem: Problem } => ({
@@ -144,6 +146,9 @@ export class TokenService {
       if (h in header)
         return bad("jwt-embedded-key", `令牌头部自带密钥参数 ${h}，不予信任；验签密钥只取自本平台 JWKS`, `token header carries its own key (${h}); verification keys come only from this platform's JWKS`, h);
     }
+    // RFC 7515 §4.1.11: this platform understands no header extensions, so any `crit` (e.g. b64: false) is refused.
+    if ("crit" in header)
+      return bad("jwt-crit", "令牌头部含 crit 扩展，本平台不支持任何扩展", "token header lists critical extensions (crit); this platform supports none", header.crit);
     const kid = header.kid;
     if (typeof kid !== "string" || !kid) return bad("jwt-kid", "令牌头部缺少 kid", "token header has no kid");
     const key = this.ring.find(kid, nowMs);
@@ -152,11 +157,8 @@ export class TokenService {
         ? bad("jwt-kid", `签名密钥 ${kid} 已轮换停用且宽限期已过`, `signing key ${kid} was rotated out and its grace period is over`, kid, "重新获取令牌 / obtain a new token")
         : bad("jwt-kid", `签名密钥 ${kid} 不在本平台 JWKS 中`, `signing key ${kid} is not in this platform's JWKS`, kid);
     }
-    try {
-      await compactVerify(token, await key.verifyKey(), { algorithms: ["ES256"] });
-    } catch {
+    if (!(await verifyEs256(token, key.verifyKey())))
       return bad("jwt-signature", "令牌签名无效（内容被篡改或并非本平台签发）", "token signature is invalid (altered, or not issued by this platform)");
-    }
     return { ok: true, header, payload };
   }
 

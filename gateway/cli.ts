@@ -22,6 +22,7 @@ const HELP = `gatesim — 广东省政务 API 网关与共享平台模拟器 / G
   --admin-token <t>     管理平面令牌 / control-plane token, ≥16 chars (GATESIM_ADMIN_TOKEN; generated and printed when absent)
   --public-url <url>    客户端访问的基础地址 / base URL clients use (GATESIM_PUBLIC_URL)
   --strict-envelope     错误体不带 _diagnostics / drop _diagnostics from error bodies (GATESIM_STRICT_ENVELOPE)
+  --replay <dir>        先按 gatesim proxy --record 录制的交换应答 / answer from exchanges recorded by gatesim proxy --record first
   -h, --help            帮助 / help
 `;
 
@@ -34,6 +35,7 @@ const OPTIONS = {
   "admin-token": { type: "string" },
   "public-url": { type: "string" },
   "strict-envelope": { type: "boolean" },
+  replay: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -93,7 +95,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     { level: config.logLevel },
     process.stdout.isTTY ? pino.transport({ target: "pino-pretty", options: { colorize: true, translateTime: "SYS:HH:MM:ss" } }) : undefined,
   );
-  const sim = await listen(config, { logger });
+  const replay = values.replay ? await import("./tools/replay-step.js") : undefined;
+  const { DEFAULT_STEPS } = await import("./app.js");
+  const sim = await listen(config, { logger, ...(replay ? { steps: replay.withReplay(DEFAULT_STEPS, replay.loadFixtures(values.replay!)) } : {}) });
   process.stdout.write(`${banner(sim, !config.adminToken)}\n`);
   const stop = async () => {
     await sim.close();

@@ -19,6 +19,492 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/GatewayMsg/http/api/proxy/invoke#D1597132378846": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 创建制证数据 / Create licence data (D1597132378846)
+         * @description 校验证照数据并分配 GB/T 36904 证照标识与 `license_code`；证照尚未签发（可修改、删除）。/ Validates the data and
+         *     assigns the GB/T 36904 identifier and `license_code`; the licence is not issued yet (it can be modified or
+         *     deleted).
+         */
+        post: operations["elicenceCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/GatewayMsg/http/api/proxy/invoke#D1597131569652": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 制证签发数据（创建并签发）/ Create and issue (D1597131569652)
+         * @description 一步创建并签发：分配标识、填签发与有效期日期、以颁发机构电子印章盖章、推送目录信息到数据共享平台。`sign` 为证照
+         *     PDF 的 SES_Signature（base64 DER）。/ Creates and issues in one step: identifier, issue and validity dates, the
+         *     PDF sealed with the issuer's e-seal, the catalogue record published to data sharing. `sign` is the PDF's
+         *     SES_Signature (base64 DER).
+         */
+        post: operations["elicenceCreateAndIssue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/GatewayMsg/http/api/proxy/invoke#D1597132425087": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 签发一张证照 / Issue one licence (D1597132425087) */
+        post: operations["elicenceIssue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/GatewayMsg/http/api/proxy/invoke#D1597132462444": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 修改制证数据（已签发的证照变更为新版本）/ Modify licence data (an issued licence changes to a new version) (D1597132462444)
+         * @description 未签发的证照就地修改。已签发的证照办理变更（operateType 09）：签发新版本（002、…），与旧版本关联，旧版本失效（05），
+         *     新版本重新盖章并推送目录信息。除 `license_code`/`ZZBS`/`reason`/`access_token` 外的键为要修改的数据项，空串删除可选项；
+         *     类型、颁发机构、标识、持证主体代码不可修改。/ Unissued data changes in place. An issued licence is changed
+         *     (operateType 09): a new version is issued, linked to the old one (now 05), sealed and published. Keys other
+         *     than `license_code`/`ZZBS`/`reason`/`access_token` are the items to change; an empty string removes an optional
+         *     item; type, issuer, identifier and holder code cannot change.
+         */
+        post: operations["elicenceModify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/GatewayMsg/http/api/proxy/invoke#D1597132486022": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 删除制证数据（仅未签发）/ Delete licence data (unissued only) (D1597132486022) */
+        post: operations["elicenceDelete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/GatewayMsg/http/api/proxy/invoke#D1597135080112": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 废止一张证照 / Annul one licence (D1597135080112)
+         * @description `kind`：`03` 撤销（默认）、`04` 注销、`07` 吊销（operateType 05）。之后共享服务对该证照答 `21`，文件验证失败。/
+         *     `kind` 03 revoked (default), 04 cancelled, 07 revoked as a penalty. Sharing services then answer `21` for it and
+         *     file verification fails.
+         */
+        post: operations["elicenceRevoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/GatewayMsg/http/api/proxy/invoke#D1593590066290": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 归档电子文件 / Archive the licence file (D1593590066290)
+         * @description 返回签发时盖章的证照 PDF（base64）及其 SES_Signature。/ Returns the PDF sealed at issuance (base64) and its SES_Signature.
+         */
+        post: operations["elicenceArchive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/elicence/v1/licences/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 暂扣 / 暂扣发还（模拟器定义）/ Withhold or return a licence (simulator-defined)
+         * @description 广东无公开的暂扣接口，模拟器提供：`action` `suspend` 暂扣（certState 02，共享服务答 `23`），`return` 发还（01）。仅颁发
+         *     机构。/ No public Guangdong service; gatesim's own: `suspend` withholds (02, sharing answers `23`), `return` gives it
+         *     back (01). Issuer only.
+         */
+        post: operations["elicenceSuspend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/elicence/v1/types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 证照目录（已发布的类型及本部门注册的类型）/ Licence type catalogue */
+        get: operations["elicenceTypeList"];
+        put?: never;
+        /**
+         * 目录编制和注册（本部门的证照类型）/ Register a licence type of one's own
+         * @description 以应用的 `orgCode` 为定义机构注册证照类型（状态 registered），发布后才能签发。/ Registers a type under the app's
+         *     `orgCode` as defining authority (state registered); it must be published before licences of it are issued.
+         */
+        post: operations["elicenceTypeRegister"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/elicence/v1/types/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 发布本部门注册的证照类型 / Publish a registered type */
+        post: operations["elicenceTypePublish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/elicence/v1/licences/query-by-holder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 按持证主体查询证照 / Query licences by holder
+         * @description 返回调用部门可使用的该持证主体的现行证照（已签发、未被变更取代），每张附状态与结果码。持证主体有证照但调用方一张都
+         *     不能用时答 `100` 并说明需要哪些类型的权限。/ Returns the holder's current licences the caller may use, each with
+         *     its status and result code. When the holder has licences but none is usable by the caller: `100`, naming the
+         *     types it lacks permission for.
+         */
+        post: operations["elicenceQueryByHolder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/elicence/v1/licences/download-url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 按证照标识获取一次性下载地址 / One-time download URL by identifier
+         * @description 地址只能用一次，默认 600 秒后过期（租户虚拟时钟）；下载的文件以 `useCause` 作水印并重新盖颁发机构的章。/ The URL
+         *     works once and expires after 600 s by default (tenant clock); the file is watermarked with `useCause` and
+         *     sealed again with the issuer's seal.
+         */
+        post: operations["elicenceDownloadUrl"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/elicence/v1/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 下载证照文件（一次性地址）/ Download the licence file (one-time URL)
+         * @description 无需签名：地址本身就是凭证。默认返回 JSON（`fileData` base64 PDF、`signature` base64 SES_Signature），`format=pdf`
+         *     直接返回 PDF。已用过或已过期的地址答 HTTP 410、`head.status` 100。/ No signature needed: the URL is the
+         *     credential. JSON by default (`fileData` base64 PDF, `signature` base64 SES_Signature); `format=pdf` returns
+         *     the PDF itself. A used or expired URL gets HTTP 410 with `head.status` 100.
+         */
+        get: operations["elicenceDownload"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/elicence/v1/licences/verify-info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 证照信息核验（字段比对）/ Verify licence information (field comparison)
+         * @description 按 `certIdentifier`，或按 `certTypeCode` + `fields.CZZTDM`（+ `fields.ZZBH`）找到证照，逐项比对 `fields` 与平台数据，
+         *     只答是否一致，不回显平台值。证照不可用时 `head.status` 为 21/22/23。/ Finds the licence by identifier, or by
+         *     type + holder code (+ number), compares each field and answers match or not without revealing the platform's
+         *     values. An unusable licence answers 21/22/23.
+         */
+        post: operations["elicenceVerifyInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/elicence/v1/files/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 证照文件验证（验章 + 证照状态）/ Verify a licence file (seal and licence status)
+         * @description 验证文件上颁发机构电子印章的签章（在颁发租户的印章状态下），再看证照现在的状态。`head.status`：0 通过；21/22/23
+         *     证照状态；101 印章或文件验证不通过（`data.seal` 给出电子印章平台的验证报告）。无需证照权限。/ Verifies the
+         *     issuer's seal signature over the file (against the issuing tenant's seal statuses), then the licence's status
+         *     now. 0 passed; 21/22/23 licence status; 101 seal or file failure (`data.seal` is the e-seal report). No
+         *     permission needed.
+         */
+        post: operations["elicenceVerifyFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/elicence/v1/licences/annotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 加注件制作 / Make an annotated copy (加注)
+         * @description 生成加注件：证照 PDF 加上加注信息（`JZJZZSJ` 制作时间、`JZJZZZ` 制作者、`JZJZZSY` 制作事由、`JZJYXQJZSJ` 有效期截止，
+         *     facts §4.3）与 `useCause` 水印，由调用部门（其 `orgCode`）盖章；没有 `orgCode` 时用颁发机构的章。加注件过期后文件验证答
+         *     22。/ Makes an annotated copy: the licence PDF with the annotation items (facts §4.3) and the `useCause`
+         *     watermark, sealed by the calling department's seal (its `orgCode`), else the issuer's. After its validity the
+         *     file verifies as 22.
+         */
+        post: operations["elicenceAnnotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/elicence/v1/authorizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 持证人查看自己的授权 / The holder lists their grants */
+        get: operations["elicenceGrantList"];
+        put?: never;
+        /**
+         * 持证人授权部门使用一张证照 / The holder grants a department use of one licence
+         * @description 持证人经统一身份认证登录（`Authorization: Bearer <access_token>`），把自己的一张证照（自然人按身份证号，法人经办人
+         *     按其法人的统一社会信用代码）授权给部门（`paasid`）用于所述用途，至 `expiresAt`（最长一年），得到 `authCode`。部门用
+         *     授权码兑换后即可使用该证照。/ The holder, logged in through the identity platform, grants a department
+         *     (`paasid`) use of one of their licences (a person's by ID number, an operator's legal person's by USCC) for a
+         *     purpose until `expiresAt` (at most a year) and gets an `authCode`; the department redeems it to use the licence.
+         */
+        post: operations["elicenceGrantCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/elicence/v1/authorizations/{authCode}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** 持证人撤回授权 / The holder withdraws a grant */
+        delete: operations["elicenceGrantWithdraw"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/elicence/v1/authorizations/redeem": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 部门兑换用证授权码 / The department redeems an auth code
+         * @description 授权码须授予调用部门、未撤回、未过期。兑换后部门可查询、下载、核验这张证照直至授权到期；应答附一次性下载地址。/ The
+         *     code must be granted to the caller, not withdrawn, not expired. Once redeemed, the department may query,
+         *     download and verify that licence until the grant expires; the answer carries a one-time download URL.
+         */
+        post: operations["elicenceGrantRedeem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_gatesim/elicence/tenants/{paasid}/permissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 部门的证照类型使用权限 / A department's per-type permissions */
+        get: operations["elicenceAdminPermissionList"];
+        /** 开通证照类型使用权限（`*` 为全部类型）/ Grant per-type permissions (`*` = every type) */
+        put: operations["elicenceAdminPermissionGrant"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_gatesim/elicence/tenants/{paasid}/permissions/{typeCode}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** 收回一个类型的权限 / Withdraw one type's permission */
+        delete: operations["elicenceAdminPermissionRevoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_gatesim/elicence/tenants/{paasid}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 2 小时规则：本租户签发证照的目录信息推送记录 / 2-hour rule — catalogue deliveries of this tenant's licences
+         * @description 每张签发（含变更）的证照一条：目录信息产生时间（签发时间）、送达数据共享平台的时间、延迟，超过阈值（默认 7200 秒）
+         *     即 `late`；尚未送达而已超过阈值的为 `overdue`。数据共享平台不可用时记录为 `pending`，可用 POST …/retry 重推。/
+         *     One record per issued (or changed) licence: when its catalogue information was produced, when it reached the
+         *     data-sharing platform, the delay; over the threshold (default 7200 s) it is `late`; undelivered past the
+         *     threshold it is `overdue`. When data sharing is unavailable the record stays `pending`; POST …/retry re-sends.
+         */
+        get: operations["elicenceAdminDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_gatesim/elicence/tenants/{paasid}/deliveries/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 重推未送达的目录信息 / Re-send undelivered catalogue records */
+        post: operations["elicenceAdminDeliveriesRetry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -29,13 +515,18 @@ export interface components {
             errors: {
                 code: string;
                 message: string;
+                location?: string;
             }[];
-            /** @description yyyy-MM-dd HH:mm:ss.SSS */
+            /** @description yyyy-MM-dd HH:mm:ss.SSS（北京时间 / CST） */
             timestamp: string;
             correlation_id?: string;
             response_id?: string;
         };
         ElicenceError: components["schemas"]["Envelope"] & {
+            /** @constant */
+            ack_code?: "FAILURE";
+            /** @description 对应的共享服务结果码 / the matching sharing-service result code */
+            result_code?: number;
             /** @description gateway errcode when the gateway refused the call */
             errcode?: number;
             _diagnostics?: {
@@ -49,16 +540,315 @@ export interface components {
                 /** @description How to fix it */
                 hint: string;
             }[];
+            _trace_id?: string;
+        };
+        SharingEnvelope: {
+            head: {
+                /** @enum {integer} */
+                status: 0 | 11 | 12 | 13 | 21 | 22 | 23 | 100 | 101 | 103;
+                message: string;
+            };
+            data: unknown;
+            _diagnostics?: {
+                /** @description JSON pointer into the request */
+                location: string;
+                /** @description The contract rule or gateway check broken */
+                rule: string;
+                /** @description The value seen (secrets redacted) */
+                seen?: unknown;
+                message: string;
+                /** @description How to fix it */
+                hint: string;
+            }[];
+            _trace_id?: string;
+        };
+        /** @description 用证事由（必填，≤ 200 字，下载文件以其作水印）/ purpose of use (mandatory, ≤ 200 chars; watermarked on downloads) */
+        UseCause: string;
+        /**
+         * @description GB/T 36903 元数据键与该类型的 `KZ_*` 扩展项（facts §4.3, §8.4）；另可带 `serial`（自定流水号）与 `access_token`。
+         *     / GB/T 36903 keys plus the type's `KZ_*` items; optionally `serial` (own serial) and `access_token`.
+         */
+        LicenceInput: {
+            ZZMC?: string;
+            ZZLXDM: string;
+            ZZBH?: string;
+            ZZBS?: string;
+            ZZBFJG?: string;
+            ZZBFJGDM?: string;
+            ZZBFRQ?: string;
+            CZZT: string;
+            CZZTDM: string;
+            CZZTDMLX?: string;
+            CZZTDMLXDM: string;
+            ZZYXQQSRQ?: string;
+            ZZYXQJZRQ?: string;
+            serial?: string;
+            access_token?: string;
+        } & {
+            [key: string]: string | number;
+        };
+        /** @description 用 `license_code` 或证照标识 `ZZBS` 指明证照 / name the licence by `license_code` or identifier `ZZBS` */
+        LicenceRef: {
+            license_code?: string;
+            ZZBS?: string;
+            access_token?: string;
+        } | unknown | unknown;
+        IssuanceData: {
+            license_code: string;
+            /** @description 制证记录授权码（模拟器生成，含义未公开，facts §4.5）/ the issuance's auth code (meaning not public) */
+            auth_code: string;
+            ZZBS: string;
+            version: string;
+            /** @description 变更前的版本 / the version this one replaced */
+            previous_ZZBS?: string;
+            /** @enum {string} */
+            stage: "created" | "issued";
+            cert_state?: string;
+            ZZBFRQ?: string;
+            ZZYXQQSRQ?: string;
+            ZZYXQJZRQ?: string;
+            seal_id?: string;
+            seal_name?: string;
+            catalogue_delivery?: {
+                /** @enum {string} */
+                status: "delivered" | "pending";
+                produced_at: string;
+                delivered_at?: string;
+                reason?: string;
+            };
+        };
+        LicenceType: {
+            code: string;
+            name: string;
+            en?: string;
+            holderType: string;
+            /** @enum {string} */
+            state: "registered" | "published";
+            /** @enum {string} */
+            source: "builtin" | "department";
+            definer?: {
+                uscc?: string;
+                name?: string;
+            };
+            validityYears?: number | null;
+            items: {
+                key: string;
+                zh: string;
+                en?: string;
+                type: string;
+                required: boolean;
+                values?: string[];
+                unit?: string;
+                maxLength?: number;
+            }[];
+        };
+        LicenceSummary: {
+            certIdentifier: string;
+            certTypeCode: string;
+            certName: string;
+            certNo?: string;
+            holderName: string;
+            holderCode: string;
+            holderTypeCode: string;
+            issueDept?: string;
+            issueDeptCode?: string;
+            issueDate?: string;
+            validFrom?: string;
+            validTo?: string;
+            version?: string;
+            certState: string;
+            /** @description 使用该证照现在的结果码 / result code for using it now (0/21/22/23) */
+            status: number;
+            statusMessage?: string;
+            /**
+             * @description 调用方凭什么可用 / why the caller may use it
+             * @enum {string}
+             */
+            access?: "issuer" | "permission" | "grant";
+        };
+        LicenceFile: {
+            fileName: string;
+            /** @description base64 PDF */
+            fileData: string;
+            /** @description base64 DER SES_Signature over the PDF bytes */
+            signature: string;
+            certIdentifier: string;
+            sealId?: string;
+            useCause?: string;
+        };
+        UsageGrant: {
+            authCode: string;
+            certIdentifier: string;
+            certName?: string;
+            paasid: string;
+            departmentName?: string;
+            useCause: string;
+            createdAt: string;
+            expiresAt: string;
+            redeemedAt?: string;
+            withdrawnAt?: string;
+            /** @enum {string} */
+            state: "active" | "expired" | "withdrawn";
+        };
+        PermissionList: {
+            paasid: string;
+            permissions: {
+                typeCode: string;
+                typeName?: string;
+                grantedAt: string;
+                expiresAt?: string;
+            }[];
+        };
+        DeliveryReport: {
+            paasid: string;
+            thresholdSeconds: number;
+            now: string;
+            summary: {
+                total: number;
+                delivered: number;
+                pending: number;
+                late: number;
+                overdue: number;
+            };
+            records: {
+                certIdentifier: string;
+                producedAt: string;
+                deliveredAt?: string;
+                delaySeconds?: number;
+                /** @enum {string} */
+                status: "delivered" | "pending";
+                late: boolean;
+                overdue: boolean;
+                attempts: number;
+                lastError?: string;
+                record?: Record<string, never>;
+            }[];
         };
     };
     responses: {
-        /** @description 证照平台错误 / E-licence error (`ack_code` FAILURE) */
+        /** @description 证照平台错误（`ack_code` FAILURE），或网关在平台之前的拒绝（`errcode`）/ E-licence refusal (`ack_code` FAILURE), or the gateway's own refusal (`errcode`) */
         ElicenceError: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ElicenceError"];
+                "application/json": components["schemas"]["ElicenceError"] | {
+                    errcode: number;
+                    errmsg: string;
+                    data: null;
+                    _diagnostics?: {
+                        /** @description JSON pointer into the request */
+                        location: string;
+                        /** @description The contract rule or gateway check broken */
+                        rule: string;
+                        /** @description The value seen (secrets redacted) */
+                        seen?: unknown;
+                        message: string;
+                        /** @description How to fix it */
+                        hint: string;
+                    }[];
+                    _trace_id?: string;
+                };
+            };
+        };
+        /** @description 契约校验不通过（head.status 12）或网关的签名等拒绝（errcode）/ Contract check failed (head.status 12), or the gateway's own refusal (errcode) */
+        SharingError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["SharingEnvelope"] | {
+                    errcode: number;
+                    errmsg: string;
+                    data: null;
+                    _diagnostics?: {
+                        /** @description JSON pointer into the request */
+                        location: string;
+                        /** @description The contract rule or gateway check broken */
+                        rule: string;
+                        /** @description The value seen (secrets redacted) */
+                        seen?: unknown;
+                        message: string;
+                        /** @description How to fix it */
+                        hint: string;
+                    }[];
+                    _trace_id?: string;
+                };
+            };
+        };
+        /** @description 已签发（或未签发数据已修改）/ Issued (or unissued data modified) */
+        Issued: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "ack_code": "SUCCESS",
+                 *       "errors": [],
+                 *       "timestamp": "2026-01-01 08:00:00.000",
+                 *       "sign": "MIIB",
+                 *       "sign_method": "SM2-SM3 (GB/T 38540 SES_Signature)",
+                 *       "correlation_id": "c0a8f1e2d3b4a5968778695a4b3c2d1e",
+                 *       "response_id": "r0a8f1e2d3b4a5968778695a4b3c2d1e",
+                 *       "data": {
+                 *         "license_code": "440507202600000001",
+                 *         "auth_code": "44050720260101080000A1B2C3D4E5F",
+                 *         "ZZBS": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6",
+                 *         "version": "001",
+                 *         "stage": "issued",
+                 *         "cert_state": "01",
+                 *         "ZZBFRQ": "2026-01-01",
+                 *         "ZZYXQQSRQ": "2026-01-01",
+                 *         "ZZYXQJZRQ": "长期",
+                 *         "seal_id": "4405070000001",
+                 *         "seal_name": "汕头市示范部门",
+                 *         "catalogue_delivery": {
+                 *           "status": "delivered",
+                 *           "produced_at": "2026-01-01T00:00:00.000Z",
+                 *           "delivered_at": "2026-01-01T00:00:00.000Z"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Envelope"] & {
+                    /** @description base64 DER SES_Signature of the licence PDF */
+                    sign?: string;
+                    sign_method?: string;
+                    data: components["schemas"]["IssuanceData"];
+                };
+            };
+        };
+        /** @description 已处理 / Done */
+        Changed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "ack_code": "SUCCESS",
+                 *       "errors": [],
+                 *       "timestamp": "2026-01-01 08:00:00.000",
+                 *       "correlation_id": "c0a8f1e2d3b4a5968778695a4b3c2d1e",
+                 *       "response_id": "r0a8f1e2d3b4a5968778695a4b3c2d1e",
+                 *       "data": {
+                 *         "ZZBS": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6",
+                 *         "license_code": "440507202600000001",
+                 *         "stage": "issued",
+                 *         "cert_state": "03"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Envelope"] & {
+                    data: {
+                        ZZBS: string;
+                        license_code: string;
+                        stage?: string;
+                        cert_state?: string;
+                        deleted?: boolean;
+                    };
+                };
             };
         };
     };
@@ -80,7 +870,11 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": Record<string, never>;
+                /** @example {} */
+                "application/json": {
+                    /** @description 登录账号（模拟器不校验）/ account (not checked by the simulator) */
+                    account?: string;
+                };
             };
         };
         responses: {
@@ -95,17 +889,1704 @@ export interface operations {
                      *       "ack_code": "SUCCESS",
                      *       "errors": [],
                      *       "timestamp": "2026-01-01 08:00:00.000",
-                     *       "access_token": "elic-session-example"
+                     *       "access_token": "els_2f6c1d0e9a8b4c7d",
+                     *       "expires_in": 7200
                      *     }
                      */
                     "application/json": components["schemas"]["Envelope"] & {
                         access_token: string;
+                        /** @description 秒 / seconds */
+                        expires_in: number;
                     };
                 };
             };
             400: components["responses"]["ElicenceError"];
             401: components["responses"]["ElicenceError"];
             403: components["responses"]["ElicenceError"];
+        };
+    };
+    elicenceCreate: {
+        parameters: {
+            query?: never;
+            header: {
+                "x-tif-serviceId": "D1597132378846";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "ZZLXDM": "11100000GT0000010Y001",
+                 *       "CZZT": "汕头市示例玩具有限公司",
+                 *       "CZZTDM": "91440507MA4W1234X1",
+                 *       "CZZTDMLXDM": "001",
+                 *       "KZ_LX": "有限责任公司",
+                 *       "KZ_FDDBR": "陈晓明",
+                 *       "KZ_CLRQ": "2024-03-01",
+                 *       "KZ_ZS": "汕头市龙湖区示例路 1 号"
+                 *     }
+                 */
+                "application/json": components["schemas"]["LicenceInput"];
+            };
+        };
+        responses: {
+            /** @description 已创建 / Created */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ack_code": "SUCCESS",
+                     *       "errors": [],
+                     *       "timestamp": "2026-01-01 08:00:00.000",
+                     *       "correlation_id": "c0a8f1e2d3b4a5968778695a4b3c2d1e",
+                     *       "response_id": "r0a8f1e2d3b4a5968778695a4b3c2d1e",
+                     *       "data": {
+                     *         "license_code": "440507202600000001",
+                     *         "auth_code": "44050720260101080000A1B2C3D4E5F",
+                     *         "ZZBS": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6",
+                     *         "version": "001",
+                     *         "stage": "created"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data: components["schemas"]["IssuanceData"];
+                    };
+                };
+            };
+            400: components["responses"]["ElicenceError"];
+            401: components["responses"]["ElicenceError"];
+            403: components["responses"]["ElicenceError"];
+            404: components["responses"]["ElicenceError"];
+            409: components["responses"]["ElicenceError"];
+            503: components["responses"]["ElicenceError"];
+        };
+    };
+    elicenceCreateAndIssue: {
+        parameters: {
+            query?: never;
+            header: {
+                "x-tif-serviceId": "D1597131569652";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "ZZLXDM": "11100000GT0000010Y001",
+                 *       "CZZT": "汕头市示例玩具有限公司",
+                 *       "CZZTDM": "91440507MA4W1234X1",
+                 *       "CZZTDMLXDM": "001",
+                 *       "KZ_LX": "有限责任公司",
+                 *       "KZ_FDDBR": "陈晓明",
+                 *       "KZ_CLRQ": "2024-03-01",
+                 *       "KZ_ZS": "汕头市龙湖区示例路 1 号"
+                 *     }
+                 */
+                "application/json": components["schemas"]["LicenceInput"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Issued"];
+            400: components["responses"]["ElicenceError"];
+            401: components["responses"]["ElicenceError"];
+            403: components["responses"]["ElicenceError"];
+            404: components["responses"]["ElicenceError"];
+            409: components["responses"]["ElicenceError"];
+            503: components["responses"]["ElicenceError"];
+        };
+    };
+    elicenceIssue: {
+        parameters: {
+            query?: never;
+            header: {
+                "x-tif-serviceId": "D1597132425087";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "license_code": "440507202600000001"
+                 *     }
+                 */
+                "application/json": components["schemas"]["LicenceRef"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Issued"];
+            400: components["responses"]["ElicenceError"];
+            401: components["responses"]["ElicenceError"];
+            403: components["responses"]["ElicenceError"];
+            404: components["responses"]["ElicenceError"];
+            409: components["responses"]["ElicenceError"];
+            503: components["responses"]["ElicenceError"];
+        };
+    };
+    elicenceModify: {
+        parameters: {
+            query?: never;
+            header: {
+                "x-tif-serviceId": "D1597132462444";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "license_code": "440507202600000001",
+                 *       "KZ_ZS": "汕头市龙湖区示例路 2 号",
+                 *       "reason": "住所变更"
+                 *     }
+                 */
+                "application/json": components["schemas"]["LicenceRef"] & ({
+                    reason?: string;
+                } & {
+                    [key: string]: string | number | null;
+                });
+            };
+        };
+        responses: {
+            200: components["responses"]["Issued"];
+            400: components["responses"]["ElicenceError"];
+            401: components["responses"]["ElicenceError"];
+            403: components["responses"]["ElicenceError"];
+            404: components["responses"]["ElicenceError"];
+            409: components["responses"]["ElicenceError"];
+            503: components["responses"]["ElicenceError"];
+        };
+    };
+    elicenceDelete: {
+        parameters: {
+            query?: never;
+            header: {
+                "x-tif-serviceId": "D1597132486022";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "license_code": "440507202600000001"
+                 *     }
+                 */
+                "application/json": components["schemas"]["LicenceRef"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Changed"];
+            400: components["responses"]["ElicenceError"];
+            401: components["responses"]["ElicenceError"];
+            403: components["responses"]["ElicenceError"];
+            404: components["responses"]["ElicenceError"];
+            409: components["responses"]["ElicenceError"];
+        };
+    };
+    elicenceRevoke: {
+        parameters: {
+            query?: never;
+            header: {
+                "x-tif-serviceId": "D1597135080112";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "license_code": "440507202600000001",
+                 *       "kind": "03",
+                 *       "reason": "以欺骗手段取得许可"
+                 *     }
+                 */
+                "application/json": components["schemas"]["LicenceRef"] & {
+                    /** @enum {string} */
+                    kind?: "03" | "04" | "07";
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            200: components["responses"]["Changed"];
+            400: components["responses"]["ElicenceError"];
+            401: components["responses"]["ElicenceError"];
+            403: components["responses"]["ElicenceError"];
+            404: components["responses"]["ElicenceError"];
+            409: components["responses"]["ElicenceError"];
+        };
+    };
+    elicenceArchive: {
+        parameters: {
+            query?: never;
+            header: {
+                "x-tif-serviceId": "D1593590066290";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "license_code": "440507202600000001"
+                 *     }
+                 */
+                "application/json": components["schemas"]["LicenceRef"];
+            };
+        };
+        responses: {
+            /** @description 证照文件 / The licence file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ack_code": "SUCCESS",
+                     *       "errors": [],
+                     *       "timestamp": "2026-01-01 08:00:00.000",
+                     *       "correlation_id": "c0a8f1e2d3b4a5968778695a4b3c2d1e",
+                     *       "response_id": "r0a8f1e2d3b4a5968778695a4b3c2d1e",
+                     *       "data": {
+                     *         "file_name": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6.pdf",
+                     *         "file_data": "JVBERi0xLjcK",
+                     *         "sign": "MIIB",
+                     *         "seal_id": "4405070000001",
+                     *         "ZZBS": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data: {
+                            file_name: string;
+                            /** @description base64 PDF */
+                            file_data: string;
+                            /** @description base64 DER SES_Signature */
+                            sign: string;
+                            seal_id?: string;
+                            ZZBS: string;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["ElicenceError"];
+            401: components["responses"]["ElicenceError"];
+            403: components["responses"]["ElicenceError"];
+            404: components["responses"]["ElicenceError"];
+            409: components["responses"]["ElicenceError"];
+            503: components["responses"]["ElicenceError"];
+        };
+    };
+    elicenceSuspend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "license_code": "440507202600000001",
+                 *       "action": "suspend",
+                 *       "reason": "责令停业整顿"
+                 *     }
+                 */
+                "application/json": components["schemas"]["LicenceRef"] & {
+                    /** @enum {string} */
+                    action: "suspend" | "return";
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            200: components["responses"]["Changed"];
+            400: components["responses"]["ElicenceError"];
+            401: components["responses"]["ElicenceError"];
+            403: components["responses"]["ElicenceError"];
+            404: components["responses"]["ElicenceError"];
+            409: components["responses"]["ElicenceError"];
+        };
+    };
+    elicenceTypeList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 证照类型 / Licence types */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ack_code": "SUCCESS",
+                     *       "errors": [],
+                     *       "timestamp": "2026-01-01 08:00:00.000",
+                     *       "data": [
+                     *         {
+                     *           "code": "11100000GT0000010Y001",
+                     *           "name": "营业执照",
+                     *           "holderType": "001",
+                     *           "state": "published",
+                     *           "source": "builtin",
+                     *           "definer": {
+                     *             "uscc": "11100000GT0000010Y",
+                     *             "name": "国家市场监督管理总局"
+                     *           },
+                     *           "validityYears": null,
+                     *           "items": [
+                     *             {
+                     *               "key": "KZ_LX",
+                     *               "zh": "类型",
+                     *               "type": "string",
+                     *               "required": true
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data: components["schemas"]["LicenceType"][];
+                    };
+                };
+            };
+            400: components["responses"]["ElicenceError"];
+        };
+    };
+    elicenceTypeRegister: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "汕头市特种行业许可证",
+                 *       "holderType": "001",
+                 *       "validityYears": 3,
+                 *       "items": [
+                 *         {
+                 *           "key": "KZ_HYLB",
+                 *           "zh": "行业类别",
+                 *           "type": "string",
+                 *           "required": true
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /** @description 21 位类型代码，或只给 3 位顺序号；省略则自动分配 / full 21-char code */
+                    code?: string;
+                    name: string;
+                    en?: string;
+                    /** @description 111 | 001 */
+                    holderType: string;
+                    validityYears?: number | null;
+                    items?: {
+                        key: string;
+                        zh: string;
+                        en?: string;
+                        type: string;
+                        required?: boolean;
+                        values?: string[];
+                        unit?: string;
+                        maxLength?: number;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description 已注册 / Registered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data: components["schemas"]["LicenceType"];
+                    };
+                };
+            };
+            400: components["responses"]["ElicenceError"];
+            403: components["responses"]["ElicenceError"];
+            409: components["responses"]["ElicenceError"];
+        };
+    };
+    elicenceTypePublish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "11440500GTMR05000X001"
+                 *     }
+                 */
+                "application/json": {
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已发布 / Published */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data: components["schemas"]["LicenceType"];
+                    };
+                };
+            };
+            400: components["responses"]["ElicenceError"];
+            403: components["responses"]["ElicenceError"];
+            404: components["responses"]["ElicenceError"];
+        };
+    };
+    elicenceQueryByHolder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "holderCode": "440507199001011233",
+                 *       "holderTypeCode": "111",
+                 *       "useCause": "办理不动产登记业务核验身份材料"
+                 *     }
+                 */
+                "application/json": {
+                    holderCode: string;
+                    /** @description 111 公民身份号码 / resident ID; 001 统一社会信用代码 / USCC */
+                    holderTypeCode: string;
+                    certTypeCode?: string;
+                    certNo?: string;
+                    useCause: components["schemas"]["UseCause"];
+                    accessToken?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 结果 / Result (`head.status`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "head": {
+                     *         "status": 0,
+                     *         "message": "调用成功 / success"
+                     *       },
+                     *       "data": {
+                     *         "total": 1,
+                     *         "hidden": 0,
+                     *         "licences": [
+                     *           {
+                     *             "certIdentifier": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6",
+                     *             "certTypeCode": "11100000000013338W011",
+                     *             "certName": "建筑施工企业安全生产许可证",
+                     *             "certNo": "2024000123",
+                     *             "holderName": "陈晓明",
+                     *             "holderCode": "440507199001011233",
+                     *             "holderTypeCode": "111",
+                     *             "issueDept": "汕头市住房和城乡建设局",
+                     *             "issueDeptCode": "11440507MB2C00001R",
+                     *             "issueDate": "2024-05-01",
+                     *             "validFrom": "2024-05-01",
+                     *             "validTo": "2027-04-30",
+                     *             "version": "001",
+                     *             "certState": "01",
+                     *             "status": 0,
+                     *             "statusMessage": "有效 / valid",
+                     *             "access": "permission"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SharingEnvelope"] & {
+                        data?: null | {
+                            total: number;
+                            /** @description 调用方无权使用而未列出的证照数 / licences not listed because the caller may not use them */
+                            hidden?: number;
+                            licences: components["schemas"]["LicenceSummary"][];
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["SharingError"];
+        };
+    };
+    elicenceDownloadUrl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "certIdentifier": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6",
+                 *       "useCause": "办理不动产登记业务核验身份材料"
+                 *     }
+                 */
+                "application/json": {
+                    certIdentifier: string;
+                    useCause: components["schemas"]["UseCause"];
+                    /** @description 加注件有效期（未使用，与山东实现一致）/ annotated-copy validity (unused */
+                    expiryTime?: string;
+                    accessToken?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 结果 / Result (`head.status`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "head": {
+                     *         "status": 0,
+                     *         "message": "调用成功 / success"
+                     *       },
+                     *       "data": {
+                     *         "url": "/ebus/elicence/v1/download?token=QzkwLTQ0MDUwMDAx.4f3c2b1a0e9d8c7b6a5f4e3d2c1b0a99",
+                     *         "expiresAt": "2026-01-01T00:10:00.000Z",
+                     *         "certIdentifier": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6",
+                     *         "useCause": "办理不动产登记业务核验身份材料"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SharingEnvelope"] & {
+                        data?: null | {
+                            /** @description 相对地址（加上模拟器的地址）/ path to append to the simulator's base URL */
+                            url: string;
+                            /** @description ISO 8601 */
+                            expiresAt: string;
+                            certIdentifier: string;
+                            useCause?: string;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["SharingError"];
+        };
+    };
+    elicenceDownload: {
+        parameters: {
+            query: {
+                token: string;
+                format?: "json" | "pdf";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 证照文件 / The licence file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "head": {
+                     *         "status": 0,
+                     *         "message": "调用成功 / success"
+                     *       },
+                     *       "data": {
+                     *         "fileName": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6.pdf",
+                     *         "fileData": "JVBERi0xLjcK",
+                     *         "signature": "MIIB",
+                     *         "certIdentifier": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6",
+                     *         "sealId": "4405070000001"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SharingEnvelope"] & {
+                        data?: null | components["schemas"]["LicenceFile"];
+                    };
+                    "application/pdf": string;
+                };
+            };
+            400: components["responses"]["SharingError"];
+            404: components["responses"]["SharingError"];
+            410: components["responses"]["SharingError"];
+        };
+    };
+    elicenceVerifyInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "certIdentifier": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6",
+                 *       "fields": {
+                 *         "CZZT": "陈晓明",
+                 *         "ZZBH": "2024000123"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    certIdentifier?: string;
+                    certTypeCode?: string;
+                    fields: {
+                        [key: string]: string | number;
+                    };
+                    useCause?: components["schemas"]["UseCause"];
+                    accessToken?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 结果 / Result (`head.status`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "head": {
+                     *         "status": 0,
+                     *         "message": "调用成功 / success"
+                     *       },
+                     *       "data": {
+                     *         "match": true,
+                     *         "certIdentifier": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6",
+                     *         "certState": "01",
+                     *         "fields": [
+                     *           {
+                     *             "key": "CZZT",
+                     *             "match": true
+                     *           },
+                     *           {
+                     *             "key": "ZZBH",
+                     *             "match": true
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SharingEnvelope"] & {
+                        data?: null | {
+                            match: boolean;
+                            certIdentifier: string;
+                            certState?: string;
+                            fields: {
+                                key: string;
+                                match: boolean;
+                                reason?: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["SharingError"];
+        };
+    };
+    elicenceVerifyFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "fileData": "JVBERi0xLjcK",
+                 *       "signature": "MIIB"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description base64 PDF */
+                    fileData: string;
+                    /** @description base64 DER SES_Signature */
+                    signature: string;
+                    accessToken?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 结果 / Result (`head.status`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "head": {
+                     *         "status": 0,
+                     *         "message": "调用成功 / success"
+                     *       },
+                     *       "data": {
+                     *         "result": "PASSED",
+                     *         "reason": "证照文件验证通过：印章有效，证照有效 / licence file verified: seal intact, licence valid",
+                     *         "certIdentifier": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6",
+                     *         "certState": "01",
+                     *         "seal": {
+                     *           "result": "PASSED",
+                     *           "checks": []
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SharingEnvelope"] & {
+                        data?: null | {
+                            /** @enum {string} */
+                            result: "PASSED" | "FAILED" | "INDETERMINATE";
+                            reason: string;
+                            certIdentifier?: string;
+                            certState?: string;
+                            seal?: {
+                                result?: string;
+                                subIndication?: string;
+                                checks?: Record<string, never>[];
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["SharingError"];
+        };
+    };
+    elicenceAnnotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "certIdentifier": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6",
+                 *       "useCause": "企业开办材料核验",
+                 *       "expiryTime": "2026-02-01"
+                 *     }
+                 */
+                "application/json": {
+                    certIdentifier: string;
+                    useCause: components["schemas"]["UseCause"];
+                    /** @description 制作事由（默认 useCause）/ reason (default useCause) */
+                    remark?: string;
+                    /** @description 加注件有效期截止（YYYY-MM-DD 或 ISO 8601，默认 30 天）/ valid until (default 30 days) */
+                    expiryTime?: string;
+                    accessToken?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 结果 / Result (`head.status`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "head": {
+                     *         "status": 0,
+                     *         "message": "调用成功 / success"
+                     *       },
+                     *       "data": {
+                     *         "fileName": "x.pdf",
+                     *         "fileData": "JVBERi0xLjcK",
+                     *         "signature": "MIIB",
+                     *         "certIdentifier": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6",
+                     *         "sealId": "4405070000001",
+                     *         "annotation": {
+                     *           "JZJZZSJ": "2026-01-01 08:00:00",
+                     *           "JZJZZZ": "汕头市示范部门",
+                     *           "JZJZZSY": "企业开办材料核验",
+                     *           "JZJYXQJZSJ": "2026-02-01"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SharingEnvelope"] & {
+                        data?: null | (components["schemas"]["LicenceFile"] & {
+                            annotation: {
+                                JZJZZSJ: string;
+                                JZJZZZ: string;
+                                JZJZZSY: string;
+                                JZJYXQJZSJ: string;
+                            };
+                        });
+                    };
+                };
+            };
+            400: components["responses"]["SharingError"];
+        };
+    };
+    elicenceGrantList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 授权列表 / Grants */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "head": {
+                     *         "status": 0,
+                     *         "message": "调用成功 / success"
+                     *       },
+                     *       "data": {
+                     *         "grants": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SharingEnvelope"] & {
+                        data?: null | {
+                            grants: components["schemas"]["UsageGrant"][];
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["SharingError"];
+            401: components["responses"]["SharingError"];
+        };
+    };
+    elicenceGrantCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "certIdentifier": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6",
+                 *       "paasid": "C90-44050002",
+                 *       "useCause": "申请公租房资格审核",
+                 *       "expiresAt": "2026-03-31"
+                 *     }
+                 */
+                "application/json": {
+                    certIdentifier: string;
+                    paasid: string;
+                    useCause: components["schemas"]["UseCause"];
+                    /** @description ISO 8601 或 YYYY-MM-DD（当天结束）/ ISO 8601, or YYYY-MM-DD (end of that day, CST) */
+                    expiresAt: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 结果 / Result (`head.status`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "head": {
+                     *         "status": 0,
+                     *         "message": "调用成功 / success"
+                     *       },
+                     *       "data": {
+                     *         "authCode": "44050720260101080000A1B2C3D4E5F",
+                     *         "certIdentifier": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6",
+                     *         "paasid": "C90-44050002",
+                     *         "useCause": "申请公租房资格审核",
+                     *         "createdAt": "2026-01-01T00:00:00.000Z",
+                     *         "expiresAt": "2026-03-31T15:59:59.999Z",
+                     *         "state": "active"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SharingEnvelope"] & {
+                        data?: null | components["schemas"]["UsageGrant"];
+                    };
+                };
+            };
+            400: components["responses"]["SharingError"];
+            401: components["responses"]["SharingError"];
+        };
+    };
+    elicenceGrantWithdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                authCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 结果 / Result (`head.status`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "head": {
+                     *         "status": 0,
+                     *         "message": "调用成功 / success"
+                     *       },
+                     *       "data": {
+                     *         "authCode": "44050720260101080000A1B2C3D4E5F",
+                     *         "certIdentifier": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6",
+                     *         "paasid": "C90-44050002",
+                     *         "useCause": "申请公租房资格审核",
+                     *         "createdAt": "2026-01-01T00:00:00.000Z",
+                     *         "expiresAt": "2026-03-31T15:59:59.999Z",
+                     *         "state": "withdrawn"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SharingEnvelope"] & {
+                        data?: null | components["schemas"]["UsageGrant"];
+                    };
+                };
+            };
+            400: components["responses"]["SharingError"];
+            401: components["responses"]["SharingError"];
+        };
+    };
+    elicenceGrantRedeem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "authCode": "44050720260101080000A1B2C3D4E5F"
+                 *     }
+                 */
+                "application/json": {
+                    authCode: string;
+                    accessToken?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 结果 / Result (`head.status`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "head": {
+                     *         "status": 0,
+                     *         "message": "调用成功 / success"
+                     *       },
+                     *       "data": {
+                     *         "grant": {
+                     *           "authCode": "44050720260101080000A1B2C3D4E5F",
+                     *           "certIdentifier": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6",
+                     *           "paasid": "C90-44050002",
+                     *           "useCause": "申请公租房资格审核",
+                     *           "createdAt": "2026-01-01T00:00:00.000Z",
+                     *           "expiresAt": "2026-03-31T15:59:59.999Z",
+                     *           "state": "active",
+                     *           "redeemedAt": "2026-01-01T00:05:00.000Z"
+                     *         },
+                     *         "licence": {
+                     *           "certIdentifier": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6",
+                     *           "certTypeCode": "11100000000013338W011",
+                     *           "certName": "建筑施工企业安全生产许可证",
+                     *           "holderName": "陈晓明",
+                     *           "holderCode": "440507199001011233",
+                     *           "holderTypeCode": "111",
+                     *           "certState": "01",
+                     *           "status": 0
+                     *         },
+                     *         "url": "/ebus/elicence/v1/download?token=QzkwLTQ0MDUwMDAy.4f3c2b1a0e9d8c7b6a5f4e3d2c1b0a99",
+                     *         "urlExpiresAt": "2026-01-01T00:15:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SharingEnvelope"] & {
+                        data?: null | {
+                            grant: components["schemas"]["UsageGrant"];
+                            licence: components["schemas"]["LicenceSummary"];
+                            url: string;
+                            urlExpiresAt?: string;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["SharingError"];
+        };
+    };
+    elicenceAdminPermissionList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                paasid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 权限 / Permissions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "paasid": "C90-44050002",
+                     *       "permissions": [
+                     *         {
+                     *           "typeCode": "11100000GT0000010Y001",
+                     *           "grantedAt": "2026-01-01T00:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PermissionList"];
+                };
+            };
+            /** @description 网关拒绝 / Gateway refusal (errcode table of facts §8.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        errcode: number;
+                        errmsg: string;
+                        data: null;
+                        _diagnostics?: {
+                            /** @description JSON pointer into the request */
+                            location: string;
+                            /** @description The contract rule or gateway check broken */
+                            rule: string;
+                            /** @description The value seen (secrets redacted) */
+                            seen?: unknown;
+                            message: string;
+                            /** @description How to fix it */
+                            hint: string;
+                        }[];
+                        _trace_id?: string;
+                    };
+                };
+            };
+            /** @description 网关拒绝 / Gateway refusal (errcode table of facts §8.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        errcode: number;
+                        errmsg: string;
+                        data: null;
+                        _diagnostics?: {
+                            /** @description JSON pointer into the request */
+                            location: string;
+                            /** @description The contract rule or gateway check broken */
+                            rule: string;
+                            /** @description The value seen (secrets redacted) */
+                            seen?: unknown;
+                            message: string;
+                            /** @description How to fix it */
+                            hint: string;
+                        }[];
+                        _trace_id?: string;
+                    };
+                };
+            };
+            /** @description 网关拒绝 / Gateway refusal (errcode table of facts §8.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        errcode: number;
+                        errmsg: string;
+                        data: null;
+                        _diagnostics?: {
+                            /** @description JSON pointer into the request */
+                            location: string;
+                            /** @description The contract rule or gateway check broken */
+                            rule: string;
+                            /** @description The value seen (secrets redacted) */
+                            seen?: unknown;
+                            message: string;
+                            /** @description How to fix it */
+                            hint: string;
+                        }[];
+                        _trace_id?: string;
+                    };
+                };
+            };
+        };
+    };
+    elicenceAdminPermissionGrant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                paasid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "typeCodes": [
+                 *         "11100000GT0000010Y001"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    typeCodes: string[];
+                    /** @description ISO 8601（省略为长期）/ ISO 8601 (omitted = no end) */
+                    expiresAt?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 现有权限 / Permissions now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "paasid": "C90-44050002",
+                     *       "permissions": [
+                     *         {
+                     *           "typeCode": "11100000GT0000010Y001",
+                     *           "grantedAt": "2026-01-01T00:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PermissionList"];
+                };
+            };
+            /** @description 网关拒绝 / Gateway refusal (errcode table of facts §8.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        errcode: number;
+                        errmsg: string;
+                        data: null;
+                        _diagnostics?: {
+                            /** @description JSON pointer into the request */
+                            location: string;
+                            /** @description The contract rule or gateway check broken */
+                            rule: string;
+                            /** @description The value seen (secrets redacted) */
+                            seen?: unknown;
+                            message: string;
+                            /** @description How to fix it */
+                            hint: string;
+                        }[];
+                        _trace_id?: string;
+                    };
+                };
+            };
+            /** @description 网关拒绝 / Gateway refusal (errcode table of facts §8.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        errcode: number;
+                        errmsg: string;
+                        data: null;
+                        _diagnostics?: {
+                            /** @description JSON pointer into the request */
+                            location: string;
+                            /** @description The contract rule or gateway check broken */
+                            rule: string;
+                            /** @description The value seen (secrets redacted) */
+                            seen?: unknown;
+                            message: string;
+                            /** @description How to fix it */
+                            hint: string;
+                        }[];
+                        _trace_id?: string;
+                    };
+                };
+            };
+            /** @description 网关拒绝 / Gateway refusal (errcode table of facts §8.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        errcode: number;
+                        errmsg: string;
+                        data: null;
+                        _diagnostics?: {
+                            /** @description JSON pointer into the request */
+                            location: string;
+                            /** @description The contract rule or gateway check broken */
+                            rule: string;
+                            /** @description The value seen (secrets redacted) */
+                            seen?: unknown;
+                            message: string;
+                            /** @description How to fix it */
+                            hint: string;
+                        }[];
+                        _trace_id?: string;
+                    };
+                };
+            };
+            /** @description 网关拒绝 / Gateway refusal (errcode table of facts §8.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        errcode: number;
+                        errmsg: string;
+                        data: null;
+                        _diagnostics?: {
+                            /** @description JSON pointer into the request */
+                            location: string;
+                            /** @description The contract rule or gateway check broken */
+                            rule: string;
+                            /** @description The value seen (secrets redacted) */
+                            seen?: unknown;
+                            message: string;
+                            /** @description How to fix it */
+                            hint: string;
+                        }[];
+                        _trace_id?: string;
+                    };
+                };
+            };
+        };
+    };
+    elicenceAdminPermissionRevoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                paasid: string;
+                typeCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 现有权限 / Permissions now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "paasid": "C90-44050002",
+                     *       "permissions": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PermissionList"];
+                };
+            };
+            /** @description 网关拒绝 / Gateway refusal (errcode table of facts §8.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        errcode: number;
+                        errmsg: string;
+                        data: null;
+                        _diagnostics?: {
+                            /** @description JSON pointer into the request */
+                            location: string;
+                            /** @description The contract rule or gateway check broken */
+                            rule: string;
+                            /** @description The value seen (secrets redacted) */
+                            seen?: unknown;
+                            message: string;
+                            /** @description How to fix it */
+                            hint: string;
+                        }[];
+                        _trace_id?: string;
+                    };
+                };
+            };
+            /** @description 网关拒绝 / Gateway refusal (errcode table of facts §8.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        errcode: number;
+                        errmsg: string;
+                        data: null;
+                        _diagnostics?: {
+                            /** @description JSON pointer into the request */
+                            location: string;
+                            /** @description The contract rule or gateway check broken */
+                            rule: string;
+                            /** @description The value seen (secrets redacted) */
+                            seen?: unknown;
+                            message: string;
+                            /** @description How to fix it */
+                            hint: string;
+                        }[];
+                        _trace_id?: string;
+                    };
+                };
+            };
+            /** @description 网关拒绝 / Gateway refusal (errcode table of facts §8.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        errcode: number;
+                        errmsg: string;
+                        data: null;
+                        _diagnostics?: {
+                            /** @description JSON pointer into the request */
+                            location: string;
+                            /** @description The contract rule or gateway check broken */
+                            rule: string;
+                            /** @description The value seen (secrets redacted) */
+                            seen?: unknown;
+                            message: string;
+                            /** @description How to fix it */
+                            hint: string;
+                        }[];
+                        _trace_id?: string;
+                    };
+                };
+            };
+        };
+    };
+    elicenceAdminDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                paasid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 推送记录 / Deliveries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "paasid": "C90-44050001",
+                     *       "thresholdSeconds": 7200,
+                     *       "now": "2026-01-01T02:00:00.000Z",
+                     *       "summary": {
+                     *         "total": 1,
+                     *         "delivered": 1,
+                     *         "pending": 0,
+                     *         "late": 0,
+                     *         "overdue": 0
+                     *       },
+                     *       "records": [
+                     *         {
+                     *           "certIdentifier": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6",
+                     *           "producedAt": "2026-01-01T00:00:00.000Z",
+                     *           "deliveredAt": "2026-01-01T00:00:00.000Z",
+                     *           "delaySeconds": 0,
+                     *           "status": "delivered",
+                     *           "late": false,
+                     *           "overdue": false,
+                     *           "attempts": 1
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeliveryReport"];
+                };
+            };
+            /** @description 网关拒绝 / Gateway refusal (errcode table of facts §8.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        errcode: number;
+                        errmsg: string;
+                        data: null;
+                        _diagnostics?: {
+                            /** @description JSON pointer into the request */
+                            location: string;
+                            /** @description The contract rule or gateway check broken */
+                            rule: string;
+                            /** @description The value seen (secrets redacted) */
+                            seen?: unknown;
+                            message: string;
+                            /** @description How to fix it */
+                            hint: string;
+                        }[];
+                        _trace_id?: string;
+                    };
+                };
+            };
+            /** @description 网关拒绝 / Gateway refusal (errcode table of facts §8.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        errcode: number;
+                        errmsg: string;
+                        data: null;
+                        _diagnostics?: {
+                            /** @description JSON pointer into the request */
+                            location: string;
+                            /** @description The contract rule or gateway check broken */
+                            rule: string;
+                            /** @description The value seen (secrets redacted) */
+                            seen?: unknown;
+                            message: string;
+                            /** @description How to fix it */
+                            hint: string;
+                        }[];
+                        _trace_id?: string;
+                    };
+                };
+            };
+            /** @description 网关拒绝 / Gateway refusal (errcode table of facts §8.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        errcode: number;
+                        errmsg: string;
+                        data: null;
+                        _diagnostics?: {
+                            /** @description JSON pointer into the request */
+                            location: string;
+                            /** @description The contract rule or gateway check broken */
+                            rule: string;
+                            /** @description The value seen (secrets redacted) */
+                            seen?: unknown;
+                            message: string;
+                            /** @description How to fix it */
+                            hint: string;
+                        }[];
+                        _trace_id?: string;
+                    };
+                };
+            };
+        };
+    };
+    elicenceAdminDeliveriesRetry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                paasid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 推送记录 / Deliveries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "paasid": "C90-44050001",
+                     *       "thresholdSeconds": 7200,
+                     *       "now": "2026-01-01T02:00:01.000Z",
+                     *       "summary": {
+                     *         "total": 1,
+                     *         "delivered": 1,
+                     *         "pending": 0,
+                     *         "late": 1,
+                     *         "overdue": 0
+                     *       },
+                     *       "records": [
+                     *         {
+                     *           "certIdentifier": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6",
+                     *           "producedAt": "2026-01-01T00:00:00.000Z",
+                     *           "deliveredAt": "2026-01-01T02:00:01.000Z",
+                     *           "delaySeconds": 7201,
+                     *           "status": "delivered",
+                     *           "late": true,
+                     *           "overdue": false,
+                     *           "attempts": 2
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeliveryReport"];
+                };
+            };
+            /** @description 网关拒绝 / Gateway refusal (errcode table of facts §8.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        errcode: number;
+                        errmsg: string;
+                        data: null;
+                        _diagnostics?: {
+                            /** @description JSON pointer into the request */
+                            location: string;
+                            /** @description The contract rule or gateway check broken */
+                            rule: string;
+                            /** @description The value seen (secrets redacted) */
+                            seen?: unknown;
+                            message: string;
+                            /** @description How to fix it */
+                            hint: string;
+                        }[];
+                        _trace_id?: string;
+                    };
+                };
+            };
+            /** @description 网关拒绝 / Gateway refusal (errcode table of facts §8.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        errcode: number;
+                        errmsg: string;
+                        data: null;
+                        _diagnostics?: {
+                            /** @description JSON pointer into the request */
+                            location: string;
+                            /** @description The contract rule or gateway check broken */
+                            rule: string;
+                            /** @description The value seen (secrets redacted) */
+                            seen?: unknown;
+                            message: string;
+                            /** @description How to fix it */
+                            hint: string;
+                        }[];
+                        _trace_id?: string;
+                    };
+                };
+            };
+            /** @description 网关拒绝 / Gateway refusal (errcode table of facts §8.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        errcode: number;
+                        errmsg: string;
+                        data: null;
+                        _diagnostics?: {
+                            /** @description JSON pointer into the request */
+                            location: string;
+                            /** @description The contract rule or gateway check broken */
+                            rule: string;
+                            /** @description The value seen (secrets redacted) */
+                            seen?: unknown;
+                            message: string;
+                            /** @description How to fix it */
+                            hint: string;
+                        }[];
+                        _trace_id?: string;
+                    };
+                };
+            };
         };
     };
 }

@@ -6,3 +6,4 @@ export * from "./catalogue.js";
 export * from "./licences.js";
 export * from "./licence-file.js";
 export * from "./seed-licences.js";
+export { createElicencePlatform, type ElicencePlatform, type ElicenceApi, type ElicenceOptions } from "./platform.js";

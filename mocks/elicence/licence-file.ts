@@ -176,6 +176,22 @@ export interface RenderOptions {
   now: number;
   /** Purpose of use (useCause, ≤ 200 chars) to watermark on a downloaded copy (facts §4.5). */
   watermark?: string;
+  /** Annotated copy (加注件, facts §4.3): printed at the foot and written as JZJZZSJ/JZJZZZ/JZJZZSY/JZJYXQJZSJ. */
+  annotation?: Annotation;
+}
+
+/** The annotation items of an annotated copy (加注件): made at, by whom, why, valid until (facts §4.3). */
+export interface Annotation {
+  JZJZZSJ: string;
+  JZJZZZ: string;
+  JZJZZSY: string;
+  JZJYXQJZSJ: string;
+}
+
+const ANNOTATION_KEYS = ["JZJZZSJ", "JZJZZZ", "JZJZZSY", "JZJYXQJZSJ"] as const;
+
+function annotationLine(a: Annotation): string {
+  return `加注件：${a.JZJZZZ}于${a.JZJZZSJ}制作，事由：${a.JZJZZSY}，有效期至${a.JZJYXQJZSJ}`;
 }
 
 /** The licence as a one-page A4 PDF with its GB/T 36903 metadata in the document information dictionary. */
@@ -184,7 +200,7 @@ export async function renderLicencePdf(licence: Licence, type: Pick<LicenceType,
   const d = licence.data;
   const title = d.ZZMC ?? type.name;
   const printed = LAYOUT_TEXT + Object.values(d).join("") + type.items.map((i) => i.zh + (i.unit ?? "")).join("") +
-    Object.keys(d).join("") + (opts.watermark ?? "");
+    Object.keys(d).join("") + (opts.watermark ?? "") + (opts.annotation ? annotationLine(opts.annotation) : "");
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
   const regular = await doc.embedFont(f.regular.subset(printed), { subset: false });
@@ -256,6 +272,11 @@ export async function renderLicencePdf(licence: Licence, type: Pick<LicenceType,
   const note = "本证照为电子证照，与纸质证照具有同等法律效力；可扫描二维码或凭证照标识核验。";
   page.drawText(note, { x: (W - regular.widthOfTextAtSize(note, 8)) / 2, y: 46, size: 8, font: regular, color: rgb(0.4, 0.4, 0.42) });
 
+  if (opts.annotation) {
+    wrap(annotationLine(opts.annotation), regular, 8, W - 120).slice(0, 2).forEach((ln, i) =>
+      page.drawText(ln, { x: 60, y: 84 - i * 10, size: 8, font: regular, color: FRAME }),
+    );
+  }
   if (opts.watermark) drawWatermark(page, `仅供${opts.watermark}使用`, regular);
 
   // Metadata: the GB/T 36903 keys, as GB/T 36905 puts them in OFD CustomData (facts §4.3).
@@ -271,6 +292,7 @@ export async function renderLicencePdf(licence: Licence, type: Pick<LicenceType,
   const info = doc.context.lookup(doc.context.trailerInfo.Info, PDFDict);
   for (const [k, v] of Object.entries(d)) if (CORE_KEYS.has(k) || k.startsWith("KZ_")) info.set(PDFName.of(k), PDFHexString.fromText(v));
   if (opts.watermark) info.set(PDFName.of("YZSY"), PDFHexString.fromText(opts.watermark));
+  if (opts.annotation) for (const k of ANNOTATION_KEYS) info.set(PDFName.of(k), PDFHexString.fromText(opts.annotation[k]));
   return doc.save({ useObjectStreams: false });
 }
 
@@ -307,7 +329,7 @@ export async function readLicenceFileInfo(pdf: Uint8Array): Promise<Record<strin
   if (!(info instanceof PDFDict)) return out;
   for (const [k, v] of info.entries()) {
     const key = k.decodeText();
-    if ((CORE_KEYS.has(key) || key.startsWith("KZ_") || key === "YZSY") && (v instanceof PDFHexString || v instanceof PDFString)) out[key] = v.decodeText();
+    if ((CORE_KEYS.has(key) || key.startsWith("KZ_") || key === "YZSY" || key.startsWith("JZJ")) && (v instanceof PDFHexString || v instanceof PDFString)) out[key] = v.decodeText();
   }
   return out;
 }

@@ -1,0 +1,113 @@
+// The e-licence platform's two native answers: the GatewayMsg envelope {ack_code, errors, timestamp} (facts §4.5) and
+// the sharing services' {head: {status, message}, data} with GB/T 36906-style result codes (facts §4.5, §8.4).
+import { randomBytes } from "node:crypto";
+import { gatewayEnvelope } from "../gateway/errors.js";
+import type { Diagnostic, EnvelopeFormatter, HandlerResult, Problem } from "../shared/types.js";
+import { RESULT_CODES, type ElicenceError, type ResultCode } from "./errors.js";
+
+const CST_MS = 8 * 3600_000;
+
+/** `yyyy-MM-dd HH:mm:ss.SSS` in China Standard Time, as the observed envelope carries it (facts §4.5). */
+export function cstTimestamp(ms: number): string {
+  return new Date(ms + CST_MS).toISOString().replace("T", " ").replace("Z", "");
+}
+
+/** ISO 8601 (UTC) for dates in sharing answers. */
+export const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** correlation_id / response_id: 32 hex characters. */
+export const newId = (): string => randomBytes(16).toString("hex");
+
+/** Which sharing result code a refusal that never reached a handler stands for (contract check, bearer, upstream). */
+function resultCodeOf(problem: Problem): ResultCode {
+  const c = Number(problem.code);
+  if (c in RESULT_CODES) return c as ResultCode;
+  if (c === 40005 || c === 40006 || c === 41501) return 12; // the contract check: a required parameter empty or malformed
+  if (c === 40102) return 11; // bearer token missing or invalid: identity check failed
+  if (c === 40301 || c === 40303) return 100;
+  return 101;
+}
+
+/** GatewayMsg services: `{ack_code: "FAILURE", errors: [{code, message, location}], timestamp}` (+ gatesim diagnostics). */
+export const elicenceEnvelope: EnvelopeFormatter = (problem, opts) => {
+  const diags = problem.diagnostics ?? [];
+  const body: Record<string, unknown> = {
+    ack_code: "FAILURE",
+    errors: [{ code: String(problem.code), message: `${problem.zh} / ${problem.en}`, ...(diags[0] ? { location: diags[0].location } : {}) }],
+    timestamp: cstTimestamp(Date.now()),
+    result_code: resultCodeOf(problem),
+  };
+  if (!opts.strict) {
+    body._diagnostics = diags;
+    body._trace_id = opts.traceId;
+  }
+  return body;
+};
+
+/** Sharing services: `{head: {status, message}, data: null}`; contract failures become result code 12. */
+export const sharingEnvelope: EnvelopeFormatter = (problem, opts) => {
+  const status = resultCodeOf(problem);
+  const body: Record<string, unknown> = { head: { status, message: `${problem.zh} / ${problem.en}` }, data: null };
+  if (!opts.strict) {
+    body._diagnostics = problem.diagnostics ?? [];
+    body._trace_id = opts.traceId;
+  }
+  return body;
+};
+
+export const ELICENCE_ENVELOPES = { sharing: sharingEnvelope, gateway: gatewayEnvelope } as const;
+
+/** A sharing answer the platform gives itself: always HTTP 200, the outcome in head.status (contract description). */
+export function sharingResult(code: ResultCode, data: unknown, message?: { zh: string; en: string }, diagnostics?: Diagnostic[]): HandlerResult {
+  const m = message ?? RESULT_CODES[code];
+  const body: Record<string, unknown> = { head: { status: code, message: `${m.zh} / ${m.en}` }, data: data ?? null };
+  if (diagnostics?.length) body._diagnostics = diagnostics;
+  return { status: 200, body };
+}
+
+/** A sharing refusal from a domain error, with where and why. */
+export function sharingRefusal(code: ResultCode, zh: string, en: string, diag?: Partial<Diagnostic>): HandlerResult {
+  const d: Diagnostic[] = [{ location: diag?.location ?? "/body", rule: diag?.rule ?? `elicence.${code}`, seen: diag?.seen, message: `${zh} / ${en}`, hint: diag?.hint ?? RESULT_HINTS[code] }];
+  return sharingResult(code, null, { zh: `${RESULT_CODES[code].zh}：${zh}`, en: `${RESULT_CODES[code].en}: ${en}` }, d);
+}
+
+export function sharingFromError(e: ElicenceError): HandlerResult {
+  return sharingRefusal(e.resultCode, e.zh, e.en, { location: e.location ? `/body${e.location}` : "/body", rule: `elicence.${e.code}`, seen: e.seen });
+}
+
+/** How to get past each result code, for the `_diagnostics` hint. */
+export const RESULT_HINTS: Record<ResultCode, string> = {
+  0: "",
+  11: "重新调用 D1593589959893 登录取得 access_token，或不带 accessToken / log in again (D1593589959893) or omit accessToken",
+  12: "补齐必填参数 / fill in the required parameters",
+  13: "用 GET /ebus/elicence/v1/types 查看已发布的证照类型 / list published types with GET /ebus/elicence/v1/types",
+  21: "证照已废止、注销或已变更，请使用现行版本 / the licence is annulled or changed; use its current version",
+  22: "证照已过期，请持证人办理延续 / the licence has expired; the holder must renew it",
+  23: "证照已暂扣或尚未签发 / the licence is withheld or not issued",
+  100: "请管理员开通该证照类型权限（PUT /_gatesim/elicence/tenants/{paasid}/permissions），或请持证人授权并兑换授权码 / have the admin grant the type, or ask the holder for a usage grant and redeem it",
+  101: "稍后重试；若持续出现请附跟踪号报告 / retry later; report it with the trace id if it persists",
+  103: "持证主体代码类型代码应为 111（公民身份号码）或 001（统一社会信用代码），且代码本身须校验通过 / use 111 (resident ID) or 001 (USCC) with a valid code",
+};
+
+/** A GatewayMsg refusal answered by a handler (rather than thrown): HTTP status from the error catalogue. */
+export function issuanceRefusal(status: number, code: string, zh: string, en: string, resultCode: ResultCode, now: number, diag?: Partial<Diagnostic>): HandlerResult {
+  return {
+    status,
+    body: {
+      ack_code: "FAILURE",
+      errors: [{ code, message: `${zh} / ${en}`, ...(diag?.location ? { location: diag.location } : {}) }],
+      timestamp: cstTimestamp(now),
+      result_code: resultCode,
+      _diagnostics: [{ location: diag?.location ?? "/body", rule: diag?.rule ?? `elicence.${code}`, seen: diag?.seen, message: `${zh} / ${en}`, hint: diag?.hint ?? RESULT_HINTS[resultCode] }],
+    },
+  };
+}
+
+export function issuanceFromError(e: ElicenceError, now: number): HandlerResult {
+  return issuanceRefusal(e.status, e.code, e.zh, e.en, e.resultCode, now, { location: e.location ? `/body${e.location}` : "/body", seen: e.seen });
+}
+
+/** A successful GatewayMsg answer. */
+export function issuanceResult(now: number, extra: Record<string, unknown>): HandlerResult {
+  return { status: 200, body: { ack_code: "SUCCESS", errors: [], timestamp: cstTimestamp(now), correlation_id: newId(), response_id: newId(), ...extra } };
+}

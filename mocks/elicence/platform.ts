@@ -1,0 +1,47 @@
+// The e-licence platform module (统一电子证照, issue 5): issuance, sharing, usage authorisation and admin handlers over
+// the shared licence library, the two native envelopes, scenarios, and the in-process API for other platforms.
+import type { Seed } from "../shared/seed-types.js";
+import type { HandlerContext, PlatformModule } from "../shared/types.js";
+import { adminHandlers } from "./admin-handlers.js";
+import { ticketTenant } from "./access-records.js";
+import { DEFAULT_OPTIONS, type ElicenceDeps, type ElicenceOptions } from "./elicence-context.js";
+import { ELICENCE_PLATFORM, ELICENCE_SCENARIOS } from "./elicence-scenarios.js";
+import { ELICENCE_ENVELOPES, elicenceEnvelope } from "./envelopes.js";
+import { grantHandlers } from "./grant-handlers.js";
+import { issuanceHandlers } from "./issuance-handlers.js";
+import { LicenceLibrary, type LibraryHit } from "./library.js";
+import { seedLicenceSource } from "./seed-licences.js";
+import { sharingHandlers } from "./sharing-handlers.js";
+
+export type { ElicenceOptions } from "./elicence-context.js";
+export { ELICENCE_SCENARIOS } from "./elicence-scenarios.js";
+
+/** What the e-licence platform offers other platforms in-process. */
+export interface ElicenceApi {
+  /** A licence by identifier from the shared library (any tenant's, or the seed's), as seen by `paasid`. */
+  findLicence(ctx: Pick<HandlerContext, "store" | "clock">, paasid: string, id: string): Promise<LibraryHit | undefined>;
+  /** A holder's current licences across tenants and the seed. */
+  licencesOfHolder(ctx: Pick<HandlerContext, "store" | "clock">, paasid: string, holderTypeCode: string, holderCode: string): Promise<LibraryHit[]>;
+}
+
+export type ElicencePlatform = PlatformModule & { name: "elicence"; api: ElicenceApi };
+
+/** The e-licence platform over a seed: pass it to buildApp's `platforms` (with identity, eseal, datashare). */
+export function createElicencePlatform(seed: Seed, opts: ElicenceOptions = {}): ElicencePlatform {
+  const library = new LicenceLibrary(seedLicenceSource(seed));
+  const deps: ElicenceDeps = { seed, library, opts: { ...DEFAULT_OPTIONS, ...opts } };
+  return {
+    name: ELICENCE_PLATFORM,
+    handlers: { ...issuanceHandlers(deps), ...sharingHandlers(deps), ...grantHandlers(deps), ...adminHandlers(deps) },
+    envelope: elicenceEnvelope,
+    envelopes: ELICENCE_ENVELOPES,
+    scenarios: ELICENCE_SCENARIOS,
+    api: {
+      findLicence: (ctx, paasid, id) => library.find(ctx, paasid, id),
+      licencesOfHolder: (ctx, paasid, t, c) => library.byHolder(ctx, paasid, t, c),
+    },
+    attachTenants: (directory) => library.attach(directory),
+    // The open download route: the one-time token names its tenant (journal and clock follow it).
+    resolveTenant: ({ query }) => ticketTenant(query.token),
+  };
+}

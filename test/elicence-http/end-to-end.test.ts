@@ -1,0 +1,187 @@
+// Issue → query by holder → authorise → redeem → download → verify, across identity, e-seal and e-licence; then
+// revocation of the licence and of the seal each turn verification into a failure with its reason.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it, test } from "vitest";
+import { PNG } from "pngjs";
+import jsQRModule from "jsqr";
+import { checkLicenceId } from "../../mocks/shared/ids.js";
+import { readLicenceFileInfo } from "../../mocks/elicence/licence-file.js";
+import { A, B, SID, drivingLicenceBody, elicenceSim, type ElicenceSim } from "./helpers.js";
+
+const jsQR = ((jsQRModule as unknown as { default?: typeof jsQRModule }).default ?? jsQRModule) as unknown as typeof import("jsqr").default;
+
+const PDFTOPPM = (() => {
+  try {
+    execFileSync("pdftoppm", ["-v"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+if (!PDFTOPPM) console.warn("[skip] pdftoppm (Debian poppler-utils) is not installed: the QR-decoding test is skipped; apt-get install -y poppler-utils to run it");
+
+function qrOf(pdf: Buffer): string | undefined {
+  const dir = mkdtempSync(join(tmpdir(), "elicence-http-"));
+  try {
+    writeFileSync(join(dir, "l.pdf"), pdf);
+    execFileSync("pdftoppm", ["-r", "150", "-png", "-singlefile", join(dir, "l.pdf"), join(dir, "page")]);
+    const png = PNG.sync.read(readFileSync(join(dir, "page.png")));
+    return jsQR(new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length), png.width, png.height)?.data;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const CAUSE = "申请公共租赁住房资格审核";
+
+describe("e-licence end to end", () => {
+  let h: ElicenceSim;
+  let holder: { id: string; name: string; idNumber: string };
+  let licenceId: string;
+  let issued: any;
+  let token: string;
+  let authCode: string;
+  let file: { fileData: string; signature: string };
+
+  beforeAll(async () => {
+    h = await elicenceSim();
+    const p = h.person();
+    holder = { id: p.id, name: p.person.name, idNumber: p.person.idNumber };
+    token = await h.login(p.id, A);
+  });
+
+  it("issues a licence through D1597131569652: valid GB/T 36904 identifier, sealed PDF, catalogue record delivered", async () => {
+    const r = await h.d(SID.createAndIssue, drivingLicenceBody({ name: holder.name, idNumber: holder.idNumber }));
+    expect(r.status, JSON.stringify(r.json)).toBe(200);
+    issued = r.json;
+    expect(issued).toMatchObject({ ack_code: "SUCCESS", errors: [], sign_method: expect.stringContaining("SM2"), data: { stage: "issued", cert_state: "01", version: "001", catalogue_delivery: { status: "delivered" } } });
+    expect(issued.timestamp).toMatch(/^2026-03-02 09:00:00\.000$/);
+    licenceId = issued.data.ZZBS;
+    expect(checkLicenceId(licenceId)).toBeNull();
+    expect(licenceId.split(".")[6]).toBe(h.org(A));
+    expect(issued.data.license_code).toMatch(/^\d{18}$/);
+    expect(issued.data.auth_code).toMatch(/^\d{20}[0-9A-Z]{11}$/);
+    expect(Buffer.from(issued.sign, "base64")[0]).toBe(0x30); // DER SEQUENCE
+    expect(h.ds.published).toHaveLength(1);
+    expect(h.ds.published[0].record).toMatchObject({ certificate_source_id: licenceId, certificate_holder_code: holder.idNumber, certificate_holder_type: "111", issue_dept_code: h.org(A) });
+  });
+
+  it("another department is refused (100) without a permission or a grant, and told why", async () => {
+    const r = await h.ebus("POST", "/ebus/elicence/v1/licences/query-by-holder", { holderCode: holder.idNumber, holderTypeCode: "111", useCause: CAUSE }, B);
+    expect(r.status).toBe(200);
+    expect(r.json.head.status).toBe(100);
+    expect(r.json.head.message).toContain("无访问该证的权限");
+    expect(r.json.head.message).toContain("11100000GT0000088Y001");
+    // the issuer itself sees it
+    const own = await h.ebus("POST", "/ebus/elicence/v1/licences/query-by-holder", { holderCode: holder.idNumber, holderTypeCode: "111", certTypeCode: "11100000GT0000088Y001", useCause: CAUSE }, A);
+    expect(own.json.head.status).toBe(0);
+    expect(own.json.data.licences.map((l: any) => [l.certIdentifier, l.access])).toContainEqual([licenceId, "issuer"]);
+  });
+
+  it("the holder, logged in through identity, grants department B use of the licence; B redeems the auth code", async () => {
+    const g = await h.user("POST", "/ebus/elicence/v1/authorizations", token, { certIdentifier: licenceId, paasid: B, useCause: CAUSE, expiresAt: "2026-03-31" });
+    expect(g.json.head.status, JSON.stringify(g.json)).toBe(0);
+    expect(g.json.data).toMatchObject({ certIdentifier: licenceId, paasid: B, state: "active", expiresAt: "2026-03-31T15:59:59.999Z" });
+    authCode = g.json.data.authCode;
+    // granted but not redeemed yet: still no access
+    const before = await h.ebus("POST", "/ebus/elicence/v1/licences/download-url", { certIdentifier: licenceId, useCause: CAUSE }, B);
+    expect(before.json.head.status).toBe(100);
+    const red = await h.ebus("POST", "/ebus/elicence/v1/authorizations/redeem", { authCode }, B);
+    expect(red.json.head.status, JSON.stringify(red.json)).toBe(0);
+    expect(red.json.data.licence).toMatchObject({ certIdentifier: licenceId, access: "grant", status: 0 });
+    expect(red.json.data.url).toMatch(/^\/ebus\/elicence\/v1\/download\?token=/);
+    const q = await h.ebus("POST", "/ebus/elicence/v1/licences/query-by-holder", { holderCode: holder.idNumber, holderTypeCode: "111", useCause: CAUSE }, B);
+    expect(q.json.head.status).toBe(0);
+    expect(q.json.data.licences).toEqual([expect.objectContaining({ certIdentifier: licenceId, access: "grant", certState: "01", holderName: holder.name })]);
+    // the holder sees the grant as redeemed
+    const list = await h.user("GET", "/ebus/elicence/v1/authorizations", token);
+    expect(list.json.data.grants).toEqual([expect.objectContaining({ authCode, state: "active", redeemedAt: expect.any(String) })]);
+  });
+
+  it("B downloads the licence once, watermarked with its purpose; the URL cannot be used twice", async () => {
+    const u = await h.ebus("POST", "/ebus/elicence/v1/licences/download-url", { certIdentifier: licenceId, useCause: CAUSE }, B);
+    expect(u.json.head.status).toBe(0);
+    const dl = await h.open(u.json.data.url);
+    expect(dl.status).toBe(200);
+    expect(dl.json.head.status).toBe(0);
+    file = dl.json.data;
+    const info = await readLicenceFileInfo(Buffer.from(file.fileData, "base64"));
+    expect(info).toMatchObject({ ZZBS: licenceId, YZSY: CAUSE, CZZT: holder.name, CZZTDM: holder.idNumber });
+    const again = await h.open(u.json.data.url);
+    expect(again.status).toBe(410);
+    expect(again.json.head.status).toBe(100);
+    expect(again.json.head.message).toContain("只能使用一次");
+  });
+
+  test.skipIf(!PDFTOPPM)("the downloaded PDF renders (pdftoppm) and its QR code decodes to the identifier", () => {
+    expect(qrOf(Buffer.from(file.fileData, "base64"))).toBe(licenceId);
+  });
+
+  it("B verifies the file: seal intact and licence valid → 0 PASSED; a tampered file → 101", async () => {
+    const v = await h.ebus("POST", "/ebus/elicence/v1/files/verify", file, B);
+    expect(v.json.head.status, JSON.stringify(v.json)).toBe(0);
+    expect(v.json.data).toMatchObject({ result: "PASSED", certIdentifier: licenceId, certState: "01", seal: { result: "PASSED" } });
+    const pdf = Buffer.from(file.fileData, "base64");
+    pdf[pdf.length - 10] ^= 1;
+    const bad = await h.ebus("POST", "/ebus/elicence/v1/files/verify", { ...file, fileData: pdf.toString("base64") }, B);
+    expect(bad.json.head.status).toBe(101);
+    expect(bad.json.data.result).toBe("FAILED");
+  });
+
+  it("verifying information compares fields without revealing the platform's values", async () => {
+    const ok = await h.ebus("POST", "/ebus/elicence/v1/licences/verify-info", { certIdentifier: licenceId, fields: { CZZT: holder.name, KZ_ZJCX: "C1" } }, B);
+    expect(ok.json).toMatchObject({ head: { status: 0 }, data: { match: true } });
+    const no = await h.ebus("POST", "/ebus/elicence/v1/licences/verify-info", { certIdentifier: licenceId, fields: { CZZT: "张三", KZ_ZJCX: "C1" } }, B);
+    expect(no.json.data).toEqual({ match: false, certIdentifier: licenceId, certState: "01", fields: [{ key: "CZZT", match: false, reason: expect.any(String) }, { key: "KZ_ZJCX", match: true }] });
+    expect(JSON.stringify(no.json)).not.toContain(holder.name);
+  });
+
+  it("the holder withdraws the grant: B is refused again (100)", async () => {
+    const w = await h.user("DELETE", `/ebus/elicence/v1/authorizations/${authCode}`, token);
+    expect(w.json).toMatchObject({ head: { status: 0 }, data: { state: "withdrawn" } });
+    const r = await h.ebus("POST", "/ebus/elicence/v1/licences/download-url", { certIdentifier: licenceId, useCause: CAUSE }, B);
+    expect(r.json.head.status).toBe(100);
+    const again = await h.ebus("POST", "/ebus/elicence/v1/authorizations/redeem", { authCode }, B);
+    expect(again.json.head.status).toBe(100);
+    expect(again.json.head.message).toContain("撤回");
+  });
+
+  it("revoking the licence (D1597135080112) turns verification of the same file into 21 FAILED", async () => {
+    const rv = await h.d(SID.revoke, { ZZBS: licenceId, kind: "03", reason: "以欺骗手段取得" });
+    expect(rv.json).toMatchObject({ ack_code: "SUCCESS", data: { cert_state: "03" } });
+    const v = await h.ebus("POST", "/ebus/elicence/v1/files/verify", file, B);
+    expect(v.json.head.status).toBe(21);
+    expect(v.json.data.result).toBe("FAILED");
+    expect(v.json.data.reason).toContain("撤销");
+    expect(v.json.data.seal.result).toBe("PASSED");
+  });
+});
+
+describe("revoking the issuer's seal", () => {
+  it("turns verification of a file sealed before into a failure naming the revocation, and stops issuance", async () => {
+    const h = await elicenceSim();
+    const p = h.person();
+    const r = await h.d(SID.createAndIssue, drivingLicenceBody({ name: p.person.name, idNumber: p.person.idNumber }));
+    expect(r.json.ack_code).toBe("SUCCESS");
+    const arch = await h.d(SID.archive, { ZZBS: r.json.data.ZZBS });
+    expect(arch.json.data.sign).toBe(r.json.sign);
+    const file = { fileData: arch.json.data.file_data, signature: arch.json.data.sign };
+    expect((await h.ebus("POST", "/ebus/elicence/v1/files/verify", file, A)).json.head.status).toBe(0);
+
+    h.advanceAll(60_000);
+    const rev = await h.ebus("POST", `/ebus/eseal/v1/seals/${r.json.data.seal_id}/revoke`, { reason: "印章遗失" }, A);
+    expect(rev.status, JSON.stringify(rev.json)).toBe(200);
+    const v = await h.ebus("POST", "/ebus/elicence/v1/files/verify", file, B);
+    expect(v.json.head.status).toBe(101);
+    expect(v.json.data.result).not.toBe("PASSED");
+    expect(v.json.data.seal.subIndication).toBe("SEAL_REVOKED_AFTER_SIGNING");
+    expect(v.json.data.reason).toContain("SEAL_REVOKED_AFTER_SIGNING");
+
+    const next = await h.d(SID.createAndIssue, drivingLicenceBody({ name: p.person.name, idNumber: p.person.idNumber }));
+    expect(next.status).toBe(409);
+    expect(next.json).toMatchObject({ ack_code: "FAILURE", errors: [{ code: "ESEAL_NO_USABLE_SEAL" }], result_code: 101 });
+  });
+});

@@ -3,6 +3,8 @@ import type { PlatformModule } from "../mocks/shared/types.js";
 import type { Seed } from "../mocks/shared/seed-types.js";
 import { createIdentityPlatform } from "../mocks/identity/index.js";
 import { createEsealPlatform } from "../mocks/eseal/platform.js";
+import { createElicencePlatform } from "../mocks/elicence/platform.js";
+import { createDatasharePlatform } from "../mocks/datashare/platform.js";
 import type { GatesimConfig } from "./config.js";
 
 /** The base URL clients reach the simulator at: the OIDC issuer, links, redirects. */
@@ -16,5 +18,7 @@ export function defaultPlatforms(seed: Seed, config: Readonly<GatesimConfig>): P
   return [
     { ...identity, onTenant: { create: (p) => void identity.api.ensureTenant(p), reset: (p) => void identity.api.resetTenant(p) } },
     createEsealPlatform(seed),
+    createElicencePlatform(seed),
+    createDatasharePlatform(seed),
   ];
 }

@@ -9,8 +9,454 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 资源目录 / Catalogue of information resources */
-        get: operations["datashareListCatalogue"];
+        /**
+         * 检索资源目录 / Search and list the catalogue
+         * @description 关键词（空格分隔，全部命中）匹配名称、摘要、提供方、代码和信息项；默认只列已发布资源。`mine=true` 只列本应用编制的。
+         *     / Keywords (space-separated, all must match) over name, summary, provider, codes and items; published
+         *     resources by default. `mine=true` lists the entries this app compiled (any status).
+         */
+        get: operations["datashareCatalogueSearch"];
+        put?: never;
+        /**
+         * 编制目录 / Compile a catalogue entry
+         * @description 部门编制本单位的资源目录，立即发布并获得 serviceId。提供方代码默认为本应用所属单位（`orgCode`）。未给出资源代码时按
+         *     分类码自动编号。之后用 PUT …/rows 或 …/provider 挂接数据。/ A department compiles an entry for its own data; it is
+         *     published at once with its serviceId. The provider code defaults to the app's organisation. Without a resource
+         *     code the next sequence under the classification is taken. Hook data afterwards.
+         */
+        post: operations["datashareCatalogueCompile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/datashare/v1/catalogue/{ref}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看目录信息 / Get one catalogue entry */
+        get: operations["datashareCatalogueGet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/datashare/v1/catalogue/{ref}/rows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 挂接数据（上传行）/ Hook data by uploading rows (JSON or CSV)
+         * @description 整批替换资源的数据；每行按信息项检查类型、长度和格式，有错则全部不接受并逐行列出（最多 100 处）。CSV 首行为信息项
+         *     代码或名称。订阅者收到 `data.changed` 通知。只允许编制该目录的应用。/ Replaces the resource's rows as a whole; every
+         *     row is checked against the items (type, length, format), all-or-nothing, errors listed by row and column (first
+         *     100). A CSV header names item codes or names. Subscribers get `data.changed`. Only the app that compiled the
+         *     entry may hook it.
+         */
+        put: operations["datashareCatalogueHookRows"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/datashare/v1/catalogue/{ref}/provider": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 挂接提供方接口 / Hook the provider's own data interface
+         * @description 此后每次查询，gatesim 以 POST 调用该地址：请求体为调用方的 §5.2 请求体，请求头为网关→后端签名（facts §1.5，用本应用
+         *     的 paasToken、本租户时钟，大写十六进制）加 `x-tif-paasid`（调用方）、`x-tif-serviceId`、`x-gatesim-trace-id`。应答
+         *     应为 `{"errcode":0,"errmsg":"…","data":{"data":[行]}}`，行以信息项代码为键；不符合目录的地方同时报告给调用方
+         *     （应答 `_diagnostics`）和提供方（GET /provider/violations）。超时 → 50401，不可达 → 50201。/ From now on every
+         *     query POSTs the consumer's §5.2 body to this URL, signed gateway→backend (facts §1.5, with this app's token on
+         *     its clock, upper-case hex) plus `x-tif-paasid` (the consumer), `x-tif-serviceId`, `x-gatesim-trace-id`. Answer
+         *     `{"errcode":0,"errmsg":"…","data":{"data":[rows]}}` keyed by item code; deviations from the catalogue are
+         *     reported to both sides. Timeout → 50401, unreachable → 50201.
+         */
+        put: operations["datashareCatalogueHookUrl"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/datashare/v1/catalogue/{ref}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 撤销资源 / Withdraw a resource
+         * @description 此后查询得到 1005，订阅者收到 `resource.withdrawn`。/ Queries then get 1005; subscribers get `resource.withdrawn`.
+         */
+        post: operations["datashareCatalogueWithdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/datashare/v1/catalogue/{ref}/republish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 重新发布已撤销的资源 / Publish a withdrawn resource again */
+        post: operations["datashareCatalogueRepublish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/datashare/v1/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本应用的申请 / This app's applications */
+        get: operations["datashareApplicationList"];
+        put?: never;
+        /**
+         * 申请共享 / Apply for a resource's fields
+         * @description 写明要的信息项、用途、依据和办理的事项编码。无条件共享立即得到授权；有条件共享待审核（有条件时依据必填）；不予共享
+         *     直接拒绝（`status: refused`，`reason` 为法律依据）。同一资源再次获批时，新授权替换旧授权。/ State the fields,
+         *     purpose, legal basis and the service item code. Unconditional → a grant at once; conditional → pending (legal
+         *     basis required); not shared → `refused` with the legal basis. A new approval replaces the previous grant.
+         */
+        post: operations["datashareApplicationCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/datashare/v1/applications/{applicationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看本应用的一个申请 / Get one of this app's applications */
+        get: operations["datashareApplicationGet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/datashare/v1/applications/{applicationId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 提供方批准申请 / The provider approves an application
+         * @description 可指定脱敏项（默认为申请项中目录标为敏感的）、调用次数上限（默认 10000）和有效期（默认自批准起 365 天，按调用方时钟）。
+         *     / Optionally masked fields (default: the requested fields the catalogue marks sensitive), quota (default
+         *     10000) and validity (default 365 days from approval, on the consumer's clock).
+         */
+        post: operations["datashareApplicationApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/datashare/v1/applications/{applicationId}/deny": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 提供方驳回申请 / The provider denies an application */
+        post: operations["datashareApplicationDeny"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/datashare/v1/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 提供方的待审核申请 / The provider's review queue
+         * @description 本应用可以审核的申请（它编制的资源，或其所属单位提供的资源）。/ Applications this app may decide.
+         */
+        get: operations["datashareReviewList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/datashare/v1/grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本应用持有的授权 / This app's grants, with usage */
+        get: operations["datashareGrantList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/datashare/v1/grants/{serviceId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 撤回授权 / Withdraw a grant
+         * @description 被授权方撤回自己的授权，或资源提供方撤回某调用方（`consumerPaasid`）的授权；此后查询得到 1003。/ The grantee
+         *     withdraws its own grant, or the provider withdraws a consumer's (`consumerPaasid`); queries then get 1003.
+         */
+        post: operations["datashareGrantWithdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/GatewayMsg/http/api/proxy/invoke#C1534277412332": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 数据共享查询（每个目录资源的 serviceId）/ Data-sharing query (any catalogue resource's serviceId)
+         * @description 本路径以人口基础信息（`C1534277412332`）为例；目录中每个资源（含部门编制的）的 serviceId 都由本接口应答。检查顺序：
+         *     资源存在（1101）且未撤销（1005）→ 调用方字段与 audit_info（1001）→ 授权有效（1003，按调用方时钟判断过期）→
+         *     查询条件与分页（1002）→ 调用次数（1004）→ 取数（基础库、上传数据或提供方接口：50201/50401）→ 只返回授权项并脱敏。
+         *     每次调用（无论成功与否）都写入审计日志。`metadata` 可带 `page`、`page_size`（1–100）和 `fields`（只要部分授权项）。
+         *     请求体也可用 `text/plain` 发送 JSON。/ This path names the population service as an example; every catalogue
+         *     resource's serviceId is answered here. Checks in order: resource known (1101) and published (1005) → caller
+         *     fields and audit_info (1001) → grant valid on the consumer's clock (1003) → conditions and paging (1002) →
+         *     quota (1004) → rows (library, uploaded rows or the provider: 50201/50401) → granted fields only, masked where
+         *     the grant says. Every call is audited. `metadata` may carry `page`, `page_size` (1–100) and `fields`. A JSON
+         *     body sent as `text/plain` is accepted. When a hooked provider answers outside its catalogue, the rows that
+         *     could be used are returned with `_diagnostics` listing the violations and header
+         *     `x-gatesim-provider-violations`. The audit request hash is SHA-256 over the body's canonical JSON (sorted keys).
+         */
+        post: operations["datashareQuery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/datashare/v1/audit/consumer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 我读了什么（调用方审计）/ What this app read
+         * @description 本应用的每次查询：资源、审计信息、返回的信息项、结果码、请求摘要。`format=ndjson|csv` 导出（CSV 为带 BOM 的 UTF-8，
+         *     CRLF）。默认返回最新 1000 条。/ Every query of this app; export with `format=ndjson|csv` (CSV: UTF-8 with BOM,
+         *     CRLF). Newest 1000 by default.
+         */
+        get: operations["datashareAuditConsumer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/datashare/v1/audit/provider": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 谁读了我的数据（提供方审计）/ Who read this app's data
+         * @description 本应用编制的资源或其所属单位提供的资源上的全部查询。/ Every query on resources this app compiled or its organisation provides.
+         */
+        get: operations["datashareAuditProvider"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/datashare/v1/provider/violations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的接口哪里不符合目录 / Where this app's hooked interface broke its catalogue */
+        get: operations["datashareProviderViolations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/datashare/v1/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本应用的订阅 / This app's subscriptions */
+        get: operations["datashareSubscriptionList"];
+        put?: never;
+        /**
+         * 订阅资源变更 / Subscribe to a resource's changes
+         * @description 须持有该资源的有效授权。资源数据或目录变化时，gatesim 向 webhookUrl POST 通知（不含数据行，按授权重新查询），请求头
+         *     为网关→后端签名（用本应用的 paasToken、本租户时钟，facts §1.5）加 `x-gatesim-delivery-id`、`x-gatesim-event`；
+         *     2xx 为成功，否则按 1 s、2 s、4 s … （最长 300 s）在本租户时钟上重试，最多 6 次。/ Requires an active grant. On a
+         *     change gatesim POSTs a notification (no rows: query again under the grant) signed gateway→backend with this
+         *     app's token; 2xx is success, otherwise retried after 1 s, 2 s, 4 s … (at most 300 s) on this tenant's clock, up
+         *     to 6 attempts.
+         */
+        post: operations["datashareSubscriptionCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/datashare/v1/subscriptions/{subscriptionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** 取消订阅 / Unsubscribe */
+        delete: operations["datashareSubscriptionDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/datashare/v1/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 推送日志 / Webhook delivery log */
+        get: operations["datashareDeliveryList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/datashare/v1/licence-catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本应用报送的证照目录信息 / Licence records this app submitted */
+        get: operations["datashareLicenceList"];
+        put?: never;
+        /**
+         * 报送证照目录信息 / Submit licence catalogue records
+         * @description 在本系统发证的部门报送证照目录信息（facts §4.6）：`produced_at` 为目录信息产生（发证）时间，到达时间取本租户时钟；
+         *     延迟超过 2 小时（恰好 2 小时为按时）记为迟报。整批校验，有错全部不接受。/ Departments that issue in their own
+         *     systems submit catalogue records: `produced_at` is when the information was produced (issuance), arrival is
+         *     this tenant's clock; more than 2 h late is flagged (exactly 2 h is on time). All-or-nothing.
+         */
+        post: operations["datashareLicenceSubmit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ebus/datashare/v1/licence-catalogue/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 2 小时报送情况 / The 2-hour delivery report */
+        get: operations["datashareLicenceReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -22,9 +468,570 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
+    schemas: {
+        /**
+         * @description 共享类型 (facts §5.1)
+         * @enum {string}
+         */
+        ShareType: "无条件共享" | "有条件共享" | "不予共享";
+        /** @enum {string} */
+        ChangeEvent: "data.changed" | "resource.updated" | "resource.withdrawn";
+        /** @description 信息项 / Information item */
+        InfoItem: {
+            /** @description 信息项代码（大写拼音首字母）/ item code */
+            code: string;
+            name: string;
+            /**
+             * @description 字符型C 数值型N 货币型Y 日期型D 日期时间型T 逻辑型L 备注型M 通用型G 双精度型B 整型I 浮点型F
+             * @enum {string}
+             */
+            type: "C" | "N" | "Y" | "D" | "T" | "L" | "M" | "G" | "B" | "I" | "F";
+            /** @description 数据长度（字节，GBK 计），0 = 不限 / bytes */
+            length: number;
+            /** @description 敏感项，批准时默认脱敏 / masked by default when granted */
+            sensitive?: boolean;
+            /** @enum {string} */
+            format?: "gb11643-id" | "gb32100-uscc" | "subject-code" | "gb2260-division" | "parcel-code";
+        };
+        /** @description 信息资源分类 类/项/目/细目 */
+        Classification: {
+            /**
+             * @description 1 基础 2 主题 3 部门
+             * @enum {string}
+             */
+            class: "1" | "2" | "3";
+            item: string;
+            category: string;
+            subcategory?: string;
+            labels: string[];
+        };
+        ShareAttributes: {
+            type: components["schemas"]["ShareType"];
+            /** @description 共享条件（有条件共享必填）/ required for 有条件共享 */
+            conditions?: string;
+            /** @description 共享方式，如 共享平台/接口 */
+            method: string;
+            /** @description 不予共享的法律依据 / legal basis of 不予共享 */
+            legalBasis?: string;
+        };
+        /**
+         * @description 目录信息（核心元数据，facts §5.1）/ Catalogue entry (core metadata)
+         * @example {
+         *       "resourceCode": "101001/000001",
+         *       "catalogueClass": "基础",
+         *       "classification": {
+         *         "class": "1",
+         *         "item": "01",
+         *         "category": "001",
+         *         "labels": [
+         *           "基础信息资源",
+         *           "人口",
+         *           "居民身份"
+         *         ]
+         *       },
+         *       "name": "人口基础信息-居民身份信息查询",
+         *       "provider": "汕头市公安局",
+         *       "providerCode": "11440500569807941F",
+         *       "summary": "按公民身份号码查询居民姓名、性别、民族、出生日期、住址、户籍地址等人口基础信息。",
+         *       "format": "数据库/接口",
+         *       "items": [
+         *         {
+         *           "code": "XM",
+         *           "name": "姓名",
+         *           "type": "C",
+         *           "length": 50
+         *         },
+         *         {
+         *           "code": "SFZH",
+         *           "name": "公民身份号码",
+         *           "type": "C",
+         *           "length": 18,
+         *           "sensitive": true,
+         *           "format": "gb11643-id"
+         *         },
+         *         {
+         *           "code": "CSRQ",
+         *           "name": "出生日期",
+         *           "type": "D",
+         *           "length": 10
+         *         }
+         *       ],
+         *       "keyItems": [
+         *         "SFZH"
+         *       ],
+         *       "share": {
+         *         "type": "有条件共享",
+         *         "conditions": "限办理政务服务事项时核验申请人身份，须提供事项编码",
+         *         "method": "共享平台/接口"
+         *       },
+         *       "open": {
+         *         "open": false
+         *       },
+         *       "updateCycle": "实时",
+         *       "publishDate": "2019-06-28",
+         *       "relatedCodes": [
+         *         "101001/000002"
+         *       ],
+         *       "status": "published",
+         *       "serviceId": "C1534277412332",
+         *       "source": {
+         *         "kind": "library",
+         *         "library": "population.person"
+         *       }
+         *     }
+         */
+        CatalogueEntry: {
+            /** @description 信息资源代码 */
+            resourceCode: string;
+            /** @enum {string} */
+            catalogueClass: "基础" | "主题" | "部门";
+            classification: components["schemas"]["Classification"];
+            name: string;
+            /** @description 信息资源提供方 */
+            provider: string;
+            /** @description 信息资源提供方代码（统一社会信用代码） */
+            providerCode: string;
+            summary: string;
+            format: string;
+            items: components["schemas"]["InfoItem"][];
+            /** @description 查询必须带的条件项 / conditions a query must carry */
+            keyItems: string[];
+            share: components["schemas"]["ShareAttributes"];
+            open: {
+                open: boolean;
+                /** @enum {string} */
+                type?: "无条件开放" | "有条件开放";
+            };
+            /** @enum {string} */
+            updateCycle: "实时" | "每日" | "每周" | "每旬" | "每月" | "每季度" | "每半年" | "每年" | "不定期";
+            /** Format: date */
+            publishDate: string;
+            relatedCodes: string[];
+            /** @enum {string} */
+            status: "published" | "withdrawn";
+            /** Format: date-time */
+            withdrawnAt?: string;
+            withdrawReason?: string;
+            serviceId: string;
+            /** @description 编制该目录的应用（种子目录无）/ the app that compiled it */
+            ownerPaasid?: string;
+            /** @description 数据来源 / Where the rows come from (a provider URL is shown to the provider only) */
+            source: {
+                /** @enum {string} */
+                kind: "library" | "rows" | "url" | "none";
+                library?: string;
+                rowCount?: number;
+                /** Format: date-time */
+                hookedAt?: string;
+                url?: string;
+                timeoutMs?: number;
+            };
+        };
+        EntryResult: {
+            /** @constant */
+            errcode: 0;
+            errmsg: string;
+            data: components["schemas"]["CatalogueEntry"];
+        };
+        CompileInput: {
+            /** @description 省略则自动编号 / omitted = next sequence */
+            resourceCode?: string;
+            classification: components["schemas"]["Classification"];
+            name: string;
+            provider?: string;
+            /** @description 默认本应用的 orgCode / default the app's orgCode */
+            providerCode?: string;
+            summary: string;
+            format?: string;
+            items: components["schemas"]["InfoItem"][];
+            keyItems?: string[];
+            share: components["schemas"]["ShareAttributes"];
+            open?: {
+                open: boolean;
+                /** @enum {string} */
+                type?: "无条件开放" | "有条件开放";
+            };
+            /** @enum {string} */
+            updateCycle: "实时" | "每日" | "每周" | "每旬" | "每月" | "每季度" | "每半年" | "每年" | "不定期";
+            /** Format: date */
+            publishDate?: string;
+            relatedCodes?: string[];
+        };
+        /**
+         * @description 共享申请 / Sharing application
+         * @example {
+         *       "id": "DSA3f9c2a1b7e6d5c4b",
+         *       "consumerPaasid": "C90-44050002",
+         *       "resourceCode": "101001/000001",
+         *       "serviceId": "C1534277412332",
+         *       "fields": [
+         *         "XM",
+         *         "SFZH",
+         *         "CSRQ"
+         *       ],
+         *       "purpose": "办理户籍迁入时核验申请人身份",
+         *       "legalBasis": "《中华人民共和国户口登记条例》第十条",
+         *       "itemCode": "11440100696927671X3442011817001",
+         *       "shareType": "有条件共享",
+         *       "status": "pending",
+         *       "createdAt": "2025-01-06T02:00:00.000Z"
+         *     }
+         */
+        Application: {
+            id: string;
+            consumerPaasid?: string;
+            resourceCode?: string;
+            serviceId?: string;
+            fields?: string[];
+            purpose?: string;
+            legalBasis?: string;
+            itemCode?: string;
+            shareType?: components["schemas"]["ShareType"];
+            /** @enum {string} */
+            status: "pending" | "approved" | "denied" | "refused";
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            decidedAt?: string;
+            /** @description auto（无条件共享）、catalogue（不予共享）、admin 或审核应用的 paasid / auto, catalogue, admin or the reviewer's paasid */
+            decidedBy?: string;
+            reason?: string;
+            grantId?: string;
+        };
+        ApplicationResult: {
+            /** @constant */
+            errcode: 0;
+            errmsg: string;
+            data: {
+                application: components["schemas"]["Application"];
+                grant?: components["schemas"]["Grant"];
+            };
+        };
+        /**
+         * @description 授权 / Grant
+         * @example {
+         *       "id": "DSG7a6b5c4d3e2f1a0b",
+         *       "paasid": "C90-44050002",
+         *       "serviceId": "C1534277412332",
+         *       "resourceCode": "101001/000001",
+         *       "applicationId": "DSA3f9c2a1b7e6d5c4b",
+         *       "purpose": "办理户籍迁入时核验申请人身份",
+         *       "itemCode": "11440100696927671X3442011817001",
+         *       "allowedFields": [
+         *         "XM",
+         *         "SFZH",
+         *         "CSRQ"
+         *       ],
+         *       "maskedFields": [
+         *         "SFZH"
+         *       ],
+         *       "quota": 5000,
+         *       "used": 0,
+         *       "remaining": 5000,
+         *       "validUntil": "2026-12-31T16:00:00.000Z",
+         *       "expired": false,
+         *       "status": "active",
+         *       "createdAt": "2025-01-06T02:00:00.000Z"
+         *     }
+         */
+        Grant: {
+            id: string;
+            paasid: string;
+            serviceId: string;
+            resourceCode: string;
+            applicationId: string;
+            purpose?: string;
+            itemCode?: string;
+            allowedFields: string[];
+            maskedFields: string[];
+            quota: number;
+            used: number;
+            remaining: number;
+            /** Format: date-time */
+            validUntil: string;
+            /** @description 按调用方时钟已过期 / past validUntil on the consumer's clock */
+            expired: boolean;
+            /** @enum {string} */
+            status: "active" | "withdrawn";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            withdrawnAt?: string;
+            withdrawnBy?: string;
+        };
+        ReviewTicket: {
+            applicationId: string;
+            consumerPaasid: string;
+            resourceCode: string;
+            serviceId: string;
+            resourceName: string;
+            providerCode: string;
+            ownerPaasid?: string;
+            fields: string[];
+            purpose: string;
+            legalBasis?: string;
+            itemCode: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @enum {string} */
+            status: "pending" | "approved" | "denied" | "refused";
+        };
+        /**
+         * @description §5.2 请求体。除 JSON 对象外不作契约检查：字段由平台逐项检查并以 1001（调用方字段、audit_info）或 1002（query、
+         *     metadata）拒绝。/ The §5.2 body. Beyond being an object it is checked by the platform, field by field: 1001 for
+         *     the caller fields and audit_info, 1002 for query and metadata.
+         */
+        QueryBody: {
+            /** @description 同 x-tif-paasid / same as x-tif-paasid */
+            system_id?: unknown;
+            /** @description 承建商统一社会信用代码 / contractor's USCC */
+            vender_id?: unknown;
+            /** @description 使用部门统一社会信用代码 / using department's USCC */
+            department_id?: unknown;
+            /** @description 13 位毫秒、10 位秒、yyyyMMddHHmmss 或 ISO 8601 / ms */
+            query_timestamp?: unknown;
+            /** @description 操作用户标识 / operator's user id */
+            UID?: unknown;
+            /** @description 查询条件，键为信息项代码 / conditions keyed by item code */
+            query?: unknown;
+            /**
+             * @description 必填 / mandatory: operator_id, operator_name, query_object_id, query_object_id_type (01/10/111 身份证号,
+             *     001 统一社会信用代码, 002 组织机构代码, 414, 511, 516, 99), item_code (事项编码), terminal_info (终端 IP),
+             *     query_timestamp; 可选 / optional: item_id, item_sequence (办件流水号)
+             */
+            audit_info?: unknown;
+            /** @description 可选 / optional: page, page_size (1–100), fields (item codes) */
+            metadata?: unknown;
+        };
+        QueryResult: {
+            /** @constant */
+            errcode: 0;
+            errmsg: string;
+            data: {
+                data: {
+                    [key: string]: string | number | boolean | null;
+                }[];
+                metadata: {
+                    resource_code: string;
+                    resource_name?: string;
+                    service_id: string;
+                    total: number;
+                    page: number;
+                    page_size: number;
+                    /** @description 返回的信息项 / fields returned */
+                    fields: string[];
+                    masked_fields?: string[];
+                    /** @description metadata.fields 中未获授权的项 / asked for but not granted */
+                    denied_fields?: string[];
+                    quota_remaining?: number;
+                    /** @description 审计记录号 / audit entry id */
+                    request_id: string;
+                };
+            };
+            _diagnostics?: {
+                /** @description JSON pointer into the request */
+                location: string;
+                /** @description The contract rule or gateway check broken */
+                rule: string;
+                /** @description The value seen (secrets redacted) */
+                seen?: unknown;
+                message: string;
+                /** @description How to fix it */
+                hint: string;
+            }[];
+        };
+        /**
+         * @description 审计记录（只增不改）/ Audit entry (append-only)
+         * @example {
+         *       "seq": 1,
+         *       "id": "DSL0000000001",
+         *       "time": "2025-01-06T02:00:00.000Z",
+         *       "consumerPaasid": "C90-44050002",
+         *       "provider": "汕头市公安局",
+         *       "providerCode": "11440500569807941F",
+         *       "serviceId": "C1534277412332",
+         *       "resourceCode": "101001/000001",
+         *       "resourceName": "人口基础信息-居民身份信息查询",
+         *       "auditInfo": {
+         *         "operator_id": "op-7",
+         *         "operator_name": "陈晓华",
+         *         "query_object_id": "440507199001011233",
+         *         "query_object_id_type": "01",
+         *         "item_code": "11440100696927671X3442011817001",
+         *         "terminal_info": "10.20.30.40",
+         *         "query_timestamp": "2025-01-06 10:00:00"
+         *       },
+         *       "purpose": "办理户籍迁入时核验申请人身份",
+         *       "itemCode": "11440100696927671X3442011817001",
+         *       "fieldsReturned": [
+         *         "XM",
+         *         "SFZH",
+         *         "CSRQ"
+         *       ],
+         *       "rowCount": 1,
+         *       "errcode": 0,
+         *       "requestHash": "5f2b8e0c1d7a3b9e4f6a2c8d0e1b3f5a7c9e2d4b6f8a0c1e3d5b7f9a1c3e5d7b",
+         *       "latencyMs": 0.412,
+         *       "traceId": "a1b2c3-1"
+         *     }
+         */
+        AuditEntry: {
+            seq: number;
+            id: string;
+            /** Format: date-time */
+            time: string;
+            consumerPaasid: string;
+            provider?: string;
+            providerCode?: string;
+            ownerPaasid?: string;
+            serviceId: string;
+            resourceCode: string;
+            resourceName?: string;
+            /** @description 调用方提交的 audit_info / the audit_info as sent */
+            auditInfo?: unknown;
+            purpose?: string;
+            itemCode?: string;
+            fieldsReturned: string[];
+            rowCount: number;
+            errcode: number;
+            /** @description 拒绝原因，如 no-grant、grant-expired、audit-info / refusal reason */
+            reason?: string;
+            requestHash: string;
+            latencyMs: number;
+            traceId?: string;
+            providerViolations?: number;
+        };
+        ProviderViolation: {
+            auditId: string;
+            /** Format: date-time */
+            time: string;
+            consumerPaasid: string;
+            serviceId: string;
+            resourceCode: string;
+            resourceName?: string;
+            providerCode: string;
+            /** @description 调用方得到的结果码 / what the consumer got (0 or 50201) */
+            errcode: number;
+            violations: {
+                /** @description JSON pointer into the request */
+                location: string;
+                /** @description The contract rule or gateway check broken */
+                rule: string;
+                /** @description The value seen (secrets redacted) */
+                seen?: unknown;
+                message: string;
+                /** @description How to fix it */
+                hint: string;
+            }[];
+        };
+        /**
+         * @example {
+         *       "id": "DSS0a1b2c3d4e5f6a7b",
+         *       "paasid": "C90-44050002",
+         *       "serviceId": "C1547427908823",
+         *       "resourceCode": "102001/000001",
+         *       "webhookUrl": "https://dept.example.gov.cn/hooks/datashare",
+         *       "events": [
+         *         "data.changed",
+         *         "resource.withdrawn"
+         *       ],
+         *       "createdAt": "2025-01-06T02:00:00.000Z"
+         *     }
+         */
+        Subscription: {
+            id: string;
+            paasid: string;
+            serviceId: string;
+            resourceCode: string;
+            webhookUrl: string;
+            events: components["schemas"]["ChangeEvent"][];
+            /** Format: date-time */
+            createdAt: string;
+        };
+        Delivery: {
+            id: string;
+            subscriptionId: string;
+            paasid: string;
+            webhookUrl: string;
+            event: components["schemas"]["ChangeEvent"];
+            /** @description 推送的请求体 / the notification body sent */
+            payload: Record<string, never>;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
+            attempts: {
+                /** Format: date-time */
+                at: string;
+                ok: boolean;
+                status?: number;
+                error?: string;
+            }[];
+            /** Format: date-time */
+            nextAttemptAt: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /** @description 证照目录信息（facts §4.3 的共享目录字段）加产生时间 / A licence catalogue record plus when it was produced */
+        LicenceRecordInput: {
+            /** @description 行政区划代码 */
+            certificate_area_code: string;
+            certificate_holder: string;
+            certificate_holder_code: string;
+            /** @description 111 身份证号, 001 统一社会信用代码 */
+            certificate_holder_type: string;
+            certificate_name: string;
+            certificate_number: string;
+            /** @description 电子证照标识（GB/T 36904）/ licence identifier */
+            certificate_source_id: string;
+            certificate_type: string;
+            certificate_type_code: string;
+            issue_date: string;
+            issue_dept: string;
+            issue_dept_code: string;
+            /** @description 毫秒数、ISO 8601 或 yyyy-MM-dd HH:mm:ss（北京时间）/ epoch ms */
+            produced_at: string | number;
+        };
+        /**
+         * @example {
+         *       "record": {
+         *         "certificate_area_code": "440507",
+         *         "certificate_holder": "汕头市龙湖区万光茶业有限公司",
+         *         "certificate_holder_code": "91440507515205056Q",
+         *         "certificate_holder_type": "001",
+         *         "certificate_name": "食品经营许可证",
+         *         "certificate_number": "JY14405070012345",
+         *         "certificate_source_id": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6",
+         *         "certificate_type": "食品经营许可证",
+         *         "certificate_type_code": "11100000000013338W011",
+         *         "issue_date": "2025-01-06",
+         *         "issue_dept": "汕头市市场监督管理局",
+         *         "issue_dept_code": "11440500732897028T"
+         *       },
+         *       "producedAt": "2025-01-06T01:30:00.000Z",
+         *       "arrivedAt": "2025-01-06T02:00:00.000Z",
+         *       "delaySeconds": 1800,
+         *       "thresholdSeconds": 7200,
+         *       "late": false,
+         *       "source": "api",
+         *       "submitter": "C90-44050001"
+         *     }
+         */
+        LicenceSubmission: {
+            record: Record<string, never>;
+            /** Format: date-time */
+            producedAt: string;
+            /** Format: date-time */
+            arrivedAt: string;
+            delaySeconds: number;
+            thresholdSeconds: number;
+            /** @description 延迟超过阈值（恰好 2 小时为按时）/ over the threshold (exactly 2 h is on time) */
+            late: boolean;
+            /** @enum {string} */
+            source: "api" | "elicence";
+            submitter: string;
+        };
+    };
     responses: {
-        /** @description 共享平台错误 / Data-sharing error (`{errcode, errmsg, data}`; 1001–1005 platform codes, others gateway codes) */
+        /** @description 共享平台错误 / Data-sharing error (`{errcode, errmsg, data: null}`; 1001–1110 platform codes, others gateway codes) */
         DatashareError: {
             headers: {
                 [name: string]: unknown;
@@ -49,18 +1056,74 @@ export interface components {
                 };
             };
         };
+        /** @description 审计记录 / Audit entries (JSON page, NDJSON or CSV) */
+        AuditPage: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "errcode": 0,
+                 *       "errmsg": "成功 / OK",
+                 *       "data": {
+                 *         "total": 1,
+                 *         "items": [
+                 *           {
+                 *             "$ref": "#/components/schemas/AuditEntry/examples/0"
+                 *           }
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @constant */
+                    errcode: 0;
+                    errmsg: string;
+                    data: {
+                        total: number;
+                        items: components["schemas"]["AuditEntry"][];
+                    };
+                };
+                "application/x-ndjson": string;
+                "text/csv": string;
+            };
+        };
     };
-    parameters: never;
+    parameters: {
+        /**
+         * @description serviceId、资源代码（"/" 编码为 %2F）或 "/" 写成 "-" 的资源代码 / serviceId, or resource code ("/" as %2F or "-")
+         * @example C1534277412332
+         */
+        Ref: string;
+        /** @example DSA3f9c2a1b7e6d5c4b */
+        ApplicationId: string;
+        AuditServiceId: string;
+        /** @description 含 / inclusive */
+        AuditSince: string;
+        /** @description 含 / inclusive */
+        AuditUntil: string;
+        AuditErrcode: number;
+        /** @description 最新 N 条 / newest N */
+        AuditLimit: number;
+        AuditFormat: "json" | "ndjson" | "csv";
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    datashareListCatalogue: {
+    datashareCatalogueSearch: {
         parameters: {
             query?: {
+                /** @example 人口 */
                 q?: string;
+                shareType?: components["schemas"]["ShareType"];
+                catalogueClass?: "基础" | "主题" | "部门";
+                providerCode?: string;
+                status?: "published" | "withdrawn" | "any";
+                mine?: boolean;
                 page?: number;
                 size?: number;
             };
@@ -70,7 +1133,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 目录 / Catalogue page */
+            /** @description 目录一页 / One page of the catalogue */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -79,15 +1142,14 @@ export interface operations {
                     /**
                      * @example {
                      *       "errcode": 0,
-                     *       "errmsg": "ok",
+                     *       "errmsg": "成功 / OK",
                      *       "data": {
                      *         "total": 1,
+                     *         "page": 1,
+                     *         "size": 20,
                      *         "items": [
                      *           {
-                     *             "resourceCode": "1010100001",
-                     *             "name": "人口基本信息查询 / Basic person query",
-                     *             "serviceId": "C1629767174867",
-                     *             "shareType": "有条件共享"
+                     *             "$ref": "#/components/schemas/CatalogueEntry/examples/0"
                      *           }
                      *         ]
                      *       }
@@ -99,19 +1161,1323 @@ export interface operations {
                         errmsg: string;
                         data: {
                             total: number;
-                            items: {
-                                resourceCode: string;
-                                name: string;
-                                serviceId: string;
-                                shareType: string;
-                            }[];
+                            page: number;
+                            size: number;
+                            items: components["schemas"]["CatalogueEntry"][];
                         };
                     };
                 };
             };
-            400: components["responses"]["DatashareError"];
-            401: components["responses"]["DatashareError"];
-            403: components["responses"]["DatashareError"];
+            default: components["responses"]["DatashareError"];
+        };
+    };
+    datashareCatalogueCompile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "classification": {
+                 *         "class": "3",
+                 *         "item": "06",
+                 *         "category": "002",
+                 *         "labels": [
+                 *           "部门信息资源",
+                 *           "汕头市市场监督管理局",
+                 *           "食品安全"
+                 *         ]
+                 *       },
+                 *       "name": "食品抽检结果信息",
+                 *       "summary": "按统一社会信用代码查询食品安全监督抽检结果。",
+                 *       "items": [
+                 *         {
+                 *           "code": "TYSHXYDM",
+                 *           "name": "统一社会信用代码",
+                 *           "type": "C",
+                 *           "length": 18,
+                 *           "format": "gb32100-uscc"
+                 *         },
+                 *         {
+                 *           "code": "CJRQ",
+                 *           "name": "抽检日期",
+                 *           "type": "D",
+                 *           "length": 10
+                 *         },
+                 *         {
+                 *           "code": "JL",
+                 *           "name": "抽检结论",
+                 *           "type": "C",
+                 *           "length": 20
+                 *         }
+                 *       ],
+                 *       "keyItems": [
+                 *         "TYSHXYDM"
+                 *       ],
+                 *       "share": {
+                 *         "type": "有条件共享",
+                 *         "conditions": "限市场监管、行政审批事项使用",
+                 *         "method": "共享平台/接口"
+                 *       },
+                 *       "updateCycle": "每日"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CompileInput"];
+            };
+        };
+        responses: {
+            /** @description 已发布 / Published */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "成功 / OK",
+                     *       "data": {
+                     *         "$ref": "#/components/schemas/CatalogueEntry/examples/0"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EntryResult"];
+                };
+            };
+            default: components["responses"]["DatashareError"];
+        };
+    };
+    datashareCatalogueGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description serviceId、资源代码（"/" 编码为 %2F）或 "/" 写成 "-" 的资源代码 / serviceId, or resource code ("/" as %2F or "-")
+                 * @example C1534277412332
+                 */
+                ref: components["parameters"]["Ref"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 目录信息 / The entry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "成功 / OK",
+                     *       "data": {
+                     *         "$ref": "#/components/schemas/CatalogueEntry/examples/0"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EntryResult"];
+                };
+            };
+            default: components["responses"]["DatashareError"];
+        };
+    };
+    datashareCatalogueHookRows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description serviceId、资源代码（"/" 编码为 %2F）或 "/" 写成 "-" 的资源代码 / serviceId, or resource code ("/" as %2F or "-")
+                 * @example C1534277412332
+                 */
+                ref: components["parameters"]["Ref"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "rows": [
+                 *         {
+                 *           "TYSHXYDM": "91440507515205056Q",
+                 *           "CJRQ": "2025-01-03",
+                 *           "JL": "合格"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    rows?: Record<string, never>[];
+                    csv?: string;
+                };
+                /**
+                 * @example TYSHXYDM,CJRQ,JL
+                 *     91440507515205056Q,2025-01-03,合格
+                 */
+                "text/csv": unknown;
+            };
+        };
+        responses: {
+            /** @description 已挂接 / Hooked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "成功 / OK",
+                     *       "data": {
+                     *         "rowCount": 1,
+                     *         "entry": {
+                     *           "$ref": "#/components/schemas/CatalogueEntry/examples/0"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        errcode: 0;
+                        errmsg: string;
+                        data: {
+                            rowCount: number;
+                            entry: components["schemas"]["CatalogueEntry"];
+                        };
+                    };
+                };
+            };
+            default: components["responses"]["DatashareError"];
+        };
+    };
+    datashareCatalogueHookUrl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description serviceId、资源代码（"/" 编码为 %2F）或 "/" 写成 "-" 的资源代码 / serviceId, or resource code ("/" as %2F or "-")
+                 * @example C1534277412332
+                 */
+                ref: components["parameters"]["Ref"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://dept.example.gov.cn/api/share/food-checks",
+                 *       "timeoutMs": 3000
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: uri */
+                    url: string;
+                    /** @description 默认 5000 / default 5000 */
+                    timeoutMs?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description 已挂接 / Hooked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "成功 / OK",
+                     *       "data": {
+                     *         "$ref": "#/components/schemas/CatalogueEntry/examples/0"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EntryResult"];
+                };
+            };
+            default: components["responses"]["DatashareError"];
+        };
+    };
+    datashareCatalogueWithdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description serviceId、资源代码（"/" 编码为 %2F）或 "/" 写成 "-" 的资源代码 / serviceId, or resource code ("/" as %2F or "-")
+                 * @example C1534277412332
+                 */
+                ref: components["parameters"]["Ref"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "数据源系统下线"
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已撤销 / Withdrawn */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "成功 / OK",
+                     *       "data": {
+                     *         "$ref": "#/components/schemas/CatalogueEntry/examples/0"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EntryResult"];
+                };
+            };
+            default: components["responses"]["DatashareError"];
+        };
+    };
+    datashareCatalogueRepublish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description serviceId、资源代码（"/" 编码为 %2F）或 "/" 写成 "-" 的资源代码 / serviceId, or resource code ("/" as %2F or "-")
+                 * @example C1534277412332
+                 */
+                ref: components["parameters"]["Ref"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 已发布 / Published */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "成功 / OK",
+                     *       "data": {
+                     *         "$ref": "#/components/schemas/CatalogueEntry/examples/0"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EntryResult"];
+                };
+            };
+            default: components["responses"]["DatashareError"];
+        };
+    };
+    datashareApplicationList: {
+        parameters: {
+            query?: {
+                status?: "pending" | "approved" | "denied" | "refused" | "any";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 申请列表 / Applications */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "成功 / OK",
+                     *       "data": {
+                     *         "total": 1,
+                     *         "items": [
+                     *           {
+                     *             "$ref": "#/components/schemas/Application/examples/0"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        errcode: 0;
+                        errmsg: string;
+                        data: {
+                            total: number;
+                            items: components["schemas"]["Application"][];
+                        };
+                    };
+                };
+            };
+            default: components["responses"]["DatashareError"];
+        };
+    };
+    datashareApplicationCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "serviceId": "C1534277412332",
+                 *       "fields": [
+                 *         "XM",
+                 *         "SFZH",
+                 *         "CSRQ"
+                 *       ],
+                 *       "purpose": "办理户籍迁入时核验申请人身份",
+                 *       "legalBasis": "《中华人民共和国户口登记条例》第十条",
+                 *       "itemCode": "11440100696927671X3442011817001"
+                 *     }
+                 */
+                "application/json": {
+                    resourceCode?: string;
+                    serviceId?: string;
+                    fields: string[];
+                    purpose: string;
+                    legalBasis?: string;
+                    /** @description 政务服务事项编码 / service item code */
+                    itemCode: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 场景 datashare.application-denied 的固定应答 / Fixed answer of the application-denied scenario */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationResult"];
+                };
+            };
+            /** @description 已受理 / Filed */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "成功 / OK",
+                     *       "data": {
+                     *         "application": {
+                     *           "$ref": "#/components/schemas/Application/examples/0"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApplicationResult"];
+                };
+            };
+            default: components["responses"]["DatashareError"];
+        };
+    };
+    datashareApplicationGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example DSA3f9c2a1b7e6d5c4b */
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 申请 / The application */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "成功 / OK",
+                     *       "data": {
+                     *         "$ref": "#/components/schemas/Application/examples/0"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        errcode: 0;
+                        errmsg: string;
+                        data: components["schemas"]["Application"];
+                    };
+                };
+            };
+            default: components["responses"]["DatashareError"];
+        };
+    };
+    datashareApplicationApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example DSA3f9c2a1b7e6d5c4b */
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "comment": "同意，限本事项使用",
+                 *       "maskedFields": [
+                 *         "SFZH"
+                 *       ],
+                 *       "quota": 5000,
+                 *       "validUntil": "2026-12-31T16:00:00Z"
+                 *     }
+                 */
+                "application/json": {
+                    comment?: string;
+                    maskedFields?: string[];
+                    quota?: number;
+                    /** Format: date-time */
+                    validUntil?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已批准并授权 / Approved, grant created */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "成功 / OK",
+                     *       "data": {
+                     *         "application": {
+                     *           "$ref": "#/components/schemas/Application/examples/0"
+                     *         },
+                     *         "grant": {
+                     *           "$ref": "#/components/schemas/Grant/examples/0"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        errcode: 0;
+                        errmsg: string;
+                        data: {
+                            application: components["schemas"]["Application"];
+                            grant: components["schemas"]["Grant"];
+                        };
+                    };
+                };
+            };
+            default: components["responses"]["DatashareError"];
+        };
+    };
+    datashareApplicationDeny: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example DSA3f9c2a1b7e6d5c4b */
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "申请用途与共享条件不符"
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已驳回 / Denied */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "成功 / OK",
+                     *       "data": {
+                     *         "application": {
+                     *           "$ref": "#/components/schemas/Application/examples/0"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApplicationResult"];
+                };
+            };
+            default: components["responses"]["DatashareError"];
+        };
+    };
+    datashareReviewList: {
+        parameters: {
+            query?: {
+                status?: "pending" | "any";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 待审核 / Queue */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "成功 / OK",
+                     *       "data": {
+                     *         "total": 1,
+                     *         "items": [
+                     *           {
+                     *             "applicationId": "DSA3f9c2a1b7e6d5c4b",
+                     *             "consumerPaasid": "C90-44050002",
+                     *             "resourceCode": "101001/000001",
+                     *             "serviceId": "C1534277412332",
+                     *             "resourceName": "人口基础信息-居民身份信息查询",
+                     *             "providerCode": "11440500569807941F",
+                     *             "fields": [
+                     *               "XM",
+                     *               "SFZH",
+                     *               "CSRQ"
+                     *             ],
+                     *             "purpose": "办理户籍迁入时核验申请人身份",
+                     *             "legalBasis": "《中华人民共和国户口登记条例》第十条",
+                     *             "itemCode": "11440100696927671X3442011817001",
+                     *             "createdAt": "2025-01-06T02:00:00.000Z",
+                     *             "status": "pending"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        errcode: 0;
+                        errmsg: string;
+                        data: {
+                            total: number;
+                            items: components["schemas"]["ReviewTicket"][];
+                        };
+                    };
+                };
+            };
+            default: components["responses"]["DatashareError"];
+        };
+    };
+    datashareGrantList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 授权 / Grants */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "成功 / OK",
+                     *       "data": {
+                     *         "total": 1,
+                     *         "items": [
+                     *           {
+                     *             "$ref": "#/components/schemas/Grant/examples/0"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        errcode: 0;
+                        errmsg: string;
+                        data: {
+                            total: number;
+                            items: components["schemas"]["Grant"][];
+                        };
+                    };
+                };
+            };
+            default: components["responses"]["DatashareError"];
+        };
+    };
+    datashareGrantWithdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                serviceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "consumerPaasid": "C90-44050002",
+                 *       "reason": "核查发现超范围使用"
+                 *     }
+                 */
+                "application/json": {
+                    consumerPaasid?: string;
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已撤回 / Withdrawn */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "成功 / OK",
+                     *       "data": {
+                     *         "$ref": "#/components/schemas/Grant/examples/0"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        errcode: 0;
+                        errmsg: string;
+                        data: components["schemas"]["Grant"];
+                    };
+                };
+            };
+            default: components["responses"]["DatashareError"];
+        };
+    };
+    datashareQuery: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @example C1534277412332 */
+                "x-tif-serviceId": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "system_id": "C90-44050001",
+                 *       "vender_id": "91440507515205056Q",
+                 *       "department_id": "11440500732897028T",
+                 *       "query_timestamp": "20250106100000",
+                 *       "UID": "u-1001",
+                 *       "query": {
+                 *         "SFZH": "440507199001011233"
+                 *       },
+                 *       "audit_info": {
+                 *         "operator_id": "op-7",
+                 *         "operator_name": "陈晓华",
+                 *         "query_object_id": "440507199001011233",
+                 *         "query_object_id_type": "01",
+                 *         "item_id": "item-1",
+                 *         "item_code": "11440100696927671X3442011817001",
+                 *         "item_sequence": "2025010600001",
+                 *         "terminal_info": "10.20.30.40",
+                 *         "query_timestamp": "2025-01-06 10:00:00"
+                 *       },
+                 *       "metadata": {
+                 *         "page": 1,
+                 *         "page_size": 20
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["QueryBody"];
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description 查询结果 / Rows */
+            200: {
+                headers: {
+                    /** @description 提供方应答不符合目录的处数 / number of violations in a hooked provider's answer */
+                    "x-gatesim-provider-violations"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "成功 / OK",
+                     *       "data": {
+                     *         "data": [
+                     *           {
+                     *             "XM": "陈晓明",
+                     *             "SFZH": "440507********1233",
+                     *             "CSRQ": "1990-01-01"
+                     *           }
+                     *         ],
+                     *         "metadata": {
+                     *           "resource_code": "101001/000001",
+                     *           "resource_name": "人口基础信息-居民身份信息查询",
+                     *           "service_id": "C1534277412332",
+                     *           "total": 1,
+                     *           "page": 1,
+                     *           "page_size": 20,
+                     *           "fields": [
+                     *             "XM",
+                     *             "SFZH",
+                     *             "CSRQ"
+                     *           ],
+                     *           "masked_fields": [
+                     *             "SFZH"
+                     *           ],
+                     *           "denied_fields": [],
+                     *           "quota_remaining": 4999,
+                     *           "request_id": "DSL0000000001"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["QueryResult"];
+                };
+            };
+            default: components["responses"]["DatashareError"];
+        };
+    };
+    datashareAuditConsumer: {
+        parameters: {
+            query?: {
+                serviceId?: components["parameters"]["AuditServiceId"];
+                /** @description 含 / inclusive */
+                since?: components["parameters"]["AuditSince"];
+                /** @description 含 / inclusive */
+                until?: components["parameters"]["AuditUntil"];
+                errcode?: components["parameters"]["AuditErrcode"];
+                /** @description 最新 N 条 / newest N */
+                limit?: components["parameters"]["AuditLimit"];
+                format?: components["parameters"]["AuditFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["AuditPage"];
+            default: components["responses"]["DatashareError"];
+        };
+    };
+    datashareAuditProvider: {
+        parameters: {
+            query?: {
+                serviceId?: components["parameters"]["AuditServiceId"];
+                /** @description 含 / inclusive */
+                since?: components["parameters"]["AuditSince"];
+                /** @description 含 / inclusive */
+                until?: components["parameters"]["AuditUntil"];
+                errcode?: components["parameters"]["AuditErrcode"];
+                /** @description 最新 N 条 / newest N */
+                limit?: components["parameters"]["AuditLimit"];
+                format?: components["parameters"]["AuditFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["AuditPage"];
+            default: components["responses"]["DatashareError"];
+        };
+    };
+    datashareProviderViolations: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 最新的违规记录 / Newest violation records */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "成功 / OK",
+                     *       "data": {
+                     *         "total": 1,
+                     *         "items": [
+                     *           {
+                     *             "auditId": "DSL0000000007",
+                     *             "time": "2025-01-06T02:00:00.000Z",
+                     *             "consumerPaasid": "C90-44050002",
+                     *             "serviceId": "C1601234567890",
+                     *             "resourceCode": "306002/000001",
+                     *             "resourceName": "食品抽检结果信息",
+                     *             "providerCode": "11440500732897028T",
+                     *             "errcode": 0,
+                     *             "violations": [
+                     *               {
+                     *                 "location": "/data/data/0/CJRQ",
+                     *                 "rule": "type:D",
+                     *                 "seen": "2025/01/03",
+                     *                 "message": "第 1 行：日期格式错误 / row 1: not a date",
+                     *                 "hint": "YYYY-MM-DD"
+                     *               }
+                     *             ]
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        errcode: 0;
+                        errmsg: string;
+                        data: {
+                            total: number;
+                            items: components["schemas"]["ProviderViolation"][];
+                        };
+                    };
+                };
+            };
+            default: components["responses"]["DatashareError"];
+        };
+    };
+    datashareSubscriptionList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 订阅 / Subscriptions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "成功 / OK",
+                     *       "data": {
+                     *         "total": 1,
+                     *         "items": [
+                     *           {
+                     *             "$ref": "#/components/schemas/Subscription/examples/0"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        errcode: 0;
+                        errmsg: string;
+                        data: {
+                            total: number;
+                            items: components["schemas"]["Subscription"][];
+                        };
+                    };
+                };
+            };
+            default: components["responses"]["DatashareError"];
+        };
+    };
+    datashareSubscriptionCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "serviceId": "C1547427908823",
+                 *       "webhookUrl": "https://dept.example.gov.cn/hooks/datashare",
+                 *       "events": [
+                 *         "data.changed",
+                 *         "resource.withdrawn"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    serviceId?: string;
+                    resourceCode?: string;
+                    /** Format: uri */
+                    webhookUrl: string;
+                    events?: components["schemas"]["ChangeEvent"][];
+                };
+            };
+        };
+        responses: {
+            /** @description 已订阅 / Subscribed */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "成功 / OK",
+                     *       "data": {
+                     *         "$ref": "#/components/schemas/Subscription/examples/0"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        errcode: 0;
+                        errmsg: string;
+                        data: components["schemas"]["Subscription"];
+                    };
+                };
+            };
+            default: components["responses"]["DatashareError"];
+        };
+    };
+    datashareSubscriptionDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscriptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 已取消 / Deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "成功 / OK",
+                     *       "data": {
+                     *         "id": "DSS0a1b2c3d4e5f6a7b",
+                     *         "deleted": true
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        errcode: 0;
+                        errmsg: string;
+                        data: {
+                            id: string;
+                            deleted: boolean;
+                        };
+                    };
+                };
+            };
+            default: components["responses"]["DatashareError"];
+        };
+    };
+    datashareDeliveryList: {
+        parameters: {
+            query?: {
+                subscriptionId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 推送记录（含每次尝试）/ Deliveries with every attempt */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "成功 / OK",
+                     *       "data": {
+                     *         "total": 1,
+                     *         "items": [
+                     *           {
+                     *             "id": "DSD9f8e7d6c5b4a3921",
+                     *             "subscriptionId": "DSS0a1b2c3d4e5f6a7b",
+                     *             "paasid": "C90-44050002",
+                     *             "webhookUrl": "https://dept.example.gov.cn/hooks/datashare",
+                     *             "event": "data.changed",
+                     *             "payload": {
+                     *               "event": "data.changed",
+                     *               "subscription_id": "DSS0a1b2c3d4e5f6a7b",
+                     *               "service_id": "C1547427908823",
+                     *               "resource_code": "102001/000001",
+                     *               "resource_name": "法人单位基础信息查询",
+                     *               "occurred_at": "2025-01-06T02:00:00.000Z",
+                     *               "row_count": 1
+                     *             },
+                     *             "status": "delivered",
+                     *             "attempts": [
+                     *               {
+                     *                 "at": "2025-01-06T02:00:00.000Z",
+                     *                 "ok": false,
+                     *                 "status": 503,
+                     *                 "error": "HTTP 503"
+                     *               },
+                     *               {
+                     *                 "at": "2025-01-06T02:00:01.000Z",
+                     *                 "ok": true,
+                     *                 "status": 200
+                     *               }
+                     *             ],
+                     *             "nextAttemptAt": "2025-01-06T02:00:01.000Z",
+                     *             "createdAt": "2025-01-06T02:00:00.000Z"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        errcode: 0;
+                        errmsg: string;
+                        data: {
+                            total: number;
+                            items: components["schemas"]["Delivery"][];
+                        };
+                    };
+                };
+            };
+            default: components["responses"]["DatashareError"];
+        };
+    };
+    datashareLicenceList: {
+        parameters: {
+            query?: {
+                /** @description 只列迟报 / late ones only */
+                late?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 报送记录 / Submissions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "成功 / OK",
+                     *       "data": {
+                     *         "total": 1,
+                     *         "items": [
+                     *           {
+                     *             "$ref": "#/components/schemas/LicenceSubmission/examples/0"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        errcode: 0;
+                        errmsg: string;
+                        data: {
+                            total: number;
+                            items: components["schemas"]["LicenceSubmission"][];
+                        };
+                    };
+                };
+            };
+            default: components["responses"]["DatashareError"];
+        };
+    };
+    datashareLicenceSubmit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "records": [
+                 *         {
+                 *           "certificate_area_code": "440507",
+                 *           "certificate_holder": "汕头市龙湖区万光茶业有限公司",
+                 *           "certificate_holder_code": "91440507515205056Q",
+                 *           "certificate_holder_type": "001",
+                 *           "certificate_name": "食品经营许可证",
+                 *           "certificate_number": "JY14405070012345",
+                 *           "certificate_source_id": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6",
+                 *           "certificate_type": "食品经营许可证",
+                 *           "certificate_type_code": "11100000000013338W011",
+                 *           "issue_date": "2025-01-06",
+                 *           "issue_dept": "汕头市市场监督管理局",
+                 *           "issue_dept_code": "11440500732897028T",
+                 *           "produced_at": "2025-01-06 09:30:00"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    records: components["schemas"]["LicenceRecordInput"][];
+                };
+            };
+        };
+        responses: {
+            /** @description 已接收 / Accepted */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "成功 / OK",
+                     *       "data": {
+                     *         "accepted": 1,
+                     *         "late": 0,
+                     *         "items": [
+                     *           {
+                     *             "$ref": "#/components/schemas/LicenceSubmission/examples/0"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        errcode: 0;
+                        errmsg: string;
+                        data: {
+                            accepted: number;
+                            late: number;
+                            items: components["schemas"]["LicenceSubmission"][];
+                        };
+                    };
+                };
+            };
+            default: components["responses"]["DatashareError"];
+        };
+    };
+    datashareLicenceReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 汇总 / Summary */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "成功 / OK",
+                     *       "data": {
+                     *         "total": 12,
+                     *         "late": 1,
+                     *         "onTime": 11,
+                     *         "maxDelaySeconds": 9000,
+                     *         "thresholdSeconds": 7200
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        errcode: 0;
+                        errmsg: string;
+                        data: {
+                            total: number;
+                            late: number;
+                            onTime: number;
+                            maxDelaySeconds: number;
+                            thresholdSeconds: number;
+                        };
+                    };
+                };
+            };
+            default: components["responses"]["DatashareError"];
         };
     };
 }

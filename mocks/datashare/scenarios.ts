@@ -26,7 +26,15 @@ export const DATASHARE_SCENARIOS: readonly ScenarioDef[] = Object.freeze([
         body: {
           errcode: 0,
           errmsg: "成功 / OK",
-          data: { status: "denied", decidedBy: "scenario", reason: "提供方驳回：申请用途与共享条件不符（模拟场景） / denied by the provider: the purpose does not meet the sharing conditions (scenario)" },
+          // a fixed answer (nothing is stored): the shape of datashareApplicationCreate's ApplicationResult
+          data: {
+            application: {
+              id: "DSA0000000000000000",
+              status: "denied",
+              decidedBy: "scenario",
+              reason: "提供方驳回：申请用途与共享条件不符（模拟场景） / denied by the provider: the purpose does not meet the sharing conditions (scenario)",
+            },
+          },
         },
       },
     },

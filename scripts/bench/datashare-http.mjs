@@ -1,0 +1,101 @@
+// Benchmark: signed GatewayMsg queries on the population library over HTTP (issue 6 target: ≥ 8,000 req/s at 50
+// connections, p99 ≤ 15 ms). The built simulator with the data-sharing module runs in a child process (so autocannon
+// does not share its event loop); the parent drives it with fresh x-tif headers per request.
+// Usage: npm run build && node scripts/bench/datashare-http.mjs [seconds=10]   (BENCH_CPU_PROF=1 profiles the server)
+import { spawn } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
+
+const SERVE = process.argv[2] === "--serve";
+
+if (SERVE) {
+  // ---- child: build the simulator with the module, grant the consumer the population service, report and serve
+  const t0 = performance.now();
+  const { buildApp } = await import("../../dist/gateway/index.js");
+  const { createDatasharePlatform } = await import("../../dist/mocks/datashare/platform.js");
+  let platform;
+  const sim = buildApp({
+    config: { logLevel: "silent", adminToken: "bench-admin-token-000000", port: 0 },
+    platforms: (seed) => [(platform = createDatasharePlatform(seed))],
+  });
+  await sim.app.listen({ port: 0, host: "127.0.0.1" });
+  const built = performance.now() - t0;
+  const rt = sim.runtime;
+  const consumer = rt.tenants.list()[0].tenant;
+  const ds = platform.api.domain;
+  const entry = await ds.catalogue.require({ resourceCode: "101001/000001" });
+  const { application } = await ds.applications.apply(consumer.paasid, {
+    resourceCode: entry.resourceCode, fields: ["XM", "SFZH", "XB", "CSRQ", "ZZ"], purpose: "基准测试 / benchmark",
+    legalBasis: "基准测试 / benchmark", itemCode: "11440100696927671X3442011817001",
+  });
+  await ds.applications.approve({ kind: "admin" }, application.id, { quota: 1e9 });
+  const ids = Array.from({ length: 2048 }, (_, k) => rt.seed.persons.at((k * 7919) % rt.seed.persons.size).idNumber);
+  const dept = rt.seed.enterprises.at(1).uscc;
+  const addr = sim.app.server.address();
+  process.stdout.write(JSON.stringify({ url: `http://127.0.0.1:${addr.port}`, paasid: consumer.paasid, token: consumer.paasToken, serviceId: entry.serviceId, ids, dept, builtMs: built, persons: rt.seed.persons.size, enterprises: rt.seed.enterprises.size }) + "\n");
+  process.on("SIGTERM", () => { void sim.app.close().then(() => platform.close()).then(() => process.exit(0)); });
+} else {
+  // ---- parent
+  const { default: autocannon } = await import("autocannon");
+  const seconds = Math.min(Number(process.argv[2] ?? process.env.BENCH_SECONDS ?? 10), 60);
+  const args = [...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir=bench-profiles"] : []), fileURLToPath(import.meta.url), "--serve"];
+  const spawnedAt = performance.now();
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  const info = await new Promise((resolve, reject) => {
+    let buf = "";
+    child.stdout.on("data", (c) => {
+      buf += c;
+      const nl = buf.indexOf("\n");
+      if (nl !== -1) resolve(JSON.parse(buf.slice(0, nl)));
+    });
+    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  const startedMs = performance.now() - spawnedAt;
+
+  const bodies = info.ids.map((id) => JSON.stringify({
+    system_id: info.paasid, vender_id: info.dept, department_id: info.dept, query_timestamp: "20250106100000", UID: "bench",
+    query: { SFZH: id },
+    audit_info: { operator_id: "op-7", operator_name: "陈晓华", query_object_id: id, query_object_id_type: "01", item_code: "11440100696927671X3442011817001", terminal_info: "10.20.30.40", query_timestamp: "2025-01-06 10:00:00" },
+  }));
+  let n = 0;
+  const setupRequest = (req) => {
+    const ts = String(Math.floor(Date.now() / 1000));
+    const nonce = randomBytes(8).toString("hex");
+    const sig = createHash("sha256").update(ts + info.token + nonce + ts).digest("hex").toUpperCase();
+    return {
+      ...req,
+      body: bodies[n++ % bodies.length],
+      headers: { "content-type": "application/json", "x-tif-paasid": info.paasid, "x-tif-timestamp": ts, "x-tif-nonce": nonce, "x-tif-signature": sig, "x-tif-serviceId": info.serviceId },
+    };
+  };
+
+  // one call to check the answer before measuring
+  const probe = await fetch(`${info.url}/GatewayMsg/http/api/proxy/invoke`, { method: "POST", ...setupRequest({}) });
+  const pj = await probe.json();
+  if (pj.errcode !== 0 || pj.data.data.length !== 1) throw new Error(`probe failed: ${JSON.stringify(pj).slice(0, 300)}`);
+  const firstMs = performance.now() - spawnedAt;
+
+  const run = (duration, serviceId = info.serviceId) => new Promise((resolve, reject) => {
+    const setup = (req) => {
+      const r = setupRequest(req);
+      r.headers["x-tif-serviceId"] = serviceId;
+      return r;
+    };
+    const inst = autocannon({ url: `${info.url}/GatewayMsg/http/api/proxy/invoke`, method: "POST", connections: 50, duration, requests: [{ setupRequest: setup }] }, (err, res) => (err ? reject(err) : resolve(res)));
+    autocannon.track(inst, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
+  });
+  await run(2); // warm-up (JIT, audit log growth)
+  const r = await run(seconds);
+  // the same signed POST to the gateway's echo service: the floor of x-tif checks + routing on this machine
+  const echo = process.env.BENCH_BASELINE ? await run(seconds, "C0000000000001") : undefined;
+  child.kill("SIGTERM");
+  await new Promise((res) => child.once("exit", res));
+
+  console.log(`node ${process.version}; seed ${info.persons.toLocaleString("en-US")} persons / ${info.enterprises.toLocaleString("en-US")} enterprises`);
+  console.log(`start-up: buildApp+listen with datashare ${info.builtMs.toFixed(0)} ms; spawn → ready ${startedMs.toFixed(0)} ms; spawn → first query answered ${firstMs.toFixed(0)} ms`);
+  console.log(`GatewayMsg query (population, 5 granted fields, SFZH/ZZ masked, audited), 50 connections, ${seconds} s:`);
+  console.log(`  ${Math.round(r.requests.average).toLocaleString("en-US")} req/s   p50 ${r.latency.p50} ms   p90 ${r.latency.p90} ms   p99 ${r.latency.p99} ms   max ${r.latency.max} ms   non-2xx ${r.non2xx}   errors ${r.errors}`);
+  if (echo) console.log(`  baseline, same harness on the gateway echo (C0000000000001): ${Math.round(echo.requests.average).toLocaleString("en-US")} req/s   p50 ${echo.latency.p50} ms   p99 ${echo.latency.p99} ms`);
+  const pass = r.requests.average >= 8000 && r.latency.p99 <= 15 && r.non2xx === 0;
+  console.log(`target ≥ 8,000 req/s and p99 ≤ 15 ms: ${pass ? "met" : "NOT met"}`);
+}

@@ -4,7 +4,10 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parse } from "yaml";
+import { createRequire } from "node:module";
+
+/** The YAML parser, loaded only when the build's JSON cache is missing or stale. */
+const parse = (text: string): unknown => (createRequire(import.meta.url)("yaml") as typeof import("yaml")).parse(text);
 
 export type JsonSchema = Record<string, unknown> | boolean;
 export type Security = "tif" | "bearer" | "admin" | "none";

@@ -2,8 +2,10 @@
 // schema with every problem reported together, then frozen (fastify's initial-config-validation habit).
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { createRequire } from "node:module";
+
+/** The YAML parser, loaded only when a YAML config file exists. */
+const parseYaml = (text: string): unknown => (createRequire(import.meta.url)("yaml") as typeof import("yaml")).parse(text);
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import type { TenantSpec } from "./tenants.js";
 

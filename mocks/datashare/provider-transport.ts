@@ -1,10 +1,9 @@
 // The ProviderCaller over HTTP: gatesim calls a department's hooked interface (issue 6 item 5) with undici, signed with
 // the provider tenant's token by the gateway→backend formula (facts §1.5); no answer in time → 50401, none at all → 50201.
-import type { Dispatcher } from "undici";
 import type { Catalogue } from "./catalogue.js";
 import type { GatewayTenantDirectory } from "./gateway-directory.js";
 import { ProviderUnavailableError, type ProviderCaller } from "./provider.js";
-import { OutboundError, signedPost } from "./signed-post.js";
+import { OutboundError, signedPost, type OutboundPool } from "./signed-post.js";
 
 /** Token used when no tenant acts for the provider (an admin hooked a seeded entry) [SIM]; documented, not secret. */
 export const UNOWNED_PROVIDER_TOKEN = "gatesim-datashare-unowned-provider";
@@ -14,7 +13,7 @@ export const UNOWNED_PROVIDER_TOKEN = "gatesim-datashare-unowned-provider";
  * with the provider tenant's paasToken on that tenant's clock), x-tif-paasid = the consumer, x-tif-serviceId, and
  * x-gatesim-trace-id. The provider answers {errcode:0, errmsg, data:{data:[rows]}} (checked by validateProviderAnswer).
  */
-export function createProviderTransport(deps: { dispatcher: Dispatcher; directory: GatewayTenantDirectory; catalogue: Catalogue }): ProviderCaller {
+export function createProviderTransport(deps: { dispatcher: OutboundPool; directory: GatewayTenantDirectory; catalogue: Catalogue }): ProviderCaller {
   return async (call) => {
     const entry = await deps.catalogue.get(call.resourceCode);
     const owner = entry?.ownerPaasid ? deps.directory.view(entry.ownerPaasid) : entry ? deps.directory.byOrg(entry.providerCode) : undefined;

@@ -1,7 +1,7 @@
 // Outbound calls to departments (provider interfaces, webhooks): undici POST of JSON, signed the way the gateway signs
 // calls to a department backend (facts §1.5, tifgo AuthSign), with a hard time limit.
 import { randomBytes } from "node:crypto";
-import { Agent, request, type Dispatcher } from "undici";
+import type { Agent, Dispatcher } from "undici";
 import { tifBackendHeaders } from "../gateway/tif-signature.js";
 
 export interface SignedPostInput {
@@ -35,9 +35,26 @@ export class OutboundError extends Error {
 
 export const DEFAULT_MAX_ANSWER_BYTES = 5 * 1024 * 1024;
 
-/** Keep-alive connection pool for department endpoints; close() it when the simulator stops. */
-export function createOutboundAgent(): Agent {
-  return new Agent({ keepAliveTimeout: 4_000, connections: 64, connect: { timeout: 10_000 } });
+/**
+ * Keep-alive connection pool for department endpoints; close() it when the simulator stops. undici is loaded on the
+ * first outbound call (about 0.1 s of module loading that start-up need not pay).
+ */
+export interface OutboundPool {
+  get(): Promise<Agent>;
+  close(): Promise<void>;
+}
+
+let undici: Promise<typeof import("undici")> | undefined;
+const loadUndici = () => (undici ??= import("undici"));
+
+export function createOutboundAgent(): OutboundPool {
+  let agent: Promise<Agent> | undefined;
+  return {
+    get: () => (agent ??= loadUndici().then((u) => new u.Agent({ keepAliveTimeout: 4_000, connections: 64, connect: { timeout: 10_000 } }))),
+    close: async () => {
+      if (agent) await (await agent).close();
+    },
+  };
 }
 
 function isTimeout(e: unknown): boolean {
@@ -64,7 +81,8 @@ async function readCapped(body: Dispatcher.ResponseData["body"], max: number): P
 }
 
 /** POST `body` as JSON with x-tif backend headers; throws OutboundError on timeout or when nobody answers. */
-export async function signedPost(dispatcher: Dispatcher, input: SignedPostInput): Promise<SignedPostAnswer> {
+export async function signedPost(pool: OutboundPool, input: SignedPostInput): Promise<SignedPostAnswer> {
+  const [{ request }, dispatcher] = await Promise.all([loadUndici(), pool.get()]);
   const nonce = randomBytes(8).toString("hex");
   const headers = {
     "content-type": "application/json; charset=utf-8",

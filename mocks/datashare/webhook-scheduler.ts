@@ -1,11 +1,10 @@
 // Webhook deliveries of subscription notifications (issue 6 item 6): a lazily started, unref'd timer runs the due
 // deliveries of every subscribing tenant, one tick at a time; each POST is signed like the gateway's calls to a
 // department backend (facts §1.5) with the subscriber's own token, so the receiver verifies it as it would the gateway.
-import type { Dispatcher } from "undici";
 import type { Datashare } from "./datashare.js";
 import type { GatewayTenantDirectory } from "./gateway-directory.js";
 import type { Delivery, DeliverFn } from "./subscriptions.js";
-import { OutboundError, signedPost } from "./signed-post.js";
+import { OutboundError, signedPost, type OutboundPool } from "./signed-post.js";
 
 export interface WebhookOptions {
   /** Tick period; 0 = no timer (call runDue yourself, e.g. in tests). Default 1000 ms. */
@@ -25,7 +24,7 @@ export class WebhookScheduler {
   private readonly intervalMs: number;
   private readonly deliver: DeliverFn;
 
-  constructor(private readonly ds: Datashare, private readonly directory: GatewayTenantDirectory, dispatcher: Dispatcher, opts: WebhookOptions = {}) {
+  constructor(private readonly ds: Datashare, private readonly directory: GatewayTenantDirectory, dispatcher: OutboundPool, opts: WebhookOptions = {}) {
     this.intervalMs = opts.intervalMs ?? DEFAULT_WEBHOOK_INTERVAL_MS;
     const timeoutMs = opts.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS;
     this.deliver = async ({ url, body, delivery }) => {

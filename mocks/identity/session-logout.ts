@@ -1,7 +1,6 @@
 // Single sign-out: ending an SSO session revokes its tokens and POSTs logout tokens to every relying party of the
 // session that registered a back-channel URI (OIDC RP-Initiated Logout 1.0, Back-Channel Logout 1.0; facts §2.1
 // step 5 for the tyrz front-channel form).
-import { request } from "undici";
 import { ProblemError } from "../shared/problem.js";
 import type { HandlerContext, HandlerInput, HandlerResult } from "../shared/types.js";
 import { diag, fail } from "./identity-errors.js";
@@ -39,6 +38,7 @@ export async function endSession(core: IdentityCore, ctx: HandlerContext, paasid
       const delivery: BackchannelDelivery = { clientId: client.clientId, uri, ok: false };
       try {
         const logoutToken = await core.tokens.issueLogoutToken({ nowSec: Math.floor(now / 1000), clientId: client.clientId, sub: persona ? subjectOf(core.seed.value, persona) : session.personaId, sid: session.sid });
+        const { request } = await import("undici"); // loaded on first use: start-up need not pay for it
         const res = await request(uri, {
           method: "POST",
           headers: { "content-type": "application/x-www-form-urlencoded" },

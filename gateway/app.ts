@@ -110,7 +110,7 @@ function journalOf(x: { tenant?: Exchange["tenant"]; rt: Runtime }): Journal {
   return x.tenant?.journal ?? x.rt.unmatched;
 }
 
-async function send(x: Exchange, reply: FastifyReply, problem?: Problem): Promise<void> {
+function send(x: Exchange, reply: FastifyReply, problem?: Problem): FastifyReply {
   const strict = x.rt.config.strictEnvelope;
   let status: number, body: unknown, contentType: string | undefined, headers: Record<string, string> | undefined;
   if (problem) {
@@ -147,7 +147,7 @@ async function send(x: Exchange, reply: FastifyReply, problem?: Problem): Promis
   if (x.drop) {
     reply.hijack();
     reply.raw.socket?.destroy();
-    return;
+    return reply;
   }
   reply.code(status);
   if (headers) reply.headers(headers);
@@ -156,7 +156,7 @@ async function send(x: Exchange, reply: FastifyReply, problem?: Problem): Promis
   if (x.responseViolations.length && !problem) reply.header("x-gatesim-contract-violations", String(x.responseViolations.length));
   if (contentType) reply.type(contentType);
   else if (body !== undefined && typeof body !== "string" && !Buffer.isBuffer(body)) reply.type("application/json; charset=utf-8");
-  await reply.send(body === undefined ? "" : body);
+  return reply.send(body === undefined ? "" : body);
 }
 
 function exchangeFor(rt: Runtime, route: RouteEntry, req: FastifyRequest): Exchange {
@@ -242,13 +242,14 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
         try {
           for (const step of steps) {
             if (step === validate) x.platformStage = true;
-            await step(x);
+            const pending = step(x); // most steps are synchronous: await only the ones that are not
+            if (pending) await pending;
           }
         } catch (e) {
           problem = problemOf(e, runtime, x.traceId);
         }
         if (!problem && !x.result && !x.drop) problem = problemOf(new Error("pipeline produced no result"), runtime, x.traceId);
-        await send(x, reply, problem);
+        return send(x, reply, problem);
       },
     });
   }
@@ -300,7 +301,7 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
       problem = { ...GATEWAY_ERRORS.badBody, diagnostics: [{ location: "/body", rule: err.code ?? "body.parse", message: `请求体无法解析：${err.message} / the body cannot be parsed: ${err.message}`, hint: "发送合法的 UTF-8 JSON，且与 Content-Type 一致 / send valid UTF-8 JSON matching the Content-Type" }] };
     else problem = problemOf(err, runtime, x.traceId);
     x.platformStage = !!x.op && !x.op.security.includes("tif");
-    await send(x, reply, problem);
+    return send(x, reply, problem);
   });
 
   registerDocs(app, runtime);

@@ -76,6 +76,8 @@ console.log(fmt("x-tif-signed POST (GatewayMsg echo)", post));
 
 globalThis.server.kill();
 
+// `npm run bench -- --core` stops here; otherwise every platform bench follows.
+if (process.argv.includes("--core")) process.exit(0);
 for (const f of readdirSync(join(root, "scripts/bench")).filter((f) => f.endsWith(".mjs")).sort()) {
   console.log(`\n# scripts/bench/${f}`);
   await new Promise((resolve) => spawn(process.execPath, [join(root, "scripts/bench", f)], { stdio: "inherit" }).once("exit", resolve));

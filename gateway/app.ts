@@ -27,7 +27,7 @@ import { GATEWAY_SCENARIOS, ScenarioCatalogue } from "./scenarios.js";
 import { TenantRegistry } from "./tenants.js";
 import { createAdminPlatform } from "./admin.js";
 import { createToolsPlatform } from "./tools/platform.js";
-import { registerBodyParsers } from "./body-parsers.js";
+import { rawBodyOf, registerBodyParsers } from "./body-parsers.js";
 import { registerDocs } from "./docs.js";
 import { registerLanding } from "./landing.js";
 import { defaultPlatforms } from "./platforms.js";
@@ -174,6 +174,7 @@ function exchangeFor(rt: Runtime, route: RouteEntry, req: FastifyRequest): Excha
     query: (req.query ?? {}) as Record<string, unknown>,
     params: (req.params ?? {}) as Record<string, string>,
     body: req.body,
+    rawBody: rawBodyOf(req),
     contentType: req.headers["content-type"],
     ip: req.ip,
     route,

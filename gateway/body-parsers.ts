@@ -19,11 +19,23 @@ function decode(buf: Buffer): string {
   }
 }
 
+const RAW = Symbol("gatesim.rawBody");
+
+/** The bytes as received (audit hashes are taken over them, not over a re-serialisation). */
+export function rawBodyOf(req: object): Buffer | undefined {
+  return (req as { [RAW]?: Buffer })[RAW];
+}
+
+function keepRaw(req: object, buf: Buffer): void {
+  (req as { [RAW]?: Buffer })[RAW] = buf;
+}
+
 export function registerBodyParsers(app: FastifyInstance): void {
   const defaultJson = app.getDefaultJsonParser("error", "error");
   app.removeContentTypeParser(["application/json", "text/plain"]);
   const parseJson = (req: Parameters<typeof defaultJson>[0], body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
     const buf = body as Buffer;
+    keepRaw(req, buf);
     if (buf.length === 0) return done(null, undefined);
     let text: string;
     try {
@@ -35,7 +47,8 @@ export function registerBodyParsers(app: FastifyInstance): void {
   };
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, parseJson);
   app.addContentTypeParser(/^application\/[a-z.+-]*\+json$/, { parseAs: "buffer" }, parseJson);
-  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "buffer" }, (_req, body, done) => {
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "buffer" }, (req, body, done) => {
+    keepRaw(req, body as Buffer);
     try {
       const params = new URLSearchParams(decode(body as Buffer));
       const out: Record<string, string | string[]> = {};
@@ -48,7 +61,8 @@ export function registerBodyParsers(app: FastifyInstance): void {
       done(e as Error, undefined);
     }
   });
-  app.addContentTypeParser("text/plain", { parseAs: "buffer" }, (_req, body, done) => {
+  app.addContentTypeParser("text/plain", { parseAs: "buffer" }, (req, body, done) => {
+    keepRaw(req, body as Buffer);
     try {
       done(null, decode(body as Buffer));
     } catch (e) {

@@ -21,6 +21,7 @@ export async function dispatch(x: Exchange): Promise<void> {
     query: x.query,
     headers: x.headers,
     body: x.body,
+    rawBody: x.rawBody,
     ip: x.ip,
     tenant: t.tenant,
     principal: x.principal,

@@ -29,6 +29,8 @@ export interface Exchange {
   query: Record<string, unknown>;
   params: Record<string, string>;
   body: unknown;
+  /** The body's bytes as received, when it had one. */
+  rawBody?: Buffer;
   contentType?: string;
   ip: string;
   route: RouteEntry;

@@ -318,7 +318,7 @@ export function createDatashareHandlers(deps: HandlerDeps): Record<string, Handl
     // ------------------------------------------------------------------ GatewayMsg query (facts §5.2, §8.5)
     async [DATASHARE_OPERATIONS.query](input, ctx) {
       // The pipeline hands over the parsed body, not its bytes: the audit's request hash is over canonical JSON.
-      const out = await ds.query({ paasid: input.tenant.paasid, serviceId: input.serviceId ?? "", body: gatewayMsgBody(input), traceId: input.traceId });
+      const out = await ds.query({ paasid: input.tenant.paasid, serviceId: input.serviceId ?? "", body: gatewayMsgBody(input), rawBody: input.rawBody, traceId: input.traceId });
       const v = out.providerViolations;
       if (v?.length) await reportViolations(out.audit, v, ctx);
       if (out.problem) throw new ProblemError(out.problem);

@@ -1,6 +1,7 @@
 // The seed's legal persons (enterprises, institutions, government bodies, social organisations): generated on demand
 // from their index, with O(1) lookups by id and USCC.
 import type { Enterprise, Person, Seed } from "../seed-types.js";
+import { RecentRecords } from "./recent-records.js";
 import { prngFor, type Prng } from "../prng.js";
 import { REFERENCE_DAY, compactDate, dayNumber, isoDate } from "./birth-date-space.js";
 import { GOVERNMENT_BODIES, KINDS, type Kind, legalPersonName, pickBusinessDistrict, pickKind } from "./legal-person-kinds.js";
@@ -98,6 +99,7 @@ function capital(kind: Kind, rnd: Prng): number {
 }
 
 export class EnterpriseCollection implements Collection {
+  private readonly recent = new RecentRecords<Enterprise>();
   readonly size: number;
   readonly personaCount: number;
   private readonly seedValue: string;
@@ -120,7 +122,7 @@ export class EnterpriseCollection implements Collection {
 
   at(i: number): Enterprise | undefined {
     if (!Number.isInteger(i) || i < 0 || i >= this.size) return undefined;
-    return this.generate(i);
+    return this.recent.get(i, (k) => this.generate(k));
   }
 
   byId(id: string): Enterprise | undefined {

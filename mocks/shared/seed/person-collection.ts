@@ -1,5 +1,6 @@
 // The seed's natural persons: generated on demand from their index, with O(1) lookups by id, ID number and uid.
 import type { Level, Person, Seed } from "../seed-types.js";
+import { RecentRecords } from "./recent-records.js";
 import { prngFor, type Prng } from "../prng.js";
 import { AffinePermutation } from "./affine-permutation.js";
 import { REFERENCE_DAY, compactDate, dayNumber, isoDate } from "./birth-date-space.js";
@@ -63,6 +64,7 @@ export class PersonCollection implements Collection {
   readonly size: number;
   readonly personaCount: number;
   private readonly seedValue: string;
+  private readonly recent = new RecentRecords<Person>();
   private readonly ids: IdNumberCodec;
   private readonly uidSuffix: AffinePermutation;
   private readonly uidWidth: number;
@@ -82,7 +84,7 @@ export class PersonCollection implements Collection {
 
   at(i: number): Person | undefined {
     if (!Number.isInteger(i) || i < 0 || i >= this.size) return undefined;
-    return this.generate(i);
+    return this.recent.get(i, (k) => this.generate(k));
   }
 
   byId(id: string): Person | undefined {

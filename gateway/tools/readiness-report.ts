@@ -614,11 +614,13 @@ function checkUseCause(subjects: JournalEntry[], profile: ReportProfile, loaded:
 /** Licence deliveries kept by the data-sharing platform, if its in-process API offers them (duck-typed: the platform
  *  is wired separately, and the report must work whatever platforms exist). */
 async function licenceRecordsOf(rt: Runtime, paasid: string, w: ReportWindow): Promise<LicenceDeliveryRecord[] | undefined> {
-  const api = rt.platforms.get("datashare")?.api as { licences?: { list?: (store: unknown) => Promise<unknown[]> } } | undefined;
+  type Lister = { list?: (store: unknown) => Promise<unknown[]> };
+  const api = rt.platforms.get("datashare")?.api as { licences?: Lister; domain?: { licences?: Lister } } | undefined;
+  const licences = api?.licences ?? api?.domain?.licences;
   const t = rt.tenants.get(paasid);
-  if (!api?.licences?.list || !t) return undefined;
+  if (!licences?.list || !t) return undefined;
   try {
-    const all = (await api.licences.list(t.store)) as Obj[];
+    const all = (await licences.list(t.store)) as Obj[];
     return all
       .filter((s) => typeof s?.delaySeconds === "number" && (w.since === undefined || s.arrivedAt >= w.since) && (w.until === undefined || s.arrivedAt <= w.until))
       .map((s) => ({ id: String(s.record?.certificate_source_id ?? s.id), delaySeconds: s.delaySeconds, producedAt: new Date(s.producedAt).toISOString(), arrivedAt: new Date(s.arrivedAt).toISOString(), source: String(s.source ?? "datashare") }));

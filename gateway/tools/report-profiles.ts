@@ -60,7 +60,10 @@ export interface ProfileInput {
 
 const TOKEN_OPS = ["identityTyrzAccessToken", "identityTyrzAccessTokenPost", "identityPscpAccessToken", "identityPscpAccessTokenPost", "identityOidcToken"];
 
-/** Named operations profiles refer to. Data-sharing and e-licence ones match by serviceId where facts §4.5/§8.5 fix it. */
+/**
+ * Named operations profiles refer to. Data-sharing and e-licence ones match by serviceId where facts §4.5/§8.5 fix it
+ * (C0000000000001 is the gateway's own probe, not a data resource); the rest by operationId patterns.
+ */
 export const OPERATION_CATALOGUE: Record<string, RequiredOperation> = Object.fromEntries(
   (
     [
@@ -70,9 +73,9 @@ export const OPERATION_CATALOGUE: Record<string, RequiredOperation> = Object.fro
       { id: "identity.logout", platform: "identity", zh: "单点注销", en: "single sign-out", match: { operationId: ["identityTyrzLogout", "identityOidcEndSession"] } },
       { id: "elicence.issue", platform: "elicence", zh: "签发电子证照", en: "e-licence issuance", match: { serviceId: ["D1597131569652", "D1597132425087"] }, hint: "办结时调用 D1597131569652（制证签发）或 D1597132425087（签发）/ call D1597131569652 or D1597132425087 when the case completes" },
       { id: "elicence.login", platform: "elicence", zh: "电子证照系统登录", en: "e-licence session login", match: { serviceId: ["D1593589959893"] } },
-      { id: "datashare.query", platform: "datashare", zh: "数据共享查询", en: "data-sharing query", match: { serviceIdPattern: "^C\\d{13}$" }, hint: "经 GatewayMsg 以资源的 serviceId 查询 / query a resource's serviceId through GatewayMsg" },
+      { id: "datashare.query", platform: "datashare", zh: "数据共享查询", en: "data-sharing query", match: { serviceIdPattern: "^C(?!0000000000001$)\\d{13}$" }, hint: "经 GatewayMsg 以资源的 serviceId 查询 / query a resource's serviceId through GatewayMsg" },
       { id: "datashare.catalogue", platform: "datashare", zh: "查阅资源目录", en: "catalogue lookup", match: { operationIdPattern: "catalogue", method: "GET" } },
-      { id: "datashare.apply", platform: "datashare", zh: "提交共享申请", en: "sharing application", match: { operationIdPattern: "appl", method: "POST" } },
+      { id: "datashare.apply", platform: "datashare", zh: "提交共享申请", en: "sharing application", match: { operationIdPattern: "^(?!.*(approve|deny|review|decide)).*appl", method: "POST" } },
       { id: "datashare.compile", platform: "datashare", zh: "编制目录", en: "catalogue compilation", match: { operationIdPattern: "compile|createentry|cataloguecreate|createcatalogue", method: "POST" } },
       { id: "datashare.hook", platform: "datashare", zh: "挂接数据", en: "data hooking", match: { operationIdPattern: "hook" } },
       { id: "datashare.review", platform: "datashare", zh: "审核共享申请", en: "application review", match: { operationIdPattern: "approve|review|decide|deny" } },

@@ -1,4 +1,5 @@
 // Licence catalogue submission and the 2-hour delivery rule (facts §4.6, plan 附件2): exactly 2 h is on time.
+import type { LicenceCatalogueRecord } from "../shared/licence-catalogue-record.js";
 import { checkDivisionCode, checkIdNumber, checkLicenceId, checkUscc } from "../shared/ids.js";
 import type { Clock } from "../shared/clock.js";
 import type { Store } from "../shared/store.js";
@@ -12,23 +13,7 @@ const K_LICENCE = "ds.licence-catalogue";
 /** Default delivery deadline: 2 hours (facts §4.6 [D]); threshold configurable [I]. */
 export const DEFAULT_LICENCE_DEADLINE_SECONDS = 7_200;
 
-/** A licence catalogue record as a national sharing catalogue lists it (facts §4.3 [C]). */
-export interface LicenceCatalogueRecord {
-  certificate_area_code: string;
-  certificate_holder: string;
-  certificate_holder_code: string;
-  /** 持证主体代码类型: 111 ID number, 001 USCC (GB/T 36903 App. A, facts §2.5). */
-  certificate_holder_type: string;
-  certificate_name: string;
-  certificate_number: string;
-  /** 电子证照源标识 (GB/T 36904 licence identifier when it has one). */
-  certificate_source_id: string;
-  certificate_type: string;
-  certificate_type_code: string;
-  issue_date: string;
-  issue_dept: string;
-  issue_dept_code: string;
-}
+export type { LicenceCatalogueRecord } from "../shared/licence-catalogue-record.js";
 
 export interface LicenceSubmissionInput extends LicenceCatalogueRecord {
   /** When the catalogue information was produced (issuance): ms, 10/13-digit epoch, ISO 8601, or CST wall time. */

@@ -1,4 +1,5 @@
 // Licence issuance domain: create (制证), issue (签发), change (变更 → new version), delete, annul, withhold, archive.
+import type { LicenceCatalogueRecord } from "../shared/licence-catalogue-record.js";
 import type { Store } from "../shared/store.js";
 import { checkIdNumber, checkLicenceId, checkUscc, makeLicenceId, parseLicenceId } from "../shared/ids.js";
 import { ElicenceError, type ResultCode } from "./errors.js";
@@ -54,19 +55,7 @@ export interface Licence {
 }
 
 /** Licence catalogue record sent to the data-sharing platform (facts §4.3 column names; 2-hour rule §4.6). */
-export interface CatalogueRecord {
-  certificate_area_code: string;
-  certificate_holder: string;
-  certificate_holder_code: string;
-  certificate_holder_type: string;
-  certificate_name: string;
-  certificate_number: string;
-  certificate_source_id: string;
-  certificate_type: string;
-  certificate_type_code: string;
-  issue_date: string;
-  issue_dept: string;
-  issue_dept_code: string;
+export interface CatalogueRecord extends LicenceCatalogueRecord {
   /** When the catalogue information was produced (ms, tenant clock): the start of the 2-hour window. */
   produced_at: number;
 }

@@ -1,5 +1,6 @@
 // Licence files sealed through the e-seal platform's in-process API (architecture §3): the original sealed at issuance
 // and kept by the issuing tenant, and copies made on demand (watermarked downloads, annotated copies).
+import type { LicenceFile } from "./licence-file.js";
 import type { EsealApi, EsealApiContext } from "../eseal/eseal-api.js";
 import type { Store } from "../shared/store.js";
 import type { LicenceType } from "./catalogue.js";
@@ -11,14 +12,8 @@ const FILE_KIND = "elicence.file";
 /** What e-licence uses of the e-seal platform's API. */
 export type EsealPort = Pick<EsealApi, "sealDocument" | "verify" | "listSeals">;
 
-export interface SealedFile {
-  fileName: string;
-  pdf: Buffer;
-  signature: Buffer;
-  sealId: string;
-  sealName: string;
-  signedAt: number;
-}
+/** A rendered licence PDF with the issuer's seal over it (the same shape as licence-file.ts's LicenceFile). */
+export type SealedFile = LicenceFile;
 
 interface StoredFile {
   fileName: string;

@@ -1,14 +1,13 @@
 // The e-seal REST API's refusals (facts §8.3 [SIM]): errcodes in the gateway's style (HTTP status = first three
 // digits, facts §8.1), the "x2x" block so they never collide with the gateway's own codes; documented in eseal.yaml.
+import { catalogueEntry } from "../gateway/errors.js";
 import { ProblemError } from "../shared/problem.js";
 import type { Diagnostic, Problem } from "../shared/types.js";
 import { EsealError, type EsealErrorCode } from "./eseal-error.js";
 
 export type EsealCatalogueEntry = Omit<Problem, "diagnostics"> & { code: number };
 
-function entry(code: number, zh: string, en: string): EsealCatalogueEntry {
-  return { code, status: Math.floor(code / 100), zh, en };
-}
+const entry = (code: number, zh: string, en: string): EsealCatalogueEntry => catalogueEntry(code, zh, en);
 
 export const ESEAL_ERRORS = {
   badInput: entry(40020, "请求参数无效", "invalid request parameters"),

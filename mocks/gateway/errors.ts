@@ -4,36 +4,37 @@ import type { Problem } from "../shared/types.js";
 
 export type CatalogueEntry = Omit<Problem, "diagnostics"> & { code: number };
 
-function entry(code: number, zh: string, en: string): CatalogueEntry {
+/** A catalogue entry whose HTTP status is the first three digits of its errcode (facts §8.1); platforms reuse it. */
+export function catalogueEntry(code: number, zh: string, en: string): CatalogueEntry {
   return { code, status: Math.floor(code / 100), zh, en };
 }
 
 export const GATEWAY_ERRORS = {
   // facts §8.1
-  headerMissing: entry(40001, "x-tif 请求头缺失或重复", "an x-tif header is missing or duplicated"),
-  timestampInvalid: entry(40002, "时间戳格式错误或超出 ±180 秒", "timestamp malformed or outside ±180 s"),
-  nonceReused: entry(40003, "nonce 在 600 秒内重复使用", "nonce reused within 600 s"),
-  signatureMismatch: entry(40004, "签名不匹配", "signature mismatch"),
-  unknownPaasid: entry(40101, "未知的 paasid", "unknown paasid"),
-  serviceNotGranted: entry(40301, "该 paasid 未获授权调用此 serviceId", "serviceId not granted to this paasid"),
-  ipNotAllowed: entry(40302, "调用方 IP 不在白名单内", "caller IP not in the allow-list"),
-  rateLimited: entry(42901, "超过调用频率限制", "rate limit exceeded"),
-  upstreamUnavailable: entry(50201, "上游平台不可用", "upstream platform unavailable"),
-  upstreamTimeout: entry(50401, "上游平台超时", "upstream timeout"),
+  headerMissing: catalogueEntry(40001, "x-tif 请求头缺失或重复", "an x-tif header is missing or duplicated"),
+  timestampInvalid: catalogueEntry(40002, "时间戳格式错误或超出 ±180 秒", "timestamp malformed or outside ±180 s"),
+  nonceReused: catalogueEntry(40003, "nonce 在 600 秒内重复使用", "nonce reused within 600 s"),
+  signatureMismatch: catalogueEntry(40004, "签名不匹配", "signature mismatch"),
+  unknownPaasid: catalogueEntry(40101, "未知的 paasid", "unknown paasid"),
+  serviceNotGranted: catalogueEntry(40301, "该 paasid 未获授权调用此 serviceId", "serviceId not granted to this paasid"),
+  ipNotAllowed: catalogueEntry(40302, "调用方 IP 不在白名单内", "caller IP not in the allow-list"),
+  rateLimited: catalogueEntry(42901, "超过调用频率限制", "rate limit exceeded"),
+  upstreamUnavailable: catalogueEntry(50201, "上游平台不可用", "upstream platform unavailable"),
+  upstreamTimeout: catalogueEntry(50401, "上游平台超时", "upstream timeout"),
   // gatesim extensions (no public table exists; same envelope and status rule)
-  contractViolation: entry(40005, "请求不符合接口契约", "request does not match the contract"),
-  badBody: entry(40006, "请求体无法解析", "request body cannot be parsed"),
-  tokenInvalid: entry(40102, "访问令牌缺失或无效", "access token missing or invalid"),
-  adminTokenInvalid: entry(40103, "管理令牌缺失或无效", "control-plane token missing or invalid"),
-  adminForbidden: entry(40303, "该令牌无权操作此租户", "this token may not act on this tenant"),
-  notFound: entry(40401, "没有匹配的接口", "no operation matches this path"),
-  unknownService: entry(40402, "未知的 serviceId", "unknown serviceId"),
-  resourceNotFound: entry(40403, "资源不存在", "resource not found"),
-  methodNotAllowed: entry(40501, "该路径不支持此方法", "method not allowed on this path"),
-  conflict: entry(40901, "资源已存在", "resource already exists"),
-  bodyTooLarge: entry(41301, "请求体过大", "request body too large"),
-  unsupportedMediaType: entry(41501, "不支持的 Content-Type", "unsupported Content-Type"),
-  contractBroken: entry(50001, "模拟平台的应答不符合自身契约（gatesim 缺陷）", "the simulated platform answered outside its own contract (a gatesim bug)"),
+  contractViolation: catalogueEntry(40005, "请求不符合接口契约", "request does not match the contract"),
+  badBody: catalogueEntry(40006, "请求体无法解析", "request body cannot be parsed"),
+  tokenInvalid: catalogueEntry(40102, "访问令牌缺失或无效", "access token missing or invalid"),
+  adminTokenInvalid: catalogueEntry(40103, "管理令牌缺失或无效", "control-plane token missing or invalid"),
+  adminForbidden: catalogueEntry(40303, "该令牌无权操作此租户", "this token may not act on this tenant"),
+  notFound: catalogueEntry(40401, "没有匹配的接口", "no operation matches this path"),
+  unknownService: catalogueEntry(40402, "未知的 serviceId", "unknown serviceId"),
+  resourceNotFound: catalogueEntry(40403, "资源不存在", "resource not found"),
+  methodNotAllowed: catalogueEntry(40501, "该路径不支持此方法", "method not allowed on this path"),
+  conflict: catalogueEntry(40901, "资源已存在", "resource already exists"),
+  bodyTooLarge: catalogueEntry(41301, "请求体过大", "request body too large"),
+  unsupportedMediaType: catalogueEntry(41501, "不支持的 Content-Type", "unsupported Content-Type"),
+  contractBroken: catalogueEntry(50001, "模拟平台的应答不符合自身契约（gatesim 缺陷）", "the simulated platform answered outside its own contract (a gatesim bug)"),
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type GatewayErrorName = keyof typeof GATEWAY_ERRORS;

@@ -99,6 +99,7 @@ describe("the PDF", () => {
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
   });
 
+  // Skipped without pdftoppm (Debian poppler-utils, which .ci/run installs): rendering needs a real PDF engine.
   test.skipIf(!PDFTOPPM)("renders with poppler (skipped without pdftoppm) and its QR code decodes to the identifier", async () => {
     const pdf = await renderLicencePdf(licence, typeOf(licence), { now: clock.now() });
     const r = renderAndDecode(pdf);
@@ -106,12 +107,14 @@ describe("the PDF", () => {
     expect(r.qr).toBe(licence.id);
   });
 
+  // Skipped without pdftoppm (Debian poppler-utils, which .ci/run installs): rendering needs a real PDF engine.
   test.skipIf(!PDFTOPPM)("with a useCause watermark the QR code still decodes", async () => {
     const pdf = await renderLicencePdf(licence, typeOf(licence), { now: clock.now(), watermark: "办理药品零售企业变更登记核验" });
     expect((await readLicenceFileInfo(pdf)).YZSY).toBe("办理药品零售企业变更登记核验");
     expect(renderAndDecode(pdf).qr).toBe(licence.id);
   });
 
+  // Skipped without pdftoppm (Debian poppler-utils, which .ci/run installs): rendering needs a real PDF engine.
   test.skipIf(!PDFTOPPM)("a seeded person's licence renders and decodes too", async () => {
     const src = seedLicenceSource(seed);
     let i = 0;

@@ -30,9 +30,10 @@ async function coldStart() {
   return { child, ms: performance.now() - t0 };
 }
 
+/** Steady-state throughput: a 2 s warm-up (JIT, lazily compiled validators) is run first and not counted. */
 function run(opts) {
   return new Promise((resolve, reject) => {
-    const inst = autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts }, (err, res) => (err ? reject(err) : resolve(res)));
+    const inst = autocannon({ connections: CONNECTIONS, duration: DURATION, warmup: { connections: CONNECTIONS, duration: 2 }, ...opts }, (err, res) => (err ? reject(err) : resolve(res)));
     autocannon.track(inst, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
   });
 }

@@ -54,6 +54,13 @@ function trustedClient(core: IdentityCore, input: HandlerInput): { client: Ident
 }
 
 /** GET …/authorize (tyrz paths, /tif|/pscp static entries, /oidc/authorize). */
+/** Scenarios acted out at the authorize step (their ScenarioDef lets the request through to this handler). */
+export const FORCED_LOGIN_OUTCOMES: Record<string, { key: IdentityErrorKey; zh: string; en: string }> = {
+  "identity.account-locked": { key: "account_locked", zh: "账号已被锁定（多次密码错误），请联系管理员解锁", en: "the account is locked (too many failed attempts); ask an administrator to unlock it" },
+  "identity.level-insufficient": { key: "level_insufficient", zh: "账号实名等级低于应用要求，请先完成更高等级的实名认证", en: "the account's real-name level is below what the application requires; complete a higher verification first" },
+  "identity.login-cancelled": { key: "login_cancelled", zh: "用户取消了登录", en: "the user cancelled the login" },
+};
+
 export async function authorize(core: IdentityCore, input: HandlerInput, ctx: HandlerContext, face: Face): Promise<HandlerResult> {
   const { client, redirectUri } = trustedClient(core, input);
   const state = param(input, "state").value;
@@ -68,6 +75,9 @@ export async function authorize(core: IdentityCore, input: HandlerInput, ctx: Ha
   if (!scope) return err("invalid_request", "缺少 scope（OIDC 需要 openid）", "scope is missing (OIDC needs openid)");
   const denied = scope.split(" ").filter((s) => s && !client.scopes.includes(s));
   if (denied.length) return err("invalid_scope", `客户端 ${client.clientId} 不能申请 scope ${denied.join(" ")}`, `client ${client.clientId} may not request scope ${denied.join(" ")}`);
+  // A forced login outcome goes back to the relying party the way a real refusal would: a redirect with the error.
+  const forced = input.scenario ? FORCED_LOGIN_OUTCOMES[input.scenario] : undefined;
+  if (forced) return err(forced.key, forced.zh, forced.en);
   const challenge = param(input, "code_challenge").value;
   const method = param(input, "code_challenge_method").value;
   if (challenge === undefined && client.public)

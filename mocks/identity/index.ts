@@ -1,5 +1,6 @@
 // The identity platform module (统一身份认证): tyrz-compatible face, OpenID Connect face, admin operations, scenarios and
 // the in-process IdentityApi (shared token verifier) — assembled for the gateway (issue 3; facts §2, §8.2).
+import { FORCED_LOGIN_OUTCOMES } from "./authorize-flow.js";
 import type { EnvelopeFormatter, Handler, PlatformModule, ScenarioDef } from "../shared/types.js";
 import type { Seed } from "../shared/seed-types.js";
 import { adminHandlers } from "./admin-handlers.js";
@@ -50,7 +51,7 @@ export const OIDC_PATHS = {
 
 const TYRZ_AUTHORIZE = ["identityTyrzAuthorize", "identityPscpAuthorize", "identityPscpAuthorizeSlash", "identityTyrzStatic", "identityPscpStatic"];
 const TYRZ_TOKEN = ["identityTyrzAccessToken", "identityTyrzAccessTokenPost", "identityPscpAccessToken", "identityPscpAccessTokenPost"];
-const LOGIN_OPS = [...TYRZ_AUTHORIZE, "identityOidcAuthorize", "identityLoginSubmit"];
+const AUTHORIZE_OPS = [...TYRZ_AUTHORIZE, "identityOidcAuthorize"];
 const TOKEN_OPS = [...TYRZ_TOKEN, "identityOidcToken"];
 
 /** Domain scenarios for the foundation's catalogue (x-gatesim-scenario or tenant rules; issue 3 item 8). */
@@ -59,18 +60,11 @@ export const IDENTITY_SCENARIOS: ScenarioDef[] = [
     name: "identity.unavailable", platform: "identity", zh: "统一身份认证平台不可用 (503)", en: "identity platform unavailable (503)",
     outcome: { kind: "problem", problem: idpProblem("temporarily_unavailable", "统一身份认证平台暂时不可用，请稍后重试", "the identity platform is temporarily unavailable; retry later") },
   },
-  {
-    name: "identity.account-locked", platform: "identity", zh: "账号已被锁定，登录被拒绝", en: "account locked, login refused", operations: LOGIN_OPS,
-    outcome: { kind: "problem", problem: idpProblem("account_locked", "账号已被锁定（多次密码错误），请联系管理员解锁", "the account is locked (too many failed attempts); ask an administrator to unlock it") },
-  },
-  {
-    name: "identity.level-insufficient", platform: "identity", zh: "实名等级不足，登录被拒绝", en: "real-name level too low, login refused", operations: LOGIN_OPS,
-    outcome: { kind: "problem", problem: idpProblem("level_insufficient", "账号实名等级低于应用要求，请先完成更高等级的实名认证", "the account's real-name level is below what the application requires; complete a higher verification first") },
-  },
-  {
-    name: "identity.login-cancelled", platform: "identity", zh: "用户取消登录", en: "the user cancels the login", operations: LOGIN_OPS,
-    outcome: { kind: "problem", problem: idpProblem("login_cancelled", "用户取消了登录", "the user cancelled the login") },
-  },
+  // Acted out by the authorize handler as a redirect back to the relying party (authorize-flow.ts FORCED_LOGIN_OUTCOMES).
+  ...Object.entries(FORCED_LOGIN_OUTCOMES).map(([name, o]): ScenarioDef => ({
+    name, platform: "identity", zh: `${o.zh}（重定向回应用，error=access_denied）`, en: `${o.en} (redirect back to the application, error=access_denied)`,
+    operations: AUTHORIZE_OPS, outcome: { kind: "latency", ms: 0 },
+  })),
   {
     name: "identity.slow-token", platform: "identity", zh: "令牌接口应答延迟 5 秒", en: "token endpoint answers 5 s late", operations: TOKEN_OPS,
     outcome: { kind: "latency", ms: 5000 },

@@ -225,8 +225,10 @@ describe("refusals of issue 3 item 7 over HTTP", () => {
   it("domain scenarios answer in the face's own format (x-gatesim-scenario)", async () => {
     const down = await refusalOf(await sim.get(`/tif/sso/connect/page/oauth2/tokeninfo?access_token=x`, { headers: { "x-gatesim-scenario": "identity.unavailable" } }), 503);
     expect(down.errcode).toBe(50301);
-    const locked = await refusalOf(await sim.get(authorizeUrl("/oidc/authorize", { client_id: ci.clientId, scope: "openid", login_hint: pick(personas, "L1").id }), { headers: { "x-gatesim-scenario": "identity.account-locked" } }), 403);
-    expect(locked.error).toBe("access_denied");
-    expect(locked._diagnostics[0]).toMatchObject({ rule: "scenario", seen: "identity.account-locked" });
+    // a forced login refusal goes back to the relying party as an OAuth error redirect, state untouched
+    const locked = await locationParams(await sim.get(authorizeUrl("/oidc/authorize", { client_id: ci.clientId, scope: "openid", login_hint: pick(personas, "L1").id, state: "keep-me" }), { headers: { "x-gatesim-scenario": "identity.account-locked" } }));
+    expect(locked.get("error")).toBe("access_denied");
+    expect(locked.get("state")).toBe("keep-me");
+    expect(locked.get("error_description")).toContain("locked");
   });
 });

@@ -6,6 +6,7 @@ import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { fmtWrk, runWrk } from "./wrk.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const PORT = Number(process.env.BENCH_PORT ?? 18181);
@@ -74,6 +75,14 @@ const post = await run({
   }],
 });
 console.log(fmt("x-tif-signed POST (GatewayMsg echo)", post));
+
+const wGet = runWrk({ url: `${base}/gatesim/v1/identifiers/gb11643-id/440507199001011233`, seconds: DURATION, connections: CONNECTIONS });
+if (!wGet) console.log("wrk not installed (apt-get install wrk): the figures above are capped by autocannon sharing the CPU");
+else {
+  console.log(fmtWrk("validated GET (identifier check)", wGet));
+  const wPost = runWrk({ url: `${base}/GatewayMsg/http/api/proxy/invoke`, seconds: DURATION, connections: CONNECTIONS, sign: { paasid, token, serviceId: "C0000000000001", body } });
+  console.log(fmtWrk("x-tif-signed POST (GatewayMsg echo)", wPost));
+}
 
 globalThis.server.kill();
 

@@ -117,7 +117,7 @@ describe("e-licence end to end", () => {
   });
 
   // Skipped without pdftoppm (Debian poppler-utils, which .ci/run installs): rendering needs a real PDF engine.
-  test.skipIf(!PDFTOPPM)("the downloaded PDF renders (pdftoppm) and its QR code decodes to the identifier", () => {
+  test.skipIf(!PDFTOPPM)("the downloaded PDF renders (pdftoppm) and its QR code decodes to the identifier", () => { // skip reason: pdftoppm (poppler-utils) absent: nothing to render the PDF with
     expect(qrOf(Buffer.from(file.fileData, "base64"))).toBe(licenceId);
   });
 

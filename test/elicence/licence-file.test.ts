@@ -100,7 +100,7 @@ describe("the PDF", () => {
   });
 
   // Skipped without pdftoppm (Debian poppler-utils, which .ci/run installs): rendering needs a real PDF engine.
-  test.skipIf(!PDFTOPPM)("renders with poppler (skipped without pdftoppm) and its QR code decodes to the identifier", async () => {
+  test.skipIf(!PDFTOPPM)("renders with poppler (skipped without pdftoppm) and its QR code decodes to the identifier", async () => { // skip reason: pdftoppm (poppler-utils) absent: nothing to render the PDF with
     const pdf = await renderLicencePdf(licence, typeOf(licence), { now: clock.now() });
     const r = renderAndDecode(pdf);
     expect(r.height).toBe(1754);
@@ -108,14 +108,14 @@ describe("the PDF", () => {
   });
 
   // Skipped without pdftoppm (Debian poppler-utils, which .ci/run installs): rendering needs a real PDF engine.
-  test.skipIf(!PDFTOPPM)("with a useCause watermark the QR code still decodes", async () => {
+  test.skipIf(!PDFTOPPM)("with a useCause watermark the QR code still decodes", async () => { // skip reason: pdftoppm (poppler-utils) absent: nothing to render the PDF with
     const pdf = await renderLicencePdf(licence, typeOf(licence), { now: clock.now(), watermark: "办理药品零售企业变更登记核验" });
     expect((await readLicenceFileInfo(pdf)).YZSY).toBe("办理药品零售企业变更登记核验");
     expect(renderAndDecode(pdf).qr).toBe(licence.id);
   });
 
   // Skipped without pdftoppm (Debian poppler-utils, which .ci/run installs): rendering needs a real PDF engine.
-  test.skipIf(!PDFTOPPM)("a seeded person's licence renders and decodes too", async () => {
+  test.skipIf(!PDFTOPPM)("a seeded person's licence renders and decodes too", async () => { // skip reason: pdftoppm (poppler-utils) absent: nothing to render the PDF with
     const src = seedLicenceSource(seed);
     let i = 0;
     while (!src.byHolder("111", seed.persons.at(i)!.idNumber).length) i++;

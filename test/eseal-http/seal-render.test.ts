@@ -15,7 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), "gatesim-seal-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // Skipped where Chromium is not installed at /usr/bin/chromium: rendering needs a real browser engine.
-describe.skipIf(!existsSync(CHROMIUM))("seal SVG in headless Chromium", () => {
+describe.skipIf(!existsSync(CHROMIUM))("seal SVG in headless Chromium", () => { // skip reason: no /usr/bin/chromium: nothing to render the SVG with
   it("renders the picture of a contract seal with red ink covering a real share of the image", async () => {
     const sim = await esealSim();
     const org = sim.orgOf("C90-44050001");

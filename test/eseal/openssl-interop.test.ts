@@ -17,7 +17,7 @@ const major = version ? Number(/OpenSSL (\d+)\./.exec(version)?.[1] ?? 0) : 0;
 const skipReason = !version ? "openssl CLI not found on PATH" : major < 3 ? `${version} lacks SM2 distid support (needs 3.x)` : null;
 const ID = "distid:1234567812345678";
 
-describe.skipIf(skipReason !== null)(`OpenSSL interop (${skipReason ?? version})`, () => {
+describe.skipIf(skipReason !== null)(`OpenSSL interop (${skipReason ?? version})`, () => { // skip reason: no OpenSSL 3 CLI: no independent SM2 implementation to compare with
   const dir = mkdtempSync(join(tmpdir(), "gatesim-eseal-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const file = (name: string, data: string | Uint8Array) => {

@@ -14,7 +14,7 @@ const screenshotDir = (): string => process.env.GATESIM_SCREENSHOT_DIR ?? mkdtem
 
 // Skipped when /usr/bin/chromium is absent: Debian's `chromium` package provides it (.ci/run installs it); playwright's
 // own browser download is not used.
-describe.skipIf(!HAS_CHROMIUM)("browser login through the persona page (headless Chromium)", () => {
+describe.skipIf(!HAS_CHROMIUM)("browser login through the persona page (headless Chromium)", () => { // skip reason: no /usr/bin/chromium: no browser to drive
   let sim: Sim;
   let rp: TestRp;
   let browser: Browser;

@@ -1,5 +1,6 @@
 // Issue → query by holder → authorise → redeem → download → verify, across identity, e-seal and e-licence; then
 // revocation of the licence and of the seal each turn verification into a failure with its reason.
+import { availableUnlessCi } from "../system-tool.js";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,14 +14,14 @@ import { A, B, SID, drivingLicenceBody, elicenceSim, type ElicenceSim } from "./
 
 const jsQR = ((jsQRModule as unknown as { default?: typeof jsQRModule }).default ?? jsQRModule) as unknown as typeof import("jsqr").default;
 
-const PDFTOPPM = (() => {
+const PDFTOPPM = availableUnlessCi((() => {
   try {
     execFileSync("pdftoppm", ["-v"], { stdio: "ignore" });
     return true;
   } catch {
     return false;
   }
-})();
+})(), "pdftoppm");
 if (!PDFTOPPM) console.warn("[skip] pdftoppm (Debian poppler-utils) is not installed: the QR-decoding test is skipped; apt-get install -y poppler-utils to run it");
 
 function qrOf(pdf: Buffer): string | undefined {

@@ -1,4 +1,5 @@
 // The licence file: a PDF that opens, shows the licence, carries a QR code of the identifier, and verifies with its seal.
+import { availableUnlessCi } from "../system-tool.js";
 import { beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
@@ -27,7 +28,7 @@ function hasPdftoppm(): boolean {
     return false;
   }
 }
-const PDFTOPPM = hasPdftoppm();
+const PDFTOPPM = availableUnlessCi(hasPdftoppm(), "pdftoppm");
 const RENDER_SKIP_REASON = "pdftoppm (Debian poppler-utils) is not installed: apt-get install -y poppler-utils to render the PDF and decode its QR code";
 if (!PDFTOPPM) console.warn(`[skip] ${RENDER_SKIP_REASON}`);
 

@@ -1,5 +1,6 @@
 // A real browser (headless Chromium driven by playwright-core) logs in through the persona page: authorize URL →
 // persona page → click a persona → the relying party's redirect with a code, which then redeems (issue 3 "Done when").
+import { availableUnlessCi } from "../system-tool.js";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { personasOf, pick, registerClient, startRp, startSim, type IdentityClientView, type Sim, type TestRp } from "./http-helpers.js";
 
 const CHROMIUM = "/usr/bin/chromium";
-const HAS_CHROMIUM = existsSync(CHROMIUM);
+const HAS_CHROMIUM = availableUnlessCi(existsSync(CHROMIUM), "chromium");
 /** Where the persona page's screenshot goes (docs/identity-login.png is a copy of it): GATESIM_SCREENSHOT_DIR or a temp dir. */
 const screenshotDir = (): string => process.env.GATESIM_SCREENSHOT_DIR ?? mkdtempSync(join(tmpdir(), "gatesim-identity-"));
 

@@ -126,6 +126,13 @@ function send(x: Exchange, reply: FastifyReply, problem?: Problem): FastifyReply
     contentType = r.contentType;
     headers = r.headers;
   }
+  // JSON answers are serialised here rather than by Fastify: once, and the journal keeps the very text that was sent
+  // (summarised only if someone reads it).
+  let json: string | undefined;
+  if (body !== undefined && body !== null && typeof body === "object" && !Buffer.isBuffer(body) && (contentType === undefined || contentType.includes("json"))) {
+    json = JSON.stringify(body);
+    contentType ??= "application/json; charset=utf-8";
+  }
   const durationMs = performance.now() - x.started;
   // The control plane (every admin-secured operation, whichever platform) reads journals; it does not write into them.
   if (!x.op?.security.includes("admin")) journalOf(x).record({
@@ -140,7 +147,9 @@ function send(x: Exchange, reply: FastifyReply, problem?: Problem): FastifyReply
     durationMs,
     requestHeaders: x.headers,
     requestBody: x.body,
-    responseBody: x.drop ? undefined : body,
+    requestBytes: x.rawBody?.length,
+    responseJson: x.drop ? undefined : json,
+    responseBody: x.drop || json !== undefined ? undefined : body,
     violations: problem?.diagnostics?.length ? [...problem.diagnostics, ...x.responseViolations] : x.responseViolations.length ? x.responseViolations : undefined,
     scenario: x.scenario,
   });
@@ -156,7 +165,7 @@ function send(x: Exchange, reply: FastifyReply, problem?: Problem): FastifyReply
   if (x.responseViolations.length && !problem) reply.header("x-gatesim-contract-violations", String(x.responseViolations.length));
   if (contentType) reply.type(contentType);
   else if (body !== undefined && typeof body !== "string" && !Buffer.isBuffer(body)) reply.type("application/json; charset=utf-8");
-  return reply.send(body === undefined ? "" : body);
+  return reply.send(json ?? (body === undefined ? "" : body));
 }
 
 function exchangeFor(rt: Runtime, route: RouteEntry, req: FastifyRequest): Exchange {

@@ -1,4 +1,4 @@
-// A bounded ring of exchanges per tenant (architecture.md §7): summarised after the reply is sent, never unbounded.
+// A bounded ring of exchanges per tenant (architecture.md §7): summarised when read, never unbounded.
 import type { Diagnostic } from "../mocks/shared/types.js";
 import { redactDeep, redactUrl } from "./redact.js";
 
@@ -14,7 +14,15 @@ export interface RawExchange {
   durationMs: number;
   requestHeaders?: Record<string, unknown>;
   requestBody?: unknown;
+  /** Size of the request body as received, when known (bounds what the journal keeps unsummarised). */
+  requestBytes?: number;
+  /** The response body object (summarised at once: it may be live state). */
   responseBody?: unknown;
+  /** The response body as the JSON text that was sent (kept as is, summarised when read). */
+  responseJson?: string;
+  /** Set by the journal: requestBody / responseBody already hold summaries. */
+  requestSummarised?: boolean;
+  summarised?: boolean;
   violations?: Diagnostic[];
   nearMiss?: Record<string, unknown>;
   scenario?: string;
@@ -59,35 +67,47 @@ function summarise(body: unknown, maxBytes: number): unknown {
   return text.length > maxBytes ? { truncated: true, bytes: text.length, head: text.slice(0, maxBytes) } : red;
 }
 
+/** A recorded exchange: the raw parts, and the entry once someone has read it (built at most once). */
+interface Slot {
+  raw: RawExchange;
+  entry?: JournalEntry;
+}
+
 export class Journal {
-  private ring: (JournalEntry | undefined)[];
+  private ring: (Slot | undefined)[];
   private next = 0;
   private count = 0;
   private droppedCount = 0;
-  private pending: RawExchange[] = [];
-  private scheduled = false;
+  /** Bodies up to this many bytes are kept as received and summarised when read; larger ones at once. */
+  private readonly keepRawBytes: number;
 
   constructor(private readonly cap: number, private readonly maxBodyBytes: number) {
     this.ring = new Array(cap);
+    this.keepRawBytes = maxBodyBytes * 4;
   }
 
-  /** Hot path: keep a reference and summarise later, after the reply went out. */
+  /**
+   * Hot path: keep references and summarise only when the journal is read — most entries never are, so redaction and
+   * truncation cost nothing per request. What is kept cannot change afterwards: the response as the JSON text that
+   * was sent (`responseJson`), request headers and the parser's fresh body object. A response given as an object
+   * (events, the proxy) may be live state, so it is summarised now; so is any body larger than 4 × maxBodyBytes, which
+   * bounds what one slot holds.
+   */
   record(x: RawExchange): void {
-    this.pending.push(x);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
+    if (x.responseBody !== undefined) x = { ...x, responseBody: summarise(x.responseBody, this.maxBodyBytes), summarised: true };
+    else if (x.responseJson !== undefined && x.responseJson.length > this.keepRawBytes)
+      x = { ...x, responseJson: undefined, responseBody: summarise(parseJson(x.responseJson), this.maxBodyBytes), summarised: true };
+    if (x.requestBody !== undefined && (x.requestBytes ?? 0) > this.keepRawBytes)
+      x = { ...x, requestBody: summarise(x.requestBody, this.maxBodyBytes), requestSummarised: true };
+    if (this.count === this.cap) this.droppedCount++;
+    else this.count++;
+    this.ring[this.next] = { raw: x };
+    this.next = (this.next + 1) % this.cap;
   }
 
-  flush(): void {
-    this.scheduled = false;
-    const batch = this.pending;
-    this.pending = [];
-    for (const x of batch) this.push(this.toEntry(x));
-  }
-
-  private toEntry(x: RawExchange): JournalEntry {
+  private entryOf(s: Slot): JournalEntry {
+    if (s.entry) return s.entry;
+    const x = s.raw;
     const e: JournalEntry = {
       time: new Date(x.time).toISOString(),
       traceId: x.traceId,
@@ -100,49 +120,49 @@ export class Journal {
     };
     if (x.serviceId) e.serviceId = x.serviceId;
     if (x.requestHeaders || x.requestBody !== undefined)
-      e.request = { headers: x.requestHeaders && redactDeep(x.requestHeaders), body: summarise(x.requestBody, this.maxBodyBytes) };
-    if (x.responseBody !== undefined) e.response = { body: summarise(x.responseBody, this.maxBodyBytes) };
+      e.request = { headers: x.requestHeaders && redactDeep(x.requestHeaders), body: x.requestSummarised ? x.requestBody : summarise(x.requestBody, this.maxBodyBytes) };
+    if (x.responseJson !== undefined) e.response = { body: summarise(parseJson(x.responseJson), this.maxBodyBytes) };
+    else if (x.responseBody !== undefined) e.response = { body: x.summarised ? x.responseBody : summarise(x.responseBody, this.maxBodyBytes) };
     if (x.violations?.length) e.violations = x.violations;
     if (x.nearMiss) e.nearMiss = x.nearMiss;
     if (x.scenario) e.scenario = x.scenario;
     if (x.event) e.event = x.event;
+    s.entry = e;
+    s.raw = RELEASED; // the summary is all that is kept from now on
     return e;
   }
 
-  private push(e: JournalEntry): void {
-    if (this.count === this.cap) this.droppedCount++;
-    else this.count++;
-    this.ring[this.next] = e;
-    this.next = (this.next + 1) % this.cap;
+  /** Oldest first. */
+  private slots(): Slot[] {
+    const out: Slot[] = [];
+    const start = (this.next - this.count + this.cap) % this.cap;
+    for (let i = 0; i < this.count; i++) out.push(this.ring[(start + i) % this.cap]!);
+    return out;
   }
 
   /** Oldest first. */
   entries(): JournalEntry[] {
-    this.flush();
-    const out: JournalEntry[] = [];
-    const start = (this.next - this.count + this.cap) % this.cap;
-    for (let i = 0; i < this.count; i++) out.push(this.ring[(start + i) % this.cap]!);
-    return out;
+    return this.slots().map((s) => this.entryOf(s));
   }
 
   get dropped(): number {
     return this.droppedCount;
   }
 
-  /** Newest first, filtered. */
+  /** Newest first, filtered (on the raw parts, so only the entries returned are summarised). */
   query(q: JournalQuery = {}): { entries: JournalEntry[]; total: number; dropped: number } {
-    const matched = this.entries()
+    const matched = this.slots()
       .reverse()
-      .filter((e) => {
-        if (q.operationId && e.operationId !== q.operationId) return false;
-        if (q.status !== undefined && e.status !== q.status) return false;
-        const t = Date.parse(e.time);
-        if (q.since !== undefined && t < q.since) return false;
-        if (q.until !== undefined && t > q.until) return false;
-        if (q.violations && !e.violations?.length) return false;
+      .filter((s) => {
+        const x = s.entry ? { operationId: s.entry.operationId, status: s.entry.status, time: Date.parse(s.entry.time), violations: s.entry.violations } : s.raw;
+        if (q.operationId && x.operationId !== q.operationId) return false;
+        if (q.status !== undefined && x.status !== q.status) return false;
+        if (q.since !== undefined && x.time < q.since) return false;
+        if (q.until !== undefined && x.time > q.until) return false;
+        if (q.violations && !x.violations?.length) return false;
         return true;
       });
-    return { entries: matched.slice(0, q.limit ?? 100), total: matched.length, dropped: this.droppedCount };
+    return { entries: matched.slice(0, q.limit ?? 100).map((s) => this.entryOf(s)), total: matched.length, dropped: this.droppedCount };
   }
 
   toNdjson(): string {
@@ -154,6 +174,16 @@ export class Journal {
     this.next = 0;
     this.count = 0;
     this.droppedCount = 0;
-    this.pending = [];
+  }
+}
+
+const RELEASED: RawExchange = { time: 0, traceId: "", tenant: "", operationId: null, method: "", url: "", status: 0, durationMs: 0 };
+
+/** The JSON text this simulator sent; a text that does not parse (never expected) is shown as text. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }

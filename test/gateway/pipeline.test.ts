@@ -188,6 +188,33 @@ describe("journal", () => {
     expect(nd.body.trim().split("\n").map((l) => JSON.parse(l).operationId)).toEqual(["gatewayEbusEcho", "gatewayEbusPing"]);
   });
 
+  it("shows a response as it was sent, even when the state it came from changes afterwards", async () => {
+    // A handler that answers with a live object (as a store-backed handler may) and changes it after replying.
+    const live = { errcode: 0, errmsg: "ok", data: { paasid: "C90-44050001", serverTime: 1, body: { state: "issued" } } };
+    const mutating: PlatformModule = { ...gatewayPlatform, handlers: { ...gatewayPlatform.handlers, gatewayEbusPing: () => ({ status: 200, body: live }) } };
+    const s = await makeSim({ platforms: () => [mutating] });
+    const res = await s.app.inject({ method: "GET", url: "/ebus/gatesim/ping", headers: tif(s.tenant()) });
+    expect(res.json().data.body.state).toBe("issued");
+    live.data.body.state = "revoked";
+    const j = await s.app.inject({ method: "GET", url: "/_gatesim/tenants/C90-44050001/journal", headers: admin });
+    expect(j.json().entries[0].response.body).toEqual({ errcode: 0, errmsg: "ok", data: { paasid: "C90-44050001", serverTime: 1, body: { state: "issued" } } });
+  });
+
+  it("summarises a body far over journal.maxBodyBytes when recorded, the same way as one read later", async () => {
+    const t = sim.tenant();
+    // 100 KB of JSON (over 4 × maxBodyBytes, so not kept as is) with a secret deep inside
+    const big = { token: "tok-should-not-appear", rows: Array.from({ length: 1000 }, (_, i) => ({ i, text: "长".repeat(30) })) };
+    const res = await echo(tif(t), JSON.stringify(big));
+    expect(res.statusCode).toBe(200);
+    const j = await sim.app.inject({ method: "GET", url: "/_gatesim/tenants/C90-44050001/journal", headers: admin });
+    const e = j.json().entries[0];
+    expect(e.request.body).toMatchObject({ truncated: true });
+    expect(e.request.body.bytes).toBeGreaterThan(4096);
+    expect(e.request.body.head.length).toBe(4096);
+    expect(e.response.body).toMatchObject({ truncated: true });
+    expect(JSON.stringify(e)).not.toContain("tok-should-not-appear");
+  });
+
   it("is a bounded ring: the cap holds and evictions are counted", async () => {
     const small = await makeSim({ overrides: { journal: { cap: 3 } } });
     for (let i = 0; i < 5; i++) await small.app.inject({ method: "GET", url: "/ebus/gatesim/ping", headers: tif(small.tenant()) });

@@ -40,8 +40,14 @@ async function apply(d: ScenarioDef, x: Exchange): Promise<void> {
   }
 }
 
-export async function applyScenarios(x: Exchange): Promise<void> {
+/** Synchronous (nothing to await) for the usual request: no scenario header and no tenant rule. */
+export function applyScenarios(x: Exchange): void | Promise<void> {
   const name = header(x, SCENARIO_HEADER);
+  if (!name && !x.tenant?.rules.size) return;
+  return applyForced(x, name);
+}
+
+async function applyForced(x: Exchange, name: string | undefined): Promise<void> {
   if (name) {
     const d = x.rt.scenarios.get(name);
     if (!d || !applies(d, x)) {

@@ -119,17 +119,22 @@ function authenticateAdmin(x: Exchange): void {
   x.principal = { kind: "app", paasid: own.tenant.paasid };
 }
 
-export async function authenticate(x: Exchange): Promise<void> {
+/** Synchronous unless a bearer token must be verified (the pipeline awaits only steps that return a promise). */
+export function authenticate(x: Exchange): void | Promise<void> {
   const sec = x.op!.security;
   if (sec.includes("none")) return;
   if (sec.includes("admin")) return authenticateAdmin(x);
   const hasTif = header(x, "x-tif-paasid") !== undefined;
-  const token = bearerToken(x);
+  const token = sec.includes("bearer") ? bearerToken(x) : undefined;
   if (sec.includes("tif") && (hasTif || !sec.includes("bearer"))) {
     authenticateTif(x);
-    if (token && sec.includes("bearer")) await authenticateBearer(x, token);
+    if (token) return authenticateBearer(x, token);
     return;
   }
+  return authenticateBearerOnly(x, sec, token);
+}
+
+async function authenticateBearerOnly(x: Exchange, sec: readonly string[], token: string | undefined): Promise<void> {
   if (sec.includes("bearer")) {
     if (!token)
       refuse(GATEWAY_ERRORS.tokenInvalid, [{ location: "/headers/authorization", rule: "bearer.required", message: `缺少访问令牌 / an access token is required${sec.includes("tif") ? "（或 x-tif 签名 / or x-tif signature headers）" : ""}`, hint: "先经统一身份认证登录获取 access_token，再发送 Authorization: Bearer <access_token> / log in through the identity platform and send Authorization: Bearer <access_token>" }]);

@@ -67,8 +67,10 @@ const HEADERS_HINT = "每个网关调用都要带 x-tif-paasid、x-tif-timestamp
 
 /** The value of an x-tif header that must appear exactly once and not be empty; otherwise 40001 naming it. */
 export function singleHeader(x: Exchange, name: string, display: string = name, hint: string = HEADERS_HINT): string {
-  const n = headerCount(x, name);
   const v = header(x, name);
+  // Node joins repeated headers with ", ", so a value without a comma came once; only otherwise count the raw ones.
+  if (v && !v.includes(",")) return v;
+  const n = headerCount(x, name);
   if (n === 1 && v) return v;
   return refuse(GATEWAY_ERRORS.headerMissing, [{
     location: `/headers/${display}`,

@@ -73,6 +73,7 @@ const R = {
 
 function str(o: Obj, key: string, at: string, d: Diagnostic[], opts: FieldRule): string | undefined {
   const v = o[key];
+  if (typeof v === "string" && v !== "" && v.length <= opts.max) return v; // the usual case, no string building
   const loc = `${at}/${key}`;
   if (v === undefined || v === null || v === "") {
     if (opts.required) d.push(diag(loc, "required", v, `缺少 ${key}（${opts.zh}） / ${key} is missing`, opts.hint));

@@ -1,5 +1,5 @@
 // Append-only audit log of data-sharing calls (facts §5.4, §8.5) with consumer/provider views and NDJSON/CSV export.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Store } from "../shared/store.js";
 import type { Actor, AuditEntry, TenantDirectory } from "./types.js";
 
@@ -28,7 +28,7 @@ export function canonicalJson(v: unknown): string {
 
 /** SHA-256 hex of the request (§5.4 "request hash"): of the raw bytes when given, else of the canonical JSON. */
 export function requestHash(body: unknown): string {
-  return createHash("sha256").update(Buffer.isBuffer(body) ? body : canonicalJson(body)).digest("hex");
+  return hash("sha256", Buffer.isBuffer(body) ? body : canonicalJson(body), "hex");
 }
 
 export interface AuditFilter {

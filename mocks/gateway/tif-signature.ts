@@ -1,9 +1,10 @@
 // x-tif signatures: client → gateway (facts §1.3) and gateway → department backend with user context (facts §1.5).
-import { createHash, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
 
 /** hex(SHA-256(timestamp + paasToken + nonce + timestamp)), lower case (facts §1.3). */
 export function tifSign(timestamp: string, paasToken: string, nonce: string): string {
-  return createHash("sha256").update(timestamp + paasToken + nonce + timestamp, "utf8").digest("hex");
+  // crypto.hash (one-shot, Node ≥ 20.12): half the cost of createHash().update().digest() on every signed call
+  return hash("sha256", timestamp + paasToken + nonce + timestamp, "hex");
 }
 
 /**
@@ -12,7 +13,7 @@ export function tifSign(timestamp: string, paasToken: string, nonce: string): st
  */
 export function tifSignUser(timestamp: string, paasToken: string, nonce: string, uid = "", uinfo = "", ext = ""): string {
   const data = uid ? `${timestamp}${paasToken}${nonce},${uid},${uinfo},${ext}${timestamp}` : timestamp + paasToken + nonce + timestamp;
-  return createHash("sha256").update(data, "utf8").digest("hex").toUpperCase();
+  return hash("sha256", data, "hex").toUpperCase();
 }
 
 /** Headers a gateway sends to a department backend (facts §1.5), ready to merge into a request. */

@@ -4,10 +4,8 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createRequire } from "node:module";
+import { parseYaml as parse } from "./yaml.js";
 
-/** The YAML parser, loaded only when the build's JSON cache is missing or stale. */
-const parse = (text: string): unknown => (createRequire(import.meta.url)("yaml") as typeof import("yaml")).parse(text);
 
 export type JsonSchema = Record<string, unknown> | boolean;
 export type Security = "tif" | "bearer" | "admin" | "none";
@@ -173,6 +171,23 @@ function parseDocuments(dir: string): Docs {
   return new Map([...texts].map(([name, text]) => [name, parse(text) as Record<string, any>]));
 }
 
+/** `bundled` and `dereferenced` are only read by /docs and contract tests: built on first read, then kept. */
+function lazyDocument(name: string, platform: string, source: Record<string, any>, docs: Docs, memo: Map<string, unknown>): ContractDocument {
+  let bundled: Record<string, any> | undefined;
+  let dereferenced: Record<string, any> | undefined;
+  return {
+    name,
+    platform,
+    source,
+    get bundled() {
+      return (bundled ??= bundle(source, name, docs, memo) as Record<string, any>);
+    },
+    get dereferenced() {
+      return (dereferenced ??= deref(source, name, docs, [], memo) as Record<string, any>);
+    },
+  };
+}
+
 export function loadContracts(dir: string = CONTRACTS_DIR): OperationTable {
   const docs = parseDocuments(dir);
   const memo = new Map<string, unknown>();
@@ -182,7 +197,7 @@ export function loadContracts(dir: string = CONTRACTS_DIR): OperationTable {
   for (const [name, source] of docs) {
     const platform = source["x-gatesim-platform"];
     if (!platform) continue; // shared.yaml and other component-only files
-    documents.push({ name, platform, source, bundled: bundle(source, name, docs, memo) as Record<string, any>, dereferenced: deref(source, name, docs, [], memo) as Record<string, any> });
+    documents.push(lazyDocument(name, platform, source, docs, memo));
     for (const [openapiPath, rawItem] of Object.entries<Record<string, any>>(source.paths ?? {})) {
       const item = deref(rawItem, name, docs, [], memo) as Record<string, any>;
       const [path, serviceId] = openapiPath.split("#");

@@ -3,9 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createRequire } from "node:module";
-
-/** The YAML parser, loaded only when a YAML config file exists. */
-const parseYaml = (text: string): unknown => (createRequire(import.meta.url)("yaml") as typeof import("yaml")).parse(text);
+import { parseYaml } from "../contracts/yaml.js";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import type { TenantSpec } from "./tenants.js";
 

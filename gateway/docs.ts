@@ -1,8 +1,10 @@
 // /docs: Swagger UI over every contract (one entry per document in its selector) and @fastify/swagger in static
 // mode over the combined document (/docs/json). Each contract is also served alone at /docs/contracts/<name>.json.
-import swagger from "@fastify/swagger";
-import swaggerUi from "@fastify/swagger-ui";
-import type { FastifyInstance } from "fastify";
+//
+// The docs live in their own small Fastify instance, built on the first /docs request: Swagger UI, its static files,
+// the YAML library and the combined, dereferenced document are not needed to answer API calls, and building them at
+// start-up cost about a tenth of the cold start (issue 2 budget: 1 s).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Runtime } from "./runtime.js";
 
 export function combinedDocument(rt: Runtime): Record<string, unknown> {
@@ -28,10 +30,16 @@ export function combinedDocument(rt: Runtime): Record<string, unknown> {
   };
 }
 
-export function registerDocs(app: FastifyInstance, rt: Runtime): void {
-  const byName = new Map(rt.table.documents.map((d) => [d.name, d.bundled]));
-  app.register(swagger, { mode: "static", specification: { document: combinedDocument(rt) as any } });
-  app.register(swaggerUi, {
+async function buildDocsApp(rt: Runtime): Promise<FastifyInstance> {
+  const [{ default: Fastify }, { default: swagger }, { default: swaggerUi }] = await Promise.all([
+    import("fastify"),
+    import("@fastify/swagger"),
+    import("@fastify/swagger-ui"),
+  ]);
+  const app = Fastify({ routerOptions: { maxParamLength: 512 } });
+  const byName = new Map(rt.table.documents.map((d) => [d.name, d]));
+  await app.register(swagger, { mode: "static", specification: { document: combinedDocument(rt) as any } });
+  await app.register(swaggerUi, {
     routePrefix: "/docs",
     uiConfig: {
       urls: [{ url: "/docs/json", name: "all 全部" }, ...rt.table.documents.map((d) => ({ url: `/docs/contracts/${d.name}.json`, name: `${d.name} — ${d.source.info?.title ?? d.name}` }))],
@@ -46,6 +54,34 @@ export function registerDocs(app: FastifyInstance, rt: Runtime): void {
       reply.code(404);
       return { errcode: 40401, errmsg: `没有契约 ${file} / no contract ${file}`, data: null, _diagnostics: [{ location: "/path", rule: "docs.contract", seen: file, message: "unknown contract", hint: `known: ${[...byName.keys()].map((n) => n + ".json").join(", ")}` }] };
     }
-    return doc;
+    return doc.bundled;
+  });
+  app.setNotFoundHandler(async (req, reply) => {
+    reply.code(404);
+    return { errcode: 40401, errmsg: `没有文档页 ${req.url} / no docs page ${req.url}`, data: null, _diagnostics: [{ location: "/path", rule: "docs.page", seen: req.url, message: "unknown docs page", hint: "见 /docs / see /docs" }] };
+  });
+  await app.ready();
+  return app;
+}
+
+export function registerDocs(app: FastifyInstance, rt: Runtime): void {
+  let docs: Promise<FastifyInstance> | undefined;
+  const forward = async (req: FastifyRequest, reply: FastifyReply) => {
+    let d: FastifyInstance;
+    try {
+      d = await (docs ??= buildDocsApp(rt));
+    } catch (e) {
+      docs = undefined; // try again on the next request
+      rt.log.error({ err: e }, "the /docs app could not be built");
+      reply.code(500);
+      return { errcode: 50001, errmsg: "文档页无法生成 / the docs could not be built", data: null, _diagnostics: [{ location: "/path", rule: "docs.build", message: String((e as Error).message), hint: "这是 gatesim 的缺陷，请附日志报告 / this is a gatesim bug; report it with the log" }] };
+    }
+    reply.hijack();
+    d.routing(req.raw, reply.raw);
+  };
+  app.get("/docs", forward);
+  app.get("/docs/*", forward);
+  app.addHook("onClose", async () => {
+    if (docs) await (await docs.catch(() => undefined))?.close();
   });
 }

@@ -1,7 +1,7 @@
 // Readiness-report profiles: which platform operations a kind of department system must have exercised, which error
 // recoveries it must have shown, and the plan rules' thresholds. Built-ins for common kinds; a JSON/YAML file for others.
 import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
+import { parseYaml } from "../../contracts/yaml.js";
 
 /** Recoveries the report recognises (a declared error received, then handled). */
 export type RecoveryKind = "token-expired" | "replay" | "clock-skew" | "upstream-retry";

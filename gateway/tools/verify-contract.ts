@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parse as parseYaml } from "yaml";
+import { parseYaml } from "../../contracts/yaml.js";
 import type { Operation, ParameterSpec, ResponseSpec } from "../../contracts/loader.js";
 
 const here = dirname(fileURLToPath(import.meta.url));

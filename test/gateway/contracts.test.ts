@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Validator } from "@seriousme/openapi-schema-validator";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { CONTRACTS_DIR, loadContracts } from "../../contracts/loader.js";
 // @ts-expect-error plain ESM script without types
 import { renderContractTypes } from "../../scripts/contract-types.mjs";
@@ -18,6 +19,21 @@ describe("contracts", () => {
       expect({ doc: d.name, valid: res.valid, errors: res.errors }).toEqual({ doc: d.name, valid: true, errors: undefined });
       expect(v.version).toBe("3.1");
     }
+  });
+
+  it("every parameter, request and response schema is valid JSON Schema 2020-12 (runtime validation skips this check)", () => {
+    const ajv = new Ajv2020({ strict: false });
+    const bad: string[] = [];
+    const check = (where: string, schema: unknown) => {
+      if (schema !== undefined && !ajv.validateSchema(schema as object)) bad.push(`${where}: ${ajv.errorsText(ajv.errors)}`);
+    };
+    for (const op of table.operations) {
+      for (const p of op.parameters) check(`${op.operationId} ${p.in} ${p.name}`, p.schema);
+      for (const [mt, m] of Object.entries(op.requestBody?.content ?? {})) check(`${op.operationId} request ${mt}`, m.schema);
+      for (const [status, r] of Object.entries(op.responses)) for (const [mt, m] of Object.entries(r.content)) check(`${op.operationId} ${status} ${mt}`, m.schema);
+    }
+    expect(bad).toEqual([]);
+    expect(ajv.validateSchema({ type: "object", properties: { a: { type: "strng" } } })).toBe(false); // the check can fail
   });
 
   it("operationIds are unique and GatewayMsg services carry their serviceId", () => {

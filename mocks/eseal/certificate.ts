@@ -1,33 +1,22 @@
 // X.509 v3 certificates with SM2 keys, signed SM2-with-SM3 (RFC 5280 profile, GM/T 0015 algorithms), via @peculiar/asn1-x509.
-import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
-import {
-  AlgorithmIdentifier,
-  AttributeTypeAndValue,
-  AttributeValue,
-  AuthorityKeyIdentifier,
-  BasicConstraints,
-  Certificate,
-  Extension,
-  Extensions,
-  KeyIdentifier,
-  KeyUsage,
-  KeyUsageFlags,
-  Name,
-  RelativeDistinguishedName,
-  SubjectKeyIdentifier,
-  SubjectPublicKeyInfo,
-  TBSCertificate,
-  Validity,
-  Version,
-  id_ce_authorityKeyIdentifier,
-  id_ce_basicConstraints,
-  id_ce_keyUsage,
-  id_ce_subjectKeyIdentifier,
-} from "@peculiar/asn1-x509";
+import { createRequire } from "node:module";
+import type { Extension, Name, SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
 import * as asn1js from "asn1js";
 import { OID_EC_PUBLIC_KEY, OID_SM2, OID_SM2_WITH_SM3 } from "./oids.js";
 import { decodeSm2Signature, encodeSm2SignatureDer, sm2Sign, sm2Verify, type Sm2KeyPair } from "./sm2.js";
 import { sm3 } from "./sm3.js";
+
+// The X.509 schema libraries (≈80 ms to load) are needed only when a certificate is issued or parsed — never to start
+// the simulator or to answer anything but e-seal and e-licence calls — so they load on first use.
+type Libs = typeof import("@peculiar/asn1-schema") & typeof import("@peculiar/asn1-x509");
+let libs: Libs | undefined;
+function x509(): Libs {
+  if (!libs) {
+    const require = createRequire(import.meta.url);
+    libs = { ...(require("@peculiar/asn1-schema") as typeof import("@peculiar/asn1-schema")), ...(require("@peculiar/asn1-x509") as typeof import("@peculiar/asn1-x509")) };
+  }
+  return libs;
+}
 
 /** Distinguished-name attribute types used by the test PKI. */
 const DN = { C: "2.5.4.6", O: "2.5.4.10", OU: "2.5.4.11", CN: "2.5.4.3", serialNumber: "2.5.4.5" } as const;
@@ -46,6 +35,7 @@ export interface IssueCertificateParams {
 }
 
 function toName(parts: DnPart[]): Name {
+  const { Name, RelativeDistinguishedName, AttributeTypeAndValue, AttributeValue } = x509();
   return new Name(
     parts.map(
       (p) =>
@@ -65,11 +55,14 @@ export function keyIdentifier(publicKeyHex: string): Buffer {
   return sm3(Buffer.from(publicKeyHex, "hex")).subarray(0, 20);
 }
 
-const ext = (extnID: string, critical: boolean, value: unknown): Extension =>
-  new Extension({ extnID, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
+function ext(extnID: string, critical: boolean, value: unknown): Extension {
+  const { Extension, OctetString, AsnConvert } = x509();
+  return new Extension({ extnID, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
+}
 
 /** DER SubjectPublicKeyInfo for an SM2 key: id-ecPublicKey with namedCurve SM2 (what OpenSSL reads as SM2). */
 export function sm2SubjectPublicKeyInfo(publicKeyHex: string): SubjectPublicKeyInfo {
+  const { SubjectPublicKeyInfo, AlgorithmIdentifier } = x509();
   return new SubjectPublicKeyInfo({
     algorithm: new AlgorithmIdentifier({
       algorithm: OID_EC_PUBLIC_KEY,
@@ -81,6 +74,11 @@ export function sm2SubjectPublicKeyInfo(publicKeyHex: string): SubjectPublicKeyI
 
 /** Issues a DER certificate. Deterministic: the same inputs give the same bytes (the SM2 nonce is derived). */
 export function issueCertificate(p: IssueCertificateParams): Buffer {
+  const {
+    AlgorithmIdentifier, Extensions, BasicConstraints, KeyUsage, KeyUsageFlags, SubjectKeyIdentifier, AuthorityKeyIdentifier, KeyIdentifier,
+    TBSCertificate, Version, Validity, Certificate, AsnConvert, id_ce_basicConstraints, id_ce_keyUsage, id_ce_subjectKeyIdentifier,
+    id_ce_authorityKeyIdentifier,
+  } = x509();
   const sigAlg = new AlgorithmIdentifier({ algorithm: OID_SM2_WITH_SM3 });
   const extensions = new Extensions([
     ext(id_ce_basicConstraints, true, new BasicConstraints(p.ca ? { cA: true, pathLenConstraint: 0 } : { cA: false })),
@@ -151,6 +149,7 @@ export function parseCertificate(der: Uint8Array): CertificateInfo {
 }
 
 function parseCertificateUncached(der: Uint8Array): CertificateInfo {
+  const { AsnConvert, Certificate, BasicConstraints, id_ce_basicConstraints } = x509();
   const cert = AsnConvert.parse(der, Certificate);
   const tbs = cert.tbsCertificate;
   const spki = tbs.subjectPublicKeyInfo;

@@ -223,7 +223,7 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
     adminToken: config.adminToken ?? randomBytes(18).toString("base64url"),
     startedAt: Date.now(),
     version: VERSION,
-    defaultTenant: () => tenants.list()[0],
+    defaultTenant: () => tenants.first()!,
   };
   const modules = [gatewayPlatform, createAdminPlatform(runtime), createToolsPlatform(runtime), ...(opts.platforms ?? defaultPlatforms)(seed, config)];
   for (const m of modules) {

@@ -136,6 +136,11 @@ export class TenantRegistry {
     return [...this.tenants.values()];
   }
 
+  /** The first registered tenant (the default for open requests), without copying the list. */
+  first(): TenantRuntime | undefined {
+    return this.tenants.values().next().value;
+  }
+
   /** Back to the seeded start: state, clock, journal, nonces, rules — and platform hooks. */
   reset(paasid: string): boolean {
     const rt = this.tenants.get(paasid);

@@ -52,7 +52,7 @@ function paramsSchema(op: Operation, where: "path" | "query" | "header"): JsonSc
 }
 
 const requestCache = new WeakMap<Operation, CompiledRequest>();
-const responseCache = new WeakMap<Operation, Map<string, ValidateFunction | null>>();
+const responseCache = new WeakMap<Operation, Map<string | number, ResponseCheck>>();
 
 /** Compiled once per operation, on first use (keeps start-up fast; never per request). */
 function compiledRequest(op: Operation): CompiledRequest {
@@ -167,24 +167,36 @@ export function validateRequest(op: Operation, req: RequestParts): Diagnostic[] 
   return out;
 }
 
-/** Violations of a response against the operation's declared responses (the handler's, not the client's, fault). */
-export function validateResponse(op: Operation, status: number, contentType: string | undefined, body: unknown): Diagnostic[] {
+/** What a (status, Content-Type) answer of an operation is checked with, decided once and cached. */
+type ResponseCheck = { kind: "fixed"; diagnostics: Diagnostic[] } | { kind: "schema"; validate: ValidateFunction } | { kind: "none" };
+
+function responseCheck(op: Operation, status: number, contentType: string | undefined): ResponseCheck {
   const declared = op.responses[String(status)] ?? op.responses[`${String(status)[0]}XX`] ?? op.responses.default;
   if (!declared) {
-    return [{ location: "/response/status", rule: "responses", seen: status, message: `契约未声明状态码 ${status} / status ${status} is not declared by the contract`, hint: `在契约中声明 ${status}，或修正处理器 / declare ${status} in the contract or fix the handler` }];
+    return { kind: "fixed", diagnostics: [{ location: "/response/status", rule: "responses", seen: status, message: `契约未声明状态码 ${status} / status ${status} is not declared by the contract`, hint: `在契约中声明 ${status}，或修正处理器 / declare ${status} in the contract or fix the handler` }] };
   }
   const mt = mediaType(contentType);
-  if (!Object.keys(declared.content).length) return [];
+  if (!Object.keys(declared.content).length) return { kind: "none" };
   const media = declared.content[mt] ?? declared.content["*/*"];
   if (!media) {
-    return [{ location: "/response/headers/content-type", rule: "responses.content", seen: contentType, message: `契约未声明 ${mt} 应答 / ${mt} is not declared for ${status}`, hint: `declared: ${Object.keys(declared.content).join(", ")}` }];
+    return { kind: "fixed", diagnostics: [{ location: "/response/headers/content-type", rule: "responses.content", seen: contentType, message: `契约未声明 ${mt} 应答 / ${mt} is not declared for ${status}`, hint: `declared: ${Object.keys(declared.content).join(", ")}` }] };
   }
-  if (media.schema === undefined || typeof body === "string" || Buffer.isBuffer(body)) return [];
+  if (media.schema === undefined) return { kind: "none" };
+  return { kind: "schema", validate: ajvFor("body").compile(media.schema) };
+}
+
+/** Violations of a response against the operation's declared responses (the handler's, not the client's, fault). */
+export function validateResponse(op: Operation, status: number, contentType: string | undefined, body: unknown): Diagnostic[] {
   let perOp = responseCache.get(op);
   if (!perOp) responseCache.set(op, (perOp = new Map()));
-  const key = `${status} ${mt}`;
-  let v = perOp.get(key);
-  if (v === undefined) perOp.set(key, (v = ajvFor("body").compile(media.schema)));
-  if (!v || v(body)) return [];
-  return toDiagnostics(v.errors, "/response/body", body);
+  const key = contentType === undefined ? status : `${status} ${contentType}`;
+  let check = perOp.get(key);
+  if (check === undefined) {
+    check = responseCheck(op, status, contentType);
+    if (perOp.size < 64) perOp.set(key, check); // the proxy sees upstream Content-Types: keep the cache bounded
+  }
+  if (check.kind === "none") return [];
+  if (check.kind === "fixed") return check.diagnostics.map((d) => ({ ...d }));
+  if (typeof body === "string" || Buffer.isBuffer(body) || check.validate(body)) return [];
+  return toDiagnostics(check.validate.errors, "/response/body", body);
 }

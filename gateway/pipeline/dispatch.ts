@@ -3,6 +3,14 @@ import type { HandlerContext, HandlerInput } from "../../mocks/shared/types.js";
 import { answerFromContract } from "../sample.js";
 import type { Exchange } from "./exchange.js";
 
+const access = new WeakMap<Exchange["rt"], HandlerContext["platforms"]>();
+/** The other platforms' in-process APIs: one accessor per runtime, not one per request. */
+function platformsOf(rt: Exchange["rt"]): HandlerContext["platforms"] {
+  let a = access.get(rt);
+  if (!a) access.set(rt, (a = { get: <T>(name: string) => rt.platforms.get(name)?.api as T | undefined }));
+  return a;
+}
+
 export async function dispatch(x: Exchange): Promise<void> {
   if (x.result || x.drop) return;
   const op = x.op!;
@@ -33,7 +41,7 @@ export async function dispatch(x: Exchange): Promise<void> {
     store: t.store,
     clock: t.clock,
     seed: rt.seed,
-    platforms: { get: <T>(name: string) => rt.platforms.get(name)?.api as T | undefined },
+    platforms: platformsOf(rt),
     log: rt.log,
     emit: (event, data) =>
       t.journal.record({ time: t.clock.now(), traceId: x.traceId, tenant: t.tenant.paasid, operationId: op.operationId, method: "EVENT", url: event, status: 0, durationMs: 0, responseBody: data, event }),

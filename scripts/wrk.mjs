@@ -7,6 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { cpuNote, procCpuUs } from "./proc-cpu.mjs";
 
 export function hasWrk() {
   return spawnSync("wrk", ["--version"]).error === undefined;
@@ -36,8 +37,11 @@ request = function()
 end
 `;
 
-/** Run wrk; `sign` = {paasid, token, serviceId?, body?} precomputes enough signed header sets for the run. */
-export function runWrk({ url, seconds = 10, connections = 50, sign, expectedRate = 30000 }) {
+/**
+ * Run wrk; `sign` = {paasid, token, serviceId?, body?} precomputes enough signed header sets for the run; `pid` (the
+ * simulator's process) adds its CPU time per request to the result.
+ */
+export function runWrk({ url, seconds = 10, connections = 50, sign, expectedRate = 30000, pid }) {
   if (!hasWrk()) return null;
   const dir = mkdtempSync(join(tmpdir(), "gatesim-wrk-"));
   try {
@@ -69,7 +73,9 @@ export function runWrk({ url, seconds = 10, connections = 50, sign, expectedRate
       }
       writeFileSync(lines, out.join("\n"));
     }
+    const cpuBefore = pid ? procCpuUs(pid) : undefined;
     const text = execFileSync("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", "-s", script, url], { env, encoding: "utf8" });
+    const cpuAfter = pid ? procCpuUs(pid) : undefined;
     const num = (re) => {
       const m = re.exec(text);
       return m ? Number(m[1]) : undefined;
@@ -86,6 +92,7 @@ export function runWrk({ url, seconds = 10, connections = 50, sign, expectedRate
       p99: ms(/99%\s+([\d.]+)(us|ms|s)/),
       non2xx: num(/Non-2xx or 3xx responses:\s+(\d+)/) ?? 0,
       errors: num(/Socket errors:.*?(\d+)/) ?? 0,
+      cpu: cpuNote(cpuBefore, cpuAfter, num(/(\d+) requests in/)),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -93,4 +100,4 @@ export function runWrk({ url, seconds = 10, connections = 50, sign, expectedRate
 }
 
 export const fmtWrk = (name, r) =>
-  `${name.padEnd(34)} ${Math.round(r.rps).toString().padStart(7)} req/s   p50 ${r.p50?.toFixed(2)} ms   p99 ${r.p99?.toFixed(2)} ms   non-2xx ${r.non2xx}   (wrk)`;
+  `${name.padEnd(34)} ${Math.round(r.rps).toString().padStart(7)} req/s   p50 ${r.p50?.toFixed(2)} ms   p99 ${r.p99?.toFixed(2)} ms   non-2xx ${r.non2xx}   (wrk)${r.cpu ?? ""}`;

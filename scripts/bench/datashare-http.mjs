@@ -85,20 +85,23 @@ if (SERVE) {
     autocannon.track(inst, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
   });
   await run(2); // warm-up (JIT, audit log growth)
+  const { cpuNote, procCpuUs } = await import("../proc-cpu.mjs");
+  const cpuBefore = procCpuUs(child.pid);
   const r = await run(seconds);
+  const cpu = cpuNote(cpuBefore, procCpuUs(child.pid), r.requests.total);
   // the same signed POST to the gateway's echo service: the floor of x-tif checks + routing on this machine
   const echo = process.env.BENCH_BASELINE ? await run(seconds, "C0000000000001") : undefined;
   // wrk (C) with precomputed signatures: the simulator's own capacity, without autocannon's per-request signing
   // competing for the same two cores
   const { runWrk, fmtWrk } = await import("../wrk.mjs");
-  const w = runWrk({ url: `${info.url}/GatewayMsg/http/api/proxy/invoke`, seconds, connections: 50, sign: { paasid: info.paasid, token: info.token, serviceId: info.serviceId, body: bodies[0] }, expectedRate: 15000 });
+  const w = runWrk({ url: `${info.url}/GatewayMsg/http/api/proxy/invoke`, seconds, connections: 50, sign: { paasid: info.paasid, token: info.token, serviceId: info.serviceId, body: bodies[0] }, expectedRate: 15000, pid: child.pid });
   child.kill("SIGTERM");
   await new Promise((res) => child.once("exit", res));
 
   console.log(`node ${process.version}; seed ${info.persons.toLocaleString("en-US")} persons / ${info.enterprises.toLocaleString("en-US")} enterprises`);
   console.log(`start-up: buildApp+listen with datashare ${info.builtMs.toFixed(0)} ms; spawn → ready ${startedMs.toFixed(0)} ms; spawn → first query answered ${firstMs.toFixed(0)} ms`);
   console.log(`GatewayMsg query (population, 5 granted fields, SFZH/ZZ masked, audited), 50 connections, ${seconds} s:`);
-  console.log(`  ${Math.round(r.requests.average).toLocaleString("en-US")} req/s   p50 ${r.latency.p50} ms   p90 ${r.latency.p90} ms   p99 ${r.latency.p99} ms   max ${r.latency.max} ms   non-2xx ${r.non2xx}   errors ${r.errors}`);
+  console.log(`  ${Math.round(r.requests.average).toLocaleString("en-US")} req/s   p50 ${r.latency.p50} ms   p90 ${r.latency.p90} ms   p99 ${r.latency.p99} ms   max ${r.latency.max} ms   non-2xx ${r.non2xx}   errors ${r.errors}${cpu}`);
   if (echo) console.log(`  baseline, same harness on the gateway echo (C0000000000001): ${Math.round(echo.requests.average).toLocaleString("en-US")} req/s   p50 ${echo.latency.p50} ms   p99 ${echo.latency.p99} ms`);
   if (w) console.log(`  ${fmtWrk("same query, wrk", w)}`);
   else console.log("  (wrk not installed: apt-get install wrk for a load generator that does not compete with the simulator)");

@@ -16,40 +16,75 @@ export interface TenantSpec {
   orgCode?: string;
 }
 
-/** Replay protection (facts §1.4): a nonce may not repeat within the window, per paasid, on the tenant's clock. */
+/**
+ * Replay protection (facts §1.4): a nonce may not repeat within the window, per paasid, on the tenant's clock.
+ *
+ * Nonces live in generations of at most `max / 8` entries: a new generation starts when the current one
+ * is full, a generation whose every nonce has expired is dropped whole, and when the cache holds `max` nonces the
+ * oldest generation goes (bounded memory; documented trade-off). One big Map stalled the event loop for up to ≈120 ms
+ * each time it grew (rehashing 1M entries) and for a full scan on every eviction — spikes a load test would see.
+ */
 export class NonceCache {
-  private readonly seen = new Map<string, number>();
-  constructor(private readonly ttlMs: number, private readonly max: number) {}
+  private gens: { seen: Map<string, number>; maxUntil: number }[] = [];
+  private current = { seen: new Map<string, number>(), maxUntil: 0 };
+  private readonly genSize: number;
+  private total = 0;
+  /** The earliest time at which some past generation has fully expired. */
+  private firstExpiry = Infinity;
+
+  constructor(private readonly ttlMs: number, private readonly max: number) {
+    this.genSize = Math.max(1, Math.floor(max / 8));
+  }
 
   /** Records the nonce; returns false when it was already used inside the window. */
   use(nonce: string, nowMs: number): boolean {
-    const until = this.seen.get(nonce);
+    const until = this.lookup(nonce);
     if (until !== undefined && until > nowMs) return false;
-    if (until !== undefined) this.seen.delete(nonce);
-    if (this.seen.size >= this.max) this.evict(nowMs);
-    this.seen.set(nonce, nowMs + this.ttlMs);
+    this.dropExpired(nowMs);
+    if (this.current.seen.size >= this.genSize) {
+      this.gens.push(this.current);
+      this.firstExpiry = Math.min(this.firstExpiry, this.current.maxUntil);
+      this.current = { seen: new Map(), maxUntil: 0 };
+    }
+    while (this.total >= this.max && this.gens.length) this.total -= this.gens.shift()!.seen.size; // firstExpiry may now be early: harmless
+    const u = nowMs + this.ttlMs;
+    if (!this.current.seen.has(nonce)) this.total++;
+    this.current.seen.set(nonce, u);
+    if (u > this.current.maxUntil) this.current.maxUntil = u;
     return true;
   }
 
-  /** Drop expired entries; if still full, the oldest (bounded memory; documented trade-off). */
-  private evict(nowMs: number): void {
-    for (const [n, until] of this.seen) if (until <= nowMs) this.seen.delete(n);
-    const excess = this.seen.size - Math.floor(this.max * 0.9);
-    if (excess > 0) {
-      let i = 0;
-      for (const n of this.seen.keys()) {
-        if (i++ >= excess) break;
-        this.seen.delete(n);
-      }
+  private lookup(nonce: string): number | undefined {
+    const c = this.current.seen.get(nonce);
+    if (c !== undefined) return c;
+    for (let i = this.gens.length - 1; i >= 0; i--) {
+      const u = this.gens[i].seen.get(nonce);
+      if (u !== undefined) return u;
     }
+    return undefined;
+  }
+
+  /** Generations whose every nonce has expired (on this clock) go whole. */
+  private dropExpired(nowMs: number): void {
+    if (nowMs < this.firstExpiry) return;
+    const keep: typeof this.gens = [];
+    for (const g of this.gens) {
+      if (g.maxUntil > nowMs) keep.push(g);
+      else this.total -= g.seen.size;
+    }
+    this.gens = keep;
+    this.firstExpiry = Math.min(...keep.map((g) => g.maxUntil), Infinity);
   }
 
   get size(): number {
-    return this.seen.size;
+    return this.total;
   }
 
   clear(): void {
-    this.seen.clear();
+    this.gens = [];
+    this.current = { seen: new Map(), maxUntil: 0 };
+    this.total = 0;
+    this.firstExpiry = Infinity;
   }
 }
 

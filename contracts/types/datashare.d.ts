@@ -465,6 +465,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_gatesim/datashare/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 管理员：全部待审核申请 / Admin: every application awaiting review
+         * @description 控制面：管理员可审核任何有条件共享资源的申请（例如提供方部门尚未接入时）。
+         *     / Control plane: the admin may decide any conditional-sharing application (e.g. while the providing department
+         *     is not connected yet).
+         */
+        get: operations["datashareAdminReviewList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_gatesim/datashare/applications/{applicationId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 管理员批准申请 / The admin approves an application
+         * @description 与提供方批准相同的选项；授权记为 decidedBy admin。/ The provider options; the decision is recorded as admin.
+         */
+        post: operations["datashareAdminApplicationApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_gatesim/datashare/applications/{applicationId}/deny": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 管理员驳回申请 / The admin denies an application */
+        post: operations["datashareAdminApplicationDeny"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2478,6 +2537,377 @@ export interface operations {
                 };
             };
             default: components["responses"]["DatashareError"];
+        };
+    };
+    datashareAdminReviewList: {
+        parameters: {
+            query?: {
+                status?: "pending" | "any";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 待审核 / Queue */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "成功 / OK",
+                     *       "data": {
+                     *         "total": 0,
+                     *         "items": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        errcode: 0;
+                        errmsg: string;
+                        data: {
+                            total: number;
+                            items: components["schemas"]["ReviewTicket"][];
+                        };
+                    };
+                };
+            };
+            /** @description 网关拒绝 / Gateway refusal (errcode table of facts §8.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        errcode: number;
+                        errmsg: string;
+                        data: null;
+                        _diagnostics?: {
+                            /** @description JSON pointer into the request */
+                            location: string;
+                            /** @description The contract rule or gateway check broken */
+                            rule: string;
+                            /** @description The value seen (secrets redacted) */
+                            seen?: unknown;
+                            message: string;
+                            /** @description How to fix it */
+                            hint: string;
+                        }[];
+                        _trace_id?: string;
+                    };
+                };
+            };
+            /** @description 网关拒绝 / Gateway refusal (errcode table of facts §8.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        errcode: number;
+                        errmsg: string;
+                        data: null;
+                        _diagnostics?: {
+                            /** @description JSON pointer into the request */
+                            location: string;
+                            /** @description The contract rule or gateway check broken */
+                            rule: string;
+                            /** @description The value seen (secrets redacted) */
+                            seen?: unknown;
+                            message: string;
+                            /** @description How to fix it */
+                            hint: string;
+                        }[];
+                        _trace_id?: string;
+                    };
+                };
+            };
+            /** @description 网关拒绝 / Gateway refusal (errcode table of facts §8.1) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        errcode: number;
+                        errmsg: string;
+                        data: null;
+                        _diagnostics?: {
+                            /** @description JSON pointer into the request */
+                            location: string;
+                            /** @description The contract rule or gateway check broken */
+                            rule: string;
+                            /** @description The value seen (secrets redacted) */
+                            seen?: unknown;
+                            message: string;
+                            /** @description How to fix it */
+                            hint: string;
+                        }[];
+                        _trace_id?: string;
+                    };
+                };
+            };
+        };
+    };
+    datashareAdminApplicationApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example DSA3f9c2a1b7e6d5c4b */
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "comment": "管理员代为审核",
+                 *       "quota": 5000
+                 *     }
+                 */
+                "application/json": {
+                    comment?: string;
+                    maskedFields?: string[];
+                    quota?: number;
+                    /** Format: date-time */
+                    validUntil?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已批准并授权 / Approved, grant created */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "成功 / OK",
+                     *       "data": {
+                     *         "application": {
+                     *           "$ref": "#/components/schemas/Application/examples/0"
+                     *         },
+                     *         "grant": {
+                     *           "$ref": "#/components/schemas/Grant/examples/0"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        errcode: 0;
+                        errmsg: string;
+                        data: {
+                            application: components["schemas"]["Application"];
+                            grant: components["schemas"]["Grant"];
+                        };
+                    };
+                };
+            };
+            /** @description 网关拒绝 / Gateway refusal (errcode table of facts §8.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        errcode: number;
+                        errmsg: string;
+                        data: null;
+                        _diagnostics?: {
+                            /** @description JSON pointer into the request */
+                            location: string;
+                            /** @description The contract rule or gateway check broken */
+                            rule: string;
+                            /** @description The value seen (secrets redacted) */
+                            seen?: unknown;
+                            message: string;
+                            /** @description How to fix it */
+                            hint: string;
+                        }[];
+                        _trace_id?: string;
+                    };
+                };
+            };
+            /** @description 网关拒绝 / Gateway refusal (errcode table of facts §8.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        errcode: number;
+                        errmsg: string;
+                        data: null;
+                        _diagnostics?: {
+                            /** @description JSON pointer into the request */
+                            location: string;
+                            /** @description The contract rule or gateway check broken */
+                            rule: string;
+                            /** @description The value seen (secrets redacted) */
+                            seen?: unknown;
+                            message: string;
+                            /** @description How to fix it */
+                            hint: string;
+                        }[];
+                        _trace_id?: string;
+                    };
+                };
+            };
+            /** @description 网关拒绝 / Gateway refusal (errcode table of facts §8.1) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        errcode: number;
+                        errmsg: string;
+                        data: null;
+                        _diagnostics?: {
+                            /** @description JSON pointer into the request */
+                            location: string;
+                            /** @description The contract rule or gateway check broken */
+                            rule: string;
+                            /** @description The value seen (secrets redacted) */
+                            seen?: unknown;
+                            message: string;
+                            /** @description How to fix it */
+                            hint: string;
+                        }[];
+                        _trace_id?: string;
+                    };
+                };
+            };
+        };
+    };
+    datashareAdminApplicationDeny: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example DSA3f9c2a1b7e6d5c4b */
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "申请用途与共享条件不符"
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已驳回 / Denied */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errcode": 0,
+                     *       "errmsg": "成功 / OK",
+                     *       "data": {
+                     *         "application": {
+                     *           "$ref": "#/components/schemas/Application/examples/0"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApplicationResult"];
+                };
+            };
+            /** @description 网关拒绝 / Gateway refusal (errcode table of facts §8.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        errcode: number;
+                        errmsg: string;
+                        data: null;
+                        _diagnostics?: {
+                            /** @description JSON pointer into the request */
+                            location: string;
+                            /** @description The contract rule or gateway check broken */
+                            rule: string;
+                            /** @description The value seen (secrets redacted) */
+                            seen?: unknown;
+                            message: string;
+                            /** @description How to fix it */
+                            hint: string;
+                        }[];
+                        _trace_id?: string;
+                    };
+                };
+            };
+            /** @description 网关拒绝 / Gateway refusal (errcode table of facts §8.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        errcode: number;
+                        errmsg: string;
+                        data: null;
+                        _diagnostics?: {
+                            /** @description JSON pointer into the request */
+                            location: string;
+                            /** @description The contract rule or gateway check broken */
+                            rule: string;
+                            /** @description The value seen (secrets redacted) */
+                            seen?: unknown;
+                            message: string;
+                            /** @description How to fix it */
+                            hint: string;
+                        }[];
+                        _trace_id?: string;
+                    };
+                };
+            };
+            /** @description 网关拒绝 / Gateway refusal (errcode table of facts §8.1) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        errcode: number;
+                        errmsg: string;
+                        data: null;
+                        _diagnostics?: {
+                            /** @description JSON pointer into the request */
+                            location: string;
+                            /** @description The contract rule or gateway check broken */
+                            rule: string;
+                            /** @description The value seen (secrets redacted) */
+                            seen?: unknown;
+                            message: string;
+                            /** @description How to fix it */
+                            hint: string;
+                        }[];
+                        _trace_id?: string;
+                    };
+                };
+            };
         };
     };
 }

@@ -31,7 +31,8 @@ const ok = (data: unknown, status = 200, headers?: Record<string, string>): Hand
 const bodyOf = (input: HandlerInput): Obj => (input.body && typeof input.body === "object" && !Buffer.isBuffer(input.body) && !Array.isArray(input.body) ? (input.body as Obj) : {});
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
-const actorOf = (input: HandlerInput): Actor => ({ kind: "tenant", paasid: input.tenant.paasid });
+/** Who acts: the calling application, or the admin on the control plane (/_gatesim/datashare/…). */
+const actorOf = (input: HandlerInput): Actor => (input.principal.kind === "admin" ? { kind: "admin" } : { kind: "tenant", paasid: input.tenant.paasid });
 
 /** `{ref}` in a path: a serviceId (C + 13 digits), or a resource code with its "/" percent-encoded or written "-". */
 export function refOf(ref: string): { serviceId?: string; resourceCode?: string } {
@@ -222,15 +223,18 @@ export function createDatashareHandlers(deps: HandlerDeps): Record<string, Handl
         ...(num(b.quota) !== undefined ? { quota: b.quota as number } : {}),
         ...(b.validUntil !== undefined ? { validUntil: instant(b.validUntil, "/body/validUntil") } : {}),
       };
-      const r = await ds.applications.approve(actorOf(input), input.params.applicationId, decision);
-      ctx.emit("datashare.application.approved", { applicationId: r.application.id, consumer: r.application.consumerPaasid, serviceId: r.grant.serviceId });
+      const actor = actorOf(input);
+      const r = await ds.applications.approve(actor, input.params.applicationId, decision);
+      // the control plane reads journals but does not write into them
+      if (actor.kind !== "admin") ctx.emit("datashare.application.approved", { applicationId: r.application.id, consumer: r.application.consumerPaasid, serviceId: r.grant.serviceId });
       const consumer = directory.tenant(r.application.consumerPaasid);
       return ok({ application: applicationView(r.application), grant: grantView(r.grant, 0, consumer?.clock.now() ?? ctx.clock.now()) });
     },
 
     async datashareApplicationDeny(input, ctx) {
-      const a = await ds.applications.deny(actorOf(input), input.params.applicationId, str(bodyOf(input).reason) ?? "");
-      ctx.emit("datashare.application.denied", { applicationId: a.id, consumer: a.consumerPaasid, reason: a.reason ?? "" });
+      const actor = actorOf(input);
+      const a = await ds.applications.deny(actor, input.params.applicationId, str(bodyOf(input).reason) ?? "");
+      if (actor.kind !== "admin") ctx.emit("datashare.application.denied", { applicationId: a.id, consumer: a.consumerPaasid, reason: a.reason ?? "" });
       return ok({ application: applicationView(a) });
     },
 
@@ -336,6 +340,11 @@ export function createDatashareHandlers(deps: HandlerDeps): Record<string, Handl
     await violations.record(audit, v);
     ctx.emit("datashare.provider.violation", { auditId: audit.id, serviceId: audit.serviceId, resourceCode: audit.resourceCode, providerCode: audit.providerCode, count: v.length, violations: v });
   }
+
+  // The control plane's review routes run the providers' handlers with the admin as the actor.
+  handlers.datashareAdminReviewList = handlers.datashareReviewList;
+  handlers.datashareAdminApplicationApprove = handlers[DATASHARE_OPERATIONS.approve];
+  handlers.datashareAdminApplicationDeny = handlers.datashareApplicationDeny;
 
   // Every handler learns the calling tenant (directory fallback) and explains refusals that lack diagnostics.
   const wrapped: Record<string, Handler> = {};

@@ -1,6 +1,7 @@
 // Applications and grants over HTTP: each share type's path, provider review, withdrawal, tenant isolation (§8.5).
 import { beforeEach, describe, expect, it } from "vitest";
 import { CODES, ITEM_CODE, PERSON, SID, body, makeDsSim, type DsSim } from "./helpers.js";
+import { ADMIN as ADMIN_TOKEN } from "../helpers.js";
 
 let w: DsSim;
 beforeEach(async () => {
@@ -62,6 +63,43 @@ describe("each share type's path through application", () => {
     const q = await w.query("dsa", sid, body("dsa", { SFZH: PERSON.idNumber }));
     expect(q.statusCode).toBe(403);
     expect(q.json()).toMatchObject({ errcode: 1003, _diagnostics: [{ rule: "grant" }] });
+  });
+
+  it("有条件共享: the admin may decide on the control plane; apps may not use those routes", async () => {
+    const adminCall = (method: string, url: string, payload?: unknown, token = ADMIN_TOKEN) =>
+      w.sim.app.inject({ method: method as "GET", url, headers: { authorization: `Bearer ${token}`, ...(payload !== undefined ? { "content-type": "application/json" } : {}) }, ...(payload !== undefined ? { payload: JSON.stringify(payload) } : {}) });
+    const a1 = (await apply("dsa", { resourceCode: CODES.person }, ["XM", "CSRQ"])).json().data.application;
+    const a2 = (await apply("dsb", { resourceCode: CODES.household }, ["XM", "HH"])).json().data.application;
+
+    // the admin's queue holds every pending application, whichever provider reviews it
+    const queue = await adminCall("GET", "/_gatesim/datashare/reviews");
+    expect(queue.statusCode).toBe(200);
+    expect(queue.json().data.items.map((t: { applicationId: string }) => t.applicationId).sort()).toEqual([a1.id, a2.id].sort());
+
+    const ok = await adminCall("POST", `/_gatesim/datashare/applications/${a1.id}/approve`, { quota: 3, comment: "管理员代为审核" });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().data.application).toMatchObject({ status: "approved", decidedBy: "admin", reason: "管理员代为审核" });
+    expect(ok.json().data.grant).toMatchObject({ paasid: "dsa", quota: 3, remaining: 3 });
+    expect((await w.query("dsa", SID.person, body("dsa", { SFZH: PERSON.idNumber }))).json().data.data[0]).toEqual({ XM: PERSON.name, CSRQ: expect.any(String) });
+
+    const no = await adminCall("POST", `/_gatesim/datashare/applications/${a2.id}/deny`, { reason: "材料不全" });
+    expect(no.json().data.application).toMatchObject({ status: "denied", decidedBy: "admin", reason: "材料不全" });
+    // decided twice: refused in the gateway envelope, with the platform's code and why
+    const again = await adminCall("POST", `/_gatesim/datashare/applications/${a2.id}/deny`, { reason: "x" });
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ errcode: 1104, data: null, _diagnostics: [expect.objectContaining({ hint: expect.any(String) })] });
+    expect((await adminCall("POST", "/_gatesim/datashare/applications/DSAnope/approve", {})).statusCode).toBe(404);
+
+    // not the admin: a tenant's paasToken, a wrong token, x-tif headers — all refused, nothing decided
+    const a3 = (await apply("dsa", { resourceCode: CODES.household }, ["XM"])).json().data.application;
+    expect((await adminCall("POST", `/_gatesim/datashare/applications/${a3.id}/approve`, {}, "wrong-token")).statusCode).toBe(401);
+    const viaTif = await w.call("dsa", "POST", `/_gatesim/datashare/applications/${a3.id}/approve`, {});
+    expect(viaTif.statusCode).toBe(401);
+    expect((await w.call("dsa", "GET", `/ebus/datashare/v1/applications/${a3.id}`)).json().data.status).toBe("pending");
+    // the control plane does not write into tenant journals
+    const j = await w.sim.app.inject({ method: "GET", url: "/_gatesim/tenants/dsa/journal", headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(j.statusCode).toBe(200);
+    expect(JSON.stringify(j.json().entries)).not.toContain("/_gatesim/datashare/");
   });
 
   it("有条件共享 requires a legal basis", async () => {

@@ -126,6 +126,11 @@ function send(x: Exchange, reply: FastifyReply, problem?: Problem): FastifyReply
     contentType = r.contentType;
     headers = r.headers;
   }
+  // Strict envelopes carry no gatesim extensions, whoever built the body (handlers cannot see the config).
+  if (strict && body !== null && typeof body === "object" && !Buffer.isBuffer(body) && !Array.isArray(body) && ("_diagnostics" in body || "_trace_id" in body)) {
+    const { _diagnostics: _d, _trace_id: _t, ...rest } = body as Record<string, unknown>;
+    body = rest;
+  }
   // JSON answers are serialised here rather than by Fastify: once, and the journal keeps the very text that was sent
   // (summarised only if someone reads it).
   let json: string | undefined;

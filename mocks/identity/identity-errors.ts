@@ -73,7 +73,8 @@ export type EnvelopeName = keyof typeof identityEnvelopes;
 
 /**
  * A refusal returned directly (rather than thrown as ProblemError for the gateway to render) — only where the answer
- * needs its own headers, e.g. RFC 6750 §3 `WWW-Authenticate`. Handlers cannot see strict mode: diagnostics included.
+ * needs its own headers, e.g. RFC 6750 §3 `WWW-Authenticate`. Handlers cannot see strict mode: diagnostics are
+ * included here and the gateway strips them (and `_trace_id`) from the body when strictEnvelope is on.
  */
 export function refusal(input: HandlerInput, problem: Problem, face: EnvelopeName, headers?: Record<string, string>): HandlerResult {
   return {

@@ -179,5 +179,13 @@ describe("refusals (errcode table, facts §8.1)", () => {
     const res = await strict.app.inject({ method: "GET", url: "/ebus/gatesim/ping", headers: { "x-tif-paasid": "C90-44050001" } });
     expect(res.json()).toEqual({ errcode: 40001, errmsg: expect.any(String), data: null });
     expect(res.headers["x-gatesim-trace-id"]).toBeTruthy();
+    // a refusal a handler builds itself (identity's userinfo, RFC 6750 challenge): no extensions either
+    const ui = await strict.app.inject({ method: "GET", url: "/oidc/userinfo", headers: { authorization: "Bearer not-a-token" } });
+    expect(ui.statusCode).toBe(401);
+    expect(ui.headers["www-authenticate"]).toContain("invalid_token");
+    expect(Object.keys(ui.json()).sort()).toEqual(["error", "error_description"]);
+    // and the same call without strict mode explains itself
+    const loose = await sim.app.inject({ method: "GET", url: "/oidc/userinfo", headers: { authorization: "Bearer not-a-token" } });
+    expect(loose.json()).toMatchObject({ error: "invalid_token", _diagnostics: expect.any(Array), _trace_id: expect.any(String) });
   });
 });

@@ -28,6 +28,8 @@ export interface GatesimConfig {
   gateway: { timestampWindowSec: number; nonceTtlSec: number; nonceCacheMax: number };
   tenants: TenantSpec[];
   landing: { showCredentials: boolean };
+  /** Hosts the simulator itself may send requests to (provider calls, webhooks, back-channel logout); "*" = any. */
+  outbound: { allowHosts: string[] };
 }
 
 export const DEFAULTS: GatesimConfig = {
@@ -48,6 +50,7 @@ export const DEFAULTS: GatesimConfig = {
     { paasid: "stdemo_upper", name: "严格大写签名应用 / App requiring upper-case signatures on GatewayMsg", serviceIds: ["*"], signatureCase: "upper" },
   ],
   landing: { showCredentials: true },
+  outbound: { allowHosts: ["*"] },
 };
 
 const tenantSchema = {
@@ -85,6 +88,7 @@ export const CONFIG_SCHEMA = {
     gateway: { type: "object", additionalProperties: false, properties: { timestampWindowSec: { type: "integer", minimum: 1 }, nonceTtlSec: { type: "integer", minimum: 1 }, nonceCacheMax: { type: "integer", minimum: 1000 } } },
     tenants: { type: "array", minItems: 1, items: tenantSchema },
     landing: { type: "object", additionalProperties: false, properties: { showCredentials: { type: "boolean" } } },
+    outbound: { type: "object", additionalProperties: false, properties: { allowHosts: { type: "array", minItems: 1, items: { type: "string", minLength: 1 } } } },
   },
 };
 
@@ -128,7 +132,7 @@ function deepFreeze<T>(o: T): T {
   return o;
 }
 
-const ENV: Record<string, { path: string[]; type: "string" | "int" | "bool" }> = {
+const ENV: Record<string, { path: string[]; type: "string" | "int" | "bool" | "list" }> = {
   GATESIM_HOST: { path: ["host"], type: "string" },
   GATESIM_PORT: { path: ["port"], type: "int" },
   GATESIM_SEED: { path: ["seed"], type: "string" },
@@ -138,10 +142,12 @@ const ENV: Record<string, { path: string[]; type: "string" | "int" | "bool" }> =
   GATESIM_STRICT_ENVELOPE: { path: ["strictEnvelope"], type: "bool" },
   GATESIM_VALIDATE_RESPONSES: { path: ["validateResponses"], type: "bool" },
   GATESIM_JOURNAL_CAP: { path: ["journal", "cap"], type: "int" },
+  GATESIM_OUTBOUND_ALLOW_HOSTS: { path: ["outbound", "allowHosts"], type: "list" },
 };
 
-function convert(raw: string, type: "string" | "int" | "bool", where: string, problems: string[]): unknown {
+function convert(raw: string, type: "string" | "int" | "bool" | "list", where: string, problems: string[]): unknown {
   if (type === "string") return raw;
+  if (type === "list") return raw.split(",").map((v) => v.trim()).filter(Boolean);
   if (type === "int") {
     if (!/^-?\d+$/.test(raw.trim())) problems.push(`${where}: 应为整数，实际为 "${raw}" / must be an integer, got "${raw}"`);
     return Number(raw);

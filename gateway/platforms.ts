@@ -14,11 +14,12 @@ export function publicUrlOf(config: Readonly<GatesimConfig>): string {
 }
 
 export function defaultPlatforms(seed: Seed, config: Readonly<GatesimConfig>): PlatformModule[] {
-  const identity = createIdentityPlatform({ seed, issuer: publicUrlOf(config), keySeed: config.seed });
+  const outboundAllowHosts = config.outbound?.allowHosts ?? ["*"];
+  const identity = createIdentityPlatform({ seed, issuer: publicUrlOf(config), keySeed: config.seed, config: { outboundAllowHosts } });
   return [
     { ...identity, onTenant: { create: (p) => void identity.api.ensureTenant(p), reset: (p) => void identity.api.resetTenant(p) } },
     createEsealPlatform(seed),
     createElicencePlatform(seed),
-    createDatasharePlatform(seed),
+    createDatasharePlatform(seed, { config: { outboundAllowHosts } }),
   ];
 }

@@ -1,4 +1,5 @@
 // The resource catalogue (facts §5.1): search/list/get, departments' own entries, withdrawal, data hooking (编目挂接).
+import { outboundPolicy, type OutboundPolicy } from "../shared/outbound.js";
 import { checkUscc } from "../shared/ids.js";
 import type { Store } from "../shared/store.js";
 import type { Row } from "./base-libraries.js";
@@ -65,7 +66,7 @@ export class Catalogue {
   /** serviceIds of compiled entries, for the gateway's synchronous resolveService. */
   private readonly compiledSids = new Set<string>();
 
-  constructor(private readonly directory: TenantDirectory, seed: Seed) {
+  constructor(private readonly directory: TenantDirectory, seed: Seed, private readonly outbound: OutboundPolicy = outboundPolicy()) {
     for (const e of seededEntries(seed)) {
       this.seeded.set(e.resourceCode, e);
       this.seededBySid.set(e.serviceId, e.resourceCode);
@@ -245,12 +246,9 @@ export class Catalogue {
   async hookUrl(actor: Actor, resourceCode: string, url: string, now: number, timeoutMs?: number): Promise<CatalogueEntry> {
     const e = await this.require({ resourceCode });
     this.requireOwner(actor, e);
-    let ok = false;
-    try { ok = ["http:", "https:"].includes(new URL(url).protocol); } catch { /* reported below */ }
-    if (!ok)
-      throw new DatashareError("ENTRY_INVALID", { zh: "提供方接口地址无效", en: "provider URL invalid" }, [
-        diag("/url", "url", url, "应为 http(s) 地址 / must be an http(s) URL", "如 https://dept.example.gov.cn/api/share / e.g. https://dept.example.gov.cn/api/share"),
-      ]);
+    const bad = this.outbound.refusal(url);
+    if (bad)
+      throw new DatashareError("ENTRY_INVALID", { zh: "提供方接口地址不可用", en: "provider URL not usable" }, [diag("/url", "url", url, bad.message, bad.hint)]);
     if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 60_000))
       throw new DatashareError("ENTRY_INVALID", { zh: "超时应为 1–60000 毫秒", en: "timeout must be 1–60000 ms" });
     const entry: CatalogueEntry = { ...e, source: { kind: "url", url, hookedAt: now, ...(timeoutMs ? { timeoutMs } : {}) } };

@@ -1,4 +1,5 @@
 // The data-sharing domain assembled over a TenantDirectory: what the handlers and other platforms call (issue 6).
+import { ALLOW_ALL_HOSTS, outboundPolicy } from "../shared/outbound.js";
 import type { Seed } from "../shared/seed-types.js";
 import { Applications, DEFAULT_GRANT, type GrantDefaults } from "./applications.js";
 import { AuditLog } from "./audit-log.js";
@@ -18,6 +19,8 @@ export interface DatashareConfig {
   /** Most audit entries kept in memory. */
   auditCap: number;
   retry: RetryPolicy;
+  /** Hosts provider URLs and webhooks may point at (config outbound.allowHosts; "*" = any). */
+  outboundAllowHosts: readonly string[];
 }
 
 export const DEFAULT_DATASHARE_CONFIG: DatashareConfig = Object.freeze({
@@ -26,6 +29,7 @@ export const DEFAULT_DATASHARE_CONFIG: DatashareConfig = Object.freeze({
   providerTimeoutMs: DEFAULT_PROVIDER_TIMEOUT_MS,
   auditCap: 200_000,
   retry: DEFAULT_RETRY,
+  outboundAllowHosts: ALLOW_ALL_HOSTS,
 });
 
 export interface Datashare {
@@ -53,10 +57,11 @@ export function createDatashare(opts: { seed: Seed; directory: TenantDirectory; 
   const config = { ...DEFAULT_DATASHARE_CONFIG, ...opts.config };
   const { directory } = opts;
   const libraries = createBaseLibraries(opts.seed);
-  const catalogue = new Catalogue(directory, opts.seed);
+  const outbound = outboundPolicy(config.outboundAllowHosts);
+  const catalogue = new Catalogue(directory, opts.seed, outbound);
   const applications = new Applications(directory, catalogue, config.grant);
   const audit = new AuditLog(directory, config.auditCap);
-  const subscriptions = new Subscriptions(directory, catalogue, applications, config.retry);
+  const subscriptions = new Subscriptions(directory, catalogue, applications, config.retry, outbound);
   const licences = new LicenceCatalogue(config.licenceDeadlineSeconds);
   const nowFor = (actor: Actor) => (actor.kind === "tenant" ? directory.tenant(actor.paasid)?.clock.now() : undefined) ?? directory.clock.now();
 

@@ -1,4 +1,5 @@
 // Subscriptions to resource changes: webhook deliveries with exponential backoff on the consumer's clock (issue 6 item 6).
+import { outboundPolicy, type OutboundPolicy } from "../shared/outbound.js";
 import { randomBytes } from "node:crypto";
 import type { Applications } from "./applications.js";
 import type { Catalogue } from "./catalogue.js";
@@ -66,6 +67,7 @@ export class Subscriptions {
     private readonly catalogue: Catalogue,
     private readonly applications: Applications,
     private readonly policy: RetryPolicy = DEFAULT_RETRY,
+    private readonly outbound: OutboundPolicy = outboundPolicy(),
   ) {}
 
   private tenant(paasid: string): DatashareTenant {
@@ -78,11 +80,10 @@ export class Subscriptions {
   async subscribe(paasid: string, input: { serviceId?: string; resourceCode?: string; webhookUrl: string; events?: ChangeEvent[] }): Promise<Subscription> {
     const t = this.tenant(paasid);
     const entry = await this.catalogue.require(input);
-    let okUrl = false;
-    try { okUrl = ["http:", "https:"].includes(new URL(input.webhookUrl).protocol); } catch { /* reported below */ }
+    const badUrl = this.outbound.refusal(input.webhookUrl);
     const events = input.events ?? [...CHANGE_EVENTS];
     const d = [
-      ...(okUrl ? [] : [diag("/webhookUrl", "url", input.webhookUrl, "webhookUrl 应为 http(s) 地址 / webhookUrl must be an http(s) URL", "如 https://dept.example.gov.cn/hooks/share / e.g. https://dept.example.gov.cn/hooks/share")]),
+      ...(badUrl ? [diag("/webhookUrl", "url", input.webhookUrl, `webhookUrl: ${badUrl.message}`, badUrl.hint)] : []),
       ...events.filter((e) => !CHANGE_EVENTS.includes(e)).map((e) => diag("/events", "enum", e, `未知事件 ${e} / unknown event ${e}`, `可用 / available: ${CHANGE_EVENTS.join(", ")}`)),
     ];
     if (d.length) throw new DatashareError("SUBSCRIPTION_INVALID", { zh: `${d.length} 处错误`, en: `${d.length} problem(s)` }, d);

@@ -1,5 +1,6 @@
 // OAuth/tyrz clients per tenant: defaults derived from the seed, registration rules, and client authentication
 // (RFC 6749 §2.3: client_secret_basic / client_secret_post; public clients authenticate with PKCE instead).
+import { outboundPolicy, type OutboundPolicy } from "../shared/outbound.js";
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { ProblemError } from "../shared/problem.js";
 import type { HandlerInput, HandlerResult, Problem } from "../shared/types.js";
@@ -28,8 +29,8 @@ function checkUri(u: string, what: string): void {
   if (!/^https?:$/.test(url.protocol)) fail("invalid_request", `${what} ${u} 必须是 http 或 https`, `${what} ${u} must be http or https`);
 }
 
-/** Apply defaults and check the rules a client must satisfy. */
-export function normaliseClient(input: ClientInput, base?: IdentityClient): IdentityClient {
+/** Apply defaults and check the rules a client must satisfy (the back-channel URI against the outbound policy). */
+export function normaliseClient(input: ClientInput, base?: IdentityClient, outbound: OutboundPolicy = outboundPolicy()): IdentityClient {
   const c: IdentityClient = {
     name: input.clientId,
     public: false,
@@ -47,7 +48,15 @@ export function normaliseClient(input: ClientInput, base?: IdentityClient): Iden
   if (!LEVELS.includes(c.requiredLevel)) fail("invalid_request", `实名等级 ${c.requiredLevel} 应为 L0–L3`, `level ${c.requiredLevel} must be L0–L3`, "/body/requiredLevel");
   for (const u of c.redirectUris) checkUri(u, "redirect_uri");
   for (const u of c.postLogoutRedirectUris) checkUri(u, "post_logout_redirect_uri");
-  if (c.backchannelLogoutUri) checkUri(c.backchannelLogoutUri, "backchannel_logout_uri");
+  if (c.backchannelLogoutUri) {
+    checkUri(c.backchannelLogoutUri, "backchannel_logout_uri");
+    // the simulator POSTs logout tokens there itself: only to hosts the operator allows
+    const bad = outbound.refusal(c.backchannelLogoutUri);
+    if (bad)
+      throw new IdentityInputError(idpProblem("invalid_request", "backchannel_logout_uri 的主机不在允许范围内", "backchannel_logout_uri points at a host the simulator may not call", [
+        diag("/body/backchannelLogoutUri", "outbound.allow-hosts", bad.message, bad.hint, c.backchannelLogoutUri),
+      ]));
+  }
   if (c.grants.includes("authorization_code") && c.redirectUris.length === 0)
     fail("invalid_request", "授权码模式的客户端至少要登记一个 redirect_uri", "a client using authorization_code needs at least one redirect URI", "/body/redirectUris");
   if (c.public) {
@@ -63,7 +72,7 @@ export class ClientRegistry {
   private readonly byTenant = new Map<string, Map<string, IdentityClient>>();
   private readonly owner = new Map<string, string>();
 
-  constructor(private readonly seedValue: string) {}
+  constructor(private readonly seedValue: string, private readonly outbound: OutboundPolicy = outboundPolicy()) {}
 
   /**
    * The three default clients of a tenant, deterministic from seed and paasid (ids follow the `tyrz_` habit of real
@@ -83,7 +92,7 @@ export class ClientRegistry {
     const taken = this.owner.get(input.clientId);
     if (taken !== undefined)
       fail("conflict", `client_id ${input.clientId} 已被${taken === paasid ? "本" : "其他"}租户使用`, `client_id ${input.clientId} is already used by ${taken === paasid ? "this" : "another"} tenant`, "/body/clientId");
-    const c = normaliseClient(input);
+    const c = normaliseClient(input, undefined, this.outbound);
     this.tenant(paasid).set(c.clientId, c);
     this.owner.set(c.clientId, paasid);
     return c;
@@ -92,7 +101,7 @@ export class ClientRegistry {
   update(paasid: string, clientId: string, patch: Partial<Omit<IdentityClient, "clientId">>): IdentityClient {
     const cur = this.byTenant.get(paasid)?.get(clientId);
     if (!cur) fail("not_found", `租户 ${paasid} 没有客户端 ${clientId}`, `tenant ${paasid} has no client ${clientId}`, "/params/clientId");
-    const next = normaliseClient({ ...patch, clientId }, cur);
+    const next = normaliseClient({ ...patch, clientId }, cur, this.outbound);
     this.tenant(paasid).set(clientId, next);
     return next;
   }

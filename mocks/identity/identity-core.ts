@@ -1,5 +1,6 @@
 // The identity platform's shared state and settings: clients, personas, keys, token service, revocations, and the
 // records it keeps in each tenant's store (interactions, codes, sessions, refresh-token families).
+import { outboundPolicy } from "../shared/outbound.js";
 import type { Seed } from "../shared/seed-types.js";
 import { ClientRegistry } from "./client-registry.js";
 import { KeyRing } from "./key-ring.js";
@@ -27,6 +28,8 @@ export interface IdentityConfig {
   keyGraceSec: number;
   /** Per back-channel logout POST. */
   backchannelTimeoutMs: number;
+  /** Hosts a client's backchannel_logout_uri may point at (config outbound.allowHosts; "*" = any). */
+  outboundAllowHosts?: readonly string[];
 }
 
 export type Face = "tyrz" | "oidc";
@@ -109,7 +112,7 @@ export class IdentityCore {
   readonly tokens: TokenService;
 
   constructor(readonly seed: Seed, readonly cfg: IdentityConfig, keySeed: string) {
-    this.clients = new ClientRegistry(seed.value);
+    this.clients = new ClientRegistry(seed.value, outboundPolicy(cfg.outboundAllowHosts));
     this.personas = new PersonaDirectory(seed);
     this.ring = new KeyRing(keySeed, cfg.keyGraceSec * 1000);
     this.tokens = new TokenService(this.ring, this.revocations, {

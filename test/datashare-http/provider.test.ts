@@ -42,9 +42,9 @@ const json = (res: ServerResponse, status: number, b: unknown) => {
   res.end(JSON.stringify(b));
 };
 
-/** stmarket compiles a resource, hooks `url`, dsa is granted it; returns the serviceId. */
-async function hooked(url: string, timeoutMs?: number): Promise<string> {
-  const e = (await w.call("stmarket", "POST", "/ebus/datashare/v1/catalogue", {
+/** stmarket compiles a food-inspection resource; returns the entry. */
+async function compiled(): Promise<{ serviceId: string }> {
+  return (await w.call("stmarket", "POST", "/ebus/datashare/v1/catalogue", {
     classification: { class: "3", item: "06", category: "002", labels: ["部门信息资源", "汕头市市场监督管理局", "食品安全"] },
     name: "食品抽检结果信息", summary: "按统一社会信用代码查询食品安全监督抽检结果。",
     items: [
@@ -54,6 +54,11 @@ async function hooked(url: string, timeoutMs?: number): Promise<string> {
     ],
     keyItems: ["TYSHXYDM"], share: { type: "无条件共享", method: "共享平台/接口" }, updateCycle: "每日",
   })).json().data;
+}
+
+/** stmarket compiles a resource, hooks `url`, dsa is granted it; returns the serviceId. */
+async function hooked(url: string, timeoutMs?: number): Promise<string> {
+  const e = await compiled();
   const h = await w.call("stmarket", "PUT", `/ebus/datashare/v1/catalogue/${e.serviceId}/provider`, { url, ...(timeoutMs ? { timeoutMs } : {}) });
   expect(h.json().data.source).toMatchObject({ kind: "url", url });
   // consumers see that the data is live, not the department's address
@@ -142,5 +147,18 @@ describe("a provider that is slow or down", () => {
     expect(r.statusCode).toBe(502);
     expect(r.json()).toMatchObject({ errcode: 50201 });
     expect((await w.call("dsa", "GET", "/ebus/datashare/v1/audit/consumer")).json().data.items[0].reason).toBe("provider-down");
+  });
+});
+
+describe("outbound.allowHosts for provider interfaces", () => {
+  it("a provider URL outside the allowed hosts is refused when hooked, with the reason; an allowed one is hooked", async () => {
+    w = await makeDsSim({ config: { outboundAllowHosts: ["127.0.0.1"] } });
+    const e = await compiled();
+    const bad = await w.call("stmarket", "PUT", `/ebus/datashare/v1/catalogue/${e.serviceId}/provider`, { url: "http://10.0.0.8/api" });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()._diagnostics).toEqual([expect.objectContaining({ location: "/url", message: expect.stringContaining("outbound.allowHosts") })]);
+    expect((await w.call("stmarket", "GET", `/ebus/datashare/v1/catalogue/${e.serviceId}`)).json().data.source.kind).not.toBe("url");
+    const good = await w.call("stmarket", "PUT", `/ebus/datashare/v1/catalogue/${e.serviceId}/provider`, { url: "http://127.0.0.1:9/api" });
+    expect(good.statusCode).toBe(200);
   });
 });

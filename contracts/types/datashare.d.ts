@@ -757,6 +757,23 @@ export interface components {
             reason?: string;
             grantId?: string;
         };
+        /** @description 批准时的选项 / Options of an approval */
+        ApprovalDecision: {
+            comment?: string;
+            maskedFields?: string[];
+            quota?: number;
+            /** Format: date-time */
+            validUntil?: string;
+        };
+        ApprovalResult: {
+            /** @constant */
+            errcode: 0;
+            errmsg: string;
+            data: {
+                application: components["schemas"]["Application"];
+                grant: components["schemas"]["Grant"];
+            };
+        };
         ApplicationResult: {
             /** @constant */
             errcode: 0;
@@ -1721,13 +1738,7 @@ export interface operations {
                  *       "validUntil": "2026-12-31T16:00:00Z"
                  *     }
                  */
-                "application/json": {
-                    comment?: string;
-                    maskedFields?: string[];
-                    quota?: number;
-                    /** Format: date-time */
-                    validUntil?: string;
-                };
+                "application/json": components["schemas"]["ApprovalDecision"];
             };
         };
         responses: {
@@ -1751,15 +1762,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": {
-                        /** @constant */
-                        errcode: 0;
-                        errmsg: string;
-                        data: {
-                            application: components["schemas"]["Application"];
-                            grant: components["schemas"]["Grant"];
-                        };
-                    };
+                    "application/json": components["schemas"]["ApprovalResult"];
                 };
             };
             default: components["responses"]["DatashareError"];
@@ -2672,13 +2675,7 @@ export interface operations {
                  *       "quota": 5000
                  *     }
                  */
-                "application/json": {
-                    comment?: string;
-                    maskedFields?: string[];
-                    quota?: number;
-                    /** Format: date-time */
-                    validUntil?: string;
-                };
+                "application/json": components["schemas"]["ApprovalDecision"];
             };
         };
         responses: {
@@ -2702,15 +2699,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": {
-                        /** @constant */
-                        errcode: 0;
-                        errmsg: string;
-                        data: {
-                            application: components["schemas"]["Application"];
-                            grant: components["schemas"]["Grant"];
-                        };
-                    };
+                    "application/json": components["schemas"]["ApprovalResult"];
                 };
             };
             /** @description 网关拒绝 / Gateway refusal (errcode table of facts §8.1) */

@@ -83,14 +83,16 @@ export class Journal {
 
   constructor(private readonly cap: number, private readonly maxBodyBytes: number) {
     this.ring = new Array(cap);
-    this.keepRawBytes = maxBodyBytes * 4;
+    // Up to maxBodyBytes: a slot then holds about what a summary would (≈ 2 × maxBodyBytes), so a tenant's ring stays
+    // near cap × 2 × maxBodyBytes (8 MB by default) — it matters on a simulator shared by many tenants.
+    this.keepRawBytes = maxBodyBytes;
   }
 
   /**
    * Hot path: keep references and summarise only when the journal is read — most entries never are, so redaction and
    * truncation cost nothing per request. What is kept cannot change afterwards: the response as the JSON text that
    * was sent (`responseJson`), request headers and the parser's fresh body object. A response given as an object
-   * (events, the proxy) may be live state, so it is summarised now; so is any body larger than 4 × maxBodyBytes, which
+   * (events, the proxy) may be live state, so it is summarised now; so is any body larger than maxBodyBytes, which
    * bounds what one slot holds.
    */
   record(x: RawExchange): void {

@@ -202,7 +202,7 @@ describe("journal", () => {
 
   it("summarises a body far over journal.maxBodyBytes when recorded, the same way as one read later", async () => {
     const t = sim.tenant();
-    // 100 KB of JSON (over 4 × maxBodyBytes, so not kept as is) with a secret deep inside
+    // 100 KB of JSON (over maxBodyBytes, so not kept as is) with a secret deep inside
     const big = { token: "tok-should-not-appear", rows: Array.from({ length: 1000 }, (_, i) => ({ i, text: "长".repeat(30) })) };
     const res = await echo(tif(t), JSON.stringify(big));
     expect(res.statusCode).toBe(200);

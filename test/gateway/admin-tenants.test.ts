@@ -146,5 +146,11 @@ describe("landing page and docs", () => {
       expect(init).toContain(`/docs/contracts/${d.name}.json`);
       expect((await get(`/docs/contracts/${d.name}.json`, {})).json().openapi).toBe("3.1.0");
     }
+    // built on the first /docs request; unknown pages and contracts are explained, not bare 404s
+    const nope = await get("/docs/nope", {});
+    expect(nope.statusCode).toBe(404);
+    expect(nope.json()).toMatchObject({ errcode: 40401, _diagnostics: [{ rule: "docs.page", hint: expect.stringContaining("/docs") }] });
+    const noContract = await get("/docs/contracts/nope.json", {});
+    expect(noContract.json()._diagnostics[0].hint).toContain("gateway.json");
   });
 });

@@ -52,7 +52,7 @@ function paramsSchema(op: Operation, where: "path" | "query" | "header"): JsonSc
 }
 
 const requestCache = new WeakMap<Operation, CompiledRequest>();
-const responseCache = new WeakMap<Operation, Map<string | number, ResponseCheck>>();
+const responseCache = new WeakMap<Operation, Map<number, Map<string | undefined, ResponseCheck>>>();
 
 /** Compiled once per operation, on first use (keeps start-up fast; never per request). */
 function compiledRequest(op: Operation): CompiledRequest {
@@ -189,11 +189,14 @@ function responseCheck(op: Operation, status: number, contentType: string | unde
 export function validateResponse(op: Operation, status: number, contentType: string | undefined, body: unknown): Diagnostic[] {
   let perOp = responseCache.get(op);
   if (!perOp) responseCache.set(op, (perOp = new Map()));
-  const key = contentType === undefined ? status : `${status} ${contentType}`;
-  let check = perOp.get(key);
+  // keyed by status, then by the Content-Type string as given (a handler's constant: its hash is cached, where a
+  // "status type" key built per call had to be hashed anew every time)
+  let byType = perOp.get(status);
+  if (!byType) perOp.set(status, (byType = new Map()));
+  let check = byType.get(contentType);
   if (check === undefined) {
     check = responseCheck(op, status, contentType);
-    if (perOp.size < 64) perOp.set(key, check); // the proxy sees upstream Content-Types: keep the cache bounded
+    if (byType.size < 64) byType.set(contentType, check); // the proxy sees upstream Content-Types: keep the cache bounded
   }
   if (check.kind === "none") return [];
   if (check.kind === "fixed") return check.diagnostics.map((d) => ({ ...d }));

@@ -11,7 +11,8 @@ function platformsOf(rt: Exchange["rt"]): HandlerContext["platforms"] {
   return a;
 }
 
-export async function dispatch(x: Exchange): Promise<void> {
+/** Synchronous when the handler is (e.g. the identifier checker): the pipeline then has nothing to await. */
+export function dispatch(x: Exchange): void | Promise<void> {
   if (x.result || x.drop) return;
   const op = x.op!;
   const handler = x.platform?.handlers[op.operationId];
@@ -46,5 +47,7 @@ export async function dispatch(x: Exchange): Promise<void> {
     emit: (event, data) =>
       t.journal.record({ time: t.clock.now(), traceId: x.traceId, tenant: t.tenant.paasid, operationId: op.operationId, method: "EVENT", url: event, status: 0, durationMs: 0, responseBody: data, event }),
   };
-  x.result = await handler(input, ctx);
+  const r = handler(input, ctx);
+  if (r && typeof (r as PromiseLike<unknown>).then === "function") return (r as Promise<Exchange["result"]>).then((v) => void (x.result = v));
+  x.result = r as Exchange["result"];
 }

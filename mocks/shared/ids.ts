@@ -47,11 +47,11 @@ function isRealDate(y: number, m: number, d: number): boolean {
 }
 
 /** GB 11643-1999 resident ID number: 18 chars, known division, real past birth date, check digit. */
-export function checkIdNumber(v: string, now: Date = new Date()): Verdict {
+export function checkIdNumber(v: string, now?: Date): Verdict {
   if (!/^\d{17}[\dX]$/.test(v)) return "身份证号应为17位数字加1位校验码(数字或大写X) / must be 17 digits plus a check character (digit or upper-case X)";
   if (!isKnownDivision(v.slice(0, 6), { historical: true })) return `地址码 ${v.slice(0, 6)} 不是已知的行政区划代码 / address code ${v.slice(0, 6)} is not a known GB/T 2260 division`;
   const y = +v.slice(6, 10), m = +v.slice(10, 12), d = +v.slice(12, 14);
-  if (!isRealDate(y, m, d) || y < 1880 || Date.UTC(y, m - 1, d) > now.getTime())
+  if (!isRealDate(y, m, d) || y < 1880 || Date.UTC(y, m - 1, d) > (now ? now.getTime() : Date.now()))
     return `出生日期 ${v.slice(6, 14)} 不是有效日期 / birth date ${v.slice(6, 14)} is not a real past date`;
   const c = idCheck(v.slice(0, 17));
   if (c !== v[17]) return `校验码应为 ${c}，实际为 ${v[17]} / check character should be ${c}, got ${v[17]}`;

@@ -125,7 +125,7 @@ export class Journal {
       e.request = { headers: x.requestHeaders && redactDeep(x.requestHeaders), body: x.requestSummarised ? x.requestBody : summarise(x.requestBody, this.maxBodyBytes) };
     if (x.responseJson !== undefined) e.response = { body: summarise(parseJson(x.responseJson), this.maxBodyBytes) };
     else if (x.responseBody !== undefined) e.response = { body: x.summarised ? x.responseBody : summarise(x.responseBody, this.maxBodyBytes) };
-    if (x.violations?.length) e.violations = x.violations;
+    if (x.violations?.length) e.violations = redactDeep(x.violations) as Diagnostic[];
     if (x.nearMiss) e.nearMiss = x.nearMiss;
     if (x.scenario) e.scenario = x.scenario;
     if (x.event) e.event = x.event;

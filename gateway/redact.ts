@@ -1,4 +1,5 @@
 // Secrets never reach logs, the journal or error bodies: one place decides what is a secret.
+import { withoutUrlPassword } from "../mocks/shared/outbound.js";
 
 const SECRET_KEY = /(secret|password|passwd|token|authorization|cookie|private|credential|paastoken|x-tif-passtoken)/i;
 const TOKEN_VALUE = /^(Bearer|Basic)\s+/i;
@@ -14,13 +15,16 @@ export function redactValue(location: string, value: unknown): unknown {
   const last = location.split("/").pop() ?? "";
   if (isSecretKey(last) && value !== undefined && value !== null && value !== "") return REDACTED;
   if (typeof value === "string" && TOKEN_VALUE.test(value)) return REDACTED;
-  return value;
+  return typeof value === "string" ? withoutUrlPassword(value) : value;
 }
 
 /** A deep copy with secret-looking keys redacted; strings longer than maxString are truncated. */
 export function redactDeep(value: unknown, maxString = 2048, depth = 0): unknown {
   if (depth > 12) return "[…]";
-  if (typeof value === "string") return value.length > maxString ? `${value.slice(0, maxString)}…[${value.length} chars]` : value;
+  if (typeof value === "string") {
+    const v = withoutUrlPassword(value);
+    return v.length > maxString ? `${v.slice(0, maxString)}…[${v.length} chars]` : v;
+  }
   if (Array.isArray(value)) {
     const out = value.slice(0, 200).map((v) => redactDeep(v, maxString, depth + 1));
     if (value.length > 200) out.push(`…[${value.length} items]`);

@@ -1,5 +1,5 @@
 // The resource catalogue (facts §5.1): search/list/get, departments' own entries, withdrawal, data hooking (编目挂接).
-import { outboundPolicy, type OutboundPolicy } from "../shared/outbound.js";
+import { outboundPolicy, withoutUrlPassword, type OutboundPolicy } from "../shared/outbound.js";
 import { checkUscc } from "../shared/ids.js";
 import type { Store } from "../shared/store.js";
 import type { Row } from "./base-libraries.js";
@@ -248,7 +248,7 @@ export class Catalogue {
     this.requireOwner(actor, e);
     const bad = this.outbound.refusal(url);
     if (bad)
-      throw new DatashareError("ENTRY_INVALID", { zh: "提供方接口地址不可用", en: "provider URL not usable" }, [diag("/url", "url", url, bad.message, bad.hint)]);
+      throw new DatashareError("ENTRY_INVALID", { zh: "提供方接口地址不可用", en: "provider URL not usable" }, [diag("/url", "url", withoutUrlPassword(url), bad.message, bad.hint)]);
     if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 60_000))
       throw new DatashareError("ENTRY_INVALID", { zh: "超时应为 1–60000 毫秒", en: "timeout must be 1–60000 ms" });
     const entry: CatalogueEntry = { ...e, source: { kind: "url", url, hookedAt: now, ...(timeoutMs ? { timeoutMs } : {}) } };

@@ -1,5 +1,5 @@
 // Subscriptions to resource changes: webhook deliveries with exponential backoff on the consumer's clock (issue 6 item 6).
-import { outboundPolicy, type OutboundPolicy } from "../shared/outbound.js";
+import { outboundPolicy, withoutUrlPassword, type OutboundPolicy } from "../shared/outbound.js";
 import { randomBytes } from "node:crypto";
 import type { Applications } from "./applications.js";
 import type { Catalogue } from "./catalogue.js";
@@ -83,7 +83,7 @@ export class Subscriptions {
     const badUrl = this.outbound.refusal(input.webhookUrl);
     const events = input.events ?? [...CHANGE_EVENTS];
     const d = [
-      ...(badUrl ? [diag("/webhookUrl", "url", input.webhookUrl, `webhookUrl: ${badUrl.message}`, badUrl.hint)] : []),
+      ...(badUrl ? [diag("/webhookUrl", "url", withoutUrlPassword(input.webhookUrl), `webhookUrl: ${badUrl.message}`, badUrl.hint)] : []),
       ...events.filter((e) => !CHANGE_EVENTS.includes(e)).map((e) => diag("/events", "enum", e, `未知事件 ${e} / unknown event ${e}`, `可用 / available: ${CHANGE_EVENTS.join(", ")}`)),
     ];
     if (d.length) throw new DatashareError("SUBSCRIPTION_INVALID", { zh: `${d.length} 处错误`, en: `${d.length} problem(s)` }, d);

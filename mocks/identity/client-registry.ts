@@ -1,6 +1,6 @@
 // OAuth/tyrz clients per tenant: defaults derived from the seed, registration rules, and client authentication
 // (RFC 6749 §2.3: client_secret_basic / client_secret_post; public clients authenticate with PKCE instead).
-import { outboundPolicy, type OutboundPolicy } from "../shared/outbound.js";
+import { outboundPolicy, withoutUrlPassword, type OutboundPolicy } from "../shared/outbound.js";
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { ProblemError } from "../shared/problem.js";
 import type { HandlerInput, HandlerResult, Problem } from "../shared/types.js";
@@ -18,10 +18,11 @@ function fail(key: "invalid_request" | "conflict" | "not_found", zh: string, en:
   throw new IdentityInputError(idpProblem(key, zh, en, [diag(location, "client-registration", en, "修正客户端注册信息 / fix the client registration")]));
 }
 
-function checkUri(u: string, what: string): void {
+function checkUri(raw: string, what: string): void {
+  const u = withoutUrlPassword(raw); // as shown in refusals
   let url: URL;
   try {
-    url = new URL(u);
+    url = new URL(raw);
   } catch {
     fail("invalid_request", `${what} ${u} 不是绝对 URL`, `${what} ${u} is not an absolute URL`);
   }
@@ -54,7 +55,7 @@ export function normaliseClient(input: ClientInput, base?: IdentityClient, outbo
     const bad = outbound.refusal(c.backchannelLogoutUri);
     if (bad)
       throw new IdentityInputError(idpProblem("invalid_request", "backchannel_logout_uri 的主机不在允许范围内", "backchannel_logout_uri points at a host the simulator may not call", [
-        diag("/body/backchannelLogoutUri", "outbound.allow-hosts", bad.message, bad.hint, c.backchannelLogoutUri),
+        diag("/body/backchannelLogoutUri", "outbound.allow-hosts", bad.message, bad.hint, withoutUrlPassword(c.backchannelLogoutUri)),
       ]));
   }
   if (c.grants.includes("authorization_code") && c.redirectUris.length === 0)

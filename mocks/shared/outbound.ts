@@ -20,6 +20,13 @@ export interface OutboundPolicy {
 
 export const ALLOW_ALL_HOSTS: readonly string[] = Object.freeze(["*"]);
 
+const URL_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^/?#@:\s]*):[^/?#@\s]*@/i;
+
+/** The URL with any password in its user-info replaced (http://user:secret@host → http://user:[REDACTED]@host). */
+export function withoutUrlPassword(s: string): string {
+  return URL_PASSWORD.test(s) ? s.replace(URL_PASSWORD, "$1:[REDACTED]@") : s;
+}
+
 export function outboundPolicy(allowHosts: readonly string[] = ALLOW_ALL_HOSTS): OutboundPolicy {
   const any = allowHosts.includes("*");
   const names = new Set<string>();

@@ -16,6 +16,14 @@ describe("outbound.allowHosts", () => {
     const subscribe = (webhookUrl: string) =>
       sim.app.inject({ method: "POST", url: "/ebus/datashare/v1/subscriptions", headers: { ...tif(t), "content-type": "application/json" }, payload: JSON.stringify({ serviceId: "C1534277412332", webhookUrl }) });
 
+    // a password in the URL is not echoed back, nor kept in the journal
+    const withPassword = await subscribe("http://svc:pa55word@evil.example.com/hook");
+    expect(withPassword.statusCode).toBe(400);
+    expect(withPassword.body).not.toContain("pa55word");
+    const j = await sim.app.inject({ method: "GET", url: "/_gatesim/tenants/C90-44050001/journal", headers: admin });
+    expect(j.body).toContain("evil.example.com");
+    expect(j.body).not.toContain("pa55word");
+
     const metadata = await subscribe("http://169.254.169.254/latest/meta-data");
     expect(metadata.statusCode).toBe(400);
     expect(metadata.json()._diagnostics).toEqual([expect.objectContaining({ location: "/webhookUrl", message: expect.stringContaining("outbound.allowHosts"), hint: expect.stringContaining("GATESIM_OUTBOUND_ALLOW_HOSTS") })]);

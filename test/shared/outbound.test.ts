@@ -1,6 +1,6 @@
 // outbound.allowHosts: which addresses the simulator itself may call (providers, webhooks, back-channel logout).
 import { describe, expect, it } from "vitest";
-import { outboundPolicy } from "../../mocks/shared/outbound.js";
+import { outboundPolicy, withoutUrlPassword } from "../../mocks/shared/outbound.js";
 
 describe("outbound policy", () => {
   it("allows any http(s) URL by default, and never other schemes or relative URLs", () => {
@@ -21,5 +21,14 @@ describe("outbound policy", () => {
       expect(r!.message).toContain("outbound.allowHosts");
       expect(r!.hint).toContain("GATESIM_OUTBOUND_ALLOW_HOSTS");
     }
+  });
+});
+
+describe("withoutUrlPassword", () => {
+  it("hides the password of a URL's user-info and leaves everything else alone", () => {
+    expect(withoutUrlPassword("https://dept:s3cret@provider.st.gov.cn/api?x=1")).toBe("https://dept:[REDACTED]@provider.st.gov.cn/api?x=1");
+    expect(withoutUrlPassword("http://user@host/")).toBe("http://user@host/");
+    expect(withoutUrlPassword("http://host/path:with@at")).toBe("http://host/path:with@at");
+    expect(withoutUrlPassword("陈晓华 / a:b@c")).toBe("陈晓华 / a:b@c");
   });
 });

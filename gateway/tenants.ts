@@ -96,6 +96,8 @@ export interface TenantRuntime {
   journal: Journal;
   nonces: NonceCache;
   rules: RuleSet;
+  /** An event in this tenant's journal, from outside its own requests (TenantView.emit). */
+  emit(event: string, data: unknown, meta?: { traceId?: string; operationId?: string }): void;
 }
 
 export interface TenantLimits {
@@ -144,14 +146,17 @@ export class TenantRegistry {
       controlToken: `ctl-${builtIn ? derive(this.seed, "control", spec.paasid, 32) : randomBytes(16).toString("hex")}`,
     };
     const clock = new Clock();
+    const journal = new Journal(this.limits.journalCap, this.limits.journalMaxBodyBytes);
     const rt: TenantRuntime = {
       tenant,
       builtIn,
       clock,
       store: new MemoryStore(clock),
-      journal: new Journal(this.limits.journalCap, this.limits.journalMaxBodyBytes),
+      journal,
       nonces: new NonceCache(this.limits.nonceTtlMs, this.limits.nonceCacheMax),
       rules: new RuleSet(),
+      emit: (event, data, meta) =>
+        journal.record({ time: clock.now(), traceId: meta?.traceId ?? "", tenant: tenant.paasid, operationId: meta?.operationId ?? null, method: "EVENT", url: event, status: 0, durationMs: 0, responseBody: data, event }),
     };
     this.tenants.set(tenant.paasid, rt);
     this.byControl.set(tenant.controlToken, rt);

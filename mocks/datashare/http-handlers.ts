@@ -338,7 +338,12 @@ export function createDatashareHandlers(deps: HandlerDeps): Record<string, Handl
    *  provider's violation log (GET /ebus/datashare/v1/provider/violations) next to its audit entry. */
   async function reportViolations(audit: AuditEntry, v: Diagnostic[], ctx: HandlerContext): Promise<void> {
     await violations.record(audit, v);
-    ctx.emit("datashare.provider.violation", { auditId: audit.id, serviceId: audit.serviceId, resourceCode: audit.resourceCode, providerCode: audit.providerCode, count: v.length, violations: v });
+    const event = { auditId: audit.id, serviceId: audit.serviceId, resourceCode: audit.resourceCode, providerCode: audit.providerCode, count: v.length, violations: v };
+    ctx.emit("datashare.provider.violation", event);
+    // the provider's journal too (the tenant that hooked the interface, else the one acting for the provider code)
+    const provider = (audit.ownerPaasid ? directory.view(audit.ownerPaasid) : undefined) ?? (audit.providerCode ? directory.byOrg(audit.providerCode) : undefined);
+    if (provider && provider.tenant.paasid !== audit.consumerPaasid)
+      provider.emit?.("datashare.provider.violation", { ...event, consumerPaasid: audit.consumerPaasid }, { traceId: audit.traceId, operationId: DATASHARE_OPERATIONS.query });
   }
 
   // The control plane's review routes run the providers' handlers with the admin as the actor.

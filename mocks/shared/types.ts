@@ -129,6 +129,8 @@ export interface TenantView {
   tenant: Tenant;
   store: Store;
   clock: Clock;
+  /** An event in this tenant's journal (e.g. to tell a provider what its interface did in another tenant's call). */
+  emit?(event: string, data: unknown, meta?: { traceId?: string; operationId?: string }): void;
 }
 
 export interface TenantDirectoryView {

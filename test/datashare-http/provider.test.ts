@@ -111,9 +111,13 @@ describe("a provider that answers outside its catalogue", () => {
     expect(audit).toMatchObject([{ id: v.items[0].auditId, providerViolations: 2 }]);
     // a third party learns nothing of it
     expect((await w.call("dsb", "GET", "/ebus/datashare/v1/provider/violations")).json().data.total).toBe(0);
-    // the consumer's journal carries the event
+    // the consumer's journal carries the event, and so does the provider's (naming the consumer)
     const journal = w.t("dsa").journal.entries();
     expect(journal.some((e) => e.event === "datashare.provider.violation")).toBe(true);
+    const mine = w.t("stmarket").journal.entries().filter((e) => e.event === "datashare.provider.violation");
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ tenant: "stmarket", traceId: r.headers["x-gatesim-trace-id"], response: { body: { consumerPaasid: "dsa", serviceId: sid, count: 2 } } });
+    expect(w.t("dsb").journal.entries().some((e) => e.event === "datashare.provider.violation")).toBe(false);
   });
 
   it("an answer without a row list is unusable: 50201 with the violations, the call's quota given back", async () => {

@@ -44,8 +44,7 @@ export function dispatch(x: Exchange): void | Promise<void> {
     seed: rt.seed,
     platforms: platformsOf(rt),
     log: rt.log,
-    emit: (event, data) =>
-      t.journal.record({ time: t.clock.now(), traceId: x.traceId, tenant: t.tenant.paasid, operationId: op.operationId, method: "EVENT", url: event, status: 0, durationMs: 0, responseBody: data, event }),
+    emit: (event, data) => t.emit(event, data, { traceId: x.traceId, operationId: op.operationId }),
   };
   const r = handler(input, ctx);
   if (r && typeof (r as PromiseLike<unknown>).then === "function") return (r as Promise<Exchange["result"]>).then((v) => void (x.result = v));

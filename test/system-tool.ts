@@ -1,6 +1,15 @@
-// Tests that need a Debian tool (chromium, pdftoppm, openssl) skip on a developer machine without it, but never in
-// CI: .ci/run installs the tools, so a missing one there is a broken environment, not a reason to skip.
-export function availableUnlessCi(available: boolean, tool: string): boolean {
-  if (!available && process.env.CI) throw new Error(`${tool} is required in CI (.ci/run installs it) but is missing`);
-  return available;
+// Tests that need a Debian tool (chromium, pdftoppm, openssl 3) run everywhere and never skip: a rendering, browser or
+// interop check that silently does not run proves nothing. .ci/run installs the tools; on another machine a missing
+// one fails the test file at once, naming the package to install.
+import { spawnSync } from "node:child_process";
+
+/** Whether `cmd args…` runs and exits 0. */
+export function commandWorks(cmd: string, args: string[]): boolean {
+  const r = spawnSync(cmd, args, { stdio: "ignore" });
+  return r.error === undefined && r.status === 0;
+}
+
+/** Throws (failing the test file) unless the tool is there, saying how to install it. */
+export function requireTool(available: boolean, tool: string, debianPackage: string): void {
+  if (!available) throw new Error(`${tool} is required by these tests: apt-get install -y ${debianPackage} (.ci/run installs it)`);
 }

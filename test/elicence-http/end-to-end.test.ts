@@ -1,6 +1,6 @@
 // Issue → query by holder → authorise → redeem → download → verify, across identity, e-seal and e-licence; then
 // revocation of the licence and of the seal each turn verification into a failure with its reason.
-import { availableUnlessCi } from "../system-tool.js";
+import { commandWorks, requireTool } from "../system-tool.js";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,15 +14,7 @@ import { A, B, SID, drivingLicenceBody, elicenceSim, type ElicenceSim } from "./
 
 const jsQR = ((jsQRModule as unknown as { default?: typeof jsQRModule }).default ?? jsQRModule) as unknown as typeof import("jsqr").default;
 
-const PDFTOPPM = availableUnlessCi((() => {
-  try {
-    execFileSync("pdftoppm", ["-v"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})(), "pdftoppm");
-if (!PDFTOPPM) console.warn("[skip] pdftoppm (Debian poppler-utils) is not installed: the QR-decoding test is skipped; apt-get install -y poppler-utils to run it");
+requireTool(commandWorks("pdftoppm", ["-v"]), "pdftoppm (renders the downloaded PDF to decode its QR code)", "poppler-utils");
 
 function qrOf(pdf: Buffer): string | undefined {
   const dir = mkdtempSync(join(tmpdir(), "elicence-http-"));
@@ -118,7 +110,7 @@ describe("e-licence end to end", () => {
   });
 
   // Skipped without pdftoppm (Debian poppler-utils, which .ci/run installs): rendering needs a real PDF engine.
-  test.skipIf(!PDFTOPPM)("the downloaded PDF renders (pdftoppm) and its QR code decodes to the identifier", () => { // skip reason: pdftoppm (poppler-utils) absent: nothing to render the PDF with
+  test("the downloaded PDF renders (pdftoppm) and its QR code decodes to the identifier", () => {
     expect(qrOf(Buffer.from(file.fileData, "base64"))).toBe(licenceId);
   });
 

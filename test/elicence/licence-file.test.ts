@@ -1,5 +1,5 @@
 // The licence file: a PDF that opens, shows the licence, carries a QR code of the identifier, and verifies with its seal.
-import { availableUnlessCi } from "../system-tool.js";
+import { commandWorks, requireTool } from "../system-tool.js";
 import { beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
@@ -20,17 +20,7 @@ import { fakeSealer, type FakeSealer } from "./fake-sealer.js";
 const ISSUER = { uscc: "11440500553696992R", name: "汕头市市场监督管理局" };
 const typeOf = (l: Licence) => BUILTIN_LICENCE_TYPES.find((t) => t.code === l.typeCode)!;
 
-function hasPdftoppm(): boolean {
-  try {
-    execFileSync("pdftoppm", ["-v"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const PDFTOPPM = availableUnlessCi(hasPdftoppm(), "pdftoppm");
-const RENDER_SKIP_REASON = "pdftoppm (Debian poppler-utils) is not installed: apt-get install -y poppler-utils to render the PDF and decode its QR code";
-if (!PDFTOPPM) console.warn(`[skip] ${RENDER_SKIP_REASON}`);
+requireTool(commandWorks("pdftoppm", ["-v"]), "pdftoppm (renders the PDF to decode its QR code)", "poppler-utils");
 
 /** Render page 1 at 150 dpi with poppler and decode the QR code found on it. */
 function renderAndDecode(pdf: Uint8Array): { qr: string | undefined; width: number; height: number; png: string } {
@@ -100,23 +90,20 @@ describe("the PDF", () => {
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
   });
 
-  // Skipped without pdftoppm (Debian poppler-utils, which .ci/run installs): rendering needs a real PDF engine.
-  test.skipIf(!PDFTOPPM)("renders with poppler (skipped without pdftoppm) and its QR code decodes to the identifier", async () => { // skip reason: pdftoppm (poppler-utils) absent: nothing to render the PDF with
+  test("renders with poppler and its QR code decodes to the identifier", async () => {
     const pdf = await renderLicencePdf(licence, typeOf(licence), { now: clock.now() });
     const r = renderAndDecode(pdf);
     expect(r.height).toBe(1754);
     expect(r.qr).toBe(licence.id);
   });
 
-  // Skipped without pdftoppm (Debian poppler-utils, which .ci/run installs): rendering needs a real PDF engine.
-  test.skipIf(!PDFTOPPM)("with a useCause watermark the QR code still decodes", async () => { // skip reason: pdftoppm (poppler-utils) absent: nothing to render the PDF with
+  test("with a useCause watermark the QR code still decodes", async () => {
     const pdf = await renderLicencePdf(licence, typeOf(licence), { now: clock.now(), watermark: "办理药品零售企业变更登记核验" });
     expect((await readLicenceFileInfo(pdf)).YZSY).toBe("办理药品零售企业变更登记核验");
     expect(renderAndDecode(pdf).qr).toBe(licence.id);
   });
 
-  // Skipped without pdftoppm (Debian poppler-utils, which .ci/run installs): rendering needs a real PDF engine.
-  test.skipIf(!PDFTOPPM)("a seeded person's licence renders and decodes too", async () => { // skip reason: pdftoppm (poppler-utils) absent: nothing to render the PDF with
+  test("a seeded person's licence renders and decodes too", async () => {
     const src = seedLicenceSource(seed);
     let i = 0;
     while (!src.byHolder("111", seed.persons.at(i)!.idNumber).length) i++;

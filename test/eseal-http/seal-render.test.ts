@@ -1,6 +1,6 @@
 // The seal picture served over HTTP renders in headless Chromium (issue 4 item 3): red ring, text, star — not blank.
 // Set GATESIM_WRITE_DOCS=1 to also refresh docs/seal-example.svg and docs/seal-example.png for the README.
-import { availableUnlessCi } from "../system-tool.js";
+import { requireTool } from "../system-tool.js";
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync, copyFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,7 +16,9 @@ const dir = mkdtempSync(join(tmpdir(), "gatesim-seal-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // Skipped where Chromium is not installed at /usr/bin/chromium: rendering needs a real browser engine.
-describe.skipIf(!availableUnlessCi(existsSync(CHROMIUM), "chromium"))("seal SVG in headless Chromium", () => { // skip reason: no /usr/bin/chromium: nothing to render the SVG with
+requireTool(existsSync(CHROMIUM), "chromium (renders the seal SVG)", "chromium");
+
+describe("seal SVG in headless Chromium", () => {
   it("renders the picture of a contract seal with red ink covering a real share of the image", async () => {
     const sim = await esealSim();
     const org = sim.orgOf("C90-44050001");

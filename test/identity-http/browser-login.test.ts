@@ -1,6 +1,6 @@
 // A real browser (headless Chromium driven by playwright-core) logs in through the persona page: authorize URL →
 // persona page → click a persona → the relying party's redirect with a code, which then redeems (issue 3 "Done when").
-import { availableUnlessCi } from "../system-tool.js";
+import { requireTool } from "../system-tool.js";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,13 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { personasOf, pick, registerClient, startRp, startSim, type IdentityClientView, type Sim, type TestRp } from "./http-helpers.js";
 
 const CHROMIUM = "/usr/bin/chromium";
-const HAS_CHROMIUM = availableUnlessCi(existsSync(CHROMIUM), "chromium");
+requireTool(existsSync(CHROMIUM), "chromium (drives the login page)", "chromium");
 /** Where the persona page's screenshot goes (docs/identity-login.png is a copy of it): GATESIM_SCREENSHOT_DIR or a temp dir. */
 const screenshotDir = (): string => process.env.GATESIM_SCREENSHOT_DIR ?? mkdtempSync(join(tmpdir(), "gatesim-identity-"));
 
 // Skipped when /usr/bin/chromium is absent: Debian's `chromium` package provides it (.ci/run installs it); playwright's
 // own browser download is not used.
-describe.skipIf(!HAS_CHROMIUM)("browser login through the persona page (headless Chromium)", () => { // skip reason: no /usr/bin/chromium: no browser to drive
+describe("browser login through the persona page (headless Chromium)", () => {
   let sim: Sim;
   let rp: TestRp;
   let browser: Browser;

@@ -1,5 +1,6 @@
 // gatesim probe: passes against gatesim; fails with the reason against a closed port and a skewed clock; reads a TLS
 // certificate's subject, issuer and expiry (a self-signed certificate made with openssl for the test).
+import { commandWorks, requireTool } from "../system-tool.js";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer as createHttp, type Server } from "node:http";
@@ -89,18 +90,13 @@ describe("gatesim probe", () => {
     expect(check(r, "discovery").status).toBe("warn");
   });
 
-  it("reads the TLS certificate: trusted with --ca, refused without", async (ctx) => {
-    let dir: string;
-    try {
-      dir = mkdtempSync(join(tmpdir(), "gatesim-tls-"));
-      execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "2", "-subj", "/CN=127.0.0.1/O=gatesim test", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
-    } catch {
-      ctx.skip("openssl is not available to make a test certificate");
-      return;
-    }
-    const port = await listen(createHttps({ key: readFileSync(join(dir!, "key.pem")), cert: readFileSync(join(dir!, "cert.pem")) }, (_req, res) => res.end("ok")));
+  it("reads the TLS certificate: trusted with --ca, refused without", async () => {
+    requireTool(commandWorks("openssl", ["version"]), "openssl (makes the test certificate)", "openssl");
+    const dir = mkdtempSync(join(tmpdir(), "gatesim-tls-"));
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "2", "-subj", "/CN=127.0.0.1/O=gatesim test", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
+    const port = await listen(createHttps({ key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) }, (_req, res) => res.end("ok")));
     const url = `https://127.0.0.1:${port}/`;
-    const trusted = await runProbe({ url, ca: join(dir!, "cert.pem"), samples: 1 });
+    const trusted = await runProbe({ url, ca: join(dir, "cert.pem"), samples: 1 });
     const tls = check(trusted, "tls");
     expect(tls.status).toBe("warn"); // valid, but it expires within 30 days
     expect(tls.data).toMatchObject({ subject: "127.0.0.1, gatesim test", issuer: "127.0.0.1, gatesim test", daysLeft: 1, authorized: true });

@@ -110,12 +110,22 @@ function journalOf(x: { tenant?: Exchange["tenant"]; rt: Runtime }): Journal {
   return x.tenant?.journal ?? x.rt.unmatched;
 }
 
+/**
+ * Strict-envelope mode: the body as the real platform would send it, without gatesim's `_diagnostics`/`_trace_id` —
+ * whoever built it (envelope formatters always add them; handlers cannot see the config).
+ */
+function withoutExtensions(body: unknown): unknown {
+  if (body === null || typeof body !== "object" || Buffer.isBuffer(body) || Array.isArray(body) || !("_diagnostics" in body || "_trace_id" in body)) return body;
+  const { _diagnostics: _d, _trace_id: _t, ...rest } = body as Record<string, unknown>;
+  return rest;
+}
+
 function send(x: Exchange, reply: FastifyReply, problem?: Problem): FastifyReply {
   const strict = x.rt.config.strictEnvelope;
   let status: number, body: unknown, contentType: string | undefined, headers: Record<string, string> | undefined;
   if (problem) {
     status = problem.status;
-    body = envelopeOf(x, problem)(problem, { strict, traceId: x.traceId });
+    body = envelopeOf(x, problem)(problem, { traceId: x.traceId });
     contentType = "application/json; charset=utf-8";
   } else if (x.drop) {
     status = 0;
@@ -126,11 +136,7 @@ function send(x: Exchange, reply: FastifyReply, problem?: Problem): FastifyReply
     contentType = r.contentType;
     headers = r.headers;
   }
-  // Strict envelopes carry no gatesim extensions, whoever built the body (handlers cannot see the config).
-  if (strict && body !== null && typeof body === "object" && !Buffer.isBuffer(body) && !Array.isArray(body) && ("_diagnostics" in body || "_trace_id" in body)) {
-    const { _diagnostics: _d, _trace_id: _t, ...rest } = body as Record<string, unknown>;
-    body = rest;
-  }
+  if (strict) body = withoutExtensions(body);
   // JSON answers are serialised here rather than by Fastify: once, and the journal keeps the very text that was sent
   // (summarised only if someone reads it).
   let json: string | undefined;
@@ -308,7 +314,8 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
     const problem = { ...(methodOnly ? GATEWAY_ERRORS.methodNotAllowed : GATEWAY_ERRORS.notFound), diagnostics: [d] };
     journalOf(x).record({ time: Date.now(), traceId: x.traceId, tenant: x.tenant?.tenant.paasid ?? "", operationId: null, method: req.method, url: req.url, status: problem.status, durationMs: performance.now() - x.started, requestHeaders: req.headers, nearMiss: near ? { ...near } : undefined, violations: [d] });
     reply.code(problem.status).type("application/json; charset=utf-8");
-    return gatewayEnvelope(problem, { strict: config.strictEnvelope, traceId: x.traceId });
+    const body = gatewayEnvelope(problem, { traceId: x.traceId });
+    return config.strictEnvelope ? withoutExtensions(body) : body;
   });
 
   app.setErrorHandler(async (err: Error & { code?: string; statusCode?: number }, req, reply) => {

@@ -37,22 +37,15 @@ export const elicenceEnvelope: EnvelopeFormatter = (problem, opts) => {
     timestamp: cstTimestamp(Date.now()),
     result_code: resultCodeOf(problem),
   };
-  if (!opts.strict) {
-    body._diagnostics = diags;
-    body._trace_id = opts.traceId;
-  }
+  body._diagnostics = diags;
+  body._trace_id = opts.traceId;
   return body;
 };
 
 /** Sharing services: `{head: {status, message}, data: null}`; contract failures become result code 12. */
 export const sharingEnvelope: EnvelopeFormatter = (problem, opts) => {
   const status = resultCodeOf(problem);
-  const body: Record<string, unknown> = { head: { status, message: `${problem.zh} / ${problem.en}` }, data: null };
-  if (!opts.strict) {
-    body._diagnostics = problem.diagnostics ?? [];
-    body._trace_id = opts.traceId;
-  }
-  return body;
+  return { head: { status, message: `${problem.zh} / ${problem.en}` }, data: null, _diagnostics: problem.diagnostics ?? [], _trace_id: opts.traceId };
 };
 
 export const ELICENCE_ENVELOPES = { sharing: sharingEnvelope, gateway: gatewayEnvelope } as const;

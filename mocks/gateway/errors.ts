@@ -44,11 +44,6 @@ export function gatewayErrorByCode(code: number): CatalogueEntry | undefined {
 }
 
 /** `{errcode, errmsg, data}` with the zh-CN message first and English after " / ". */
-export function gatewayEnvelope(problem: Problem, opts: { strict: boolean; traceId: string }): Record<string, unknown> {
-  const body: Record<string, unknown> = { errcode: Number(problem.code), errmsg: `${problem.zh} / ${problem.en}`, data: null };
-  if (!opts.strict) {
-    body._diagnostics = problem.diagnostics ?? [];
-    body._trace_id = opts.traceId;
-  }
-  return body;
+export function gatewayEnvelope(problem: Problem, opts: { traceId: string }): Record<string, unknown> {
+  return { errcode: Number(problem.code), errmsg: `${problem.zh} / ${problem.en}`, data: null, _diagnostics: problem.diagnostics ?? [], _trace_id: opts.traceId };
 }

@@ -58,14 +58,16 @@ function entryOf(problem: Problem): { oauth: string; errcode: number } {
 export const oauthEnvelope: EnvelopeFormatter = (problem, opts) => ({
   error: entryOf(problem).oauth,
   error_description: `${problem.zh} / ${problem.en}`,
-  ...(opts.strict ? {} : { ...(problem.diagnostics?.length ? { _diagnostics: problem.diagnostics } : {}), _trace_id: opts.traceId }),
+  ...(problem.diagnostics?.length ? { _diagnostics: problem.diagnostics } : {}),
+  _trace_id: opts.traceId,
 });
 
 /** tyrz face: failures carry `errcode` (facts §2.1 step 4) with an `errmsg`. */
 export const tyrzEnvelope: EnvelopeFormatter = (problem, opts) => ({
   errcode: entryOf(problem).errcode,
   errmsg: `${problem.zh} / ${problem.en}`,
-  ...(opts.strict ? {} : { ...(problem.diagnostics?.length ? { _diagnostics: problem.diagnostics } : {}), _trace_id: opts.traceId }),
+  ...(problem.diagnostics?.length ? { _diagnostics: problem.diagnostics } : {}),
+  _trace_id: opts.traceId,
 });
 
 export const identityEnvelopes = { oauth: oauthEnvelope, tyrz: tyrzEnvelope } as const;
@@ -73,14 +75,13 @@ export type EnvelopeName = keyof typeof identityEnvelopes;
 
 /**
  * A refusal returned directly (rather than thrown as ProblemError for the gateway to render) — only where the answer
- * needs its own headers, e.g. RFC 6750 §3 `WWW-Authenticate`. Handlers cannot see strict mode: diagnostics are
- * included here and the gateway strips them (and `_trace_id`) from the body when strictEnvelope is on.
+ * needs its own headers, e.g. RFC 6750 §3 `WWW-Authenticate`. Strict-envelope mode is applied by the gateway.
  */
 export function refusal(input: HandlerInput, problem: Problem, face: EnvelopeName, headers?: Record<string, string>): HandlerResult {
   return {
     status: problem.status,
     headers: { "cache-control": "no-store", ...headers },
-    body: identityEnvelopes[face](problem, { strict: false, traceId: input.traceId }),
+    body: identityEnvelopes[face](problem, { traceId: input.traceId }),
   };
 }
 

@@ -105,7 +105,11 @@ export interface Diagnostic {
 }
 
 /** Renders a Problem in a platform's own error format. */
-export type EnvelopeFormatter = (problem: Problem, opts: { strict: boolean; traceId: string }) => unknown;
+/**
+ * A refusal in a platform's native body. Formatters always add the gatesim extensions `_diagnostics` and `_trace_id`;
+ * the gateway drops them from every answer in strict-envelope mode (app.ts withoutExtensions), whoever built it.
+ */
+export type EnvelopeFormatter = (problem: Problem, opts: { traceId: string }) => unknown;
 
 /** A named domain scenario that can be forced per request (x-gatesim-scenario) or by tenant rule. */
 export interface ScenarioDef {

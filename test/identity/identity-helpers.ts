@@ -55,7 +55,7 @@ export function makeWorld(): World {
     } catch (e) {
       if (!(e instanceof ProblemError)) throw e;
       const envelope = op.envelope ? idp.envelopes[op.envelope as "oauth" | "tyrz"] : idp.envelope;
-      result = { status: e.problem.status, body: envelope(e.problem, { strict: false, traceId: input.traceId }) as any };
+      result = { status: e.problem.status, body: envelope(e.problem, { traceId: input.traceId }) as any };
     }
     // Every answer in these tests must also satisfy the contract, as the gateway's response validation will demand.
     const violations = validateResponse(op, result.status, result.contentType ?? "application/json", result.body);

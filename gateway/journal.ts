@@ -20,9 +20,6 @@ export interface RawExchange {
   responseBody?: unknown;
   /** The response body as the JSON text that was sent (kept as is, summarised when read). */
   responseJson?: string;
-  /** Set by the journal: requestBody / responseBody already hold summaries. */
-  requestSummarised?: boolean;
-  summarised?: boolean;
   violations?: Diagnostic[];
   nearMiss?: Record<string, unknown>;
   scenario?: string;
@@ -67,9 +64,13 @@ function summarise(body: unknown, maxBytes: number): unknown {
   return text.length > maxBytes ? { truncated: true, bytes: text.length, head: text.slice(0, maxBytes) } : red;
 }
 
-/** A recorded exchange: the raw parts, and the entry once someone has read it (built at most once). */
+/**
+ * A recorded exchange: the raw parts; the bodies summarised when recorded, if they were (`early`); and the entry once
+ * someone has read it (built at most once).
+ */
 interface Slot {
   raw: RawExchange;
+  early?: { request?: unknown; response?: unknown };
   entry?: JournalEntry;
 }
 
@@ -78,14 +79,9 @@ export class Journal {
   private next = 0;
   private count = 0;
   private droppedCount = 0;
-  /** Bodies up to this many bytes are kept as received and summarised when read; larger ones at once. */
-  private readonly keepRawBytes: number;
 
   constructor(private readonly cap: number, private readonly maxBodyBytes: number) {
     this.ring = new Array(cap);
-    // Up to maxBodyBytes: a slot then holds about what a summary would (≈ 2 × maxBodyBytes), so a tenant's ring stays
-    // near cap × 2 × maxBodyBytes (8 MB by default) — it matters on a simulator shared by many tenants.
-    this.keepRawBytes = maxBodyBytes;
   }
 
   /**
@@ -93,17 +89,24 @@ export class Journal {
    * truncation cost nothing per request. What is kept cannot change afterwards: the response as the JSON text that
    * was sent (`responseJson`), request headers and the parser's fresh body object. A response given as an object
    * (events, the proxy) may be live state, so it is summarised now; so is any body larger than maxBodyBytes, which
-   * bounds what one slot holds.
+   * keeps a slot near what a summary holds (a tenant's ring near cap × 2 × maxBodyBytes, 8 MB by default).
    */
   record(x: RawExchange): void {
-    if (x.responseBody !== undefined) x = { ...x, responseBody: summarise(x.responseBody, this.maxBodyBytes), summarised: true };
-    else if (x.responseJson !== undefined && x.responseJson.length > this.keepRawBytes)
-      x = { ...x, responseJson: undefined, responseBody: summarise(parseJson(x.responseJson), this.maxBodyBytes), summarised: true };
-    if (x.requestBody !== undefined && (x.requestBytes ?? 0) > this.keepRawBytes)
-      x = { ...x, requestBody: summarise(x.requestBody, this.maxBodyBytes), requestSummarised: true };
+    const max = this.maxBodyBytes;
+    const slot: Slot = { raw: x };
+    const bigJson = x.responseJson !== undefined && x.responseJson.length > max;
+    const bigRequest = x.requestBody !== undefined && (x.requestBytes ?? 0) > max;
+    if (x.responseBody !== undefined || bigJson || bigRequest) {
+      slot.early = {};
+      if (x.responseBody !== undefined) slot.early.response = summarise(x.responseBody, max);
+      else if (bigJson) slot.early.response = summarise(parseJson(x.responseJson!), max);
+      if (bigRequest) slot.early.request = summarise(x.requestBody, max);
+      // keep only the summaries of what was summarised
+      slot.raw = { ...x, responseBody: undefined, ...(bigJson ? { responseJson: undefined } : {}), ...(bigRequest ? { requestBody: undefined } : {}) };
+    }
     if (this.count === this.cap) this.droppedCount++;
     else this.count++;
-    this.ring[this.next] = { raw: x };
+    this.ring[this.next] = slot;
     this.next = (this.next + 1) % this.cap;
   }
 
@@ -121,16 +124,18 @@ export class Journal {
       durationMs: Math.round(x.durationMs * 1000) / 1000,
     };
     if (x.serviceId) e.serviceId = x.serviceId;
-    if (x.requestHeaders || x.requestBody !== undefined)
-      e.request = { headers: x.requestHeaders && redactDeep(x.requestHeaders), body: x.requestSummarised ? x.requestBody : summarise(x.requestBody, this.maxBodyBytes) };
-    if (x.responseJson !== undefined) e.response = { body: summarise(parseJson(x.responseJson), this.maxBodyBytes) };
-    else if (x.responseBody !== undefined) e.response = { body: x.summarised ? x.responseBody : summarise(x.responseBody, this.maxBodyBytes) };
+    const early = s.early ?? {};
+    const requestBody = "request" in early ? early.request : summarise(x.requestBody, this.maxBodyBytes);
+    if (x.requestHeaders || requestBody !== undefined) e.request = { headers: x.requestHeaders && redactDeep(x.requestHeaders), body: requestBody };
+    if ("response" in early) e.response = { body: early.response };
+    else if (x.responseJson !== undefined) e.response = { body: summarise(parseJson(x.responseJson), this.maxBodyBytes) };
     if (x.violations?.length) e.violations = redactDeep(x.violations) as Diagnostic[];
     if (x.nearMiss) e.nearMiss = x.nearMiss;
     if (x.scenario) e.scenario = x.scenario;
     if (x.event) e.event = x.event;
     s.entry = e;
     s.raw = RELEASED; // the summary is all that is kept from now on
+    s.early = undefined;
     return e;
   }
 

@@ -1,5 +1,6 @@
 // Fixtures for the data-sharing platform over HTTP: a simulator with the module, tenants acting for a consumer
 // department, a second consumer, the police (provider of the population library) and the market regulator.
+import { auditedBody } from "../datashare/audited-body.js";
 import { makeSim, tif } from "../helpers.js";
 import { createDatasharePlatform, type DatasharePlatform, type DatasharePlatformOptions } from "../../mocks/datashare/platform.js";
 import { resolveDepartments } from "../../mocks/datashare/departments.js";
@@ -84,24 +85,5 @@ export async function makeDsSim(opts: DatasharePlatformOptions = {}) {
 
 /** A complete, valid §5.2 body. */
 export function body(paasid: string, query: Record<string, unknown>, extra: Record<string, unknown> = {}, objectId = PERSON.idNumber, type = "01"): Record<string, any> {
-  return {
-    system_id: paasid,
-    vender_id: VENDOR,
-    department_id: TRANSPORT,
-    query_timestamp: "20250106100000",
-    UID: "u-1001",
-    query,
-    audit_info: {
-      operator_id: "op-7",
-      operator_name: "陈晓华",
-      query_object_id: objectId,
-      query_object_id_type: type,
-      item_id: "item-1",
-      item_code: ITEM_CODE,
-      item_sequence: "2025010600001",
-      terminal_info: "10.20.30.40",
-      query_timestamp: "2025-01-06 10:00:00",
-    },
-    ...extra,
-  };
+  return auditedBody({ paasid, query, vender: VENDOR, department: TRANSPORT, objectId, objectIdType: type, extra });
 }

@@ -1,5 +1,6 @@
 // Test fixtures for the data-sharing domain: a seed, a directory of tenants with their own stores and clocks, and
 // well-formed GatewayMsg bodies.
+import { auditedBody } from "./audited-body.js";
 import { Clock } from "../../mocks/shared/clock.js";
 import { MemoryStore } from "../../mocks/shared/store.js";
 import { createSeed } from "../../mocks/shared/seed/index.js";
@@ -65,26 +66,7 @@ export const ENTERPRISE = seed.enterprises.at(7)!;
 
 /** A complete, valid §5.2 body for paasid querying `query`. */
 export function body(paasid: string, query: Record<string, unknown>, objectId = PERSON.idNumber, type = "01"): Record<string, any> {
-  return {
-    system_id: paasid,
-    vender_id: VENDOR_USCC,
-    department_id: DEPT_USCC,
-    query_timestamp: "20250106100000",
-    UID: "u-1001",
-    query,
-    audit_info: {
-      operator_id: "op-7",
-      operator_name: "陈晓华",
-      query_object_id: objectId,
-      query_object_id_type: type,
-      item_id: "item-1",
-      item_code: "11440100696927671X3442011817001",
-      item_sequence: "2025010600001",
-      terminal_info: "10.20.30.40",
-      query_timestamp: "2025-01-06 10:00:00",
-    },
-    metadata: {},
-  };
+  return auditedBody({ paasid, query, vender: VENDOR_USCC, department: DEPT_USCC, objectId, objectIdType: type, extra: { metadata: {} } });
 }
 
 export const CODES = {

@@ -48,22 +48,9 @@ export function runWrk({ url, seconds = 10, connections = 50, sign, expectedRate
     const script = join(dir, "req.lua");
     writeFileSync(script, LUA);
     const env = { ...process.env };
-    if (sign) {
-      const n = Math.ceil(expectedRate * (seconds + 4));
-      const ts = String(Math.floor(Date.now() / 1000));
-      const out = new Array(n);
-      for (let k = 0; k < n; k++) {
-        const nonce = randomBytes(8).toString("hex");
-        out[k] = `${ts}|${nonce}|${createHash("sha256").update(ts + sign.token + nonce + ts).digest("hex")}|${sign.paasid}`;
-      }
-      writeFileSync(join(dir, "lines"), out.join("\n"));
-      Object.assign(env, { GATESIM_WRK_LINES: join(dir, "lines"), GATESIM_WRK_BODY: sign.body ?? "", GATESIM_WRK_SERVICE: sign.serviceId ?? "" });
-    }
-    // 2 s warm-up, not counted
-    execFileSync("wrk", ["-t1", `-c${connections}`, "-d2s", "-s", script, url], { env, stdio: "ignore" });
-    if (sign) {
-      // fresh nonces for the measured run: the warm-up consumed the first lines, so rotate to unused ones
-      const lines = join(dir, "lines");
+    const lines = join(dir, "lines");
+    // one line of fresh x-tif headers per request the run can make (wrk's Lua cannot hash)
+    const writeSignedLines = () => {
       const n = Math.ceil(expectedRate * (seconds + 4));
       const ts = String(Math.floor(Date.now() / 1000));
       const out = new Array(n);
@@ -72,7 +59,15 @@ export function runWrk({ url, seconds = 10, connections = 50, sign, expectedRate
         out[k] = `${ts}|${nonce}|${createHash("sha256").update(ts + sign.token + nonce + ts).digest("hex")}|${sign.paasid}`;
       }
       writeFileSync(lines, out.join("\n"));
+    };
+    if (sign) {
+      writeSignedLines();
+      Object.assign(env, { GATESIM_WRK_LINES: lines, GATESIM_WRK_BODY: sign.body ?? "", GATESIM_WRK_SERVICE: sign.serviceId ?? "" });
     }
+    // 2 s warm-up, not counted
+    execFileSync("wrk", ["-t1", `-c${connections}`, "-d2s", "-s", script, url], { env, stdio: "ignore" });
+    // fresh nonces for the measured run: the warm-up consumed the first lines
+    if (sign) writeSignedLines();
     const cpuBefore = pid ? procCpuUs(pid) : undefined;
     const text = execFileSync("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", "-s", script, url], { env, encoding: "utf8" });
     const cpuAfter = pid ? procCpuUs(pid) : undefined;

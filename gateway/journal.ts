@@ -2,8 +2,8 @@
 import type { Diagnostic } from "../mocks/shared/types.js";
 import { redactDeep, redactUrl } from "./redact.js";
 
-export interface RawExchange {
-  time: number;
+/** What a recorded exchange and its journal entry have alike. */
+interface ExchangeFacts {
   traceId: string;
   tenant: string;
   operationId: string | null;
@@ -12,6 +12,15 @@ export interface RawExchange {
   url: string;
   status: number;
   durationMs: number;
+  violations?: Diagnostic[];
+  nearMiss?: Record<string, unknown>;
+  scenario?: string;
+  event?: string;
+}
+
+/** What callers record (ms since the epoch, the parts as received and sent). */
+export interface RawExchange extends ExchangeFacts {
+  time: number;
   requestHeaders?: Record<string, unknown>;
   requestBody?: unknown;
   /** Size of the request body as received, when known (bounds what the journal keeps unsummarised). */
@@ -20,28 +29,13 @@ export interface RawExchange {
   responseBody?: unknown;
   /** The response body as the JSON text that was sent (kept as is, summarised when read). */
   responseJson?: string;
-  violations?: Diagnostic[];
-  nearMiss?: Record<string, unknown>;
-  scenario?: string;
-  event?: string;
 }
 
-export interface JournalEntry {
+/** What the journal shows (ISO time, redacted and summarised parts). */
+export interface JournalEntry extends ExchangeFacts {
   time: string;
-  traceId: string;
-  tenant: string;
-  operationId: string | null;
-  serviceId?: string;
-  method: string;
-  url: string;
-  status: number;
-  durationMs: number;
   request?: { headers?: unknown; body?: unknown };
   response?: { body?: unknown };
-  violations?: Diagnostic[];
-  nearMiss?: Record<string, unknown>;
-  scenario?: string;
-  event?: string;
 }
 
 export interface JournalQuery {

@@ -1,6 +1,7 @@
 // Providers of the seeded resources: the seed's own government bodies, with valid invented codes as a fallback.
 import { orgCheck, usccCheck } from "../shared/ids.js";
 import type { Seed } from "../shared/seed-types.js";
+import { governmentBodiesOf } from "../shared/seed/index.js";
 
 export interface Department {
   name: string;
@@ -28,26 +29,16 @@ const WANTED: readonly { name: string; short?: string; orgBody: string }[] = [
   { name: "汕头市交通运输局", short: "交", orgBody: "G0000009" },
 ];
 
-/** Indices where the seed places government bodies: persona legal persons, then every index ≡ 37 (mod 100). */
-function* candidateIndices(seed: Seed): Generator<number> {
-  for (let j = 0; j < seed.enterprises.personaCount; j++) yield j;
-  for (let j = 37; j < Math.min(seed.enterprises.size, 5_000); j += 100) yield j;
-}
-
 const cache = new WeakMap<Seed, ReadonlyMap<string, Department>>();
 
 /** The departments by name, resolved once per seed; a body the seed does not hold (the vertically managed tax bureau)
- *  gets an invented but valid GB 32100 code. Resolution costs a few dozen record generations, not a scan. */
+ *  gets an invented but valid GB 32100 code. The seed lists its government bodies (≈100 records), no scan. */
 export function resolveDepartments(seed: Seed): ReadonlyMap<string, Department> {
   let m = cache.get(seed);
   if (m) return m;
   const found = new Map<string, string>();
   const names = new Set(WANTED.map((w) => w.name));
-  for (const j of candidateIndices(seed)) {
-    const e = seed.enterprises.at(j);
-    if (e && names.has(e.name) && !found.has(e.name)) found.set(e.name, e.uscc);
-    if (found.size === names.size) break;
-  }
+  for (const e of governmentBodiesOf(seed)) if (names.has(e.name) && !found.has(e.name)) found.set(e.name, e.uscc);
   m = new Map(WANTED.map((w) => [w.name, { name: w.name, code: found.get(w.name) ?? fallbackUscc(w.orgBody), ...(w.short ? { short: w.short } : {}) }]));
   cache.set(seed, m);
   return m;

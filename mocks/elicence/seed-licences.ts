@@ -1,6 +1,7 @@
 // Seeded licences, generated on demand from the shared seed: every enterprise's 营业执照, other licences for some persons.
 import type { Enterprise, Person, Seed } from "../shared/seed-types.js";
 import { makeLicenceId, parseLicenceId } from "../shared/ids.js";
+import { governmentBodiesOf } from "../shared/seed/index.js";
 import { prngFor, type Prng } from "../shared/prng.js";
 import { BUILTIN_LICENCE_TYPES, LICENCE_TYPE_CODES, LONG_TERM, HOLDER_TYPES, type LicenceType } from "./catalogue.js";
 import { localIssuer, type Authority, type LocalIssuerKind } from "./issuers.js";
@@ -29,20 +30,14 @@ export const SEED_SHARES = Object.freeze({
 
 const ts = (date: string): number => Date.parse(date + "T09:00:00+08:00");
 
-/**
- * Seed government bodies by name, for issuer look-ups: a one-off scan of the legal persons, cached per seed (about
- * 1 s for 20,000). The Seed interface has no look-up by name; a faster resolver can be passed to seedLicenceSource.
- */
+/** Seed government bodies by name, for issuer look-ups, cached per seed. */
 const govCache = new WeakMap<Seed, Map<string, Authority>>();
 function governmentBodies(seed: Seed): Map<string, Authority> {
   let m = govCache.get(seed);
-  if (m) return m;
-  m = new Map();
-  for (let i = 0; i < seed.enterprises.size; i++) {
-    const e = seed.enterprises.at(i);
-    if (e?.subjectType === "government") m.set(e.name, { uscc: e.uscc, name: e.name, en: e.name, synthetic: true });
+  if (!m) {
+    m = new Map(governmentBodiesOf(seed).map((e) => [e.name, { uscc: e.uscc, name: e.name, en: e.name, synthetic: true }]));
+    govCache.set(seed, m);
   }
-  govCache.set(seed, m);
   return m;
 }
 
@@ -56,7 +51,7 @@ export function setIssuerLookup(seed: Seed, lookup: IssuerLookup): void {
   lookups.set(seed, lookup);
 }
 
-/** Build the issuing-body index now (about 1 s for 20,000 legal persons) rather than on the first look-up. */
+/** Build the issuing-body index now rather than on the first look-up. */
 export function prepareSeedIssuers(seed: Seed): void {
   if (!lookups.has(seed)) governmentBodies(seed);
 }

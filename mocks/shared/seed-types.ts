@@ -90,5 +90,7 @@ export interface Seed {
     readonly personaCount: number;
     /** O(1) lookup by tyrz login name (uid) of the legal-person account. */
     byUid?(uid: string): Enterprise | undefined;
+    /** Every government body (机关法人), without generating the other legal persons. */
+    governmentBodies?(): Enterprise[];
   };
 }

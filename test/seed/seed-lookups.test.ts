@@ -1,6 +1,6 @@
 // Lookups by id, ID number, USCC and uid find exactly the generated records and nothing else.
 import { describe, expect, it } from "vitest";
-import { createSeed } from "../../mocks/shared/seed/index.js";
+import { createSeed, governmentBodiesOf } from "../../mocks/shared/seed/index.js";
 import { checkIdNumber, checkUscc, idCheck, orgCheck, usccCheck } from "../../mocks/shared/ids.js";
 
 const seed = createSeed("lookups");
@@ -150,5 +150,27 @@ describe("legal persons", () => {
     for (const v of ["", "e", "e12", "e0000001", "E000001", "p000001", "e020000"]) {
       expect(seed.enterprises.byId(v)).toBeUndefined();
     }
+  });
+});
+
+describe("government bodies", () => {
+  /** What a reader without the shortcut would do: generate every legal person and keep the 机关法人. */
+  const scan = (s: ReturnType<typeof createSeed>) => {
+    const out: string[] = [];
+    for (let i = 0; i < s.enterprises.size; i++) if (s.enterprises.at(i)!.subjectType === "government") out.push(s.enterprises.at(i)!.id);
+    return out;
+  };
+
+  it.each([20_000, 3_000, 40, 5])("governmentBodies() lists exactly the government bodies a full scan finds (%i legal persons)", (n) => {
+    const s = createSeed("gov-bodies", { persons: 2_000, enterprises: n });
+    const listed = governmentBodiesOf(s);
+    expect(listed.map((e) => e.id)).toEqual(scan(createSeed("gov-bodies", { persons: 2_000, enterprises: n })));
+    expect(listed.every((e) => e.entityType === "机关法人")).toBe(true);
+  });
+
+  it("without the method (another Seed implementation) the helper scans and finds the same bodies", () => {
+    const s = createSeed("gov-bodies", { persons: 2_000, enterprises: 1_000 });
+    const plain = { value: s.value, persons: s.persons, enterprises: { size: s.enterprises.size, personaCount: s.enterprises.personaCount, at: (i: number) => s.enterprises.at(i), byId: (id: string) => s.enterprises.byId(id), byUscc: (u: string) => s.enterprises.byUscc(u) } };
+    expect(governmentBodiesOf(plain).map((e) => e.id)).toEqual(governmentBodiesOf(s).map((e) => e.id));
   });
 });

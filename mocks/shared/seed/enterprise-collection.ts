@@ -140,6 +140,21 @@ export class EnterpriseCollection implements Collection {
     return e && e.uscc === uscc ? e : undefined;
   }
 
+  /**
+   * Every government body (机关法人) in the collection, in position order, without generating the others: they sit at
+   * fixed positions (persona specs with a body, then every GOV_STRIDE-th position from GOV_PHASE).
+   */
+  governmentBodies(): Enterprise[] {
+    const out: Enterprise[] = [];
+    for (let j = 0; j < this.personaCount; j++) if (PERSONA_SPECS[j].gov !== undefined) out.push(this.at(j)!);
+    for (let k = 0; k < GOV_POOL.length; k++) {
+      const j = k * GOV_STRIDE + GOV_PHASE;
+      if (j >= this.size) break;
+      if (j >= this.personaCount) out.push(this.at(j)!);
+    }
+    return out;
+  }
+
   /** The legal-person account logs in with its USCC as uid (a simulator choice [SIM]). */
   byUid(uid: string): Enterprise | undefined {
     return this.byUscc(uid);

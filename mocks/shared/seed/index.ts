@@ -34,7 +34,7 @@
 //   districtCode, address  where it sits (a current district; city-level bodies sit in 龙湖区/金平区)
 //   operatorIds   persona persons holding operator accounts under it (tyrz pareobj, facts §2.2) — personas only
 //   uid           tyrz uid of the legal-person account: its USCC [SIM]; useridcode, createtime as for persons
-import type { Seed } from "../seed-types.js";
+import type { Enterprise, Seed } from "../seed-types.js";
 import { EnterpriseCollection } from "./enterprise-collection.js";
 import { PersonCollection } from "./person-collection.js";
 
@@ -45,6 +45,17 @@ export { ID_CAPACITY } from "./id-number-codec.js";
 export { USCC_CAPACITY } from "./uscc-codec.js";
 export { GOVERNMENT_BODIES } from "./legal-person-kinds.js";
 export { PersonCollection, EnterpriseCollection };
+
+/** The seed's government bodies (机关法人): listed directly when the seed can, else found by scanning every legal person. */
+export function governmentBodiesOf(seed: Seed): Enterprise[] {
+  if (seed.enterprises.governmentBodies) return seed.enterprises.governmentBodies();
+  const out: Enterprise[] = [];
+  for (let i = 0; i < seed.enterprises.size; i++) {
+    const e = seed.enterprises.at(i);
+    if (e?.subjectType === "government") out.push(e);
+  }
+  return out;
+}
 
 export interface SeedOptions {
   /** Number of natural persons (default 100,000). */

@@ -1,5 +1,6 @@
 // npm run bench: cold start to first successful response, a validated GET, an x-tif-signed POST (autocannon over
-// loopback, 50 connections). Then any platform benches in scripts/bench/*.mjs. Figures go in the README.
+// loopback, 50 connections), the GET also against bare Fastify answering the same bytes (this machine's ceiling for
+// the route, scripts/bare-fastify.mjs). Then any platform benches in scripts/bench/*.mjs. Figures go in the README.
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { readdirSync } from "node:fs";
@@ -9,6 +10,7 @@ import autocannon from "autocannon";
 import { cpus, loadavg } from "node:os";
 import { cpuNote, procCpuUs } from "./proc-cpu.mjs";
 import { fmtWrk, runWrk } from "./wrk.mjs";
+import { ofBare, startBare } from "./bare-fastify.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const PORT = Number(process.env.BENCH_PORT ?? 18181);
@@ -44,12 +46,11 @@ function autocannonRun(opts) {
  * Steady-state throughput: a 2 s warm-up (JIT, lazily compiled validators) is run first and not counted; the
  * simulator's CPU time over the measured run gives its CPU per request.
  */
-async function run(opts) {
+async function run(opts, pid = globalThis.server.pid) {
   await autocannonRun({ ...opts, duration: 2 });
-  const pid = globalThis.server.pid;
   const before = procCpuUs(pid);
   const r = await autocannonRun({ ...opts, duration: DURATION });
-  r.cpu = cpuNote(before, procCpuUs(pid), r.requests.total);
+  r.cpu = cpuNote(before, procCpuUs(pid), r.requests.total, pid === globalThis.server.pid ? "simulator" : "server");
   return r;
 }
 
@@ -70,8 +71,14 @@ for (let i = 0; i < 3; i++) {
 console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${CONNECTIONS} connections, ${DURATION} s per figure; autocannon and wrk share the cores with the simulator`);
 console.log(`cold start → first 200 (3 runs)      ${starts.map((s) => s.toFixed(0) + " ms").join(", ")}`);
 
-const get = await run({ url: `${base}/gatesim/v1/identifiers/gb11643-id/440507199001011233` });
+const GET_PATH = "/gatesim/v1/identifiers/gb11643-id/440507199001011233";
+const get = await run({ url: `${base}${GET_PATH}` });
+// the machine's ceiling for this route: bare Fastify answering the same bytes, same load generator, right after
+const bare = await startBare();
+const bareGet = await run({ url: `${bare.url}${GET_PATH}` }, bare.pid);
 console.log(fmt("validated GET (identifier check)", get));
+console.log(fmt("  bare Fastify, same answer", bareGet));
+console.log(`  gatesim = ${ofBare(get.requests.average, bareGet.requests.average)}; the target needs ${Math.round(1_500_000 / bareGet.requests.average)} %`);
 const coldOk = Math.max(...starts) <= 1000;
 const getOk = get.requests.average >= 15000 && get.latency.p99 <= 10 && get.non2xx === 0;
 console.log(`target (issue 2) cold start ≤ 1.0 s: ${coldOk ? "met" : "NOT met"}; validated GET ≥ 15,000 req/s, p99 ≤ 10 ms: ${getOk ? "met" : "NOT met"}`);
@@ -94,16 +101,20 @@ const post = await run({
 });
 console.log(fmt("x-tif-signed POST (GatewayMsg echo)", post));
 
-const wGet = runWrk({ url: `${base}/gatesim/v1/identifiers/gb11643-id/440507199001011233`, seconds: DURATION, connections: CONNECTIONS, pid: globalThis.server.pid });
+const wGet = runWrk({ url: `${base}${GET_PATH}`, seconds: DURATION, connections: CONNECTIONS, pid: globalThis.server.pid });
 if (!wGet) console.log("wrk not installed (apt-get install wrk): the figures above are capped by autocannon sharing the CPU");
 else {
+  const wBare = runWrk({ url: `${bare.url}${GET_PATH}`, seconds: DURATION, connections: CONNECTIONS, pid: bare.pid, who: "server" });
   console.log(fmtWrk("validated GET (identifier check)", wGet));
+  console.log(fmtWrk("  bare Fastify, same answer", wBare));
+  console.log(`  gatesim = ${ofBare(wGet.rps, wBare.rps)}`);
   const wPost = runWrk({ url: `${base}/GatewayMsg/http/api/proxy/invoke`, seconds: DURATION, connections: CONNECTIONS, sign: { paasid, token, serviceId: "C0000000000001", body }, pid: globalThis.server.pid });
   console.log(fmtWrk("x-tif-signed POST (GatewayMsg echo)", wPost));
 }
 
 console.log(`machine load average: ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
 globalThis.server.kill();
+await bare.stop();
 
 // `npm run bench -- --core` stops here; otherwise every platform bench follows.
 if (process.argv.includes("--core")) process.exit(0);

@@ -41,7 +41,7 @@ end
  * Run wrk; `sign` = {paasid, token, serviceId?, body?} precomputes enough signed header sets for the run; `pid` (the
  * simulator's process) adds its CPU time per request to the result.
  */
-export function runWrk({ url, seconds = 10, connections = 50, sign, expectedRate = 30000, pid }) {
+export function runWrk({ url, seconds = 10, connections = 50, sign, expectedRate = 30000, pid, who }) {
   if (!hasWrk()) return null;
   const dir = mkdtempSync(join(tmpdir(), "gatesim-wrk-"));
   try {
@@ -87,7 +87,7 @@ export function runWrk({ url, seconds = 10, connections = 50, sign, expectedRate
       p99: ms(/99%\s+([\d.]+)(us|ms|s)/),
       non2xx: num(/Non-2xx or 3xx responses:\s+(\d+)/) ?? 0,
       errors: num(/Socket errors:.*?(\d+)/) ?? 0,
-      cpu: cpuNote(cpuBefore, cpuAfter, num(/(\d+) requests in/)),
+      cpu: cpuNote(cpuBefore, cpuAfter, num(/(\d+) requests in/), who),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 // Benchmark: signed GatewayMsg queries on the population library over HTTP (issue 6 target: ≥ 8,000 req/s at 50
 // connections, p99 ≤ 15 ms). The built simulator with the data-sharing module runs in a child process (so autocannon
-// does not share its event loop); the parent drives it with fresh x-tif headers per request.
+// does not share its event loop); the parent drives it with fresh x-tif headers per request. The same requests then go
+// to bare Fastify answering the same bytes (scripts/bare-fastify.mjs): this machine's ceiling for the call.
 // Usage: npm run build && node scripts/bench/datashare-http.mjs [seconds=10]   (BENCH_CPU_PROF=1 profiles the server)
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
@@ -75,13 +76,13 @@ if (SERVE) {
   if (pj.errcode !== 0 || pj.data.data.length !== 1) throw new Error(`probe failed: ${JSON.stringify(pj).slice(0, 300)}`);
   const firstMs = performance.now() - spawnedAt;
 
-  const run = (duration, serviceId = info.serviceId) => new Promise((resolve, reject) => {
+  const run = (duration, serviceId = info.serviceId, url = info.url) => new Promise((resolve, reject) => {
     const setup = (req) => {
       const r = setupRequest(req);
       r.headers["x-tif-serviceId"] = serviceId;
       return r;
     };
-    const inst = autocannon({ url: `${info.url}/GatewayMsg/http/api/proxy/invoke`, method: "POST", connections: 50, duration, requests: [{ setupRequest: setup }] }, (err, res) => (err ? reject(err) : resolve(res)));
+    const inst = autocannon({ url: `${url}/GatewayMsg/http/api/proxy/invoke`, method: "POST", connections: 50, duration, requests: [{ setupRequest: setup }] }, (err, res) => (err ? reject(err) : resolve(res)));
     autocannon.track(inst, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
   });
   await run(2); // warm-up (JIT, audit log growth)
@@ -97,13 +98,28 @@ if (SERVE) {
   const w = runWrk({ url: `${info.url}/GatewayMsg/http/api/proxy/invoke`, seconds, connections: 50, sign: { paasid: info.paasid, token: info.token, serviceId: info.serviceId, body: bodies[0] }, expectedRate: 15000, pid: child.pid });
   child.kill("SIGTERM");
   await new Promise((res) => child.once("exit", res));
+  // this machine's ceiling for the call: bare Fastify parsing the same signed request and answering the same bytes
+  const { startBare, ofBare } = await import("../bare-fastify.mjs");
+  const bare = await startBare();
+  await run(2, info.serviceId, bare.url);
+  const bareCpuBefore = procCpuUs(bare.pid);
+  const b = await run(seconds, info.serviceId, bare.url);
+  const bareCpu = cpuNote(bareCpuBefore, procCpuUs(bare.pid), b.requests.total, "server");
+  const wb = w ? runWrk({ url: `${bare.url}/GatewayMsg/http/api/proxy/invoke`, seconds, connections: 50, sign: { paasid: info.paasid, token: info.token, serviceId: info.serviceId, body: bodies[0] }, expectedRate: 15000, pid: bare.pid, who: "server" }) : undefined;
+  await bare.stop();
 
   console.log(`node ${process.version}; seed ${info.persons.toLocaleString("en-US")} persons / ${info.enterprises.toLocaleString("en-US")} enterprises`);
   console.log(`start-up: buildApp+listen with datashare ${info.builtMs.toFixed(0)} ms; spawn → ready ${startedMs.toFixed(0)} ms; spawn → first query answered ${firstMs.toFixed(0)} ms`);
   console.log(`GatewayMsg query (population, 5 granted fields, SFZH/ZZ masked, audited), 50 connections, ${seconds} s:`);
   console.log(`  ${Math.round(r.requests.average).toLocaleString("en-US")} req/s   p50 ${r.latency.p50} ms   p90 ${r.latency.p90} ms   p99 ${r.latency.p99} ms   max ${r.latency.max} ms   non-2xx ${r.non2xx}   errors ${r.errors}${cpu}`);
+  console.log(`  bare Fastify, same request and answer: ${Math.round(b.requests.average).toLocaleString("en-US")} req/s   p50 ${b.latency.p50} ms   p99 ${b.latency.p99} ms${bareCpu}`);
+  console.log(`  gatesim = ${ofBare(r.requests.average, b.requests.average)}; the target needs ${Math.round(800_000 / b.requests.average)} %`);
   if (echo) console.log(`  baseline, same harness on the gateway echo (C0000000000001): ${Math.round(echo.requests.average).toLocaleString("en-US")} req/s   p50 ${echo.latency.p50} ms   p99 ${echo.latency.p99} ms`);
-  if (w) console.log(`  ${fmtWrk("same query, wrk", w)}`);
+  if (w) {
+    console.log(`  ${fmtWrk("same query, wrk", w)}`);
+    console.log(`  ${fmtWrk("bare Fastify, wrk", wb)}`);
+    console.log(`  gatesim = ${ofBare(w.rps, wb.rps)} (wrk)`);
+  }
   else console.log("  (wrk not installed: apt-get install wrk for a load generator that does not compete with the simulator)");
   const met = (rps, p99, non2xx) => rps >= 8000 && p99 <= 15 && non2xx === 0;
   console.log(`target ≥ 8,000 req/s and p99 ≤ 15 ms: autocannon ${met(r.requests.average, r.latency.p99, r.non2xx) ? "met" : "NOT met"}${w ? `, wrk ${met(w.rps, w.p99, w.non2xx) ? "met" : "NOT met"}` : ""}`);

@@ -1,6 +1,6 @@
 // Checks the caller and audit_info fields of a §5.2 GatewayMsg body (mandatory per facts §5.4, §8.5) → errcode 1001.
 import { isIP } from "node:net";
-import { checkIdNumber, checkOrgCode, checkUscc } from "../shared/ids.js";
+import { checkIdNumber, checkOrgCode, checkUscc, isRealDate } from "../shared/ids.js";
 import { diag } from "./errors.js";
 import type { Diagnostic } from "./types.js";
 
@@ -30,9 +30,8 @@ export function parseQueryTimestamp(v: string): number | null {
   let m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(v) ?? /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/.exec(v);
   if (m) {
     // wall-clock strings without a zone are China Standard Time (UTC+8)
-    const t = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4] - 8, +m[5], +m[6]);
-    const back = new Date(t + 8 * 3600_000);
-    return back.getUTCDate() === +m[3] && back.getUTCMonth() === +m[2] - 1 && +m[4] < 24 && +m[5] < 60 && +m[6] < 60 ? t : null;
+    const y = +m[1], mo = +m[2], d = +m[3], h = +m[4], mi = +m[5], s = +m[6];
+    return isRealDate(y, mo, d) && h < 24 && mi < 60 && s < 60 ? Date.UTC(y, mo - 1, d, h - 8, mi, s) : null;
   }
   m = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.exec(v);
   if (m) {
@@ -137,7 +136,7 @@ export function checkAuditFields(body: unknown, ctx: { paasid: string; now: numb
     d.push(diag(`${at}/query_object_id_type`, "enum", type, `未知的证件类型代码 ${type} / unknown id type code ${type}`, `可用 / accepted: ${TYPE_TABLE}`));
   const objId = str(a, "query_object_id", at, d, R.query_object_id);
   if (objId !== undefined && known?.format) {
-    const bad = known.format === "id" ? checkIdNumber(objId, new Date(ctx.now)) : known.format === "uscc" ? checkUscc(objId) : checkOrgCode(objId);
+    const bad = known.format === "id" ? checkIdNumber(objId, ctx.now) : known.format === "uscc" ? checkUscc(objId) : checkOrgCode(objId);
     if (bad) d.push(diag(`${at}/query_object_id`, known.format === "id" ? "gb11643-id" : known.format === "uscc" ? "gb32100-uscc" : "gb11714-org", objId, `query_object_id 不是有效的${known.zh} / query_object_id is not a valid ${known.en}`, bad));
   }
   str(a, "item_id", at, d, R.item_id);

@@ -1,5 +1,5 @@
 // Checks one value against a catalogue information item: data type (facts §5.1 type letters), 数据长度 and format.
-import { checkDivisionCode, checkIdNumber, checkUscc } from "../shared/ids.js";
+import { checkDivisionCode, checkIdNumber, checkUscc, isRealDate } from "../shared/ids.js";
 import type { InfoItem, ItemDataType } from "./types.js";
 
 /** Why a value breaks its item, or null. `value` is a parsed value; `fromText` coerces CSV text first. */
@@ -20,11 +20,6 @@ export function gbkLength(s: string): number {
   let n = 0;
   for (const ch of s) n += ch.codePointAt(0)! < 0x80 ? 1 : 2;
   return n;
-}
-
-function isRealDate(y: number, m: number, d: number): boolean {
-  const dt = new Date(Date.UTC(y, m - 1, d));
-  return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
 }
 
 const DATE_RE = /^(\d{4})-?(\d{2})-?(\d{2})$/;

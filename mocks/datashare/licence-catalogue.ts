@@ -53,7 +53,7 @@ export function checkLicenceRecord(r: Partial<LicenceSubmissionInput>, at: strin
   bad("certificate_area_code", "gb2260-division", typeof r.certificate_area_code === "string" ? checkDivisionCode(r.certificate_area_code) : null);
   bad("issue_dept_code", "gb32100-uscc", typeof r.issue_dept_code === "string" ? checkUscc(r.issue_dept_code) : null);
   if (typeof r.certificate_holder_code === "string") {
-    if (r.certificate_holder_type === "111") bad("certificate_holder_code", "gb11643-id", checkIdNumber(r.certificate_holder_code, new Date(now)));
+    if (r.certificate_holder_type === "111") bad("certificate_holder_code", "gb11643-id", checkIdNumber(r.certificate_holder_code, now));
     else if (r.certificate_holder_type === "001") bad("certificate_holder_code", "gb32100-uscc", checkUscc(r.certificate_holder_code));
   }
   if (typeof r.certificate_source_id === "string" && r.certificate_source_id.startsWith("1.2.156."))

@@ -76,7 +76,7 @@ export async function accessTo(input: HandlerInput, ctx: HandlerContext, l: Lice
 export function holderProblem(typeCode: string, code: string, now: number): { zh: string; en: string; location: string } | undefined {
   if (typeCode !== "111" && typeCode !== "001")
     return { zh: `持证主体代码类型代码 ${typeCode} 不符合规范，应为 111（公民身份号码）或 001（统一社会信用代码）`, en: `holder id-type code ${typeCode} is invalid; use 111 (resident ID number) or 001 (USCC)`, location: "/body/holderTypeCode" };
-  const v = typeCode === "111" ? checkIdNumber(code, new Date(now)) : checkUscc(code);
+  const v = typeCode === "111" ? checkIdNumber(code, now) : checkUscc(code);
   if (!v) return undefined;
   const [zh, en] = v.split(" / ");
   return { zh: `持证主体代码 ${code} 无效：${zh}`, en: `holder code ${code} is invalid: ${en ?? zh}`, location: "/body/holderCode" };

@@ -244,7 +244,7 @@ export function validateHolder(holderTypeCode: unknown, holderCode: unknown, now
     );
   if (typeof holderCode !== "string" || holderCode === "")
     throw new ElicenceError("REQUIRED_FIELD_MISSING", "持证主体代码 CZZTDM 不能为空", "holder code CZZTDM is required", { location: "/CZZTDM" });
-  const v = holderTypeCode === "111" ? checkIdNumber(holderCode, new Date(now)) : checkUscc(holderCode);
+  const v = holderTypeCode === "111" ? checkIdNumber(holderCode, now) : checkUscc(holderCode);
   if (v) {
     const [zh, en] = v.split(" / ");
     throw new ElicenceError("INVALID_HOLDER_CODE", `持证主体代码 ${holderCode} 无效：${zh}`, `holder code ${holderCode} is invalid: ${en ?? zh}`, { location: "/CZZTDM", seen: holderCode });

@@ -30,6 +30,8 @@ export interface GatesimConfig {
   landing: { showCredentials: boolean };
   /** Hosts the simulator itself may send requests to (provider calls, webhooks, back-channel logout); "*" = any. */
   outbound: { allowHosts: string[] };
+  /** Calls the data-sharing audit log keeps (platform-wide; beyond it the oldest go, counted). ≈1 KB each. */
+  datashare: { auditCap: number };
 }
 
 export const DEFAULTS: GatesimConfig = {
@@ -51,6 +53,7 @@ export const DEFAULTS: GatesimConfig = {
   ],
   landing: { showCredentials: true },
   outbound: { allowHosts: ["*"] },
+  datashare: { auditCap: 200_000 },
 };
 
 const tenantSchema = {
@@ -89,6 +92,7 @@ export const CONFIG_SCHEMA = {
     tenants: { type: "array", minItems: 1, items: tenantSchema },
     landing: { type: "object", additionalProperties: false, properties: { showCredentials: { type: "boolean" } } },
     outbound: { type: "object", additionalProperties: false, properties: { allowHosts: { type: "array", minItems: 1, items: { type: "string", minLength: 1 } } } },
+    datashare: { type: "object", additionalProperties: false, properties: { auditCap: { type: "integer", minimum: 100, maximum: 10_000_000 } } },
   },
 };
 
@@ -143,6 +147,7 @@ const ENV: Record<string, { path: string[]; type: "string" | "int" | "bool" | "l
   GATESIM_VALIDATE_RESPONSES: { path: ["validateResponses"], type: "bool" },
   GATESIM_JOURNAL_CAP: { path: ["journal", "cap"], type: "int" },
   GATESIM_OUTBOUND_ALLOW_HOSTS: { path: ["outbound", "allowHosts"], type: "list" },
+  GATESIM_DATASHARE_AUDIT_CAP: { path: ["datashare", "auditCap"], type: "int" },
 };
 
 function convert(raw: string, type: "string" | "int" | "bool" | "list", where: string, problems: string[]): unknown {

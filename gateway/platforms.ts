@@ -20,6 +20,6 @@ export function defaultPlatforms(seed: Seed, config: Readonly<GatesimConfig>): P
     { ...identity, onTenant: { create: (p) => void identity.api.ensureTenant(p), reset: (p) => void identity.api.resetTenant(p) } },
     createEsealPlatform(seed),
     createElicencePlatform(seed),
-    createDatasharePlatform(seed, { config: { outboundAllowHosts } }),
+    createDatasharePlatform(seed, { config: { outboundAllowHosts, auditCap: config.datashare?.auditCap ?? 200_000 } }),
   ];
 }

@@ -253,4 +253,44 @@ describe("audit log", () => {
     expect(csv[1][head.indexOf("operator_name")]).toBe("陈晓华");
     expect(csv[2][head.indexOf("errcode")]).toBe("1001");
   });
+  it("reads back each entry exactly as append returned it", async () => {
+    const { ds, a } = world();
+    await grantFor(ds, a.paasid, CODES.person, ["XM", "CSRQ"]);
+    const s = await sid(ds, CODES.person);
+    const outcomes = [];
+    for (const q of [{ SFZH: PERSON.idNumber }, { SFZH: "not-an-id" }]) outcomes.push(await ds.query({ paasid: a.paasid, serviceId: s, body: body(a.paasid, q), traceId: "rt" }));
+    expect(await ds.audit.forConsumer(a.paasid)).toEqual(outcomes.map((o) => o.audit));
+  });
+
+  it("a huge audit_info is refused and audited cut to its first 1,024 characters; the log stays readable", async () => {
+    const { ds, a } = world();
+    await grantFor(ds, a.paasid, CODES.person, ["XM"]);
+    const s = await sid(ds, CODES.person);
+    const b = body(a.paasid, { SFZH: PERSON.idNumber });
+    b.audit_info = { ...(b.audit_info as object), operator_name: "陈".repeat(200_000) };
+    const r = await ds.query({ paasid: a.paasid, serviceId: s, body: b });
+    expect(r.errcode).toBe(1001);
+    await ds.query({ paasid: a.paasid, serviceId: s, body: body(a.paasid, { SFZH: PERSON.idNumber }) });
+    const [big, ok] = await ds.audit.forConsumer(a.paasid);
+    expect(big.errcode).toBe(1001);
+    const cut = big.auditInfo as { _truncated: boolean; chars: number; head: string };
+    expect(cut._truncated).toBe(true);
+    expect(cut.chars).toBeGreaterThan(200_000);
+    expect(cut.head).toHaveLength(1024);
+    expect(cut.head.startsWith("{")).toBe(true);
+    expect(JSON.stringify(big).length).toBeLessThan(4096);
+    expect(ok.errcode).toBe(0);
+    expect((ok.auditInfo as Record<string, unknown>).operator_name).toBe("陈晓华");
+  });
+
+  it("an in-process caller's audit_info that JSON cannot express is audited as such, not thrown", async () => {
+    const { ds, a } = world();
+    await grantFor(ds, a.paasid, CODES.person, ["XM"]);
+    const b = body(a.paasid, { SFZH: PERSON.idNumber });
+    b.audit_info = { ...(b.audit_info as object), operator_id: 7n };
+    const r = await ds.query({ paasid: a.paasid, serviceId: await sid(ds, CODES.person), body: b });
+    expect(r.errcode).toBe(1001);
+    const [e] = await ds.audit.forConsumer(a.paasid);
+    expect(e.auditInfo).toEqual({ _unserialisable: true, type: "object" });
+  });
 });

@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { ConfigError, loadConfig } from "../../gateway/config.js";
 import { main } from "../../gateway/cli.js";
+import { buildApp } from "../../gateway/app.js";
+import type { DatashareApi } from "../../mocks/datashare/platform.js";
 
 const dir = () => mkdtempSync(join(tmpdir(), "gatesim-cfg-"));
 
@@ -23,6 +25,24 @@ describe("config", () => {
     const j = dir();
     writeFileSync(join(j, "custom.json"), JSON.stringify({ strictEnvelope: true }));
     expect(loadConfig({ cwd: j, env: { GATESIM_CONFIG: "custom.json" } }).strictEnvelope).toBe(true);
+  });
+
+  it("datashare.auditCap (GATESIM_DATASHARE_AUDIT_CAP) bounds the data-sharing audit log of a default simulator", async () => {
+    expect(loadConfig({ cwd: dir(), env: {} }).datashare.auditCap).toBe(200_000);
+    expect(loadConfig({ cwd: dir(), env: { GATESIM_DATASHARE_AUDIT_CAP: "5000" } }).datashare.auditCap).toBe(5000);
+    expect(() => loadConfig({ cwd: dir(), env: { GATESIM_DATASHARE_AUDIT_CAP: "50" } })).toThrow(/\/datashare\/auditCap/);
+    const sim = buildApp({ config: { logLevel: "silent", datashare: { auditCap: 100 } } });
+    try {
+      const audit = (sim.runtime.platforms.get("datashare")!.api as DatashareApi).domain.audit;
+      const entry = { time: 0, consumerPaasid: "C90-44050001", provider: "p", providerCode: "x", serviceId: "C1", resourceCode: "r", resourceName: "n", auditInfo: null, fieldsReturned: [], rowCount: 0, errcode: 0, requestHash: "h", latencyMs: 0 };
+      for (let i = 0; i < 105; i++) await audit.append(entry);
+      const kept = await audit.forProvider({ kind: "admin" });
+      expect(kept).toHaveLength(100);
+      expect(kept[0].seq).toBe(6);
+      expect(audit.droppedCount).toBe(5);
+    } finally {
+      await sim.app.close();
+    }
   });
 
   it("reports every problem at once", () => {

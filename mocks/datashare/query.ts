@@ -78,27 +78,31 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
     const envelope: GatewayEnvelope = r.refusal
       ? { errcode: def.code, errmsg: errmsg(def, r.refusal.detail), data: null }
       : { errcode: 0, errmsg: errmsg(def), data: { data: r.rows ?? [], metadata: r.metadata ?? {} } };
-    const audit = await deps.audit.append({
+    // Built by assignment, not conditional spreads: every GatewayMsg call makes one.
+    const rec: Omit<AuditEntry, "seq" | "id"> = {
       time: now,
       consumerPaasid: req.paasid,
       provider: entry?.provider ?? "",
       providerCode: entry?.providerCode ?? "",
-      ...(entry?.ownerPaasid ? { ownerPaasid: entry.ownerPaasid } : {}),
       serviceId: req.serviceId,
       resourceCode: entry?.resourceCode ?? "",
       resourceName: entry?.name ?? "",
       auditInfo: auditInfo ?? null,
-      ...(grant ? { purpose: grant.purpose } : {}),
-      ...(typeof ai.item_code === "string" ? { itemCode: ai.item_code } : grant ? { itemCode: grant.itemCode } : {}),
       fieldsReturned: r.fields ?? [],
       rowCount: r.rows?.length ?? 0,
       errcode: def.code,
-      ...(r.refusal ? { reason: r.refusal.reason } : {}),
       requestHash: requestHash(req.rawBody ?? req.body),
-      latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
-      ...(req.traceId ? { traceId: req.traceId } : {}),
-      ...(providerViolations?.length ? { providerViolations: providerViolations.length } : {}),
-    });
+      latencyMs: 0,
+    };
+    if (entry?.ownerPaasid) rec.ownerPaasid = entry.ownerPaasid;
+    if (grant) rec.purpose = grant.purpose;
+    if (typeof ai.item_code === "string") rec.itemCode = ai.item_code;
+    else if (grant) rec.itemCode = grant.itemCode;
+    if (r.refusal) rec.reason = r.refusal.reason;
+    if (req.traceId) rec.traceId = req.traceId;
+    if (providerViolations?.length) rec.providerViolations = providerViolations.length;
+    rec.latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
+    const audit = await deps.audit.append(rec);
     if (envelope.data) envelope.data.metadata.request_id = audit.id;
     return {
       status: def.status,

@@ -11,10 +11,19 @@ export function idCheck(body17: string): string {
 
 export const USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 const US_W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+/** Value of each ASCII character in the USCC alphabet, -1 where it is not one (as indexOf would say). */
+const US_VALUE = (() => {
+  const t = new Int8Array(128).fill(-1);
+  for (let k = 0; k < USCC_ALPHABET.length; k++) t[USCC_ALPHABET.charCodeAt(k)] = k;
+  return t;
+})();
 /** GB 32100 check character of the first 17 characters. */
 export function usccCheck(body17: string): string {
   let s = 0;
-  for (let i = 0; i < 17; i++) s += USCC_ALPHABET.indexOf(body17[i]) * US_W[i];
+  for (let i = 0; i < 17; i++) {
+    const c = body17.charCodeAt(i);
+    s += (c < 128 ? US_VALUE[c] : -1) * US_W[i];
+  }
   return USCC_ALPHABET[(31 - (s % 31)) % 31];
 }
 

@@ -265,6 +265,19 @@ describe("audit log", () => {
     expect(Object.keys(read[1])).toEqual(["seq", "id", "time", "consumerPaasid", "provider", "providerCode", "serviceId", "resourceCode", "resourceName", "auditInfo", "purpose", "itemCode", "fieldsReturned", "rowCount", "errcode", "reason", "requestHash", "latencyMs", "traceId"]);
   });
 
+  it("thousands of entries of varying size (past the storage chunks' edges) read back intact", async () => {
+    const { ds, a } = world();
+    const made = [];
+    for (let i = 0; i < 1_500; i++)
+      made.push(await ds.audit.append({
+        time: T0 + i, consumerPaasid: a.paasid, provider: "汕头市公安局", providerCode: "P", serviceId: "C1", resourceCode: "r", resourceName: "人口".repeat(i % 50),
+        auditInfo: { operator_name: "陈".repeat(i % 300), n: i }, fieldsReturned: ["XM"], rowCount: 1, errcode: 0, requestHash: "h".repeat(64), latencyMs: i / 7,
+      }));
+    const read = await ds.audit.forConsumer(a.paasid);
+    expect(read).toHaveLength(1_500);
+    expect(read).toEqual(made);
+  });
+
   it("a huge audit_info is refused and audited cut to its first 1,024 characters; the log stays readable", async () => {
     const { ds, a } = world();
     await grantFor(ds, a.paasid, CODES.person, ["XM"]);

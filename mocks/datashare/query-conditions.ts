@@ -1,7 +1,7 @@
 // Checks a GatewayMsg body's query conditions and paging against the resource's catalogue items (→ errcode 1002).
 import { diag } from "./errors.js";
 import { checkItemValue } from "./item-values.js";
-import type { CatalogueEntry, Diagnostic } from "./types.js";
+import type { CatalogueEntry, Diagnostic, InfoItem } from "./types.js";
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -19,9 +19,17 @@ export interface ParsedQuery {
  * - the entry's key items (e.g. SFZH) are present;
  * - paging in `metadata` [SIM]: page ≥ 1, 1 ≤ page_size ≤ 100; `metadata.fields` lists item codes.
  */
+/** Items by code, once per catalogue entry (entries are replaced, not changed, when the catalogue changes). */
+const itemIndex = new WeakMap<CatalogueEntry, ReadonlyMap<string, InfoItem>>();
+function itemsOf(entry: CatalogueEntry): ReadonlyMap<string, InfoItem> {
+  let m = itemIndex.get(entry);
+  if (!m) itemIndex.set(entry, (m = new Map(entry.items.map((i) => [i.code, i]))));
+  return m;
+}
+
 export function checkQueryConditions(entry: CatalogueEntry, body: Record<string, unknown>, now: number): { parsed: ParsedQuery; diagnostics: Diagnostic[] } {
   const d: Diagnostic[] = [];
-  const items = new Map(entry.items.map((i) => [i.code, i]));
+  const items = itemsOf(entry);
   // built only when a diagnostic needs it (hot path)
   const available = () => `可用 / available: ${entry.items.map((i) => `${i.code}(${i.name})`).join(", ")}`;
   const q = body.query;
@@ -34,11 +42,10 @@ export function checkQueryConditions(entry: CatalogueEntry, body: Record<string,
   } else {
     for (const [k, v] of Object.entries(q as Record<string, unknown>)) {
       const item = items.get(k);
-      const loc = `/body/query/${k}`;
-      if (!item) { d.push(diag(loc, "unknown-item", k, `${k} 不是资源 ${entry.resourceCode} 的信息项 / ${k} is not an item of ${entry.resourceCode}`, available())); continue; }
-      if (v !== null && typeof v === "object") { d.push(diag(loc, "scalar", v, `${k} 的条件值应为单个值 / the condition on ${k} must be a single value`, "不支持数组或对象 / arrays and objects are not supported")); continue; }
-      const p = checkItemValue(item, v, new Date(now));
-      if (p) { d.push(diag(loc, p.rule, v, p.zh + " / " + p.en, p.hint)); continue; }
+      if (!item) { d.push(diag(`/body/query/${k}`, "unknown-item", k, `${k} 不是资源 ${entry.resourceCode} 的信息项 / ${k} is not an item of ${entry.resourceCode}`, available())); continue; }
+      if (v !== null && typeof v === "object") { d.push(diag(`/body/query/${k}`, "scalar", v, `${k} 的条件值应为单个值 / the condition on ${k} must be a single value`, "不支持数组或对象 / arrays and objects are not supported")); continue; }
+      const p = checkItemValue(item, v, now);
+      if (p) { d.push(diag(`/body/query/${k}`, p.rule, v, p.zh + " / " + p.en, p.hint)); continue; }
       if (v !== null && v !== undefined && v !== "") conditions[k] = v;
     }
     for (const k of entry.keyItems)

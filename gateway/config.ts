@@ -169,6 +169,25 @@ function setPath(o: Partial2, path: string[], v: unknown): void {
   cur[path[path.length - 1]] = v;
 }
 
+const TYPE_ZH: Record<string, string> = { integer: "整数", number: "数字", string: "字符串", boolean: "true/false", array: "数组", object: "对象" };
+
+/** The zh-CN half of a schema refusal (Ajv's message is the English half). */
+function schemaMessageZh(e: { keyword: string; params: Record<string, any>; message?: string }): string {
+  const p = e.params;
+  switch (e.keyword) {
+    case "type": return `应为${String(p.type).split(",").map((t) => TYPE_ZH[t] ?? t).join("或")}`;
+    case "minimum": return `应不小于 ${p.limit}`;
+    case "maximum": return `应不大于 ${p.limit}`;
+    case "minLength": return `至少 ${p.limit} 个字符`;
+    case "minItems": return `至少 ${p.limit} 项`;
+    case "enum": return "应为以下之一";
+    case "pattern": return `格式不符（${p.pattern}）`;
+    case "required": return `缺少必填项 ${p.missingProperty}`;
+    case "additionalProperties": return "不认识的配置项";
+    default: return "不符合配置格式";
+  }
+}
+
 export interface ConfigSources {
   /** Flags already parsed by the CLI (camelCase keys of GatesimConfig, plus `config` for the file path). */
   flags?: Partial2 & { config?: string };
@@ -200,17 +219,22 @@ export function loadConfig(src: ConfigSources = {}): Readonly<GatesimConfig> {
     }
   }
   const fromEnv: Partial2 = {};
+  const badEnvPaths = new Set<string>(); // already reported by name: the schema's follow-on errors would only repeat it
   for (const [name, spec] of Object.entries(ENV)) {
     const raw = env[name];
-    if (raw !== undefined && raw !== "") setPath(fromEnv, spec.path, convert(raw, spec.type, name, problems));
+    if (raw === undefined || raw === "") continue;
+    const before = problems.length;
+    setPath(fromEnv, spec.path, convert(raw, spec.type, name, problems));
+    if (problems.length > before) badEnvPaths.add("/" + spec.path.join("/"));
   }
   const merged = merge(merge(merge(merge(DEFAULTS as unknown as Partial2, file), fromEnv), flags), src.overrides ?? {});
   const validate = configValidator();
   if (!validate(merged)) {
     for (const e of validate.errors ?? []) {
       const at = e.instancePath || "/";
+      if (badEnvPaths.has(at)) continue;
       const extra = e.keyword === "additionalProperties" ? ` (${(e.params as any).additionalProperty})` : e.keyword === "enum" ? ` ${JSON.stringify((e.params as any).allowedValues)}` : "";
-      problems.push(`${at}: ${e.message}${extra}`);
+      problems.push(`${at}: ${schemaMessageZh(e)} / ${e.message}${extra}`);
     }
   }
   const tenants = (merged.tenants as TenantSpec[] | undefined) ?? [];

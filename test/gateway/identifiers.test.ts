@@ -76,5 +76,9 @@ describe("the identifier checker operation", () => {
     const unknownType = await sim.app.inject({ method: "GET", url: "/gatesim/v1/identifiers/passport/E123" });
     expect(unknownType.statusCode).toBe(400);
     expect(unknownType.json()).toMatchObject({ errcode: 40005, _diagnostics: [{ location: "/params/type" }] });
+    // a limit refusal says it in zh-CN first, English alongside
+    const tooLong = await sim.app.inject({ method: "GET", url: `/gatesim/v1/identifiers/gb11643-id/${"4".repeat(200)}` });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json()._diagnostics[0]).toMatchObject({ location: "/params/value", message: "长度应不超过（字符） 128 / must NOT have more than 128 characters" });
   });
 });

@@ -35,7 +35,13 @@ export type IdentityErrorKey = keyof typeof IDENTITY_ERRORS;
 
 /** Build a Problem from a catalogue key with a precise bilingual explanation. */
 export function idpProblem(key: IdentityErrorKey, zh: string, en: string, diagnostics?: Diagnostic[]): Problem {
-  return { code: key, status: IDENTITY_ERRORS[key].status, zh, en, ...(diagnostics?.length ? { diagnostics } : {}) };
+  return { code: key, status: IDENTITY_ERRORS[key].status, zh, en, ...(diagnostics?.length ? { diagnostics: diagnostics.map((d) => bilingual(d, zh)) } : {}) };
+}
+
+const CJK = /[\u4e00-\u9fff]/;
+/** Diagnostics name the problem in English at their own location; the refusal's zh-CN leads, as everywhere else. */
+function bilingual(d: Diagnostic, zh: string): Diagnostic {
+  return CJK.test(d.message) ? d : { ...d, message: `${zh} / ${d.message}` };
 }
 
 function entryOf(problem: Problem): { oauth: string; errcode: number } {

@@ -147,7 +147,7 @@ describe("identity tokens at another platform's bearer operation (gateway verifi
   it("refuses a token of another gatesim (same keys, other issuer)", async () => {
     const theirs = await userTokens(foreign, pick(personas, "L2").id, (await clientsOf(foreign)).find((c) => c.clientId.endsWith("_ci"))!);
     const d = await refused(await callProbe(theirs.access_token), "jwt-iss");
-    expect(d.message).toBe(`issuer ${foreign.url} is not this platform (${sim.url})`);
+    expect(d.message).toBe(`签发者 ${foreign.url} 不是本平台 ${sim.url} / issuer ${foreign.url} is not this platform (${sim.url})`);
   });
 
   it("refuses an expired token by the tenant's virtual clock, and accepts it again when the clock goes back", async () => {
@@ -166,7 +166,7 @@ describe("identity tokens at another platform's bearer operation (gateway verifi
     const other = sim.apps.find((a) => a.paasid === OTHER_PAASID)!;
     const r = await callProbe(access_token, other.sign(), "/_probe/tif-or-bearer");
     const d = await refused(r, "jwt-tenant");
-    expect(d.message).toBe(`token belongs to client ${ci.clientId} of tenant ${PAASID}, not usable by tenant ${OTHER_PAASID}`);
+    expect(d.message).toBe(`令牌属于租户 ${PAASID} 的客户端 ${ci.clientId}，不能用于租户 ${OTHER_PAASID} / token belongs to client ${ci.clientId} of tenant ${PAASID}, not usable by tenant ${OTHER_PAASID}`);
     // the same signed call with its own tenant's token passes both checks
     const mine = sim.apps.find((a) => a.paasid === PAASID)!;
     const ok = await callProbe(access_token, mine.sign(), "/_probe/tif-or-bearer");

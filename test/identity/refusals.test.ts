@@ -194,6 +194,9 @@ describe("invalid_client says which check failed", () => {
     expect([cc.status, cc.body.error]).toEqual([400, "unauthorized_client"]);
     const pw = await w.call("identityOidcToken", { body: { grant_type: "password" }, headers: { authorization: basic(w.web.id, w.web.secret) } });
     expect(pw.body.error).toBe("unsupported_grant_type");
+    // the diagnostic, too, says it in zh-CN first, English alongside
+    expect(pw.body._diagnostics[0].message).toBe("不支持的 grant_type：password / grant_type password");
+    expect(cc.body._diagnostics[0].message).toMatch(/^客户端 .* 未获准使用 client_credentials \/ client_credentials not allowed$/);
     const rep = await w.call("identityOidcToken", { body: { grant_type: ["client_credentials", "client_credentials"] } as any, headers: { authorization: basic(w.ci.id, w.ci.secret) } });
     expect(rep.body.error_description).toContain("sent more than once");
   });

@@ -52,7 +52,7 @@ async function buildDocsApp(rt: Runtime): Promise<FastifyInstance> {
     const doc = byName.get(file.replace(/\.json$/, ""));
     if (!doc) {
       reply.code(404);
-      return { errcode: 40401, errmsg: `没有契约 ${file} / no contract ${file}`, data: null, _diagnostics: [{ location: "/path", rule: "docs.contract", seen: file, message: "unknown contract", hint: `known: ${[...byName.keys()].map((n) => n + ".json").join(", ")}` }] };
+      return { errcode: 40401, errmsg: `没有契约 ${file} / no contract ${file}`, data: null, _diagnostics: [{ location: "/path", rule: "docs.contract", seen: file, message: `没有契约 ${file} / unknown contract ${file}`, hint: `已有的契约 / known: ${[...byName.keys()].map((n) => n + ".json").join(", ")}` }] };
     }
     return doc.bundled;
   });

@@ -188,7 +188,7 @@ function responseCheck(op: Operation, status: number, contentType: string | unde
   if (!Object.keys(declared.content).length) return { kind: "none" };
   const media = declared.content[mt] ?? declared.content["*/*"];
   if (!media) {
-    return { kind: "fixed", diagnostics: [{ location: "/response/headers/content-type", rule: "responses.content", seen: contentType, message: `契约未声明 ${mt} 应答 / ${mt} is not declared for ${status}`, hint: `declared: ${Object.keys(declared.content).join(", ")}` }] };
+    return { kind: "fixed", diagnostics: [{ location: "/response/headers/content-type", rule: "responses.content", seen: contentType, message: `契约未声明 ${mt} 应答 / ${mt} is not declared for ${status}`, hint: `契约声明的 / declared: ${Object.keys(declared.content).join(", ")}` }] };
   }
   if (media.schema === undefined) return { kind: "none" };
   return { kind: "schema", validate: ajvFor("body").compile(media.schema) };

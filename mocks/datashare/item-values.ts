@@ -75,7 +75,7 @@ function formatProblem(item: InfoItem, verdict: string): ValueProblem {
 }
 
 /** Check a parsed value (JSON) against the item; null/undefined are accepted (absence is checked elsewhere). */
-export function checkItemValue(item: InfoItem, value: unknown, now?: Date | number): ValueProblem | null {
+export function checkItemValue(item: InfoItem, value: unknown, now?: number): ValueProblem | null {
   if (value === null || value === undefined) return null;
   switch (item.type) {
     case "C": case "M": {
@@ -125,7 +125,7 @@ export function checkItemValue(item: InfoItem, value: unknown, now?: Date | numb
 const PARCEL_RE = /^\d{6}\d{3}\d{3}[GJZ][ABSXCDEFLNW]\d{5}$/;
 
 /** Semantic format check; a bilingual verdict or null. */
-export function checkFormat(format: NonNullable<InfoItem["format"]>, v: string, now?: Date | number): string | null {
+export function checkFormat(format: NonNullable<InfoItem["format"]>, v: string, now?: number): string | null {
   switch (format) {
     case "gb11643-id": return checkIdNumber(v, now);
     case "gb32100-uscc": return checkUscc(v);

@@ -92,7 +92,7 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
       rowCount: r.rows?.length ?? 0,
       errcode: def.code,
       requestHash: requestHash(req.rawBody ?? req.body),
-      latencyMs: 0,
+      latencyMs: Math.round((performance.now() - started) * 1000) / 1000, // after the hash, like every check before it
     };
     if (entry?.ownerPaasid) rec.ownerPaasid = entry.ownerPaasid;
     if (grant) rec.purpose = grant.purpose;
@@ -101,7 +101,6 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
     if (r.refusal) rec.reason = r.refusal.reason;
     if (req.traceId) rec.traceId = req.traceId;
     if (providerViolations?.length) rec.providerViolations = providerViolations.length;
-    rec.latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
     const audit = await deps.audit.append(rec);
     if (envelope.data) envelope.data.metadata.request_id = audit.id;
     return {

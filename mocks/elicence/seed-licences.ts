@@ -41,23 +41,13 @@ function governmentBodies(seed: Seed): Map<string, Authority> {
   return m;
 }
 
-/** Finds a seeded legal person by exact name (issuing bodies); see governmentBodies for the default. */
-export type IssuerLookup = (name: string) => Authority | undefined;
-
-const lookups = new WeakMap<Seed, IssuerLookup>();
-
-/** Use this resolver for the seed's issuing bodies instead of the default scan (e.g. a name index of the seed). */
-export function setIssuerLookup(seed: Seed, lookup: IssuerLookup): void {
-  lookups.set(seed, lookup);
-}
-
 /** Build the issuing-body index now rather than on the first look-up. */
 export function prepareSeedIssuers(seed: Seed): void {
-  if (!lookups.has(seed)) governmentBodies(seed);
+  governmentBodies(seed);
 }
 
 function issuerFor(seed: Seed, kind: LocalIssuerKind, division: string): Authority {
-  return localIssuer(kind, division, lookups.get(seed) ?? ((name) => governmentBodies(seed).get(name)));
+  return localIssuer(kind, division, (name) => governmentBodies(seed).get(name));
 }
 
 function licenseCodeFor(issuer: string, date: string, r: Prng): string {

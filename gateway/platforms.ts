@@ -5,7 +5,7 @@ import { createIdentityPlatform } from "../mocks/identity/index.js";
 import { createEsealPlatform } from "../mocks/eseal/platform.js";
 import { createElicencePlatform } from "../mocks/elicence/platform.js";
 import { createDatasharePlatform } from "../mocks/datashare/platform.js";
-import type { GatesimConfig } from "./config.js";
+import { DEFAULTS, type GatesimConfig } from "./config.js";
 
 /** The base URL clients reach the simulator at: the OIDC issuer, links, redirects. */
 export function publicUrlOf(config: Readonly<GatesimConfig>): string {
@@ -14,12 +14,13 @@ export function publicUrlOf(config: Readonly<GatesimConfig>): string {
 }
 
 export function defaultPlatforms(seed: Seed, config: Readonly<GatesimConfig>): PlatformModule[] {
-  const outboundAllowHosts = config.outbound?.allowHosts ?? ["*"];
+  // a complete config handed to buildApp is used as given, so sections added later may be missing from it
+  const outboundAllowHosts = (config.outbound ?? DEFAULTS.outbound).allowHosts;
   const identity = createIdentityPlatform({ seed, issuer: publicUrlOf(config), keySeed: config.seed, config: { outboundAllowHosts } });
   return [
     { ...identity, onTenant: { create: (p) => void identity.api.ensureTenant(p), reset: (p) => void identity.api.resetTenant(p) } },
     createEsealPlatform(seed),
     createElicencePlatform(seed),
-    createDatasharePlatform(seed, { config: { outboundAllowHosts, auditCap: config.datashare?.auditCap ?? 200_000 } }),
+    createDatasharePlatform(seed, { config: { outboundAllowHosts, auditCap: (config.datashare ?? DEFAULTS.datashare).auditCap } }),
   ];
 }

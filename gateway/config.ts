@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { parseYaml } from "../contracts/yaml.js";
+import { limitZh } from "./schema-messages.js";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import type { TenantSpec } from "./tenants.js";
 
@@ -30,7 +31,7 @@ export interface GatesimConfig {
   landing: { showCredentials: boolean };
   /** Hosts the simulator itself may send requests to (provider calls, webhooks, back-channel logout); "*" = any. */
   outbound: { allowHosts: string[] };
-  /** Calls the data-sharing audit log keeps (platform-wide; beyond it the oldest go, counted). ≈1 KB each. */
+  /** Calls the data-sharing audit log keeps (platform-wide; beyond it the oldest go, counted). ≈0.8 KB each. */
   datashare: { auditCap: number };
 }
 
@@ -174,12 +175,10 @@ const TYPE_ZH: Record<string, string> = { integer: "整数", number: "数字", s
 /** The zh-CN half of a schema refusal (Ajv's message is the English half). */
 function schemaMessageZh(e: { keyword: string; params: Record<string, any>; message?: string }): string {
   const p = e.params;
+  const limit = limitZh(e.keyword, p.limit);
+  if (limit) return limit;
   switch (e.keyword) {
     case "type": return `应为${String(p.type).split(",").map((t) => TYPE_ZH[t] ?? t).join("或")}`;
-    case "minimum": return `应不小于 ${p.limit}`;
-    case "maximum": return `应不大于 ${p.limit}`;
-    case "minLength": return `至少 ${p.limit} 个字符`;
-    case "minItems": return `至少 ${p.limit} 项`;
     case "enum": return "应为以下之一";
     case "pattern": return `格式不符（${p.pattern}）`;
     case "required": return `缺少必填项 ${p.missingProperty}`;

@@ -6,6 +6,7 @@ import type { Operation, JsonSchema } from "../contracts/loader.js";
 import type { Diagnostic } from "../mocks/shared/types.js";
 import { checkDivisionCode, checkIdNumber, checkLicenceId, checkOrgCode, checkUscc, type Verdict } from "../mocks/shared/ids.js";
 import { redactValue } from "./redact.js";
+import { limitZh } from "./schema-messages.js";
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
@@ -86,13 +87,6 @@ function pick(value: unknown, pointer: string): unknown {
   return cur;
 }
 
-/** The zh-CN half of a limit refusal; Ajv's message is the English half. */
-const LIMIT_ZH: Record<string, string> = {
-  minLength: "长度应不少于（字符）", maxLength: "长度应不超过（字符）", minimum: "应不小于", maximum: "应不大于",
-  exclusiveMinimum: "应大于", exclusiveMaximum: "应小于", minItems: "项数应不少于", maxItems: "项数应不超过",
-  minProperties: "字段数应不少于", maxProperties: "字段数应不超过",
-};
-
 function hintFor(e: ErrorObject, seen: unknown): { message: string; hint: string } {
   const p = e.params as Record<string, any>;
   switch (e.keyword) {
@@ -125,7 +119,7 @@ function hintFor(e: ErrorObject, seen: unknown): { message: string; hint: string
     case "maxItems":
     case "minProperties":
     case "maxProperties":
-      return { message: `${LIMIT_ZH[e.keyword]} ${p.limit} / ${e.message}`, hint: `调整取值以满足 ${e.keyword} ${p.limit} / adjust it to satisfy ${e.keyword} ${p.limit}` };
+      return { message: `${limitZh(e.keyword, p.limit)} / ${e.message}`, hint: `调整取值以满足 ${e.keyword} ${p.limit} / adjust it to satisfy ${e.keyword} ${p.limit}` };
     default:
       return { message: `不符合契约规则 ${e.keyword} / ${e.message ?? e.keyword}`, hint: `参照契约中 ${e.schemaPath} 的规则 / see the contract rule at ${e.schemaPath}` };
   }

@@ -46,11 +46,11 @@ function autocannonRun(opts) {
  * Steady-state throughput: a 2 s warm-up (JIT, lazily compiled validators) is run first and not counted; the
  * simulator's CPU time over the measured run gives its CPU per request.
  */
-async function run(opts, pid = globalThis.server.pid) {
+async function run(opts, pid = globalThis.server.pid, who = "simulator") {
   await autocannonRun({ ...opts, duration: 2 });
   const before = procCpuUs(pid);
   const r = await autocannonRun({ ...opts, duration: DURATION });
-  r.cpu = cpuNote(before, procCpuUs(pid), r.requests.total, pid === globalThis.server.pid ? "simulator" : "server");
+  r.cpu = cpuNote(before, procCpuUs(pid), r.requests.total, who);
   return r;
 }
 
@@ -74,8 +74,8 @@ console.log(`cold start → first 200 (3 runs)      ${starts.map((s) => s.toFixe
 const GET_PATH = "/gatesim/v1/identifiers/gb11643-id/440507199001011233";
 const get = await run({ url: `${base}${GET_PATH}` });
 // the machine's ceiling for this route: bare Fastify answering the same bytes, same load generator, right after
-const bare = await startBare();
-const bareGet = await run({ url: `${bare.url}${GET_PATH}` }, bare.pid);
+const bare = await startBare({ get: await fetch(`${base}${GET_PATH}`).then((r) => r.text()) });
+const bareGet = await run({ url: `${bare.url}${GET_PATH}` }, bare.pid, "server");
 console.log(fmt("validated GET (identifier check)", get));
 console.log(fmt("  bare Fastify, same answer", bareGet));
 console.log(`  gatesim = ${ofBare(get.requests.average, bareGet.requests.average)}; the target needs ${Math.round(1_500_000 / bareGet.requests.average)} %`);

@@ -3,9 +3,9 @@
 // does not share its event loop); the parent drives it with fresh x-tif headers per request. The same requests then go
 // to bare Fastify answering the same bytes (scripts/bare-fastify.mjs): this machine's ceiling for the call.
 // Usage: npm run build && node scripts/bench/datashare-http.mjs [seconds=10]   (BENCH_CPU_PROF=1 profiles the server)
-import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { startChild } from "../child-server.mjs";
 
 const SERVE = process.argv[2] === "--serve";
 
@@ -41,16 +41,7 @@ if (SERVE) {
   const seconds = Math.min(Number(process.argv[2] ?? process.env.BENCH_SECONDS ?? 10), 60);
   const args = [...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir=bench-profiles"] : []), fileURLToPath(import.meta.url), "--serve"];
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
-  const info = await new Promise((resolve, reject) => {
-    let buf = "";
-    child.stdout.on("data", (c) => {
-      buf += c;
-      const nl = buf.indexOf("\n");
-      if (nl !== -1) resolve(JSON.parse(buf.slice(0, nl)));
-    });
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-  });
+  const { info, pid: serverPid, stop: stopServer } = await startChild(args);
   const startedMs = performance.now() - spawnedAt;
 
   const bodies = info.ids.map((id) => JSON.stringify({
@@ -72,7 +63,8 @@ if (SERVE) {
 
   // one call to check the answer before measuring
   const probe = await fetch(`${info.url}/GatewayMsg/http/api/proxy/invoke`, { method: "POST", ...setupRequest({}) });
-  const pj = await probe.json();
+  const answer = await probe.text(); // bare Fastify answers these very bytes below
+  const pj = JSON.parse(answer);
   if (pj.errcode !== 0 || pj.data.data.length !== 1) throw new Error(`probe failed: ${JSON.stringify(pj).slice(0, 300)}`);
   const firstMs = performance.now() - spawnedAt;
 
@@ -87,20 +79,19 @@ if (SERVE) {
   });
   await run(2); // warm-up (JIT, audit log growth)
   const { cpuNote, procCpuUs } = await import("../proc-cpu.mjs");
-  const cpuBefore = procCpuUs(child.pid);
+  const cpuBefore = procCpuUs(serverPid);
   const r = await run(seconds);
-  const cpu = cpuNote(cpuBefore, procCpuUs(child.pid), r.requests.total);
+  const cpu = cpuNote(cpuBefore, procCpuUs(serverPid), r.requests.total);
   // the same signed POST to the gateway's echo service: the floor of x-tif checks + routing on this machine
   const echo = process.env.BENCH_BASELINE ? await run(seconds, "C0000000000001") : undefined;
   // wrk (C) with precomputed signatures: the simulator's own capacity, without autocannon's per-request signing
   // competing for the same two cores
   const { runWrk, fmtWrk } = await import("../wrk.mjs");
-  const w = runWrk({ url: `${info.url}/GatewayMsg/http/api/proxy/invoke`, seconds, connections: 50, sign: { paasid: info.paasid, token: info.token, serviceId: info.serviceId, body: bodies[0] }, expectedRate: 15000, pid: child.pid });
-  child.kill("SIGTERM");
-  await new Promise((res) => child.once("exit", res));
+  const w = runWrk({ url: `${info.url}/GatewayMsg/http/api/proxy/invoke`, seconds, connections: 50, sign: { paasid: info.paasid, token: info.token, serviceId: info.serviceId, body: bodies[0] }, expectedRate: 15000, pid: serverPid });
+  await stopServer();
   // this machine's ceiling for the call: bare Fastify parsing the same signed request and answering the same bytes
   const { startBare, ofBare } = await import("../bare-fastify.mjs");
-  const bare = await startBare();
+  const bare = await startBare({ post: answer });
   await run(2, info.serviceId, bare.url);
   const bareCpuBefore = procCpuUs(bare.pid);
   const b = await run(seconds, info.serviceId, bare.url);

@@ -58,7 +58,7 @@ async function buildDocsApp(rt: Runtime): Promise<FastifyInstance> {
   });
   app.setNotFoundHandler(async (req, reply) => {
     reply.code(404);
-    return { errcode: 40401, errmsg: `没有文档页 ${req.url} / no docs page ${req.url}`, data: null, _diagnostics: [{ location: "/path", rule: "docs.page", seen: req.url, message: "unknown docs page", hint: "见 /docs / see /docs" }] };
+    return { errcode: 40401, errmsg: `没有文档页 ${req.url} / no docs page ${req.url}`, data: null, _diagnostics: [{ location: "/path", rule: "docs.page", seen: req.url, message: `没有文档页 ${req.url} / unknown docs page ${req.url}`, hint: "见 /docs / see /docs" }] };
   });
   await app.ready();
   return app;

@@ -149,7 +149,7 @@ describe("landing page and docs", () => {
     // built on the first /docs request; unknown pages and contracts are explained, not bare 404s
     const nope = await get("/docs/nope", {});
     expect(nope.statusCode).toBe(404);
-    expect(nope.json()).toMatchObject({ errcode: 40401, _diagnostics: [{ rule: "docs.page", hint: expect.stringContaining("/docs") }] });
+    expect(nope.json()).toMatchObject({ errcode: 40401, _diagnostics: [{ rule: "docs.page", message: "没有文档页 /docs/nope / unknown docs page /docs/nope", hint: expect.stringContaining("/docs") }] });
     const noContract = await get("/docs/contracts/nope.json", {});
     expect(noContract.json()._diagnostics[0].hint).toContain("gateway.json");
   });

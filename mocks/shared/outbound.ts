@@ -24,7 +24,7 @@ const URL_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^/?#@:\s]*):[^/?#@\s]*@/i;
 
 /** The URL with any password in its user-info replaced (http://user:secret@host → http://user:[REDACTED]@host). */
 export function withoutUrlPassword(s: string): string {
-  return URL_PASSWORD.test(s) ? s.replace(URL_PASSWORD, "$1:[REDACTED]@") : s;
+  return s.replace(URL_PASSWORD, "$1:[REDACTED]@"); // the same string back when there is none
 }
 
 export function outboundPolicy(allowHosts: readonly string[] = ALLOW_ALL_HOSTS): OutboundPolicy {

@@ -1,4 +1,6 @@
 // x-tif gateway authentication: every errcode of facts §8.1 that the gateway itself decides, driven by the virtual clock.
+import type { AddressInfo } from "node:net";
+import { request } from "undici";
 import { beforeEach, describe, expect, it } from "vitest";
 import { admin, makeSim, tif } from "../helpers.js";
 import { tifSign, tifSignUser, signedHeaders, verifyTifBackendSignature } from "../../mocks/gateway/tif-signature.js";
@@ -58,13 +60,22 @@ describe("refusals (errcode table, facts §8.1)", () => {
     expect(res.json()).toMatchObject({ errcode: 40001, data: null, _diagnostics: [{ location: "/headers/x-tif-nonce", rule: "x-tif.header-required" }] });
     expect(res.json().errmsg).toMatch(/^x-tif 请求头缺失或重复 \/ an x-tif header is missing or duplicated$/);
 
-    const h = tif(t);
-    const dup2 = await sim.app.inject({ method: "GET", url: "/ebus/gatesim/ping", headers: { ...h, "x-tif-timestamp": [h["x-tif-timestamp"], h["x-tif-timestamp"]] as unknown as string } });
-    expect(dup2.statusCode).toBe(400);
-    expect(dup2.json()).toMatchObject({ errcode: 40001, _diagnostics: [{ location: "/headers/x-tif-timestamp", rule: "x-tif.header-duplicated" }] });
-
     const { "x-tif-serviceId": _s, ...noService } = tif(t, { serviceId: "C0000000000001" });
     expect((await invoke(noService)).json()).toMatchObject({ errcode: 40001, _diagnostics: [{ location: "/headers/x-tif-serviceId" }] });
+
+    // A repeated header arrives as two header lines, which Node joins with ", " — over a real socket, because inject
+    // has no way to send one header twice.
+    const h = tif(t);
+    await sim.app.listen({ port: 0, host: "127.0.0.1" });
+    try {
+      const { port } = sim.app.server.address() as AddressInfo;
+      const lines = Object.entries(h).flat();
+      const dup2 = await request(`http://127.0.0.1:${port}/ebus/gatesim/ping`, { headers: [...lines, "x-tif-timestamp", h["x-tif-timestamp"]] });
+      expect(dup2.statusCode).toBe(400);
+      expect(await dup2.body.json()).toMatchObject({ errcode: 40001, _diagnostics: [{ location: "/headers/x-tif-timestamp", rule: "x-tif.header-duplicated", seen: `${h["x-tif-timestamp"]}, ${h["x-tif-timestamp"]}` }] });
+    } finally {
+      await sim.app.close();
+    }
   });
 
   it("40002 for malformed, millisecond and skewed timestamps — the window follows the tenant's virtual clock", async () => {

@@ -225,8 +225,7 @@ export function createDatashareHandlers(deps: HandlerDeps): Record<string, Handl
       };
       const actor = actorOf(input);
       const r = await ds.applications.approve(actor, input.params.applicationId, decision);
-      // the control plane reads journals but does not write into them
-      if (actor.kind !== "admin") ctx.emit("datashare.application.approved", { applicationId: r.application.id, consumer: r.application.consumerPaasid, serviceId: r.grant.serviceId });
+      decided(input, ctx, r.application.consumerPaasid, "datashare.application.approved", { applicationId: r.application.id, consumer: r.application.consumerPaasid, serviceId: r.grant.serviceId, decidedBy: r.application.decidedBy });
       const consumer = directory.tenant(r.application.consumerPaasid);
       return ok({ application: applicationView(r.application), grant: grantView(r.grant, 0, consumer?.clock.now() ?? ctx.clock.now()) });
     },
@@ -234,7 +233,7 @@ export function createDatashareHandlers(deps: HandlerDeps): Record<string, Handl
     async datashareApplicationDeny(input, ctx) {
       const actor = actorOf(input);
       const a = await ds.applications.deny(actor, input.params.applicationId, str(bodyOf(input).reason) ?? "");
-      if (actor.kind !== "admin") ctx.emit("datashare.application.denied", { applicationId: a.id, consumer: a.consumerPaasid, reason: a.reason ?? "" });
+      decided(input, ctx, a.consumerPaasid, "datashare.application.denied", { applicationId: a.id, consumer: a.consumerPaasid, reason: a.reason ?? "", decidedBy: a.decidedBy });
       return ok({ application: applicationView(a) });
     },
 
@@ -344,6 +343,16 @@ export function createDatashareHandlers(deps: HandlerDeps): Record<string, Handl
     const provider = (audit.ownerPaasid ? directory.view(audit.ownerPaasid) : undefined) ?? (audit.providerCode ? directory.byOrg(audit.providerCode) : undefined);
     if (provider && provider.tenant.paasid !== audit.consumerPaasid)
       provider.emit?.("datashare.provider.violation", { ...event, consumerPaasid: audit.consumerPaasid }, { traceId: audit.traceId, operationId: DATASHARE_OPERATIONS.query });
+  }
+
+  /**
+   * A decision is an event in the journal of the tenant whose application it was, whoever decided: the provider (whose
+   * own journal has it too, next to its request) or the admin (whose control-plane requests are not journalled).
+   */
+  function decided(input: HandlerInput, ctx: HandlerContext, consumerPaasid: string, event: string, data: Record<string, unknown>): void {
+    if (input.principal.kind !== "admin") ctx.emit(event, data);
+    if (input.principal.kind === "admin" || consumerPaasid !== input.tenant.paasid)
+      directory.view(consumerPaasid)?.emit?.(event, data, { traceId: input.traceId, operationId: input.operationId });
   }
 
   // The control plane's review routes run the providers' handlers with the admin as the actor.

@@ -41,7 +41,7 @@ export function adminHandlers(deps: ElicenceDeps): Record<string, Handler> {
     },
 
     elicenceAdminPermissionRevoke: async (input, ctx) => {
-      await revokePermission(ctx.store, input.params.typeCode);
+      if (await revokePermission(ctx.store, input.params.typeCode)) ctx.emit("elicence.permission-revoked", { typeCode: input.params.typeCode });
       return permissionList(deps, input, ctx);
     },
 

@@ -58,6 +58,11 @@ describe("each share type's path through application", () => {
     const app = (await apply("dsa", { resourceCode: CODES.household }, ["XM", "HH"])).json().data.application;
     const d = await w.call("stpolice", "POST", `/ebus/datashare/v1/applications/${app.id}/deny`, { reason: "申请用途与共享条件不符" });
     expect(d.json().data.application).toMatchObject({ status: "denied", reason: "申请用途与共享条件不符", decidedBy: "stpolice" });
+    // the applicant's journal records the decision; the provider's has it beside its own request
+    for (const paasid of ["dsa", "stpolice"])
+      expect(w.t(paasid).journal.entries().filter((e) => e.event === "datashare.application.denied")).toMatchObject([
+        { tenant: paasid, traceId: d.headers["x-gatesim-trace-id"], response: { body: { applicationId: app.id, decidedBy: "stpolice" } } },
+      ]);
     expect((await w.call("dsa", "GET", "/ebus/datashare/v1/grants")).json().data.total).toBe(0);
     const sid = (await w.call("dsa", "GET", "/ebus/datashare/v1/catalogue/101001-000002")).json().data.serviceId;
     const q = await w.query("dsa", sid, body("dsa", { SFZH: PERSON.idNumber }));
@@ -96,10 +101,16 @@ describe("each share type's path through application", () => {
     const viaTif = await w.call("dsa", "POST", `/_gatesim/datashare/applications/${a3.id}/approve`, {});
     expect(viaTif.statusCode).toBe(401);
     expect((await w.call("dsa", "GET", `/ebus/datashare/v1/applications/${a3.id}`)).json().data.status).toBe("pending");
-    // the control plane does not write into tenant journals
+    // the control plane's requests are not journalled, but each applicant's journal records the decision on its application
     const j = await w.sim.app.inject({ method: "GET", url: "/_gatesim/tenants/dsa/journal", headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect(j.statusCode).toBe(200);
     expect(JSON.stringify(j.json().entries)).not.toContain("/_gatesim/datashare/");
+    expect(w.t("dsa").journal.entries().filter((e) => e.event?.startsWith("datashare.application."))).toMatchObject([
+      { event: "datashare.application.approved", tenant: "dsa", traceId: ok.headers["x-gatesim-trace-id"], response: { body: { applicationId: a1.id, decidedBy: "admin" } } },
+    ]);
+    expect(w.t("dsb").journal.entries().filter((e) => e.event?.startsWith("datashare.application."))).toMatchObject([
+      { event: "datashare.application.denied", tenant: "dsb", response: { body: { applicationId: a2.id, decidedBy: "admin", reason: "材料不全" } } },
+    ]);
   });
 
   it("有条件共享 requires a legal basis", async () => {

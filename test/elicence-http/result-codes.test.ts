@@ -95,6 +95,12 @@ describe("sharing-service result codes", () => {
     await h.admin("DELETE", `/_gatesim/elicence/tenants/${B}/permissions/${DRIVING}`);
     expect((await url(ids.valid)).json.head.status).toBe(100);
     await h.admin("PUT", `/_gatesim/elicence/tenants/${B}/permissions`, { typeCodes: [DRIVING] });
+    // both changes are events in the department's journal (the admin's requests themselves are not journalled)
+    const events = h.sim.tenant(B).journal.entries().filter((e) => e.event?.startsWith("elicence.permission-")).slice(-2);
+    expect(events).toMatchObject([
+      { event: "elicence.permission-revoked", response: { body: { typeCode: DRIVING } } },
+      { event: "elicence.permission-granted", response: { body: { typeCodes: [DRIVING] } } },
+    ]);
   });
 
   it("101 — system error: no licence with a well-formed identifier; an unreadable file", async () => {

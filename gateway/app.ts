@@ -2,7 +2,7 @@
 // (fastify/demo's app/server split).
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import pino, { type Logger } from "pino";
 import { loadContracts, type Operation, type OperationTable } from "../contracts/loader.js";
 import { GATEWAY_ERRORS, gatewayEnvelope } from "../mocks/gateway/errors.js";
@@ -29,6 +29,7 @@ import { createAdminPlatform } from "./admin.js";
 import { createToolsPlatform } from "./tools/platform.js";
 import { rawBodyOf, registerBodyParsers } from "./body-parsers.js";
 import { registerDocs } from "./docs.js";
+import { fastifyOptions } from "./fastify-options.js";
 import { registerLanding } from "./landing.js";
 import { defaultPlatforms } from "./platforms.js";
 
@@ -49,7 +50,41 @@ export interface BuildOptions {
 export interface Simulator {
   app: FastifyInstance;
   runtime: Runtime;
+  /** The contract routes' handlers by `routeKey`, and the body-error answer: for a second transport (http-thread.ts). */
+  transport: Transport;
 }
+
+/** What the pipeline reads of a request: a FastifyRequest, or the HTTP thread's record of one. */
+export interface PipelineRequest {
+  url: string;
+  method: string;
+  headers: FastifyRequest["headers"];
+  raw: { rawHeaders: string[] };
+  query: unknown;
+  params: unknown;
+  body: unknown;
+  ip: string;
+}
+
+/** What the pipeline does with a reply: a FastifyReply, or the HTTP thread's recorder. */
+export interface PipelineReply {
+  code(status: number): unknown;
+  header(name: string, value: string): unknown;
+  headers(values: Record<string, string | string[]>): unknown;
+  type(contentType: string): unknown;
+  send(payload: unknown): unknown;
+  hijack(): unknown;
+  raw: { socket?: { destroy(): void } | null };
+}
+
+export interface Transport {
+  routes: ReadonlyMap<string, { route: RouteEntry; handle(req: PipelineRequest, reply: PipelineReply): Promise<unknown> }>;
+  /** The answer to a request refused before its handler (body unparsable, too large, media type), on `route`. */
+  answerError(err: Error & { code?: string; statusCode?: number }, req: PipelineRequest, reply: PipelineReply, route?: RouteEntry): Promise<unknown>;
+}
+
+/** "GET /ebus/…/{id}": a contract route's name across transports. */
+export const routeKey = (r: { method: string; path: string }): string => `${r.method} ${r.path}`;
 
 /** package.json is one level up from gateway/ in the source tree, two from dist/gateway/. */
 const VERSION: string = (() => {
@@ -73,7 +108,7 @@ function defaultOrganisations(seed: Seed): string[] {
   return [...all.filter((e) => e.subjectType === "government"), ...all.filter((e) => e.subjectType !== "government")].map((e) => e.uscc);
 }
 
-const toFastifyPath = (p: string) => p.replace(/\{([^}]+)\}/g, ":$1");
+export const toFastifyPath = (p: string): string => p.replace(/\{([^}]+)\}/g, ":$1");
 
 function routesOf(table: OperationTable): RouteEntry[] {
   const routes = new Map<string, RouteEntry>();
@@ -120,7 +155,7 @@ function withoutExtensions(body: unknown): unknown {
   return rest;
 }
 
-function send(x: Exchange, reply: FastifyReply, problem?: Problem): FastifyReply {
+function send(x: Exchange, reply: PipelineReply, problem?: Problem): unknown {
   const strict = x.rt.config.strictEnvelope;
   let status: number, body: unknown, contentType: string | undefined, headers: Record<string, string> | undefined;
   if (problem) {
@@ -179,7 +214,7 @@ function send(x: Exchange, reply: FastifyReply, problem?: Problem): FastifyReply
   return reply.send(json ?? (body === undefined ? "" : body));
 }
 
-function exchangeFor(rt: Runtime, route: RouteEntry, req: FastifyRequest): Exchange {
+function exchangeFor(rt: Runtime, route: RouteEntry, req: PipelineRequest): Exchange {
   const url = req.url;
   const q = url.indexOf("?");
   return {
@@ -201,10 +236,6 @@ function exchangeFor(rt: Runtime, route: RouteEntry, req: FastifyRequest): Excha
     principal: { kind: "anonymous" },
     responseViolations: [],
   };
-}
-
-function noFastifySchemas(): never {
-  throw new Error("gatesim routes declare no Fastify schemas: validate against the contract in the pipeline instead");
 }
 
 export function buildApp(opts: BuildOptions = {}): Simulator {
@@ -247,16 +278,7 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
 
   for (const m of modules) m.attachTenants?.({ get: (p) => tenants.get(p), list: () => tenants.list() });
 
-  const app = Fastify({
-    bodyLimit: config.bodyLimitBytes,
-    return503OnClosing: true,
-    forceCloseConnections: true,
-    routerOptions: { maxParamLength: 512 },
-    // Routes carry no Fastify schemas: requests and responses are checked against the contracts by the pipeline
-    // (validate-request / validate-response). Saying so spares start-up Fastify's own Ajv and fast-json-stringify
-    // compilers (≈35 ms), and a route that ever declares a schema fails loudly instead of being validated twice.
-    schemaController: { compilersFactory: { buildValidator: noFastifySchemas, buildSerializer: noFastifySchemas } },
-  });
+  const app = Fastify(fastifyOptions(config.bodyLimitBytes));
   registerBodyParsers(app);
   // Platforms with timers or outbound connections (data-sharing webhooks) stop with the app.
   app.addHook("onClose", async () => {
@@ -264,28 +286,26 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
   });
   const steps = opts.steps ?? DEFAULT_STEPS;
 
+  const routes = new Map<string, { route: RouteEntry; handle(req: PipelineRequest, reply: PipelineReply): Promise<unknown> }>();
   for (const route of routesOf(table)) {
-    app.route({
-      method: route.method as "GET",
-      url: toFastifyPath(route.path),
-      config: { route },
-      handler: async (req, reply) => {
-        const x = exchangeFor(runtime, route, req);
-        reply.header("x-gatesim-trace-id", x.traceId);
-        let problem: Problem | undefined;
-        try {
-          for (const step of steps) {
-            if (step === validate) x.platformStage = true;
-            const pending = step(x); // most steps are synchronous: await only the ones that are not
-            if (pending) await pending;
-          }
-        } catch (e) {
-          problem = problemOf(e, runtime, x.traceId);
+    const handle = async (req: PipelineRequest, reply: PipelineReply): Promise<unknown> => {
+      const x = exchangeFor(runtime, route, req);
+      reply.header("x-gatesim-trace-id", x.traceId);
+      let problem: Problem | undefined;
+      try {
+        for (const step of steps) {
+          if (step === validate) x.platformStage = true;
+          const pending = step(x); // most steps are synchronous: await only the ones that are not
+          if (pending) await pending;
         }
-        if (!problem && !x.result && !x.drop) problem = problemOf(new Error("pipeline produced no result"), runtime, x.traceId);
-        return send(x, reply, problem);
-      },
-    });
+      } catch (e) {
+        problem = problemOf(e, runtime, x.traceId);
+      }
+      if (!problem && !x.result && !x.drop) problem = problemOf(new Error("pipeline produced no result"), runtime, x.traceId);
+      return send(x, reply, problem);
+    };
+    routes.set(routeKey(route), { route, handle });
+    app.route({ method: route.method as "GET", url: toFastifyPath(route.path), config: { route }, handler: handle });
   }
 
   // Near misses are computed once per method + path (bounded), so a flood of bad URLs stays cheap.
@@ -318,8 +338,8 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
     return config.strictEnvelope ? withoutExtensions(body) : body;
   });
 
-  app.setErrorHandler(async (err: Error & { code?: string; statusCode?: number }, req, reply) => {
-    const route: RouteEntry = (req.routeOptions?.config as { route?: RouteEntry } | undefined)?.route ?? { method: req.method, path: req.url, byService: new Map() };
+  const answerError = async (err: Error & { code?: string; statusCode?: number }, req: PipelineRequest, reply: PipelineReply, matched?: RouteEntry): Promise<unknown> => {
+    const route: RouteEntry = matched ?? { method: req.method, path: req.url, byService: new Map() };
     const x = exchangeFor(runtime, route, req);
     reply.header("x-gatesim-trace-id", x.traceId);
     x.op = route.single ?? route.byService.get(String(req.headers["x-tif-serviceid"] ?? ""));
@@ -337,11 +357,13 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
     else problem = problemOf(err, runtime, x.traceId);
     x.platformStage = !!x.op && !x.op.security.includes("tif");
     return send(x, reply, problem);
-  });
+  };
+  app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) =>
+    answerError(err, req, reply, (req.routeOptions?.config as { route?: RouteEntry } | undefined)?.route));
 
   registerDocs(app, runtime);
   registerLanding(app, runtime);
-  return { app, runtime };
+  return { app, runtime, transport: { routes, answerError } };
 }
 
 export type { Operation };

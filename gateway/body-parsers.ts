@@ -26,7 +26,8 @@ export function rawBodyOf(req: object): Buffer | undefined {
   return (req as { [RAW]?: Buffer })[RAW];
 }
 
-function keepRaw(req: object, buf: Buffer): void {
+/** Attach the bytes as received to a request (the body parsers, and the HTTP thread for the requests it hands over). */
+export function keepRaw(req: object, buf: Buffer): void {
   (req as { [RAW]?: Buffer })[RAW] = buf;
 }
 

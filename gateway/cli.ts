@@ -22,6 +22,7 @@ const HELP = `gatesim — 广东省政务 API 网关与共享平台模拟器 / G
   --admin-token <t>     管理平面令牌 / control-plane token, ≥16 chars (GATESIM_ADMIN_TOKEN; generated and printed when absent)
   --public-url <url>    客户端访问的基础地址 / base URL clients use (GATESIM_PUBLIC_URL)
   --strict-envelope     错误体不带 _diagnostics / drop _diagnostics from error bodies (GATESIM_STRICT_ENVELOPE)
+  --single-thread       HTTP 与状态同一线程 / serve HTTP on the main thread too (GATESIM_HTTP_THREAD=false)
   --replay <dir>        先按 gatesim proxy --record 录制的交换应答 / answer from exchanges recorded by gatesim proxy --record first
   -h, --help            帮助 / help
 `;
@@ -35,6 +36,7 @@ const OPTIONS = {
   "admin-token": { type: "string" },
   "public-url": { type: "string" },
   "strict-envelope": { type: "boolean" },
+  "single-thread": { type: "boolean" },
   replay: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -78,6 +80,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   if (values["admin-token"] !== undefined) flags.adminToken = values["admin-token"];
   if (values["public-url"] !== undefined) flags.publicUrl = values["public-url"];
   if (values["strict-envelope"]) flags.strictEnvelope = true;
+  if (values["single-thread"]) flags.httpThread = false;
   if (values.config !== undefined) flags.config = values.config;
   let config;
   try {

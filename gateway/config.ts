@@ -23,6 +23,8 @@ export interface GatesimConfig {
   /** What a handler answering outside its contract gets: 50001 (refuse) or only a log line and journal entry (log). */
   responseViolation: "refuse" | "log";
   bodyLimitBytes: number;
+  /** Serve HTTP from a second thread (http-thread.ts) while the state stays on the main one; false: one thread. */
+  httpThread: boolean;
   /** How long the timeout scenario holds a request before dropping it. */
   scenarioTimeoutMs: number;
   journal: { cap: number; maxBodyBytes: number };
@@ -44,6 +46,7 @@ export const DEFAULTS: GatesimConfig = {
   validateResponses: true,
   responseViolation: "refuse",
   bodyLimitBytes: 10 * 1024 * 1024,
+  httpThread: true,
   scenarioTimeoutMs: 30_000,
   journal: { cap: 1000, maxBodyBytes: 4096 },
   gateway: { timestampWindowSec: 180, nonceTtlSec: 600, nonceCacheMax: 1_000_000 },
@@ -87,6 +90,7 @@ export const CONFIG_SCHEMA = {
     validateResponses: { type: "boolean" },
     responseViolation: { enum: ["refuse", "log"] },
     bodyLimitBytes: { type: "integer", minimum: 1024 },
+    httpThread: { type: "boolean" },
     scenarioTimeoutMs: { type: "integer", minimum: 0 },
     journal: { type: "object", additionalProperties: false, properties: { cap: { type: "integer", minimum: 1, maximum: 1_000_000 }, maxBodyBytes: { type: "integer", minimum: 64 } } },
     gateway: { type: "object", additionalProperties: false, properties: { timestampWindowSec: { type: "integer", minimum: 1 }, nonceTtlSec: { type: "integer", minimum: 1 }, nonceCacheMax: { type: "integer", minimum: 1000 } } },
@@ -146,6 +150,7 @@ const ENV: Record<string, { path: string[]; type: "string" | "int" | "bool" | "l
   GATESIM_PUBLIC_URL: { path: ["publicUrl"], type: "string" },
   GATESIM_STRICT_ENVELOPE: { path: ["strictEnvelope"], type: "bool" },
   GATESIM_VALIDATE_RESPONSES: { path: ["validateResponses"], type: "bool" },
+  GATESIM_HTTP_THREAD: { path: ["httpThread"], type: "bool" },
   GATESIM_JOURNAL_CAP: { path: ["journal", "cap"], type: "int" },
   GATESIM_OUTBOUND_ALLOW_HOSTS: { path: ["outbound", "allowHosts"], type: "list" },
   GATESIM_DATASHARE_AUDIT_CAP: { path: ["datashare", "auditCap"], type: "int" },

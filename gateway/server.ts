@@ -1,6 +1,7 @@
 // Listening: build the app, bind the port, tell the person at the terminal what they have.
 import { buildApp, type BuildOptions, type Simulator } from "./app.js";
 import type { GatesimConfig } from "./config.js";
+import { spawnHttpThread } from "./http-thread.js";
 
 export interface RunningSimulator extends Simulator {
   url: string;
@@ -22,11 +23,27 @@ async function freePort(host: string): Promise<number> {
 
 export async function listen(config: Readonly<GatesimConfig>, opts: Omit<BuildOptions, "config"> = {}): Promise<RunningSimulator> {
   if (config.port === 0) config = Object.freeze({ ...config, port: await freePort(config.host) });
-  const sim = buildApp({ ...opts, config });
+  // HTTP on a second thread, state on this one (http-thread.ts); the thread starts while the simulator is built
+  const early = config.httpThread ? spawnHttpThread(config.bodyLimitBytes) : undefined;
+  let sim: Simulator;
+  try {
+    sim = buildApp({ ...opts, config });
+  } catch (e) {
+    await early?.abort();
+    throw e;
+  }
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  if (early) {
+    await sim.app.ready();
+    const thread = await early.serve(sim, { host: config.host, port: config.port, log: sim.runtime.log }).catch(async (e: unknown) => {
+      await sim.app.close();
+      throw e;
+    });
+    return { ...sim, url: config.publicUrl ?? `http://${host}:${thread.port}`, close: () => thread.close().then(() => sim.app.close()) };
+  }
   const address = await sim.app.listen({ port: config.port, host: config.host });
   const addr = sim.app.server.address();
   const port = typeof addr === "object" && addr ? addr.port : config.port;
-  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   const url = config.publicUrl ?? (address.startsWith("http") ? `http://${host}:${port}` : address);
   return { ...sim, url, close: () => sim.app.close() };
 }

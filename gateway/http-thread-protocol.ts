@@ -1,0 +1,52 @@
+// Messages between the main thread (state, pipeline) and the HTTP thread (sockets, parsing): http-thread.ts.
+
+/** A contract route the HTTP thread registers: `key` names it to the main thread, `url` is its Fastify path. */
+export interface ThreadRoute {
+  key: string;
+  method: string;
+  url: string;
+}
+
+/** Main → HTTP thread, once: what to serve. */
+export interface ServeMessage {
+  type: "serve";
+  routes: ThreadRoute[];
+  host: string;
+  port: number;
+}
+
+export interface WorkerInit {
+  bodyLimitBytes: number;
+}
+
+/** A request as the HTTP thread received and parsed it. */
+export interface RequestRecord {
+  id: number;
+  /** route: a contract route, parsed; error: refused before its handler (on `key`, when it matched one); inject: any
+   *  other request (landing page, /docs, unknown paths), replayed whole in the main thread's app. */
+  kind: "route" | "error" | "inject";
+  key?: string;
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  rawHeaders: string[];
+  query?: unknown;
+  params?: unknown;
+  body?: unknown;
+  rawBody?: Uint8Array;
+  ip: string;
+  error?: { message: string; code?: string; statusCode?: number };
+}
+
+/** Main → HTTP thread: the answer to request `id`. */
+export interface AnswerRecord {
+  id: number;
+  status: number;
+  headers: Record<string, string | string[]>;
+  body?: unknown;
+  /** close the connection without answering (timeout and reset scenarios) */
+  drop?: boolean;
+}
+
+/** HTTP thread → main, besides requests. */
+export type WorkerEvent = { type: "listening"; port: number } | { type: "listen-failed"; message: string; code?: string } | { type: "closed" };

@@ -1,0 +1,148 @@
+// Serving HTTP from a second thread. One event loop doing everything tops out near 6,000 signed data-sharing queries a
+// second on a 2-core machine while the other core idles: a third of each request is Node's HTTP work and the kernel's
+// loopback writes, which need no simulator state. So the HTTP thread (http-thread-worker.ts) owns the socket, parses
+// and routes with the same Fastify options and body parsers, and hands each request to the main thread as a record;
+// the main thread runs the very same pipeline (Transport.routes, the handlers the in-process app uses) against a
+// recording reply and hands the answer back. State never leaves the main thread, so nothing about tenants, clocks,
+// nonces or journals changes. Requests that are not contract operations (landing page, /docs, unknown paths) are
+// replayed whole through the main app's inject(): rare, and exactly what the one-thread server answers.
+import { existsSync } from "node:fs";
+import { Worker } from "node:worker_threads";
+import type { Logger } from "pino";
+import { keepRaw } from "./body-parsers.js";
+import { routeKey, toFastifyPath, type PipelineReply, type PipelineRequest, type Simulator } from "./app.js";
+import type { AnswerRecord, RequestRecord, ServeMessage, ThreadRoute, WorkerEvent, WorkerInit } from "./http-thread-protocol.js";
+
+/** The compiled worker beside this module; from the TypeScript sources (tests) the build's copy. */
+function workerUrl(): URL {
+  const here = new URL("./http-thread-worker.js", import.meta.url);
+  return existsSync(here) ? here : new URL("../dist/gateway/http-thread-worker.js", import.meta.url);
+}
+
+/** Records what the pipeline does with a reply, for the HTTP thread to send. */
+class RecordingReply implements PipelineReply {
+  status = 200;
+  readonly out: Record<string, string | string[]> = {};
+  payload: unknown;
+  drop = false;
+  readonly raw = { socket: { destroy: () => void (this.drop = true) } };
+  code(status: number): this {
+    this.status = status;
+    return this;
+  }
+  header(name: string, value: string | string[]): this {
+    this.out[name.toLowerCase()] = value;
+    return this;
+  }
+  headers(values: Record<string, string | string[]>): this {
+    for (const k in values) this.header(k, values[k]);
+    return this;
+  }
+  type(contentType: string): this {
+    this.out["content-type"] = contentType;
+    return this;
+  }
+  send(payload: unknown): this {
+    this.payload = payload;
+    return this;
+  }
+  hijack(): this {
+    return this;
+  }
+  answer(id: number): AnswerRecord {
+    return this.drop ? { id, status: 0, headers: {}, drop: true } : { id, status: this.status, headers: this.out, body: this.payload };
+  }
+}
+
+const asBuffer = (u: Uint8Array | undefined): Buffer | undefined => (u ? Buffer.from(u.buffer, u.byteOffset, u.byteLength) : undefined);
+
+function requestOf(m: RequestRecord): PipelineRequest {
+  const body = m.body instanceof Uint8Array ? asBuffer(m.body) : m.body;
+  const req: PipelineRequest = {
+    url: m.url, method: m.method, headers: m.headers, raw: { rawHeaders: m.rawHeaders }, query: m.query ?? {},
+    params: m.params ?? {}, body, ip: m.ip,
+  };
+  const raw = asBuffer(m.rawBody);
+  if (raw) keepRaw(req, raw);
+  return req;
+}
+
+/** Headers of an inject() answer that the HTTP thread's own reply sets again (length, framing, connection). */
+const HOP = new Set(["content-length", "transfer-encoding", "connection", "keep-alive", "date"]);
+
+export interface HttpThread {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Start the HTTP thread now (it loads Fastify while the main thread builds the simulator); serve() when built. */
+export function spawnHttpThread(bodyLimitBytes: number): { serve(sim: Simulator, opts: { host: string; port: number; log: Logger }): Promise<HttpThread>; abort(): Promise<void> } {
+  const worker = new Worker(workerUrl(), { workerData: { bodyLimitBytes } satisfies WorkerInit });
+  return { serve: (sim, opts) => serveFrom(worker, sim, opts), abort: () => worker.terminate().then(() => undefined) };
+}
+
+/** Serve `sim` on host:port from the HTTP thread. Resolves once it listens; rejects as listen() would (EADDRINUSE …). */
+async function serveFrom(worker: Worker, sim: Simulator, opts: { host: string; port: number; log: Logger }): Promise<HttpThread> {
+  const { routes, answerError } = sim.transport;
+  let closing = false;
+  let onEvent: ((e: WorkerEvent) => void) | undefined;
+
+  async function answer(m: RequestRecord): Promise<AnswerRecord> {
+    if (m.kind === "inject") {
+      const headers = { ...m.headers };
+      delete headers["content-length"];
+      delete headers["transfer-encoding"];
+      const res = await sim.app.inject({ method: m.method as "GET", url: m.url, headers: headers as Record<string, string>, ...(m.rawBody?.length ? { payload: asBuffer(m.rawBody) } : {}), remoteAddress: m.ip });
+      const out: Record<string, string | string[]> = {};
+      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined && !HOP.has(k)) out[k] = Array.isArray(v) ? v : String(v);
+      return { id: m.id, status: res.statusCode, headers: out, body: res.rawPayload };
+    }
+    const entry = m.key ? routes.get(m.key) : undefined;
+    const reply = new RecordingReply();
+    if (m.kind === "route" && entry) await entry.handle(requestOf(m), reply);
+    else await answerError(Object.assign(new Error(m.error?.message ?? "request refused"), m.error ?? {}), requestOf(m), reply, entry?.route);
+    return reply.answer(m.id);
+  }
+
+  worker.on("message", (m: RequestRecord | WorkerEvent) => {
+    if ("type" in m) return onEvent?.(m);
+    answer(m).then(
+      (a) => worker.postMessage(a),
+      (e: unknown) => {
+        // the pipeline answers its own errors; this is a bug in the bridge itself
+        opts.log.error({ err: e, url: m.url }, "http thread: request not answered");
+        worker.postMessage({ id: m.id, status: 500, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({ errcode: 50001, errmsg: "gatesim 内部错误 / gatesim internal error", data: null }) } satisfies AnswerRecord);
+      },
+    );
+  });
+  worker.on("error", (e) => opts.log.error({ err: e }, "http thread failed"));
+  worker.on("exit", (code) => {
+    if (!closing) opts.log.fatal({ code }, "http thread exited: the simulator no longer serves");
+  });
+
+  const threadRoutes: ThreadRoute[] = [...routes].map(([key, { route }]) => ({ key, method: route.method, url: toFastifyPath(route.path) }));
+  const listening = await new Promise<WorkerEvent>((resolve, reject) => {
+    onEvent = resolve;
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`http thread exited (${code}) before listening`)));
+    worker.postMessage({ type: "serve", routes: threadRoutes, host: opts.host, port: opts.port } satisfies ServeMessage);
+  });
+  if (listening.type !== "listening") {
+    closing = true;
+    await worker.terminate();
+    const msg = listening.type === "listen-failed" ? listening : { message: "http thread did not start" };
+    throw Object.assign(new Error(msg.message), "code" in msg && msg.code ? { code: msg.code } : {});
+  }
+  return {
+    port: listening.port,
+    async close() {
+      if (closing) return;
+      closing = true;
+      const closed = new Promise<void>((resolve) => (onEvent = (e) => e.type === "closed" && resolve()));
+      worker.postMessage({ type: "close" });
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 5000).unref())]);
+      await worker.terminate();
+    },
+  };
+}
+

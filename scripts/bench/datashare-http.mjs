@@ -12,14 +12,13 @@ const SERVE = process.argv[2] === "--serve";
 if (SERVE) {
   // ---- child: build the simulator with the module, grant the consumer the population service, report and serve
   const t0 = performance.now();
-  const { buildApp } = await import("../../dist/gateway/index.js");
+  const { loadConfig } = await import("../../dist/gateway/config.js");
+  const { listen } = await import("../../dist/gateway/server.js");
   const { createDatasharePlatform } = await import("../../dist/mocks/datashare/platform.js");
   let platform;
-  const sim = buildApp({
-    config: { logLevel: "silent", adminToken: "bench-admin-token-000000", port: 0 },
-    platforms: (seed) => [(platform = createDatasharePlatform(seed))],
-  });
-  await sim.app.listen({ port: 0, host: "127.0.0.1" });
+  // as the CLI serves: GATESIM_HTTP_THREAD=false measures the one-thread server
+  const config = loadConfig({ env: process.env, overrides: { logLevel: "silent", adminToken: "bench-admin-token-000000", port: 0 } });
+  const sim = await listen(config, { platforms: (seed) => [(platform = createDatasharePlatform(seed))] });
   const built = performance.now() - t0;
   const rt = sim.runtime;
   const consumer = rt.tenants.list()[0].tenant;
@@ -32,9 +31,8 @@ if (SERVE) {
   await ds.applications.approve({ kind: "admin" }, application.id, { quota: 1e9 });
   const ids = Array.from({ length: 2048 }, (_, k) => rt.seed.persons.at((k * 7919) % rt.seed.persons.size).idNumber);
   const dept = rt.seed.enterprises.at(1).uscc;
-  const addr = sim.app.server.address();
-  process.stdout.write(JSON.stringify({ url: `http://127.0.0.1:${addr.port}`, paasid: consumer.paasid, token: consumer.paasToken, serviceId: entry.serviceId, ids, dept, builtMs: built, persons: rt.seed.persons.size, enterprises: rt.seed.enterprises.size }) + "\n");
-  process.on("SIGTERM", () => { void sim.app.close().then(() => platform.close()).then(() => process.exit(0)); });
+  process.stdout.write(JSON.stringify({ url: sim.url, paasid: consumer.paasid, token: consumer.paasToken, serviceId: entry.serviceId, ids, dept, builtMs: built, persons: rt.seed.persons.size, enterprises: rt.seed.enterprises.size }) + "\n");
+  process.on("SIGTERM", () => { void sim.close().then(() => platform.close()).then(() => process.exit(0)); });
 } else {
   // ---- parent
   const { default: autocannon } = await import("autocannon");

@@ -11,18 +11,20 @@ const CONNECTIONS = 50;
 const PAASID = "C90-44050001";
 
 if (process.argv[2] === "serve" || process.env.ELICENCE_BENCH_ROLE === "serve") {
-  const { buildApp } = await import("../../dist/gateway/app.js");
+  const { loadConfig } = await import("../../dist/gateway/config.js");
+  const { listen } = await import("../../dist/gateway/server.js");
   const { createIdentityPlatform } = await import("../../dist/mocks/identity/index.js");
   const { createEsealPlatform } = await import("../../dist/mocks/eseal/platform.js");
   const { createElicencePlatform } = await import("../../dist/mocks/elicence/platform.js");
   const { seedLicencesOfPerson } = await import("../../dist/mocks/elicence/seed-licences.js");
   const adminToken = randomBytes(16).toString("hex");
   const paasToken = randomBytes(16).toString("hex");
-  const { app, runtime } = buildApp({
-    config: { logLevel: "silent", adminToken, tenants: [{ paasid: PAASID, name: "基准测试部门 / bench department", serviceIds: ["*"], paasToken }] },
+  // served as the CLI serves (GATESIM_HTTP_THREAD=false measures the one-thread server)
+  const config = loadConfig({ env: process.env, overrides: { logLevel: "silent", port: 0, adminToken, tenants: [{ paasid: PAASID, name: "基准测试部门 / bench department", serviceIds: ["*"], paasToken }] } });
+  const sim = await listen(config, {
     platforms: (seed) => [createIdentityPlatform({ seed, issuer: "http://127.0.0.1" }), createEsealPlatform(seed), createElicencePlatform(seed)],
   });
-  await app.ready();
+  const { app, runtime } = sim;
   // Holders with seeded licences (a driving licence, a marriage certificate, …), and a permission for every type.
   const holders = [];
   for (let i = 0; holders.length < 200 && i < runtime.seed.persons.size; i++) {
@@ -31,9 +33,8 @@ if (process.argv[2] === "serve" || process.env.ELICENCE_BENCH_ROLE === "serve") 
   }
   const perm = await app.inject({ method: "PUT", url: `/_gatesim/elicence/tenants/${PAASID}/permissions`, headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" }, payload: JSON.stringify({ typeCodes: ["*"] }) });
   if (perm.statusCode !== 200) throw new Error(`permission grant failed: ${perm.body}`);
-  await app.listen({ port: 0, host: "127.0.0.1" });
   process.on("SIGINT", () => process.exit(0)); // a clean exit writes the --cpu-prof profile
-  process.send({ port: app.server.address().port, paasToken, holders });
+  process.send({ port: Number(new URL(sim.url).port), paasToken, holders });
 } else {
   const { default: autocannon } = await import("autocannon");
   const child = fork(fileURLToPath(import.meta.url), ["serve"], { stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: process.env.ELICENCE_BENCH_PROF ? ["--cpu-prof", "--cpu-prof-dir=/tmp/elic/prof"] : [] });

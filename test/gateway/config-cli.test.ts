@@ -1,4 +1,5 @@
 // Configuration layering and validation (every problem at once), and the CLI's help and refusals.
+import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,6 +26,12 @@ describe("config", () => {
     const j = dir();
     writeFileSync(join(j, "custom.json"), JSON.stringify({ strictEnvelope: true }));
     expect(loadConfig({ cwd: j, env: { GATESIM_CONFIG: "custom.json" } }).strictEnvelope).toBe(true);
+  });
+
+  it("httpThread: on by default, off by GATESIM_HTTP_THREAD=false or the --single-thread flag", () => {
+    expect(loadConfig({ cwd: dir(), env: {} }).httpThread).toBe(true);
+    expect(loadConfig({ cwd: dir(), env: { GATESIM_HTTP_THREAD: "false" } }).httpThread).toBe(false);
+    expect(loadConfig({ cwd: dir(), env: {}, flags: { httpThread: false } }).httpThread).toBe(false);
   });
 
   it("datashare.auditCap (GATESIM_DATASHARE_AUDIT_CAP) bounds the data-sharing audit log of a default simulator", async () => {
@@ -91,4 +98,32 @@ describe("cli", () => {
     expect(await main(["launch"], {})).toBe(2);
     err.mockRestore();
   });
+});
+
+describe("the built CLI (what npm start runs)", () => {
+  // dist/ is built by `npm test` (pretest) and by npm ci (prepare)
+  const cli = new URL("../../dist/gateway/cli.js", import.meta.url).pathname;
+  for (const args of [[], ["--single-thread"]])
+    it(`starts, serves and stops on SIGTERM ${args.join(" ") || "(HTTP thread)"}`, async () => {
+      const child = spawn(process.execPath, [cli, "--port", "0", "--log-level", "warn", "--admin-token", "cli-test-admin-token-0", ...args], { stdio: ["ignore", "pipe", "inherit"] });
+      try {
+        const url = await new Promise<string>((resolve, reject) => {
+          let out = "";
+          child.stdout.on("data", (c: Buffer) => {
+            out += c;
+            const m = /is up: (http:\/\/\S+)/.exec(out);
+            if (m) resolve(m[1]);
+          });
+          child.once("exit", (code) => reject(new Error(`exited ${code}: ${out}`)));
+        });
+        const res = await fetch(`${url}/_gatesim/health`);
+        expect(res.status).toBe(200);
+        expect(await res.json()).toMatchObject({ status: "ok" });
+        const exited = new Promise<number | null>((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        expect(await exited).toBe(0);
+      } finally {
+        child.kill("SIGKILL");
+      }
+    }, 20_000);
 });

@@ -50,3 +50,11 @@ export interface AnswerRecord {
 
 /** HTTP thread → main, besides requests. */
 export type WorkerEvent = { type: "listening"; port: number } | { type: "listen-failed"; message: string; code?: string } | { type: "closed" };
+
+/**
+ * The bytes of a buffer as a message part of their own. postMessage copies a view's whole backing store, and Node's
+ * small buffers are views into shared 8 KB pool slabs: a 500-byte body would cross as 8 KB.
+ */
+export function ownBytes(b: Uint8Array): Uint8Array {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : new Uint8Array(b);
+}

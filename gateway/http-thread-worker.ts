@@ -5,7 +5,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
 import { rawBodyOf, registerBodyParsers } from "./body-parsers.js";
 import { fastifyOptions } from "./fastify-options.js";
-import type { AnswerRecord, RequestRecord, ServeMessage, WorkerEvent, WorkerInit } from "./http-thread-protocol.js";
+import { ownBytes, type AnswerRecord, type RequestRecord, type ServeMessage, type WorkerEvent, type WorkerInit } from "./http-thread-protocol.js";
 
 const port = parentPort!;
 const init = workerData as WorkerInit;
@@ -19,15 +19,14 @@ registerBodyParsers(app);
 function hand(kind: RequestRecord["kind"], req: FastifyRequest, reply: FastifyReply, key?: string, err?: Error & { code?: string; statusCode?: number }): void {
   const id = ++seq;
   pending.set(id, reply);
-  const rec: RequestRecord = {
-    id, kind, method: req.method, url: req.url, headers: req.headers, rawHeaders: req.raw.rawHeaders, ip: req.ip,
-    rawBody: rawBodyOf(req),
-  };
+  const raw = rawBodyOf(req);
+  const rec: RequestRecord = { id, kind, method: req.method, url: req.url, headers: req.headers, rawHeaders: req.raw.rawHeaders, ip: req.ip };
+  if (raw) rec.rawBody = ownBytes(raw);
   if (key !== undefined) rec.key = key;
   if (kind === "route") {
     rec.query = req.query;
     rec.params = req.params;
-    rec.body = req.body;
+    rec.body = Buffer.isBuffer(req.body) ? ownBytes(req.body) : req.body;
   }
   if (err) rec.error = { message: err.message, ...(err.code ? { code: err.code } : {}), ...(err.statusCode ? { statusCode: err.statusCode } : {}) };
   port.postMessage(rec);

@@ -11,7 +11,7 @@ import { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
 import { keepRaw } from "./body-parsers.js";
 import { routeKey, toFastifyPath, type PipelineReply, type PipelineRequest, type Simulator } from "./app.js";
-import type { AnswerRecord, RequestRecord, ServeMessage, ThreadRoute, WorkerEvent, WorkerInit } from "./http-thread-protocol.js";
+import { ownBytes, type AnswerRecord, type RequestRecord, type ServeMessage, type ThreadRoute, type WorkerEvent, type WorkerInit } from "./http-thread-protocol.js";
 
 /** The compiled worker beside this module; from the TypeScript sources (tests) the build's copy. */
 function workerUrl(): URL {
@@ -57,12 +57,12 @@ class RecordingReply implements PipelineReply {
 const asBuffer = (u: Uint8Array | undefined): Buffer | undefined => (u ? Buffer.from(u.buffer, u.byteOffset, u.byteLength) : undefined);
 
 function requestOf(m: RequestRecord): PipelineRequest {
+  const raw = asBuffer(m.rawBody);
   const body = m.body instanceof Uint8Array ? asBuffer(m.body) : m.body;
   const req: PipelineRequest = {
     url: m.url, method: m.method, headers: m.headers, raw: { rawHeaders: m.rawHeaders }, query: m.query ?? {},
     params: m.params ?? {}, body, ip: m.ip,
   };
-  const raw = asBuffer(m.rawBody);
   if (raw) keepRaw(req, raw);
   return req;
 }
@@ -95,13 +95,15 @@ async function serveFrom(worker: Worker, sim: Simulator, opts: { host: string; p
       const res = await sim.app.inject({ method: m.method as "GET", url: m.url, headers: headers as Record<string, string>, ...(m.rawBody?.length ? { payload: asBuffer(m.rawBody) } : {}), remoteAddress: m.ip });
       const out: Record<string, string | string[]> = {};
       for (const [k, v] of Object.entries(res.headers)) if (v !== undefined && !HOP.has(k)) out[k] = Array.isArray(v) ? v : String(v);
-      return { id: m.id, status: res.statusCode, headers: out, body: res.rawPayload };
+      return { id: m.id, status: res.statusCode, headers: out, body: ownBytes(res.rawPayload) };
     }
     const entry = m.key ? routes.get(m.key) : undefined;
     const reply = new RecordingReply();
     if (m.kind === "route" && entry) await entry.handle(requestOf(m), reply);
     else await answerError(Object.assign(new Error(m.error?.message ?? "request refused"), m.error ?? {}), requestOf(m), reply, entry?.route);
-    return reply.answer(m.id);
+    const a = reply.answer(m.id);
+    if (a.body instanceof Uint8Array) a.body = ownBytes(a.body);
+    return a;
   }
 
   worker.on("message", (m: RequestRecord | WorkerEvent) => {

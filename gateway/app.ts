@@ -110,7 +110,8 @@ function defaultOrganisations(seed: Seed): string[] {
 
 export const toFastifyPath = (p: string): string => p.replace(/\{([^}]+)\}/g, ":$1");
 
-function routesOf(table: OperationTable): RouteEntry[] {
+/** One route per method + path; GatewayMsg-style paths dispatch to several operations by serviceId. */
+export function routesOf(table: OperationTable): RouteEntry[] {
   const routes = new Map<string, RouteEntry>();
   for (const op of table.operations) {
     const key = `${op.method} ${op.path}`;

@@ -7,16 +7,17 @@ export interface ThreadRoute {
   url: string;
 }
 
-/** Main → HTTP thread, once: what to serve. */
+/** Main → HTTP thread, once the simulator is built: where to listen. */
 export interface ServeMessage {
   type: "serve";
-  routes: ThreadRoute[];
   host: string;
   port: number;
 }
 
+/** What the HTTP thread is started with: it registers the routes while the main thread builds the simulator. */
 export interface WorkerInit {
   bodyLimitBytes: number;
+  routes: ThreadRoute[];
 }
 
 /** A request as the HTTP thread received and parsed it. */

@@ -58,11 +58,12 @@ port.on("message", (m: AnswerRecord | ServeMessage | { type: "close" }) => {
   void reply.code(m.status).headers(m.headers).send(body);
 });
 
+for (const r of init.routes)
+  app.route({ method: r.method as "GET", url: r.url, config: { key: r.key }, handler: (req, reply) => {
+    hand("route", req, reply, r.key);
+  } });
+
 async function serve(m: ServeMessage): Promise<void> {
-  for (const r of m.routes)
-    app.route({ method: r.method as "GET", url: r.url, config: { key: r.key }, handler: (req, reply) => {
-      hand("route", req, reply, r.key);
-    } });
   try {
     await app.listen({ port: m.port, host: m.host });
     const a = app.server.address();

@@ -10,7 +10,8 @@ import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
 import { keepRaw } from "./body-parsers.js";
-import { routeKey, toFastifyPath, type PipelineReply, type PipelineRequest, type Simulator } from "./app.js";
+import type { OperationTable } from "../contracts/loader.js";
+import { routeKey, routesOf, toFastifyPath, type PipelineReply, type PipelineRequest, type Simulator } from "./app.js";
 import { ownBytes, type AnswerRecord, type RequestRecord, type ServeMessage, type ThreadRoute, type WorkerEvent, type WorkerInit } from "./http-thread-protocol.js";
 
 /** The compiled worker beside this module; from the TypeScript sources (tests) the build's copy. */
@@ -75,9 +76,13 @@ export interface HttpThread {
   close(): Promise<void>;
 }
 
-/** Start the HTTP thread now (it loads Fastify while the main thread builds the simulator); serve() when built. */
-export function spawnHttpThread(bodyLimitBytes: number): { serve(sim: Simulator, opts: { host: string; port: number; log: Logger }): Promise<HttpThread>; abort(): Promise<void> } {
-  const worker = new Worker(workerUrl(), { workerData: { bodyLimitBytes } satisfies WorkerInit });
+/**
+ * Start the HTTP thread now, with the contract routes of `table` (it loads Fastify and registers them while the main
+ * thread builds the simulator from the same table); serve() when built.
+ */
+export function spawnHttpThread(bodyLimitBytes: number, table: OperationTable): { serve(sim: Simulator, opts: { host: string; port: number; log: Logger }): Promise<HttpThread>; abort(): Promise<void> } {
+  const routes: ThreadRoute[] = routesOf(table).map((r) => ({ key: routeKey(r), method: r.method, url: toFastifyPath(r.path) }));
+  const worker = new Worker(workerUrl(), { workerData: { bodyLimitBytes, routes } satisfies WorkerInit });
   return { serve: (sim, opts) => serveFrom(worker, sim, opts), abort: () => worker.terminate().then(() => undefined) };
 }
 
@@ -122,12 +127,11 @@ async function serveFrom(worker: Worker, sim: Simulator, opts: { host: string; p
     if (!closing) opts.log.fatal({ code }, "http thread exited: the simulator no longer serves");
   });
 
-  const threadRoutes: ThreadRoute[] = [...routes].map(([key, { route }]) => ({ key, method: route.method, url: toFastifyPath(route.path) }));
   const listening = await new Promise<WorkerEvent>((resolve, reject) => {
     onEvent = resolve;
     worker.once("error", reject);
     worker.once("exit", (code) => reject(new Error(`http thread exited (${code}) before listening`)));
-    worker.postMessage({ type: "serve", routes: threadRoutes, host: opts.host, port: opts.port } satisfies ServeMessage);
+    worker.postMessage({ type: "serve", host: opts.host, port: opts.port } satisfies ServeMessage);
   });
   if (listening.type !== "listening") {
     closing = true;

@@ -1,4 +1,5 @@
 // Listening: build the app, bind the port, tell the person at the terminal what they have.
+import { loadContracts } from "../contracts/loader.js";
 import { buildApp, type BuildOptions, type Simulator } from "./app.js";
 import type { GatesimConfig } from "./config.js";
 import { spawnHttpThread } from "./http-thread.js";
@@ -24,10 +25,11 @@ async function freePort(host: string): Promise<number> {
 export async function listen(config: Readonly<GatesimConfig>, opts: Omit<BuildOptions, "config"> = {}): Promise<RunningSimulator> {
   if (config.port === 0) config = Object.freeze({ ...config, port: await freePort(config.host) });
   // HTTP on a second thread, state on this one (http-thread.ts); the thread starts while the simulator is built
-  const early = config.httpThread ? spawnHttpThread(config.bodyLimitBytes) : undefined;
+  const table = opts.table ?? loadContracts();
+  const early = config.httpThread ? spawnHttpThread(config.bodyLimitBytes, table) : undefined;
   let sim: Simulator;
   try {
-    sim = buildApp({ ...opts, config });
+    sim = buildApp({ ...opts, config, table });
   } catch (e) {
     await early?.abort();
     throw e;

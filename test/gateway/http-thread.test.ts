@@ -128,6 +128,21 @@ describe("the HTTP thread answers as the one-thread server", () => {
   });
 });
 
+describe("the caller's address crosses the thread", () => {
+  it("an IP allow-list refuses 127.0.0.1 alike (40302, naming the address)", async () => {
+    const { signedHeaders } = await import("../../mocks/gateway/tif-signature.js");
+    const created = await Promise.all([threaded, single].map(async (sim) => {
+      const r = await send(sim, { method: "POST", path: "/_gatesim/tenants", headers: { authorization: `Bearer ${ADMIN}`, ...json }, body: JSON.stringify({ paasid: "ipapp", name: "IP 白名单", ipAllowList: ["10.0.0.0/8"] }) });
+      expect(r.status).toBe(201);
+      return JSON.parse(r.bytes.toString()) as { paasToken: string };
+    }));
+    const tokens = new Map([[threaded, created[0].paasToken], [single, created[1].paasToken]]);
+    const res = await same((s, nonce) => ({ path: "/ebus/gatesim/ping", headers: signedHeaders("ipapp", tokens.get(s)!, { nonce }) }));
+    expect(res.status).toBe(403);
+    expect(JSON.parse(res.bytes.toString())).toMatchObject({ errcode: 40302, _diagnostics: [{ seen: "127.0.0.1" }] });
+  });
+});
+
 describe("the HTTP thread's life", () => {
   it("a port in use is refused at start, as listen() would; close() stops serving", async () => {
     const blocker = createServer();

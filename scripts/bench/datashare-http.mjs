@@ -76,7 +76,7 @@ if (SERVE) {
       return { "content-type": "application/json", "x-tif-paasid": info.paasid, "x-tif-timestamp": ts, "x-tif-nonce": nonce, "x-tif-signature": sig, "x-tif-serviceId": serviceId };
     });
   };
-  const run = (duration, serviceId = info.serviceId, url = info.url) => new Promise((resolve, reject) => {
+  const run = (duration, serviceId = info.serviceId, url = info.url, rate = 0) => new Promise((resolve, reject) => {
     const stock = presign(duration * 20_000, serviceId);
     let k = 0;
     const setup = (req) => {
@@ -85,7 +85,7 @@ if (SERVE) {
       r.headers["x-tif-serviceId"] = serviceId;
       return r;
     };
-    const inst = autocannon({ url: `${url}/GatewayMsg/http/api/proxy/invoke`, method: "POST", connections: 50, duration, requests: [{ setupRequest: setup }] }, (err, res) => (err ? reject(err) : resolve(res)));
+    const inst = autocannon({ url: `${url}/GatewayMsg/http/api/proxy/invoke`, method: "POST", connections: 50, duration, ...(rate ? { overallRate: rate } : {}), requests: [{ setupRequest: setup }] }, (err, res) => (err ? reject(err) : resolve(res)));
     autocannon.track(inst, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
   });
   await run(2); // warm-up (JIT, audit log growth)
@@ -93,6 +93,8 @@ if (SERVE) {
   const cpuBefore = procCpuUs(serverPid);
   const r = await run(seconds);
   const cpu = cpuNote(cpuBefore, procCpuUs(serverPid), r.requests.total);
+  // the target's own load: a fixed 8,000 req/s over the same 50 connections — does it keep up, and at what p99?
+  const fixed = await run(seconds, info.serviceId, info.url, 8000);
   // the same signed POST to the gateway's echo service: the floor of x-tif checks + routing on this machine
   const echo = process.env.BENCH_BASELINE ? await run(seconds, "C0000000000001") : undefined;
   // wrk (C) with precomputed signatures: the simulator's own capacity, without autocannon's per-request signing
@@ -114,6 +116,7 @@ if (SERVE) {
   console.log(`start-up: buildApp+listen with datashare ${info.builtMs.toFixed(0)} ms; spawn → ready ${startedMs.toFixed(0)} ms; spawn → first query answered ${firstMs.toFixed(0)} ms`);
   console.log(`GatewayMsg query (population, 5 granted fields, SFZH/ZZ masked, audited), 50 connections, ${seconds} s:`);
   console.log(`  ${Math.round(r.requests.average).toLocaleString("en-US")} req/s   p50 ${r.latency.p50} ms   p90 ${r.latency.p90} ms   p99 ${r.latency.p99} ms   max ${r.latency.max} ms   non-2xx ${r.non2xx}   errors ${r.errors}${cpu}`);
+  console.log(`  at a fixed 8,000 req/s (autocannon overallRate): ${Math.round(fixed.requests.average).toLocaleString("en-US")} req/s kept   p50 ${fixed.latency.p50} ms   p90 ${fixed.latency.p90} ms   p99 ${fixed.latency.p99} ms   max ${fixed.latency.max} ms   non-2xx ${fixed.non2xx}`);
   console.log(`  bare Fastify, same request and answer: ${Math.round(b.requests.average).toLocaleString("en-US")} req/s   p50 ${b.latency.p50} ms   p99 ${b.latency.p99} ms${bareCpu}`);
   console.log(`  gatesim = ${ofBare(r.requests.average, b.requests.average)}; the target needs ${Math.round(800_000 / b.requests.average)} %`);
   if (echo) console.log(`  baseline, same harness on the gateway echo (C0000000000001): ${Math.round(echo.requests.average).toLocaleString("en-US")} req/s   p50 ${echo.latency.p50} ms   p99 ${echo.latency.p99} ms`);
@@ -124,5 +127,7 @@ if (SERVE) {
   }
   else console.log("  (wrk not installed: apt-get install wrk for a load generator that does not compete with the simulator)");
   const met = (rps, p99, non2xx) => rps >= 8000 && p99 <= 15 && non2xx === 0;
-  console.log(`target ≥ 8,000 req/s and p99 ≤ 15 ms: autocannon ${met(r.requests.average, r.latency.p99, r.non2xx) ? "met" : "NOT met"}${w ? `, wrk ${met(w.rps, w.p99, w.non2xx) ? "met" : "NOT met"}` : ""}`);
+  // the fixed-rate run keeps up when it served at least 99 % of the 8,000 it was asked for
+  const kept = (x) => x.requests.average >= 7920 && x.latency.p99 <= 15 && x.non2xx === 0;
+  console.log(`target ≥ 8,000 req/s and p99 ≤ 15 ms: at a fixed 8,000 req/s ${kept(fixed) ? "met" : "NOT met"}; flat out: autocannon ${met(r.requests.average, r.latency.p99, r.non2xx) ? "met" : "NOT met"}${w ? `, wrk ${met(w.rps, w.p99, w.non2xx) ? "met" : "NOT met"}` : ""}`);
 }

@@ -100,7 +100,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   );
   const replay = values.replay ? await import("./tools/replay-step.js") : undefined;
   const { DEFAULT_STEPS } = await import("./app.js");
-  const sim = await listen(config, { logger, ...(replay ? { steps: replay.withReplay(DEFAULT_STEPS, replay.loadFixtures(values.replay!)) } : {}) });
+  const sim = await listen(config, { logger, onHttpThreadExit: () => process.exit(1), ...(replay ? { steps: replay.withReplay(DEFAULT_STEPS, replay.loadFixtures(values.replay!)) } : {}) });
   process.stdout.write(`${banner(sim, !config.adminToken)}\n`);
   const stop = async () => {
     await sim.close();

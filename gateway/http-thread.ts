@@ -71,6 +71,14 @@ function requestOf(m: RequestRecord): PipelineRequest {
 /** Headers of an inject() answer that the HTTP thread's own reply sets again (length, framing, connection). */
 const HOP = new Set(["content-length", "transfer-encoding", "connection", "keep-alive", "date"]);
 
+export interface ServeOptions {
+  host: string;
+  port: number;
+  log: Logger;
+  /** The thread ended without close() (a crash): nothing is served any more. */
+  onExit?: (code: number) => void;
+}
+
 export interface HttpThread {
   port: number;
   close(): Promise<void>;
@@ -80,14 +88,14 @@ export interface HttpThread {
  * Start the HTTP thread now, with the contract routes of `table` (it loads Fastify and registers them while the main
  * thread builds the simulator from the same table); serve() when built.
  */
-export function spawnHttpThread(bodyLimitBytes: number, table: OperationTable): { serve(sim: Simulator, opts: { host: string; port: number; log: Logger }): Promise<HttpThread>; abort(): Promise<void> } {
+export function spawnHttpThread(bodyLimitBytes: number, table: OperationTable): { serve(sim: Simulator, opts: ServeOptions): Promise<HttpThread>; abort(): Promise<void> } {
   const routes: ThreadRoute[] = routesOf(table).map((r) => ({ key: routeKey(r), method: r.method, url: toFastifyPath(r.path) }));
   const worker = new Worker(workerUrl(), { workerData: { bodyLimitBytes, routes } satisfies WorkerInit });
   return { serve: (sim, opts) => serveFrom(worker, sim, opts), abort: () => worker.terminate().then(() => undefined) };
 }
 
 /** Serve `sim` on host:port from the HTTP thread. Resolves once it listens; rejects as listen() would (EADDRINUSE …). */
-async function serveFrom(worker: Worker, sim: Simulator, opts: { host: string; port: number; log: Logger }): Promise<HttpThread> {
+async function serveFrom(worker: Worker, sim: Simulator, opts: ServeOptions): Promise<HttpThread> {
   const { routes, answerError } = sim.transport;
   let closing = false;
   let onEvent: ((e: WorkerEvent) => void) | undefined;
@@ -124,7 +132,9 @@ async function serveFrom(worker: Worker, sim: Simulator, opts: { host: string; p
   });
   worker.on("error", (e) => opts.log.error({ err: e }, "http thread failed"));
   worker.on("exit", (code) => {
-    if (!closing) opts.log.fatal({ code }, "http thread exited: the simulator no longer serves");
+    if (closing) return;
+    opts.log.fatal({ code }, "http thread exited: the simulator no longer serves");
+    opts.onExit?.(code);
   });
 
   const listening = await new Promise<WorkerEvent>((resolve, reject) => {

@@ -22,7 +22,13 @@ async function freePort(host: string): Promise<number> {
   });
 }
 
-export async function listen(config: Readonly<GatesimConfig>, opts: Omit<BuildOptions, "config"> = {}): Promise<RunningSimulator> {
+export interface ListenOptions extends Omit<BuildOptions, "config"> {
+  /** Called if the HTTP thread ends unexpectedly (the CLI exits then: a simulator that no longer serves must not linger). */
+  onHttpThreadExit?: (code: number) => void;
+}
+
+export async function listen(config: Readonly<GatesimConfig>, options: ListenOptions = {}): Promise<RunningSimulator> {
+  const { onHttpThreadExit, ...opts } = options;
   if (config.port === 0) config = Object.freeze({ ...config, port: await freePort(config.host) });
   // HTTP on a second thread, state on this one (http-thread.ts); the thread starts while the simulator is built
   const table = opts.table ?? loadContracts();
@@ -37,7 +43,7 @@ export async function listen(config: Readonly<GatesimConfig>, opts: Omit<BuildOp
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   if (early) {
     await sim.app.ready();
-    const thread = await early.serve(sim, { host: config.host, port: config.port, log: sim.runtime.log }).catch(async (e: unknown) => {
+    const thread = await early.serve(sim, { host: config.host, port: config.port, log: sim.runtime.log, ...(onHttpThreadExit ? { onExit: onHttpThreadExit } : {}) }).catch(async (e: unknown) => {
       await sim.app.close();
       throw e;
     });

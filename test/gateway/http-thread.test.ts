@@ -6,6 +6,7 @@ import { createServer } from "node:net";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type StartedSimulator } from "../../gateway/index.js";
+import { signedHeaders } from "../../mocks/gateway/tif-signature.js";
 
 const ADMIN = "thread-admin-token-0000";
 let threaded: StartedSimulator;
@@ -130,7 +131,6 @@ describe("the HTTP thread answers as the one-thread server", () => {
 
 describe("the caller's address crosses the thread", () => {
   it("an IP allow-list refuses 127.0.0.1 alike (40302, naming the address)", async () => {
-    const { signedHeaders } = await import("../../mocks/gateway/tif-signature.js");
     const created = await Promise.all([threaded, single].map(async (sim) => {
       const r = await send(sim, { method: "POST", path: "/_gatesim/tenants", headers: { authorization: `Bearer ${ADMIN}`, ...json }, body: JSON.stringify({ paasid: "ipapp", name: "IP 白名单", ipAllowList: ["10.0.0.0/8"] }) });
       expect(r.status).toBe(201);

@@ -79,6 +79,8 @@ export interface PipelineReply {
 
 export interface Transport {
   routes: ReadonlyMap<string, { route: RouteEntry; handle(req: PipelineRequest, reply: PipelineReply): Promise<unknown> }>;
+  /** The answer to a request no route matches: 404 (or 405) with the nearest operation. */
+  answerNotFound(req: PipelineRequest, reply: PipelineReply): Promise<unknown>;
   /** The answer to a request refused before its handler (body unparsable, too large, media type), on `route`. */
   answerError(err: Error & { code?: string; statusCode?: number }, req: PipelineRequest, reply: PipelineReply, route?: RouteEntry): Promise<unknown>;
 }
@@ -311,7 +313,7 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
 
   // Near misses are computed once per method + path (bounded), so a flood of bad URLs stays cheap.
   const nearCache = new Map<string, ReturnType<typeof nearestOperation>>();
-  app.setNotFoundHandler(async (req, reply) => {
+  const answerNotFound = async (req: PipelineRequest, reply: PipelineReply): Promise<unknown> => {
     const x = exchangeFor(runtime, { method: req.method, path: req.url, byService: new Map() }, req);
     reply.header("x-gatesim-trace-id", x.traceId);
     const path = x.path;
@@ -334,10 +336,12 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
     };
     const problem = { ...(methodOnly ? GATEWAY_ERRORS.methodNotAllowed : GATEWAY_ERRORS.notFound), diagnostics: [d] };
     journalOf(x).record({ time: Date.now(), traceId: x.traceId, tenant: x.tenant?.tenant.paasid ?? "", operationId: null, method: req.method, url: req.url, status: problem.status, durationMs: performance.now() - x.started, requestHeaders: req.headers, nearMiss: near ? { ...near } : undefined, violations: [d] });
-    reply.code(problem.status).type("application/json; charset=utf-8");
+    reply.code(problem.status);
+    reply.type("application/json; charset=utf-8");
     const body = gatewayEnvelope(problem, { traceId: x.traceId });
-    return config.strictEnvelope ? withoutExtensions(body) : body;
-  });
+    return reply.send(JSON.stringify(config.strictEnvelope ? withoutExtensions(body) : body));
+  };
+  app.setNotFoundHandler((req, reply) => answerNotFound(req, reply));
 
   const answerError = async (err: Error & { code?: string; statusCode?: number }, req: PipelineRequest, reply: PipelineReply, matched?: RouteEntry): Promise<unknown> => {
     const route: RouteEntry = matched ?? { method: req.method, path: req.url, byService: new Map() };
@@ -364,7 +368,7 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
 
   registerDocs(app, runtime);
   registerLanding(app, runtime);
-  return { app, runtime, transport: { routes, answerError } };
+  return { app, runtime, transport: { routes, answerNotFound, answerError } };
 }
 
 export type { Operation };

@@ -6,6 +6,7 @@
 // start-up cost about a tenth of the cold start (issue 2 budget: 1 s).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Runtime } from "./runtime.js";
+import { DOCS_ROUTES } from "./page-routes.js";
 
 export function combinedDocument(rt: Runtime): Record<string, unknown> {
   const paths: Record<string, unknown> = {};
@@ -79,8 +80,7 @@ export function registerDocs(app: FastifyInstance, rt: Runtime): void {
     reply.hijack();
     d.routing(req.raw, reply.raw);
   };
-  app.get("/docs", forward);
-  app.get("/docs/*", forward);
+  for (const url of DOCS_ROUTES) app.get(url, forward);
   app.addHook("onClose", async () => {
     if (docs) await (await docs.catch(() => undefined))?.close();
   });

@@ -18,14 +18,17 @@ export interface ServeMessage {
 export interface WorkerInit {
   bodyLimitBytes: number;
   routes: ThreadRoute[];
+  /** GET paths of the pages (landing, /docs): handed over whole */
+  pages: readonly string[];
 }
 
 /** A request as the HTTP thread received and parsed it. */
 export interface RequestRecord {
   id: number;
-  /** route: a contract route, parsed; error: refused before its handler (on `key`, when it matched one); inject: any
-   *  other request (landing page, /docs, unknown paths), replayed whole in the main thread's app. */
-  kind: "route" | "error" | "inject";
+  /** route: a contract route, parsed; error: refused before its handler (on `key`, when it matched one); notfound: no
+   *  route at all; inject: the landing page and /docs, and errors off the contract routes, replayed whole in the main
+   *  thread's app. */
+  kind: "route" | "error" | "notfound" | "inject";
   key?: string;
   method: string;
   url: string;

@@ -33,7 +33,7 @@ function hand(kind: RequestRecord["kind"], req: FastifyRequest, reply: FastifyRe
 }
 
 app.setNotFoundHandler((req, reply) => {
-  hand("inject", req, reply);
+  hand("notfound", req, reply);
 });
 app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
   const key = (req.routeOptions?.config as { key?: string } | undefined)?.key;
@@ -62,6 +62,11 @@ for (const r of init.routes)
   app.route({ method: r.method as "GET", url: r.url, config: { key: r.key }, handler: (req, reply) => {
     hand("route", req, reply, r.key);
   } });
+
+for (const url of init.pages)
+  app.get(url, (req, reply) => {
+    hand("inject", req, reply);
+  });
 
 async function serve(m: ServeMessage): Promise<void> {
   try {

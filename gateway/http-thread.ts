@@ -4,12 +4,13 @@
 // and routes with the same Fastify options and body parsers, and hands each request to the main thread as a record;
 // the main thread runs the very same pipeline (Transport.routes, the handlers the in-process app uses) against a
 // recording reply and hands the answer back. State never leaves the main thread, so nothing about tenants, clocks,
-// nonces or journals changes. Requests that are not contract operations (landing page, /docs, unknown paths) are
-// replayed whole through the main app's inject(): rare, and exactly what the one-thread server answers.
+// nonces or journals changes. Unknown paths get the app's near-miss answer the same way; the landing page and /docs
+// are replayed whole through the main app's inject(): rare, and exactly what the one-thread server answers.
 import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
 import { keepRaw } from "./body-parsers.js";
+import { PAGE_ROUTES } from "./page-routes.js";
 import type { OperationTable } from "../contracts/loader.js";
 import { routeKey, routesOf, toFastifyPath, type PipelineReply, type PipelineRequest, type Simulator } from "./app.js";
 import { ownBytes, type AnswerRecord, type RequestRecord, type ServeMessage, type ThreadRoute, type WorkerEvent, type WorkerInit } from "./http-thread-protocol.js";
@@ -90,13 +91,13 @@ export interface HttpThread {
  */
 export function spawnHttpThread(bodyLimitBytes: number, table: OperationTable): { serve(sim: Simulator, opts: ServeOptions): Promise<HttpThread>; abort(): Promise<void> } {
   const routes: ThreadRoute[] = routesOf(table).map((r) => ({ key: routeKey(r), method: r.method, url: toFastifyPath(r.path) }));
-  const worker = new Worker(workerUrl(), { workerData: { bodyLimitBytes, routes } satisfies WorkerInit });
+  const worker = new Worker(workerUrl(), { workerData: { bodyLimitBytes, routes, pages: PAGE_ROUTES } satisfies WorkerInit });
   return { serve: (sim, opts) => serveFrom(worker, sim, opts), abort: () => worker.terminate().then(() => undefined) };
 }
 
 /** Serve `sim` on host:port from the HTTP thread. Resolves once it listens; rejects as listen() would (EADDRINUSE …). */
 async function serveFrom(worker: Worker, sim: Simulator, opts: ServeOptions): Promise<HttpThread> {
-  const { routes, answerError } = sim.transport;
+  const { routes, answerNotFound, answerError } = sim.transport;
   let closing = false;
   let onEvent: ((e: WorkerEvent) => void) | undefined;
 
@@ -113,6 +114,7 @@ async function serveFrom(worker: Worker, sim: Simulator, opts: ServeOptions): Pr
     const entry = m.key ? routes.get(m.key) : undefined;
     const reply = new RecordingReply();
     if (m.kind === "route" && entry) await entry.handle(requestOf(m), reply);
+    else if (m.kind === "notfound") await answerNotFound(requestOf(m), reply);
     else await answerError(Object.assign(new Error(m.error?.message ?? "request refused"), m.error ?? {}), requestOf(m), reply, entry?.route);
     const a = reply.answer(m.id);
     if (a.body instanceof Uint8Array) a.body = ownBytes(a.body);

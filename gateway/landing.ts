@@ -2,6 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Runtime } from "./runtime.js";
 import type { IdentityClient, IdentityPersona } from "../mocks/identity/identity-types.js";
+import { LANDING_ROUTE } from "./page-routes.js";
 
 export const esc = (s: unknown) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
@@ -124,7 +125,7 @@ paasToken 只用于签名，不随请求发送。控制令牌打开本租户的�
 }
 
 export function registerLanding(app: FastifyInstance, rt: Runtime): void {
-  app.get("/", async (_req, reply) => {
+  app.get(LANDING_ROUTE, async (_req, reply) => {
     reply.type("text/html; charset=utf-8");
     return renderLanding(rt);
   });

@@ -99,10 +99,13 @@ describe("the HTTP thread answers as the one-thread server", () => {
     expect((await same(() => ({ method: "POST", path: "/tif/sso/connect/page/oauth2/access_token", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "grant_type=authorization_code&code=nope&client_id=x&client_secret=y" }))).status).toBeGreaterThanOrEqual(400);
   });
 
-  it("everything else goes through the app whole: landing page, /docs, unknown paths and methods", async () => {
+  it("pages and near misses: landing page, /docs, unknown paths and methods", async () => {
     const landing = await same(() => ({ path: "/" }));
     expect(landing.bytes.toString()).toContain("C90-44050001");
     expect((await same(() => ({ path: "/docs" }))).status).toBe(200);
+    const contract = await same(() => ({ path: "/docs/contracts/gateway.json" }));
+    expect(contract.status).toBe(200);
+    expect(JSON.parse(contract.bytes.toString()).openapi).toBe("3.1.0");
     const miss = await same(() => ({ path: "/ebus/gatesim/pong" }));
     expect(miss.status).toBe(404);
     expect(JSON.parse(miss.bytes.toString())._diagnostics[0].hint).toContain("/ebus/gatesim/ping");

@@ -127,6 +127,9 @@ export function routesOf(table: OperationTable): RouteEntry[] {
   return [...routes.values()];
 }
 
+/** The media types the JSON body parser reads (body-parsers.ts). */
+const JSON_MEDIA_TYPE = /^\s*application\/(?:[a-z.+-]*\+)?json\s*(?:;|$)/i;
+
 let traceSeq = 0;
 const bootId = randomBytes(3).toString("hex");
 const newTraceId = () => `${bootId}-${(++traceSeq).toString(36)}`;
@@ -183,6 +186,8 @@ function send(x: Exchange, reply: PipelineReply, problem?: Problem): unknown {
     contentType ??= "application/json; charset=utf-8";
   }
   const durationMs = performance.now() - x.started;
+  // a JSON body is journalled as the text received (one string per entry, parsed when read)
+  const jsonBody = x.rawBody !== undefined && x.body !== null && typeof x.body === "object" && !Buffer.isBuffer(x.body) && x.contentType !== undefined && JSON_MEDIA_TYPE.test(x.contentType);
   // The control plane (every admin-secured operation, whichever platform) reads journals; it does not write into them.
   if (!x.op?.security.includes("admin")) journalOf(x).record({
     time: x.tenant?.clock.now() ?? Date.now(),
@@ -195,7 +200,8 @@ function send(x: Exchange, reply: PipelineReply, problem?: Problem): unknown {
     status: x.drop ? 0 : status,
     durationMs,
     requestHeaders: x.headers,
-    requestBody: x.body,
+    requestBody: jsonBody ? undefined : x.body,
+    requestJson: jsonBody ? x.rawBody!.toString("utf8") : undefined,
     requestBytes: x.rawBody?.length,
     responseJson: x.drop ? undefined : json,
     responseBody: x.drop || json !== undefined ? undefined : body,

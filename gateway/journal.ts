@@ -23,6 +23,9 @@ export interface RawExchange extends ExchangeFacts {
   time: number;
   requestHeaders?: Record<string, unknown>;
   requestBody?: unknown;
+  /** Instead of requestBody: a JSON request body as the text received, parsed when read (one string kept per entry
+   *  rather than the parser's object tree: fewer objects for the garbage collector to copy while the ring turns). */
+  requestJson?: string;
   /** Size of the request body as received, when known (bounds what the journal keeps unsummarised). */
   requestBytes?: number;
   /** The response body object (summarised at once: it may be live state). */
@@ -89,14 +92,14 @@ export class Journal {
     const max = this.maxBodyBytes;
     const slot: Slot = { raw: x };
     const bigJson = x.responseJson !== undefined && x.responseJson.length > max;
-    const bigRequest = x.requestBody !== undefined && (x.requestBytes ?? 0) > max;
+    const bigRequest = (x.requestBody !== undefined || x.requestJson !== undefined) && (x.requestBytes ?? 0) > max;
     if (x.responseBody !== undefined || bigJson || bigRequest) {
       slot.early = {};
       if (x.responseBody !== undefined) slot.early.response = summarise(x.responseBody, max);
       else if (bigJson) slot.early.response = summarise(parseJson(x.responseJson!), max);
-      if (bigRequest) slot.early.request = summarise(x.requestBody, max);
+      if (bigRequest) slot.early.request = summarise(requestBodyOf(x), max);
       // keep only the summaries of what was summarised
-      slot.raw = { ...x, responseBody: undefined, ...(bigJson ? { responseJson: undefined } : {}), ...(bigRequest ? { requestBody: undefined } : {}) };
+      slot.raw = { ...x, responseBody: undefined, ...(bigJson ? { responseJson: undefined } : {}), ...(bigRequest ? { requestBody: undefined, requestJson: undefined } : {}) };
     }
     if (this.count === this.cap) this.droppedCount++;
     else this.count++;
@@ -119,7 +122,7 @@ export class Journal {
     };
     if (x.serviceId) e.serviceId = x.serviceId;
     const early = s.early ?? {};
-    const requestBody = "request" in early ? early.request : summarise(x.requestBody, this.maxBodyBytes);
+    const requestBody = "request" in early ? early.request : summarise(requestBodyOf(x), this.maxBodyBytes);
     if (x.requestHeaders || requestBody !== undefined) e.request = { headers: x.requestHeaders && redactDeep(x.requestHeaders), body: requestBody };
     if ("response" in early) e.response = { body: early.response };
     else if (x.responseJson !== undefined) e.response = { body: summarise(parseJson(x.responseJson), this.maxBodyBytes) };
@@ -180,7 +183,10 @@ export class Journal {
 
 const RELEASED: RawExchange = { time: 0, traceId: "", tenant: "", operationId: null, method: "", url: "", status: 0, durationMs: 0 };
 
-/** The JSON text this simulator sent; a text that does not parse (never expected) is shown as text. */
+const requestBodyOf = (x: RawExchange): unknown =>
+  x.requestJson !== undefined ? parseJson(x.requestJson.charCodeAt(0) === 0xfeff ? x.requestJson.slice(1) : x.requestJson) : x.requestBody;
+
+/** JSON text (sent, or received and accepted by the parser); a text that does not parse (never expected) is shown as text. */
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);

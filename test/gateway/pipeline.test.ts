@@ -200,6 +200,20 @@ describe("journal", () => {
     expect(j.json().entries[0].response.body).toEqual({ errcode: 0, errmsg: "ok", data: { paasid: "C90-44050001", serverTime: 1, body: { state: "issued" } } });
   });
 
+  it("shows a JSON request as it was received: not as a handler later changed it; a byte-order mark is no obstacle", async () => {
+    const mutating: PlatformModule = {
+      ...gatewayPlatform,
+      handlers: { ...gatewayPlatform.handlers, gatewayEbusEcho: (input) => { (input.body as Record<string, unknown>).added = "by the handler"; return { status: 200, body: { errcode: 0, errmsg: "ok", data: {} } }; } },
+    };
+    const s = await makeSim({ platforms: () => [mutating], overrides: { validateResponses: false } });
+    const t = s.tenant();
+    const post = (payload: string | Buffer) => s.app.inject({ method: "POST", url: "/ebus/gatesim/echo", headers: { ...tif(t), "content-type": "application/json" }, payload });
+    expect((await post(JSON.stringify({ 查询: "汕头", n: 1 }))).statusCode).toBe(200);
+    expect((await post(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ bom: true }))]))).statusCode).toBe(200);
+    const j = await s.app.inject({ method: "GET", url: "/_gatesim/tenants/C90-44050001/journal", headers: admin });
+    expect(j.json().entries.map((e: { request: { body: unknown } }) => e.request.body)).toEqual([{ bom: true }, { 查询: "汕头", n: 1 }]);
+  });
+
   it("summarises a body far over journal.maxBodyBytes when recorded, the same way as one read later", async () => {
     const t = sim.tenant();
     // 100 KB of JSON (over maxBodyBytes, so not kept as is) with a secret deep inside

@@ -87,11 +87,12 @@ export interface HttpThread {
 
 /**
  * Start the HTTP thread now, with the contract routes of `table` (it loads Fastify and registers them while the main
- * thread builds the simulator from the same table); serve() when built.
+ * thread builds the simulator from the same table); serve() when built. `script` is the worker's module (a test gives
+ * one that fails).
  */
-export function spawnHttpThread(bodyLimitBytes: number, table: OperationTable): { serve(sim: Simulator, opts: ServeOptions): Promise<HttpThread>; abort(): Promise<void> } {
+export function spawnHttpThread(bodyLimitBytes: number, table: OperationTable, script: URL = workerUrl()): { serve(sim: Simulator, opts: ServeOptions): Promise<HttpThread>; abort(): Promise<void> } {
   const routes: ThreadRoute[] = routesOf(table).map((r) => ({ key: routeKey(r), method: r.method, url: toFastifyPath(r.path) }));
-  const worker = new Worker(workerUrl(), { workerData: { bodyLimitBytes, routes, pages: PAGE_ROUTES } satisfies WorkerInit });
+  const worker = new Worker(script, { workerData: { bodyLimitBytes, routes, pages: PAGE_ROUTES } satisfies WorkerInit });
   return { serve: (sim, opts) => serveFrom(worker, sim, opts), abort: () => worker.terminate().then(() => undefined) };
 }
 

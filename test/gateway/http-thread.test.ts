@@ -1,12 +1,18 @@
 // The HTTP thread (gateway/http-thread.ts) must answer exactly as the one-thread server does: the same requests, sent
 // over real sockets to one server of each kind, get the same status, content type and body (trace ids and clock
 // readings aside), and state — nonces, journals — lives where it always did.
+import { mkdtempSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawnHttpThread } from "../../gateway/http-thread.js";
 import { startSimulator, type StartedSimulator } from "../../gateway/index.js";
 import { signedHeaders } from "../../mocks/gateway/tif-signature.js";
+import { makeSim } from "../helpers.js";
 
 const ADMIN = "thread-admin-token-0000";
 let threaded: StartedSimulator;
@@ -160,5 +166,23 @@ describe("the HTTP thread's life", () => {
     expect((await send(sim, { path: "/_gatesim/health" })).status).toBe(200);
     await sim.close();
     await expect(send(sim, { path: "/_gatesim/health" })).rejects.toThrow();
+  });
+});
+
+describe("an HTTP thread that dies", () => {
+  it("is reported (fatal log line, onExit with its code) instead of passing unnoticed", async () => {
+    // a worker that says it listens, then ends as a crash would
+    const script = join(mkdtempSync(join(tmpdir(), "gatesim-thread-")), "dying-worker.mjs");
+    writeFileSync(script, `import { parentPort } from "node:worker_threads";
+parentPort.on("message", (m) => { if (m.type === "serve") { parentPort.postMessage({ type: "listening", port: 1 }); setTimeout(() => process.exit(7), 20); } });`);
+    const sim = await makeSim();
+    const fatal: unknown[] = [];
+    const log = { ...sim.runtime.log, fatal: (...a: unknown[]) => void fatal.push(a), error: () => {} } as unknown as typeof sim.runtime.log;
+    const exited = new Promise<number>((resolve) => {
+      void spawnHttpThread(4096, sim.runtime.table, pathToFileURL(script)).serve(sim, { host: "127.0.0.1", port: 0, log, onExit: resolve });
+    });
+    expect(await exited).toBe(7);
+    expect(JSON.stringify(fatal)).toContain("http thread exited");
+    await sim.app.close();
   });
 });

@@ -27,7 +27,7 @@ import { GATEWAY_SCENARIOS, ScenarioCatalogue } from "./scenarios.js";
 import { TenantRegistry } from "./tenants.js";
 import { createAdminPlatform } from "./admin.js";
 import { createToolsPlatform } from "./tools/platform.js";
-import { rawBodyOf, registerBodyParsers } from "./body-parsers.js";
+import { isJsonMediaType, rawBodyOf, registerBodyParsers } from "./body-parsers.js";
 import { registerDocs } from "./docs.js";
 import { fastifyOptions } from "./fastify-options.js";
 import { registerLanding } from "./landing.js";
@@ -127,9 +127,6 @@ export function routesOf(table: OperationTable): RouteEntry[] {
   return [...routes.values()];
 }
 
-/** The media types the JSON body parser reads (body-parsers.ts). */
-const JSON_MEDIA_TYPE = /^\s*application\/(?:[a-z.+-]*\+)?json\s*(?:;|$)/i;
-
 let traceSeq = 0;
 const bootId = randomBytes(3).toString("hex");
 const newTraceId = () => `${bootId}-${(++traceSeq).toString(36)}`;
@@ -187,7 +184,7 @@ function send(x: Exchange, reply: PipelineReply, problem?: Problem): unknown {
   }
   const durationMs = performance.now() - x.started;
   // a JSON body is journalled as the text received (one string per entry, parsed when read)
-  const jsonBody = x.rawBody !== undefined && x.body !== null && typeof x.body === "object" && !Buffer.isBuffer(x.body) && x.contentType !== undefined && JSON_MEDIA_TYPE.test(x.contentType);
+  const jsonBody = x.rawBody !== undefined && x.body !== null && typeof x.body === "object" && !Buffer.isBuffer(x.body) && isJsonMediaType(x.contentType);
   // The control plane (every admin-secured operation, whichever platform) reads journals; it does not write into them.
   if (!x.op?.security.includes("admin")) journalOf(x).record({
     time: x.tenant?.clock.now() ?? Date.now(),

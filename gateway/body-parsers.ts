@@ -21,6 +21,17 @@ function decode(buf: Buffer): string {
 
 const RAW = Symbol("gatesim.rawBody");
 
+/** application/…+json: read by the JSON parser like application/json. */
+const PLUS_JSON = /^application\/[a-z.+-]*\+json$/;
+
+/** Whether a request of this Content-Type has its body read by the JSON parser below. */
+export function isJsonMediaType(contentType: string | undefined): boolean {
+  if (!contentType) return false;
+  const semi = contentType.indexOf(";");
+  const mt = (semi === -1 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
+  return mt === "application/json" || PLUS_JSON.test(mt);
+}
+
 /** The bytes as received (audit hashes are taken over them, not over a re-serialisation). */
 export function rawBodyOf(req: object): Buffer | undefined {
   return (req as { [RAW]?: Buffer })[RAW];
@@ -47,7 +58,7 @@ export function registerBodyParsers(app: FastifyInstance): void {
     defaultJson(req, text, done);
   };
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, parseJson);
-  app.addContentTypeParser(/^application\/[a-z.+-]*\+json$/, { parseAs: "buffer" }, parseJson);
+  app.addContentTypeParser(PLUS_JSON, { parseAs: "buffer" }, parseJson);
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "buffer" }, (req, body, done) => {
     keepRaw(req, body as Buffer);
     try {

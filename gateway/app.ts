@@ -50,7 +50,8 @@ export interface BuildOptions {
 export interface Simulator {
   app: FastifyInstance;
   runtime: Runtime;
-  /** The contract routes' handlers by `routeKey`, and the body-error answer: for a second transport (http-thread.ts). */
+  /** The contract routes' handlers by `routeKey`, the not-found and body-error answers: for a second transport
+   *  (http-thread.ts). */
   transport: Transport;
 }
 
@@ -77,8 +78,14 @@ export interface PipelineReply {
   raw: { socket?: { destroy(): void } | null };
 }
 
+/** A contract route and the pipeline that answers it. */
+export interface RouteHandler {
+  route: RouteEntry;
+  handle(req: PipelineRequest, reply: PipelineReply): Promise<unknown>;
+}
+
 export interface Transport {
-  routes: ReadonlyMap<string, { route: RouteEntry; handle(req: PipelineRequest, reply: PipelineReply): Promise<unknown> }>;
+  routes: ReadonlyMap<string, RouteHandler>;
   /** The answer to a request no route matches: 404 (or 405) with the nearest operation. */
   answerNotFound(req: PipelineRequest, reply: PipelineReply): Promise<unknown>;
   /** The answer to a request refused before its handler (body unparsable, too large, media type), on `route`. */
@@ -116,7 +123,7 @@ export const toFastifyPath = (p: string): string => p.replace(/\{([^}]+)\}/g, ":
 export function routesOf(table: OperationTable): RouteEntry[] {
   const routes = new Map<string, RouteEntry>();
   for (const op of table.operations) {
-    const key = `${op.method} ${op.path}`;
+    const key = routeKey(op);
     let r = routes.get(key);
     if (!r) routes.set(key, (r = { method: op.method, path: op.path, byService: new Map() }));
     if (op.serviceId) r.byService.set(op.serviceId, op);
@@ -292,7 +299,7 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
   });
   const steps = opts.steps ?? DEFAULT_STEPS;
 
-  const routes = new Map<string, { route: RouteEntry; handle(req: PipelineRequest, reply: PipelineReply): Promise<unknown> }>();
+  const routes = new Map<string, RouteHandler>();
   for (const route of routesOf(table)) {
     const handle = async (req: PipelineRequest, reply: PipelineReply): Promise<unknown> => {
       const x = exchangeFor(runtime, route, req);

@@ -62,3 +62,8 @@ export type WorkerEvent = { type: "listening"; port: number } | { type: "listen-
 export function ownBytes(b: Uint8Array): Uint8Array {
   return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : new Uint8Array(b);
 }
+
+/** A Buffer over bytes that crossed the thread (they arrive as a plain Uint8Array); no copy. */
+export function asBuffer(u: Uint8Array): Buffer {
+  return Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+}

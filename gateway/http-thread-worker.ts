@@ -5,7 +5,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
 import { rawBodyOf, registerBodyParsers } from "./body-parsers.js";
 import { fastifyOptions } from "./fastify-options.js";
-import { ownBytes, type AnswerRecord, type RequestRecord, type ServeMessage, type WorkerEvent, type WorkerInit } from "./http-thread-protocol.js";
+import { asBuffer, ownBytes, type AnswerRecord, type RequestRecord, type ServeMessage, type WorkerEvent, type WorkerInit } from "./http-thread-protocol.js";
 
 const port = parentPort!;
 const init = workerData as WorkerInit;
@@ -54,8 +54,7 @@ port.on("message", (m: AnswerRecord | ServeMessage | { type: "close" }) => {
     reply.raw.socket?.destroy();
     return;
   }
-  const body = m.body instanceof Uint8Array ? Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength) : m.body;
-  void reply.code(m.status).headers(m.headers).send(body);
+  void reply.code(m.status).headers(m.headers).send(m.body instanceof Uint8Array ? asBuffer(m.body) : m.body);
 });
 
 for (const r of init.routes)

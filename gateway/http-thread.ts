@@ -13,7 +13,7 @@ import { keepRaw } from "./body-parsers.js";
 import { PAGE_ROUTES } from "./page-routes.js";
 import type { OperationTable } from "../contracts/loader.js";
 import { routeKey, routesOf, toFastifyPath, type PipelineReply, type PipelineRequest, type Simulator } from "./app.js";
-import { ownBytes, type AnswerRecord, type RequestRecord, type ServeMessage, type ThreadRoute, type WorkerEvent, type WorkerInit } from "./http-thread-protocol.js";
+import { asBuffer, ownBytes, type AnswerRecord, type RequestRecord, type ServeMessage, type ThreadRoute, type WorkerEvent, type WorkerInit } from "./http-thread-protocol.js";
 
 /** The compiled worker beside this module; from the TypeScript sources (tests) the build's copy. */
 function workerUrl(): URL {
@@ -52,14 +52,14 @@ class RecordingReply implements PipelineReply {
     return this;
   }
   answer(id: number): AnswerRecord {
-    return this.drop ? { id, status: 0, headers: {}, drop: true } : { id, status: this.status, headers: this.out, body: this.payload };
+    if (this.drop) return { id, status: 0, headers: {}, drop: true };
+    return { id, status: this.status, headers: this.out, body: this.payload instanceof Uint8Array ? ownBytes(this.payload) : this.payload };
   }
 }
 
-const asBuffer = (u: Uint8Array | undefined): Buffer | undefined => (u ? Buffer.from(u.buffer, u.byteOffset, u.byteLength) : undefined);
 
 function requestOf(m: RequestRecord): PipelineRequest {
-  const raw = asBuffer(m.rawBody);
+  const raw = m.rawBody && asBuffer(m.rawBody);
   const body = m.body instanceof Uint8Array ? asBuffer(m.body) : m.body;
   const req: PipelineRequest = {
     url: m.url, method: m.method, headers: m.headers, raw: { rawHeaders: m.rawHeaders }, query: m.query ?? {},
@@ -117,9 +117,7 @@ async function serveFrom(worker: Worker, sim: Simulator, opts: ServeOptions): Pr
     if (m.kind === "route" && entry) await entry.handle(requestOf(m), reply);
     else if (m.kind === "notfound") await answerNotFound(requestOf(m), reply);
     else await answerError(Object.assign(new Error(m.error?.message ?? "request refused"), m.error ?? {}), requestOf(m), reply, entry?.route);
-    const a = reply.answer(m.id);
-    if (a.body instanceof Uint8Array) a.body = ownBytes(a.body);
-    return a;
+    return reply.answer(m.id);
   }
 
   worker.on("message", (m: RequestRecord | WorkerEvent) => {

@@ -89,6 +89,9 @@ function pick(value: unknown, pointer: string): unknown {
 
 function hintFor(e: ErrorObject, seen: unknown): { message: string; hint: string } {
   const p = e.params as Record<string, any>;
+  const limit = limitZh(e.keyword, p.limit); // minLength, maximum, minItems, … (schema-messages.ts has the list)
+  if (limit !== undefined)
+    return { message: `${limit} / ${e.message}`, hint: `调整取值以满足 ${e.keyword} ${p.limit} / adjust it to satisfy ${e.keyword} ${p.limit}` };
   switch (e.keyword) {
     case "required":
       return { message: `缺少必填字段 ${p.missingProperty} / required field ${p.missingProperty} is missing`, hint: `添加 ${p.missingProperty} / add ${p.missingProperty}` };
@@ -109,17 +112,6 @@ function hintFor(e: ErrorObject, seen: unknown): { message: string; hint: string
     }
     case "pattern":
       return { message: `不符合格式 ${p.pattern} / does not match ${p.pattern}`, hint: `使其匹配 ${p.pattern} / make it match ${p.pattern}` };
-    case "minLength":
-    case "maxLength":
-    case "minimum":
-    case "maximum":
-    case "exclusiveMinimum":
-    case "exclusiveMaximum":
-    case "minItems":
-    case "maxItems":
-    case "minProperties":
-    case "maxProperties":
-      return { message: `${limitZh(e.keyword, p.limit)} / ${e.message}`, hint: `调整取值以满足 ${e.keyword} ${p.limit} / adjust it to satisfy ${e.keyword} ${p.limit}` };
     default:
       return { message: `不符合契约规则 ${e.keyword} / ${e.message ?? e.keyword}`, hint: `参照契约中 ${e.schemaPath} 的规则 / see the contract rule at ${e.schemaPath}` };
   }

@@ -14,11 +14,6 @@ export interface ParsedQuery {
   fields?: string[];
 }
 
-/**
- * - `query` is an object whose keys are item codes and whose values are scalars of the item's type, length and format;
- * - the entry's key items (e.g. SFZH) are present;
- * - paging in `metadata` [SIM]: page ≥ 1, 1 ≤ page_size ≤ 100; `metadata.fields` lists item codes.
- */
 /** Items by code, once per catalogue entry (entries are replaced, not changed, when the catalogue changes). */
 const itemIndex = new WeakMap<CatalogueEntry, ReadonlyMap<string, InfoItem>>();
 function itemsOf(entry: CatalogueEntry): ReadonlyMap<string, InfoItem> {
@@ -27,6 +22,11 @@ function itemsOf(entry: CatalogueEntry): ReadonlyMap<string, InfoItem> {
   return m;
 }
 
+/**
+ * - `query` is an object whose keys are item codes and whose values are scalars of the item's type, length and format;
+ * - the entry's key items (e.g. SFZH) are present;
+ * - paging in `metadata` [SIM]: page ≥ 1, 1 ≤ page_size ≤ 100; `metadata.fields` lists item codes.
+ */
 export function checkQueryConditions(entry: CatalogueEntry, body: Record<string, unknown>, now: number): { parsed: ParsedQuery; diagnostics: Diagnostic[] } {
   const d: Diagnostic[] = [];
   const items = itemsOf(entry);

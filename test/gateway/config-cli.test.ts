@@ -103,19 +103,21 @@ describe("cli", () => {
 describe("the built CLI (what npm start runs)", () => {
   // dist/ is built by `npm test` (pretest) and by npm ci (prepare)
   const cli = new URL("../../dist/gateway/cli.js", import.meta.url).pathname;
-  for (const args of [[], ["--single-thread"]])
+  for (const [args, mode] of [[[], "served from a second thread"], [["--single-thread"], "单线程 / one thread"]] as const)
     it(`starts, serves and stops on SIGTERM ${args.join(" ") || "(HTTP thread)"}`, async () => {
       const child = spawn(process.execPath, [cli, "--port", "0", "--log-level", "warn", "--admin-token", "cli-test-admin-token-0", ...args], { stdio: ["ignore", "pipe", "inherit"] });
       try {
-        const url = await new Promise<string>((resolve, reject) => {
+        // the banner, whole (the test apps come last)
+        const banner = await new Promise<string>((resolve, reject) => {
           let out = "";
           child.stdout.on("data", (c: Buffer) => {
             out += c;
-            const m = /is up: (http:\/\/\S+)/.exec(out);
-            if (m) resolve(m[1]);
+            if (/stdemo_upper/.test(out)) resolve(out);
           });
           child.once("exit", (code) => reject(new Error(`exited ${code}: ${out}`)));
         });
+        expect(banner.split("\n").find((l) => l.trimStart().startsWith("HTTP"))).toContain(mode);
+        const url = /is up: (http:\/\/\S+)/.exec(banner)![1];
         const res = await fetch(`${url}/_gatesim/health`);
         expect(res.status).toBe(200);
         expect(await res.json()).toMatchObject({ status: "ok" });

@@ -3,7 +3,7 @@
 // does not share its event loop); the parent drives it with fresh x-tif headers per request (signed before each run). The same requests then go
 // to bare Fastify answering the same bytes (scripts/bare-fastify.mjs): this machine's ceiling for the call.
 // Usage: npm run build && node scripts/bench/datashare-http.mjs [seconds=10]   (BENCH_CPU_PROF=1 profiles the server)
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { startChild } from "../child-server.mjs";
 
@@ -47,17 +47,14 @@ if (SERVE) {
     query: { SFZH: id },
     audit_info: { operator_id: "op-7", operator_name: "陈晓华", query_object_id: id, query_object_id_type: "01", item_code: "11440100696927671X3442011817001", terminal_info: "10.20.30.40", query_timestamp: "2025-01-06 10:00:00" },
   }));
+  const { signedHeaders } = await import("../../dist/gateway/index.js");
+  // the project's own signer, with a random nonce of our own (its default nonce is keyed by the millisecond)
+  const signed = (serviceId, now = Date.now()) => ({
+    "content-type": "application/json",
+    ...signedHeaders(info.paasid, info.token, { now, nonce: randomBytes(8).toString("hex"), serviceId, upper: true }),
+  });
   let n = 0;
-  const setupRequest = (req) => {
-    const ts = String(Math.floor(Date.now() / 1000));
-    const nonce = randomBytes(8).toString("hex");
-    const sig = createHash("sha256").update(ts + info.token + nonce + ts).digest("hex").toUpperCase();
-    return {
-      ...req,
-      body: bodies[n++ % bodies.length],
-      headers: { "content-type": "application/json", "x-tif-paasid": info.paasid, "x-tif-timestamp": ts, "x-tif-nonce": nonce, "x-tif-signature": sig, "x-tif-serviceId": info.serviceId },
-    };
-  };
+  const setupRequest = (req, serviceId = info.serviceId) => ({ ...req, body: bodies[n++ % bodies.length], headers: signed(serviceId) });
 
   // one call to check the answer before measuring
   const probe = await fetch(`${info.url}/GatewayMsg/http/api/proxy/invoke`, { method: "POST", ...setupRequest({}) });
@@ -69,21 +66,14 @@ if (SERVE) {
   // Every request carries its own nonce and signature, computed before the run starts (as the wrk run does) so that
   // the load generator's hashing does not compete with the server for the two cores; past the stock, signed on the fly.
   const presign = (count, serviceId) => {
-    const ts = String(Math.floor(Date.now() / 1000)); // the run ends well inside the ±180 s window
-    return Array.from({ length: count }, () => {
-      const nonce = randomBytes(8).toString("hex");
-      const sig = createHash("sha256").update(ts + info.token + nonce + ts).digest("hex").toUpperCase();
-      return { "content-type": "application/json", "x-tif-paasid": info.paasid, "x-tif-timestamp": ts, "x-tif-nonce": nonce, "x-tif-signature": sig, "x-tif-serviceId": serviceId };
-    });
+    const now = Date.now(); // the run ends well inside the ±180 s window
+    return Array.from({ length: count }, () => signed(serviceId, now));
   };
   const run = (duration, serviceId = info.serviceId, url = info.url, rate = 0) => new Promise((resolve, reject) => {
     const stock = presign(duration * 20_000, serviceId);
     let k = 0;
     const setup = (req) => {
-      if (k < stock.length) return { ...req, body: bodies[n++ % bodies.length], headers: stock[k++] };
-      const r = setupRequest(req);
-      r.headers["x-tif-serviceId"] = serviceId;
-      return r;
+      return k < stock.length ? { ...req, body: bodies[n++ % bodies.length], headers: stock[k++] } : setupRequest(req, serviceId);
     };
     const inst = autocannon({ url: `${url}/GatewayMsg/http/api/proxy/invoke`, method: "POST", connections: 50, duration, ...(rate ? { overallRate: rate } : {}), requests: [{ setupRequest: setup }] }, (err, res) => (err ? reject(err) : resolve(res)));
     autocannon.track(inst, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });

@@ -51,14 +51,18 @@ async function precheck(deps: ElicenceDeps, input: HandlerInput, ctx: HandlerCon
 
 const isResult = (v: unknown): v is HandlerResult => typeof (v as HandlerResult).status === "number";
 
-/** The licence named by license_code or ZZBS, issued by the caller's organisation. */
+/**
+ * The licence named by license_code or ZZBS, issued by the caller's organisation — the one ownership check of every
+ * issuance operation that changes a licence (modify, issue, delete, revoke, suspend, archive): the licence must be in
+ * the caller's own store (or the shared seed) and issued by the organisation the caller acts for.
+ */
 async function ownLicence(deps: ElicenceDeps, input: HandlerInput, ctx: HandlerContext, org: { uscc: string }): Promise<Licence | HandlerResult> {
   const b = bodyOf(input);
   const ref = str(b.license_code) ?? str(b.ZZBS);
   const now = ctx.clock.now();
   const l = ref ? await findLicence(deps.library.envOf(ctx.store), ref) : undefined;
   // Another department's licence: say whose it is rather than "not found".
-  const elsewhere = !l && ref?.startsWith("1.2.156.") ? await deps.library.find(ctx, input.tenant.paasid, ref) : undefined;
+  const elsewhere = l || !ref ? undefined : ref.startsWith("1.2.156.") ? await deps.library.find(ctx, input.tenant.paasid, ref) : await deps.library.findByCodeElsewhere(ctx, input.tenant.paasid, ref);
   if (elsewhere)
     return issuanceRefusal(403, "NOT_ISSUER", `证照 ${ref} 由 ${elsewhere.licence.data.ZZBFJG}（${elsewhere.licence.issuerCode}）颁发，只有颁发机构可以操作`, `licence ${ref} was issued by ${elsewhere.licence.issuerCode}; only its issuer may act on it`, 100, now, { location: "/headers/x-tif-paasid", seen: org.uscc });
   if (!l) return issuanceRefusal(404, "LICENCE_NOT_FOUND", `证照 ${ref} 不存在（在本租户的制证数据与种子证照中均未找到）`, `licence ${ref} does not exist (neither in this tenant's licence data nor in the seed)`, 101, now, { location: b.license_code ? "/body/license_code" : "/body/ZZBS", seen: ref });

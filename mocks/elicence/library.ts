@@ -1,8 +1,9 @@
 // The shared licence library (省统一电子证照库): the seed's licences plus every tenant's issued ones, read across tenants.
+import { PlatformSequences } from "../shared/sequences.js";
 import type { Store } from "../shared/store.js";
 import type { Clock } from "../shared/clock.js";
 import type { HandlerContext, TenantDirectoryView, TenantView } from "../shared/types.js";
-import { listLicencesByHolder, LICENCE_KIND, type Licence, type LicenceEnv, type LicenceSource } from "./licences.js";
+import { findLicence, listLicencesByHolder, LICENCE_KIND, type Licence, type LicenceEnv, type LicenceSource } from "./licences.js";
 
 /** Where a licence lives: a tenant that issued (or changed) it, or the shared seed. */
 export interface LibraryHit {
@@ -27,6 +28,9 @@ export interface Owner {
 export class LicenceLibrary {
   private directory?: TenantDirectoryView;
 
+  /** License codes and serials unique across tenants (facts §4.5): one counter per key for the whole platform. */
+  readonly sequences = new PlatformSequences();
+
   constructor(readonly seedLicences: LicenceSource) {}
 
   attach(directory: TenantDirectoryView): void {
@@ -43,7 +47,7 @@ export class LicenceLibrary {
 
   /** The environment of the domain functions for one tenant: its store over the seed's licences. */
   envOf(store: Store): LicenceEnv {
-    return { store, seedLicences: this.seedLicences };
+    return { store, seedLicences: this.seedLicences, sequences: this.sequences };
   }
 
   /** One tenant by paasid (needs the directory). */
@@ -62,6 +66,16 @@ export class LicenceLibrary {
     if (best) return best;
     const s = this.seedLicences.byId(id);
     return s ? { licence: s } : undefined;
+  }
+
+  /** A licence by the platform's license_code in another tenant's store than the caller's (whose it is, for refusals). */
+  async findByCodeElsewhere(ctx: Pick<HandlerContext, "store" | "clock">, paasid: string, code: string): Promise<LibraryHit | undefined> {
+    for (const o of this.owners(ctx, paasid)) {
+      if (o.store === ctx.store) continue;
+      const l = await findLicence(this.envOf(o.store), code);
+      if (l) return { licence: l, owner: o };
+    }
+    return undefined;
   }
 
   /** A holder's current, issued licences across tenants and the seed (one per identifier, newest copy wins). */

@@ -1,5 +1,6 @@
 // Licence issuance domain: create (制证), issue (签发), change (变更 → new version), delete, annul, withhold, archive.
 import type { LicenceCatalogueRecord } from "../shared/licence-catalogue-record.js";
+import type { PlatformSequences } from "../shared/sequences.js";
 import type { Store } from "../shared/store.js";
 import { checkIdNumber, checkLicenceId, checkUscc, makeLicenceId, parseLicenceId } from "../shared/ids.js";
 import { ElicenceError, type ResultCode } from "./errors.js";
@@ -70,6 +71,8 @@ export interface LicenceSource {
 export interface LicenceEnv {
   store: Store;
   seedLicences?: LicenceSource;
+  /** Platform-wide sequences: codes and serials unique across tenants (without it, per store: unit tests). */
+  sequences?: PlatformSequences;
 }
 
 export const LICENCE_KIND = "elicence.licence";
@@ -123,9 +126,10 @@ function withLock<T>(store: Store, fn: () => Promise<T>): Promise<T> {
   return run;
 }
 
-async function nextSeq(store: Store, key: string): Promise<number> {
-  const n = ((await store.get<number>(SEQ_KIND, key)) ?? 0) + 1;
-  await store.put(SEQ_KIND, key, n);
+async function nextSeq(env: LicenceEnv, key: string): Promise<number> {
+  const own = (await env.store.get<number>(SEQ_KIND, key)) ?? 0;
+  const n = env.sequences ? env.sequences.next(key, own) : own + 1;
+  await env.store.put(SEQ_KIND, key, n);
   return n;
 }
 
@@ -347,9 +351,9 @@ async function unsave(env: LicenceEnv, l: Licence): Promise<void> {
 }
 
 /** Guangdong-style license_code: 6-digit division of the issuer + year + 8-digit sequence (facts §4.5 sample). */
-async function newLicenseCode(store: Store, issuerCode: string, now: number): Promise<string> {
+async function newLicenseCode(env: LicenceEnv, issuerCode: string, now: number): Promise<string> {
   const division = /^\d{6}$/.test(issuerCode.slice(2, 8)) ? issuerCode.slice(2, 8) : "440000";
-  const n = await nextSeq(store, `licenseCode:${division}`);
+  const n = await nextSeq(env, `licenseCode:${division}`);
   return division + cstDate(now).slice(0, 4) + String(n).padStart(8, "0");
 }
 
@@ -405,7 +409,7 @@ async function createUnlocked(env: LicenceEnv, body: unknown, opts: IssueOptions
   } else {
     // Year + 6-digit sequence per type and issuer, like the serial 2024000123 of the worked example (facts §4.2).
     const year = cstDate(opts.now).slice(0, 4);
-    serial = year + String(await nextSeq(env.store, `serial:${lt.code}:${data.ZZBFJGDM}:${year}`)).padStart(6, "0");
+    serial = year + String(await nextSeq(env, `serial:${lt.code}:${data.ZZBFJGDM}:${year}`)).padStart(6, "0");
   }
   const id = data.ZZBS ?? makeLicenceId(lt.code, data.ZZBFJGDM, serial, "001");
   if (await getLicence(env, id))
@@ -415,7 +419,7 @@ async function createUnlocked(env: LicenceEnv, body: unknown, opts: IssueOptions
 
   const licence: Licence = {
     id,
-    licenseCode: await newLicenseCode(env.store, data.ZZBFJGDM, opts.now),
+    licenseCode: await newLicenseCode(env, data.ZZBFJGDM, opts.now),
     typeCode: lt.code,
     issuerCode: data.ZZBFJGDM,
     serial,
@@ -535,7 +539,7 @@ export function modifyLicence(env: LicenceEnv, idOrCode: string, changes: unknow
     fillIssueDates(data, lt, opts.now);
     const next: Licence = {
       id,
-      licenseCode: await newLicenseCode(env.store, cur.issuerCode, opts.now),
+      licenseCode: await newLicenseCode(env, cur.issuerCode, opts.now),
       typeCode: cur.typeCode,
       issuerCode: cur.issuerCode,
       serial: cur.serial,

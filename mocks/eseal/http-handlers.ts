@@ -26,6 +26,11 @@ function scenarioOf(input: HandlerInput): string | undefined {
   return Array.isArray(h) ? h[0] : h;
 }
 
+/**
+ * The one look-up of a seal by code for every operation: only the calling tenant's own seals (those it made) and the
+ * seeded ones are found; another tenant's seal is "not found" here, its code being unique platform-wide. Acting on a
+ * seal (sign, suspend, resume, revoke) further needs assertActsFor (seal-ownership.ts).
+ */
 function mustFind(ts: TenantSeals, sealCode: string, location = "/params/sealCode"): SealRecord {
   const seal = ts.find(sealCode);
   if (!seal)

@@ -62,6 +62,11 @@ export interface SealServiceOptions {
    * `state.pki`, so revocations stay this service's own. Default: a new PKI from `seed`.
    */
   pki?: TestPki;
+  /**
+   * The next sequence of a division, above `own` (this state's last): seal codes are unique across tenants
+   * (PlatformSequences, tenant-seals.ts). Default: `own + 1` — unique within this state only.
+   */
+  nextSequence?: (division: string, own: number) => number;
 }
 
 export interface MakeSealParams {
@@ -198,7 +203,8 @@ export function createSealService(opts: SealServiceOptions): SealService {
       const division = p.divisionCode ?? p.org.uscc.slice(2, 8);
       if (!isKnownDivision(division)) throw new EsealError("INVALID_DIVISION", `${division} 不是已知的行政区划代码`, `${division} is not a known GB/T 2260 division code`, 400);
       const fixed = p.sequence !== undefined;
-      const seq = fixed ? p.sequence! : (state.sequences[division] ?? 0) + 1;
+      const own = state.sequences[division] ?? 0;
+      const seq = fixed ? p.sequence! : opts.nextSequence ? opts.nextSequence(division, own) : own + 1;
       if (!Number.isInteger(seq) || seq < 1 || seq > 9_999_999) throw new EsealError("SEQUENCE_EXHAUSTED", `行政区划 ${division} 的印章序号已用尽`, `seal sequence for division ${division} is exhausted`, 409);
       const sealCode = division + String(seq).padStart(7, "0");
       if (state.seals[sealCode]) throw new EsealError("INVALID_STATE", `印章编码 ${sealCode} 已被使用`, `seal code ${sealCode} is already taken`, 409);

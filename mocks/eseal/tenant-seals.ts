@@ -1,6 +1,7 @@
 // One seal service per tenant over the tenant's Store (architecture §4): seals, sequences and revocations are the
 // tenant's own (reset clears them), the PKI's keys and certificates are shared and derived from the seed.
 import type { Enterprise, Seed } from "../shared/seed-types.js";
+import { PlatformSequences } from "../shared/sequences.js";
 import type { Store } from "../shared/store.js";
 import { createSealService, type SealRecord, type SealService, type SealServiceState } from "./seal-service.js";
 import { DEFAULT_SEAL_TYPES, type SealType } from "./seal-types.js";
@@ -53,6 +54,8 @@ export class TenantSealRegistry {
   // Per tenant store: the state object last seen there and the service over it (rebuilt when the store's record
   // changes identity — after a reset, or with a store that deserialises on every read).
   private readonly cache = new WeakMap<Store, { state: SealServiceState; svc: SealService }>();
+  /** Applied seal codes are unique platform-wide, as national seal codes are (facts §8.3), not per tenant. */
+  private readonly sequences = new PlatformSequences();
 
   constructor(
     private readonly seed: Seed,
@@ -90,7 +93,9 @@ export class TenantSealRegistry {
         state = { seals: {}, sequences: {}, pki: { revoked: {} } };
         await store.put(STORE_KIND, STORE_ID, state);
       }
-      hit = { state, svc: createSealService({ seed: this.seed.value, state, pki: this.pki, sealTypes: this.sealTypes, vid: this.vid, maxDocumentBytes: this.maxDocumentBytes }) };
+      for (const [division, n] of Object.entries(state.sequences)) this.sequences.observe(`seal:${division}`, n);
+      const nextSequence = (division: string, own: number) => this.sequences.next(`seal:${division}`, own);
+      hit = { state, svc: createSealService({ seed: this.seed.value, state, pki: this.pki, sealTypes: this.sealTypes, vid: this.vid, maxDocumentBytes: this.maxDocumentBytes, nextSequence }) };
       this.cache.set(store, hit);
     }
     const { svc } = hit;

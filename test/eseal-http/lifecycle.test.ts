@@ -204,7 +204,9 @@ describe("per-tenant state", () => {
     sim.tenant(A).clock.freeze(T0);
     expect((await sim.call("GET", `/ebus/eseal/v1/seals/${applied}`)).status).toBe(404);
     expect((await sim.call("GET", `/ebus/eseal/v1/seals/${seeded}/status`)).json.data.status).toBe("active");
-    // sequences start again
-    expect((await apply({ orgUscc: org, type: "04" })).json.data.sealCode).toBe(applied);
+    // a seal code is never handed out twice, not even after a reset (codes are unique platform-wide, facts §8.3)
+    const again = (await apply({ orgUscc: org, type: "04" })).json.data.sealCode;
+    expect(again).not.toBe(applied);
+    expect(again.slice(0, 6)).toBe(applied.slice(0, 6));
   });
 });

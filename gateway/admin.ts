@@ -8,6 +8,11 @@ import type { RuleAction } from "./scenarios.js";
 
 const json = (status: number, body: unknown) => ({ status, body });
 
+/** The span a tenant's clock may show (the contract bounds `at` the same way): dates, JWT times and identifiers stay
+ *  meaningful, and no later read of the clock can fail. */
+const CLOCK_MIN_MS = Date.UTC(1970, 0, 1);
+const CLOCK_MAX_MS = Date.UTC(3000, 0, 1) - 1;
+
 function clockView(t: TenantRuntime) {
   const s = t.clock.state();
   return { now: s.now, iso: new Date(s.now).toISOString(), frozen: s.frozen, offsetMs: s.offsetMs };
@@ -54,10 +59,14 @@ export function createAdminPlatform(rt: Runtime): PlatformModule {
         case "unfreeze":
           t.clock.unfreeze();
           break;
-        case "advance":
+        case "advance": {
           need(b.ms !== undefined, "ms", '如 {"action":"advance","ms":7201000} / e.g. {"action":"advance","ms":7201000}');
+          const to = t.clock.now() + b.ms!;
+          if (to < CLOCK_MIN_MS || to > CLOCK_MAX_MS)
+            refuse(GATEWAY_ERRORS.contractViolation, [{ location: "/body/ms", rule: "admin.clock.range", seen: b.ms, message: `推进后时钟将为 ${to} 毫秒，超出 1970–2999 年 / the clock would read ${to} ms, outside the years 1970–2999`, hint: `时钟现为 ${new Date(t.clock.now()).toISOString()}；选择更小的 ms，或用 set 设定时刻 / the clock reads ${new Date(t.clock.now()).toISOString()}; advance by less, or use set` }]);
           t.clock.advance(b.ms!);
           break;
+        }
         case "set":
           need(at !== undefined && !Number.isNaN(at), "at", '如 {"action":"set","at":"2026-01-01T08:00:00+08:00"}');
           t.clock.set(at!);

@@ -596,11 +596,11 @@ export interface operations {
                 "application/json": {
                     /** @enum {string} */
                     action: "freeze" | "unfreeze" | "advance" | "set" | "reset";
-                    /** @description advance: milliseconds to add (may be negative) */
+                    /** @description advance: milliseconds to add (may be negative), at most 100 years either way; the clock must stay within 1970–2999 */
                     ms?: number;
                     /**
                      * Format: date-time
-                     * @description set / freeze: the instant (ISO 8601)
+                     * @description set / freeze: the instant (ISO 8601), in the years 1970–2999
                      */
                     at?: string;
                 };

@@ -2,8 +2,7 @@
 //  tif (facts §1.2–1.4, §8.1), in this order:
 //  - each of x-tif-timestamp / x-tif-nonce / x-tif-signature present exactly once → else 40001
 //  - caller IP in the app's allow-list, when it has one → else 40302
-//  - timestamp: decimal Unix seconds within ±180 s of the tenant's clock (or of real time, once a test moved that
-//    clock) → else 40002
+//  - timestamp: decimal Unix seconds within ±180 s of the tenant's clock (moved or not) → else 40002
 //  - signature = hex(SHA-256(ts + paasToken + nonce + ts)); case-insensitive, or UPPER on GatewayMsg routes for
 //    apps in strict mode → else 40004 (with a guess at the usual mistakes; the expected value is never revealed)
 //  - nonce unseen for this paasid within 600 s → else 40003 (recorded only after the signature is right)
@@ -52,12 +51,21 @@ function authenticateTif(x: Exchange): void {
   }
   if (ts.length === 13)
     refuse(GATEWAY_ERRORS.timestampInvalid, [{ location: "/headers/x-tif-timestamp", rule: "x-tif.timestamp-seconds", seen: ts, message: "时间戳是毫秒，应为秒 / the timestamp is in milliseconds; the gateway wants seconds", hint: `除以 1000 取整，如 ${now} / divide by 1000, e.g. ${now}` }]);
-  // The window is read from the tenant's clock; once a test has moved that clock, a client signing with real time
-  // is accepted too (it cannot know the virtual time) — documented choice, README "Tenants, virtual clocks".
+  // The window is read from the tenant's clock only, moved or not. (Accepting real time as well once a test had moved
+  // the clock let a captured call be replayed after an advance past the nonce window: its nonce had expired on the
+  // tenant's clock while its timestamp was still fresh in real time.)
   const skew = Number(ts) - now;
-  const realSkew = Number(ts) - Math.floor(Date.now() / 1000);
-  if (Math.abs(skew) > cfg.timestampWindowSec && Math.abs(realSkew) > cfg.timestampWindowSec)
-    refuse(GATEWAY_ERRORS.timestampInvalid, [{ location: "/headers/x-tif-timestamp", rule: "x-tif.timestamp-window", seen: ts, message: `时间戳与网关时间相差 ${skew} 秒，超出 ±${cfg.timestampWindowSec} 秒 / the timestamp is ${skew} s off the gateway's clock, outside ±${cfg.timestampWindowSec} s`, hint: `校准客户端时钟（网关时间 ${now}），每次请求重新生成时间戳 / sync the client clock (gateway time ${now}) and take a fresh timestamp per call` }]);
+  if (Math.abs(skew) > cfg.timestampWindowSec) {
+    const c = t.clock.state();
+    const moved = c.frozen ? `冻结于 ${new Date(c.now).toISOString()} / frozen at ${new Date(c.now).toISOString()}` : c.offsetMs ? `偏移 ${Math.round(c.offsetMs / 1000)} 秒 / offset ${Math.round(c.offsetMs / 1000)} s` : undefined;
+    refuse(GATEWAY_ERRORS.timestampInvalid, [{
+      location: "/headers/x-tif-timestamp", rule: "x-tif.timestamp-window", seen: ts,
+      message: `时间戳与网关时间相差 ${skew} 秒，超出 ±${cfg.timestampWindowSec} 秒 / the timestamp is ${skew} s off the gateway's clock, outside ±${cfg.timestampWindowSec} s`,
+      hint: moved
+        ? `租户 ${tenant.paasid} 的时钟已调整（${moved}）：按租户时间 ${now} 签名（GET /_gatesim/tenants/${tenant.paasid}/clock 的 now），或复位时钟 / ${tenant.paasid}'s clock was moved: sign with the tenant's time ${now} (the now of GET /_gatesim/tenants/${tenant.paasid}/clock), or reset the clock`
+        : `校准客户端时钟（网关时间 ${now}），每次请求重新生成时间戳 / sync the client clock (gateway time ${now}) and take a fresh timestamp per call`,
+    }]);
+  }
 
   const want = tifSign(ts, tenant.paasToken, nonce);
   const strictUpper = tenant.signatureCase === "upper" && x.route.byService.size > 0;

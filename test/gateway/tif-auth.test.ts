@@ -99,12 +99,18 @@ describe("refusals (errcode table, facts §8.1)", () => {
     expect((await ping(tif(t, { now: t.clock.now() + 181_000 }))).json().errcode).toBe(40002);
   });
 
-  it("once a test moved the tenant's clock, a client signing with real time is still accepted", async () => {
+  it("after a clock change the window follows the tenant's clock alone: a replayed call is refused, the hint says how to sign", async () => {
     const t = sim.tenant();
-    t.clock.advance(2 * 3600_000);
-    expect((await ping(tif(t, { now: Date.now() }))).statusCode).toBe(200);
+    const captured = tif(t); // a call captured in transit, then replayed after the tenant's clock moved past its nonce window
+    expect((await ping(captured)).statusCode).toBe(200);
+    t.clock.advance(601_000);
+    const replay = await ping(captured);
+    expect(replay.statusCode).toBe(400);
+    expect(replay.json()).toMatchObject({ errcode: 40002, _diagnostics: [{ rule: "x-tif.timestamp-window" }] });
+    expect(replay.json()._diagnostics[0].hint).toContain(`GET /_gatesim/tenants/${t.tenant.paasid}/clock`);
+    // real time is no longer accepted once the clock moved; the tenant's time is
+    expect((await ping(tif(t, { now: Date.now() }))).json().errcode).toBe(40002);
     expect((await ping(tif(t))).statusCode).toBe(200);
-    expect((await ping(tif(t, { now: Date.now() - 3600_000 }))).json().errcode).toBe(40002);
   });
 
   it("40003 for a nonce reused within 600 s; usable again after, by the virtual clock; per paasid", async () => {

@@ -27,7 +27,8 @@ import { GATEWAY_SCENARIOS, ScenarioCatalogue } from "./scenarios.js";
 import { TenantRegistry } from "./tenants.js";
 import { createAdminPlatform } from "./admin.js";
 import { createToolsPlatform } from "./tools/platform.js";
-import { isJsonMediaType, rawBodyOf, registerBodyParsers } from "./body-parsers.js";
+import { isJsonMediaType, JSON_TOO_DEEP, lingerAfterTooLarge, rawBodyOf, registerBodyParsers } from "./body-parsers.js";
+import { HANDOVER_FAILED } from "./http-thread-protocol.js";
 import { registerDocs } from "./docs.js";
 import { fastifyOptions } from "./fastify-options.js";
 import { registerLanding } from "./landing.js";
@@ -135,8 +136,9 @@ export function routesOf(table: OperationTable): RouteEntry[] {
 }
 
 let traceSeq = 0;
-const bootId = randomBytes(3).toString("hex");
-const newTraceId = () => `${bootId}-${(++traceSeq).toString(36)}`;
+/** The first part of every trace id of this process (the HTTP thread's own answers use it too). */
+export const traceBootId = randomBytes(3).toString("hex");
+const newTraceId = () => `${traceBootId}-${(++traceSeq).toString(36)}`;
 
 function envelopeOf(x: Exchange, problem: Problem): EnvelopeFormatter {
   // Gateway checks answer in the gateway's envelope; once the platform has the request, in the platform's own.
@@ -227,6 +229,38 @@ function send(x: Exchange, reply: PipelineReply, problem?: Problem): unknown {
   return reply.send(json ?? (body === undefined ? "" : body));
 }
 
+/**
+ * Run the steps in order; synchronous while they are (most are), a promise from the first one that is not. The
+ * platform stage starts at validation: refusals from then on use the platform's envelope.
+ */
+function runSteps(x: Exchange, steps: readonly Step[]): Promise<void> | undefined {
+  for (let i = 0; i < steps.length; i++) {
+    if (steps[i] === validate) x.platformStage = true;
+    const pending = steps[i](x);
+    if (pending) return pending.then(() => runSteps(x, steps.slice(i + 1)));
+  }
+  return undefined;
+}
+
+/**
+ * A request still unanswered `scenarioTimeoutMs` after it arrived is answered 504 and logged with its trace id — unless
+ * a forced scenario (a delay, a hang) is what holds it. The late pipeline's outcome is then dropped.
+ */
+function answerInTime(x: Exchange, pending: Promise<void>): Promise<void> {
+  const ms = x.rt.config.scenarioTimeoutMs;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((_, reject) => {
+    const check = () => {
+      if (x.scenario) return; // forced: the scenario decides when and how this ends
+      x.rt.log.error({ traceId: x.traceId, method: x.method, url: x.url, operationId: x.op?.operationId }, `no answer within scenarioTimeoutMs (${ms} ms): answered 504`);
+      reject(new ProblemError({ ...GATEWAY_ERRORS.upstreamTimeout, diagnostics: [{ location: "/", rule: "gateway.answer-timeout", message: `模拟平台 ${ms} 毫秒内未应答 / the simulated platform gave no answer within ${ms} ms`, hint: `这是 gatesim 的缺陷或出站调用挂起；请附跟踪号 ${x.traceId} 报告 / a gatesim bug or a hung outbound call; report it with trace id ${x.traceId}` }] }));
+    };
+    timer = setTimeout(check, Math.max(0, ms - (performance.now() - x.started)));
+  });
+  pending.catch(() => {}); // a late failure after the 504 must not go unhandled
+  return Promise.race([pending, late]).finally(() => clearTimeout(timer));
+}
+
 function exchangeFor(rt: Runtime, route: RouteEntry, req: PipelineRequest): Exchange {
   const url = req.url;
   const q = url.indexOf("?");
@@ -291,8 +325,8 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
 
   for (const m of modules) m.attachTenants?.({ get: (p) => tenants.get(p), list: () => tenants.list() });
 
-  const app = Fastify(fastifyOptions(config.bodyLimitBytes));
-  registerBodyParsers(app);
+  const app = Fastify(fastifyOptions(config));
+  registerBodyParsers(app, config);
   // Platforms with timers or outbound connections (data-sharing webhooks) stop with the app.
   app.addHook("onClose", async () => {
     for (const m of modules) await m.close?.();
@@ -304,13 +338,11 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
     const handle = async (req: PipelineRequest, reply: PipelineReply): Promise<unknown> => {
       const x = exchangeFor(runtime, route, req);
       reply.header("x-gatesim-trace-id", x.traceId);
+      x.hold = () => (reply as { hold?: () => void }).hold?.();
       let problem: Problem | undefined;
       try {
-        for (const step of steps) {
-          if (step === validate) x.platformStage = true;
-          const pending = step(x); // most steps are synchronous: await only the ones that are not
-          if (pending) await pending;
-        }
+        const pending = runSteps(x, steps);
+        if (pending) await answerInTime(x, pending);
       } catch (e) {
         problem = problemOf(e, runtime, x.traceId);
       }
@@ -367,14 +399,21 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
       problem = { ...GATEWAY_ERRORS.bodyTooLarge, diagnostics: [{ location: "/body", rule: "gateway.body-limit", seen: req.headers["content-length"], message: `请求体超过 ${config.bodyLimitBytes} 字节 / the body exceeds ${config.bodyLimitBytes} bytes`, hint: "缩小请求体，或传摘要而非全文 / send a smaller body, e.g. a digest instead of the whole document" }] };
     else if (err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE")
       problem = { ...GATEWAY_ERRORS.unsupportedMediaType, diagnostics: [{ location: "/headers/content-type", rule: "gateway.content-type", seen: req.headers["content-type"], message: "不支持的 Content-Type / unsupported Content-Type", hint: "使用 application/json / use application/json" }] };
-    else if (err.statusCode && err.statusCode < 500)
+    else if (err.code === JSON_TOO_DEEP)
+      problem = { ...GATEWAY_ERRORS.badBody, diagnostics: [{ location: "/body", rule: "body.json-depth", message: err.message, hint: `把数组/对象的嵌套控制在 ${config.jsonMaxDepth} 层以内（契约里的请求体都远浅于此；配置项 jsonMaxDepth）/ keep arrays and objects within ${config.jsonMaxDepth} levels (every contract's bodies are far shallower; config jsonMaxDepth)` }] };
+    else if (err.code === HANDOVER_FAILED) {
+      runtime.log.error({ traceId: x.traceId, url: req.url, reason: err.message }, "http thread: hand-over failed");
+      problem = { code: 50001, status: 500, zh: "gatesim 内部错误", en: "gatesim internal error", diagnostics: [{ location: "/", rule: "gatesim.hand-over", message: err.message, hint: `这是 gatesim 的缺陷，请附跟踪号 ${x.traceId} 报告 / this is a gatesim bug; report it with trace id ${x.traceId}` }] };
+    } else if (err.statusCode && err.statusCode < 500)
       problem = { ...GATEWAY_ERRORS.badBody, diagnostics: [{ location: "/body", rule: err.code ?? "body.parse", message: `请求体无法解析：${err.message} / the body cannot be parsed: ${err.message}`, hint: "发送合法的 UTF-8 JSON，且与 Content-Type 一致 / send valid UTF-8 JSON matching the Content-Type" }] };
     else problem = problemOf(err, runtime, x.traceId);
     x.platformStage = !!x.op && !x.op.security.includes("tif");
     return send(x, reply, problem);
   };
-  app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) =>
-    answerError(err, req, reply, (req.routeOptions?.config as { route?: RouteEntry } | undefined)?.route));
+  app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
+    lingerAfterTooLarge(err, req, reply);
+    return answerError(err, req, reply, (req.routeOptions?.config as { route?: RouteEntry } | undefined)?.route);
+  });
 
   registerDocs(app, runtime);
   registerLanding(app, runtime);

@@ -1,6 +1,17 @@
 // Body parsing: JSON must be valid UTF-8 (bad bytes are refused, not silently replaced), prototype poisoning is
-// refused; form bodies (OAuth token calls) become objects; anything else arrives as a Buffer for the contract to judge.
-import type { FastifyInstance } from "fastify";
+// refused, and so is nesting deeper than `jsonMaxDepth` (found by one flat scan of the bytes, before any recursive work:
+// a body 2,000 levels deep once tied up the HTTP thread's hand-over); form bodies (OAuth token calls) become objects;
+// anything else arrives as a Buffer for the contract to judge.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+
+/** What the body parsers and the server options need to know: the same on the app and on the HTTP thread. */
+export interface BodyLimits {
+  bodyLimitBytes: number;
+  jsonMaxDepth: number;
+}
+
+/** The error code of a JSON body nested deeper than allowed (answered 40006 with a diagnostic, app.ts). */
+export const JSON_TOO_DEEP = "GATESIM_JSON_TOO_DEEP";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -17,6 +28,27 @@ function decode(buf: Buffer): string {
   } catch {
     throw new BodyError("请求体不是合法的 UTF-8 / the body is not valid UTF-8", "FST_ERR_BAD_UTF8");
   }
+}
+
+/**
+ * The deepest nesting of arrays and objects in JSON text, or `max + 1` as soon as it goes past `max`. Brackets inside
+ * strings do not count. A body with no more bytes than `max` cannot go past it, so small bodies are not scanned.
+ */
+export function jsonDepthOver(buf: Uint8Array, max: number): boolean {
+  if (buf.length <= max) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i];
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped byte
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
 }
 
 const RAW = Symbol("gatesim.rawBody");
@@ -42,13 +74,15 @@ export function keepRaw(req: object, buf: Buffer): void {
   (req as { [RAW]?: Buffer })[RAW] = buf;
 }
 
-export function registerBodyParsers(app: FastifyInstance): void {
+export function registerBodyParsers(app: FastifyInstance, limits: BodyLimits): void {
   const defaultJson = app.getDefaultJsonParser("error", "error");
   app.removeContentTypeParser(["application/json", "text/plain"]);
   const parseJson = (req: Parameters<typeof defaultJson>[0], body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
     const buf = body as Buffer;
     keepRaw(req, buf);
     if (buf.length === 0) return done(null, undefined);
+    if (jsonDepthOver(buf, limits.jsonMaxDepth))
+      return done(new BodyError(`JSON 嵌套超过 ${limits.jsonMaxDepth} 层 / JSON nested deeper than ${limits.jsonMaxDepth} levels`, JSON_TOO_DEEP), undefined);
     let text: string;
     try {
       text = decode(buf);
@@ -82,4 +116,27 @@ export function registerBodyParsers(app: FastifyInstance): void {
     }
   });
   app.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
+}
+
+/** How long a refused oversized upload may go on being read (and discarded) after its 413 was sent. */
+const LINGER_MS = 10_000;
+
+/**
+ * After a 413, read and discard what the client still sends instead of closing at once. Fastify marks the answer
+ * `connection: close`, so Node closes the socket as soon as the 413 is written — with the client's unread bytes in the
+ * receive buffer, which makes the kernel send RST and the client lose the 413 (it saw EPIPE). Without that header Node
+ * drains the rest of the request itself; an upload still unfinished LINGER_MS after the answer is cut off.
+ */
+export function lingerAfterTooLarge(err: { code?: string }, req: FastifyRequest, reply: FastifyReply): void {
+  if (err.code !== "FST_ERR_CTP_BODY_TOO_LARGE") return;
+  reply.removeHeader("connection");
+  const raw = req.raw;
+  reply.raw.once("finish", () => {
+    if (raw.complete) return;
+    const t = setTimeout(() => {
+      if (!raw.complete) raw.socket?.destroy();
+    }, LINGER_MS);
+    t.unref();
+    raw.once("end", () => clearTimeout(t));
+  });
 }

@@ -23,6 +23,8 @@ export interface GatesimConfig {
   /** What a handler answering outside its contract gets: 50001 (refuse) or only a log line and journal entry (log). */
   responseViolation: "refuse" | "log";
   bodyLimitBytes: number;
+  /** Deepest nesting of arrays/objects a JSON body may have; deeper bodies are refused 40006 before they are parsed. */
+  jsonMaxDepth: number;
   /** Serve HTTP from a second thread (http-thread.ts) while the state stays on the main one; false: one thread. */
   httpThread: boolean;
   /** How long the timeout scenario holds a request before dropping it. */
@@ -46,6 +48,7 @@ export const DEFAULTS: GatesimConfig = {
   validateResponses: true,
   responseViolation: "refuse",
   bodyLimitBytes: 10 * 1024 * 1024,
+  jsonMaxDepth: 64,
   httpThread: true,
   scenarioTimeoutMs: 30_000,
   journal: { cap: 1000, maxBodyBytes: 4096 },
@@ -90,6 +93,7 @@ export const CONFIG_SCHEMA = {
     validateResponses: { type: "boolean" },
     responseViolation: { enum: ["refuse", "log"] },
     bodyLimitBytes: { type: "integer", minimum: 1024 },
+    jsonMaxDepth: { type: "integer", minimum: 2, maximum: 1000 },
     httpThread: { type: "boolean" },
     scenarioTimeoutMs: { type: "integer", minimum: 0 },
     journal: { type: "object", additionalProperties: false, properties: { cap: { type: "integer", minimum: 1, maximum: 1_000_000 }, maxBodyBytes: { type: "integer", minimum: 64 } } },

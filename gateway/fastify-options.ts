@@ -1,14 +1,15 @@
 // The Fastify server options of the simulator, shared by the app (app.ts) and the HTTP thread (http-thread-worker.ts),
 // so that both parse and refuse requests alike.
 import type { FastifyServerOptions } from "fastify";
+import type { BodyLimits } from "./body-parsers.js";
 
 function noFastifySchemas(): never {
   throw new Error("gatesim routes declare no Fastify schemas: validate against the contract in the pipeline instead");
 }
 
-export function fastifyOptions(bodyLimitBytes: number): FastifyServerOptions {
+export function fastifyOptions(limits: BodyLimits): FastifyServerOptions {
   return {
-    bodyLimit: bodyLimitBytes,
+    bodyLimit: limits.bodyLimitBytes,
     return503OnClosing: true,
     forceCloseConnections: true,
     routerOptions: { maxParamLength: 512 },

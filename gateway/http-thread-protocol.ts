@@ -1,4 +1,5 @@
 // Messages between the main thread (state, pipeline) and the HTTP thread (sockets, parsing): http-thread.ts.
+import type { BodyLimits } from "./body-parsers.js";
 
 /** A contract route the HTTP thread registers: `key` names it to the main thread, `url` is its Fastify path. */
 export interface ThreadRoute {
@@ -16,7 +17,13 @@ export interface ServeMessage {
 
 /** What the HTTP thread is started with: it registers the routes while the main thread builds the simulator. */
 export interface WorkerInit {
-  bodyLimitBytes: number;
+  limits: BodyLimits;
+  /** A request the main thread has not answered after this long (and did not hold) is answered 504 by the thread. */
+  answerTimeoutMs: number;
+  /** Error bodies the thread writes itself leave out `_diagnostics` / `_trace_id` (config.strictEnvelope). */
+  strictEnvelope: boolean;
+  /** Prefix of the trace ids of answers the thread writes itself (the main thread's boot id). */
+  tracePrefix: string;
   routes: ThreadRoute[];
   /** GET paths of the pages (landing, /docs): handed over whole */
   pages: readonly string[];
@@ -42,6 +49,12 @@ export interface RequestRecord {
   error?: { message: string; code?: string; statusCode?: number };
 }
 
+/** Main → HTTP thread: request `id` waits on a forced delay or hang (a scenario): no 504 for it. */
+export interface HoldMessage {
+  type: "hold";
+  id: number;
+}
+
 /** Main → HTTP thread: the answer to request `id`. */
 export interface AnswerRecord {
   id: number;
@@ -53,7 +66,15 @@ export interface AnswerRecord {
 }
 
 /** HTTP thread → main, besides requests. */
-export type WorkerEvent = { type: "listening"; port: number } | { type: "listen-failed"; message: string; code?: string } | { type: "closed" };
+export type WorkerEvent =
+  | { type: "listening"; port: number }
+  | { type: "listen-failed"; message: string; code?: string }
+  | { type: "closed" }
+  /** the thread answered a request itself: the hand-over failed, or the main thread did not answer in time */
+  | { type: "self-answered"; traceId: string; method: string; url: string; status: number; reason: string };
+
+/** The code of a hand-over failure the main thread answers (app.ts answerError): the record could not be sent whole. */
+export const HANDOVER_FAILED = "GATESIM_HANDOVER_FAILED";
 
 /**
  * The bytes of a buffer as a message part of their own. postMessage copies a view's whole backing store, and Node's

@@ -9,11 +9,12 @@
 import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
-import { keepRaw } from "./body-parsers.js";
+import { keepRaw, type BodyLimits } from "./body-parsers.js";
+import type { GatesimConfig } from "./config.js";
 import { PAGE_ROUTES } from "./page-routes.js";
 import type { OperationTable } from "../contracts/loader.js";
-import { routeKey, routesOf, toFastifyPath, type PipelineReply, type PipelineRequest, type Simulator } from "./app.js";
-import { asBuffer, ownBytes, type AnswerRecord, type RequestRecord, type ServeMessage, type ThreadRoute, type WorkerEvent, type WorkerInit } from "./http-thread-protocol.js";
+import { routeKey, routesOf, toFastifyPath, traceBootId, type PipelineReply, type PipelineRequest, type Simulator } from "./app.js";
+import { asBuffer, ownBytes, type AnswerRecord, type HoldMessage, type RequestRecord, type ServeMessage, type ThreadRoute, type WorkerEvent, type WorkerInit } from "./http-thread-protocol.js";
 
 /** The compiled worker beside this module; from the TypeScript sources (tests) the build's copy. */
 function workerUrl(): URL {
@@ -23,6 +24,7 @@ function workerUrl(): URL {
 
 /** Records what the pipeline does with a reply, for the HTTP thread to send. */
 class RecordingReply implements PipelineReply {
+  constructor(private readonly onHold?: () => void) {}
   status = 200;
   readonly out: Record<string, string | string[]> = {};
   payload: unknown;
@@ -50,6 +52,10 @@ class RecordingReply implements PipelineReply {
   }
   hijack(): this {
     return this;
+  }
+  /** A forced scenario delays or hangs this request on purpose: the HTTP thread must not answer it 504. */
+  hold(): void {
+    this.onHold?.();
   }
   answer(id: number): AnswerRecord {
     if (this.drop) return { id, status: 0, headers: {}, drop: true };
@@ -90,9 +96,22 @@ export interface HttpThread {
  * thread builds the simulator from the same table); serve() when built. `script` is the worker's module (a test gives
  * one that fails).
  */
-export function spawnHttpThread(bodyLimitBytes: number, table: OperationTable, script: URL = workerUrl()): { serve(sim: Simulator, opts: ServeOptions): Promise<HttpThread>; abort(): Promise<void> } {
+export type ThreadConfig = BodyLimits & Pick<GatesimConfig, "scenarioTimeoutMs" | "strictEnvelope">;
+
+/** How long past the main thread's own 504 (scenarioTimeoutMs) the HTTP thread waits before answering 504 itself. */
+const THREAD_GRACE_MS = 2000;
+
+export function spawnHttpThread(config: ThreadConfig, table: OperationTable, script: URL = workerUrl()): { serve(sim: Simulator, opts: ServeOptions): Promise<HttpThread>; abort(): Promise<void> } {
   const routes: ThreadRoute[] = routesOf(table).map((r) => ({ key: routeKey(r), method: r.method, url: toFastifyPath(r.path) }));
-  const worker = new Worker(script, { workerData: { bodyLimitBytes, routes, pages: PAGE_ROUTES } satisfies WorkerInit });
+  const init: WorkerInit = {
+    limits: { bodyLimitBytes: config.bodyLimitBytes, jsonMaxDepth: config.jsonMaxDepth },
+    answerTimeoutMs: config.scenarioTimeoutMs + THREAD_GRACE_MS,
+    strictEnvelope: config.strictEnvelope,
+    tracePrefix: traceBootId,
+    routes,
+    pages: PAGE_ROUTES,
+  };
+  const worker = new Worker(script, { workerData: init });
   return { serve: (sim, opts) => serveFrom(worker, sim, opts), abort: () => worker.terminate().then(() => undefined) };
 }
 
@@ -113,24 +132,33 @@ async function serveFrom(worker: Worker, sim: Simulator, opts: ServeOptions): Pr
       return { id: m.id, status: res.statusCode, headers: out, body: ownBytes(res.rawPayload) };
     }
     const entry = m.key ? routes.get(m.key) : undefined;
-    const reply = new RecordingReply();
+    const reply = new RecordingReply(() => worker.postMessage({ type: "hold", id: m.id } satisfies HoldMessage));
     if (m.kind === "route" && entry) await entry.handle(requestOf(m), reply);
     else if (m.kind === "notfound") await answerNotFound(requestOf(m), reply);
     else await answerError(Object.assign(new Error(m.error?.message ?? "request refused"), m.error ?? {}), requestOf(m), reply, entry?.route);
     return reply.answer(m.id);
   }
 
+  const failed = (m: RequestRecord, e: unknown) => {
+    // the pipeline answers its own errors; this is a bug in the bridge itself
+    opts.log.error({ err: e, url: m.url }, "http thread: request not answered");
+    worker.postMessage({ id: m.id, status: 500, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({ errcode: 50001, errmsg: "gatesim 内部错误 / gatesim internal error", data: null }) } satisfies AnswerRecord);
+  };
   worker.on("message", (m: RequestRecord | WorkerEvent) => {
-    if ("type" in m) return onEvent?.(m);
-    answer(m).then(
-      (a) => worker.postMessage(a),
-      (e: unknown) => {
-        // the pipeline answers its own errors; this is a bug in the bridge itself
-        opts.log.error({ err: e, url: m.url }, "http thread: request not answered");
-        worker.postMessage({ id: m.id, status: 500, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({ errcode: 50001, errmsg: "gatesim 内部错误 / gatesim internal error", data: null }) } satisfies AnswerRecord);
-      },
-    );
+    if ("type" in m) {
+      if (m.type === "self-answered") return void opts.log.error({ traceId: m.traceId, method: m.method, url: m.url, status: m.status }, `http thread answered a request itself: ${m.reason}`);
+      return onEvent?.(m);
+    }
+    answer(m).then((a) => {
+      try {
+        worker.postMessage(a);
+      } catch (e) {
+        failed(m, e); // an answer that cannot cross the thread
+      }
+    }, (e: unknown) => failed(m, e));
   });
+  // A record that cannot be deserialised here never reaches "message"; the HTTP thread's sweep answers it 504.
+  worker.on("messageerror", (e) => opts.log.error({ err: e }, "http thread: a request could not be received"));
   worker.on("error", (e) => opts.log.error({ err: e }, "http thread failed"));
   worker.on("exit", (code) => {
     if (closing) return;

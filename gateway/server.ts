@@ -32,7 +32,7 @@ export async function listen(config: Readonly<GatesimConfig>, options: ListenOpt
   if (config.port === 0) config = Object.freeze({ ...config, port: await freePort(config.host) });
   // HTTP on a second thread, state on this one (http-thread.ts); the thread starts while the simulator is built
   const table = opts.table ?? loadContracts();
-  const early = config.httpThread ? spawnHttpThread(config.bodyLimitBytes, table) : undefined;
+  const early = config.httpThread ? spawnHttpThread(config, table) : undefined;
   let sim: Simulator;
   try {
     sim = buildApp({ ...opts, config, table });

@@ -2,6 +2,8 @@
 //  - unknown scenario name → 40005 listing the catalogue's names for this operation
 //  - a scenario for another platform's operations is refused the same way (it would not mean anything here)
 //  - latency waits without blocking other requests; timeout/reset drop the connection
+//  - never on the control plane (/_gatesim/…, admin-secured): a broad rule must not lock a tenant out of its own
+//    journal, rules and clock
 import { setTimeout as sleep } from "node:timers/promises";
 import { GATEWAY_ERRORS, gatewayErrorByCode } from "../../mocks/gateway/errors.js";
 import { refuse, ProblemError } from "../../mocks/shared/problem.js";
@@ -28,9 +30,11 @@ async function apply(d: ScenarioDef, x: Exchange): Promise<void> {
       x.result = o.result;
       return;
     case "latency":
+      x.hold?.();
       await sleep(o.ms);
       return;
     case "timeout":
+      x.hold?.();
       await sleep(x.rt.config.scenarioTimeoutMs);
       x.drop = "timeout";
       return;
@@ -42,6 +46,8 @@ async function apply(d: ScenarioDef, x: Exchange): Promise<void> {
 
 /** Synchronous (nothing to await) for the usual request: no scenario header and no tenant rule. */
 export function applyScenarios(x: Exchange): void | Promise<void> {
+  // The control plane is how a tenant diagnoses and lifts its own faults: no rule or scenario may block it.
+  if (x.path.startsWith("/_gatesim/") || x.op!.security.includes("admin")) return;
   const name = header(x, SCENARIO_HEADER);
   if (!name && !x.tenant?.rules.size) return;
   return applyForced(x, name);
@@ -70,6 +76,7 @@ async function applyForced(x: Exchange, name: string | undefined): Promise<void>
     throw new ProblemError({ ...entry, diagnostics: [{ location: "/", rule: `rule:${rule.id}`, message: `租户规则 ${rule.id} 强制返回 ${a.errcode} / tenant rule ${rule.id} forced ${a.errcode}`, hint: "DELETE /_gatesim/tenants/{paasid}/rules/{ruleId} 删除该规则 / delete the rule to restore normal answers" }] });
   }
   x.scenario = `rule:${rule.id}`;
+  if (a.latencyMs !== undefined || a.latencyRangeMs || a.timeout) x.hold?.();
   if (a.latencyMs !== undefined) await sleep(a.latencyMs);
   if (a.latencyRangeMs) await sleep(a.latencyRangeMs[0] + Math.random() * (a.latencyRangeMs[1] - a.latencyRangeMs[0]));
   if (a.timeout) {

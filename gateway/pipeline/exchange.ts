@@ -47,6 +47,8 @@ export interface Exchange {
   platformStage?: boolean;
   /** Set when the connection must be dropped without an answer (fault injection). */
   drop?: "reset" | "timeout";
+  /** Say that a forced scenario delays or hangs this request on purpose (no 504 from the HTTP thread's sweep). */
+  hold?: () => void;
 }
 
 export type Step = (x: Exchange) => void | Promise<void>;

@@ -179,7 +179,7 @@ parentPort.on("message", (m) => { if (m.type === "serve") { parentPort.postMessa
     const fatal: unknown[] = [];
     const log = { ...sim.runtime.log, fatal: (...a: unknown[]) => void fatal.push(a), error: () => {} } as unknown as typeof sim.runtime.log;
     const exited = new Promise<number>((resolve) => {
-      void spawnHttpThread(4096, sim.runtime.table, pathToFileURL(script)).serve(sim, { host: "127.0.0.1", port: 0, log, onExit: resolve });
+      void spawnHttpThread(sim.runtime.config, sim.runtime.table, pathToFileURL(script)).serve(sim, { host: "127.0.0.1", port: 0, log, onExit: resolve });
     });
     expect(await exited).toBe(7);
     expect(JSON.stringify(fatal)).toContain("http thread exited");

@@ -143,7 +143,8 @@ function securityOf(op: Record<string, any>, doc: Record<string, any>, where: st
 }
 
 /** Where `npm run build` leaves the parsed contracts as JSON (YAML parsing dominated start-up). */
-export const CONTRACTS_CACHE = join(here, "contracts.cache.json");
+/** Written by the build beside dist/contracts/loader.js; the CLI bundle (dist/gateway/gatesim.mjs) reads it from there. */
+export const CONTRACTS_CACHE = [join(here, "contracts.cache.json"), join(here, "..", "contracts", "contracts.cache.json")].find((f) => existsSync(f)) ?? join(here, "contracts.cache.json");
 
 /** The YAML texts of a contracts folder and their combined hash. */
 export function readContractSources(dir: string): { hash: string; texts: Map<string, string> } {

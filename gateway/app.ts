@@ -29,6 +29,7 @@ import { createAdminPlatform } from "./admin.js";
 import { createToolsPlatform } from "./tools/platform.js";
 import { isJsonMediaType, JSON_TOO_DEEP, lingerAfterTooLarge, rawBodyOf, registerBodyParsers } from "./body-parsers.js";
 import { HANDOVER_FAILED } from "./http-thread-protocol.js";
+import { traceBootId } from "./trace-id.js";
 import { registerDocs } from "./docs.js";
 import { fastifyOptions } from "./fastify-options.js";
 import { registerLanding } from "./landing.js";
@@ -136,8 +137,6 @@ export function routesOf(table: OperationTable): RouteEntry[] {
 }
 
 let traceSeq = 0;
-/** The first part of every trace id of this process (the HTTP thread's own answers use it too). */
-export const traceBootId = randomBytes(3).toString("hex");
 const newTraceId = () => `${traceBootId}-${(++traceSeq).toString(36)}`;
 
 function envelopeOf(x: Exchange, problem: Problem): EnvelopeFormatter {

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pino from "pino";
 import { ConfigError, loadConfig } from "./config.js";
-import { banner, listen } from "./server.js";
+import { startHttpThread } from "./http-thread-start.js";
 
 const HELP = `gatesim — 广东省政务 API 网关与共享平台模拟器 / Guangdong provincial gateway and shared-platform simulator
 
@@ -98,9 +98,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     { level: config.logLevel },
     process.stdout.isTTY ? pino.transport({ target: "pino-pretty", options: { colorize: true, translateTime: "SYS:HH:MM:ss" } }) : undefined,
   );
+  // The HTTP thread starts before the simulator's modules load (they are most of a cold start): its own Fastify loads
+  // on the other core meanwhile.
+  const httpThread = config.httpThread ? startHttpThread(config) : undefined;
+  const { banner, listen } = await import("./server.js");
   const replay = values.replay ? await import("./tools/replay-step.js") : undefined;
   const { DEFAULT_STEPS } = await import("./app.js");
-  const sim = await listen(config, { logger, onHttpThreadExit: () => process.exit(1), ...(replay ? { steps: replay.withReplay(DEFAULT_STEPS, replay.loadFixtures(values.replay!)) } : {}) });
+  const sim = await listen(config, { logger, httpThread, onHttpThreadExit: () => process.exit(1), ...(replay ? { steps: replay.withReplay(DEFAULT_STEPS, replay.loadFixtures(values.replay!)) } : {}) });
   process.stdout.write(`${banner(sim, !config.adminToken)}\n`);
   const stop = async () => {
     await sim.close();

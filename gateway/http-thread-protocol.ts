@@ -15,7 +15,14 @@ export interface ServeMessage {
   port: number;
 }
 
-/** What the HTTP thread is started with: it registers the routes while the main thread builds the simulator. */
+/** Main → HTTP thread, as soon as the operation table is loaded: the contract routes to register. */
+export interface RoutesMessage {
+  type: "routes";
+  routes: ThreadRoute[];
+}
+
+/** What the HTTP thread is started with, first thing at start-up: it loads Fastify while the main thread loads the
+ *  simulator's modules, and registers the routes when they come (RoutesMessage). */
 export interface WorkerInit {
   limits: BodyLimits;
   /** A request the main thread has not answered after this long (and did not hold) is answered 504 by the thread. */
@@ -24,7 +31,6 @@ export interface WorkerInit {
   strictEnvelope: boolean;
   /** Prefix of the trace ids of answers the thread writes itself (the main thread's boot id). */
   tracePrefix: string;
-  routes: ThreadRoute[];
   /** GET paths of the pages (landing, /docs): handed over whole */
   pages: readonly string[];
 }

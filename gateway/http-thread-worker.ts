@@ -7,7 +7,7 @@ import { GATEWAY_ERRORS, gatewayEnvelope } from "../mocks/gateway/errors.js";
 import type { Problem } from "../mocks/shared/types.js";
 import { lingerAfterTooLarge, rawBodyOf, registerBodyParsers } from "./body-parsers.js";
 import { fastifyOptions } from "./fastify-options.js";
-import { asBuffer, HANDOVER_FAILED, ownBytes, type AnswerRecord, type HoldMessage, type RequestRecord, type ServeMessage, type WorkerEvent, type WorkerInit } from "./http-thread-protocol.js";
+import { asBuffer, HANDOVER_FAILED, ownBytes, type AnswerRecord, type HoldMessage, type RequestRecord, type RoutesMessage, type ServeMessage, type ThreadRoute, type WorkerEvent, type WorkerInit } from "./http-thread-protocol.js";
 
 const port = parentPort!;
 const init = workerData as WorkerInit;
@@ -97,9 +97,10 @@ app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, r
   hand(key ? "error" : "inject", req, reply, key, err);
 });
 
-port.on("message", (m: AnswerRecord | ServeMessage | HoldMessage | { type: "close" }) => {
+port.on("message", (m: AnswerRecord | ServeMessage | HoldMessage | RoutesMessage | { type: "close" }) => {
   if ("type" in m) {
-    if (m.type === "hold") {
+    if (m.type === "routes") registerRoutes(m.routes);
+    else if (m.type === "hold") {
       const p = pending.get(m.id);
       if (p) p.held = true;
     } else if (m.type === "serve") void serve(m);
@@ -120,10 +121,13 @@ port.on("message", (m: AnswerRecord | ServeMessage | HoldMessage | { type: "clos
   void reply.code(m.status).headers(m.headers).send(m.body instanceof Uint8Array ? asBuffer(m.body) : m.body);
 });
 
-for (const r of init.routes)
-  app.route({ method: r.method as "GET", url: r.url, config: { key: r.key }, handler: (req, reply) => {
-    hand("route", req, reply, r.key);
-  } });
+/** The contract routes arrive once the main thread has loaded the operation table (before "serve": messages keep order). */
+function registerRoutes(routes: ThreadRoute[]): void {
+  for (const r of routes)
+    app.route({ method: r.method as "GET", url: r.url, config: { key: r.key }, handler: (req, reply) => {
+      hand("route", req, reply, r.key);
+    } });
+}
 
 for (const url of init.pages)
   app.get(url, (req, reply) => {

@@ -6,21 +6,13 @@
 // recording reply and hands the answer back. State never leaves the main thread, so nothing about tenants, clocks,
 // nonces or journals changes. Unknown paths get the app's near-miss answer the same way; the landing page and /docs
 // are replayed whole through the main app's inject(): rare, and exactly what the one-thread server answers.
-import { existsSync } from "node:fs";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
-import { keepRaw, type BodyLimits } from "./body-parsers.js";
-import type { GatesimConfig } from "./config.js";
-import { PAGE_ROUTES } from "./page-routes.js";
+import { keepRaw } from "./body-parsers.js";
+import { startHttpThread, type StartedThread, type ThreadConfig } from "./http-thread-start.js";
 import type { OperationTable } from "../contracts/loader.js";
-import { routeKey, routesOf, toFastifyPath, traceBootId, type PipelineReply, type PipelineRequest, type Simulator } from "./app.js";
-import { asBuffer, ownBytes, type AnswerRecord, type HoldMessage, type RequestRecord, type ServeMessage, type ThreadRoute, type WorkerEvent, type WorkerInit } from "./http-thread-protocol.js";
-
-/** The compiled worker beside this module; from the TypeScript sources (tests) the build's copy. */
-function workerUrl(): URL {
-  const here = new URL("./http-thread-worker.js", import.meta.url);
-  return existsSync(here) ? here : new URL("../dist/gateway/http-thread-worker.js", import.meta.url);
-}
+import { routeKey, routesOf, toFastifyPath, type PipelineReply, type PipelineRequest, type Simulator } from "./app.js";
+import { asBuffer, ownBytes, type AnswerRecord, type HoldMessage, type RequestRecord, type RoutesMessage, type ServeMessage, type ThreadRoute, type WorkerEvent } from "./http-thread-protocol.js";
 
 /** Records what the pipeline does with a reply, for the HTTP thread to send. */
 class RecordingReply implements PipelineReply {
@@ -96,22 +88,15 @@ export interface HttpThread {
  * thread builds the simulator from the same table); serve() when built. `script` is the worker's module (a test gives
  * one that fails).
  */
-export type ThreadConfig = BodyLimits & Pick<GatesimConfig, "scenarioTimeoutMs" | "strictEnvelope">;
-
-/** How long past the main thread's own 504 (scenarioTimeoutMs) the HTTP thread waits before answering 504 itself. */
-const THREAD_GRACE_MS = 2000;
-
-export function spawnHttpThread(config: ThreadConfig, table: OperationTable, script: URL = workerUrl()): { serve(sim: Simulator, opts: ServeOptions): Promise<HttpThread>; abort(): Promise<void> } {
+/**
+ * Give the HTTP thread the contract routes of `table` (it registers them while the main thread builds the simulator
+ * from the same table); serve() when built. The thread is started here unless the caller started it earlier
+ * (`early`, http-thread-start.ts); `script` is the worker's module for a thread started here.
+ */
+export function spawnHttpThread(config: ThreadConfig, table: OperationTable, script?: URL, early?: StartedThread): { serve(sim: Simulator, opts: ServeOptions): Promise<HttpThread>; abort(): Promise<void> } {
+  const { worker } = early ?? startHttpThread(config, script);
   const routes: ThreadRoute[] = routesOf(table).map((r) => ({ key: routeKey(r), method: r.method, url: toFastifyPath(r.path) }));
-  const init: WorkerInit = {
-    limits: { bodyLimitBytes: config.bodyLimitBytes, jsonMaxDepth: config.jsonMaxDepth },
-    answerTimeoutMs: config.scenarioTimeoutMs + THREAD_GRACE_MS,
-    strictEnvelope: config.strictEnvelope,
-    tracePrefix: traceBootId,
-    routes,
-    pages: PAGE_ROUTES,
-  };
-  const worker = new Worker(script, { workerData: init });
+  worker.postMessage({ type: "routes", routes } satisfies RoutesMessage);
   return { serve: (sim, opts) => serveFrom(worker, sim, opts), abort: () => worker.terminate().then(() => undefined) };
 }
 

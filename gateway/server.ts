@@ -3,6 +3,7 @@ import { loadContracts } from "../contracts/loader.js";
 import { buildApp, type BuildOptions, type Simulator } from "./app.js";
 import type { GatesimConfig } from "./config.js";
 import { spawnHttpThread } from "./http-thread.js";
+import type { StartedThread } from "./http-thread-start.js";
 
 export interface RunningSimulator extends Simulator {
   url: string;
@@ -25,14 +26,16 @@ async function freePort(host: string): Promise<number> {
 export interface ListenOptions extends Omit<BuildOptions, "config"> {
   /** Called if the HTTP thread ends unexpectedly (the CLI exits then: a simulator that no longer serves must not linger). */
   onHttpThreadExit?: (code: number) => void;
+  /** An HTTP thread the caller started before loading the simulator (the CLI, http-thread-start.ts). */
+  httpThread?: StartedThread;
 }
 
 export async function listen(config: Readonly<GatesimConfig>, options: ListenOptions = {}): Promise<RunningSimulator> {
-  const { onHttpThreadExit, ...opts } = options;
+  const { onHttpThreadExit, httpThread, ...opts } = options;
   if (config.port === 0) config = Object.freeze({ ...config, port: await freePort(config.host) });
   // HTTP on a second thread, state on this one (http-thread.ts); the thread starts while the simulator is built
   const table = opts.table ?? loadContracts();
-  const early = config.httpThread ? spawnHttpThread(config, table) : undefined;
+  const early = config.httpThread ? spawnHttpThread(config, table, undefined, httpThread) : undefined;
   let sim: Simulator;
   try {
     sim = buildApp({ ...opts, config, table });

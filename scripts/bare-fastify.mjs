@@ -23,7 +23,7 @@ if (process.argv[2] === "--serve") {
     reply.header("x-gatesim-trace-id", `bare-${(++seq).toString(36)}`).type("application/json; charset=utf-8");
     return typeof req.body === "object" ? POST_BODY : "{}";
   });
-  await app.listen({ port: 0, host: "127.0.0.1" });
+  await app.listen({ port: Number(process.env.BARE_PORT ?? 0), host: "127.0.0.1" });
   process.stdout.write(JSON.stringify({ url: `http://127.0.0.1:${app.server.address().port}` }) + "\n");
   process.on("SIGTERM", () => void app.close().then(() => process.exit(0)));
 }

@@ -7,8 +7,9 @@ import { parseYaml } from "../../contracts/yaml.js";
 import type { Operation, ParameterSpec, ResponseSpec } from "../../contracts/loader.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** Beside this file in the source tree; compiled code (dist/gateway/tools) looks back into the source tree. */
-export const BUILT_IN_DIR = existsSync(join(here, "contracts")) ? join(here, "contracts") : join(here, "..", "..", "..", "gateway", "tools", "contracts");
+/** Beside this file in the source tree; compiled code (dist/gateway/tools, or the CLI bundle in dist/gateway) looks back
+ *  into the source tree. */
+export const BUILT_IN_DIR = [join(here, "contracts"), join(here, "..", "..", "..", "gateway", "tools", "contracts"), join(here, "..", "..", "gateway", "tools", "contracts")].find((d) => existsSync(d)) ?? join(here, "contracts");
 
 export function builtInContracts(): string[] {
   try {

@@ -102,7 +102,8 @@ describe("cli", () => {
 
 describe("the built CLI (what npm start runs)", () => {
   // dist/ is built by `npm test` (pretest) and by npm ci (prepare)
-  const cli = new URL("../../dist/gateway/cli.js", import.meta.url).pathname;
+  // the CLI as installed and as npm start runs it: the build's bundle (scripts/bundle.mjs)
+  const cli = new URL("../../dist/gateway/gatesim.mjs", import.meta.url).pathname;
   for (const [args, mode] of [[[], "served from a second thread"], [["--single-thread"], "单线程 / one thread"]] as const)
     it(`starts, serves and stops on SIGTERM ${args.join(" ") || "(HTTP thread)"}`, async () => {
       const child = spawn(process.execPath, [cli, "--port", "0", "--log-level", "warn", "--admin-token", "cli-test-admin-token-0", ...args], { stdio: ["ignore", "pipe", "inherit"] });

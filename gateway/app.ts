@@ -22,12 +22,13 @@ import { applyScenarios } from "./pipeline/apply-scenarios.js";
 import { validate } from "./pipeline/validate-request.js";
 import { dispatch } from "./pipeline/dispatch.js";
 import { checkResponse } from "./pipeline/validate-response.js";
+import { journalOf, recordJournal } from "./pipeline/record-journal.js";
 import type { Runtime } from "./runtime.js";
 import { GATEWAY_SCENARIOS, ScenarioCatalogue } from "./scenarios.js";
 import { TenantRegistry } from "./tenants.js";
 import { createAdminPlatform } from "./admin.js";
 import { createToolsPlatform } from "./tools/platform.js";
-import { isJsonMediaType, JSON_TOO_DEEP, lingerAfterTooLarge, rawBodyOf, registerBodyParsers } from "./body-parsers.js";
+import { JSON_TOO_DEEP, lingerAfterTooLarge, rawBodyOf, registerBodyParsers } from "./body-parsers.js";
 import { HANDOVER_FAILED } from "./http-thread-protocol.js";
 import { traceBootId } from "./trace-id.js";
 import { registerDocs } from "./docs.js";
@@ -152,10 +153,6 @@ function problemOf(e: unknown, rt: Runtime, traceId: string): Problem {
   return { code: 50001, status: 500, zh: "gatesim 内部错误", en: "gatesim internal error", diagnostics: [{ location: "/", rule: "gatesim.bug", message: `gatesim 内部错误（跟踪号 ${traceId}）/ internal error (trace ${traceId})`, hint: "这是 gatesim 的缺陷，请附跟踪号报告 / this is a gatesim bug; report it with the trace id" }] };
 }
 
-function journalOf(x: { tenant?: Exchange["tenant"]; rt: Runtime }): Journal {
-  return x.tenant?.journal ?? x.rt.unmatched;
-}
-
 /**
  * Strict-envelope mode: the body as the real platform would send it, without gatesim's `_diagnostics`/`_trace_id` —
  * whoever built it (envelope formatters always add them; handlers cannot see the config).
@@ -190,29 +187,7 @@ function send(x: Exchange, reply: PipelineReply, problem?: Problem): unknown {
     json = JSON.stringify(body);
     contentType ??= "application/json; charset=utf-8";
   }
-  const durationMs = performance.now() - x.started;
-  // a JSON body is journalled as the text received (one string per entry, parsed when read)
-  const jsonBody = x.rawBody !== undefined && x.body !== null && typeof x.body === "object" && !Buffer.isBuffer(x.body) && isJsonMediaType(x.contentType);
-  // The control plane (every admin-secured operation, whichever platform) reads journals; it does not write into them.
-  if (!x.op?.security.includes("admin")) journalOf(x).record({
-    time: x.tenant?.clock.now() ?? Date.now(),
-    traceId: x.traceId,
-    tenant: x.tenant?.tenant.paasid ?? "",
-    operationId: x.op?.operationId ?? null,
-    serviceId: x.serviceId,
-    method: x.method,
-    url: x.url,
-    status: x.drop ? 0 : status,
-    durationMs,
-    requestHeaders: x.headers,
-    requestBody: jsonBody ? undefined : x.body,
-    requestJson: jsonBody ? x.rawBody!.toString("utf8") : undefined,
-    requestBytes: x.rawBody?.length,
-    responseJson: x.drop ? undefined : json,
-    responseBody: x.drop || json !== undefined ? undefined : body,
-    violations: problem?.diagnostics?.length ? [...problem.diagnostics, ...x.responseViolations] : x.responseViolations.length ? x.responseViolations : undefined,
-    scenario: x.scenario,
-  });
+  recordJournal(x, { status, body, json }, problem);
   if (x.drop) {
     reply.hijack();
     reply.raw.socket?.destroy();
@@ -230,11 +205,12 @@ function send(x: Exchange, reply: PipelineReply, problem?: Problem): unknown {
 
 /**
  * Run the steps in order; synchronous while they are (most are), a promise from the first one that is not. The
- * platform stage starts at validation: refusals from then on use the platform's envelope.
+ * platform stage starts at the first step that declares it (validation): refusals from then on use the platform's
+ * envelope.
  */
 function runSteps(x: Exchange, steps: readonly Step[]): Promise<void> | undefined {
   for (let i = 0; i < steps.length; i++) {
-    if (steps[i] === validate) x.platformStage = true;
+    if (steps[i].stage === "platform") x.platformStage = true;
     const pending = steps[i](x);
     if (pending) return pending.then(() => runSteps(x, steps.slice(i + 1)));
   }
@@ -303,6 +279,7 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
     config,
     table,
     platforms: new Map(),
+    securitySchemes: new Map(),
     tenants,
     scenarios,
     seed,
@@ -316,6 +293,7 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
   const modules = [gatewayPlatform, createAdminPlatform(runtime), createToolsPlatform(runtime), ...(opts.platforms ?? defaultPlatforms)(seed, config)];
   for (const m of modules) {
     runtime.platforms.set(m.name, m);
+    for (const [scheme, verifier] of Object.entries(m.securitySchemes ?? {})) runtime.securitySchemes.set(scheme, verifier);
     if (m.scenarios) scenarios.register(m.scenarios);
     const hook = m.onTenant;
     if (hook?.reset) tenants.onReset((t) => hook.reset!(t.tenant.paasid));

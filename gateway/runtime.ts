@@ -1,7 +1,7 @@
 // Everything one simulator instance holds: config, operation table, platforms, tenants, scenarios, seed.
 import type { Logger as PinoLogger } from "pino";
 import type { OperationTable } from "../contracts/loader.js";
-import type { PlatformModule } from "../mocks/shared/types.js";
+import type { PlatformModule, SecuritySchemeVerifier } from "../mocks/shared/types.js";
 import type { Seed } from "../mocks/shared/seed-types.js";
 import type { GatesimConfig } from "./config.js";
 import type { TenantRegistry } from "./tenants.js";
@@ -12,6 +12,8 @@ export interface Runtime {
   config: GatesimConfig;
   table: OperationTable;
   platforms: Map<string, PlatformModule>;
+  /** Credential verifiers by security scheme name, from the platforms that offer them (PlatformModule.securitySchemes). */
+  securitySchemes: Map<string, SecuritySchemeVerifier>;
   tenants: TenantRegistry;
   scenarios: ScenarioCatalogue;
   seed: Seed;

@@ -8,7 +8,7 @@
 //  - nonce unseen for this paasid within 600 s → else 40003 (recorded only after the signature is right)
 //  - GatewayMsg serviceId granted to the app → else 40301
 //  admin: the admin token, or the tenant's own control token for /_gatesim/tenants/{paasid}/… → else 40103 / 40303
-//  bearer: an identity-platform access token, verified offline by the identity platform's verifier → else 40102
+//  bearer: an access token, verified by the platform that offers the "bearer" scheme (identity, offline) → else 40102
 import { createHash } from "node:crypto";
 import { GATEWAY_ERRORS } from "../../mocks/gateway/errors.js";
 import { safeEqual, tifSign } from "../../mocks/gateway/tif-signature.js";
@@ -100,15 +100,11 @@ function bearerToken(x: Exchange): string | undefined {
   return m ? m[1] : undefined;
 }
 
-export interface AccessTokenVerifier {
-  verifyAccessToken(token: string, opts: { clock: { now(): number }; expectedTenant?: string }): Promise<{ ok: true; principal: Exchange["principal"] } | { ok: false; problem: Problem }>;
-}
-
 async function authenticateBearer(x: Exchange, token: string): Promise<void> {
-  const identity = x.rt.platforms.get("identity")?.api as AccessTokenVerifier | undefined;
-  if (!identity?.verifyAccessToken)
-    refuse(GATEWAY_ERRORS.tokenInvalid, [{ location: "/headers/authorization", rule: "bearer.verifier", message: "身份平台未启用，无法校验令牌 / the identity platform is not loaded, so tokens cannot be verified", hint: "启用 identity 平台 / enable the identity platform" }]);
-  const res = await identity.verifyAccessToken(token, { clock: x.tenant!.clock, expectedTenant: x.tenant?.tenant.paasid });
+  const verifier = x.rt.securitySchemes.get("bearer");
+  if (!verifier)
+    refuse(GATEWAY_ERRORS.tokenInvalid, [{ location: "/headers/authorization", rule: "bearer.verifier", message: "没有平台提供 bearer 令牌校验（统一身份认证未启用），无法校验令牌 / no platform offers the bearer scheme (identity is not loaded), so tokens cannot be verified", hint: "启用 identity 平台 / enable the identity platform" }]);
+  const res = await verifier.verify(token, { clock: x.tenant!.clock, expectedTenant: x.tenant?.tenant.paasid });
   if (!res.ok) throw new ProblemError({ ...GATEWAY_ERRORS.tokenInvalid, diagnostics: res.problem.diagnostics?.length ? res.problem.diagnostics : [{ location: "/headers/authorization", rule: String(res.problem.code), message: `${res.problem.zh} / ${res.problem.en}`, hint: "重新登录或刷新令牌 / log in again or refresh the token" }] });
   x.principal = res.principal;
 }

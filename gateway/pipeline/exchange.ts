@@ -51,7 +51,8 @@ export interface Exchange {
   hold?: () => void;
 }
 
-export type Step = (x: Exchange) => void | Promise<void>;
+/** One step of the request path; `stage: "platform"` marks where the platform takes over (its envelope from then on). */
+export type Step = ((x: Exchange) => void | Promise<void>) & { stage?: "platform" };
 
 export function header(x: Exchange, name: string): string | undefined {
   const v = x.headers[name];

@@ -1,5 +1,6 @@
 // Step: whose request is this? x-tif-paasid on gateway calls; the {paasid} of a control-plane path; a platform's
-// resolveTenant (e.g. identity's client_id) on open routes; otherwise the first built-in tenant.
+// resolveTenant (e.g. identity's client_id) on open routes; the tenant a bearer credential names (the "bearer"
+// scheme's verifier); otherwise the first built-in tenant.
 // (The operation's platform is known: resolve-operation runs first.)
 //  - tif operation without x-tif-paasid (or with it twice) → 40001; unknown paasid → 40101
 //  - control-plane path naming an unknown tenant → 40403
@@ -33,7 +34,6 @@ export function resolveTenant(x: Exchange): void {
   let id = x.platform?.resolveTenant?.({ query: x.query, body: x.body, headers: x.headers });
   // A bearer token names its own tenant (its paasid claim, verified in authenticate with expectedTenant), whichever
   // platform the operation belongs to.
-  if (id === undefined && op.security.includes("bearer") && x.platform?.name !== "identity")
-    id = x.rt.platforms.get("identity")?.resolveTenant?.({ query: {}, body: undefined, headers: x.headers });
+  if (id === undefined && op.security.includes("bearer")) id = x.rt.securitySchemes.get("bearer")?.tenantOf(x.headers);
   x.tenant = (id !== undefined ? x.rt.tenants.get(id) : undefined) ?? x.rt.defaultTenant();
 }

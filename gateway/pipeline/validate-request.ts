@@ -12,3 +12,6 @@ export function validate(x: Exchange): void {
   const onlyMedia = diags.every((d) => d.rule === "requestBody.content");
   refuse(onlyMedia ? GATEWAY_ERRORS.unsupportedMediaType : GATEWAY_ERRORS.contractViolation, diags);
 }
+
+/** From validation on the request is the platform's: refusals answer in its envelope. */
+validate.stage = "platform" as const;

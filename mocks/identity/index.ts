@@ -199,5 +199,7 @@ export function createIdentityPlatform(opts: IdentityPlatformOptions): IdentityP
     return undefined;
   };
 
-  return { name: "identity", handlers, envelope: oauthEnvelope, envelopes: identityEnvelopes, scenarios: IDENTITY_SCENARIOS, resolveTenant, api };
+  // Every platform's bearer-secured operations accept this platform's access tokens (facts: one token, every platform).
+  const bearer = { verify: api.verifyAccessToken, tenantOf: (headers: Record<string, string | string[] | undefined>) => resolveTenant({ query: {}, body: undefined, headers }) };
+  return { name: "identity", handlers, envelope: oauthEnvelope, envelopes: identityEnvelopes, scenarios: IDENTITY_SCENARIOS, resolveTenant, api, securitySchemes: { bearer } };
 }

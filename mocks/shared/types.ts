@@ -143,8 +143,20 @@ export interface TenantDirectoryView {
 }
 
 /** What a platform module contributes. */
+/**
+ * A credential check a platform offers for one of the contracts' security schemes (the pipeline knows schemes, not
+ * platforms): identity offers "bearer", its access tokens verified offline.
+ */
+export interface SecuritySchemeVerifier {
+  verify(token: string, opts: { clock: { now(): number }; expectedTenant?: string }): Promise<{ ok: true; principal: Principal } | { ok: false; problem: Problem }>;
+  /** The tenant a request's credential names, before it is verified (verify then checks it with expectedTenant). */
+  tenantOf(headers: Record<string, string | string[] | undefined>): string | undefined;
+}
+
 export interface PlatformModule {
   name: string;
+  /** Verifiers this platform offers, keyed by the security scheme name the contracts use (e.g. "bearer"). */
+  securitySchemes?: Record<string, SecuritySchemeVerifier>;
   /** Handlers keyed by operationId; operations without one are answered from the contract. */
   handlers: Record<string, Handler>;
   /** Native error envelope (defaults to the gateway's {errcode, errmsg, data}). */

@@ -2,7 +2,7 @@
 // tokens), signed calls as a tenant or as a logged-in user, and a few seeded organisations to act for.
 import { makeSim, tif } from "../helpers.js";
 import { createEsealPlatform, type EsealPlatformOptions } from "../../mocks/eseal/platform.js";
-import type { PlatformModule, Principal } from "../../mocks/shared/types.js";
+import type { PlatformModule, Principal, SecuritySchemeVerifier } from "../../mocks/shared/types.js";
 import type { Enterprise, Seed } from "../../mocks/shared/seed-types.js";
 
 export const T0 = Date.parse("2026-03-01T08:00:00Z");
@@ -21,23 +21,24 @@ export function fakeIdentity(): PlatformModule {
     return m ? { paasid: m[1], persona: m[2], orgUscc: m[3] } : undefined;
   };
   const bearer = (h: Record<string, unknown>) => (typeof h.authorization === "string" ? /^Bearer\s+(\S+)$/i.exec(h.authorization)?.[1] : undefined);
+  const tenantOf = (headers: Record<string, unknown>) => {
+    const t = bearer(headers);
+    return t ? parse(t)?.paasid : undefined;
+  };
+  const verify: SecuritySchemeVerifier["verify"] = async (token, opts) => {
+    const p = parse(token);
+    if (!p || (opts.expectedTenant && opts.expectedTenant !== p.paasid))
+      return { ok: false, problem: { code: "invalid_token", status: 401, zh: "令牌无效", en: "invalid token" } };
+    const claims: Record<string, unknown> = { persona: p.persona, paasid: p.paasid, client_id: `${p.paasid}_web`, ...(p.orgUscc ? { org_uscc: p.orgUscc } : {}) };
+    const principal: Principal = { kind: "user", sub: p.persona, clientId: `${p.paasid}_web`, scope: ["openid"], claims };
+    return { ok: true, principal };
+  };
   return {
     name: "identity",
     handlers: {},
-    resolveTenant: ({ headers }) => {
-      const t = bearer(headers);
-      return t ? parse(t)?.paasid : undefined;
-    },
-    api: {
-      async verifyAccessToken(token: string, opts: { expectedTenant?: string }) {
-        const p = parse(token);
-        if (!p || (opts.expectedTenant && opts.expectedTenant !== p.paasid))
-          return { ok: false, problem: { code: "invalid_token", status: 401, zh: "令牌无效", en: "invalid token" } };
-        const claims: Record<string, unknown> = { persona: p.persona, paasid: p.paasid, client_id: `${p.paasid}_web`, ...(p.orgUscc ? { org_uscc: p.orgUscc } : {}) };
-        const principal: Principal = { kind: "user", sub: p.persona, clientId: `${p.paasid}_web`, scope: ["openid"], claims };
-        return { ok: true, principal };
-      },
-    },
+    resolveTenant: ({ headers }) => tenantOf(headers),
+    securitySchemes: { bearer: { verify, tenantOf } },
+    api: { verifyAccessToken: verify },
   };
 }
 

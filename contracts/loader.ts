@@ -6,7 +6,6 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseYaml as parse } from "./yaml.js";
 
-
 export type JsonSchema = Record<string, unknown> | boolean;
 export type Security = "tif" | "bearer" | "admin" | "none";
 
@@ -93,7 +92,13 @@ function splitRef(ref: string, fromDoc: string): { doc: string; ptr: string } {
 }
 
 /** Replace every $ref by its target, across files. Each target is resolved once and shared (no copies). */
-function deref(node: unknown, docName: string, docs: Docs, stack: string[] = [], memo: Map<string, unknown> = new Map()): unknown {
+function deref(
+  node: unknown,
+  docName: string,
+  docs: Docs,
+  stack: string[] = [],
+  memo: Map<string, unknown> = new Map(),
+): unknown {
   if (Array.isArray(node)) return node.map((n) => deref(n, docName, docs, stack, memo));
   if (node === null || typeof node !== "object") return node;
   const obj = node as Record<string, unknown>;
@@ -138,19 +143,25 @@ const SCHEMES: Security[] = ["tif", "admin", "bearer"];
 function securityOf(op: Record<string, any>, doc: Record<string, any>, where: string): Security[] {
   const reqs: Record<string, unknown>[] = op.security ?? doc.security ?? [];
   const names = [...new Set(reqs.flatMap((r) => (Object.keys(r).length ? Object.keys(r) : ["none"])))];
-  for (const n of names) if (n !== "none" && !SCHEMES.includes(n as Security)) throw new Error(`${where}: unknown security scheme ${n}`);
+  for (const n of names)
+    if (n !== "none" && !SCHEMES.includes(n as Security)) throw new Error(`${where}: unknown security scheme ${n}`);
   return names.length ? (names as Security[]) : ["none"];
 }
 
 /** Where `npm run build` leaves the parsed contracts as JSON (YAML parsing dominated start-up). */
 /** Written by the build beside dist/contracts/loader.js; the CLI bundle (dist/gateway/gatesim.mjs) reads it from there. */
-export const CONTRACTS_CACHE = [join(here, "contracts.cache.json"), join(here, "..", "contracts", "contracts.cache.json")].find((f) => existsSync(f)) ?? join(here, "contracts.cache.json");
+export const CONTRACTS_CACHE =
+  [join(here, "contracts.cache.json"), join(here, "..", "contracts", "contracts.cache.json")].find((f) =>
+    existsSync(f),
+  ) ?? join(here, "contracts.cache.json");
 
 /** The YAML texts of a contracts folder and their combined hash. */
 export function readContractSources(dir: string): { hash: string; texts: Map<string, string> } {
   const texts = new Map<string, string>();
   const h = createHash("sha256");
-  for (const file of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()) {
     const text = readFileSync(join(dir, file), "utf8");
     texts.set(file.replace(/\.ya?ml$/, ""), text);
     h.update(file).update("\0").update(text).update("\0");
@@ -163,7 +174,10 @@ function parseDocuments(dir: string): Docs {
   const { hash, texts } = readContractSources(dir);
   if (existsSync(CONTRACTS_CACHE)) {
     try {
-      const cache = JSON.parse(readFileSync(CONTRACTS_CACHE, "utf8")) as { hash: string; docs: Record<string, Record<string, any>> };
+      const cache = JSON.parse(readFileSync(CONTRACTS_CACHE, "utf8")) as {
+        hash: string;
+        docs: Record<string, Record<string, any>>;
+      };
       if (cache.hash === hash) return new Map(Object.entries(cache.docs));
     } catch {
       // a broken cache is ignored: the YAML is the source of truth
@@ -173,7 +187,13 @@ function parseDocuments(dir: string): Docs {
 }
 
 /** `bundled` and `dereferenced` are only read by /docs and contract tests: built on first read, then kept. */
-function lazyDocument(name: string, platform: string, source: Record<string, any>, docs: Docs, memo: Map<string, unknown>): ContractDocument {
+function lazyDocument(
+  name: string,
+  platform: string,
+  source: Record<string, any>,
+  docs: Docs,
+  memo: Map<string, unknown>,
+): ContractDocument {
   let bundled: Record<string, any> | undefined;
   let dereferenced: Record<string, any> | undefined;
   return {
@@ -209,7 +229,12 @@ export function loadContracts(dir: string = CONTRACTS_DIR): OperationTable {
         if (byId.has(op.operationId)) throw new Error(`duplicate operationId ${op.operationId} (${name})`);
         const params = new Map<string, ParameterSpec>();
         for (const p of [...(item.parameters ?? []), ...(op.parameters ?? [])]) {
-          params.set(`${p.in}:${p.name}`, { in: p.in, name: p.in === "header" ? p.name.toLowerCase() : p.name, required: !!p.required || p.in === "path", schema: p.schema ?? {} });
+          params.set(`${p.in}:${p.name}`, {
+            in: p.in,
+            name: p.in === "header" ? p.name.toLowerCase() : p.name,
+            required: !!p.required || p.in === "path",
+            schema: p.schema ?? {},
+          });
         }
         const responses: Record<string, ResponseSpec> = {};
         for (const [status, r] of Object.entries<Record<string, any>>(op.responses ?? {})) {
@@ -227,7 +252,9 @@ export function loadContracts(dir: string = CONTRACTS_DIR): OperationTable {
           envelope: op["x-gatesim-envelope"],
           summary: op.summary ?? "",
           parameters: [...params.values()],
-          requestBody: op.requestBody ? { required: !!op.requestBody.required, content: op.requestBody.content ?? {} } : undefined,
+          requestBody: op.requestBody
+            ? { required: !!op.requestBody.required, content: op.requestBody.content ?? {} }
+            : undefined,
           responses,
         };
         operations.push(operation);

@@ -21,20 +21,50 @@ function clockView(t: TenantRuntime) {
 export function createAdminPlatform(rt: Runtime): PlatformModule {
   const tenantOf = (input: HandlerInput): TenantRuntime => {
     const t = rt.tenants.get(input.params.paasid);
-    if (!t) refuse(GATEWAY_ERRORS.resourceNotFound, [{ location: "/params/paasid", rule: "admin.tenant-exists", seen: input.params.paasid, message: "租户不存在 / no such tenant", hint: "GET /_gatesim/tenants" }]);
+    if (!t)
+      refuse(GATEWAY_ERRORS.resourceNotFound, [
+        {
+          location: "/params/paasid",
+          rule: "admin.tenant-exists",
+          seen: input.params.paasid,
+          message: "租户不存在 / no such tenant",
+          hint: "GET /_gatesim/tenants",
+        },
+      ]);
     return t;
   };
 
   const handlers: Record<string, Handler> = {
-    adminHealth: () => json(200, { status: "ok", version: rt.version, uptimeSec: Math.round((Date.now() - rt.startedAt) / 1000) }),
-    adminReady: () => json(200, { ready: true, operations: rt.table.operations.length, platforms: [...rt.platforms.keys()] }),
+    adminHealth: () =>
+      json(200, { status: "ok", version: rt.version, uptimeSec: Math.round((Date.now() - rt.startedAt) / 1000) }),
+    adminReady: () =>
+      json(200, { ready: true, operations: rt.table.operations.length, platforms: [...rt.platforms.keys()] }),
     adminListScenarios: () =>
-      json(200, { scenarios: rt.scenarios.list().map((s) => ({ name: s.name, platform: s.platform, zh: s.zh, en: s.en, kind: s.outcome.kind, ...(s.operations?.length ? { operations: s.operations } : {}) })) }),
+      json(200, {
+        scenarios: rt.scenarios
+          .list()
+          .map((s) => ({
+            name: s.name,
+            platform: s.platform,
+            zh: s.zh,
+            en: s.en,
+            kind: s.outcome.kind,
+            ...(s.operations?.length ? { operations: s.operations } : {}),
+          })),
+      }),
     adminListTenants: () => json(200, { tenants: rt.tenants.list().map(publicTenant) }),
     adminCreateTenant: (input) => {
       const spec = input.body as TenantSpec;
       if (rt.tenants.get(spec.paasid))
-        refuse(GATEWAY_ERRORS.conflict, [{ location: "/body/paasid", rule: "admin.paasid-unique", seen: spec.paasid, message: `paasid ${spec.paasid} 已存在 / already exists`, hint: "换一个 paasid，或 POST /_gatesim/tenants/{paasid}/reset 重置它 / choose another paasid, or reset the existing one" }]);
+        refuse(GATEWAY_ERRORS.conflict, [
+          {
+            location: "/body/paasid",
+            rule: "admin.paasid-unique",
+            seen: spec.paasid,
+            message: `paasid ${spec.paasid} 已存在 / already exists`,
+            hint: "换一个 paasid，或 POST /_gatesim/tenants/{paasid}/reset 重置它 / choose another paasid, or reset the existing one",
+          },
+        ]);
       const t = rt.tenants.add(spec, false);
       return json(201, { ...publicTenant(t), paasToken: t.tenant.paasToken, controlToken: t.tenant.controlToken });
     },
@@ -50,7 +80,15 @@ export function createAdminPlatform(rt: Runtime): PlatformModule {
       const b = input.body as { action: string; ms?: number; at?: string };
       const at = b.at !== undefined ? Date.parse(b.at) : undefined;
       const need = (cond: boolean, field: string, hint: string) => {
-        if (!cond) refuse(GATEWAY_ERRORS.contractViolation, [{ location: `/body/${field}`, rule: `admin.clock.${b.action}`, message: `${b.action} 需要 ${field} / ${b.action} needs ${field}`, hint }]);
+        if (!cond)
+          refuse(GATEWAY_ERRORS.contractViolation, [
+            {
+              location: `/body/${field}`,
+              rule: `admin.clock.${b.action}`,
+              message: `${b.action} 需要 ${field} / ${b.action} needs ${field}`,
+              hint,
+            },
+          ]);
       };
       switch (b.action) {
         case "freeze":
@@ -60,10 +98,22 @@ export function createAdminPlatform(rt: Runtime): PlatformModule {
           t.clock.unfreeze();
           break;
         case "advance": {
-          need(b.ms !== undefined, "ms", '如 {"action":"advance","ms":7201000} / e.g. {"action":"advance","ms":7201000}');
+          need(
+            b.ms !== undefined,
+            "ms",
+            '如 {"action":"advance","ms":7201000} / e.g. {"action":"advance","ms":7201000}',
+          );
           const to = t.clock.now() + b.ms!;
           if (to < CLOCK_MIN_MS || to > CLOCK_MAX_MS)
-            refuse(GATEWAY_ERRORS.contractViolation, [{ location: "/body/ms", rule: "admin.clock.range", seen: b.ms, message: `推进后时钟将为 ${to} 毫秒，超出 1970–2999 年 / the clock would read ${to} ms, outside the years 1970–2999`, hint: `时钟现为 ${new Date(t.clock.now()).toISOString()}；选择更小的 ms，或用 set 设定时刻 / the clock reads ${new Date(t.clock.now()).toISOString()}; advance by less, or use set` }]);
+            refuse(GATEWAY_ERRORS.contractViolation, [
+              {
+                location: "/body/ms",
+                rule: "admin.clock.range",
+                seen: b.ms,
+                message: `推进后时钟将为 ${to} 毫秒，超出 1970–2999 年 / the clock would read ${to} ms, outside the years 1970–2999`,
+                hint: `时钟现为 ${new Date(t.clock.now()).toISOString()}；选择更小的 ms，或用 set 设定时刻 / the clock reads ${new Date(t.clock.now()).toISOString()}; advance by less, or use set`,
+              },
+            ]);
           t.clock.advance(b.ms!);
           break;
         }
@@ -78,35 +128,87 @@ export function createAdminPlatform(rt: Runtime): PlatformModule {
       return json(200, clockView(t));
     },
     adminQueryJournal: (input) => {
-      const q = input.query as { operationId?: string; status?: number; since?: string; until?: string; violations?: boolean; limit?: number };
-      return json(200, tenantOf(input).journal.query({
-        operationId: q.operationId,
-        status: q.status,
-        since: q.since ? Date.parse(q.since) : undefined,
-        until: q.until ? Date.parse(q.until) : undefined,
-        violations: q.violations,
-        limit: q.limit,
-      }));
+      const q = input.query as {
+        operationId?: string;
+        status?: number;
+        since?: string;
+        until?: string;
+        violations?: boolean;
+        limit?: number;
+      };
+      return json(
+        200,
+        tenantOf(input).journal.query({
+          operationId: q.operationId,
+          status: q.status,
+          since: q.since ? Date.parse(q.since) : undefined,
+          until: q.until ? Date.parse(q.until) : undefined,
+          violations: q.violations,
+          limit: q.limit,
+        }),
+      );
     },
-    adminExportJournal: (input) => ({ status: 200, contentType: "application/x-ndjson; charset=utf-8", body: tenantOf(input).journal.toNdjson() }),
+    adminExportJournal: (input) => ({
+      status: 200,
+      contentType: "application/x-ndjson; charset=utf-8",
+      body: tenantOf(input).journal.toNdjson(),
+    }),
     adminListRules: (input) => json(200, { rules: tenantOf(input).rules.list() }),
     adminAddRule: (input) => {
       const t = tenantOf(input);
       const body = input.body as { match?: Record<string, string>; action: RuleAction; times?: number };
-      const kinds = ["scenario", "errcode", "latencyMs", "latencyRangeMs", "timeout", "reset"].filter((k) => (body.action as Record<string, unknown>)[k] !== undefined);
+      const kinds = ["scenario", "errcode", "latencyMs", "latencyRangeMs", "timeout", "reset"].filter(
+        (k) => (body.action as Record<string, unknown>)[k] !== undefined,
+      );
       if (kinds.length !== 1)
-        refuse(GATEWAY_ERRORS.contractViolation, [{ location: "/body/action", rule: "admin.rule.one-action", seen: kinds, message: "一条规则只能有一种动作 / a rule has exactly one action", hint: '如 {"action":{"errcode":50201}} 或 {"action":{"latencyMs":500}} / e.g. {"action":{"errcode":50201}}' }]);
+        refuse(GATEWAY_ERRORS.contractViolation, [
+          {
+            location: "/body/action",
+            rule: "admin.rule.one-action",
+            seen: kinds,
+            message: "一条规则只能有一种动作 / a rule has exactly one action",
+            hint: '如 {"action":{"errcode":50201}} 或 {"action":{"latencyMs":500}} / e.g. {"action":{"errcode":50201}}',
+          },
+        ]);
       if (body.action.scenario !== undefined && !rt.scenarios.get(body.action.scenario))
-        refuse(GATEWAY_ERRORS.contractViolation, [{ location: "/body/action/scenario", rule: "admin.rule.scenario-known", seen: body.action.scenario, message: "未知场景 / unknown scenario", hint: `GET /_gatesim/scenarios: ${rt.scenarios.list().map((s) => s.name).join(", ")}` }]);
+        refuse(GATEWAY_ERRORS.contractViolation, [
+          {
+            location: "/body/action/scenario",
+            rule: "admin.rule.scenario-known",
+            seen: body.action.scenario,
+            message: "未知场景 / unknown scenario",
+            hint: `GET /_gatesim/scenarios: ${rt.scenarios
+              .list()
+              .map((s) => s.name)
+              .join(", ")}`,
+          },
+        ]);
       const r = body.action.latencyRangeMs;
       if (r && r[0] > r[1])
-        refuse(GATEWAY_ERRORS.contractViolation, [{ location: "/body/action/latencyRangeMs", rule: "admin.rule.range", seen: r, message: "范围下限大于上限 / the range's lower bound exceeds its upper bound", hint: "写成 [min, max] / write it as [min, max]" }]);
+        refuse(GATEWAY_ERRORS.contractViolation, [
+          {
+            location: "/body/action/latencyRangeMs",
+            rule: "admin.rule.range",
+            seen: r,
+            message: "范围下限大于上限 / the range's lower bound exceeds its upper bound",
+            hint: "写成 [min, max] / write it as [min, max]",
+          },
+        ]);
       return json(201, t.rules.add({ match: body.match, action: body.action, times: body.times }));
     },
     adminClearRules: (input) => json(200, { removed: tenantOf(input).rules.clear() }),
     adminDeleteRule: (input) => {
       const removed = tenantOf(input).rules.delete(input.params.ruleId);
-      if (!removed) refuse(GATEWAY_ERRORS.resourceNotFound, [{ location: "/params/ruleId", rule: "admin.rule-exists", seen: input.params.ruleId, message: "规则不存在 / no such rule", hint: "GET /_gatesim/tenants/{paasid}/rules" }]);
+      if (!removed)
+        refuse(GATEWAY_ERRORS.resourceNotFound, [
+          {
+            location: "/params/ruleId",
+            rule: "admin.rule-exists",
+            seen: input.params.ruleId,
+            message: "规则不存在 / no such rule",
+            hint: "GET /_gatesim/tenants/{paasid}/rules",
+          },
+        ]);
       return json(200, { removed });
     },
     adminListUnmatched: (input) => {

@@ -37,7 +37,15 @@ import { registerLanding } from "./landing.js";
 import { defaultPlatforms } from "./platforms.js";
 
 /** The request path, step by step (architecture.md §2). Each is swappable in tests. */
-export const DEFAULT_STEPS: Step[] = [resolveOperation, resolveTenant, authenticate, applyScenarios, validate, dispatch, checkResponse];
+export const DEFAULT_STEPS: Step[] = [
+  resolveOperation,
+  resolveTenant,
+  authenticate,
+  applyScenarios,
+  validate,
+  dispatch,
+  checkResponse,
+];
 
 export interface BuildOptions {
   /** A complete config, or partial overrides applied over the defaults (no env/file reading). */
@@ -92,7 +100,12 @@ export interface Transport {
   /** The answer to a request no route matches: 404 (or 405) with the nearest operation. */
   answerNotFound(req: PipelineRequest, reply: PipelineReply): Promise<unknown>;
   /** The answer to a request refused before its handler (body unparsable, too large, media type), on `route`. */
-  answerError(err: Error & { code?: string; statusCode?: number }, req: PipelineRequest, reply: PipelineReply, route?: RouteEntry): Promise<unknown>;
+  answerError(
+    err: Error & { code?: string; statusCode?: number },
+    req: PipelineRequest,
+    reply: PipelineReply,
+    route?: RouteEntry,
+  ): Promise<unknown>;
 }
 
 /** "GET /ebus/…/{id}": a contract route's name across transports. */
@@ -116,8 +129,13 @@ const VERSION: string = (() => {
  * own official seals), then the other persona organisations — so e-seal and e-licence work out of the box.
  */
 function defaultOrganisations(seed: Seed): string[] {
-  const all = Array.from({ length: seed.enterprises.personaCount }, (_, i) => seed.enterprises.at(i)!).filter((e) => e.status === "存续" || e.status === "在业");
-  return [...all.filter((e) => e.subjectType === "government"), ...all.filter((e) => e.subjectType !== "government")].map((e) => e.uscc);
+  const all = Array.from({ length: seed.enterprises.personaCount }, (_, i) => seed.enterprises.at(i)!).filter(
+    (e) => e.status === "存续" || e.status === "在业",
+  );
+  return [
+    ...all.filter((e) => e.subjectType === "government"),
+    ...all.filter((e) => e.subjectType !== "government"),
+  ].map((e) => e.uscc);
 }
 
 export const toFastifyPath = (p: string): string => p.replace(/\{([^}]+)\}/g, ":$1");
@@ -133,7 +151,9 @@ export function routesOf(table: OperationTable): RouteEntry[] {
     else if (r.single) throw new Error(`two operations on ${key}: ${r.single.operationId}, ${op.operationId}`);
     else r.single = op;
   }
-  for (const r of routes.values()) if (r.single && r.byService.size) throw new Error(`${r.method} ${r.path} mixes a plain operation and serviceId dispatch`);
+  for (const r of routes.values())
+    if (r.single && r.byService.size)
+      throw new Error(`${r.method} ${r.path} mixes a plain operation and serviceId dispatch`);
   return [...routes.values()];
 }
 
@@ -142,7 +162,8 @@ const newTraceId = () => `${traceBootId}-${(++traceSeq).toString(36)}`;
 
 function envelopeOf(x: Exchange, problem: Problem): EnvelopeFormatter {
   // Gateway checks answer in the gateway's envelope; once the platform has the request, in the platform's own.
-  const gatewayOwned = x.op?.security.includes("tif") && (!x.platformStage || problem.code === GATEWAY_ERRORS.contractBroken.code);
+  const gatewayOwned =
+    x.op?.security.includes("tif") && (!x.platformStage || problem.code === GATEWAY_ERRORS.contractBroken.code);
   if (!x.platform || gatewayOwned) return gatewayEnvelope;
   return (x.op?.envelope && x.platform.envelopes?.[x.op.envelope]) || x.platform.envelope || gatewayEnvelope;
 }
@@ -150,7 +171,20 @@ function envelopeOf(x: Exchange, problem: Problem): EnvelopeFormatter {
 function problemOf(e: unknown, rt: Runtime, traceId: string): Problem {
   if (e instanceof ProblemError) return e.problem;
   rt.log.error({ err: e, traceId }, "unexpected error in the pipeline");
-  return { code: 50001, status: 500, zh: "gatesim 内部错误", en: "gatesim internal error", diagnostics: [{ location: "/", rule: "gatesim.bug", message: `gatesim 内部错误（跟踪号 ${traceId}）/ internal error (trace ${traceId})`, hint: "这是 gatesim 的缺陷，请附跟踪号报告 / this is a gatesim bug; report it with the trace id" }] };
+  return {
+    code: 50001,
+    status: 500,
+    zh: "gatesim 内部错误",
+    en: "gatesim internal error",
+    diagnostics: [
+      {
+        location: "/",
+        rule: "gatesim.bug",
+        message: `gatesim 内部错误（跟踪号 ${traceId}）/ internal error (trace ${traceId})`,
+        hint: "这是 gatesim 的缺陷，请附跟踪号报告 / this is a gatesim bug; report it with the trace id",
+      },
+    ],
+  };
 }
 
 /**
@@ -158,7 +192,14 @@ function problemOf(e: unknown, rt: Runtime, traceId: string): Problem {
  * whoever built it (envelope formatters always add them; handlers cannot see the config).
  */
 function withoutExtensions(body: unknown): unknown {
-  if (body === null || typeof body !== "object" || Buffer.isBuffer(body) || Array.isArray(body) || !("_diagnostics" in body || "_trace_id" in body)) return body;
+  if (
+    body === null ||
+    typeof body !== "object" ||
+    Buffer.isBuffer(body) ||
+    Array.isArray(body) ||
+    !("_diagnostics" in body || "_trace_id" in body)
+  )
+    return body;
   const { _diagnostics: _d, _trace_id: _t, ...rest } = body as Record<string, unknown>;
   return rest;
 }
@@ -183,7 +224,13 @@ function send(x: Exchange, reply: PipelineReply, problem?: Problem): unknown {
   // JSON answers are serialised here rather than by Fastify: once, and the journal keeps the very text that was sent
   // (summarised only if someone reads it).
   let json: string | undefined;
-  if (body !== undefined && body !== null && typeof body === "object" && !Buffer.isBuffer(body) && (contentType === undefined || contentType.includes("json"))) {
+  if (
+    body !== undefined &&
+    body !== null &&
+    typeof body === "object" &&
+    !Buffer.isBuffer(body) &&
+    (contentType === undefined || contentType.includes("json"))
+  ) {
     json = JSON.stringify(body);
     contentType ??= "application/json; charset=utf-8";
   }
@@ -196,10 +243,13 @@ function send(x: Exchange, reply: PipelineReply, problem?: Problem): unknown {
   reply.code(status);
   if (headers) reply.headers(headers);
   // RFC 6750 §3: a refused bearer token says so in WWW-Authenticate.
-  if (problem?.code === GATEWAY_ERRORS.tokenInvalid.code) reply.header("www-authenticate", 'Bearer realm="gatesim", error="invalid_token"');
-  if (x.responseViolations.length && !problem) reply.header("x-gatesim-contract-violations", String(x.responseViolations.length));
+  if (problem?.code === GATEWAY_ERRORS.tokenInvalid.code)
+    reply.header("www-authenticate", 'Bearer realm="gatesim", error="invalid_token"');
+  if (x.responseViolations.length && !problem)
+    reply.header("x-gatesim-contract-violations", String(x.responseViolations.length));
   if (contentType) reply.type(contentType);
-  else if (body !== undefined && typeof body !== "string" && !Buffer.isBuffer(body)) reply.type("application/json; charset=utf-8");
+  else if (body !== undefined && typeof body !== "string" && !Buffer.isBuffer(body))
+    reply.type("application/json; charset=utf-8");
   return reply.send(json ?? (body === undefined ? "" : body));
 }
 
@@ -227,8 +277,23 @@ function answerInTime(x: Exchange, pending: Promise<void>): Promise<void> {
   const late = new Promise<void>((_, reject) => {
     const check = () => {
       if (x.scenario) return; // forced: the scenario decides when and how this ends
-      x.rt.log.error({ traceId: x.traceId, method: x.method, url: x.url, operationId: x.op?.operationId }, `no answer within scenarioTimeoutMs (${ms} ms): answered 504`);
-      reject(new ProblemError({ ...GATEWAY_ERRORS.upstreamTimeout, diagnostics: [{ location: "/", rule: "gateway.answer-timeout", message: `模拟平台 ${ms} 毫秒内未应答 / the simulated platform gave no answer within ${ms} ms`, hint: `这是 gatesim 的缺陷或出站调用挂起；请附跟踪号 ${x.traceId} 报告 / a gatesim bug or a hung outbound call; report it with trace id ${x.traceId}` }] }));
+      x.rt.log.error(
+        { traceId: x.traceId, method: x.method, url: x.url, operationId: x.op?.operationId },
+        `no answer within scenarioTimeoutMs (${ms} ms): answered 504`,
+      );
+      reject(
+        new ProblemError({
+          ...GATEWAY_ERRORS.upstreamTimeout,
+          diagnostics: [
+            {
+              location: "/",
+              rule: "gateway.answer-timeout",
+              message: `模拟平台 ${ms} 毫秒内未应答 / the simulated platform gave no answer within ${ms} ms`,
+              hint: `这是 gatesim 的缺陷或出站调用挂起；请附跟踪号 ${x.traceId} 报告 / a gatesim bug or a hung outbound call; report it with trace id ${x.traceId}`,
+            },
+          ],
+        }),
+      );
     };
     timer = setTimeout(check, Math.max(0, ms - (performance.now() - x.started)));
   });
@@ -261,7 +326,11 @@ function exchangeFor(rt: Runtime, route: RouteEntry, req: PipelineRequest): Exch
 }
 
 export function buildApp(opts: BuildOptions = {}): Simulator {
-  const config = (opts.config && "tenants" in opts.config && "journal" in opts.config ? opts.config : loadConfig({ overrides: opts.config as Record<string, unknown> | undefined })) as Readonly<GatesimConfig>;
+  const config = (
+    opts.config && "tenants" in opts.config && "journal" in opts.config
+      ? opts.config
+      : loadConfig({ overrides: opts.config as Record<string, unknown> | undefined })
+  ) as Readonly<GatesimConfig>;
   const log = opts.logger ?? pino({ level: config.logLevel });
   const table = opts.table ?? loadContracts();
   const seed = opts.seed ?? createSeed(config.seed);
@@ -290,10 +359,16 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
     version: VERSION,
     defaultTenant: () => tenants.first()!,
   };
-  const modules = [gatewayPlatform, createAdminPlatform(runtime), createToolsPlatform(runtime), ...(opts.platforms ?? defaultPlatforms)(seed, config)];
+  const modules = [
+    gatewayPlatform,
+    createAdminPlatform(runtime),
+    createToolsPlatform(runtime),
+    ...(opts.platforms ?? defaultPlatforms)(seed, config),
+  ];
   for (const m of modules) {
     runtime.platforms.set(m.name, m);
-    for (const [scheme, verifier] of Object.entries(m.securitySchemes ?? {})) runtime.securitySchemes.set(scheme, verifier);
+    for (const [scheme, verifier] of Object.entries(m.securitySchemes ?? {}))
+      runtime.securitySchemes.set(scheme, verifier);
     if (m.scenarios) scenarios.register(m.scenarios);
     const hook = m.onTenant;
     if (hook?.reset) tenants.onReset((t) => hook.reset!(t.tenant.paasid));
@@ -323,7 +398,8 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
       } catch (e) {
         problem = problemOf(e, runtime, x.traceId);
       }
-      if (!problem && !x.result && !x.drop) problem = problemOf(new Error("pipeline produced no result"), runtime, x.traceId);
+      if (!problem && !x.result && !x.drop)
+        problem = problemOf(new Error("pipeline produced no result"), runtime, x.traceId);
       return send(x, reply, problem);
     };
     routes.set(routeKey(route), { route, handle });
@@ -350,11 +426,27 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
       location: "/path",
       rule: methodOnly ? "route.method" : "route.exists",
       seen: `${req.method} ${path}`,
-      message: methodOnly ? `${near!.reasonZh} / ${near!.reason}` : `没有接口匹配 ${req.method} ${path} / no operation matches ${req.method} ${path}`,
-      hint: near ? `最接近的接口 / nearest operation: ${near.method} ${near.path} (${near.operationId}) — ${near.reasonZh} / ${near.reason}` : "见 /docs / see /docs",
+      message: methodOnly
+        ? `${near!.reasonZh} / ${near!.reason}`
+        : `没有接口匹配 ${req.method} ${path} / no operation matches ${req.method} ${path}`,
+      hint: near
+        ? `最接近的接口 / nearest operation: ${near.method} ${near.path} (${near.operationId}) — ${near.reasonZh} / ${near.reason}`
+        : "见 /docs / see /docs",
     };
     const problem = { ...(methodOnly ? GATEWAY_ERRORS.methodNotAllowed : GATEWAY_ERRORS.notFound), diagnostics: [d] };
-    journalOf(x).record({ time: Date.now(), traceId: x.traceId, tenant: x.tenant?.tenant.paasid ?? "", operationId: null, method: req.method, url: req.url, status: problem.status, durationMs: performance.now() - x.started, requestHeaders: req.headers, nearMiss: near ? { ...near } : undefined, violations: [d] });
+    journalOf(x).record({
+      time: Date.now(),
+      traceId: x.traceId,
+      tenant: x.tenant?.tenant.paasid ?? "",
+      operationId: null,
+      method: req.method,
+      url: req.url,
+      status: problem.status,
+      durationMs: performance.now() - x.started,
+      requestHeaders: req.headers,
+      nearMiss: near ? { ...near } : undefined,
+      violations: [d],
+    });
     reply.code(problem.status);
     reply.type("application/json; charset=utf-8");
     const body = gatewayEnvelope(problem, { traceId: x.traceId });
@@ -362,7 +454,12 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
   };
   app.setNotFoundHandler((req, reply) => answerNotFound(req, reply));
 
-  const answerError = async (err: Error & { code?: string; statusCode?: number }, req: PipelineRequest, reply: PipelineReply, matched?: RouteEntry): Promise<unknown> => {
+  const answerError = async (
+    err: Error & { code?: string; statusCode?: number },
+    req: PipelineRequest,
+    reply: PipelineReply,
+    matched?: RouteEntry,
+  ): Promise<unknown> => {
     const route: RouteEntry = matched ?? { method: req.method, path: req.url, byService: new Map() };
     const x = exchangeFor(runtime, route, req);
     reply.header("x-gatesim-trace-id", x.traceId);
@@ -373,16 +470,71 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
     let problem: Problem;
     if (err instanceof ProblemError) problem = err.problem;
     else if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE")
-      problem = { ...GATEWAY_ERRORS.bodyTooLarge, diagnostics: [{ location: "/body", rule: "gateway.body-limit", seen: req.headers["content-length"], message: `请求体超过 ${config.bodyLimitBytes} 字节 / the body exceeds ${config.bodyLimitBytes} bytes`, hint: "缩小请求体，或传摘要而非全文 / send a smaller body, e.g. a digest instead of the whole document" }] };
+      problem = {
+        ...GATEWAY_ERRORS.bodyTooLarge,
+        diagnostics: [
+          {
+            location: "/body",
+            rule: "gateway.body-limit",
+            seen: req.headers["content-length"],
+            message: `请求体超过 ${config.bodyLimitBytes} 字节 / the body exceeds ${config.bodyLimitBytes} bytes`,
+            hint: "缩小请求体，或传摘要而非全文 / send a smaller body, e.g. a digest instead of the whole document",
+          },
+        ],
+      };
     else if (err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE")
-      problem = { ...GATEWAY_ERRORS.unsupportedMediaType, diagnostics: [{ location: "/headers/content-type", rule: "gateway.content-type", seen: req.headers["content-type"], message: "不支持的 Content-Type / unsupported Content-Type", hint: "使用 application/json / use application/json" }] };
+      problem = {
+        ...GATEWAY_ERRORS.unsupportedMediaType,
+        diagnostics: [
+          {
+            location: "/headers/content-type",
+            rule: "gateway.content-type",
+            seen: req.headers["content-type"],
+            message: "不支持的 Content-Type / unsupported Content-Type",
+            hint: "使用 application/json / use application/json",
+          },
+        ],
+      };
     else if (err.code === JSON_TOO_DEEP)
-      problem = { ...GATEWAY_ERRORS.badBody, diagnostics: [{ location: "/body", rule: "body.json-depth", message: err.message, hint: `把数组/对象的嵌套控制在 ${config.jsonMaxDepth} 层以内（契约里的请求体都远浅于此；配置项 jsonMaxDepth）/ keep arrays and objects within ${config.jsonMaxDepth} levels (every contract's bodies are far shallower; config jsonMaxDepth)` }] };
+      problem = {
+        ...GATEWAY_ERRORS.badBody,
+        diagnostics: [
+          {
+            location: "/body",
+            rule: "body.json-depth",
+            message: err.message,
+            hint: `把数组/对象的嵌套控制在 ${config.jsonMaxDepth} 层以内（契约里的请求体都远浅于此；配置项 jsonMaxDepth）/ keep arrays and objects within ${config.jsonMaxDepth} levels (every contract's bodies are far shallower; config jsonMaxDepth)`,
+          },
+        ],
+      };
     else if (err.code === HANDOVER_FAILED) {
       runtime.log.error({ traceId: x.traceId, url: req.url, reason: err.message }, "http thread: hand-over failed");
-      problem = { code: 50001, status: 500, zh: "gatesim 内部错误", en: "gatesim internal error", diagnostics: [{ location: "/", rule: "gatesim.hand-over", message: err.message, hint: `这是 gatesim 的缺陷，请附跟踪号 ${x.traceId} 报告 / this is a gatesim bug; report it with trace id ${x.traceId}` }] };
+      problem = {
+        code: 50001,
+        status: 500,
+        zh: "gatesim 内部错误",
+        en: "gatesim internal error",
+        diagnostics: [
+          {
+            location: "/",
+            rule: "gatesim.hand-over",
+            message: err.message,
+            hint: `这是 gatesim 的缺陷，请附跟踪号 ${x.traceId} 报告 / this is a gatesim bug; report it with trace id ${x.traceId}`,
+          },
+        ],
+      };
     } else if (err.statusCode && err.statusCode < 500)
-      problem = { ...GATEWAY_ERRORS.badBody, diagnostics: [{ location: "/body", rule: err.code ?? "body.parse", message: `请求体无法解析：${err.message} / the body cannot be parsed: ${err.message}`, hint: "发送合法的 UTF-8 JSON，且与 Content-Type 一致 / send valid UTF-8 JSON matching the Content-Type" }] };
+      problem = {
+        ...GATEWAY_ERRORS.badBody,
+        diagnostics: [
+          {
+            location: "/body",
+            rule: err.code ?? "body.parse",
+            message: `请求体无法解析：${err.message} / the body cannot be parsed: ${err.message}`,
+            hint: "发送合法的 UTF-8 JSON，且与 Content-Type 一致 / send valid UTF-8 JSON matching the Content-Type",
+          },
+        ],
+      };
     else problem = problemOf(err, runtime, x.traceId);
     x.platformStage = !!x.op && !x.op.security.includes("tif");
     return send(x, reply, problem);

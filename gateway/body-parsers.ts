@@ -17,7 +17,10 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 class BodyError extends Error {
   statusCode = 400;
-  constructor(message: string, readonly code: string) {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
     super(message);
   }
 }
@@ -41,7 +44,8 @@ export function jsonDepthOver(buf: Uint8Array, max: number): boolean {
   for (let i = 0; i < buf.length; i++) {
     const c = buf[i];
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped byte
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped byte
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
@@ -77,12 +81,22 @@ export function keepRaw(req: object, buf: Buffer): void {
 export function registerBodyParsers(app: FastifyInstance, limits: BodyLimits): void {
   const defaultJson = app.getDefaultJsonParser("error", "error");
   app.removeContentTypeParser(["application/json", "text/plain"]);
-  const parseJson = (req: Parameters<typeof defaultJson>[0], body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
+  const parseJson = (
+    req: Parameters<typeof defaultJson>[0],
+    body: string | Buffer,
+    done: (err: Error | null, body?: unknown) => void,
+  ) => {
     const buf = body as Buffer;
     keepRaw(req, buf);
     if (buf.length === 0) return done(null, undefined);
     if (jsonDepthOver(buf, limits.jsonMaxDepth))
-      return done(new BodyError(`JSON 嵌套超过 ${limits.jsonMaxDepth} 层 / JSON nested deeper than ${limits.jsonMaxDepth} levels`, JSON_TOO_DEEP), undefined);
+      return done(
+        new BodyError(
+          `JSON 嵌套超过 ${limits.jsonMaxDepth} 层 / JSON nested deeper than ${limits.jsonMaxDepth} levels`,
+          JSON_TOO_DEEP,
+        ),
+        undefined,
+      );
     let text: string;
     try {
       text = decode(buf);

@@ -96,7 +96,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
   const logger = pino(
     { level: config.logLevel },
-    process.stdout.isTTY ? pino.transport({ target: "pino-pretty", options: { colorize: true, translateTime: "SYS:HH:MM:ss" } }) : undefined,
+    process.stdout.isTTY
+      ? pino.transport({ target: "pino-pretty", options: { colorize: true, translateTime: "SYS:HH:MM:ss" } })
+      : undefined,
   );
   // The HTTP thread starts before the simulator's modules load (they are most of a cold start): its own Fastify loads
   // on the other core meanwhile.
@@ -104,7 +106,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const { banner, listen } = await import("./server.js");
   const replay = values.replay ? await import("./tools/replay-step.js") : undefined;
   const { DEFAULT_STEPS } = await import("./app.js");
-  const sim = await listen(config, { logger, httpThread, onHttpThreadExit: () => process.exit(1), ...(replay ? { steps: replay.withReplay(DEFAULT_STEPS, replay.loadFixtures(values.replay!)) } : {}) });
+  const sim = await listen(config, {
+    logger,
+    httpThread,
+    onHttpThreadExit: () => process.exit(1),
+    ...(replay ? { steps: replay.withReplay(DEFAULT_STEPS, replay.loadFixtures(values.replay!)) } : {}),
+  });
   process.stdout.write(`${banner(sim, !config.adminToken)}\n`);
   const stop = async () => {
     await sim.close();

@@ -54,9 +54,22 @@ export const DEFAULTS: GatesimConfig = {
   journal: { cap: 1000, maxBodyBytes: 4096 },
   gateway: { timestampWindowSec: 180, nonceTtlSec: 600, nonceCacheMax: 1_000_000 },
   tenants: [
-    { paasid: "C90-44050001", name: "汕头市示范部门（测试应用）/ Shantou demo department (test app)", serviceIds: ["*"] },
-    { paasid: "C90-44050002", name: "汕头市第二部门（隔离演示）/ Second department (isolation demo)", serviceIds: ["*"] },
-    { paasid: "stdemo_upper", name: "严格大写签名应用 / App requiring upper-case signatures on GatewayMsg", serviceIds: ["*"], signatureCase: "upper" },
+    {
+      paasid: "C90-44050001",
+      name: "汕头市示范部门（测试应用）/ Shantou demo department (test app)",
+      serviceIds: ["*"],
+    },
+    {
+      paasid: "C90-44050002",
+      name: "汕头市第二部门（隔离演示）/ Second department (isolation demo)",
+      serviceIds: ["*"],
+    },
+    {
+      paasid: "stdemo_upper",
+      name: "严格大写签名应用 / App requiring upper-case signatures on GatewayMsg",
+      serviceIds: ["*"],
+      signatureCase: "upper",
+    },
   ],
   landing: { showCredentials: true },
   outbound: { allowHosts: ["*"] },
@@ -96,12 +109,35 @@ export const CONFIG_SCHEMA = {
     jsonMaxDepth: { type: "integer", minimum: 2, maximum: 1000 },
     httpThread: { type: "boolean" },
     scenarioTimeoutMs: { type: "integer", minimum: 0 },
-    journal: { type: "object", additionalProperties: false, properties: { cap: { type: "integer", minimum: 1, maximum: 1_000_000 }, maxBodyBytes: { type: "integer", minimum: 64 } } },
-    gateway: { type: "object", additionalProperties: false, properties: { timestampWindowSec: { type: "integer", minimum: 1 }, nonceTtlSec: { type: "integer", minimum: 1 }, nonceCacheMax: { type: "integer", minimum: 1000 } } },
+    journal: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        cap: { type: "integer", minimum: 1, maximum: 1_000_000 },
+        maxBodyBytes: { type: "integer", minimum: 64 },
+      },
+    },
+    gateway: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        timestampWindowSec: { type: "integer", minimum: 1 },
+        nonceTtlSec: { type: "integer", minimum: 1 },
+        nonceCacheMax: { type: "integer", minimum: 1000 },
+      },
+    },
     tenants: { type: "array", minItems: 1, items: tenantSchema },
     landing: { type: "object", additionalProperties: false, properties: { showCredentials: { type: "boolean" } } },
-    outbound: { type: "object", additionalProperties: false, properties: { allowHosts: { type: "array", minItems: 1, items: { type: "string", minLength: 1 } } } },
-    datashare: { type: "object", additionalProperties: false, properties: { auditCap: { type: "integer", minimum: 100, maximum: 10_000_000 } } },
+    outbound: {
+      type: "object",
+      additionalProperties: false,
+      properties: { allowHosts: { type: "array", minItems: 1, items: { type: "string", minLength: 1 } } },
+    },
+    datashare: {
+      type: "object",
+      additionalProperties: false,
+      properties: { auditCap: { type: "integer", minimum: 100, maximum: 10_000_000 } },
+    },
   },
 };
 
@@ -132,7 +168,10 @@ function merge(base: Partial2, over: Partial2): Partial2 {
   for (const [k, v] of Object.entries(over)) {
     if (v === undefined) continue;
     const b = out[k];
-    out[k] = b && typeof b === "object" && !Array.isArray(b) && v && typeof v === "object" && !Array.isArray(v) ? merge(b as Partial2, v as Partial2) : v;
+    out[k] =
+      b && typeof b === "object" && !Array.isArray(b) && v && typeof v === "object" && !Array.isArray(v)
+        ? merge(b as Partial2, v as Partial2)
+        : v;
   }
   return out;
 }
@@ -162,9 +201,14 @@ const ENV: Record<string, { path: string[]; type: "string" | "int" | "bool" | "l
 
 function convert(raw: string, type: "string" | "int" | "bool" | "list", where: string, problems: string[]): unknown {
   if (type === "string") return raw;
-  if (type === "list") return raw.split(",").map((v) => v.trim()).filter(Boolean);
+  if (type === "list")
+    return raw
+      .split(",")
+      .map((v) => v.trim())
+      .filter(Boolean);
   if (type === "int") {
-    if (!/^-?\d+$/.test(raw.trim())) problems.push(`${where}: 应为整数，实际为 "${raw}" / must be an integer, got "${raw}"`);
+    if (!/^-?\d+$/.test(raw.trim()))
+      problems.push(`${where}: 应为整数，实际为 "${raw}" / must be an integer, got "${raw}"`);
     return Number(raw);
   }
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
@@ -179,7 +223,14 @@ function setPath(o: Partial2, path: string[], v: unknown): void {
   cur[path[path.length - 1]] = v;
 }
 
-const TYPE_ZH: Record<string, string> = { integer: "整数", number: "数字", string: "字符串", boolean: "true/false", array: "数组", object: "对象" };
+const TYPE_ZH: Record<string, string> = {
+  integer: "整数",
+  number: "数字",
+  string: "字符串",
+  boolean: "true/false",
+  array: "数组",
+  object: "对象",
+};
 
 /** The zh-CN half of a schema refusal (Ajv's message is the English half). */
 function schemaMessageZh(e: { keyword: string; params: Record<string, any>; message?: string }): string {
@@ -187,12 +238,21 @@ function schemaMessageZh(e: { keyword: string; params: Record<string, any>; mess
   const limit = limitZh(e.keyword, p.limit);
   if (limit) return limit;
   switch (e.keyword) {
-    case "type": return `应为${String(p.type).split(",").map((t) => TYPE_ZH[t] ?? t).join("或")}`;
-    case "enum": return "应为以下之一";
-    case "pattern": return `格式不符（${p.pattern}）`;
-    case "required": return `缺少必填项 ${p.missingProperty}`;
-    case "additionalProperties": return "不认识的配置项";
-    default: return "不符合配置格式";
+    case "type":
+      return `应为${String(p.type)
+        .split(",")
+        .map((t) => TYPE_ZH[t] ?? t)
+        .join("或")}`;
+    case "enum":
+      return "应为以下之一";
+    case "pattern":
+      return `格式不符（${p.pattern}）`;
+    case "required":
+      return `缺少必填项 ${p.missingProperty}`;
+    case "additionalProperties":
+      return "不认识的配置项";
+    default:
+      return "不符合配置格式";
   }
 }
 
@@ -213,7 +273,9 @@ export function loadConfig(src: ConfigSources = {}): Readonly<GatesimConfig> {
   const { config: configPath, ...flags } = src.flags ?? {};
   const explicit = configPath ?? env.GATESIM_CONFIG;
   let file: Partial2 = {};
-  const candidates = explicit ? [resolve(cwd, explicit)] : ["gatesim.config.yaml", "gatesim.config.yml", "gatesim.config.json"].map((f) => join(cwd, f));
+  const candidates = explicit
+    ? [resolve(cwd, explicit)]
+    : ["gatesim.config.yaml", "gatesim.config.yml", "gatesim.config.json"].map((f) => join(cwd, f));
   const found = candidates.find((p) => existsSync(p));
   if (explicit && !found) problems.push(`配置文件不存在 / config file not found: ${candidates[0]}`);
   if (found) {
@@ -241,7 +303,12 @@ export function loadConfig(src: ConfigSources = {}): Readonly<GatesimConfig> {
     for (const e of validate.errors ?? []) {
       const at = e.instancePath || "/";
       if (badEnvPaths.has(at)) continue;
-      const extra = e.keyword === "additionalProperties" ? ` (${(e.params as any).additionalProperty})` : e.keyword === "enum" ? ` ${JSON.stringify((e.params as any).allowedValues)}` : "";
+      const extra =
+        e.keyword === "additionalProperties"
+          ? ` (${(e.params as any).additionalProperty})`
+          : e.keyword === "enum"
+            ? ` ${JSON.stringify((e.params as any).allowedValues)}`
+            : "";
       problems.push(`${at}: ${schemaMessageZh(e)} / ${e.message}${extra}`);
     }
   }

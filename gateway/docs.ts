@@ -20,7 +20,8 @@ export function combinedDocument(rt: Runtime): Record<string, unknown> {
   return {
     openapi: "3.1.0",
     info: {
-      title: "gatesim — 广东省政务 API 网关与共享平台模拟器 / Guangdong provincial gateway and shared-platform simulator",
+      title:
+        "gatesim — 广东省政务 API 网关与共享平台模拟器 / Guangdong provincial gateway and shared-platform simulator",
       version: rt.version,
       description: `所有契约合并视图；各平台契约见右上角选择器。/ All contracts combined; pick a single platform's contract in the selector. Contracts: ${rt.table.documents.map((d) => `/docs/contracts/${d.name}.json`).join(", ")}`,
     },
@@ -43,7 +44,13 @@ async function buildDocsApp(rt: Runtime): Promise<FastifyInstance> {
   await app.register(swaggerUi, {
     routePrefix: "/docs",
     uiConfig: {
-      urls: [{ url: "/docs/json", name: "all 全部" }, ...rt.table.documents.map((d) => ({ url: `/docs/contracts/${d.name}.json`, name: `${d.name} — ${d.source.info?.title ?? d.name}` }))],
+      urls: [
+        { url: "/docs/json", name: "all 全部" },
+        ...rt.table.documents.map((d) => ({
+          url: `/docs/contracts/${d.name}.json`,
+          name: `${d.name} — ${d.source.info?.title ?? d.name}`,
+        })),
+      ],
       "urls.primaryName": "all 全部",
       deepLinking: true,
     } as any,
@@ -53,13 +60,39 @@ async function buildDocsApp(rt: Runtime): Promise<FastifyInstance> {
     const doc = byName.get(file.replace(/\.json$/, ""));
     if (!doc) {
       reply.code(404);
-      return { errcode: 40401, errmsg: `没有契约 ${file} / no contract ${file}`, data: null, _diagnostics: [{ location: "/path", rule: "docs.contract", seen: file, message: `没有契约 ${file} / unknown contract ${file}`, hint: `已有的契约 / known: ${[...byName.keys()].map((n) => n + ".json").join(", ")}` }] };
+      return {
+        errcode: 40401,
+        errmsg: `没有契约 ${file} / no contract ${file}`,
+        data: null,
+        _diagnostics: [
+          {
+            location: "/path",
+            rule: "docs.contract",
+            seen: file,
+            message: `没有契约 ${file} / unknown contract ${file}`,
+            hint: `已有的契约 / known: ${[...byName.keys()].map((n) => n + ".json").join(", ")}`,
+          },
+        ],
+      };
     }
     return doc.bundled;
   });
   app.setNotFoundHandler(async (req, reply) => {
     reply.code(404);
-    return { errcode: 40401, errmsg: `没有文档页 ${req.url} / no docs page ${req.url}`, data: null, _diagnostics: [{ location: "/path", rule: "docs.page", seen: req.url, message: `没有文档页 ${req.url} / unknown docs page ${req.url}`, hint: "见 /docs / see /docs" }] };
+    return {
+      errcode: 40401,
+      errmsg: `没有文档页 ${req.url} / no docs page ${req.url}`,
+      data: null,
+      _diagnostics: [
+        {
+          location: "/path",
+          rule: "docs.page",
+          seen: req.url,
+          message: `没有文档页 ${req.url} / unknown docs page ${req.url}`,
+          hint: "见 /docs / see /docs",
+        },
+      ],
+    };
   });
   await app.ready();
   return app;
@@ -75,7 +108,19 @@ export function registerDocs(app: FastifyInstance, rt: Runtime): void {
       docs = undefined; // try again on the next request
       rt.log.error({ err: e }, "the /docs app could not be built");
       reply.code(500);
-      return { errcode: 50001, errmsg: "文档页无法生成 / the docs could not be built", data: null, _diagnostics: [{ location: "/path", rule: "docs.build", message: String((e as Error).message), hint: "这是 gatesim 的缺陷，请附日志报告 / this is a gatesim bug; report it with the log" }] };
+      return {
+        errcode: 50001,
+        errmsg: "文档页无法生成 / the docs could not be built",
+        data: null,
+        _diagnostics: [
+          {
+            location: "/path",
+            rule: "docs.build",
+            message: String((e as Error).message),
+            hint: "这是 gatesim 的缺陷，请附日志报告 / this is a gatesim bug; report it with the log",
+          },
+        ],
+      };
     }
     reply.hijack();
     d.routing(req.raw, reply.raw);

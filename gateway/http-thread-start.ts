@@ -22,7 +22,11 @@ export interface StartedThread {
 /** The worker beside this module — its one-file bundle when the build made it (scripts/bundle.mjs), else the compiled
  *  module; from the TypeScript sources (tests) the build's copy. */
 function workerUrl(): URL {
-  for (const rel of ["./http-thread-worker.bundle.mjs", "./http-thread-worker.js", "../dist/gateway/http-thread-worker.bundle.mjs"]) {
+  for (const rel of [
+    "./http-thread-worker.bundle.mjs",
+    "./http-thread-worker.js",
+    "../dist/gateway/http-thread-worker.bundle.mjs",
+  ]) {
     const u = new URL(rel, import.meta.url);
     if (existsSync(u)) return u;
   }

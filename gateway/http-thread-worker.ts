@@ -7,7 +7,19 @@ import { GATEWAY_ERRORS, gatewayEnvelope } from "../mocks/gateway/errors.js";
 import type { Problem } from "../mocks/shared/types.js";
 import { lingerAfterTooLarge, rawBodyOf, registerBodyParsers } from "./body-parsers.js";
 import { fastifyOptions } from "./fastify-options.js";
-import { asBuffer, HANDOVER_FAILED, ownBytes, type AnswerRecord, type HoldMessage, type RequestRecord, type RoutesMessage, type ServeMessage, type ThreadRoute, type WorkerEvent, type WorkerInit } from "./http-thread-protocol.js";
+import {
+  asBuffer,
+  HANDOVER_FAILED,
+  ownBytes,
+  type AnswerRecord,
+  type HoldMessage,
+  type RequestRecord,
+  type RoutesMessage,
+  type ServeMessage,
+  type ThreadRoute,
+  type WorkerEvent,
+  type WorkerInit,
+} from "./http-thread-protocol.js";
 
 const port = parentPort!;
 const init = workerData as WorkerInit;
@@ -36,8 +48,19 @@ function answerHere(id: number, reply: FastifyReply, problem: Problem, reason: s
     delete body._diagnostics;
     delete body._trace_id;
   }
-  void reply.code(problem.status).header("x-gatesim-trace-id", traceId).type("application/json; charset=utf-8").send(JSON.stringify(body));
-  port.postMessage({ type: "self-answered", traceId, method: reply.request.method, url: reply.request.url, status: problem.status, reason } satisfies WorkerEvent);
+  void reply
+    .code(problem.status)
+    .header("x-gatesim-trace-id", traceId)
+    .type("application/json; charset=utf-8")
+    .send(JSON.stringify(body));
+  port.postMessage({
+    type: "self-answered",
+    traceId,
+    method: reply.request.method,
+    url: reply.request.url,
+    status: problem.status,
+    reason,
+  } satisfies WorkerEvent);
 }
 
 /** Post a record; if it cannot be sent whole (a clone failure), send what the main thread needs to refuse it. */
@@ -48,19 +71,61 @@ function post(rec: RequestRecord, reply: FastifyReply): void {
   } catch (e) {
     const reason = `请求无法交给主线程：${(e as Error).message} / the request could not be handed to the main thread: ${(e as Error).message}`;
     try {
-      port.postMessage({ id: rec.id, kind: "error", ...(rec.key !== undefined ? { key: rec.key } : {}), method: rec.method, url: rec.url, headers: rec.headers, rawHeaders: rec.rawHeaders, ip: rec.ip, error: { message: reason, code: HANDOVER_FAILED, statusCode: 500 } } satisfies RequestRecord);
+      port.postMessage({
+        id: rec.id,
+        kind: "error",
+        ...(rec.key !== undefined ? { key: rec.key } : {}),
+        method: rec.method,
+        url: rec.url,
+        headers: rec.headers,
+        rawHeaders: rec.rawHeaders,
+        ip: rec.ip,
+        error: { message: reason, code: HANDOVER_FAILED, statusCode: 500 },
+      } satisfies RequestRecord);
     } catch {
-      answerHere(rec.id, reply, { code: 50001, status: 500, zh: "gatesim 内部错误", en: "gatesim internal error", diagnostics: [{ location: "/", rule: "gatesim.hand-over", message: reason, hint: "这是 gatesim 的缺陷，请附跟踪号报告 / this is a gatesim bug; report it with the trace id" }] }, reason);
+      answerHere(
+        rec.id,
+        reply,
+        {
+          code: 50001,
+          status: 500,
+          zh: "gatesim 内部错误",
+          en: "gatesim internal error",
+          diagnostics: [
+            {
+              location: "/",
+              rule: "gatesim.hand-over",
+              message: reason,
+              hint: "这是 gatesim 的缺陷，请附跟踪号报告 / this is a gatesim bug; report it with the trace id",
+            },
+          ],
+        },
+        reason,
+      );
     }
   }
 }
 
 /** Hand a request over; Fastify waits for the answer (handlers return undefined and send later). */
-function hand(kind: RequestRecord["kind"], req: FastifyRequest, reply: FastifyReply, key?: string, err?: Error & { code?: string; statusCode?: number }): void {
+function hand(
+  kind: RequestRecord["kind"],
+  req: FastifyRequest,
+  reply: FastifyReply,
+  key?: string,
+  err?: Error & { code?: string; statusCode?: number },
+): void {
   const id = ++seq;
   pending.set(id, { reply, since: Date.now(), held: false });
   const raw = rawBodyOf(req);
-  const rec: RequestRecord = { id, kind, method: req.method, url: req.url, headers: req.headers, rawHeaders: req.raw.rawHeaders, ip: req.ip };
+  const rec: RequestRecord = {
+    id,
+    kind,
+    method: req.method,
+    url: req.url,
+    headers: req.headers,
+    rawHeaders: req.raw.rawHeaders,
+    ip: req.ip,
+  };
   if (raw) rec.rawBody = ownBytes(raw);
   if (key !== undefined) rec.key = key;
   if (kind === "route") {
@@ -68,7 +133,12 @@ function hand(kind: RequestRecord["kind"], req: FastifyRequest, reply: FastifyRe
     rec.params = req.params;
     rec.body = Buffer.isBuffer(req.body) ? ownBytes(req.body) : req.body;
   }
-  if (err) rec.error = { message: err.message, ...(err.code ? { code: err.code } : {}), ...(err.statusCode ? { statusCode: err.statusCode } : {}) };
+  if (err)
+    rec.error = {
+      message: err.message,
+      ...(err.code ? { code: err.code } : {}),
+      ...(err.statusCode ? { statusCode: err.statusCode } : {}),
+    };
   post(rec, reply);
 }
 
@@ -77,15 +147,33 @@ function hand(kind: RequestRecord["kind"], req: FastifyRequest, reply: FastifyRe
  * handed over (a record lost between the threads, a bridge bug) is answered 504 here — never left hanging. Requests a
  * forced scenario holds (delays, hangs) are left to their scenario.
  */
-const sweep = setInterval(() => {
-  const late = Date.now() - init.answerTimeoutMs;
-  for (const [id, p] of pending) {
-    if (p.since > late) break; // handed over in order: the rest are younger
-    if (p.held) continue;
-    const reason = `主线程 ${init.answerTimeoutMs} 毫秒内未应答 / the main thread gave no answer within ${init.answerTimeoutMs} ms`;
-    answerHere(id, p.reply, { ...GATEWAY_ERRORS.upstreamTimeout, diagnostics: [{ location: "/", rule: "gateway.answer-timeout", message: reason, hint: "这是 gatesim 的缺陷，请附跟踪号报告 / this is a gatesim bug; report it with the trace id" }] }, reason);
-  }
-}, Math.min(1000, Math.max(50, init.answerTimeoutMs / 4)));
+const sweep = setInterval(
+  () => {
+    const late = Date.now() - init.answerTimeoutMs;
+    for (const [id, p] of pending) {
+      if (p.since > late) break; // handed over in order: the rest are younger
+      if (p.held) continue;
+      const reason = `主线程 ${init.answerTimeoutMs} 毫秒内未应答 / the main thread gave no answer within ${init.answerTimeoutMs} ms`;
+      answerHere(
+        id,
+        p.reply,
+        {
+          ...GATEWAY_ERRORS.upstreamTimeout,
+          diagnostics: [
+            {
+              location: "/",
+              rule: "gateway.answer-timeout",
+              message: reason,
+              hint: "这是 gatesim 的缺陷，请附跟踪号报告 / this is a gatesim bug; report it with the trace id",
+            },
+          ],
+        },
+        reason,
+      );
+    }
+  },
+  Math.min(1000, Math.max(50, init.answerTimeoutMs / 4)),
+);
 sweep.unref();
 
 app.setNotFoundHandler((req, reply) => {
@@ -118,15 +206,23 @@ port.on("message", (m: AnswerRecord | ServeMessage | HoldMessage | RoutesMessage
     reply.raw.socket?.destroy();
     return;
   }
-  void reply.code(m.status).headers(m.headers).send(m.body instanceof Uint8Array ? asBuffer(m.body) : m.body);
+  void reply
+    .code(m.status)
+    .headers(m.headers)
+    .send(m.body instanceof Uint8Array ? asBuffer(m.body) : m.body);
 });
 
 /** The contract routes arrive once the main thread has loaded the operation table (before "serve": messages keep order). */
 function registerRoutes(routes: ThreadRoute[]): void {
   for (const r of routes)
-    app.route({ method: r.method as "GET", url: r.url, config: { key: r.key }, handler: (req, reply) => {
-      hand("route", req, reply, r.key);
-    } });
+    app.route({
+      method: r.method as "GET",
+      url: r.url,
+      config: { key: r.key },
+      handler: (req, reply) => {
+        hand("route", req, reply, r.key);
+      },
+    });
 }
 
 for (const url of init.pages)
@@ -141,6 +237,10 @@ async function serve(m: ServeMessage): Promise<void> {
     port.postMessage({ type: "listening", port: typeof a === "object" && a ? a.port : m.port } satisfies WorkerEvent);
   } catch (e) {
     const err = e as Error & { code?: string };
-    port.postMessage({ type: "listen-failed", message: err.message, ...(err.code ? { code: err.code } : {}) } satisfies WorkerEvent);
+    port.postMessage({
+      type: "listen-failed",
+      message: err.message,
+      ...(err.code ? { code: err.code } : {}),
+    } satisfies WorkerEvent);
   }
 }

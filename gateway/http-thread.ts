@@ -12,7 +12,17 @@ import { keepRaw } from "./body-parsers.js";
 import { startHttpThread, type StartedThread, type ThreadConfig } from "./http-thread-start.js";
 import type { OperationTable } from "../contracts/loader.js";
 import { routeKey, routesOf, toFastifyPath, type PipelineReply, type PipelineRequest, type Simulator } from "./app.js";
-import { asBuffer, ownBytes, type AnswerRecord, type HoldMessage, type RequestRecord, type RoutesMessage, type ServeMessage, type ThreadRoute, type WorkerEvent } from "./http-thread-protocol.js";
+import {
+  asBuffer,
+  ownBytes,
+  type AnswerRecord,
+  type HoldMessage,
+  type RequestRecord,
+  type RoutesMessage,
+  type ServeMessage,
+  type ThreadRoute,
+  type WorkerEvent,
+} from "./http-thread-protocol.js";
 
 /** Records what the pipeline does with a reply, for the HTTP thread to send. */
 class RecordingReply implements PipelineReply {
@@ -51,17 +61,27 @@ class RecordingReply implements PipelineReply {
   }
   answer(id: number): AnswerRecord {
     if (this.drop) return { id, status: 0, headers: {}, drop: true };
-    return { id, status: this.status, headers: this.out, body: this.payload instanceof Uint8Array ? ownBytes(this.payload) : this.payload };
+    return {
+      id,
+      status: this.status,
+      headers: this.out,
+      body: this.payload instanceof Uint8Array ? ownBytes(this.payload) : this.payload,
+    };
   }
 }
-
 
 function requestOf(m: RequestRecord): PipelineRequest {
   const raw = m.rawBody && asBuffer(m.rawBody);
   const body = m.body instanceof Uint8Array ? asBuffer(m.body) : m.body;
   const req: PipelineRequest = {
-    url: m.url, method: m.method, headers: m.headers, raw: { rawHeaders: m.rawHeaders }, query: m.query ?? {},
-    params: m.params ?? {}, body, ip: m.ip,
+    url: m.url,
+    method: m.method,
+    headers: m.headers,
+    raw: { rawHeaders: m.rawHeaders },
+    query: m.query ?? {},
+    params: m.params ?? {},
+    body,
+    ip: m.ip,
   };
   if (raw) keepRaw(req, raw);
   return req;
@@ -93,9 +113,18 @@ export interface HttpThread {
  * from the same table); serve() when built. The thread is started here unless the caller started it earlier
  * (`early`, http-thread-start.ts); `script` is the worker's module for a thread started here.
  */
-export function spawnHttpThread(config: ThreadConfig, table: OperationTable, script?: URL, early?: StartedThread): { serve(sim: Simulator, opts: ServeOptions): Promise<HttpThread>; abort(): Promise<void> } {
+export function spawnHttpThread(
+  config: ThreadConfig,
+  table: OperationTable,
+  script?: URL,
+  early?: StartedThread,
+): { serve(sim: Simulator, opts: ServeOptions): Promise<HttpThread>; abort(): Promise<void> } {
   const { worker } = early ?? startHttpThread(config, script);
-  const routes: ThreadRoute[] = routesOf(table).map((r) => ({ key: routeKey(r), method: r.method, url: toFastifyPath(r.path) }));
+  const routes: ThreadRoute[] = routesOf(table).map((r) => ({
+    key: routeKey(r),
+    method: r.method,
+    url: toFastifyPath(r.path),
+  }));
   worker.postMessage({ type: "routes", routes } satisfies RoutesMessage);
   return { serve: (sim, opts) => serveFrom(worker, sim, opts), abort: () => worker.terminate().then(() => undefined) };
 }
@@ -111,36 +140,61 @@ async function serveFrom(worker: Worker, sim: Simulator, opts: ServeOptions): Pr
       const headers = { ...m.headers };
       delete headers["content-length"];
       delete headers["transfer-encoding"];
-      const res = await sim.app.inject({ method: m.method as "GET", url: m.url, headers: headers as Record<string, string>, ...(m.rawBody?.length ? { payload: asBuffer(m.rawBody) } : {}), remoteAddress: m.ip });
+      const res = await sim.app.inject({
+        method: m.method as "GET",
+        url: m.url,
+        headers: headers as Record<string, string>,
+        ...(m.rawBody?.length ? { payload: asBuffer(m.rawBody) } : {}),
+        remoteAddress: m.ip,
+      });
       const out: Record<string, string | string[]> = {};
-      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined && !HOP.has(k)) out[k] = Array.isArray(v) ? v : String(v);
+      for (const [k, v] of Object.entries(res.headers))
+        if (v !== undefined && !HOP.has(k)) out[k] = Array.isArray(v) ? v : String(v);
       return { id: m.id, status: res.statusCode, headers: out, body: ownBytes(res.rawPayload) };
     }
     const entry = m.key ? routes.get(m.key) : undefined;
     const reply = new RecordingReply(() => worker.postMessage({ type: "hold", id: m.id } satisfies HoldMessage));
     if (m.kind === "route" && entry) await entry.handle(requestOf(m), reply);
     else if (m.kind === "notfound") await answerNotFound(requestOf(m), reply);
-    else await answerError(Object.assign(new Error(m.error?.message ?? "request refused"), m.error ?? {}), requestOf(m), reply, entry?.route);
+    else
+      await answerError(
+        Object.assign(new Error(m.error?.message ?? "request refused"), m.error ?? {}),
+        requestOf(m),
+        reply,
+        entry?.route,
+      );
     return reply.answer(m.id);
   }
 
   const failed = (m: RequestRecord, e: unknown) => {
     // the pipeline answers its own errors; this is a bug in the bridge itself
     opts.log.error({ err: e, url: m.url }, "http thread: request not answered");
-    worker.postMessage({ id: m.id, status: 500, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({ errcode: 50001, errmsg: "gatesim 内部错误 / gatesim internal error", data: null }) } satisfies AnswerRecord);
+    worker.postMessage({
+      id: m.id,
+      status: 500,
+      headers: { "content-type": "application/json; charset=utf-8" },
+      body: JSON.stringify({ errcode: 50001, errmsg: "gatesim 内部错误 / gatesim internal error", data: null }),
+    } satisfies AnswerRecord);
   };
   worker.on("message", (m: RequestRecord | WorkerEvent) => {
     if ("type" in m) {
-      if (m.type === "self-answered") return void opts.log.error({ traceId: m.traceId, method: m.method, url: m.url, status: m.status }, `http thread answered a request itself: ${m.reason}`);
+      if (m.type === "self-answered")
+        return void opts.log.error(
+          { traceId: m.traceId, method: m.method, url: m.url, status: m.status },
+          `http thread answered a request itself: ${m.reason}`,
+        );
       return onEvent?.(m);
     }
-    answer(m).then((a) => {
-      try {
-        worker.postMessage(a);
-      } catch (e) {
-        failed(m, e); // an answer that cannot cross the thread
-      }
-    }, (e: unknown) => failed(m, e));
+    answer(m).then(
+      (a) => {
+        try {
+          worker.postMessage(a);
+        } catch (e) {
+          failed(m, e); // an answer that cannot cross the thread
+        }
+      },
+      (e: unknown) => failed(m, e),
+    );
   });
   // A record that cannot be deserialised here never reaches "message"; the HTTP thread's sweep answers it 504.
   worker.on("messageerror", (e) => opts.log.error({ err: e }, "http thread: a request could not be received"));
@@ -175,4 +229,3 @@ async function serveFrom(worker: Worker, sim: Simulator, opts: ServeOptions): Pr
     },
   };
 }
-

@@ -6,8 +6,21 @@ import { signedHeaders } from "../mocks/gateway/tif-signature.js";
 
 export { buildApp } from "./app.js";
 export { loadConfig, ConfigError } from "./config.js";
-export { signedHeaders, tifSign, tifSignUser, makeNonce, verifyTifBackendSignature } from "../mocks/gateway/tif-signature.js";
-export { checkIdNumber, checkUscc, checkOrgCode, checkDivisionCode, checkLicenceId, makeLicenceId } from "../mocks/shared/ids.js";
+export {
+  signedHeaders,
+  tifSign,
+  tifSignUser,
+  makeNonce,
+  verifyTifBackendSignature,
+} from "../mocks/gateway/tif-signature.js";
+export {
+  checkIdNumber,
+  checkUscc,
+  checkOrgCode,
+  checkDivisionCode,
+  checkLicenceId,
+  makeLicenceId,
+} from "../mocks/shared/ids.js";
 
 export interface StartOptions extends Omit<BuildOptions, "config"> {
   /** Config overrides; port defaults to 0 (any free port) and logLevel to "silent". */
@@ -40,7 +53,8 @@ export async function startSimulator(options: StartOptions = {}): Promise<Starte
     paasToken: t.tenant.paasToken,
     controlToken: t.tenant.controlToken,
     name: t.tenant.name,
-    sign: (o: { serviceId?: string; upper?: boolean } = {}) => signedHeaders(t.tenant.paasid, t.tenant.paasToken, { now: t.clock.now(), ...o }),
+    sign: (o: { serviceId?: string; upper?: boolean } = {}) =>
+      signedHeaders(t.tenant.paasid, t.tenant.paasToken, { now: t.clock.now(), ...o }),
   }));
   return { url: sim.url, adminToken: sim.runtime.adminToken, apps, close: sim.close };
 }

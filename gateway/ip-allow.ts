@@ -16,7 +16,8 @@ export function ipAllowed(ip: string, list: string[]): boolean {
       if (entry === ip || (addr !== undefined && v4(entry) === addr)) return true;
       continue;
     }
-    const b = v4(base), n = Number(bits);
+    const b = v4(base),
+      n = Number(bits);
     if (addr === undefined || b === undefined || !(n >= 0 && n <= 32)) continue;
     const mask = n === 0 ? 0 : (~0 << (32 - n)) >>> 0;
     if ((addr & mask) === (b & mask)) return true;

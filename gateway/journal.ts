@@ -77,7 +77,10 @@ export class Journal {
   private count = 0;
   private droppedCount = 0;
 
-  constructor(private readonly cap: number, private readonly maxBodyBytes: number) {
+  constructor(
+    private readonly cap: number,
+    private readonly maxBodyBytes: number,
+  ) {
     this.ring = new Array(cap);
   }
 
@@ -99,7 +102,12 @@ export class Journal {
       else if (bigJson) slot.early.response = summarise(parseJson(x.responseJson!), max);
       if (bigRequest) slot.early.request = summarise(requestBodyOf(x), max);
       // keep only the summaries of what was summarised
-      slot.raw = { ...x, responseBody: undefined, ...(bigJson ? { responseJson: undefined } : {}), ...(bigRequest ? { requestBody: undefined, requestJson: undefined } : {}) };
+      slot.raw = {
+        ...x,
+        responseBody: undefined,
+        ...(bigJson ? { responseJson: undefined } : {}),
+        ...(bigRequest ? { requestBody: undefined, requestJson: undefined } : {}),
+      };
     }
     if (this.count === this.cap) this.droppedCount++;
     else this.count++;
@@ -123,9 +131,11 @@ export class Journal {
     if (x.serviceId) e.serviceId = x.serviceId;
     const early = s.early ?? {};
     const requestBody = "request" in early ? early.request : summarise(requestBodyOf(x), this.maxBodyBytes);
-    if (x.requestHeaders || requestBody !== undefined) e.request = { headers: x.requestHeaders && redactDeep(x.requestHeaders), body: requestBody };
+    if (x.requestHeaders || requestBody !== undefined)
+      e.request = { headers: x.requestHeaders && redactDeep(x.requestHeaders), body: requestBody };
     if ("response" in early) e.response = { body: early.response };
-    else if (x.responseJson !== undefined) e.response = { body: summarise(parseJson(x.responseJson), this.maxBodyBytes) };
+    else if (x.responseJson !== undefined)
+      e.response = { body: summarise(parseJson(x.responseJson), this.maxBodyBytes) };
     if (x.violations?.length) e.violations = redactDeep(x.violations) as Diagnostic[];
     if (x.nearMiss) e.nearMiss = x.nearMiss;
     if (x.scenario) e.scenario = x.scenario;
@@ -158,7 +168,14 @@ export class Journal {
     const matched = this.slots()
       .reverse()
       .filter((s) => {
-        const x = s.entry ? { operationId: s.entry.operationId, status: s.entry.status, time: Date.parse(s.entry.time), violations: s.entry.violations } : s.raw;
+        const x = s.entry
+          ? {
+              operationId: s.entry.operationId,
+              status: s.entry.status,
+              time: Date.parse(s.entry.time),
+              violations: s.entry.violations,
+            }
+          : s.raw;
         if (q.operationId && x.operationId !== q.operationId) return false;
         if (q.status !== undefined && x.status !== q.status) return false;
         if (q.since !== undefined && x.time < q.since) return false;
@@ -166,11 +183,19 @@ export class Journal {
         if (q.violations && !x.violations?.length) return false;
         return true;
       });
-    return { entries: matched.slice(0, q.limit ?? 100).map((s) => this.entryOf(s)), total: matched.length, dropped: this.droppedCount };
+    return {
+      entries: matched.slice(0, q.limit ?? 100).map((s) => this.entryOf(s)),
+      total: matched.length,
+      dropped: this.droppedCount,
+    };
   }
 
   toNdjson(): string {
-    return this.entries().map((e) => JSON.stringify(e)).join("\n") + (this.count ? "\n" : "");
+    return (
+      this.entries()
+        .map((e) => JSON.stringify(e))
+        .join("\n") + (this.count ? "\n" : "")
+    );
   }
 
   clear(): void {
@@ -181,10 +206,21 @@ export class Journal {
   }
 }
 
-const RELEASED: RawExchange = { time: 0, traceId: "", tenant: "", operationId: null, method: "", url: "", status: 0, durationMs: 0 };
+const RELEASED: RawExchange = {
+  time: 0,
+  traceId: "",
+  tenant: "",
+  operationId: null,
+  method: "",
+  url: "",
+  status: 0,
+  durationMs: 0,
+};
 
 const requestBodyOf = (x: RawExchange): unknown =>
-  x.requestJson !== undefined ? parseJson(x.requestJson.charCodeAt(0) === 0xfeff ? x.requestJson.slice(1) : x.requestJson) : x.requestBody;
+  x.requestJson !== undefined
+    ? parseJson(x.requestJson.charCodeAt(0) === 0xfeff ? x.requestJson.slice(1) : x.requestJson)
+    : x.requestBody;
 
 /** JSON text (sent, or received and accepted by the parser); a text that does not parse (never expected) is shown as text. */
 function parseJson(text: string): unknown {

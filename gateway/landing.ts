@@ -4,10 +4,17 @@ import type { Runtime } from "./runtime.js";
 import type { IdentityClient, IdentityPersona } from "../mocks/identity/identity-types.js";
 import { LANDING_ROUTE } from "./page-routes.js";
 
-export const esc = (s: unknown) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+export const esc = (s: unknown) =>
+  String(s ?? "").replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
 
 export function baseUrl(rt: Runtime): string {
-  return rt.config.publicUrl ?? `http://${rt.config.host.includes(":") ? `[${rt.config.host}]` : rt.config.host}:${rt.config.port}`;
+  return (
+    rt.config.publicUrl ??
+    `http://${rt.config.host.includes(":") ? `[${rt.config.host}]` : rt.config.host}:${rt.config.port}`
+  );
 }
 
 interface PersonaView {
@@ -29,7 +36,8 @@ function personas(rt: Runtime): PersonaView[] {
       detail: p.enterprise ? p.enterprise.uscc : p.person.idNumber,
     }));
   const out: PersonaView[] = [];
-  const p = rt.seed.persons, e = rt.seed.enterprises;
+  const p = rt.seed.persons,
+    e = rt.seed.enterprises;
   for (let i = 0; i < Math.min(p.personaCount, 12); i++) {
     const r = p.at(i)!;
     out.push({ id: r.id, name: r.name, kind: "自然人 person", level: r.level, detail: r.idNumber });
@@ -47,26 +55,42 @@ export function renderLanding(rt: Runtime): string {
   const show = rt.config.landing.showCredentials;
   const token = show ? app.paasToken : "<paasToken>";
   const platformRows = rt.table.documents
-    .map((d) => `<tr><td>${esc(d.source.info?.title)}</td><td><code>${esc(d.platform)}</code></td><td>${rt.table.operations.filter((o) => o.document === d.name).length}</td><td><a href="/docs/contracts/${esc(d.name)}.json">${esc(d.name)}.json</a></td></tr>`)
+    .map(
+      (d) =>
+        `<tr><td>${esc(d.source.info?.title)}</td><td><code>${esc(d.platform)}</code></td><td>${rt.table.operations.filter((o) => o.document === d.name).length}</td><td><a href="/docs/contracts/${esc(d.name)}.json">${esc(d.name)}.json</a></td></tr>`,
+    )
     .join("");
   const appRows = rt.tenants
     .list()
     .filter((t) => t.builtIn)
-    .map((t) => `<tr><td><code>${esc(t.tenant.paasid)}</code></td><td>${show ? `<code>${esc(t.tenant.paasToken)}</code>` : "（已隐藏 hidden）"}</td><td>${show ? `<code>${esc(t.tenant.controlToken)}</code>` : "（已隐藏 hidden）"}</td><td>${esc(t.tenant.name)}</td><td>${esc(t.tenant.signatureCase)}</td></tr>`)
+    .map(
+      (t) =>
+        `<tr><td><code>${esc(t.tenant.paasid)}</code></td><td>${show ? `<code>${esc(t.tenant.paasToken)}</code>` : "（已隐藏 hidden）"}</td><td>${show ? `<code>${esc(t.tenant.controlToken)}</code>` : "（已隐藏 hidden）"}</td><td>${esc(t.tenant.name)}</td><td>${esc(t.tenant.signatureCase)}</td></tr>`,
+    )
     .join("");
   const personaRows = personas(rt)
-    .map((p) => `<tr><td><code>${esc(p.id)}</code></td><td>${esc(p.name)}</td><td>${esc(p.kind)}</td><td>${esc(p.level ?? "")}</td><td><code>${esc(p.detail ?? "")}</code></td></tr>`)
+    .map(
+      (p) =>
+        `<tr><td><code>${esc(p.id)}</code></td><td>${esc(p.name)}</td><td>${esc(p.kind)}</td><td>${esc(p.level ?? "")}</td><td><code>${esc(p.detail ?? "")}</code></td></tr>`,
+    )
     .join("");
-  const identity = rt.platforms.get("identity")?.api as { listClients?: (paasid: string) => IdentityClient[] } | undefined;
+  const identity = rt.platforms.get("identity")?.api as
+    { listClients?: (paasid: string) => IdentityClient[] } | undefined;
   const clientRows = rt.tenants
     .list()
     .filter((t) => t.builtIn)
     .flatMap((t) => (identity?.listClients?.(t.tenant.paasid) ?? []).map((c) => ({ t, c })))
-    .map(({ t, c }) => `<tr><td><code>${esc(t.tenant.paasid)}</code></td><td><code>${esc(c.clientId)}</code></td><td>${c.public ? "公开 public (PKCE)" : "机密 confidential"}</td><td>${c.public ? "—" : show ? `<code>${esc(c.secret)}</code>` : "（已隐藏 hidden）"}</td><td>${c.redirectUris.map((u) => `<code>${esc(u)}</code>`).join("<br>")}</td><td>${esc(c.grants.join(", "))}</td><td>${esc(c.requiredLevel)}</td><td>${c.autoApprove ? "是 yes" : "否 no"}</td></tr>`)
+    .map(
+      ({ t, c }) =>
+        `<tr><td><code>${esc(t.tenant.paasid)}</code></td><td><code>${esc(c.clientId)}</code></td><td>${c.public ? "公开 public (PKCE)" : "机密 confidential"}</td><td>${c.public ? "—" : show ? `<code>${esc(c.secret)}</code>` : "（已隐藏 hidden）"}</td><td>${c.redirectUris.map((u) => `<code>${esc(u)}</code>`).join("<br>")}</td><td>${esc(c.grants.join(", "))}</td><td>${esc(c.requiredLevel)}</td><td>${c.autoApprove ? "是 yes" : "否 no"}</td></tr>`,
+    )
     .join("");
   const scenarioRows = rt.scenarios
     .list()
-    .map((s) => `<tr><td><code>${esc(s.name)}</code></td><td>${esc(s.platform)}</td><td>${esc(s.zh)}<br><small>${esc(s.en)}</small></td></tr>`)
+    .map(
+      (s) =>
+        `<tr><td><code>${esc(s.name)}</code></td><td>${esc(s.platform)}</td><td>${esc(s.zh)}<br><small>${esc(s.en)}</small></td></tr>`,
+    )
     .join("");
   const curl = `PAASID='${app.paasid}'
 TOKEN='${token}'

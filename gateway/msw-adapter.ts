@@ -8,7 +8,10 @@ export interface MswSimulator extends Simulator {
 }
 
 export function createMswHandlers(baseUrl: string, options: BuildOptions = {}): MswSimulator {
-  const sim = buildApp({ ...options, config: { logLevel: "silent", ...((options.config as Record<string, unknown>) ?? {}) } });
+  const sim = buildApp({
+    ...options,
+    config: { logLevel: "silent", ...((options.config as Record<string, unknown>) ?? {}) },
+  });
   const ready = sim.app.ready();
   const base = baseUrl.replace(/\/$/, "");
   const handler = http.all(`${base}/*`, async ({ request }) => {
@@ -16,8 +19,15 @@ export function createMswHandlers(baseUrl: string, options: BuildOptions = {}): 
     const u = new URL(request.url);
     const headers: Record<string, string> = {};
     request.headers.forEach((v, k) => (headers[k] = v));
-    const payload = request.method === "GET" || request.method === "HEAD" ? undefined : Buffer.from(await request.arrayBuffer());
-    const res = await sim.app.inject({ method: request.method as "GET", url: u.pathname + u.search, headers, payload, remoteAddress: "127.0.0.1" });
+    const payload =
+      request.method === "GET" || request.method === "HEAD" ? undefined : Buffer.from(await request.arrayBuffer());
+    const res = await sim.app.inject({
+      method: request.method as "GET",
+      url: u.pathname + u.search,
+      headers,
+      payload,
+      remoteAddress: "127.0.0.1",
+    });
     const out = new Headers();
     for (const [k, v] of Object.entries(res.headers)) {
       if (v === undefined || k === "content-length" || k === "connection" || k === "transfer-encoding") continue;

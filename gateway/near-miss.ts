@@ -18,16 +18,22 @@ export function editDistance(a: string, b: string): number {
 }
 
 export function closest(s: string, candidates: string[], n: number): string[] {
-  return candidates.map((c) => [c, editDistance(s, c)] as const).sort((a, b) => a[1] - b[1]).slice(0, n).map(([c]) => c);
+  return candidates
+    .map((c) => [c, editDistance(s, c)] as const)
+    .sort((a, b) => a[1] - b[1])
+    .slice(0, n)
+    .map(([c]) => c);
 }
 
 const segs = (p: string) => p.split("/").filter(Boolean);
 
 /** Distance between a concrete path and an OpenAPI template: per segment, a {param} matches anything. */
 function pathDistance(path: string, template: string): number {
-  const a = segs(path), b = segs(template);
+  const a = segs(path),
+    b = segs(template);
   let d = Math.abs(a.length - b.length) * 4;
-  for (let i = 0; i < Math.min(a.length, b.length); i++) if (!/^\{.+\}$/.test(b[i])) d += Math.min(editDistance(a[i], b[i]), 4);
+  for (let i = 0; i < Math.min(a.length, b.length); i++)
+    if (!/^\{.+\}$/.test(b[i])) d += Math.min(editDistance(a[i], b[i]), 4);
   return d;
 }
 
@@ -50,16 +56,24 @@ export function nearestOperation(method: string, path: string, ops: Operation[])
   const samePath = pathDistance(path, op.path) === 0;
   let reason: string, reasonZh: string;
   if (samePath) {
-    reason = `the path exists but accepts ${ops.filter((o) => pathDistance(path, o.path) === 0).map((o) => o.method).join(", ")}, not ${method}`;
+    reason = `the path exists but accepts ${ops
+      .filter((o) => pathDistance(path, o.path) === 0)
+      .map((o) => o.method)
+      .join(", ")}, not ${method}`;
     reasonZh = `路径存在，但不支持 ${method} 方法`;
   } else {
-    const a = segs(path), b = segs(op.path);
+    const a = segs(path),
+      b = segs(op.path);
     const i = a.findIndex((s, k) => b[k] === undefined || (!/^\{.+\}$/.test(b[k]) && b[k] !== s));
     const at = i === -1 ? a.length : i;
-    reason = b.length !== a.length && i === -1
-      ? `the path has ${a.length} segments, ${op.path} has ${b.length}`
-      : `segment ${at + 1} is "${a[at] ?? ""}", expected "${b[at] ?? "(end)"}"`;
-    reasonZh = b.length !== a.length && i === -1 ? `路径段数不同（${a.length} 对 ${b.length}）` : `第 ${at + 1} 段为 "${a[at] ?? ""}"，应为 "${b[at] ?? "(结束)"}"`;
+    reason =
+      b.length !== a.length && i === -1
+        ? `the path has ${a.length} segments, ${op.path} has ${b.length}`
+        : `segment ${at + 1} is "${a[at] ?? ""}", expected "${b[at] ?? "(end)"}"`;
+    reasonZh =
+      b.length !== a.length && i === -1
+        ? `路径段数不同（${a.length} 对 ${b.length}）`
+        : `第 ${at + 1} 段为 "${a[at] ?? ""}"，应为 "${b[at] ?? "(结束)"}"`;
   }
   return { operationId: op.operationId, method: op.method, path: op.openapiPath, reason, reasonZh };
 }

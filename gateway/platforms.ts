@@ -16,11 +16,21 @@ export function publicUrlOf(config: Readonly<GatesimConfig>): string {
 export function defaultPlatforms(seed: Seed, config: Readonly<GatesimConfig>): PlatformModule[] {
   // a complete config handed to buildApp is used as given, so sections added later may be missing from it
   const outboundAllowHosts = (config.outbound ?? DEFAULTS.outbound).allowHosts;
-  const identity = createIdentityPlatform({ seed, issuer: publicUrlOf(config), keySeed: config.seed, config: { outboundAllowHosts } });
+  const identity = createIdentityPlatform({
+    seed,
+    issuer: publicUrlOf(config),
+    keySeed: config.seed,
+    config: { outboundAllowHosts },
+  });
   return [
-    { ...identity, onTenant: { create: (p) => void identity.api.ensureTenant(p), reset: (p) => void identity.api.resetTenant(p) } },
+    {
+      ...identity,
+      onTenant: { create: (p) => void identity.api.ensureTenant(p), reset: (p) => void identity.api.resetTenant(p) },
+    },
     createEsealPlatform(seed),
     createElicencePlatform(seed),
-    createDatasharePlatform(seed, { config: { outboundAllowHosts, auditCap: (config.datashare ?? DEFAULTS.datashare).auditCap } }),
+    createDatasharePlatform(seed, {
+      config: { outboundAllowHosts, auditCap: (config.datashare ?? DEFAULTS.datashare).auditCap },
+    }),
   ];
 }

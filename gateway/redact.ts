@@ -33,7 +33,8 @@ export function redactDeep(value: unknown, maxString = 2048, depth = 0): unknown
   if (value === null || typeof value !== "object") return value;
   if (Buffer.isBuffer(value)) return `[binary ${value.length} bytes]`;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = isSecretKey(k) && v !== "" && v != null ? REDACTED : redactDeep(v, maxString, depth + 1);
+  for (const [k, v] of Object.entries(value))
+    out[k] = isSecretKey(k) && v !== "" && v != null ? REDACTED : redactDeep(v, maxString, depth + 1);
   return out;
 }
 
@@ -43,6 +44,10 @@ export function redactUrl(url: string): string {
   if (i === -1) return url;
   const params = new URLSearchParams(url.slice(i + 1));
   let changed = false;
-  for (const k of [...params.keys()]) if (isSecretKey(k) || k === "code") { params.set(k, REDACTED); changed = true; }
+  for (const k of [...params.keys()])
+    if (isSecretKey(k) || k === "code") {
+      params.set(k, REDACTED);
+      changed = true;
+    }
   return changed ? `${url.slice(0, i)}?${params.toString()}` : url;
 }

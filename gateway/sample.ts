@@ -21,7 +21,8 @@ const FORMAT_SAMPLES: Record<string, (r: Prng) => string> = {
     return `${org}-${orgCheck(org)}`;
   },
   "gb2260-division": (r) => r.pick(["440507", "440511", "440512", "440513", "440514", "440515", "440523"]),
-  "gb36904-licence-id": (r) => makeLicenceId("11100000000013338W011", "11440500553696992R", String(r.int(2024000000, 2024999999)), "001"),
+  "gb36904-licence-id": (r) =>
+    makeLicenceId("11100000000013338W011", "11440500553696992R", String(r.int(2024000000, 2024999999)), "001"),
   "date-time": () => "2026-01-01T08:00:00+08:00",
   date: () => "2026-01-01",
   email: (r) => `user${r.int(1, 999)}@example.gov.cn`,
@@ -39,16 +40,21 @@ export function sampleSchema(schema: JsonSchema, r: Prng, depth = 0): unknown {
   if (Array.isArray(s.enum)) return s.enum[0];
   if (Array.isArray(s.allOf)) {
     const parts = s.allOf.map((x: JsonSchema) => sampleSchema(x, r, depth + 1));
-    return parts.every((p: unknown) => p && typeof p === "object" && !Array.isArray(p)) ? Object.assign({}, ...parts) : parts[0];
+    return parts.every((p: unknown) => p && typeof p === "object" && !Array.isArray(p))
+      ? Object.assign({}, ...parts)
+      : parts[0];
   }
   if (Array.isArray(s.oneOf)) return sampleSchema(s.oneOf[0], r, depth + 1);
   if (Array.isArray(s.anyOf)) return sampleSchema(s.anyOf[0], r, depth + 1);
-  const type = Array.isArray(s.type) ? s.type.find((t: string) => t !== "null") ?? "null" : s.type ?? (s.properties ? "object" : undefined);
+  const type = Array.isArray(s.type)
+    ? (s.type.find((t: string) => t !== "null") ?? "null")
+    : (s.type ?? (s.properties ? "object" : undefined));
   switch (type) {
     case "object": {
       const out: Record<string, unknown> = {};
       const req: string[] = s.required ?? Object.keys(s.properties ?? {});
-      for (const [k, v] of Object.entries<JsonSchema>(s.properties ?? {})) if (req.includes(k)) out[k] = sampleSchema(v, r, depth + 1);
+      for (const [k, v] of Object.entries<JsonSchema>(s.properties ?? {}))
+        if (req.includes(k)) out[k] = sampleSchema(v, r, depth + 1);
       return out;
     }
     case "array": {
@@ -67,7 +73,8 @@ export function sampleSchema(schema: JsonSchema, r: Prng, depth = 0): unknown {
       return null;
     case "string": {
       if (s.format && FORMAT_SAMPLES[s.format]) return FORMAT_SAMPLES[s.format](r);
-      const min = s.minLength ?? 1, max = s.maxLength ?? Math.max(min, 12);
+      const min = s.minLength ?? 1,
+        max = s.maxLength ?? Math.max(min, 12);
       const len = Math.min(Math.max(min, 8), max);
       return "x".repeat(len);
     }
@@ -78,7 +85,9 @@ export function sampleSchema(schema: JsonSchema, r: Prng, depth = 0): unknown {
 
 /** First 2xx response of the operation: its example, else a seeded sample of its schema. */
 export function answerFromContract(op: Operation, seed: string): HandlerResult {
-  const statuses = Object.keys(op.responses).filter((s) => /^2\d\d$/.test(s)).sort();
+  const statuses = Object.keys(op.responses)
+    .filter((s) => /^2\d\d$/.test(s))
+    .sort();
   const status = statuses[0] ?? "200";
   const res = op.responses[status];
   const [contentType, media] = Object.entries(res?.content ?? {})[0] ?? [];
@@ -86,7 +95,8 @@ export function answerFromContract(op: Operation, seed: string): HandlerResult {
   const anyMedia = media as { example?: unknown; examples?: Record<string, { value?: unknown }> };
   let body: unknown;
   if (anyMedia.example !== undefined) body = anyMedia.example;
-  else if (anyMedia.examples && Object.values(anyMedia.examples)[0]?.value !== undefined) body = Object.values(anyMedia.examples)[0].value;
+  else if (anyMedia.examples && Object.values(anyMedia.examples)[0]?.value !== undefined)
+    body = Object.values(anyMedia.examples)[0].value;
   else body = sampleSchema(media.schema ?? {}, prngFor(seed, `sample:${op.operationId}`));
   return { status: Number(status), contentType, body };
 }

@@ -8,12 +8,48 @@ export const SCENARIO_HEADER = "x-gatesim-scenario";
 
 /** The gateway's own scenarios; platforms add theirs (ScenarioDef in mocks/shared/types.ts). */
 export const GATEWAY_SCENARIOS: ScenarioDef[] = [
-  { name: "gateway.upstream-unavailable", platform: "gateway", zh: "上游平台不可用 (50201)", en: "upstream platform unavailable (50201)", outcome: { kind: "problem", problem: GATEWAY_ERRORS.upstreamUnavailable } },
-  { name: "gateway.upstream-timeout", platform: "gateway", zh: "上游平台超时 (50401)", en: "upstream timeout (50401)", outcome: { kind: "problem", problem: GATEWAY_ERRORS.upstreamTimeout } },
-  { name: "gateway.rate-limited", platform: "gateway", zh: "超过调用频率限制 (42901)", en: "rate limit exceeded (42901)", outcome: { kind: "problem", problem: GATEWAY_ERRORS.rateLimited } },
-  { name: "gateway.slow", platform: "gateway", zh: "应答延迟 2 秒（不阻塞其他请求）", en: "answer 2 s late (other requests are not blocked)", outcome: { kind: "latency", ms: 2000 } },
-  { name: "gateway.hang", platform: "gateway", zh: "不应答，直到超时后断开", en: "no answer until the scenario timeout, then the connection closes", outcome: { kind: "timeout" } },
-  { name: "gateway.connection-reset", platform: "gateway", zh: "直接断开连接", en: "connection reset without an answer", outcome: { kind: "reset" } },
+  {
+    name: "gateway.upstream-unavailable",
+    platform: "gateway",
+    zh: "上游平台不可用 (50201)",
+    en: "upstream platform unavailable (50201)",
+    outcome: { kind: "problem", problem: GATEWAY_ERRORS.upstreamUnavailable },
+  },
+  {
+    name: "gateway.upstream-timeout",
+    platform: "gateway",
+    zh: "上游平台超时 (50401)",
+    en: "upstream timeout (50401)",
+    outcome: { kind: "problem", problem: GATEWAY_ERRORS.upstreamTimeout },
+  },
+  {
+    name: "gateway.rate-limited",
+    platform: "gateway",
+    zh: "超过调用频率限制 (42901)",
+    en: "rate limit exceeded (42901)",
+    outcome: { kind: "problem", problem: GATEWAY_ERRORS.rateLimited },
+  },
+  {
+    name: "gateway.slow",
+    platform: "gateway",
+    zh: "应答延迟 2 秒（不阻塞其他请求）",
+    en: "answer 2 s late (other requests are not blocked)",
+    outcome: { kind: "latency", ms: 2000 },
+  },
+  {
+    name: "gateway.hang",
+    platform: "gateway",
+    zh: "不应答，直到超时后断开",
+    en: "no answer until the scenario timeout, then the connection closes",
+    outcome: { kind: "timeout" },
+  },
+  {
+    name: "gateway.connection-reset",
+    platform: "gateway",
+    zh: "直接断开连接",
+    en: "connection reset without an answer",
+    outcome: { kind: "reset" },
+  },
 ];
 
 export class ScenarioCatalogue {

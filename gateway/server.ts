@@ -46,11 +46,22 @@ export async function listen(config: Readonly<GatesimConfig>, options: ListenOpt
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   if (early) {
     await sim.app.ready();
-    const thread = await early.serve(sim, { host: config.host, port: config.port, log: sim.runtime.log, ...(onHttpThreadExit ? { onExit: onHttpThreadExit } : {}) }).catch(async (e: unknown) => {
-      await sim.app.close();
-      throw e;
-    });
-    return { ...sim, url: config.publicUrl ?? `http://${host}:${thread.port}`, close: () => thread.close().then(() => sim.app.close()) };
+    const thread = await early
+      .serve(sim, {
+        host: config.host,
+        port: config.port,
+        log: sim.runtime.log,
+        ...(onHttpThreadExit ? { onExit: onHttpThreadExit } : {}),
+      })
+      .catch(async (e: unknown) => {
+        await sim.app.close();
+        throw e;
+      });
+    return {
+      ...sim,
+      url: config.publicUrl ?? `http://${host}:${thread.port}`,
+      close: () => thread.close().then(() => sim.app.close()),
+    };
   }
   const address = await sim.app.listen({ port: config.port, host: config.host });
   const addr = sim.app.server.address();
@@ -68,7 +79,13 @@ export function banner(sim: RunningSimulator, adminTokenGenerated: boolean): str
     `  HTTP          ${rt.config.httpThread ? "独立线程，状态在主线程 / served from a second thread, state on the main one (--single-thread: one thread)" : "单线程 / one thread"}`,
     `  管理令牌 admin token: ${rt.adminToken}${adminTokenGenerated ? "  (本次生成 generated for this run; set GATESIM_ADMIN_TOKEN to fix it)" : "  (from config)"}`,
     `  测试应用 test apps:`,
-    ...rt.tenants.list().filter((t) => t.builtIn).map((t) => `    ${t.tenant.paasid}  paasToken=${rt.config.landing.showCredentials ? t.tenant.paasToken : "(hidden)"}`),
+    ...rt.tenants
+      .list()
+      .filter((t) => t.builtIn)
+      .map(
+        (t) =>
+          `    ${t.tenant.paasid}  paasToken=${rt.config.landing.showCredentials ? t.tenant.paasToken : "(hidden)"}`,
+      ),
   ];
   return lines.join("\n");
 }

@@ -32,7 +32,10 @@ export class NonceCache {
   /** The earliest time at which some past generation has fully expired. */
   private firstExpiry = Infinity;
 
-  constructor(private readonly ttlMs: number, private readonly max: number) {
+  constructor(
+    private readonly ttlMs: number,
+    private readonly max: number,
+  ) {
     this.genSize = Math.max(1, Math.floor(max / 8));
   }
 
@@ -116,7 +119,10 @@ export class TenantRegistry {
   private readonly resetHooks: ((rt: TenantRuntime) => void)[] = [];
   private readonly createHooks: ((rt: TenantRuntime) => void)[] = [];
 
-  constructor(private readonly seed: string, private readonly limits: TenantLimits) {}
+  constructor(
+    private readonly seed: string,
+    private readonly limits: TenantLimits,
+  ) {}
 
   /** Platforms that keep per-tenant state outside the store (e.g. identity clients) restore it here. */
   onReset(hook: (rt: TenantRuntime) => void): void {
@@ -138,7 +144,8 @@ export class TenantRegistry {
     const tenant: Tenant = {
       paasid: spec.paasid,
       name: spec.name,
-      paasToken: spec.paasToken ?? (builtIn ? derive(this.seed, "paasToken", spec.paasid, 32) : randomBytes(16).toString("hex")),
+      paasToken:
+        spec.paasToken ?? (builtIn ? derive(this.seed, "paasToken", spec.paasid, 32) : randomBytes(16).toString("hex")),
       serviceIds: spec.serviceIds ?? ["*"],
       ipAllowList: spec.ipAllowList,
       signatureCase: spec.signatureCase ?? "any",
@@ -156,7 +163,18 @@ export class TenantRegistry {
       nonces: new NonceCache(this.limits.nonceTtlMs, this.limits.nonceCacheMax),
       rules: new RuleSet(),
       emit: (event, data, meta) =>
-        journal.record({ time: clock.now(), traceId: meta?.traceId ?? "", tenant: tenant.paasid, operationId: meta?.operationId ?? null, method: "EVENT", url: event, status: 0, durationMs: 0, responseBody: data, event }),
+        journal.record({
+          time: clock.now(),
+          traceId: meta?.traceId ?? "",
+          tenant: tenant.paasid,
+          operationId: meta?.operationId ?? null,
+          method: "EVENT",
+          url: event,
+          status: 0,
+          durationMs: 0,
+          responseBody: data,
+          event,
+        }),
     };
     this.tenants.set(tenant.paasid, rt);
     this.byControl.set(tenant.controlToken, rt);

@@ -30,9 +30,12 @@ if (process.argv[2] === "--serve") {
 
 /** Start the bare server in a child process, answering `get` / `post` (texts) on the benchmarked routes. */
 export async function startBare({ get, post } = {}) {
-  const { info, pid, stop } = await startChild([fileURLToPath(import.meta.url), "--serve"], { env: { BARE_GET_BODY: get ?? "{}", BARE_POST_BODY: post ?? "{}" } });
+  const { info, pid, stop } = await startChild([fileURLToPath(import.meta.url), "--serve"], {
+    env: { BARE_GET_BODY: get ?? "{}", BARE_POST_BODY: post ?? "{}" },
+  });
   return { url: info.url, pid, stop };
 }
 
 /** "N % of bare Fastify's M req/s on this machine" */
-export const ofBare = (rps, bareRps) => `${Math.round((100 * rps) / bareRps)} % of bare Fastify's ${Math.round(bareRps).toLocaleString("en-US")} req/s on this machine`;
+export const ofBare = (rps, bareRps) =>
+  `${Math.round((100 * rps) / bareRps)} % of bare Fastify's ${Math.round(bareRps).toLocaleString("en-US")} req/s on this machine`;

@@ -4,7 +4,10 @@ import { spawn } from "node:child_process";
 
 /** Spawn `node ...args`; resolves with the child's first stdout line parsed, its pid, and stop(). */
 export async function startChild(args, { env } = {}) {
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"], ...(env ? { env: { ...process.env, ...env } } : {}) });
+  const child = spawn(process.execPath, args, {
+    stdio: ["ignore", "pipe", "inherit"],
+    ...(env ? { env: { ...process.env, ...env } } : {}),
+  });
   const info = await new Promise((resolve, reject) => {
     let buf = "";
     child.stdout.on("data", (c) => {
@@ -17,9 +20,10 @@ export async function startChild(args, { env } = {}) {
   return {
     info,
     pid: child.pid,
-    stop: () => new Promise((resolve) => {
-      child.once("exit", resolve);
-      child.kill("SIGTERM");
-    }),
+    stop: () =>
+      new Promise((resolve) => {
+        child.once("exit", resolve);
+        child.kill("SIGTERM");
+      }),
   };
 }

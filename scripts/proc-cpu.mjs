@@ -17,5 +17,7 @@ export function procCpuUs(pid) {
 
 /** "   simulator CPU N µs/req" for a run (`who` names another server), or "" when it could not be measured. */
 export function cpuNote(before, after, requests, who = "simulator") {
-  return before === undefined || after === undefined || !requests ? "" : `   ${who} CPU ${Math.round((after - before) / requests)} µs/req`;
+  return before === undefined || after === undefined || !requests
+    ? ""
+    : `   ${who} CPU ${Math.round((after - before) / requests)} µs/req`;
 }

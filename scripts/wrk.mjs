@@ -56,20 +56,29 @@ export function runWrk({ url, seconds = 10, connections = 50, sign, expectedRate
       const out = new Array(n);
       for (let k = 0; k < n; k++) {
         const nonce = randomBytes(8).toString("hex");
-        out[k] = `${ts}|${nonce}|${createHash("sha256").update(ts + sign.token + nonce + ts).digest("hex")}|${sign.paasid}`;
+        out[k] = `${ts}|${nonce}|${createHash("sha256")
+          .update(ts + sign.token + nonce + ts)
+          .digest("hex")}|${sign.paasid}`;
       }
       writeFileSync(lines, out.join("\n"));
     };
     if (sign) {
       writeSignedLines();
-      Object.assign(env, { GATESIM_WRK_LINES: lines, GATESIM_WRK_BODY: sign.body ?? "", GATESIM_WRK_SERVICE: sign.serviceId ?? "" });
+      Object.assign(env, {
+        GATESIM_WRK_LINES: lines,
+        GATESIM_WRK_BODY: sign.body ?? "",
+        GATESIM_WRK_SERVICE: sign.serviceId ?? "",
+      });
     }
     // 2 s warm-up, not counted
     execFileSync("wrk", ["-t1", `-c${connections}`, "-d2s", "-s", script, url], { env, stdio: "ignore" });
     // fresh nonces for the measured run: the warm-up consumed the first lines
     if (sign) writeSignedLines();
     const cpuBefore = pid ? procCpuUs(pid) : undefined;
-    const text = execFileSync("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", "-s", script, url], { env, encoding: "utf8" });
+    const text = execFileSync("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", "-s", script, url], {
+      env,
+      encoding: "utf8",
+    });
     const cpuAfter = pid ? procCpuUs(pid) : undefined;
     const num = (re) => {
       const m = re.exec(text);

@@ -5,7 +5,9 @@ import type { TenantRuntime } from "../gateway/tenants.js";
 
 export const ADMIN = "test-admin-token-0123456789";
 
-export async function makeSim(opts: BuildOptions & { overrides?: Record<string, unknown> } = {}): Promise<Simulator & { tenant: (paasid?: string) => TenantRuntime }> {
+export async function makeSim(
+  opts: BuildOptions & { overrides?: Record<string, unknown> } = {},
+): Promise<Simulator & { tenant: (paasid?: string) => TenantRuntime }> {
   const { overrides, ...rest } = opts;
   const sim = buildApp({ config: { logLevel: "silent", adminToken: ADMIN, ...(overrides ?? {}) }, ...rest });
   await sim.app.ready();
@@ -13,7 +15,10 @@ export async function makeSim(opts: BuildOptions & { overrides?: Record<string, 
 }
 
 /** x-tif headers for a tenant, signed at the tenant's clock time. */
-export function tif(t: TenantRuntime, opts: { nonce?: string; serviceId?: string; upper?: boolean; now?: number } = {}): Record<string, string> {
+export function tif(
+  t: TenantRuntime,
+  opts: { nonce?: string; serviceId?: string; upper?: boolean; now?: number } = {},
+): Record<string, string> {
   return signedHeaders(t.tenant.paasid, t.tenant.paasToken, { now: opts.now ?? t.clock.now(), ...opts });
 }
 

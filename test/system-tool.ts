@@ -11,5 +11,6 @@ export function commandWorks(cmd: string, args: string[]): boolean {
 
 /** Throws (failing the test file) unless the tool is there, saying how to install it. */
 export function requireTool(available: boolean, tool: string, debianPackage: string): void {
-  if (!available) throw new Error(`${tool} is required by these tests: apt-get install -y ${debianPackage} (.ci/run installs it)`);
+  if (!available)
+    throw new Error(`${tool} is required by these tests: apt-get install -y ${debianPackage} (.ci/run installs it)`);
 }

@@ -22,10 +22,22 @@ async function apply(d: ScenarioDef, x: Exchange): Promise<void> {
   const o = d.outcome;
   // A platform's own refusal answers in that platform's envelope; a gateway errcode (e.g. 50201 upstream unavailable)
   // is the gateway speaking, whichever platform's scenario forced it.
-  if (d.platform !== "gateway" && !(o.kind === "problem" && gatewayErrorByCode(Number(o.problem.code)))) x.platformStage = true;
+  if (d.platform !== "gateway" && !(o.kind === "problem" && gatewayErrorByCode(Number(o.problem.code))))
+    x.platformStage = true;
   switch (o.kind) {
     case "problem":
-      throw new ProblemError({ ...o.problem, diagnostics: [{ location: `/headers/${SCENARIO_HEADER}`, rule: "scenario", seen: d.name, message: `场景 ${d.name}：${d.zh} / scenario ${d.name}: ${d.en}`, hint: "这是按场景强制的结果；去掉该请求头或规则即恢复正常 / forced by a scenario; drop the header or rule to get the normal answer" }] });
+      throw new ProblemError({
+        ...o.problem,
+        diagnostics: [
+          {
+            location: `/headers/${SCENARIO_HEADER}`,
+            rule: "scenario",
+            seen: d.name,
+            message: `场景 ${d.name}：${d.zh} / scenario ${d.name}: ${d.en}`,
+            hint: "这是按场景强制的结果；去掉该请求头或规则即恢复正常 / forced by a scenario; drop the header or rule to get the normal answer",
+          },
+        ],
+      });
     case "result":
       x.result = o.result;
       return;
@@ -57,8 +69,21 @@ async function applyForced(x: Exchange, name: string | undefined): Promise<void>
   if (name) {
     const d = x.rt.scenarios.get(name);
     if (!d || !applies(d, x)) {
-      const names = x.rt.scenarios.list().filter((s) => applies(s, x)).map((s) => s.name);
-      refuse(GATEWAY_ERRORS.contractViolation, [{ location: `/headers/${SCENARIO_HEADER}`, rule: "scenario.known", seen: name, message: d ? `场景 ${name} 不适用于 ${x.op!.operationId} / scenario ${name} does not apply to ${x.op!.operationId}` : `未知场景 ${name} / unknown scenario ${name}`, hint: `可用场景 / available here: ${names.join(", ")} (GET /_gatesim/scenarios)` }]);
+      const names = x.rt.scenarios
+        .list()
+        .filter((s) => applies(s, x))
+        .map((s) => s.name);
+      refuse(GATEWAY_ERRORS.contractViolation, [
+        {
+          location: `/headers/${SCENARIO_HEADER}`,
+          rule: "scenario.known",
+          seen: name,
+          message: d
+            ? `场景 ${name} 不适用于 ${x.op!.operationId} / scenario ${name} does not apply to ${x.op!.operationId}`
+            : `未知场景 ${name} / unknown scenario ${name}`,
+          hint: `可用场景 / available here: ${names.join(", ")} (GET /_gatesim/scenarios)`,
+        },
+      ]);
     }
     return apply(d, x);
   }
@@ -71,9 +96,24 @@ async function applyForced(x: Exchange, name: string | undefined): Promise<void>
     if (d) return apply(d, x);
   }
   if (a.errcode !== undefined) {
-    const entry = gatewayErrorByCode(a.errcode) ?? { code: a.errcode, status: Math.floor(a.errcode / 100) || 500, zh: "规则强制的错误", en: "error forced by a rule" };
+    const entry = gatewayErrorByCode(a.errcode) ?? {
+      code: a.errcode,
+      status: Math.floor(a.errcode / 100) || 500,
+      zh: "规则强制的错误",
+      en: "error forced by a rule",
+    };
     x.scenario = `rule:${rule.id}`;
-    throw new ProblemError({ ...entry, diagnostics: [{ location: "/", rule: `rule:${rule.id}`, message: `租户规则 ${rule.id} 强制返回 ${a.errcode} / tenant rule ${rule.id} forced ${a.errcode}`, hint: "DELETE /_gatesim/tenants/{paasid}/rules/{ruleId} 删除该规则 / delete the rule to restore normal answers" }] });
+    throw new ProblemError({
+      ...entry,
+      diagnostics: [
+        {
+          location: "/",
+          rule: `rule:${rule.id}`,
+          message: `租户规则 ${rule.id} 强制返回 ${a.errcode} / tenant rule ${rule.id} forced ${a.errcode}`,
+          hint: "DELETE /_gatesim/tenants/{paasid}/rules/{ruleId} 删除该规则 / delete the rule to restore normal answers",
+        },
+      ],
+    });
   }
   x.scenario = `rule:${rule.id}`;
   if (a.latencyMs !== undefined || a.latencyRangeMs || a.timeout) x.hold?.();

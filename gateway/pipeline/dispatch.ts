@@ -47,6 +47,7 @@ export function dispatch(x: Exchange): void | Promise<void> {
     emit: (event, data) => t.emit(event, data, { traceId: x.traceId, operationId: op.operationId }),
   };
   const r = handler(input, ctx);
-  if (r && typeof (r as PromiseLike<unknown>).then === "function") return (r as Promise<Exchange["result"]>).then((v) => void (x.result = v));
+  if (r && typeof (r as PromiseLike<unknown>).then === "function")
+    return (r as Promise<Exchange["result"]>).then((v) => void (x.result = v));
   x.result = r as Exchange["result"];
 }

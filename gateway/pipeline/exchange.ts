@@ -66,7 +66,8 @@ export function headerCount(x: Exchange, name: string): number {
   return n;
 }
 
-const HEADERS_HINT = "每个网关调用都要带 x-tif-paasid、x-tif-timestamp、x-tif-nonce、x-tif-signature 各一个 / every gateway call carries exactly one each of x-tif-paasid, x-tif-timestamp, x-tif-nonce, x-tif-signature";
+const HEADERS_HINT =
+  "每个网关调用都要带 x-tif-paasid、x-tif-timestamp、x-tif-nonce、x-tif-signature 各一个 / every gateway call carries exactly one each of x-tif-paasid, x-tif-timestamp, x-tif-nonce, x-tif-signature";
 
 /** The value of an x-tif header that must appear exactly once and not be empty; otherwise 40001 naming it. */
 export function singleHeader(x: Exchange, name: string, display: string = name, hint: string = HEADERS_HINT): string {
@@ -75,11 +76,16 @@ export function singleHeader(x: Exchange, name: string, display: string = name, 
   if (v && !v.includes(",")) return v;
   const n = headerCount(x, name);
   if (n === 1 && v) return v;
-  return refuse(GATEWAY_ERRORS.headerMissing, [{
-    location: `/headers/${display}`,
-    rule: n > 1 ? "x-tif.header-duplicated" : "x-tif.header-required",
-    seen: n > 1 ? x.headers[name] : v,
-    message: n > 1 ? `${display} 出现 ${n} 次 / ${display} appears ${n} times` : `缺少 ${display} / ${display} is missing or empty`,
-    hint,
-  }]);
+  return refuse(GATEWAY_ERRORS.headerMissing, [
+    {
+      location: `/headers/${display}`,
+      rule: n > 1 ? "x-tif.header-duplicated" : "x-tif.header-required",
+      seen: n > 1 ? x.headers[name] : v,
+      message:
+        n > 1
+          ? `${display} 出现 ${n} 次 / ${display} appears ${n} times`
+          : `缺少 ${display} / ${display} is missing or empty`,
+      hint,
+    },
+  ]);
 }

@@ -23,7 +23,12 @@ export function journalOf(x: { tenant?: Exchange["tenant"]; rt: Runtime }): Jour
 
 export function recordJournal(x: Exchange, a: SentAnswer, problem?: Problem): void {
   if (x.op?.security.includes("admin")) return;
-  const jsonBody = x.rawBody !== undefined && x.body !== null && typeof x.body === "object" && !Buffer.isBuffer(x.body) && isJsonMediaType(x.contentType);
+  const jsonBody =
+    x.rawBody !== undefined &&
+    x.body !== null &&
+    typeof x.body === "object" &&
+    !Buffer.isBuffer(x.body) &&
+    isJsonMediaType(x.contentType);
   journalOf(x).record({
     time: x.tenant?.clock.now() ?? Date.now(),
     traceId: x.traceId,
@@ -40,7 +45,11 @@ export function recordJournal(x: Exchange, a: SentAnswer, problem?: Problem): vo
     requestBytes: x.rawBody?.length,
     responseJson: x.drop ? undefined : a.json,
     responseBody: x.drop || a.json !== undefined ? undefined : a.body,
-    violations: problem?.diagnostics?.length ? [...problem.diagnostics, ...x.responseViolations] : x.responseViolations.length ? x.responseViolations : undefined,
+    violations: problem?.diagnostics?.length
+      ? [...problem.diagnostics, ...x.responseViolations]
+      : x.responseViolations.length
+        ? x.responseViolations
+        : undefined,
     scenario: x.scenario,
   });
 }

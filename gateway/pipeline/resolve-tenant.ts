@@ -15,19 +15,29 @@ export function resolveTenant(x: Exchange): void {
     singleHeader(x, "x-tif-paasid");
     x.tenant = x.rt.tenants.get(paasid!);
     if (!x.tenant)
-      refuse(GATEWAY_ERRORS.unknownPaasid, [{
-        location: "/headers/x-tif-paasid",
-        rule: "gateway.paasid-registered",
-        seen: paasid,
-        message: `paasid ${paasid} 未注册 / paasid ${paasid} is not registered`,
-        hint: "使用首页列出的测试应用，或通过 POST /_gatesim/tenants 注册 / use a test app listed on the landing page, or register one with POST /_gatesim/tenants",
-      }]);
+      refuse(GATEWAY_ERRORS.unknownPaasid, [
+        {
+          location: "/headers/x-tif-paasid",
+          rule: "gateway.paasid-registered",
+          seen: paasid,
+          message: `paasid ${paasid} 未注册 / paasid ${paasid} is not registered`,
+          hint: "使用首页列出的测试应用，或通过 POST /_gatesim/tenants 注册 / use a test app listed on the landing page, or register one with POST /_gatesim/tenants",
+        },
+      ]);
     return;
   }
   if (op.security.includes("admin") && x.params.paasid !== undefined) {
     x.tenant = x.rt.tenants.get(x.params.paasid);
     if (!x.tenant)
-      refuse(GATEWAY_ERRORS.resourceNotFound, [{ location: "/params/paasid", rule: "admin.tenant-exists", seen: x.params.paasid, message: `租户 ${x.params.paasid} 不存在 / tenant ${x.params.paasid} does not exist`, hint: "GET /_gatesim/tenants 列出全部租户 / GET /_gatesim/tenants lists them" }]);
+      refuse(GATEWAY_ERRORS.resourceNotFound, [
+        {
+          location: "/params/paasid",
+          rule: "admin.tenant-exists",
+          seen: x.params.paasid,
+          message: `租户 ${x.params.paasid} 不存在 / tenant ${x.params.paasid} does not exist`,
+          hint: "GET /_gatesim/tenants 列出全部租户 / GET /_gatesim/tenants lists them",
+        },
+      ]);
     return;
   }
   // Only the operation's own platform knows how its open requests name a tenant (e.g. identity's client_id).

@@ -7,7 +7,13 @@ import type { Exchange } from "./exchange.js";
 
 export function validate(x: Exchange): void {
   if (x.result || x.drop) return; // a scenario already decided
-  const diags = validateRequest(x.op!, { params: x.params, query: x.query, headers: x.headers, body: x.body, contentType: x.contentType });
+  const diags = validateRequest(x.op!, {
+    params: x.params,
+    query: x.query,
+    headers: x.headers,
+    body: x.body,
+    contentType: x.contentType,
+  });
   if (!diags.length) return;
   const onlyMedia = diags.every((d) => d.rule === "requestBody.content");
   refuse(onlyMedia ? GATEWAY_ERRORS.unsupportedMediaType : GATEWAY_ERRORS.contractViolation, diags);

@@ -8,10 +8,15 @@ import type { Exchange } from "./exchange.js";
 export function checkResponse(x: Exchange): void {
   if (!x.result || x.drop || !x.rt.config.validateResponses) return;
   const r = x.result;
-  const ct = r.contentType ?? (r.body !== undefined && typeof r.body !== "string" && !Buffer.isBuffer(r.body) ? "application/json" : undefined);
+  const ct =
+    r.contentType ??
+    (r.body !== undefined && typeof r.body !== "string" && !Buffer.isBuffer(r.body) ? "application/json" : undefined);
   const diags = validateResponse(x.op!, r.status, ct, r.body);
   if (!diags.length) return;
   x.responseViolations = diags;
-  x.rt.log.error({ operationId: x.op!.operationId, traceId: x.traceId, violations: diags }, "handler answered outside its contract");
+  x.rt.log.error(
+    { operationId: x.op!.operationId, traceId: x.traceId, violations: diags },
+    "handler answered outside its contract",
+  );
   if (x.rt.config.responseViolation === "refuse") refuse(GATEWAY_ERRORS.contractBroken, diags);
 }

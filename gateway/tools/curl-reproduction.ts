@@ -10,7 +10,20 @@ export interface ReproducibleRequest {
 }
 
 /** Headers the shell recomputes, or that curl sets itself, or that only describe the original connection. */
-const DROP = new Set(["host", "content-length", "connection", "accept-encoding", "user-agent", "cookie", "transfer-encoding", "keep-alive", "x-tif-timestamp", "x-tif-nonce", "x-tif-signature", "x-gatesim-session"]);
+const DROP = new Set([
+  "host",
+  "content-length",
+  "connection",
+  "accept-encoding",
+  "user-agent",
+  "cookie",
+  "transfer-encoding",
+  "keep-alive",
+  "x-tif-timestamp",
+  "x-tif-nonce",
+  "x-tif-signature",
+  "x-gatesim-session",
+]);
 
 /** POSIX single quoting: the only character that needs care is the single quote itself. */
 export function shellQuote(s: string): string {
@@ -26,7 +39,9 @@ function bodyText(body: unknown, contentType: string | undefined): string | unde
   if (body === undefined || body === null || body === "") return undefined;
   if (typeof body === "string") return body;
   if (contentType?.includes("application/x-www-form-urlencoded") && typeof body === "object")
-    return new URLSearchParams(Object.entries(body as Record<string, unknown>).map(([k, v]) => [k, String(v)])).toString();
+    return new URLSearchParams(
+      Object.entries(body as Record<string, unknown>).map(([k, v]) => [k, String(v)]),
+    ).toString();
   return JSON.stringify(body);
 }
 
@@ -50,7 +65,9 @@ export function curlFor(req: ReproducibleRequest, baseUrl: string, opts: { upper
     const v = headerValue(raw);
     if (v === undefined) continue;
     if (k === "authorization") {
-      parts.push(/^bearer\s/i.test(v) ? `-H "authorization: Bearer $ACCESS_TOKEN"` : `-H "authorization: $AUTHORIZATION"`);
+      parts.push(
+        /^bearer\s/i.test(v) ? `-H "authorization: Bearer $ACCESS_TOKEN"` : `-H "authorization: $AUTHORIZATION"`,
+      );
       continue;
     }
     parts.push(`-H ${shellQuote(`${k}: ${v}`)}`);

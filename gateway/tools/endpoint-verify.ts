@@ -47,7 +47,12 @@ export interface VerifyResult {
 function encodeBody(c: VerifyCase): string | undefined {
   if (c.body === undefined) return undefined;
   if (c.contentType?.includes("x-www-form-urlencoded") && c.body && typeof c.body === "object")
-    return new URLSearchParams(Object.entries(c.body as Record<string, unknown>).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])).toString();
+    return new URLSearchParams(
+      Object.entries(c.body as Record<string, unknown>).map(([k, v]) => [
+        k,
+        typeof v === "string" ? v : JSON.stringify(v),
+      ]),
+    ).toString();
   return typeof c.body === "string" ? c.body : JSON.stringify(c.body);
 }
 
@@ -61,15 +66,27 @@ function targetOf(base: string, c: VerifyCase): string {
 export async function runVerify(o: VerifyOptions): Promise<VerifyResult> {
   const contract = loadVerifyContract(o.contract);
   const cases = contract.operations.flatMap((op) => buildCases(op, { body: o.body }));
-  const dispatcher = new Agent({ headersTimeout: o.timeoutMs ?? 10_000, bodyTimeout: o.timeoutMs ?? 10_000, connect: { timeout: o.timeoutMs ?? 10_000 } });
+  const dispatcher = new Agent({
+    headersTimeout: o.timeoutMs ?? 10_000,
+    bodyTimeout: o.timeoutMs ?? 10_000,
+    connect: { timeout: o.timeoutMs ?? 10_000 },
+  });
   const results: CaseResult[] = [];
   try {
     for (const c of cases) {
       o.onProgress?.(c.id);
       const url = targetOf(o.url, c);
       const payload = encodeBody(c);
-      const headers: Record<string, string> = { ...c.headers, ...(payload !== undefined && c.contentType ? { "content-type": c.contentType } : {}) };
-      if (o.sign) Object.assign(headers, { "x-tif-paasid": o.sign.paasid }, tifBackendHeaders(o.sign.token, {}, Date.now(), randomBytes(8).toString("hex")));
+      const headers: Record<string, string> = {
+        ...c.headers,
+        ...(payload !== undefined && c.contentType ? { "content-type": c.contentType } : {}),
+      };
+      if (o.sign)
+        Object.assign(
+          headers,
+          { "x-tif-paasid": o.sign.paasid },
+          tifBackendHeaders(o.sign.token, {}, Date.now(), randomBytes(8).toString("hex")),
+        );
       const curl = curlFor({ method: c.method, url, headers, body: payload }, o.url, { upperSignature: true });
       if (c.skip) {
         results.push({ case: c, status: "skipped", problems: [c.skip], violations: [], curl });
@@ -91,28 +108,64 @@ export async function runVerify(o: VerifyOptions): Promise<VerifyResult> {
         }
         const problems: string[] = [];
         const cls = Math.floor(res.statusCode / 100);
-        if (c.expect === "2xx" && cls !== 2) problems.push(`应返回 2xx，实际 ${res.statusCode} / expected 2xx, got ${res.statusCode}`);
-        if (c.expect === "4xx" && cls !== 4) problems.push(`应拒绝（4xx），实际 ${res.statusCode} / expected a refusal (4xx), got ${res.statusCode}`);
-        const violations = validateResponse(op, res.statusCode, text === "" ? undefined : ct, text === "" ? undefined : body);
+        if (c.expect === "2xx" && cls !== 2)
+          problems.push(`应返回 2xx，实际 ${res.statusCode} / expected 2xx, got ${res.statusCode}`);
+        if (c.expect === "4xx" && cls !== 4)
+          problems.push(`应拒绝（4xx），实际 ${res.statusCode} / expected a refusal (4xx), got ${res.statusCode}`);
+        const violations = validateResponse(
+          op,
+          res.statusCode,
+          text === "" ? undefined : ct,
+          text === "" ? undefined : body,
+        );
         for (const v of violations) problems.push(`应答 ${v.location}: ${v.message}`);
-        results.push({ case: c, status: problems.length ? "fail" : "pass", httpStatus: res.statusCode, ms: performance.now() - t0, problems, violations, curl });
+        results.push({
+          case: c,
+          status: problems.length ? "fail" : "pass",
+          httpStatus: res.statusCode,
+          ms: performance.now() - t0,
+          problems,
+          violations,
+          curl,
+        });
       } catch (e) {
         const err = e as Error & { code?: string };
-        results.push({ case: c, status: "error", ms: performance.now() - t0, problems: [`请求失败 / request failed: ${err.code ?? ""} ${err.message}`.trim()], violations: [], curl });
+        results.push({
+          case: c,
+          status: "error",
+          ms: performance.now() - t0,
+          problems: [`请求失败 / request failed: ${err.code ?? ""} ${err.message}`.trim()],
+          violations: [],
+          curl,
+        });
       }
     }
   } finally {
     await dispatcher.close();
   }
   const n = (s: CaseResult["status"]) => results.filter((r) => r.status === s).length;
-  return { url: o.url, contract: o.contract, title: contract.title, results, counts: { pass: n("pass"), fail: n("fail"), skipped: n("skipped"), error: n("error") } };
+  return {
+    url: o.url,
+    contract: o.contract,
+    title: contract.title,
+    results,
+    counts: { pass: n("pass"), fail: n("fail"), skipped: n("skipped"), error: n("error") },
+  };
 }
 
 export function verifyToJunit(v: VerifyResult): string {
   const suites = new Map<string, JunitSuite>();
   for (const r of v.results) {
     let s = suites.get(r.case.operationId);
-    if (!s) suites.set(r.case.operationId, (s = { name: `gatesim.verify.${r.case.operationId}`, cases: [], properties: { url: v.url, contract: v.contract } }));
+    if (!s)
+      suites.set(
+        r.case.operationId,
+        (s = {
+          name: `gatesim.verify.${r.case.operationId}`,
+          cases: [],
+          properties: { url: v.url, contract: v.contract },
+        }),
+      );
     s.cases.push({
       name: `${r.case.id} ${r.case.kind}: ${r.case.name}`,
       classname: `gatesim.verify.${r.case.operationId}`,
@@ -128,12 +181,19 @@ export function verifyToJunit(v: VerifyResult): string {
 export function verifySummary(v: VerifyResult): string {
   const lines = [`gatesim verify ${v.url} — ${v.title} (${v.contract})`];
   for (const r of v.results.filter((x) => x.status === "fail" || x.status === "error")) {
-    lines.push("", `✘ ${r.case.id} [${r.case.kind}] ${r.case.name}${r.httpStatus !== undefined ? ` → HTTP ${r.httpStatus}` : ""}`);
+    lines.push(
+      "",
+      `✘ ${r.case.id} [${r.case.kind}] ${r.case.name}${r.httpStatus !== undefined ? ` → HTTP ${r.httpStatus}` : ""}`,
+    );
     for (const p of r.problems) lines.push(`    ${p}`);
     lines.push(...r.curl.split("\n").map((l) => `    ${l}`));
   }
   const skipped = v.results.filter((x) => x.status === "skipped");
-  if (skipped.length) lines.push("", `– ${skipped.length} 个用例跳过 / case(s) skipped: ${[...new Set(skipped.flatMap((s) => s.problems))].join("; ")}`);
+  if (skipped.length)
+    lines.push(
+      "",
+      `– ${skipped.length} 个用例跳过 / case(s) skipped: ${[...new Set(skipped.flatMap((s) => s.problems))].join("; ")}`,
+    );
   const c = v.counts;
   lines.push("", `${c.pass} passed, ${c.fail} failed, ${c.skipped} skipped, ${c.error} errors`);
   return lines.join("\n") + "\n";
@@ -151,18 +211,30 @@ export async function verifyCommand(argv: string[], io: CommandIo = processIo): 
     ({ values } = parseArgs({
       args: argv,
       strict: true,
-      options: { url: { type: "string" }, contract: { type: "string" }, sign: { type: "boolean" }, paasid: { type: "string" }, token: { type: "string" }, body: { type: "string" }, junit: { type: "string" }, timeout: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: {
+        url: { type: "string" },
+        contract: { type: "string" },
+        sign: { type: "boolean" },
+        paasid: { type: "string" },
+        token: { type: "string" },
+        body: { type: "string" },
+        junit: { type: "string" },
+        timeout: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
     }));
   } catch (e) {
     io.stderr(`${(e as Error).message}\n\n${VERIFY_HELP}`);
     return 2;
   }
-  if (values.help) return io.stdout(VERIFY_HELP), 0;
+  if (values.help) return (io.stdout(VERIFY_HELP), 0);
   const problems: string[] = [];
   if (!values.url) problems.push("--url 必填 / --url is required");
-  if (!values.contract) problems.push(`--contract 必填 / --contract is required (file, or one of ${builtInContracts().join(", ")})`);
+  if (!values.contract)
+    problems.push(`--contract 必填 / --contract is required (file, or one of ${builtInContracts().join(", ")})`);
   const token = values.token ?? io.env.GATESIM_PAAS_TOKEN;
-  if (values.sign && (!values.paasid || !token)) problems.push("--sign 需要 --paasid 与 --token / --sign needs --paasid and --token");
+  if (values.sign && (!values.paasid || !token))
+    problems.push("--sign 需要 --paasid 与 --token / --sign needs --paasid and --token");
   let body: unknown;
   if (values.body !== undefined) {
     try {
@@ -177,10 +249,19 @@ export async function verifyCommand(argv: string[], io: CommandIo = processIo): 
   }
   let result: VerifyResult;
   try {
-    let bar: ProgressBar | undefined;
-    const total = loadVerifyContract(values.contract!).operations.reduce((n, op) => n + buildCases(op, { body }).length, 0);
-    bar = new ProgressBar(total, io.isTTY ? io.stderr : undefined);
-    result = await runVerify({ url: values.url!, contract: values.contract!, body, sign: values.sign ? { paasid: values.paasid!, token: token! } : undefined, timeoutMs: values.timeout ? Number(values.timeout) : undefined, onProgress: (l) => bar!.tick(l) });
+    const total = loadVerifyContract(values.contract!).operations.reduce(
+      (n, op) => n + buildCases(op, { body }).length,
+      0,
+    );
+    const bar = new ProgressBar(total, io.isTTY ? io.stderr : undefined);
+    result = await runVerify({
+      url: values.url!,
+      contract: values.contract!,
+      body,
+      sign: values.sign ? { paasid: values.paasid!, token: token! } : undefined,
+      timeoutMs: values.timeout ? Number(values.timeout) : undefined,
+      onProgress: (l) => bar.tick(l),
+    });
     bar.finish();
   } catch (e) {
     io.stderr(`${(e as Error).message}\n`);

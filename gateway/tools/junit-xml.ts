@@ -26,10 +26,17 @@ export interface JunitSuite {
 }
 
 // XML 1.0 §2.2: these code points cannot appear in a document at all, not even escaped.
+// eslint-disable-next-line no-control-regex -- the control characters are exactly what this pattern is for
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
 export function xmlEscape(s: string): string {
-  return s.replace(INVALID_XML, "\uFFFD").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+  return s
+    .replace(INVALID_XML, "\uFFFD")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
 }
 
 /** Ant's schema types `timestamp` as xs:dateTime without a zone. */
@@ -39,19 +46,25 @@ function antTimestamp(d: Date): string {
 
 const secs = (n: number | undefined) => (n ?? 0).toFixed(3);
 
-export function renderJunit(suites: JunitSuite[], opts: { name: string; timestamp?: Date } = { name: "gatesim" }): string {
+export function renderJunit(
+  suites: JunitSuite[],
+  opts: { name: string; timestamp?: Date } = { name: "gatesim" },
+): string {
   const ts = antTimestamp(opts.timestamp ?? new Date());
   const host = xmlEscape(hostname() || "localhost");
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   const all = suites.flatMap((s) => s.cases);
   const count = (cs: JunitCase[], st: CaseStatus) => cs.filter((c) => c.status === st).length;
-  out.push(`<testsuites name="${xmlEscape(opts.name)}" tests="${all.length}" failures="${count(all, "fail")}" errors="${count(all, "error")}" skipped="${count(all, "skipped")}" time="${secs(suites.reduce((t, s) => t + (s.time ?? 0), 0))}">`);
+  out.push(
+    `<testsuites name="${xmlEscape(opts.name)}" tests="${all.length}" failures="${count(all, "fail")}" errors="${count(all, "error")}" skipped="${count(all, "skipped")}" time="${secs(suites.reduce((t, s) => t + (s.time ?? 0), 0))}">`,
+  );
   suites.forEach((s, id) => {
     out.push(
       `  <testsuite package="${xmlEscape(opts.name)}" id="${id}" name="${xmlEscape(s.name)}" timestamp="${ts}" hostname="${host}" tests="${s.cases.length}" failures="${count(s.cases, "fail")}" errors="${count(s.cases, "error")}" skipped="${count(s.cases, "skipped")}" time="${secs(s.time)}">`,
     );
     out.push("    <properties>");
-    for (const [k, v] of Object.entries(s.properties ?? {})) out.push(`      <property name="${xmlEscape(k)}" value="${xmlEscape(v)}"/>`);
+    for (const [k, v] of Object.entries(s.properties ?? {}))
+      out.push(`      <property name="${xmlEscape(k)}" value="${xmlEscape(v)}"/>`);
     out.push("    </properties>");
     for (const c of s.cases) {
       const head = `    <testcase name="${xmlEscape(c.name)}" classname="${xmlEscape(c.classname)}" time="${secs(c.time)}"`;
@@ -63,7 +76,10 @@ export function renderJunit(suites: JunitSuite[], opts: { name: string; timestam
       const tag = c.status === "fail" ? "failure" : c.status === "error" ? "error" : "skipped";
       const msg = c.message !== undefined ? ` message="${xmlEscape(c.message)}"` : "";
       if (tag === "skipped") out.push(`      <skipped${msg}/>`);
-      else out.push(`      <${tag}${msg} type="${c.status === "fail" ? "gatesim.requirement" : "gatesim.error"}">${xmlEscape(c.details ?? c.message ?? "")}</${tag}>`);
+      else
+        out.push(
+          `      <${tag}${msg} type="${c.status === "fail" ? "gatesim.requirement" : "gatesim.error"}">${xmlEscape(c.details ?? c.message ?? "")}</${tag}>`,
+        );
       out.push("    </testcase>");
     }
     out.push(`    <system-out>${xmlEscape(s.systemOut ?? "")}</system-out>`);

@@ -19,18 +19,23 @@ export class OperationMatcher {
   private readonly compiled: Compiled[];
 
   constructor(table: OperationTable) {
-    this.compiled = table.operations.map((op) => {
-      const names: string[] = [];
-      const src = op.path.split(/(\{[^}]+\})/).map((part) => {
-        const m = /^\{([^}]+)\}$/.exec(part);
-        if (m) {
-          names.push(m[1]);
-          return "([^/]+)";
-        }
-        return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      }).join("");
-      return { op, re: new RegExp(`^${src}$`), names, literal: op.path.replace(/\{[^}]+\}/g, "").length };
-    }).sort((a, b) => b.literal - a.literal);
+    this.compiled = table.operations
+      .map((op) => {
+        const names: string[] = [];
+        const src = op.path
+          .split(/(\{[^}]+\})/)
+          .map((part) => {
+            const m = /^\{([^}]+)\}$/.exec(part);
+            if (m) {
+              names.push(m[1]);
+              return "([^/]+)";
+            }
+            return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+          })
+          .join("");
+        return { op, re: new RegExp(`^${src}$`), names, literal: op.path.replace(/\{[^}]+\}/g, "").length };
+      })
+      .sort((a, b) => b.literal - a.literal);
   }
 
   /** The operation for method + path; GatewayMsg routes need the serviceId. */

@@ -14,8 +14,10 @@ export type ReportFormat = "json" | "junit" | "html";
 /** Renders a report in one of the three formats, with the verdict header CI scripts can read. */
 export function renderReport(report: ReadinessReport, format: ReportFormat): HandlerResult {
   const headers = { "x-gatesim-verdict": report.verdict };
-  if (format === "junit") return { status: 200, headers, contentType: "application/xml; charset=utf-8", body: reportToJunit(report) };
-  if (format === "html") return { status: 200, headers, contentType: "text/html; charset=utf-8", body: reportToHtml(report) };
+  if (format === "junit")
+    return { status: 200, headers, contentType: "application/xml; charset=utf-8", body: reportToJunit(report) };
+  if (format === "html")
+    return { status: 200, headers, contentType: "text/html; charset=utf-8", body: reportToHtml(report) };
   return { status: 200, headers, contentType: "application/json; charset=utf-8", body: report };
 }
 
@@ -27,12 +29,28 @@ export function createToolsPlatform(rt: Runtime): PlatformModule {
       profile = resolveProfile(profileIn);
     } catch (e) {
       if (!(e instanceof ProfileError)) throw e;
-      refuse(GATEWAY_ERRORS.contractViolation, e.problems.map((p) => ({ location: "/body/profile", rule: "tools.profile", message: p, hint: "见 docs/tools.md 的配置格式 / see the profile format in docs/tools.md" })));
+      refuse(
+        GATEWAY_ERRORS.contractViolation,
+        e.problems.map((p) => ({
+          location: "/body/profile",
+          rule: "tools.profile",
+          message: p,
+          hint: "见 docs/tools.md 的配置格式 / see the profile format in docs/tools.md",
+        })),
+      );
     }
     const since = q.since ? Date.parse(q.since) : undefined;
     const until = q.until ? Date.parse(q.until) : undefined;
     if (since !== undefined && until !== undefined && since > until)
-      refuse(GATEWAY_ERRORS.contractViolation, [{ location: "/query/since", rule: "tools.window", seen: q.since, message: "since 晚于 until / since is after until", hint: "交换两者 / swap them" }]);
+      refuse(GATEWAY_ERRORS.contractViolation, [
+        {
+          location: "/query/since",
+          rule: "tools.window",
+          seen: q.since,
+          message: "since 晚于 until / since is after until",
+          hint: "交换两者 / swap them",
+        },
+      ]);
     const host = typeof input.headers.host === "string" ? input.headers.host : undefined;
     const proto = typeof input.headers["x-forwarded-proto"] === "string" ? input.headers["x-forwarded-proto"] : "http";
     const report = await buildReport(rt, input.params.paasid, {

@@ -15,7 +15,12 @@ export function loadFixtures(dir: string): Fixture[] {
     .filter((f) => f.gatesimFixture === 1 && f.operationId);
 }
 
-const stable = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
+const stable = (v: unknown): string =>
+  JSON.stringify(v, (_k, x) =>
+    x && typeof x === "object" && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b)))
+      : x,
+  );
 
 export function replayStep(fixtures: Fixture[]): Step {
   const byOp = new Map<string, Fixture[]>();
@@ -32,7 +37,19 @@ export function replayStep(fixtures: Fixture[]): Step {
     const r = f.response;
     const value = r.bodyEncoding === "base64" && typeof r.body === "string" ? Buffer.from(r.body, "base64") : r.body;
     const contentType = r.headers["content-type"];
-    x.result = { status: r.status, ...(contentType ? { contentType } : {}), body: value === undefined ? undefined : r.bodyEncoding === "json" ? value : typeof value === "string" || Buffer.isBuffer(value) ? value : JSON.stringify(value), headers: { "x-gatesim-replayed": f.recordedAt } };
+    x.result = {
+      status: r.status,
+      ...(contentType ? { contentType } : {}),
+      body:
+        value === undefined
+          ? undefined
+          : r.bodyEncoding === "json"
+            ? value
+            : typeof value === "string" || Buffer.isBuffer(value)
+              ? value
+              : JSON.stringify(value),
+      headers: { "x-gatesim-replayed": f.recordedAt },
+    };
   };
 }
 

@@ -40,10 +40,16 @@ export async function reportCommand(argv: string[], io: CommandIo = processIo): 
   const token = values["admin-token"] ?? io.env.GATESIM_ADMIN_TOKEN;
   if (!values.url) problems.push("--url 必填 / --url is required (e.g. http://127.0.0.1:8080)");
   if (!values.paasid) problems.push("--paasid 必填 / --paasid is required");
-  if (!token) problems.push("--admin-token 或 GATESIM_ADMIN_TOKEN 必填（管理员令牌或租户控制令牌）/ --admin-token or GATESIM_ADMIN_TOKEN is required (admin or the tenant's control token)");
+  if (!token)
+    problems.push(
+      "--admin-token 或 GATESIM_ADMIN_TOKEN 必填（管理员令牌或租户控制令牌）/ --admin-token or GATESIM_ADMIN_TOKEN is required (admin or the tenant's control token)",
+    );
   const format = values.format ?? "json";
-  if (!["json", "junit", "html"].includes(format)) problems.push(`--format 应为 json|junit|html / must be json|junit|html, got "${format}"`);
-  for (const k of ["since", "until"] as const) if (values[k] !== undefined && Number.isNaN(Date.parse(values[k]!))) problems.push(`--${k} 应为 ISO 8601 时间 / must be an ISO 8601 time, got "${values[k]}"`);
+  if (!["json", "junit", "html"].includes(format))
+    problems.push(`--format 应为 json|junit|html / must be json|junit|html, got "${format}"`);
+  for (const k of ["since", "until"] as const)
+    if (values[k] !== undefined && Number.isNaN(Date.parse(values[k]!)))
+      problems.push(`--${k} 应为 ISO 8601 时间 / must be an ISO 8601 time, got "${values[k]}"`);
   let profileBody: unknown;
   const p = values.profile;
   if (p !== undefined && (existsSync(p) || /\.(json|ya?ml)$/.test(p))) {
@@ -52,7 +58,10 @@ export async function reportCommand(argv: string[], io: CommandIo = processIo): 
     } catch (e) {
       problems.push(e instanceof ProfileError ? e.problems.join("; ") : `--profile ${p}: ${(e as Error).message}`);
     }
-  } else if (p !== undefined && !BUILT_IN_PROFILES[p]) problems.push(`--profile: 未知的内置配置 ${p}，也不是文件 / unknown built-in profile and not a file (built-ins: ${Object.keys(BUILT_IN_PROFILES).join(", ")})`);
+  } else if (p !== undefined && !BUILT_IN_PROFILES[p])
+    problems.push(
+      `--profile: 未知的内置配置 ${p}，也不是文件 / unknown built-in profile and not a file (built-ins: ${Object.keys(BUILT_IN_PROFILES).join(", ")})`,
+    );
   if (problems.length) {
     io.stderr(`${problems.map((x) => `  - ${x}`).join("\n")}\n\n${REPORT_HELP}`);
     return 2;
@@ -65,12 +74,17 @@ export async function reportCommand(argv: string[], io: CommandIo = processIo): 
   try {
     res = await fetch(url, {
       method: profileBody === undefined ? "GET" : "POST",
-      headers: { authorization: `Bearer ${token}`, ...(profileBody === undefined ? {} : { "content-type": "application/json" }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(profileBody === undefined ? {} : { "content-type": "application/json" }),
+      },
       ...(profileBody === undefined ? {} : { body: JSON.stringify({ profile: profileBody }) }),
       signal: AbortSignal.timeout(30_000),
     });
   } catch (e) {
-    io.stderr(`无法连接 gatesim / cannot reach gatesim at ${values.url}: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}\n`);
+    io.stderr(
+      `无法连接 gatesim / cannot reach gatesim at ${values.url}: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}\n`,
+    );
     return 3;
   }
   const text = await res.text();
@@ -79,7 +93,9 @@ export async function reportCommand(argv: string[], io: CommandIo = processIo): 
     let why = text.slice(0, 2000);
     try {
       const b = JSON.parse(text) as { errmsg?: string; _diagnostics?: { message: string; hint: string }[] };
-      why = [b.errmsg, ...(b._diagnostics ?? []).map((d) => `  - ${d.message}（${d.hint}）`)].filter(Boolean).join("\n");
+      why = [b.errmsg, ...(b._diagnostics ?? []).map((d) => `  - ${d.message}（${d.hint}）`)]
+        .filter(Boolean)
+        .join("\n");
     } catch {
       // not JSON: show the text as is
     }
@@ -88,7 +104,9 @@ export async function reportCommand(argv: string[], io: CommandIo = processIo): 
   }
   if (values.out) {
     writeFileSync(values.out, text);
-    io.stderr(`报告已写入 / report written to ${values.out} — ${verdict === "pass" ? "通过 / PASS" : "未通过 / FAIL"}\n`);
+    io.stderr(
+      `报告已写入 / report written to ${values.out} — ${verdict === "pass" ? "通过 / PASS" : "未通过 / FAIL"}\n`,
+    );
   } else io.stdout(text.endsWith("\n") ? text : `${text}\n`);
   return verdict === "pass" ? 0 : 1;
 }

@@ -2,7 +2,8 @@
 // platform, what to fix, then details — no scripts, no external resources, readable without the JSON.
 import type { ReadinessReport, Requirement } from "./readiness-report.js";
 
-const esc = (s: unknown) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const esc = (s: unknown) =>
+  String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 const STATUS = {
   pass: { label: "通过 PASS", cls: "pass" },
@@ -24,7 +25,10 @@ const platformName = (p: string) => PLATFORM_NAMES[p] ?? p;
 function chart(r: ReadinessReport): string {
   const rows = r.platforms.filter((p) => p.pass + p.fail + p.skipped > 0);
   const max = Math.max(1, ...rows.map((p) => p.pass + p.fail + p.skipped));
-  const labelW = 190, barW = 360, rowH = 26, top = 8;
+  const labelW = 190,
+    barW = 360,
+    rowH = 26,
+    top = 8;
   const h = top + rows.length * rowH + 26;
   const scale = barW / max;
   const bars = rows.map((p, i) => {
@@ -40,8 +44,15 @@ function chart(r: ReadinessReport): string {
     return `<text class="l" x="${labelW - 8}" y="${y + rowH / 2 + 1}">${esc(platformName(p.name))}</text>${seg(p.pass, "pass")}${seg(p.fail, "fail")}${seg(p.skipped, "skip")}`;
   });
   const ly = top + rows.length * rowH + 10;
-  const legend = [["pass", "通过 pass"], ["fail", "未通过 fail"], ["skip", "跳过 skipped"]]
-    .map(([c, t], i) => `<rect class="${c}" x="${labelW + i * 120}" y="${ly}" width="12" height="12"/><text class="lg" x="${labelW + i * 120 + 16}" y="${ly + 10}">${t}</text>`)
+  const legend = [
+    ["pass", "通过 pass"],
+    ["fail", "未通过 fail"],
+    ["skip", "跳过 skipped"],
+  ]
+    .map(
+      ([c, t], i) =>
+        `<rect class="${c}" x="${labelW + i * 120}" y="${ly}" width="12" height="12"/><text class="lg" x="${labelW + i * 120 + 16}" y="${ly + 10}">${t}</text>`,
+    )
     .join("");
   return `<svg role="img" aria-label="各平台结果 / results per platform" width="${labelW + barW + 20}" height="${h}" viewBox="0 0 ${labelW + barW + 20} ${h}" xmlns="http://www.w3.org/2000/svg">${bars.join("")}${legend}</svg>`;
 }
@@ -50,26 +61,52 @@ function requirementRow(q: Requirement): string {
   const s = STATUS[q.status];
   const more = [
     q.hint && q.status === "fail" ? `<div class="hint">提示 Hint：${esc(q.hint)}</div>` : "",
-    q.evidence?.length ? `<div class="ev">${q.evidence.map((e) => `<code>${esc(e.method)} ${esc(e.url)} → ${e.status}</code> <span class="trace">trace ${esc(e.traceId)}</span>`).join("<br>")}</div>` : "",
-    q.details?.length && q.status === "fail" ? `<details><summary>详情 / details</summary><pre>${esc(q.details.join("\n"))}</pre></details>` : "",
+    q.evidence?.length
+      ? `<div class="ev">${q.evidence.map((e) => `<code>${esc(e.method)} ${esc(e.url)} → ${e.status}</code> <span class="trace">trace ${esc(e.traceId)}</span>`).join("<br>")}</div>`
+      : "",
+    q.details?.length && q.status === "fail"
+      ? `<details><summary>详情 / details</summary><pre>${esc(q.details.join("\n"))}</pre></details>`
+      : "",
   ].join("");
   return `<tr class="${s.cls}"><td><span class="badge ${s.cls}">${s.label}</span></td><td><b>${esc(q.zh)}</b><br><span class="en">${esc(q.en)}</span><br><code class="id">${esc(q.id)}</code></td><td>${esc(q.message)}${more}</td></tr>`;
 }
 
 export function reportToHtml(r: ReadinessReport): string {
   const failed = r.requirements.filter((q) => q.status === "fail");
-  const verdict = r.verdict === "pass" ? `<div class="verdict pass">可以上线 · 通过<br><small>READY · PASS</small></div>` : `<div class="verdict fail">暂不可上线 · 未通过<br><small>NOT READY · FAIL</small></div>`;
-  const win = [r.window.session ? `会话 session <code>${esc(r.window.session)}</code>` : "", r.window.since ? `自 since ${esc(r.window.since)}` : "", r.window.until ? `至 until ${esc(r.window.until)}` : ""].filter(Boolean).join("，") || "全部日志 / whole journal";
+  const verdict =
+    r.verdict === "pass"
+      ? `<div class="verdict pass">可以上线 · 通过<br><small>READY · PASS</small></div>`
+      : `<div class="verdict fail">暂不可上线 · 未通过<br><small>NOT READY · FAIL</small></div>`;
+  const win =
+    [
+      r.window.session ? `会话 session <code>${esc(r.window.session)}</code>` : "",
+      r.window.since ? `自 since ${esc(r.window.since)}` : "",
+      r.window.until ? `至 until ${esc(r.window.until)}` : "",
+    ]
+      .filter(Boolean)
+      .join("，") || "全部日志 / whole journal";
   const sections = r.platforms.map((p) => {
     const reqs = r.requirements.filter((q) => q.platform === p.name);
     const ops = p.operations.length
-      ? `<table class="ops"><tr><th>接口 Operation</th><th>调用 Calls</th><th>成功 OK</th><th>状态码 Statuses</th><th>已收到的契约错误 Declared errors seen</th></tr>${p.operations.map((o) => `<tr><td><code>${esc(o.operationId)}</code></td><td>${o.calls}</td><td>${o.ok}</td><td>${esc(Object.entries(o.statuses).map(([s, n]) => `${s}×${n}`).join(" "))}</td><td>${esc(o.declaredErrorsSeen.join(", ") || "—")}</td></tr>`).join("")}</table>`
+      ? `<table class="ops"><tr><th>接口 Operation</th><th>调用 Calls</th><th>成功 OK</th><th>状态码 Statuses</th><th>已收到的契约错误 Declared errors seen</th></tr>${p.operations
+          .map(
+            (o) =>
+              `<tr><td><code>${esc(o.operationId)}</code></td><td>${o.calls}</td><td>${o.ok}</td><td>${esc(
+                Object.entries(o.statuses)
+                  .map(([s, n]) => `${s}×${n}`)
+                  .join(" "),
+              )}</td><td>${esc(o.declaredErrorsSeen.join(", ") || "—")}</td></tr>`,
+          )
+          .join("")}</table>`
       : "";
     return `<section><h3>${esc(platformName(p.name))}${p.loaded ? "" : ' <span class="na">未加载 not loaded</span>'} <span class="counts">✔ ${p.pass} ✘ ${p.fail} – ${p.skipped}</span></h3>${reqs.length ? `<table class="req"><tr><th>结果 Result</th><th>要求 Requirement</th><th>说明 Details</th></tr>${reqs.map(requirementRow).join("")}</table>` : ""}${ops}</section>`;
   });
   const violations = r.violations.length
     ? `<table class="viol"><tr><th>平台 Platform</th><th>规则 Rule</th><th>次数 Count</th><th>示例 Example</th></tr>${r.violations
-        .map((v) => `<tr><td>${esc(platformName(v.platform))}</td><td><code>${esc(v.rule)}</code>${v.coveredBy ? `<br><span class="en">计入 counted in ${esc(v.coveredBy)}</span>` : ""}</td><td>${v.count}</td><td><code>${esc(v.example.location)}</code>：${esc(v.example.message)}<div class="hint">提示 Hint：${esc(v.example.hint)}</div><details><summary>curl 复现 / reproduce (trace ${esc(v.example.traceId)})</summary><pre>${esc(v.example.curl)}</pre></details></td></tr>`)
+        .map(
+          (v) =>
+            `<tr><td>${esc(platformName(v.platform))}</td><td><code>${esc(v.rule)}</code>${v.coveredBy ? `<br><span class="en">计入 counted in ${esc(v.coveredBy)}</span>` : ""}</td><td>${v.count}</td><td><code>${esc(v.example.location)}</code>：${esc(v.example.message)}<div class="hint">提示 Hint：${esc(v.example.hint)}</div><details><summary>curl 复现 / reproduce (trace ${esc(v.example.traceId)})</summary><pre>${esc(v.example.curl)}</pre></details></td></tr>`,
+        )
         .join("")}</table>`
     : `<p>没有契约违规 / no contract violations.</p>`;
   return `<!doctype html>

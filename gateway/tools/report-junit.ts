@@ -7,7 +7,18 @@ export function reportToJunit(r: ReadinessReport): string {
   for (const q of r.requirements) {
     let s = byPlatform.get(q.platform);
     if (!s) {
-      byPlatform.set(q.platform, (s = { name: `gatesim.readiness.${q.platform}`, cases: [], properties: { tenant: r.tenant.paasid, profile: r.profile.name, ...(r.window.session ? { session: r.window.session } : {}) } }));
+      byPlatform.set(
+        q.platform,
+        (s = {
+          name: `gatesim.readiness.${q.platform}`,
+          cases: [],
+          properties: {
+            tenant: r.tenant.paasid,
+            profile: r.profile.name,
+            ...(r.window.session ? { session: r.window.session } : {}),
+          },
+        }),
+      );
     }
     const ev = (q.evidence ?? []).map((e) => `trace ${e.traceId} ${e.time} ${e.method} ${e.url} → ${e.status}`);
     s.cases.push({

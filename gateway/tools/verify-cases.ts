@@ -30,7 +30,12 @@ type Obj = Record<string, any>;
 const MAX_CASES_PER_OPERATION = 80;
 
 /** Leaf and object properties of a schema with their JSON pointer paths (objects only; depth-limited). */
-function walk(schema: JsonSchema, path: string[] = [], depth = 0, out: { path: string[]; schema: Obj; required: boolean }[] = []): typeof out {
+function walk(
+  schema: JsonSchema,
+  path: string[] = [],
+  depth = 0,
+  out: { path: string[]; schema: Obj; required: boolean }[] = [],
+): typeof out {
   if (!schema || typeof schema !== "object" || depth > 4) return out;
   const s = schema as Obj;
   const props = s.properties as Record<string, JsonSchema> | undefined;
@@ -73,7 +78,8 @@ function getAt(body: unknown, path: string[]): unknown {
   return cur;
 }
 
-const typeOf = (s: Obj): string | undefined => (Array.isArray(s.type) ? s.type.find((t: string) => t !== "null") : s.type);
+const typeOf = (s: Obj): string | undefined =>
+  Array.isArray(s.type) ? s.type.find((t: string) => t !== "null") : s.type;
 
 function wrongValue(s: Obj): unknown | undefined {
   const types: string[] = Array.isArray(s.type) ? s.type : s.type ? [s.type] : [];
@@ -92,9 +98,15 @@ export function buildCases(op: VerifyOperation, opts: { seed?: string; body?: un
   const r = prngFor(opts.seed ?? "gatesim-verify", op.operationId);
   const [contentType, media] = Object.entries(op.requestBody?.content ?? {})[0] ?? [];
   const bodySchema = media?.schema ?? {};
-  const exampleBody = opts.body ?? (media?.example !== undefined ? media.example : op.requestBody ? sampleSchema(bodySchema, r) : undefined);
+  const exampleBody =
+    opts.body ??
+    (media?.example !== undefined ? media.example : op.requestBody ? sampleSchema(bodySchema, r) : undefined);
   const params = (where: "path" | "query" | "header", all: boolean) =>
-    Object.fromEntries(op.parameters.filter((p) => p.in === where && (all || p.required) && !(where === "header" && p.name === "content-type")).map((p) => [p.name, String(sampleSchema(p.schema, r))]));
+    Object.fromEntries(
+      op.parameters
+        .filter((p) => p.in === where && (all || p.required) && !(where === "header" && p.name === "content-type"))
+        .map((p) => [p.name, String(sampleSchema(p.schema, r))]),
+    );
   const pathParams = params("path", true);
   const path = op.path.replace(/\{([^}]+)\}/g, (_, n) => encodeURIComponent(pathParams[n] ?? "x"));
   const query = params("query", false);
@@ -105,8 +117,17 @@ export function buildCases(op: VerifyOperation, opts: { seed?: string; body?: un
   const add = (kind: CaseKind, name: string, over: Partial<VerifyCase> = {}) => {
     if (cases.length >= MAX_CASES_PER_OPERATION) return;
     cases.push({
-      id: `${op.operationId}:${kind}:${++counters[kind]}`, operationId: op.operationId, kind, name, method: op.method, path, query: { ...query }, headers: { ...headers },
-      ...(contentType ? { contentType } : {}), body: exampleBody, expect: kind === "invalid" ? "4xx" : "2xx",
+      id: `${op.operationId}:${kind}:${++counters[kind]}`,
+      operationId: op.operationId,
+      kind,
+      name,
+      method: op.method,
+      path,
+      query: { ...query },
+      headers: { ...headers },
+      ...(contentType ? { contentType } : {}),
+      body: exampleBody,
+      expect: kind === "invalid" ? "4xx" : "2xx",
       ...(kind !== "invalid" && needs ? { skip: needs } : {}),
       ...over,
     });
@@ -119,12 +140,20 @@ export function buildCases(op: VerifyOperation, opts: { seed?: string; body?: un
     const s = p.schema;
     const at = pointer(p.path);
     if (freeString(s)) {
-      if (s.minLength !== undefined && s.minLength > 0) add("boundary", `${at} 长度取最小值 ${s.minLength} / at minLength`, { body: setAt(exampleBody, p.path, "x".repeat(s.minLength)) });
-      if (s.maxLength !== undefined) add("boundary", `${at} 长度取最大值 ${s.maxLength} / at maxLength`, { body: setAt(exampleBody, p.path, "x".repeat(s.maxLength)) });
+      if (s.minLength !== undefined && s.minLength > 0)
+        add("boundary", `${at} 长度取最小值 ${s.minLength} / at minLength`, {
+          body: setAt(exampleBody, p.path, "x".repeat(s.minLength)),
+        });
+      if (s.maxLength !== undefined)
+        add("boundary", `${at} 长度取最大值 ${s.maxLength} / at maxLength`, {
+          body: setAt(exampleBody, p.path, "x".repeat(s.maxLength)),
+        });
     }
     if (freeNumber(s)) {
-      if (s.minimum !== undefined) add("boundary", `${at} 取最小值 ${s.minimum} / at minimum`, { body: setAt(exampleBody, p.path, s.minimum) });
-      if (s.maximum !== undefined) add("boundary", `${at} 取最大值 ${s.maximum} / at maximum`, { body: setAt(exampleBody, p.path, s.maximum) });
+      if (s.minimum !== undefined)
+        add("boundary", `${at} 取最小值 ${s.minimum} / at minimum`, { body: setAt(exampleBody, p.path, s.minimum) });
+      if (s.maximum !== undefined)
+        add("boundary", `${at} 取最大值 ${s.maximum} / at maximum`, { body: setAt(exampleBody, p.path, s.maximum) });
     }
   }
 
@@ -132,9 +161,10 @@ export function buildCases(op: VerifyOperation, opts: { seed?: string; body?: un
   for (const p of props) {
     if (!p.required) continue;
     // only where the parent object is present in the valid body
-    if (p.path.length > 1 && (getAt(exampleBody, p.path.slice(0, -1)) === undefined)) continue;
+    if (p.path.length > 1 && getAt(exampleBody, p.path.slice(0, -1)) === undefined) continue;
     const b = deleteAt(exampleBody, p.path);
-    if (b !== undefined) add("invalid", `缺少必填字段 ${pointer(p.path)} / required ${pointer(p.path)} dropped`, { body: b });
+    if (b !== undefined)
+      add("invalid", `缺少必填字段 ${pointer(p.path)} / required ${pointer(p.path)} dropped`, { body: b });
   }
   const typed = !!contentType && /json/.test(contentType); // form fields are all strings on the wire
   for (const p of props) {
@@ -142,17 +172,33 @@ export function buildCases(op: VerifyOperation, opts: { seed?: string; body?: un
     const at = pointer(p.path);
     if (typed) {
       const w = wrongValue(s);
-      if (w !== undefined && (p.required || getAt(exampleBody, p.path) !== undefined)) add("invalid", `${at} 类型错误 / wrong type (${JSON.stringify(w)})`, { body: setAt(exampleBody, p.path, w) });
+      if (w !== undefined && (p.required || getAt(exampleBody, p.path) !== undefined))
+        add("invalid", `${at} 类型错误 / wrong type (${JSON.stringify(w)})`, { body: setAt(exampleBody, p.path, w) });
     }
     if (freeString(s)) {
-      if (s.maxLength !== undefined) add("invalid", `${at} 超过最大长度 ${s.maxLength} / longer than maxLength`, { body: setAt(exampleBody, p.path, "x".repeat(s.maxLength + 1)) });
-      if (s.minLength !== undefined && s.minLength > 0) add("invalid", `${at} 短于最小长度 ${s.minLength} / shorter than minLength`, { body: setAt(exampleBody, p.path, "x".repeat(s.minLength - 1)) });
+      if (s.maxLength !== undefined)
+        add("invalid", `${at} 超过最大长度 ${s.maxLength} / longer than maxLength`, {
+          body: setAt(exampleBody, p.path, "x".repeat(s.maxLength + 1)),
+        });
+      if (s.minLength !== undefined && s.minLength > 0)
+        add("invalid", `${at} 短于最小长度 ${s.minLength} / shorter than minLength`, {
+          body: setAt(exampleBody, p.path, "x".repeat(s.minLength - 1)),
+        });
     }
     if (freeNumber(s) && typed) {
-      if (s.maximum !== undefined) add("invalid", `${at} 超过最大值 ${s.maximum} / above maximum`, { body: setAt(exampleBody, p.path, s.maximum + 1) });
-      if (s.minimum !== undefined) add("invalid", `${at} 低于最小值 ${s.minimum} / below minimum`, { body: setAt(exampleBody, p.path, s.minimum - 1) });
+      if (s.maximum !== undefined)
+        add("invalid", `${at} 超过最大值 ${s.maximum} / above maximum`, {
+          body: setAt(exampleBody, p.path, s.maximum + 1),
+        });
+      if (s.minimum !== undefined)
+        add("invalid", `${at} 低于最小值 ${s.minimum} / below minimum`, {
+          body: setAt(exampleBody, p.path, s.minimum - 1),
+        });
     }
-    if (Array.isArray(s.enum) && typeOf(s) === "string") add("invalid", `${at} 不在枚举值内 / not one of the enum values`, { body: setAt(exampleBody, p.path, "__not_in_enum__") });
+    if (Array.isArray(s.enum) && typeOf(s) === "string")
+      add("invalid", `${at} 不在枚举值内 / not one of the enum values`, {
+        body: setAt(exampleBody, p.path, "__not_in_enum__"),
+      });
   }
   for (const q of op.parameters.filter((x) => x.in === "query" && x.required)) {
     const { [q.name]: _dropped, ...rest } = query;

@@ -48,9 +48,27 @@ export const AUDIT_INFO_MAX_CHARS = 4096;
 
 /** The stored order of an entry's fields; also the key order entries are read back (and exported) in. */
 const FIELDS = [
-  "seq", "id", "time", "consumerPaasid", "provider", "providerCode", "ownerPaasid", "serviceId", "resourceCode",
-  "resourceName", "auditInfo", "purpose", "itemCode", "fieldsReturned", "rowCount", "errcode", "reason", "requestHash",
-  "latencyMs", "traceId", "providerViolations",
+  "seq",
+  "id",
+  "time",
+  "consumerPaasid",
+  "provider",
+  "providerCode",
+  "ownerPaasid",
+  "serviceId",
+  "resourceCode",
+  "resourceName",
+  "auditInfo",
+  "purpose",
+  "itemCode",
+  "fieldsReturned",
+  "rowCount",
+  "errcode",
+  "reason",
+  "requestHash",
+  "latencyMs",
+  "traceId",
+  "providerViolations",
 ] as const satisfies readonly (keyof AuditEntry)[];
 const AUDIT_INFO = FIELDS.indexOf("auditInfo");
 
@@ -118,7 +136,10 @@ export class AuditLog {
   private dropped = 0;
 
   /** `cap` bounds memory: beyond it the oldest entries are dropped and counted (architecture §7: nothing unbounded). */
-  constructor(private readonly directory: TenantDirectory, private readonly cap = 200_000) {}
+  constructor(
+    private readonly directory: TenantDirectory,
+    private readonly cap = 200_000,
+  ) {}
 
   private get store(): Store {
     return this.directory.platform;
@@ -131,7 +152,8 @@ export class AuditLog {
     await this.store.put(K_AUDIT, entry.id, encode(entry, this.arena), {
       index: { consumer: entry.consumerPaasid, provider: entry.providerCode, owner: entry.ownerPaasid ?? "" },
     });
-    if (seq > this.cap && (await this.store.delete(K_AUDIT, `DSL${String(seq - this.cap).padStart(10, "0")}`))) this.dropped++;
+    if (seq > this.cap && (await this.store.delete(K_AUDIT, `DSL${String(seq - this.cap).padStart(10, "0")}`)))
+      this.dropped++;
     return entry;
   }
 
@@ -150,19 +172,25 @@ export class AuditLog {
     if (actor.kind === "admin") return applyFilter((await this.store.list<Buffer>(K_AUDIT)).map(decode), f);
     const orgCode = this.directory.tenant(actor.paasid)?.orgCode;
     const owned = (await this.store.list<Buffer>(K_AUDIT, { index: "owner", value: actor.paasid })).map(decode);
-    const byOrg = orgCode ? (await this.store.list<Buffer>(K_AUDIT, { index: "provider", value: orgCode })).map(decode) : [];
+    const byOrg = orgCode
+      ? (await this.store.list<Buffer>(K_AUDIT, { index: "provider", value: orgCode })).map(decode)
+      : [];
     const seen = new Set<number>();
-    const all = [...owned, ...byOrg].filter((e) => (seen.has(e.seq) ? false : (seen.add(e.seq), true))).sort((a, b) => a.seq - b.seq);
+    const all = [...owned, ...byOrg]
+      .filter((e) => (seen.has(e.seq) ? false : (seen.add(e.seq), true)))
+      .sort((a, b) => a.seq - b.seq);
     return applyFilter(all, f);
   }
 }
 
 function applyFilter(entries: AuditEntry[], f: AuditFilter): AuditEntry[] {
-  const out = entries.filter((e) =>
-    (f.serviceId === undefined || e.serviceId === f.serviceId) &&
-    (f.since === undefined || e.time >= f.since) &&
-    (f.until === undefined || e.time <= f.until) &&
-    (f.errcode === undefined || e.errcode === f.errcode));
+  const out = entries.filter(
+    (e) =>
+      (f.serviceId === undefined || e.serviceId === f.serviceId) &&
+      (f.since === undefined || e.time >= f.since) &&
+      (f.until === undefined || e.time <= f.until) &&
+      (f.errcode === undefined || e.errcode === f.errcode),
+  );
   return f.limit !== undefined ? out.slice(-f.limit) : out;
 }
 
@@ -171,9 +199,28 @@ export function toNdjson(entries: readonly AuditEntry[]): string {
 }
 
 export const AUDIT_CSV_COLUMNS = [
-  "seq", "time", "consumer_paasid", "provider", "provider_code", "service_id", "resource_code", "resource_name", "purpose",
-  "item_code", "operator_id", "operator_name", "query_object_id_type", "query_object_id", "terminal_info", "fields_returned",
-  "row_count", "errcode", "reason", "request_hash", "latency_ms", "trace_id",
+  "seq",
+  "time",
+  "consumer_paasid",
+  "provider",
+  "provider_code",
+  "service_id",
+  "resource_code",
+  "resource_name",
+  "purpose",
+  "item_code",
+  "operator_id",
+  "operator_name",
+  "query_object_id_type",
+  "query_object_id",
+  "terminal_info",
+  "fields_returned",
+  "row_count",
+  "errcode",
+  "reason",
+  "request_hash",
+  "latency_ms",
+  "trace_id",
 ] as const;
 
 function csvCell(v: unknown): string {
@@ -186,11 +233,34 @@ export function toCsv(entries: readonly AuditEntry[], opts: { bom?: boolean } = 
   const lines = [AUDIT_CSV_COLUMNS.join(",")];
   for (const e of entries) {
     const a = (e.auditInfo && typeof e.auditInfo === "object" ? e.auditInfo : {}) as Record<string, unknown>;
-    lines.push([
-      e.seq, new Date(e.time).toISOString(), e.consumerPaasid, e.provider, e.providerCode, e.serviceId, e.resourceCode,
-      e.resourceName, e.purpose, e.itemCode, a.operator_id, a.operator_name, a.query_object_id_type, a.query_object_id,
-      a.terminal_info, e.fieldsReturned.join("|"), e.rowCount, e.errcode, e.reason, e.requestHash, e.latencyMs, e.traceId,
-    ].map(csvCell).join(","));
+    lines.push(
+      [
+        e.seq,
+        new Date(e.time).toISOString(),
+        e.consumerPaasid,
+        e.provider,
+        e.providerCode,
+        e.serviceId,
+        e.resourceCode,
+        e.resourceName,
+        e.purpose,
+        e.itemCode,
+        a.operator_id,
+        a.operator_name,
+        a.query_object_id_type,
+        a.query_object_id,
+        a.terminal_info,
+        e.fieldsReturned.join("|"),
+        e.rowCount,
+        e.errcode,
+        e.reason,
+        e.requestHash,
+        e.latencyMs,
+        e.traceId,
+      ]
+        .map(csvCell)
+        .join(","),
+    );
   }
   return (opts.bom ? "\ufeff" : "") + lines.join("\r\n") + "\r\n";
 }

@@ -7,8 +7,54 @@ import type { LibraryName } from "./types.js";
 
 export type Row = Record<string, string | number | boolean | null>;
 
-const SURNAMES = ["陈", "林", "黄", "李", "张", "吴", "郑", "蔡", "许", "王", "杨", "刘", "谢", "周", "洪", "马", "庄", "姚", "方", "余"];
-const GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀", "霞", "平", "辉", "鹏", "华", "玲"];
+const SURNAMES = [
+  "陈",
+  "林",
+  "黄",
+  "李",
+  "张",
+  "吴",
+  "郑",
+  "蔡",
+  "许",
+  "王",
+  "杨",
+  "刘",
+  "谢",
+  "周",
+  "洪",
+  "马",
+  "庄",
+  "姚",
+  "方",
+  "余",
+];
+const GIVEN = [
+  "伟",
+  "芳",
+  "娜",
+  "敏",
+  "静",
+  "丽",
+  "强",
+  "磊",
+  "军",
+  "洋",
+  "勇",
+  "艳",
+  "杰",
+  "娟",
+  "涛",
+  "明",
+  "超",
+  "秀",
+  "霞",
+  "平",
+  "辉",
+  "鹏",
+  "华",
+  "玲",
+];
 
 function synthName(p: Prng, surname?: string): string {
   return (surname ?? p.pick(SURNAMES)) + p.pick(GIVEN) + (p.next() < 0.6 ? p.pick(GIVEN) : "");
@@ -69,7 +115,11 @@ export function householdRow(person: Person, seedValue: string): Row {
 // ---------------------------------------------------------------- legal entities (法人单位)
 
 export const SUBJECT_TYPE_ZH: Record<Enterprise["subjectType"] | "person", string> = {
-  person: "自然人", enterprise: "企业", institution: "事业单位", government: "机关", "social-org": "社会组织",
+  person: "自然人",
+  enterprise: "企业",
+  institution: "事业单位",
+  government: "机关",
+  "social-org": "社会组织",
 };
 
 export function entityRow(e: Enterprise): Row {
@@ -92,13 +142,33 @@ export function entityRow(e: Enterprise): Row {
 
 /** Bounding boxes (WGS84) of each Shantou district, kept within 116.5–117.0E / 23.2–23.6N [I: approximate]. */
 const DISTRICT_BOX: Record<string, { lon: [number, number]; lat: [number, number]; streets: string[] }> = {
-  "440507": { lon: [116.70, 116.78], lat: [23.35, 23.41], streets: ["长平路", "黄山路", "金砂东路", "嵩山路", "泰山路", "天山路", "珠池路", "韩江路"] },
-  "440511": { lon: [116.64, 116.71], lat: [23.35, 23.42], streets: ["金砂路", "外马路", "中山路", "升平路", "大华路", "海滨路", "汕樟路"] },
-  "440512": { lon: [116.69, 116.80], lat: [23.24, 23.32], streets: ["河浦大道", "礐石路", "达濠大道", "广澳路", "珠浦路"] },
-  "440513": { lon: [116.55, 116.68], lat: [23.22, 23.32], streets: ["中华路", "东山大道", "新华路", "棉城大道", "和平路"] },
-  "440514": { lon: [116.50, 116.56], lat: [23.20, 23.29], streets: ["峡山大道", "陈沙公路", "两英大道", "司马浦大道"] },
-  "440515": { lon: [116.72, 116.86], lat: [23.42, 23.55], streets: ["澄华路", "文祠路", "中山北路", "莲下大道", "盐鸿路"] },
-  "440523": { lon: [116.95, 117.00], lat: [23.40, 23.47], streets: ["前江路", "环岛路", "后宅大道", "深澳路"] },
+  "440507": {
+    lon: [116.7, 116.78],
+    lat: [23.35, 23.41],
+    streets: ["长平路", "黄山路", "金砂东路", "嵩山路", "泰山路", "天山路", "珠池路", "韩江路"],
+  },
+  "440511": {
+    lon: [116.64, 116.71],
+    lat: [23.35, 23.42],
+    streets: ["金砂路", "外马路", "中山路", "升平路", "大华路", "海滨路", "汕樟路"],
+  },
+  "440512": {
+    lon: [116.69, 116.8],
+    lat: [23.24, 23.32],
+    streets: ["河浦大道", "礐石路", "达濠大道", "广澳路", "珠浦路"],
+  },
+  "440513": {
+    lon: [116.55, 116.68],
+    lat: [23.22, 23.32],
+    streets: ["中华路", "东山大道", "新华路", "棉城大道", "和平路"],
+  },
+  "440514": { lon: [116.5, 116.56], lat: [23.2, 23.29], streets: ["峡山大道", "陈沙公路", "两英大道", "司马浦大道"] },
+  "440515": {
+    lon: [116.72, 116.86],
+    lat: [23.42, 23.55],
+    streets: ["澄华路", "文祠路", "中山北路", "莲下大道", "盐鸿路"],
+  },
+  "440523": { lon: [116.95, 117.0], lat: [23.4, 23.47], streets: ["前江路", "环岛路", "后宅大道", "深澳路"] },
 };
 
 const DISTRICT_CODES = Object.keys(SHANTOU_DISTRICTS);
@@ -109,16 +179,27 @@ const SUBZONES = 10;
 const PARCELS_PER_BLOCK = 200;
 export const PARCEL_COUNT = DISTRICT_CODES.length * ZONES * SUBZONES * FEATURES.length * PARCELS_PER_BLOCK;
 
-const USES_GB = ["城镇住宅用地", "城镇住宅用地", "零售商业用地", "商务金融用地", "工业用地", "机关团体用地", "教育用地"];
+const USES_GB = [
+  "城镇住宅用地",
+  "城镇住宅用地",
+  "零售商业用地",
+  "商务金融用地",
+  "工业用地",
+  "机关团体用地",
+  "教育用地",
+];
 
 /** 宗地代码 of the i-th parcel (0 ≤ i < PARCEL_COUNT). */
 export function parcelCodeAt(i: number): string | undefined {
   if (!Number.isInteger(i) || i < 0 || i >= PARCEL_COUNT) return undefined;
   const seq = (i % PARCELS_PER_BLOCK) + 1;
   let r = Math.floor(i / PARCELS_PER_BLOCK);
-  const f = r % FEATURES.length; r = Math.floor(r / FEATURES.length);
-  const sub = (r % SUBZONES) + 1; r = Math.floor(r / SUBZONES);
-  const zone = (r % ZONES) + 1; r = Math.floor(r / ZONES);
+  const f = r % FEATURES.length;
+  r = Math.floor(r / FEATURES.length);
+  const sub = (r % SUBZONES) + 1;
+  r = Math.floor(r / SUBZONES);
+  const zone = (r % ZONES) + 1;
+  r = Math.floor(r / ZONES);
   return `${DISTRICT_CODES[r]}${pad(zone, 3)}${pad(sub, 3)}${FEATURES[f]}${pad(seq, 5)}`;
 }
 
@@ -127,7 +208,8 @@ export function parcelRow(code: string, seedValue: string): Row | undefined {
   if (!m) return undefined;
   const [, district, zone, sub, feature, seq] = m;
   const box = DISTRICT_BOX[district];
-  if (!box || +zone < 1 || +zone > ZONES || +sub < 1 || +sub > SUBZONES || +seq < 1 || +seq > PARCELS_PER_BLOCK) return undefined;
+  if (!box || +zone < 1 || +zone > ZONES || +sub < 1 || +sub > SUBZONES || +seq < 1 || +seq > PARCELS_PER_BLOCK)
+    return undefined;
   const p = prngFor(seedValue, `parcel:${code}`);
   const lon = box.lon[0] + p.next() * (box.lon[1] - box.lon[0]);
   const lat = box.lat[0] + p.next() * (box.lat[1] - box.lat[0]);
@@ -157,22 +239,35 @@ export interface CreditSubject {
 
 const PENALTY_KINDS = ["警告", "罚款", "罚款", "没收违法所得", "责令停产停业", "暂扣许可证"];
 const PENALTY_REASONS = [
-  "未按规定公示年度报告", "销售不符合食品安全标准的食品", "未取得许可擅自从事经营活动", "违反消防安全管理规定",
-  "未按规定办理税务登记变更", "占道经营", "超标排放污染物",
+  "未按规定公示年度报告",
+  "销售不符合食品安全标准的食品",
+  "未取得许可擅自从事经营活动",
+  "违反消防安全管理规定",
+  "未按规定办理税务登记变更",
+  "占道经营",
+  "超标排放污染物",
 ];
 const LICENCE_KINDS: [string, string][] = [
-  ["食品经营许可证", "普通"], ["道路运输经营许可证", "特许"], ["排污许可证", "普通"], ["建筑施工企业安全生产许可证", "普通"],
-  ["医疗机构执业许可证", "普通"], ["危险化学品经营许可证", "特许"],
+  ["食品经营许可证", "普通"],
+  ["道路运输经营许可证", "特许"],
+  ["排污许可证", "普通"],
+  ["建筑施工企业安全生产许可证", "普通"],
+  ["医疗机构执业许可证", "普通"],
+  ["危险化学品经营许可证", "特许"],
 ];
 const RED_LISTS: Record<string, string[]> = {
   自然人: ["汕头市道德模范", "无偿献血先进个人"],
   企业: ["纳税信用A级纳税人", "守合同重信用企业", "海关高级认证企业"],
-  事业单位: ["诚信建设示范单位"], 机关: ["诚信建设示范单位"], 社会组织: ["5A级社会组织"],
+  事业单位: ["诚信建设示范单位"],
+  机关: ["诚信建设示范单位"],
+  社会组织: ["5A级社会组织"],
 };
 const BLACK_LISTS: Record<string, string[]> = {
   自然人: ["失信被执行人"],
   企业: ["失信被执行人", "重大税收违法失信主体", "严重违法失信企业"],
-  事业单位: ["失信被执行人"], 机关: ["失信被执行人"], 社会组织: ["活动异常名录"],
+  事业单位: ["失信被执行人"],
+  机关: ["失信被执行人"],
+  社会组织: ["活动异常名录"],
 };
 
 type Issuer = Required<Department>;
@@ -267,15 +362,17 @@ export function createBaseLibraries(seed: Seed): BaseLibraries {
     if (!kind) return [];
     const d = deptFor(p);
     const date = dateBetween(p, 2020, 2024);
-    return [{
-      ...subjectCols(s),
-      MDLX: kind,
-      MDMC: p.pick((kind === "红名单" ? RED_LISTS : BLACK_LISTS)[s.type]),
-      LRRQ: date,
-      YXQZ: addYears(date, 3),
-      LRJG: d.name,
-      LRJGDM: d.code,
-    }];
+    return [
+      {
+        ...subjectCols(s),
+        MDLX: kind,
+        MDMC: p.pick((kind === "红名单" ? RED_LISTS : BLACK_LISTS)[s.type]),
+        LRRQ: date,
+        YXQZ: addYears(date, 3),
+        LRJG: d.name,
+        LRJGDM: d.code,
+      },
+    ];
   };
 
   const person = (id: string) => {
@@ -317,7 +414,11 @@ export function createBaseLibraries(seed: Seed): BaseLibraries {
     if (!e || e.subjectType !== "enterprise") return undefined;
     const p = prngFor(v, `dept.food-licence:${uscc}`);
     if (p.next() >= 0.3) return undefined;
-    const kind = p.pick([["1", "食品销售经营者"], ["2", "餐饮服务经营者"], ["3", "单位食堂"]] as const);
+    const kind = p.pick([
+      ["1", "食品销售经营者"],
+      ["2", "餐饮服务经营者"],
+      ["3", "单位食堂"],
+    ] as const);
     const date = dateBetween(p, 2019, 2024);
     return {
       JYZMC: e.name,
@@ -337,22 +438,38 @@ export function createBaseLibraries(seed: Seed): BaseLibraries {
 
   return {
     seed,
-    person, household, entity, creditSubject, penalties, licences, redBlack, pension, foodLicence,
+    person,
+    household,
+    entity,
+    creditSubject,
+    penalties,
+    licences,
+    redBlack,
+    pension,
+    foodLicence,
     parcel: (code) => parcelRow(code, v),
     rows(library, q) {
       switch (library) {
-        case "population.person": return one(person(key(q, "SFZH")));
-        case "population.household": return one(household(key(q, "SFZH")));
-        case "legal.entity": return one(entity(key(q, "TYSHXYDM")));
-        case "spatial.parcel": return one(parcelRow(key(q, "ZDDM"), v));
-        case "credit.penalties": return penalties(key(q, "ZTDM"));
-        case "credit.licences": return licences(key(q, "ZTDM"));
+        case "population.person":
+          return one(person(key(q, "SFZH")));
+        case "population.household":
+          return one(household(key(q, "SFZH")));
+        case "legal.entity":
+          return one(entity(key(q, "TYSHXYDM")));
+        case "spatial.parcel":
+          return one(parcelRow(key(q, "ZDDM"), v));
+        case "credit.penalties":
+          return penalties(key(q, "ZTDM"));
+        case "credit.licences":
+          return licences(key(q, "ZTDM"));
         case "credit.redblack": {
           const rows = redBlack(key(q, "ZTDM"));
           return q.MDLX === undefined ? rows : rows.filter((r) => r.MDLX === q.MDLX);
         }
-        case "dept.pension": return one(pension(key(q, "SFZH")));
-        case "dept.food-licence": return one(foodLicence(key(q, "TYSHXYDM")));
+        case "dept.pension":
+          return one(pension(key(q, "SFZH")));
+        case "dept.food-licence":
+          return one(foodLicence(key(q, "TYSHXYDM")));
       }
     },
   };

@@ -17,18 +17,32 @@ export function parseCsv(text: string): { rows: string[][]; errors: CsvError[] }
   let quoted = false;
   let quoteLine = 0;
   let fieldStarted = false;
-  const endField = () => { row.push(field); field = ""; fieldStarted = false; };
-  const endRow = () => { endField(); if (!(row.length === 1 && row[0] === "")) rows.push(row); row = []; };
+  const endField = () => {
+    row.push(field);
+    field = "";
+    fieldStarted = false;
+  };
+  const endRow = () => {
+    endField();
+    if (!(row.length === 1 && row[0] === "")) rows.push(row);
+    row = [];
+  };
   for (; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
       if (c === '"') {
-        if (text[i + 1] === '"') { field += '"'; i++; }
-        else {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else {
           quoted = false;
           const n = text[i + 1];
           if (n !== undefined && n !== "," && n !== "\n" && n !== "\r")
-            errors.push({ line, zh: "引号字段结束后应为逗号或换行", en: "a quoted field must be followed by a comma or line break" });
+            errors.push({
+              line,
+              zh: "引号字段结束后应为逗号或换行",
+              en: "a quoted field must be followed by a comma or line break",
+            });
         }
       } else {
         if (c === "\n") line++;
@@ -36,10 +50,22 @@ export function parseCsv(text: string): { rows: string[][]; errors: CsvError[] }
       }
       continue;
     }
-    if (c === '"' && !fieldStarted) { quoted = true; quoteLine = line; fieldStarted = true; continue; }
-    if (c === ",") { endField(); continue; }
+    if (c === '"' && !fieldStarted) {
+      quoted = true;
+      quoteLine = line;
+      fieldStarted = true;
+      continue;
+    }
+    if (c === ",") {
+      endField();
+      continue;
+    }
     if (c === "\r" && text[i + 1] === "\n") continue;
-    if (c === "\n" || c === "\r") { endRow(); line++; continue; }
+    if (c === "\n" || c === "\r") {
+      endRow();
+      line++;
+      continue;
+    }
     field += c;
     fieldStarted = true;
   }

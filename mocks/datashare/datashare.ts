@@ -43,7 +43,11 @@ export interface Datashare {
   /** Run one GatewayMsg data-sharing call. */
   query(req: QueryRequest): Promise<QueryOutcome>;
   /** Catalogue changes that notify subscribers. */
-  hookRows(actor: Actor, resourceCode: string, input: HookRowsInput): Promise<{ entry: CatalogueEntry; rowCount: number }>;
+  hookRows(
+    actor: Actor,
+    resourceCode: string,
+    input: HookRowsInput,
+  ): Promise<{ entry: CatalogueEntry; rowCount: number }>;
   hookUrl(actor: Actor, resourceCode: string, url: string, timeoutMs?: number): Promise<CatalogueEntry>;
   withdraw(actor: Actor, resourceCode: string, reason: string): Promise<CatalogueEntry>;
   compile(actor: Actor, input: CompileInput): Promise<CatalogueEntry>;
@@ -53,7 +57,12 @@ export interface Datashare {
   resetTenant(paasid: string): Promise<void>;
 }
 
-export function createDatashare(opts: { seed: Seed; directory: TenantDirectory; callProvider?: ProviderCaller; config?: Partial<DatashareConfig> }): Datashare {
+export function createDatashare(opts: {
+  seed: Seed;
+  directory: TenantDirectory;
+  callProvider?: ProviderCaller;
+  config?: Partial<DatashareConfig>;
+}): Datashare {
   const config = { ...DEFAULT_DATASHARE_CONFIG, ...opts.config };
   const { directory } = opts;
   const libraries = createBaseLibraries(opts.seed);
@@ -63,11 +72,30 @@ export function createDatashare(opts: { seed: Seed; directory: TenantDirectory; 
   const audit = new AuditLog(directory, config.auditCap);
   const subscriptions = new Subscriptions(directory, catalogue, applications, config.retry, outbound);
   const licences = new LicenceCatalogue(config.licenceDeadlineSeconds);
-  const nowFor = (actor: Actor) => (actor.kind === "tenant" ? directory.tenant(actor.paasid)?.clock.now() : undefined) ?? directory.clock.now();
+  const nowFor = (actor: Actor) =>
+    (actor.kind === "tenant" ? directory.tenant(actor.paasid)?.clock.now() : undefined) ?? directory.clock.now();
 
   return {
-    directory, libraries, catalogue, applications, audit, subscriptions, licences,
-    query: (req) => executeQuery({ directory, catalogue, applications, audit, libraries, callProvider: opts.callProvider, providerTimeoutMs: config.providerTimeoutMs }, req),
+    directory,
+    libraries,
+    catalogue,
+    applications,
+    audit,
+    subscriptions,
+    licences,
+    query: (req) =>
+      executeQuery(
+        {
+          directory,
+          catalogue,
+          applications,
+          audit,
+          libraries,
+          callProvider: opts.callProvider,
+          providerTimeoutMs: config.providerTimeoutMs,
+        },
+        req,
+      ),
     async hookRows(actor, code, input) {
       const r = await catalogue.hookRows(actor, code, input, nowFor(actor));
       await subscriptions.notifyChange(r.entry, "data.changed", { row_count: r.rowCount });

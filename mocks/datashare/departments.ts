@@ -39,7 +39,12 @@ export function resolveDepartments(seed: Seed): ReadonlyMap<string, Department> 
   const found = new Map<string, string>();
   const names = new Set(WANTED.map((w) => w.name));
   for (const e of governmentBodiesOf(seed)) if (names.has(e.name) && !found.has(e.name)) found.set(e.name, e.uscc);
-  m = new Map(WANTED.map((w) => [w.name, { name: w.name, code: found.get(w.name) ?? fallbackUscc(w.orgBody), ...(w.short ? { short: w.short } : {}) }]));
+  m = new Map(
+    WANTED.map((w) => [
+      w.name,
+      { name: w.name, code: found.get(w.name) ?? fallbackUscc(w.orgBody), ...(w.short ? { short: w.short } : {}) },
+    ]),
+  );
   cache.set(seed, m);
   return m;
 }

@@ -23,11 +23,21 @@ export const DS_ERRORS = {
   // management API, simulator-defined [SIM]
   RESOURCE_NOT_FOUND: { code: 1101, status: 404, zh: "目录中没有该资源", en: "no such resource in the catalogue" },
   APPLICATION_INVALID: { code: 1102, status: 400, zh: "共享申请无效", en: "sharing application invalid" },
-  NOT_PROVIDER: { code: 1103, status: 403, zh: "只有资源提供方或管理员可以执行此操作", en: "only the resource's provider or an admin may do this" },
+  NOT_PROVIDER: {
+    code: 1103,
+    status: 403,
+    zh: "只有资源提供方或管理员可以执行此操作",
+    en: "only the resource's provider or an admin may do this",
+  },
   NOT_PENDING: { code: 1104, status: 409, zh: "申请不在待审核状态", en: "application is not pending" },
   ENTRY_INVALID: { code: 1105, status: 400, zh: "目录信息无效", en: "catalogue entry invalid" },
   CODE_TAKEN: { code: 1106, status: 409, zh: "信息资源代码已被使用", en: "resource code already in use" },
-  ROWS_INVALID: { code: 1107, status: 422, zh: "挂接数据不符合目录信息项", en: "hooked rows do not match the catalogue items" },
+  ROWS_INVALID: {
+    code: 1107,
+    status: 422,
+    zh: "挂接数据不符合目录信息项",
+    en: "hooked rows do not match the catalogue items",
+  },
   LICENCE_RECORD_INVALID: { code: 1108, status: 400, zh: "证照目录信息无效", en: "licence catalogue record invalid" },
   SUBSCRIPTION_INVALID: { code: 1109, status: 400, zh: "订阅无效", en: "subscription invalid" },
   NOT_FOUND: { code: 1110, status: 404, zh: "记录不存在", en: "record not found" },
@@ -52,7 +62,11 @@ export function toProblem(def: ErrorDef, detail?: { zh: string; en: string }, di
 
 /** A refusal of a management operation; the gateway renders `problem` in the platform envelope (a ProblemError). */
 export class DatashareError extends ProblemError {
-  constructor(readonly kind: DatashareErrorName, detail?: { zh: string; en: string }, diagnostics?: Diagnostic[]) {
+  constructor(
+    readonly kind: DatashareErrorName,
+    detail?: { zh: string; en: string },
+    diagnostics?: Diagnostic[],
+  ) {
     super(toProblem(DS_ERRORS[kind], detail, diagnostics));
     this.name = "DatashareError";
   }

@@ -9,7 +9,14 @@ import type { Datashare } from "./datashare.js";
 import { DatashareError, diag, DS_ERRORS } from "./errors.js";
 import type { GatewayTenantDirectory } from "./gateway-directory.js";
 import {
-  applicationView, auditView, deliveryView, entryView, grantView, licenceView, subscriptionView, ticketView,
+  applicationView,
+  auditView,
+  deliveryView,
+  entryView,
+  grantView,
+  licenceView,
+  subscriptionView,
+  ticketView,
 } from "./http-views.js";
 import type { ProviderViolationLog } from "./provider-violations.js";
 import { DATASHARE_OPERATIONS } from "./scenarios.js";
@@ -27,12 +34,20 @@ export interface HandlerDeps {
 type Obj = Record<string, unknown>;
 
 const OK_MSG = `${DS_ERRORS.OK.zh} / ${DS_ERRORS.OK.en}`;
-const ok = (data: unknown, status = 200, headers?: Record<string, string>): HandlerResult => ({ status, body: { errcode: 0, errmsg: OK_MSG, data }, ...(headers ? { headers } : {}) });
-const bodyOf = (input: HandlerInput): Obj => (input.body && typeof input.body === "object" && !Buffer.isBuffer(input.body) && !Array.isArray(input.body) ? (input.body as Obj) : {});
+const ok = (data: unknown, status = 200, headers?: Record<string, string>): HandlerResult => ({
+  status,
+  body: { errcode: 0, errmsg: OK_MSG, data },
+  ...(headers ? { headers } : {}),
+});
+const bodyOf = (input: HandlerInput): Obj =>
+  input.body && typeof input.body === "object" && !Buffer.isBuffer(input.body) && !Array.isArray(input.body)
+    ? (input.body as Obj)
+    : {};
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 /** Who acts: the calling application, or the admin on the control plane (/_gatesim/datashare/…). */
-const actorOf = (input: HandlerInput): Actor => (input.principal.kind === "admin" ? { kind: "admin" } : { kind: "tenant", paasid: input.tenant.paasid });
+const actorOf = (input: HandlerInput): Actor =>
+  input.principal.kind === "admin" ? { kind: "admin" } : { kind: "tenant", paasid: input.tenant.paasid };
 
 /** `{ref}` in a path: a serviceId (C + 13 digits), or a resource code with its "/" percent-encoded or written "-". */
 export function refOf(ref: string): { serviceId?: string; resourceCode?: string } {
@@ -45,7 +60,13 @@ function instant(v: unknown, location: string): number | undefined {
   const t = typeof v === "string" ? Date.parse(v) : NaN;
   if (Number.isNaN(t))
     throw new DatashareError("APPLICATION_INVALID", { zh: "时间格式无效", en: "invalid date-time" }, [
-      diag(location, "date-time", v, "应为 ISO 8601 时间 / must be an ISO 8601 date-time", "如 2026-12-31T16:00:00Z / e.g. 2026-12-31T16:00:00Z"),
+      diag(
+        location,
+        "date-time",
+        v,
+        "应为 ISO 8601 时间 / must be an ISO 8601 date-time",
+        "如 2026-12-31T16:00:00Z / e.g. 2026-12-31T16:00:00Z",
+      ),
     ]);
   return t;
 }
@@ -65,9 +86,19 @@ function auditFilter(q: Obj): AuditFilter {
 /** The audit view in the format asked for: JSON page (default), NDJSON or CSV (UTF-8 with BOM, for spreadsheet use). */
 function auditResult(entries: AuditEntry[], format: unknown, name: string): HandlerResult {
   if (format === "ndjson")
-    return { status: 200, body: toNdjson(entries), contentType: "application/x-ndjson; charset=utf-8", headers: { "content-disposition": `attachment; filename="${name}.ndjson"` } };
+    return {
+      status: 200,
+      body: toNdjson(entries),
+      contentType: "application/x-ndjson; charset=utf-8",
+      headers: { "content-disposition": `attachment; filename="${name}.ndjson"` },
+    };
   if (format === "csv")
-    return { status: 200, body: toCsv(entries, { bom: true }), contentType: "text/csv; charset=utf-8", headers: { "content-disposition": `attachment; filename="${name}.csv"` } };
+    return {
+      status: 200,
+      body: toCsv(entries, { bom: true }),
+      contentType: "text/csv; charset=utf-8",
+      headers: { "content-disposition": `attachment; filename="${name}.csv"` },
+    };
   return ok({ total: entries.length, items: entries.map(auditView) });
 }
 
@@ -75,19 +106,27 @@ function auditResult(entries: AuditEntry[], format: unknown, name: string): Hand
 function explain(e: unknown, input: HandlerInput): never {
   if (e instanceof DatashareError && !e.problem.diagnostics?.length) {
     const loc = Object.keys(input.params).length ? `/params/${Object.keys(input.params)[0]}` : "/body";
-    e.problem.diagnostics = [diag(loc, `datashare.${e.kind}`, undefined, `${e.problem.zh} / ${e.problem.en}`, hintFor(e.kind))];
+    e.problem.diagnostics = [
+      diag(loc, `datashare.${e.kind}`, undefined, `${e.problem.zh} / ${e.problem.en}`, hintFor(e.kind)),
+    ];
   }
   throw e;
 }
 
 function hintFor(kind: DatashareError["kind"]): string {
   switch (kind) {
-    case "RESOURCE_NOT_FOUND": return "用 GET /ebus/datashare/v1/catalogue 查找资源代码或 serviceId / find the resource code or serviceId with GET /ebus/datashare/v1/catalogue";
-    case "NOT_PROVIDER": return "由资源提供方（编制该目录的应用或其所属单位的应用）操作 / the resource's provider must do this";
-    case "NOT_PENDING": return "只有待审核的申请可以批准或驳回 / only pending applications can be decided";
-    case "RESOURCE_WITHDRAWN": return "资源已撤销，不能再申请或查询 / the resource is withdrawn";
-    case "NO_GRANT": return "先申请并获批该资源 / apply for the resource and get approved first";
-    default: return "见 /docs 中的数据共享接口说明 / see the data-sharing operations in /docs";
+    case "RESOURCE_NOT_FOUND":
+      return "用 GET /ebus/datashare/v1/catalogue 查找资源代码或 serviceId / find the resource code or serviceId with GET /ebus/datashare/v1/catalogue";
+    case "NOT_PROVIDER":
+      return "由资源提供方（编制该目录的应用或其所属单位的应用）操作 / the resource's provider must do this";
+    case "NOT_PENDING":
+      return "只有待审核的申请可以批准或驳回 / only pending applications can be decided";
+    case "RESOURCE_WITHDRAWN":
+      return "资源已撤销，不能再申请或查询 / the resource is withdrawn";
+    case "NO_GRANT":
+      return "先申请并获批该资源 / apply for the resource and get approved first";
+    default:
+      return "见 /docs 中的数据共享接口说明 / see the data-sharing operations in /docs";
   }
 }
 
@@ -126,15 +165,22 @@ export function createDatashareHandlers(deps: HandlerDeps): Record<string, Handl
       if (q.mine === true) {
         // own entries in every status, narrowed by the same keyword terms as the search
         const terms = (search.keyword ?? "").toLowerCase().split(/\s+/).filter(Boolean);
-        const mine = (await ds.catalogue.all()).filter((e) =>
-          e.ownerPaasid === input.tenant.paasid &&
-          (!search.status || search.status === "any" || e.status === search.status) &&
-          terms.every((t) => `${e.name}\u0001${e.summary}\u0001${e.resourceCode}`.toLowerCase().includes(t)));
+        const mine = (await ds.catalogue.all()).filter(
+          (e) =>
+            e.ownerPaasid === input.tenant.paasid &&
+            (!search.status || search.status === "any" || e.status === search.status) &&
+            terms.every((t) => `${e.name}\u0001${e.summary}\u0001${e.resourceCode}`.toLowerCase().includes(t)),
+        );
         result = paginate(mine, page, size);
       } else {
         result = await ds.catalogue.search({ ...search, page, pageSize: size });
       }
-      return ok({ total: result.total, page: result.page, size: result.pageSize, items: result.items.map((e) => entryFor(actor, e)) });
+      return ok({
+        total: result.total,
+        page: result.page,
+        size: result.pageSize,
+        items: result.items.map((e) => entryFor(actor, e)),
+      });
     },
 
     async datashareCatalogueGet(input) {
@@ -151,9 +197,13 @@ export function createDatashareHandlers(deps: HandlerDeps): Record<string, Handl
       const actor = actorOf(input);
       const e = await resolve(input.params.ref);
       const b = input.body;
-      const hook = Buffer.isBuffer(b) || typeof b === "string"
-        ? { csv: Buffer.isBuffer(b) ? b.toString("utf8") : b }
-        : { rows: bodyOf(input).rows, ...(typeof bodyOf(input).csv === "string" ? { csv: bodyOf(input).csv as string } : {}) };
+      const hook =
+        Buffer.isBuffer(b) || typeof b === "string"
+          ? { csv: Buffer.isBuffer(b) ? b.toString("utf8") : b }
+          : {
+              rows: bodyOf(input).rows,
+              ...(typeof bodyOf(input).csv === "string" ? { csv: bodyOf(input).csv as string } : {}),
+            };
       const r = await ds.hookRows(actor, e.resourceCode, hook);
       return ok({ rowCount: r.rowCount, entry: entryView(r.entry, true) });
     },
@@ -190,7 +240,13 @@ export function createDatashareHandlers(deps: HandlerDeps): Record<string, Handl
         itemCode: str(b.itemCode) ?? "",
       });
       const t = directory.tenant(input.tenant.paasid)!;
-      return ok({ application: applicationView(r.application), ...(r.grant ? { grant: grantView(r.grant, 0, t.clock.now()) } : {}) }, 201);
+      return ok(
+        {
+          application: applicationView(r.application),
+          ...(r.grant ? { grant: grantView(r.grant, 0, t.clock.now()) } : {}),
+        },
+        201,
+      );
     },
 
     async datashareApplicationList(input) {
@@ -203,9 +259,22 @@ export function createDatashareHandlers(deps: HandlerDeps): Record<string, Handl
     async datashareApplicationGet(input) {
       const a = await ds.applications.getApplication(input.tenant.paasid, input.params.applicationId);
       if (!a)
-        throw new DatashareError("NOT_FOUND", { zh: `本应用没有申请 ${input.params.applicationId}`, en: `this application has no application ${input.params.applicationId}` }, [
-          diag("/params/applicationId", "application-exists", input.params.applicationId, "申请不存在或不属于本应用 / no such application of this app", "GET /ebus/datashare/v1/applications 列出本应用的申请 / lists this app's applications"),
-        ]);
+        throw new DatashareError(
+          "NOT_FOUND",
+          {
+            zh: `本应用没有申请 ${input.params.applicationId}`,
+            en: `this application has no application ${input.params.applicationId}`,
+          },
+          [
+            diag(
+              "/params/applicationId",
+              "application-exists",
+              input.params.applicationId,
+              "申请不存在或不属于本应用 / no such application of this app",
+              "GET /ebus/datashare/v1/applications 列出本应用的申请 / lists this app's applications",
+            ),
+          ],
+        );
       return ok(applicationView(a));
     },
 
@@ -225,15 +294,28 @@ export function createDatashareHandlers(deps: HandlerDeps): Record<string, Handl
       };
       const actor = actorOf(input);
       const r = await ds.applications.approve(actor, input.params.applicationId, decision);
-      decided(input, ctx, r.application.consumerPaasid, "datashare.application.approved", { applicationId: r.application.id, consumer: r.application.consumerPaasid, serviceId: r.grant.serviceId, decidedBy: r.application.decidedBy });
+      decided(input, ctx, r.application.consumerPaasid, "datashare.application.approved", {
+        applicationId: r.application.id,
+        consumer: r.application.consumerPaasid,
+        serviceId: r.grant.serviceId,
+        decidedBy: r.application.decidedBy,
+      });
       const consumer = directory.tenant(r.application.consumerPaasid);
-      return ok({ application: applicationView(r.application), grant: grantView(r.grant, 0, consumer?.clock.now() ?? ctx.clock.now()) });
+      return ok({
+        application: applicationView(r.application),
+        grant: grantView(r.grant, 0, consumer?.clock.now() ?? ctx.clock.now()),
+      });
     },
 
     async datashareApplicationDeny(input, ctx) {
       const actor = actorOf(input);
       const a = await ds.applications.deny(actor, input.params.applicationId, str(bodyOf(input).reason) ?? "");
-      decided(input, ctx, a.consumerPaasid, "datashare.application.denied", { applicationId: a.id, consumer: a.consumerPaasid, reason: a.reason ?? "", decidedBy: a.decidedBy });
+      decided(input, ctx, a.consumerPaasid, "datashare.application.denied", {
+        applicationId: a.id,
+        consumer: a.consumerPaasid,
+        reason: a.reason ?? "",
+        decidedBy: a.decidedBy,
+      });
       return ok({ application: applicationView(a) });
     },
 
@@ -248,7 +330,12 @@ export function createDatashareHandlers(deps: HandlerDeps): Record<string, Handl
     async datashareGrantWithdraw(input) {
       const b = bodyOf(input);
       const consumer = str(b.consumerPaasid) ?? input.tenant.paasid;
-      const g = await ds.applications.withdrawGrant(actorOf(input), consumer, input.params.serviceId, str(b.reason) ?? "");
+      const g = await ds.applications.withdrawGrant(
+        actorOf(input),
+        consumer,
+        input.params.serviceId,
+        str(b.reason) ?? "",
+      );
       const t = directory.tenant(consumer)!;
       return ok(grantView(g, await ds.applications.usage(t, g), t.clock.now()));
     },
@@ -265,7 +352,11 @@ export function createDatashareHandlers(deps: HandlerDeps): Record<string, Handl
     },
 
     async datashareProviderViolations(input) {
-      const items = await violations.forProvider(input.tenant.paasid, input.tenant.orgCode, num(input.query.limit) ?? 100);
+      const items = await violations.forProvider(
+        input.tenant.paasid,
+        input.tenant.orgCode,
+        num(input.query.limit) ?? 100,
+      );
       return ok({ total: items.length, items });
     },
 
@@ -290,9 +381,19 @@ export function createDatashareHandlers(deps: HandlerDeps): Record<string, Handl
     async datashareSubscriptionDelete(input) {
       const gone = await ds.subscriptions.unsubscribe(input.tenant.paasid, input.params.subscriptionId);
       if (!gone)
-        throw new DatashareError("NOT_FOUND", { zh: `没有订阅 ${input.params.subscriptionId}`, en: `no subscription ${input.params.subscriptionId}` }, [
-          diag("/params/subscriptionId", "subscription-exists", input.params.subscriptionId, "订阅不存在或不属于本应用 / no such subscription of this app", "GET /ebus/datashare/v1/subscriptions 列出本应用的订阅 / lists this app's subscriptions"),
-        ]);
+        throw new DatashareError(
+          "NOT_FOUND",
+          { zh: `没有订阅 ${input.params.subscriptionId}`, en: `no subscription ${input.params.subscriptionId}` },
+          [
+            diag(
+              "/params/subscriptionId",
+              "subscription-exists",
+              input.params.subscriptionId,
+              "订阅不存在或不属于本应用 / no such subscription of this app",
+              "GET /ebus/datashare/v1/subscriptions 列出本应用的订阅 / lists this app's subscriptions",
+            ),
+          ],
+        );
       return ok({ id: input.params.subscriptionId, deleted: true });
     },
 
@@ -305,7 +406,11 @@ export function createDatashareHandlers(deps: HandlerDeps): Record<string, Handl
     async datashareLicenceSubmit(input, ctx) {
       const subs = await ds.licences.submit(ctx.store, ctx.clock, input.tenant.paasid, bodyOf(input).records, "api");
       const late = subs.filter((s) => s.late).length;
-      if (late) ctx.emit("datashare.licence.late", { count: late, sourceIds: subs.filter((s) => s.late).map((s) => s.record.certificate_source_id) });
+      if (late)
+        ctx.emit("datashare.licence.late", {
+          count: late,
+          sourceIds: subs.filter((s) => s.late).map((s) => s.record.certificate_source_id),
+        });
       return ok({ accepted: subs.length, late, items: subs.map(licenceView) }, 201);
     },
 
@@ -321,7 +426,13 @@ export function createDatashareHandlers(deps: HandlerDeps): Record<string, Handl
     // ------------------------------------------------------------------ GatewayMsg query (facts §5.2, §8.5)
     async [DATASHARE_OPERATIONS.query](input, ctx) {
       // The pipeline hands over the parsed body, not its bytes: the audit's request hash is over canonical JSON.
-      const out = await ds.query({ paasid: input.tenant.paasid, serviceId: input.serviceId ?? "", body: gatewayMsgBody(input), rawBody: input.rawBody, traceId: input.traceId });
+      const out = await ds.query({
+        paasid: input.tenant.paasid,
+        serviceId: input.serviceId ?? "",
+        body: gatewayMsgBody(input),
+        rawBody: input.rawBody,
+        traceId: input.traceId,
+      });
       const v = out.providerViolations;
       if (v?.length) await reportViolations(out.audit, v, ctx);
       if (out.problem) throw new ProblemError(out.problem);
@@ -337,19 +448,38 @@ export function createDatashareHandlers(deps: HandlerDeps): Record<string, Handl
    *  provider's violation log (GET /ebus/datashare/v1/provider/violations) next to its audit entry. */
   async function reportViolations(audit: AuditEntry, v: Diagnostic[], ctx: HandlerContext): Promise<void> {
     await violations.record(audit, v);
-    const event = { auditId: audit.id, serviceId: audit.serviceId, resourceCode: audit.resourceCode, providerCode: audit.providerCode, count: v.length, violations: v };
+    const event = {
+      auditId: audit.id,
+      serviceId: audit.serviceId,
+      resourceCode: audit.resourceCode,
+      providerCode: audit.providerCode,
+      count: v.length,
+      violations: v,
+    };
     ctx.emit("datashare.provider.violation", event);
     // the provider's journal too (the tenant that hooked the interface, else the one acting for the provider code)
-    const provider = (audit.ownerPaasid ? directory.view(audit.ownerPaasid) : undefined) ?? (audit.providerCode ? directory.byOrg(audit.providerCode) : undefined);
+    const provider =
+      (audit.ownerPaasid ? directory.view(audit.ownerPaasid) : undefined) ??
+      (audit.providerCode ? directory.byOrg(audit.providerCode) : undefined);
     if (provider && provider.tenant.paasid !== audit.consumerPaasid)
-      provider.emit?.("datashare.provider.violation", { ...event, consumerPaasid: audit.consumerPaasid }, { traceId: audit.traceId, operationId: DATASHARE_OPERATIONS.query });
+      provider.emit?.(
+        "datashare.provider.violation",
+        { ...event, consumerPaasid: audit.consumerPaasid },
+        { traceId: audit.traceId, operationId: DATASHARE_OPERATIONS.query },
+      );
   }
 
   /**
    * A decision is an event in the journal of the tenant whose application it was, whoever decided: the provider (whose
    * own journal has it too, next to its request) or the admin (whose control-plane requests are not journalled).
    */
-  function decided(input: HandlerInput, ctx: HandlerContext, consumerPaasid: string, event: string, data: Record<string, unknown>): void {
+  function decided(
+    input: HandlerInput,
+    ctx: HandlerContext,
+    consumerPaasid: string,
+    event: string,
+    data: Record<string, unknown>,
+  ): void {
     if (input.principal.kind !== "admin") ctx.emit(event, data);
     if (input.principal.kind === "admin" || consumerPaasid !== input.tenant.paasid)
       directory.view(consumerPaasid)?.emit?.(event, data, { traceId: input.traceId, operationId: input.operationId });

@@ -7,7 +7,7 @@ import type { Application, AuditEntry, CatalogueEntry, DataSource, Grant } from 
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOpt = <K extends string>(key: K, ms: number | undefined): Partial<Record<K, string>> =>
-  (ms === undefined ? {} : ({ [key]: iso(ms) } as Record<K, string>));
+  ms === undefined ? {} : ({ [key]: iso(ms) } as Record<K, string>);
 
 function sourceView(s: DataSource, provider: boolean): Record<string, unknown> {
   switch (s.kind) {
@@ -17,7 +17,11 @@ function sourceView(s: DataSource, provider: boolean): Record<string, unknown> {
       return { kind: s.kind, rowCount: s.rowCount, hookedAt: iso(s.hookedAt) };
     case "url":
       // the department's internal address is its own business; consumers only learn that the data is live
-      return { kind: s.kind, hookedAt: iso(s.hookedAt), ...(provider ? { url: s.url, ...(s.timeoutMs ? { timeoutMs: s.timeoutMs } : {}) } : {}) };
+      return {
+        kind: s.kind,
+        hookedAt: iso(s.hookedAt),
+        ...(provider ? { url: s.url, ...(s.timeoutMs ? { timeoutMs: s.timeoutMs } : {}) } : {}),
+      };
     default:
       return { kind: "none" };
   }

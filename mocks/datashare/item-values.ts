@@ -11,8 +11,17 @@ export interface ValueProblem {
 }
 
 export const TYPE_NAMES: Record<ItemDataType, string> = {
-  C: "字符型 character", N: "数值型 numeric", Y: "货币型 currency", D: "日期型 date", T: "日期时间型 date-time",
-  L: "逻辑型 logical", M: "备注型 memo", G: "通用型 general", B: "双精度型 double", I: "整型 integer", F: "浮点型 float",
+  C: "字符型 character",
+  N: "数值型 numeric",
+  Y: "货币型 currency",
+  D: "日期型 date",
+  T: "日期时间型 date-time",
+  L: "逻辑型 logical",
+  M: "备注型 memo",
+  G: "通用型 general",
+  B: "双精度型 double",
+  I: "整型 integer",
+  F: "浮点型 float",
 };
 
 /** Byte length as catalogue systems on GBK databases count it (ASCII 1 byte, other characters 2) [I]. */
@@ -37,7 +46,10 @@ export function isDateTimeValue(v: string): boolean {
 
 /** Digits of a number's decimal writing, excluding sign and point (数值型 length counts digits). */
 function digitCount(n: number): number {
-  return String(Math.abs(n)).replace(/e.*$/, "").replace(".", "").replace(/^0+(?=\d)/, "").length;
+  return String(Math.abs(n))
+    .replace(/e.*$/, "")
+    .replace(".", "")
+    .replace(/^0+(?=\d)/, "").length;
 }
 
 const TRUE_TEXT = new Set(["true", "1", "是", "y", "t"]);
@@ -47,7 +59,11 @@ const FALSE_TEXT = new Set(["false", "0", "否", "n", "f"]);
 export function coerceText(item: InfoItem, text: string): unknown {
   if (text === "") return null;
   switch (item.type) {
-    case "N": case "Y": case "B": case "I": case "F": {
+    case "N":
+    case "Y":
+    case "B":
+    case "I":
+    case "F": {
       const t = text.trim();
       if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return undefined;
       return Number(t);
@@ -71,14 +87,20 @@ function typeProblem(item: InfoItem, expected: string, enExpected: string): Valu
 }
 
 function formatProblem(item: InfoItem, verdict: string): ValueProblem {
-  return { rule: `format:${item.format}`, zh: `${item.code}（${item.name}）格式错误`, en: `${item.code} (${item.name}) is malformed`, hint: verdict };
+  return {
+    rule: `format:${item.format}`,
+    zh: `${item.code}（${item.name}）格式错误`,
+    en: `${item.code} (${item.name}) is malformed`,
+    hint: verdict,
+  };
 }
 
 /** Check a parsed value (JSON) against the item; null/undefined are accepted (absence is checked elsewhere). */
 export function checkItemValue(item: InfoItem, value: unknown, now?: number): ValueProblem | null {
   if (value === null || value === undefined) return null;
   switch (item.type) {
-    case "C": case "M": {
+    case "C":
+    case "M": {
       if (typeof value !== "string") return typeProblem(item, "字符串", "a string");
       if (item.length > 0 && gbkLength(value) > item.length)
         return {
@@ -89,10 +111,16 @@ export function checkItemValue(item: InfoItem, value: unknown, now?: number): Va
         };
       break;
     }
-    case "N": case "B": case "F": case "Y": case "I": {
-      if (typeof value !== "number" || !Number.isFinite(value)) return typeProblem(item, "数值（JSON number）", "a JSON number");
+    case "N":
+    case "B":
+    case "F":
+    case "Y":
+    case "I": {
+      if (typeof value !== "number" || !Number.isFinite(value))
+        return typeProblem(item, "数值（JSON number）", "a JSON number");
       if (item.type === "I" && !Number.isSafeInteger(value)) return typeProblem(item, "整数", "an integer");
-      if (item.type === "Y" && Math.round(value * 10000) / 10000 !== value) return typeProblem(item, "最多4位小数的金额", "an amount with at most 4 decimals");
+      if (item.type === "Y" && Math.round(value * 10000) / 10000 !== value)
+        return typeProblem(item, "最多4位小数的金额", "an amount with at most 4 decimals");
       if ((item.type === "N" || item.type === "I") && item.length > 0 && digitCount(value) > item.length)
         return {
           rule: "length",
@@ -103,7 +131,8 @@ export function checkItemValue(item: InfoItem, value: unknown, now?: number): Va
       break;
     }
     case "D":
-      if (typeof value !== "string" || !isDateValue(value)) return typeProblem(item, "日期 YYYY-MM-DD 或 YYYYMMDD", "a date YYYY-MM-DD or YYYYMMDD");
+      if (typeof value !== "string" || !isDateValue(value))
+        return typeProblem(item, "日期 YYYY-MM-DD 或 YYYYMMDD", "a date YYYY-MM-DD or YYYYMMDD");
       break;
     case "T":
       if (typeof value !== "string" || !isDateTimeValue(value))
@@ -127,9 +156,12 @@ const PARCEL_RE = /^\d{6}\d{3}\d{3}[GJZ][ABSXCDEFLNW]\d{5}$/;
 /** Semantic format check; a bilingual verdict or null. */
 export function checkFormat(format: NonNullable<InfoItem["format"]>, v: string, now?: number): string | null {
   switch (format) {
-    case "gb11643-id": return checkIdNumber(v, now);
-    case "gb32100-uscc": return checkUscc(v);
-    case "gb2260-division": return checkDivisionCode(v, { historical: true });
+    case "gb11643-id":
+      return checkIdNumber(v, now);
+    case "gb32100-uscc":
+      return checkUscc(v);
+    case "gb2260-division":
+      return checkDivisionCode(v, { historical: true });
     case "subject-code": {
       if (v.length === 18 && /^\d{17}[\dX]$/.test(v) && !checkIdNumber(v, now)) return null;
       if (!checkUscc(v)) return null;

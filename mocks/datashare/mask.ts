@@ -13,7 +13,8 @@ export function maskValue(item: InfoItem, value: unknown): unknown {
   if (/^1\d{10}$/.test(value)) return value.slice(0, 3) + "****" + value.slice(-4);
   const chars = [...value]; // by code point: names and addresses may hold characters outside the BMP
   const n = chars.length;
-  if (item.code === "XM" || item.code.endsWith("XM") || item.name.includes("姓名")) return n <= 1 ? "*" : chars[0] + "*".repeat(n - 1);
+  if (item.code === "XM" || item.code.endsWith("XM") || item.name.includes("姓名"))
+    return n <= 1 ? "*" : chars[0] + "*".repeat(n - 1);
   const keep = Math.max(1, Math.floor(n / 4));
   return n <= 1 ? "*" : chars.slice(0, keep).join("") + "*".repeat(n - keep);
 }

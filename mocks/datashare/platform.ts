@@ -36,7 +36,10 @@ export interface DatashareApi {
    * `produced_at` (default now) to now is recorded, and more than 2 h (configurable) is flagged late. Exactly 2 h is
    * on time. Throws a DatashareError 1108 with diagnostics for an invalid record.
    */
-  publishLicenceRecord(ctx: Pick<HandlerContext, "store" | "clock">, record: PublishedLicenceRecord): Promise<LicenceSubmission>;
+  publishLicenceRecord(
+    ctx: Pick<HandlerContext, "store" | "clock">,
+    record: PublishedLicenceRecord,
+  ): Promise<LicenceSubmission>;
   /** The calling tenant's 2-hour report. */
   licenceReport(ctx: Pick<HandlerContext, "store">): ReturnType<Datashare["licences"]["report"]>;
 }
@@ -66,7 +69,13 @@ export function createDatasharePlatform(seed: Seed, opts: DatasharePlatformOptio
     domain: ds,
     async publishLicenceRecord(ctx, record) {
       const { produced_at, ...rec } = record;
-      const [s] = await ds.licences.submit(ctx.store, ctx.clock, rec.issue_dept_code ?? "elicence", [{ ...rec, produced_at: produced_at ?? ctx.clock.now() }], "elicence");
+      const [s] = await ds.licences.submit(
+        ctx.store,
+        ctx.clock,
+        rec.issue_dept_code ?? "elicence",
+        [{ ...rec, produced_at: produced_at ?? ctx.clock.now() }],
+        "elicence",
+      );
       return s;
     },
     licenceReport: (ctx) => ds.licences.report(ctx.store),

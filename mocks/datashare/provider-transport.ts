@@ -13,10 +13,18 @@ export const UNOWNED_PROVIDER_TOKEN = "gatesim-datashare-unowned-provider";
  * with the provider tenant's paasToken on that tenant's clock), x-tif-paasid = the consumer, x-tif-serviceId, and
  * x-gatesim-trace-id. The provider answers {errcode:0, errmsg, data:{data:[rows]}} (checked by validateProviderAnswer).
  */
-export function createProviderTransport(deps: { dispatcher: OutboundPool; directory: GatewayTenantDirectory; catalogue: Catalogue }): ProviderCaller {
+export function createProviderTransport(deps: {
+  dispatcher: OutboundPool;
+  directory: GatewayTenantDirectory;
+  catalogue: Catalogue;
+}): ProviderCaller {
   return async (call) => {
     const entry = await deps.catalogue.get(call.resourceCode);
-    const owner = entry?.ownerPaasid ? deps.directory.view(entry.ownerPaasid) : entry ? deps.directory.byOrg(entry.providerCode) : undefined;
+    const owner = entry?.ownerPaasid
+      ? deps.directory.view(entry.ownerPaasid)
+      : entry
+        ? deps.directory.byOrg(entry.providerCode)
+        : undefined;
     try {
       const answer = await signedPost(deps.dispatcher, {
         url: call.url,

@@ -23,22 +23,36 @@ export class ProviderViolationLog {
   private seq = 0;
 
   /** `cap` bounds memory (architecture §7): beyond it the oldest records are dropped. */
-  constructor(private readonly store: Store, private readonly cap = 10_000) {}
+  constructor(
+    private readonly store: Store,
+    private readonly cap = 10_000,
+  ) {}
 
   async record(audit: AuditEntry, violations: Diagnostic[]): Promise<void> {
     const seq = ++this.seq;
     const rec: ProviderViolationRecord = {
-      auditId: audit.id, time: new Date(audit.time).toISOString(), consumerPaasid: audit.consumerPaasid, serviceId: audit.serviceId,
-      resourceCode: audit.resourceCode, resourceName: audit.resourceName, providerCode: audit.providerCode, errcode: audit.errcode, violations,
+      auditId: audit.id,
+      time: new Date(audit.time).toISOString(),
+      consumerPaasid: audit.consumerPaasid,
+      serviceId: audit.serviceId,
+      resourceCode: audit.resourceCode,
+      resourceName: audit.resourceName,
+      providerCode: audit.providerCode,
+      errcode: audit.errcode,
+      violations,
     };
-    await this.store.put(K_VIOLATION, String(seq), rec, { index: { owner: audit.ownerPaasid ?? "", provider: audit.providerCode } });
+    await this.store.put(K_VIOLATION, String(seq), rec, {
+      index: { owner: audit.ownerPaasid ?? "", provider: audit.providerCode },
+    });
     if (seq > this.cap) await this.store.delete(K_VIOLATION, String(seq - this.cap));
   }
 
   /** Newest `limit` records of resources the tenant compiled or its organisation provides. */
   async forProvider(paasid: string, orgCode: string | undefined, limit: number): Promise<ProviderViolationRecord[]> {
     const owned = await this.store.list<ProviderViolationRecord>(K_VIOLATION, { index: "owner", value: paasid });
-    const byOrg = orgCode ? await this.store.list<ProviderViolationRecord>(K_VIOLATION, { index: "provider", value: orgCode }) : [];
+    const byOrg = orgCode
+      ? await this.store.list<ProviderViolationRecord>(K_VIOLATION, { index: "provider", value: orgCode })
+      : [];
     const seen = new Set<string>();
     const all = [...owned, ...byOrg].filter((r) => (seen.has(r.auditId) ? false : (seen.add(r.auditId), true)));
     all.sort((a, b) => (a.auditId < b.auditId ? -1 : 1));

@@ -8,7 +8,10 @@ import type { Catalogue } from "./catalogue.js";
 import { DS_ERRORS, diag, errmsg, toProblem, type ErrorDef } from "./errors.js";
 import { maskValue } from "./mask.js";
 import {
-  DEFAULT_PROVIDER_TIMEOUT_MS, ProviderUnavailableError, validateProviderAnswer, type ProviderCaller,
+  DEFAULT_PROVIDER_TIMEOUT_MS,
+  ProviderUnavailableError,
+  validateProviderAnswer,
+  type ProviderCaller,
 } from "./provider.js";
 import { checkQueryConditions } from "./query-conditions.js";
 import type { AuditEntry, CatalogueEntry, DatashareTenant, Diagnostic, Grant, TenantDirectory } from "./types.js";
@@ -66,14 +69,23 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
   if (!t) throw new Error(`executeQuery: unknown tenant ${req.paasid}`);
   const now = t.clock.now();
   const entry = await deps.catalogue.byServiceId(req.serviceId);
-  const body = (req.body && typeof req.body === "object" && !Array.isArray(req.body) ? req.body : {}) as Record<string, unknown>;
+  const body = (req.body && typeof req.body === "object" && !Array.isArray(req.body) ? req.body : {}) as Record<
+    string,
+    unknown
+  >;
   const auditInfo = body.audit_info;
   const ai = (auditInfo && typeof auditInfo === "object" ? auditInfo : {}) as Record<string, unknown>;
 
+  // eslint-disable-next-line prefer-const -- finish() below reads it, and refusals call finish() before the grant is looked up
   let grant: Grant | undefined;
   let providerViolations: Diagnostic[] | undefined;
 
-  const finish = async (r: { refusal?: Refusal; rows?: Row[]; fields?: string[]; metadata?: Record<string, unknown> }): Promise<QueryOutcome> => {
+  const finish = async (r: {
+    refusal?: Refusal;
+    rows?: Row[];
+    fields?: string[];
+    metadata?: Record<string, unknown>;
+  }): Promise<QueryOutcome> => {
     const def = r.refusal?.def ?? DS_ERRORS.OK;
     const envelope: GatewayEnvelope = r.refusal
       ? { errcode: def.code, errmsg: errmsg(def, r.refusal.detail), data: null }
@@ -114,13 +126,41 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
   };
 
   if (!entry)
-    return finish({ refusal: { def: DS_ERRORS.RESOURCE_NOT_FOUND, reason: "unknown-service", detail: { zh: `目录中没有 serviceId ${req.serviceId}`, en: `no catalogue resource has serviceId ${req.serviceId}` } } });
+    return finish({
+      refusal: {
+        def: DS_ERRORS.RESOURCE_NOT_FOUND,
+        reason: "unknown-service",
+        detail: {
+          zh: `目录中没有 serviceId ${req.serviceId}`,
+          en: `no catalogue resource has serviceId ${req.serviceId}`,
+        },
+      },
+    });
   if (entry.status === "withdrawn")
-    return finish({ refusal: { def: DS_ERRORS.RESOURCE_WITHDRAWN, reason: "resource-withdrawn", detail: { zh: `${entry.name}（${entry.resourceCode}）已撤销${entry.withdrawReason ? `：${entry.withdrawReason}` : ""}`, en: `${entry.resourceCode} was withdrawn${entry.withdrawReason ? `: ${entry.withdrawReason}` : ""}` } } });
+    return finish({
+      refusal: {
+        def: DS_ERRORS.RESOURCE_WITHDRAWN,
+        reason: "resource-withdrawn",
+        detail: {
+          zh: `${entry.name}（${entry.resourceCode}）已撤销${entry.withdrawReason ? `：${entry.withdrawReason}` : ""}`,
+          en: `${entry.resourceCode} was withdrawn${entry.withdrawReason ? `: ${entry.withdrawReason}` : ""}`,
+        },
+      },
+    });
 
   const auditDiags = checkAuditFields(req.body, { paasid: req.paasid, now });
   if (auditDiags.length)
-    return finish({ refusal: { def: DS_ERRORS.AUDIT_INVALID, reason: "audit-info", diagnostics: auditDiags, detail: { zh: `${auditDiags.length} 处错误，首个在 ${auditDiags[0].location}`, en: `${auditDiags.length} problem(s), first at ${auditDiags[0].location}` } } });
+    return finish({
+      refusal: {
+        def: DS_ERRORS.AUDIT_INVALID,
+        reason: "audit-info",
+        diagnostics: auditDiags,
+        detail: {
+          zh: `${auditDiags.length} 处错误，首个在 ${auditDiags[0].location}`,
+          en: `${auditDiags.length} problem(s), first at ${auditDiags[0].location}`,
+        },
+      },
+    });
 
   grant = await deps.applications.grant(t, req.serviceId);
   const grantRefusal = checkGrant(entry, grant, now);
@@ -129,18 +169,52 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
 
   const { parsed, diagnostics } = checkQueryConditions(entry, body, now);
   if (diagnostics.length)
-    return finish({ refusal: { def: DS_ERRORS.QUERY_INVALID, reason: "query-conditions", diagnostics, detail: { zh: `${diagnostics.length} 处错误，首个在 ${diagnostics[0].location}`, en: `${diagnostics.length} problem(s), first at ${diagnostics[0].location}` } } });
+    return finish({
+      refusal: {
+        def: DS_ERRORS.QUERY_INVALID,
+        reason: "query-conditions",
+        diagnostics,
+        detail: {
+          zh: `${diagnostics.length} 处错误，首个在 ${diagnostics[0].location}`,
+          en: `${diagnostics.length} problem(s), first at ${diagnostics[0].location}`,
+        },
+      },
+    });
 
   let used = await deps.applications.reserveCall(t, g);
   if (used === null)
-    return finish({ refusal: { def: DS_ERRORS.QUOTA_EXHAUSTED, reason: "quota-exhausted", detail: { zh: `授权 ${g.id} 的 ${g.quota} 次调用已用完`, en: `all ${g.quota} calls of grant ${g.id} are used` }, diagnostics: [diag("/headers/x-tif-serviceid", "quota", g.quota, `调用次数上限 ${g.quota} 已用完 / the quota of ${g.quota} calls is used up`, "向资源提供方申请提高次数或重新申请 / ask the provider for a larger quota or apply again")] } });
+    return finish({
+      refusal: {
+        def: DS_ERRORS.QUOTA_EXHAUSTED,
+        reason: "quota-exhausted",
+        detail: { zh: `授权 ${g.id} 的 ${g.quota} 次调用已用完`, en: `all ${g.quota} calls of grant ${g.id} are used` },
+        diagnostics: [
+          diag(
+            "/headers/x-tif-serviceid",
+            "quota",
+            g.quota,
+            `调用次数上限 ${g.quota} 已用完 / the quota of ${g.quota} calls is used up`,
+            "向资源提供方申请提高次数或重新申请 / ask the provider for a larger quota or apply again",
+          ),
+        ],
+      },
+    });
 
   // rows
   let rows: Row[];
   let total: number;
   const src = entry.source;
   if (src.kind === "url") {
-    const fetched = await fetchFromProvider(deps, t, entry, src.url, src.timeoutMs, body, parsed.conditions, req.traceId);
+    const fetched = await fetchFromProvider(
+      deps,
+      t,
+      entry,
+      src.url,
+      src.timeoutMs,
+      body,
+      parsed.conditions,
+      req.traceId,
+    );
     if ("refusal" in fetched) {
       await deps.applications.refundCall(t, g);
       providerViolations = fetched.violations;
@@ -150,11 +224,12 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
     rows = fetched.rows;
     total = fetched.total ?? rows.length;
   } else {
-    const all = src.kind === "library"
-      ? deps.libraries.rows(src.library, parsed.conditions)
-      : src.kind === "rows"
-        ? (await deps.catalogue.rowsOf(entry.resourceCode)).filter((r) => matches(r, parsed.conditions))
-        : [];
+    const all =
+      src.kind === "library"
+        ? deps.libraries.rows(src.library, parsed.conditions)
+        : src.kind === "rows"
+          ? (await deps.catalogue.rowsOf(entry.resourceCode)).filter((r) => matches(r, parsed.conditions))
+          : [];
     total = all.length;
     rows = all.slice((parsed.page - 1) * parsed.pageSize, parsed.page * parsed.pageSize);
   }
@@ -194,21 +269,54 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
 function checkGrant(entry: CatalogueEntry, grant: Grant | undefined, now: number): Refusal | undefined {
   if (!grant)
     return {
-      def: DS_ERRORS.NO_GRANT, reason: "no-grant",
-      detail: { zh: `本应用未申请或未获批 ${entry.name}（${entry.resourceCode}）`, en: `this application holds no grant for ${entry.resourceCode}` },
-      diagnostics: [diag("/headers/x-tif-serviceid", "grant", entry.serviceId, "没有该资源的共享授权 / no sharing grant for this resource", `先在目录中申请资源 ${entry.resourceCode}（${entry.share.type}） / apply for ${entry.resourceCode} in the catalogue first`)],
+      def: DS_ERRORS.NO_GRANT,
+      reason: "no-grant",
+      detail: {
+        zh: `本应用未申请或未获批 ${entry.name}（${entry.resourceCode}）`,
+        en: `this application holds no grant for ${entry.resourceCode}`,
+      },
+      diagnostics: [
+        diag(
+          "/headers/x-tif-serviceid",
+          "grant",
+          entry.serviceId,
+          "没有该资源的共享授权 / no sharing grant for this resource",
+          `先在目录中申请资源 ${entry.resourceCode}（${entry.share.type}） / apply for ${entry.resourceCode} in the catalogue first`,
+        ),
+      ],
     };
   if (grant.status === "withdrawn")
     return {
-      def: DS_ERRORS.NO_GRANT, reason: "grant-withdrawn",
+      def: DS_ERRORS.NO_GRANT,
+      reason: "grant-withdrawn",
       detail: { zh: `授权 ${grant.id} 已撤回`, en: `grant ${grant.id} was withdrawn` },
-      diagnostics: [diag("/headers/x-tif-serviceid", "grant-withdrawn", grant.id, "授权已撤回 / the grant was withdrawn", "重新申请 / apply again")],
+      diagnostics: [
+        diag(
+          "/headers/x-tif-serviceid",
+          "grant-withdrawn",
+          grant.id,
+          "授权已撤回 / the grant was withdrawn",
+          "重新申请 / apply again",
+        ),
+      ],
     };
   if (now > grant.validUntil)
     return {
-      def: DS_ERRORS.NO_GRANT, reason: "grant-expired",
-      detail: { zh: `授权 ${grant.id} 已于 ${new Date(grant.validUntil).toISOString()} 过期`, en: `grant ${grant.id} expired at ${new Date(grant.validUntil).toISOString()}` },
-      diagnostics: [diag("/headers/x-tif-serviceid", "grant-expired", new Date(grant.validUntil).toISOString(), "授权已过期（按本应用的虚拟时钟） / the grant has expired (on this application's virtual clock)", "重新申请或请提供方延期 / apply again or ask the provider to extend it")],
+      def: DS_ERRORS.NO_GRANT,
+      reason: "grant-expired",
+      detail: {
+        zh: `授权 ${grant.id} 已于 ${new Date(grant.validUntil).toISOString()} 过期`,
+        en: `grant ${grant.id} expired at ${new Date(grant.validUntil).toISOString()}`,
+      },
+      diagnostics: [
+        diag(
+          "/headers/x-tif-serviceid",
+          "grant-expired",
+          new Date(grant.validUntil).toISOString(),
+          "授权已过期（按本应用的虚拟时钟） / the grant has expired (on this application's virtual clock)",
+          "重新申请或请提供方延期 / apply again or ask the provider to extend it",
+        ),
+      ],
     };
   return undefined;
 }
@@ -219,31 +327,70 @@ function matches(row: Row, cond: Record<string, unknown>): boolean {
 }
 
 async function fetchFromProvider(
-  deps: QueryDeps, t: DatashareTenant, entry: CatalogueEntry, url: string, timeoutMs: number | undefined,
-  body: Record<string, unknown>, conditions: Record<string, unknown>, traceId?: string,
-): Promise<{ rows: Row[]; total?: number; violations: Diagnostic[] } | { refusal: Refusal; violations?: Diagnostic[] }> {
+  deps: QueryDeps,
+  t: DatashareTenant,
+  entry: CatalogueEntry,
+  url: string,
+  timeoutMs: number | undefined,
+  body: Record<string, unknown>,
+  conditions: Record<string, unknown>,
+  traceId?: string,
+): Promise<
+  { rows: Row[]; total?: number; violations: Diagnostic[] } | { refusal: Refusal; violations?: Diagnostic[] }
+> {
   if (!deps.callProvider)
-    return { refusal: { def: DS_ERRORS.PROVIDER_DOWN, reason: "provider-not-connected", detail: { zh: "未配置提供方调用", en: "no provider transport configured" } } };
+    return {
+      refusal: {
+        def: DS_ERRORS.PROVIDER_DOWN,
+        reason: "provider-not-connected",
+        detail: { zh: "未配置提供方调用", en: "no provider transport configured" },
+      },
+    };
   let answer;
   try {
     answer = await deps.callProvider({
-      url, serviceId: entry.serviceId, resourceCode: entry.resourceCode, consumerPaasid: t.paasid, body,
-      timeoutMs: timeoutMs ?? deps.providerTimeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS, ...(traceId ? { traceId } : {}),
+      url,
+      serviceId: entry.serviceId,
+      resourceCode: entry.resourceCode,
+      consumerPaasid: t.paasid,
+      body,
+      timeoutMs: timeoutMs ?? deps.providerTimeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS,
+      ...(traceId ? { traceId } : {}),
     });
   } catch (e) {
     const timeout = e instanceof ProviderUnavailableError && e.kind === "timeout";
     return {
       refusal: timeout
-        ? { def: DS_ERRORS.PROVIDER_TIMEOUT, reason: "provider-timeout", detail: { zh: `提供方 ${entry.provider} 未在时限内应答`, en: `provider ${entry.providerCode} did not answer in time` } }
-        : { def: DS_ERRORS.PROVIDER_DOWN, reason: "provider-down", detail: { zh: `提供方 ${entry.provider} 不可用`, en: `provider ${entry.providerCode} is unavailable` } },
+        ? {
+            def: DS_ERRORS.PROVIDER_TIMEOUT,
+            reason: "provider-timeout",
+            detail: {
+              zh: `提供方 ${entry.provider} 未在时限内应答`,
+              en: `provider ${entry.providerCode} did not answer in time`,
+            },
+          }
+        : {
+            def: DS_ERRORS.PROVIDER_DOWN,
+            reason: "provider-down",
+            detail: { zh: `提供方 ${entry.provider} 不可用`, en: `provider ${entry.providerCode} is unavailable` },
+          },
     };
   }
   const check = validateProviderAnswer(entry, answer, conditions);
   if (!check.rows)
     return {
-      refusal: { def: DS_ERRORS.PROVIDER_DOWN, reason: "provider-answer-unusable", diagnostics: check.violations, detail: { zh: "提供方应答不符合约定，无法取得数据", en: "the provider's answer is unusable" } },
+      refusal: {
+        def: DS_ERRORS.PROVIDER_DOWN,
+        reason: "provider-answer-unusable",
+        diagnostics: check.violations,
+        detail: { zh: "提供方应答不符合约定，无法取得数据", en: "the provider's answer is unusable" },
+      },
       violations: check.violations,
     };
   const md = (answer.body as { data?: { metadata?: { total?: unknown } } } | null)?.data?.metadata;
-  return { rows: check.rows, violations: check.violations, ...(typeof md?.total === "number" ? { total: md.total } : {}) };
+  return {
+    rows: check.rows,
+    violations: check.violations,
+    ...(typeof md?.total === "number" ? { total: md.total } : {}),
+  };
 }

@@ -32,7 +32,8 @@ export const DATASHARE_SCENARIOS: readonly ScenarioDef[] = Object.freeze([
               id: "DSA0000000000000000",
               status: "denied",
               decidedBy: "scenario",
-              reason: "提供方驳回：申请用途与共享条件不符（模拟场景） / denied by the provider: the purpose does not meet the sharing conditions (scenario)",
+              reason:
+                "提供方驳回：申请用途与共享条件不符（模拟场景） / denied by the provider: the purpose does not meet the sharing conditions (scenario)",
             },
           },
         },
@@ -45,7 +46,10 @@ export const DATASHARE_SCENARIOS: readonly ScenarioDef[] = Object.freeze([
     zh: "共享授权已过期",
     en: "the sharing grant has expired",
     operations: [DATASHARE_OPERATIONS.query],
-    outcome: { kind: "problem", problem: toProblem(DS_ERRORS.NO_GRANT, { zh: "授权已过期（模拟场景）", en: "the grant has expired (scenario)" }) },
+    outcome: {
+      kind: "problem",
+      problem: toProblem(DS_ERRORS.NO_GRANT, { zh: "授权已过期（模拟场景）", en: "the grant has expired (scenario)" }),
+    },
   },
   {
     name: "datashare.quota-exhausted",
@@ -53,7 +57,13 @@ export const DATASHARE_SCENARIOS: readonly ScenarioDef[] = Object.freeze([
     zh: "授权调用次数已用完",
     en: "the grant's call quota is used up",
     operations: [DATASHARE_OPERATIONS.query],
-    outcome: { kind: "problem", problem: toProblem(DS_ERRORS.QUOTA_EXHAUSTED, { zh: "调用次数已用完（模拟场景）", en: "quota used up (scenario)" }) },
+    outcome: {
+      kind: "problem",
+      problem: toProblem(DS_ERRORS.QUOTA_EXHAUSTED, {
+        zh: "调用次数已用完（模拟场景）",
+        en: "quota used up (scenario)",
+      }),
+    },
   },
   {
     name: "datashare.resource-withdrawn",
@@ -61,7 +71,13 @@ export const DATASHARE_SCENARIOS: readonly ScenarioDef[] = Object.freeze([
     zh: "资源已被提供方撤销",
     en: "the provider has withdrawn the resource",
     operations: [DATASHARE_OPERATIONS.query, DATASHARE_OPERATIONS.apply],
-    outcome: { kind: "problem", problem: toProblem(DS_ERRORS.RESOURCE_WITHDRAWN, { zh: "资源已撤销（模拟场景）", en: "resource withdrawn (scenario)" }) },
+    outcome: {
+      kind: "problem",
+      problem: toProblem(DS_ERRORS.RESOURCE_WITHDRAWN, {
+        zh: "资源已撤销（模拟场景）",
+        en: "resource withdrawn (scenario)",
+      }),
+    },
   },
   {
     name: "datashare.provider-slow",
@@ -77,7 +93,13 @@ export const DATASHARE_SCENARIOS: readonly ScenarioDef[] = Object.freeze([
     zh: "提供方接口超时",
     en: "the provider times out",
     operations: [DATASHARE_OPERATIONS.query],
-    outcome: { kind: "problem", problem: toProblem(DS_ERRORS.PROVIDER_TIMEOUT, { zh: "提供方未在时限内应答（模拟场景）", en: "the provider did not answer in time (scenario)" }) },
+    outcome: {
+      kind: "problem",
+      problem: toProblem(DS_ERRORS.PROVIDER_TIMEOUT, {
+        zh: "提供方未在时限内应答（模拟场景）",
+        en: "the provider did not answer in time (scenario)",
+      }),
+    },
   },
   {
     name: "datashare.provider-down",
@@ -85,6 +107,12 @@ export const DATASHARE_SCENARIOS: readonly ScenarioDef[] = Object.freeze([
     zh: "提供方接口不可用",
     en: "the provider is down",
     operations: [DATASHARE_OPERATIONS.query],
-    outcome: { kind: "problem", problem: toProblem(DS_ERRORS.PROVIDER_DOWN, { zh: "提供方不可用（模拟场景）", en: "the provider is unavailable (scenario)" }) },
+    outcome: {
+      kind: "problem",
+      problem: toProblem(DS_ERRORS.PROVIDER_DOWN, {
+        zh: "提供方不可用（模拟场景）",
+        en: "the provider is unavailable (scenario)",
+      }),
+    },
   },
 ]);

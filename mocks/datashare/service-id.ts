@@ -6,7 +6,9 @@ const SPAN = 200_000_000_000n;
 
 /** serviceId for a resource code; `salt` > 0 picks another id when the first collides. */
 export function serviceIdFor(resourceCode: string, salt = 0): string {
-  const h = createHash("sha256").update(salt ? `${resourceCode}#${salt}` : resourceCode).digest();
+  const h = createHash("sha256")
+    .update(salt ? `${resourceCode}#${salt}` : resourceCode)
+    .digest();
   return `C${BASE + (h.readBigUInt64BE(0) % SPAN)}`;
 }
 

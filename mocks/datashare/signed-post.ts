@@ -27,7 +27,10 @@ export interface SignedPostAnswer {
 
 /** Why an outbound call failed: no answer in time, or no answer at all (refused, reset, DNS). */
 export class OutboundError extends Error {
-  constructor(readonly kind: "timeout" | "down", readonly detail: string) {
+  constructor(
+    readonly kind: "timeout" | "down",
+    readonly detail: string,
+  ) {
     super(`${kind}: ${detail}`);
     this.name = "OutboundError";
   }
@@ -50,7 +53,10 @@ const loadUndici = () => (undici ??= import("undici"));
 export function createOutboundAgent(): OutboundPool {
   let agent: Promise<Agent> | undefined;
   return {
-    get: () => (agent ??= loadUndici().then((u) => new u.Agent({ keepAliveTimeout: 4_000, connections: 64, connect: { timeout: 10_000 } }))),
+    get: () =>
+      (agent ??= loadUndici().then(
+        (u) => new u.Agent({ keepAliveTimeout: 4_000, connections: 64, connect: { timeout: 10_000 } }),
+      )),
     close: async () => {
       if (agent) await (await agent).close();
     },
@@ -59,10 +65,18 @@ export function createOutboundAgent(): OutboundPool {
 
 function isTimeout(e: unknown): boolean {
   const err = e as { name?: string; code?: string } | undefined;
-  return err?.name === "TimeoutError" || err?.code === "UND_ERR_HEADERS_TIMEOUT" || err?.code === "UND_ERR_BODY_TIMEOUT" || err?.code === "UND_ERR_CONNECT_TIMEOUT";
+  return (
+    err?.name === "TimeoutError" ||
+    err?.code === "UND_ERR_HEADERS_TIMEOUT" ||
+    err?.code === "UND_ERR_BODY_TIMEOUT" ||
+    err?.code === "UND_ERR_CONNECT_TIMEOUT"
+  );
 }
 
-async function readCapped(body: Dispatcher.ResponseData["body"], max: number): Promise<{ text: string; truncated: boolean }> {
+async function readCapped(
+  body: Dispatcher.ResponseData["body"],
+  max: number,
+): Promise<{ text: string; truncated: boolean }> {
   const chunks: Buffer[] = [];
   let n = 0;
   let truncated = false;
@@ -91,7 +105,13 @@ export async function signedPost(pool: OutboundPool, input: SignedPostInput): Pr
   };
   const signal = AbortSignal.timeout(input.timeoutMs);
   try {
-    const res = await request(input.url, { method: "POST", headers, body: JSON.stringify(input.body), dispatcher, signal });
+    const res = await request(input.url, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(input.body),
+      dispatcher,
+      signal,
+    });
     const { text, truncated } = await readCapped(res.body, input.maxBytes ?? DEFAULT_MAX_ANSWER_BYTES);
     let body: unknown = text;
     if (!truncated && text.length) {

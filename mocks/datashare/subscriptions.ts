@@ -59,7 +59,11 @@ export function backoffDelay(failures: number, p: RetryPolicy = DEFAULT_RETRY): 
 }
 
 /** Sends one notification; resolves ok:false (or throws) on failure. Signing and undici live behind it. */
-export type DeliverFn = (req: { url: string; body: Record<string, unknown>; delivery: Delivery }) => Promise<{ ok: boolean; status?: number; error?: string }>;
+export type DeliverFn = (req: {
+  url: string;
+  body: Record<string, unknown>;
+  delivery: Delivery;
+}) => Promise<{ ok: boolean; status?: number; error?: string }>;
 
 export class Subscriptions {
   constructor(
@@ -77,25 +81,62 @@ export class Subscriptions {
   }
 
   /** Subscribe to a resource the consumer holds an active grant for. */
-  async subscribe(paasid: string, input: { serviceId?: string; resourceCode?: string; webhookUrl: string; events?: ChangeEvent[] }): Promise<Subscription> {
+  async subscribe(
+    paasid: string,
+    input: { serviceId?: string; resourceCode?: string; webhookUrl: string; events?: ChangeEvent[] },
+  ): Promise<Subscription> {
     const t = this.tenant(paasid);
     const entry = await this.catalogue.require(input);
     const badUrl = this.outbound.refusal(input.webhookUrl);
     const events = input.events ?? [...CHANGE_EVENTS];
     const d = [
-      ...(badUrl ? [diag("/webhookUrl", "url", withoutUrlPassword(input.webhookUrl), `webhookUrl: ${badUrl.message}`, badUrl.hint)] : []),
-      ...events.filter((e) => !CHANGE_EVENTS.includes(e)).map((e) => diag("/events", "enum", e, `未知事件 ${e} / unknown event ${e}`, `可用 / available: ${CHANGE_EVENTS.join(", ")}`)),
+      ...(badUrl
+        ? [
+            diag(
+              "/webhookUrl",
+              "url",
+              withoutUrlPassword(input.webhookUrl),
+              `webhookUrl: ${badUrl.message}`,
+              badUrl.hint,
+            ),
+          ]
+        : []),
+      ...events
+        .filter((e) => !CHANGE_EVENTS.includes(e))
+        .map((e) =>
+          diag(
+            "/events",
+            "enum",
+            e,
+            `未知事件 ${e} / unknown event ${e}`,
+            `可用 / available: ${CHANGE_EVENTS.join(", ")}`,
+          ),
+        ),
     ];
-    if (d.length) throw new DatashareError("SUBSCRIPTION_INVALID", { zh: `${d.length} 处错误`, en: `${d.length} problem(s)` }, d);
+    if (d.length)
+      throw new DatashareError("SUBSCRIPTION_INVALID", { zh: `${d.length} 处错误`, en: `${d.length} problem(s)` }, d);
     const g = await this.applications.grant(t, entry.serviceId);
     if (!g || g.status !== "active" || g.validUntil < t.clock.now())
-      throw new DatashareError("NO_GRANT", { zh: `订阅前须持有 ${entry.resourceCode} 的有效授权`, en: `an active grant for ${entry.resourceCode} is needed to subscribe` });
+      throw new DatashareError("NO_GRANT", {
+        zh: `订阅前须持有 ${entry.resourceCode} 的有效授权`,
+        en: `an active grant for ${entry.resourceCode} is needed to subscribe`,
+      });
     const sub: Subscription = {
-      id: "DSS" + randomBytes(8).toString("hex"), paasid, serviceId: entry.serviceId, resourceCode: entry.resourceCode,
-      webhookUrl: input.webhookUrl, events, createdAt: t.clock.now(),
+      id: "DSS" + randomBytes(8).toString("hex"),
+      paasid,
+      serviceId: entry.serviceId,
+      resourceCode: entry.resourceCode,
+      webhookUrl: input.webhookUrl,
+      events,
+      createdAt: t.clock.now(),
     };
     await t.store.put(K_SUB, sub.id, sub, { index: { serviceId: sub.serviceId } });
-    await this.directory.platform.put(K_SUB_INDEX, sub.id, { paasid, serviceId: sub.serviceId }, { index: { serviceId: sub.serviceId } });
+    await this.directory.platform.put(
+      K_SUB_INDEX,
+      sub.id,
+      { paasid, serviceId: sub.serviceId },
+      { index: { serviceId: sub.serviceId } },
+    );
     return sub;
   }
 
@@ -111,7 +152,10 @@ export class Subscriptions {
 
   /** Queue one delivery per subscriber of the resource; returns how many were queued. */
   async notifyChange(entry: CatalogueEntry, event: ChangeEvent, detail: Record<string, unknown> = {}): Promise<number> {
-    const refs = await this.directory.platform.list<{ paasid: string; serviceId: string }>(K_SUB_INDEX, { index: "serviceId", value: entry.serviceId });
+    const refs = await this.directory.platform.list<{ paasid: string; serviceId: string }>(K_SUB_INDEX, {
+      index: "serviceId",
+      value: entry.serviceId,
+    });
     let n = 0;
     // one pass per subscribing tenant: stale index refs (after a tenant reset) must not double deliveries
     for (const paasid of new Set(refs.map((r) => r.paasid))) {
@@ -121,9 +165,24 @@ export class Subscriptions {
         if (!sub.events.includes(event)) continue;
         const now = t!.clock.now();
         const delivery: Delivery = {
-          id: "DSD" + randomBytes(8).toString("hex"), subscriptionId: sub.id, paasid: sub.paasid, webhookUrl: sub.webhookUrl, event,
-          payload: { event, subscription_id: sub.id, service_id: entry.serviceId, resource_code: entry.resourceCode, resource_name: entry.name, occurred_at: new Date(now).toISOString(), ...detail },
-          status: "pending", attempts: [], nextAttemptAt: now, createdAt: now,
+          id: "DSD" + randomBytes(8).toString("hex"),
+          subscriptionId: sub.id,
+          paasid: sub.paasid,
+          webhookUrl: sub.webhookUrl,
+          event,
+          payload: {
+            event,
+            subscription_id: sub.id,
+            service_id: entry.serviceId,
+            resource_code: entry.resourceCode,
+            resource_name: entry.name,
+            occurred_at: new Date(now).toISOString(),
+            ...detail,
+          },
+          status: "pending",
+          attempts: [],
+          nextAttemptAt: now,
+          createdAt: now,
         };
         await t!.store.put(K_DELIVERY, delivery.id, delivery, { index: { status: "pending", subscription: sub.id } });
         n++;
@@ -137,7 +196,9 @@ export class Subscriptions {
   async runDue(paasid: string, deliver: DeliverFn): Promise<Delivery[]> {
     const t = this.tenant(paasid);
     const now = t.clock.now();
-    const due = (await t.store.list<Delivery>(K_DELIVERY, { index: "status", value: "pending" })).filter((d) => d.nextAttemptAt <= now);
+    const due = (await t.store.list<Delivery>(K_DELIVERY, { index: "status", value: "pending" })).filter(
+      (d) => d.nextAttemptAt <= now,
+    );
     for (const d of due) {
       let result: { ok: boolean; status?: number; error?: string };
       try {
@@ -145,7 +206,12 @@ export class Subscriptions {
       } catch (e) {
         result = { ok: false, error: e instanceof Error ? e.message : String(e) };
       }
-      d.attempts.push({ at: now, ok: result.ok, ...(result.status !== undefined ? { status: result.status } : {}), ...(result.error ? { error: result.error } : {}) });
+      d.attempts.push({
+        at: now,
+        ok: result.ok,
+        ...(result.status !== undefined ? { status: result.status } : {}),
+        ...(result.error ? { error: result.error } : {}),
+      });
       if (result.ok) d.status = "delivered";
       else if (d.attempts.length >= this.policy.maxAttempts) d.status = "failed";
       else d.nextAttemptAt = now + backoffDelay(d.attempts.length, this.policy);
@@ -157,7 +223,9 @@ export class Subscriptions {
   /** The delivery log of a tenant, optionally of one subscription. */
   async deliveries(paasid: string, subscriptionId?: string): Promise<Delivery[]> {
     const s = this.tenant(paasid).store;
-    return subscriptionId ? s.list<Delivery>(K_DELIVERY, { index: "subscription", value: subscriptionId }) : s.list<Delivery>(K_DELIVERY);
+    return subscriptionId
+      ? s.list<Delivery>(K_DELIVERY, { index: "subscription", value: subscriptionId })
+      : s.list<Delivery>(K_DELIVERY);
   }
 
   /** Earliest pending attempt time of a tenant (for a scheduler's timer), or undefined. */

@@ -24,7 +24,12 @@ export class WebhookScheduler {
   private readonly intervalMs: number;
   private readonly deliver: DeliverFn;
 
-  constructor(private readonly ds: Datashare, private readonly directory: GatewayTenantDirectory, dispatcher: OutboundPool, opts: WebhookOptions = {}) {
+  constructor(
+    private readonly ds: Datashare,
+    private readonly directory: GatewayTenantDirectory,
+    dispatcher: OutboundPool,
+    opts: WebhookOptions = {},
+  ) {
     this.intervalMs = opts.intervalMs ?? DEFAULT_WEBHOOK_INTERVAL_MS;
     const timeoutMs = opts.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS;
     this.deliver = async ({ url, body, delivery }) => {
@@ -32,8 +37,17 @@ export class WebhookScheduler {
       if (!t) return { ok: false, error: "subscriber unknown" };
       try {
         const r = await signedPost(dispatcher, {
-          url, body, timeoutMs, paasToken: t.tenant.paasToken, now: t.clock.now(), maxBytes: 64 * 1024,
-          headers: { "x-tif-paasid": delivery.paasid, "x-gatesim-delivery-id": delivery.id, "x-gatesim-event": delivery.event },
+          url,
+          body,
+          timeoutMs,
+          paasToken: t.tenant.paasToken,
+          now: t.clock.now(),
+          maxBytes: 64 * 1024,
+          headers: {
+            "x-tif-paasid": delivery.paasid,
+            "x-gatesim-delivery-id": delivery.id,
+            "x-gatesim-event": delivery.event,
+          },
         });
         const ok = r.status >= 200 && r.status < 300;
         return ok ? { ok, status: r.status } : { ok, status: r.status, error: `HTTP ${r.status}` };

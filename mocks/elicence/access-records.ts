@@ -18,7 +18,12 @@ export interface Session {
 }
 
 export async function openSession(store: Store, paasid: string, now: number, ttlSeconds: number): Promise<Session> {
-  const s: Session = { token: "els_" + randomBytes(16).toString("hex"), paasid, createdAt: now, expiresAt: now + ttlSeconds * 1000 };
+  const s: Session = {
+    token: "els_" + randomBytes(16).toString("hex"),
+    paasid,
+    createdAt: now,
+    expiresAt: now + ttlSeconds * 1000,
+  };
   await store.put(SESSION_KIND, s.token, s, { ttlMs: ttlSeconds * 1000 });
   return s;
 }
@@ -38,8 +43,18 @@ export interface TypePermission {
   expiresAt?: number;
 }
 
-export async function grantPermissions(store: Store, typeCodes: string[], now: number, expiresAt?: number): Promise<void> {
-  for (const typeCode of typeCodes) await store.put<TypePermission>(PERMISSION_KIND, typeCode, { typeCode, grantedAt: now, ...(expiresAt ? { expiresAt } : {}) });
+export async function grantPermissions(
+  store: Store,
+  typeCodes: string[],
+  now: number,
+  expiresAt?: number,
+): Promise<void> {
+  for (const typeCode of typeCodes)
+    await store.put<TypePermission>(PERMISSION_KIND, typeCode, {
+      typeCode,
+      grantedAt: now,
+      ...(expiresAt ? { expiresAt } : {}),
+    });
 }
 
 export function revokePermission(store: Store, typeCode: string): Promise<boolean> {
@@ -76,7 +91,14 @@ export interface DownloadTicket {
 /** How long a used or expired ticket is remembered, so its answer can say "already used" rather than "unknown". */
 const REMEMBER_MS = 24 * 3600_000;
 
-export async function issueTicket(store: Store, paasid: string, licenceId: string, useCause: string, now: number, ttlSeconds: number): Promise<DownloadTicket> {
+export async function issueTicket(
+  store: Store,
+  paasid: string,
+  licenceId: string,
+  useCause: string,
+  now: number,
+  ttlSeconds: number,
+): Promise<DownloadTicket> {
   const token = `${Buffer.from(paasid).toString("base64url")}.${randomBytes(16).toString("hex")}`;
   const t: DownloadTicket = { token, paasid, licenceId, useCause, createdAt: now, expiresAt: now + ttlSeconds * 1000 };
   await store.put(TICKET_KIND, token, t, { ttlMs: ttlSeconds * 1000 + REMEMBER_MS });
@@ -92,7 +114,11 @@ export function ticketTenant(token: unknown): string | undefined {
   return /^[A-Za-z0-9_-]{2,64}$/.test(paasid) ? paasid : undefined;
 }
 
-export type TicketState = { kind: "ok"; ticket: DownloadTicket } | { kind: "unknown" } | { kind: "used"; ticket: DownloadTicket } | { kind: "expired"; ticket: DownloadTicket };
+export type TicketState =
+  | { kind: "ok"; ticket: DownloadTicket }
+  | { kind: "unknown" }
+  | { kind: "used"; ticket: DownloadTicket }
+  | { kind: "expired"; ticket: DownloadTicket };
 
 /** Take a ticket: the first call with a live ticket gets it (and uses it up); later calls learn why not. */
 export async function takeTicket(store: Store, token: string, now: number): Promise<TicketState> {

@@ -12,13 +12,32 @@ async function permissionList(deps: ElicenceDeps, input: HandlerInput, ctx: Hand
   const out = [];
   for (const p of perms) {
     const t = p.typeCode === "*" ? undefined : await findTypeAnywhere(deps, ctx, input.tenant.paasid, p.typeCode);
-    out.push({ typeCode: p.typeCode, typeName: p.typeCode === "*" ? "全部证照类型 / every licence type" : (t?.name ?? p.typeCode), grantedAt: iso(p.grantedAt), ...(p.expiresAt ? { expiresAt: iso(p.expiresAt) } : {}) });
+    out.push({
+      typeCode: p.typeCode,
+      typeName: p.typeCode === "*" ? "全部证照类型 / every licence type" : (t?.name ?? p.typeCode),
+      grantedAt: iso(p.grantedAt),
+      ...(p.expiresAt ? { expiresAt: iso(p.expiresAt) } : {}),
+    });
   }
   return { status: 200, body: { paasid: input.tenant.paasid, permissions: out } };
 }
 
 function invalid(location: string, zh: string, en: string, seen?: unknown): never {
-  throw new ProblemError({ code: 40005, status: 400, zh: "请求不符合接口契约", en: "request does not match the contract", diagnostics: [{ location, rule: "elicence.admin", seen, message: `${zh} / ${en}`, hint: "证照类型代码见 GET /ebus/elicence/v1/types / type codes: GET /ebus/elicence/v1/types" }] });
+  throw new ProblemError({
+    code: 40005,
+    status: 400,
+    zh: "请求不符合接口契约",
+    en: "request does not match the contract",
+    diagnostics: [
+      {
+        location,
+        rule: "elicence.admin",
+        seen,
+        message: `${zh} / ${en}`,
+        hint: "证照类型代码见 GET /ebus/elicence/v1/types / type codes: GET /ebus/elicence/v1/types",
+      },
+    ],
+  });
 }
 
 export function adminHandlers(deps: ElicenceDeps): Record<string, Handler> {
@@ -29,11 +48,13 @@ export function adminHandlers(deps: ElicenceDeps): Record<string, Handler> {
       const b = input.body as { typeCodes: string[]; expiresAt?: string };
       const now = ctx.clock.now();
       for (const [i, code] of b.typeCodes.entries())
-        if (code !== "*" && !(await findTypeAnywhere(deps, ctx, input.tenant.paasid, code))) invalid(`/body/typeCodes/${i}`, `证照类型 ${code} 不存在`, `licence type ${code} does not exist`, code);
+        if (code !== "*" && !(await findTypeAnywhere(deps, ctx, input.tenant.paasid, code)))
+          invalid(`/body/typeCodes/${i}`, `证照类型 ${code} 不存在`, `licence type ${code} does not exist`, code);
       let expiresAt: number | undefined;
       if (b.expiresAt !== undefined) {
         expiresAt = parseInstant(b.expiresAt);
-        if (expiresAt === undefined || expiresAt <= now) invalid("/body/expiresAt", "expiresAt 应为将来的时间", "expiresAt must be in the future", b.expiresAt);
+        if (expiresAt === undefined || expiresAt <= now)
+          invalid("/body/expiresAt", "expiresAt 应为将来的时间", "expiresAt must be in the future", b.expiresAt);
       }
       await grantPermissions(ctx.store, b.typeCodes, now, expiresAt);
       ctx.emit("elicence.permission-granted", { typeCodes: b.typeCodes });
@@ -41,15 +62,22 @@ export function adminHandlers(deps: ElicenceDeps): Record<string, Handler> {
     },
 
     elicenceAdminPermissionRevoke: async (input, ctx) => {
-      if (await revokePermission(ctx.store, input.params.typeCode)) ctx.emit("elicence.permission-revoked", { typeCode: input.params.typeCode });
+      if (await revokePermission(ctx.store, input.params.typeCode))
+        ctx.emit("elicence.permission-revoked", { typeCode: input.params.typeCode });
       return permissionList(deps, input, ctx);
     },
 
-    elicenceAdminDeliveries: async (input, ctx) => ({ status: 200, body: await deliveryReport(ctx.store, input.tenant.paasid, ctx.clock.now(), deps.opts.deliveryThresholdSeconds) }),
+    elicenceAdminDeliveries: async (input, ctx) => ({
+      status: 200,
+      body: await deliveryReport(ctx.store, input.tenant.paasid, ctx.clock.now(), deps.opts.deliveryThresholdSeconds),
+    }),
 
     elicenceAdminDeliveriesRetry: async (input, ctx) => {
       await retryDeliveries(ctx);
-      return { status: 200, body: await deliveryReport(ctx.store, input.tenant.paasid, ctx.clock.now(), deps.opts.deliveryThresholdSeconds) };
+      return {
+        status: 200,
+        body: await deliveryReport(ctx.store, input.tenant.paasid, ctx.clock.now(), deps.opts.deliveryThresholdSeconds),
+      };
     },
   };
 }

@@ -49,7 +49,11 @@ async function attempt(ctx: HandlerContext, d: CatalogueDelivery): Promise<Catal
     await ds.publishLicenceRecord(ctx, d.record);
     next.deliveredAt = ctx.clock.now();
     delete next.lastError;
-    ctx.emit("elicence.catalogue-published", { certIdentifier: d.certIdentifier, producedAt: d.producedAt, deliveredAt: next.deliveredAt });
+    ctx.emit("elicence.catalogue-published", {
+      certIdentifier: d.certIdentifier,
+      producedAt: d.producedAt,
+      deliveredAt: next.deliveredAt,
+    });
   } catch (e) {
     const err = e as { zh?: string; en?: string; message?: string };
     next.lastError = err.zh && err.en ? `${err.zh} / ${err.en}` : String(err.message ?? e);
@@ -59,7 +63,12 @@ async function attempt(ctx: HandlerContext, d: CatalogueDelivery): Promise<Catal
 
 /** Publish a freshly produced catalogue record (issuance or change) and remember the outcome. */
 export async function publishCatalogueRecord(ctx: HandlerContext, record: CatalogueRecord): Promise<CatalogueDelivery> {
-  const d = await attempt(ctx, { certIdentifier: record.certificate_source_id, record, producedAt: record.produced_at, attempts: 0 });
+  const d = await attempt(ctx, {
+    certIdentifier: record.certificate_source_id,
+    record,
+    producedAt: record.produced_at,
+    attempts: 0,
+  });
   await ctx.store.put(DELIVERY_KIND, d.certIdentifier, d);
   return d;
 }
@@ -78,7 +87,9 @@ export function deliveryView(d: CatalogueDelivery, now: number, thresholdSeconds
   return {
     certIdentifier: d.certIdentifier,
     producedAt: new Date(d.producedAt).toISOString(),
-    ...(d.deliveredAt !== undefined ? { deliveredAt: new Date(d.deliveredAt).toISOString(), delaySeconds: delay! / 1000 } : {}),
+    ...(d.deliveredAt !== undefined
+      ? { deliveredAt: new Date(d.deliveredAt).toISOString(), delaySeconds: delay! / 1000 }
+      : {}),
     status: d.deliveredAt !== undefined ? "delivered" : "pending",
     // Exactly the threshold is on time; one millisecond more is late (same rule as the data-sharing platform).
     late: delay !== undefined && delay > limit,
@@ -89,8 +100,15 @@ export function deliveryView(d: CatalogueDelivery, now: number, thresholdSeconds
   };
 }
 
-export async function deliveryReport(store: Store, paasid: string, now: number, thresholdSeconds: number): Promise<Record<string, unknown>> {
-  const records = (await store.list<CatalogueDelivery>(DELIVERY_KIND)).map((d) => deliveryView(d, now, thresholdSeconds));
+export async function deliveryReport(
+  store: Store,
+  paasid: string,
+  now: number,
+  thresholdSeconds: number,
+): Promise<Record<string, unknown>> {
+  const records = (await store.list<CatalogueDelivery>(DELIVERY_KIND)).map((d) =>
+    deliveryView(d, now, thresholdSeconds),
+  );
   return {
     paasid,
     thresholdSeconds,

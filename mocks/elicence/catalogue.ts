@@ -40,7 +40,14 @@ export const CORE_ITEMS: readonly LicenceItem[] = Object.freeze([
   { key: "CZZT", zh: "持证主体", en: "holder", type: "string", required: true, maxLength: 200 },
   { key: "CZZTDM", zh: "持证主体代码", en: "holder code", type: "string", required: true, maxLength: 18 },
   { key: "CZZTDMLX", zh: "持证主体代码类型", en: "holder code type", type: "string", required: false, maxLength: 20 },
-  { key: "CZZTDMLXDM", zh: "持证主体代码类型代码", en: "holder code type code", type: "string", required: true, maxLength: 3 },
+  {
+    key: "CZZTDMLXDM",
+    zh: "持证主体代码类型代码",
+    en: "holder code type code",
+    type: "string",
+    required: true,
+    maxLength: 3,
+  },
   { key: "ZZYXQQSRQ", zh: "有效期起始日期", en: "valid from", type: "date", required: false },
   { key: "ZZYXQJZRQ", zh: "有效期截止日期", en: "valid until", type: "date", required: false },
 ] satisfies LicenceItem[]);
@@ -71,15 +78,57 @@ export interface LicenceType {
   publishedAt?: number;
 }
 
-const s = (key: string, zh: string, en: string, required = false, maxLength = 200): LicenceItem => ({ key, zh, en, type: "string", required, maxLength });
-const t = (key: string, zh: string, en: string, required = false): LicenceItem => ({ key, zh, en, type: "text", required, maxLength: 2000 });
-const d = (key: string, zh: string, en: string, required = false): LicenceItem => ({ key, zh, en, type: "date", required });
-const n = (key: string, zh: string, en: string, unit: string, required = false): LicenceItem => ({ key, zh, en, type: "number", required, unit });
-const e = (key: string, zh: string, en: string, values: string[], required = false): LicenceItem => ({ key, zh, en, type: "enum", required, values });
+const s = (key: string, zh: string, en: string, required = false, maxLength = 200): LicenceItem => ({
+  key,
+  zh,
+  en,
+  type: "string",
+  required,
+  maxLength,
+});
+const t = (key: string, zh: string, en: string, required = false): LicenceItem => ({
+  key,
+  zh,
+  en,
+  type: "text",
+  required,
+  maxLength: 2000,
+});
+const d = (key: string, zh: string, en: string, required = false): LicenceItem => ({
+  key,
+  zh,
+  en,
+  type: "date",
+  required,
+});
+const n = (key: string, zh: string, en: string, unit: string, required = false): LicenceItem => ({
+  key,
+  zh,
+  en,
+  type: "number",
+  required,
+  unit,
+});
+const e = (key: string, zh: string, en: string, values: string[], required = false): LicenceItem => ({
+  key,
+  zh,
+  en,
+  type: "enum",
+  required,
+  values,
+});
 
 const SEX = ["男", "女"];
 
-function builtin(def: Authority, seq: string, name: string, en: string, holderType: HolderTypeCode, validityYears: number | null, items: LicenceItem[]): LicenceType {
+function builtin(
+  def: Authority,
+  seq: string,
+  name: string,
+  en: string,
+  holderType: HolderTypeCode,
+  validityYears: number | null,
+  items: LicenceItem[],
+): LicenceType {
   return Object.freeze({
     code: def.uscc + seq,
     name,
@@ -174,7 +223,13 @@ export const BUILTIN_LICENCE_TYPES: readonly LicenceType[] = Object.freeze([
     s("KZ_ZZ", "住址", "address", true),
     d("KZ_CSRQ", "出生日期", "date of birth", true),
     d("KZ_CCLZRQ", "初次领证日期", "date first licensed", true),
-    e("KZ_ZJCX", "准驾车型", "permitted vehicle class", ["A1", "A2", "A3", "B1", "B2", "C1", "C2", "C3", "D", "E", "F"], true),
+    e(
+      "KZ_ZJCX",
+      "准驾车型",
+      "permitted vehicle class",
+      ["A1", "A2", "A3", "B1", "B2", "C1", "C2", "C3", "D", "E", "F"],
+      true,
+    ),
   ]),
 ]);
 
@@ -206,14 +261,25 @@ export async function findLicenceType(store: Store, code: string): Promise<Licen
 export async function requirePublishedType(store: Store, code: string): Promise<LicenceType> {
   const lt = await findLicenceType(store, code);
   if (!lt)
-    throw new ElicenceError("TYPE_NOT_FOUND", `证照类型 ${code} 不存在`, `licence type ${code} does not exist`, { location: "/ZZLXDM", seen: code });
+    throw new ElicenceError("TYPE_NOT_FOUND", `证照类型 ${code} 不存在`, `licence type ${code} does not exist`, {
+      location: "/ZZLXDM",
+      seen: code,
+    });
   if (lt.state !== "published")
-    throw new ElicenceError("TYPE_NOT_PUBLISHED", `证照类型 ${code}（${lt.name}）已注册但未发布，请先发布`, `licence type ${code} (${lt.en}) is registered but not published; publish it first`, { location: "/ZZLXDM", seen: code });
+    throw new ElicenceError(
+      "TYPE_NOT_PUBLISHED",
+      `证照类型 ${code}（${lt.name}）已注册但未发布，请先发布`,
+      `licence type ${code} (${lt.en}) is registered but not published; publish it first`,
+      { location: "/ZZLXDM", seen: code },
+    );
   return lt;
 }
 
 /** Seeded types plus this tenant's registered ones; `publishedOnly` hides unpublished drafts. */
-export async function listLicenceTypes(store: Store, opts: { publishedOnly?: boolean; definer?: string } = {}): Promise<LicenceType[]> {
+export async function listLicenceTypes(
+  store: Store,
+  opts: { publishedOnly?: boolean; definer?: string } = {},
+): Promise<LicenceType[]> {
   const own = await store.list<LicenceType>(TYPE_KIND);
   return [...BUILTIN_LICENCE_TYPES, ...own].filter(
     (lt) => (!opts.publishedOnly || lt.state === "published") && (!opts.definer || lt.definer.uscc === opts.definer),
@@ -242,14 +308,35 @@ function checkItems(items: LicenceItem[]): LicenceItem[] {
   return items.map((it, i) => {
     const at = `/items/${i}`;
     if (!/^KZ_[A-Z0-9_]{1,40}$/.test(it?.key ?? ""))
-      throw invalid(`${at}/key`, "扩展项名称应以 KZ_ 开头，只含大写字母、数字和下划线", "extension item keys must start with KZ_ and use upper-case letters, digits and underscores", it?.key);
-    if (seen.has(it.key)) throw invalid(`${at}/key`, `扩展项 ${it.key} 重复`, `extension item ${it.key} appears twice`, it.key);
+      throw invalid(
+        `${at}/key`,
+        "扩展项名称应以 KZ_ 开头，只含大写字母、数字和下划线",
+        "extension item keys must start with KZ_ and use upper-case letters, digits and underscores",
+        it?.key,
+      );
+    if (seen.has(it.key))
+      throw invalid(`${at}/key`, `扩展项 ${it.key} 重复`, `extension item ${it.key} appears twice`, it.key);
     seen.add(it.key);
-    if (!ITEM_TYPES.includes(it.type)) throw invalid(`${at}/type`, `扩展项类型应为 ${ITEM_TYPES.join("/")}`, `item type must be one of ${ITEM_TYPES.join(", ")}`, it.type);
+    if (!ITEM_TYPES.includes(it.type))
+      throw invalid(
+        `${at}/type`,
+        `扩展项类型应为 ${ITEM_TYPES.join("/")}`,
+        `item type must be one of ${ITEM_TYPES.join(", ")}`,
+        it.type,
+      );
     if (it.type === "enum" && !(Array.isArray(it.values) && it.values.length > 0))
       throw invalid(`${at}/values`, "枚举型扩展项须给出取值列表", "an enum item needs a list of values", it.values);
     if (!it.zh) throw invalid(`${at}/zh`, "扩展项须有中文名称", "an item needs a Chinese label", it.zh);
-    return { key: it.key, zh: it.zh, en: it.en ?? it.key, type: it.type, required: !!it.required, values: it.values, unit: it.unit, maxLength: it.maxLength };
+    return {
+      key: it.key,
+      zh: it.zh,
+      en: it.en ?? it.key,
+      type: it.type,
+      required: !!it.required,
+      values: it.values,
+      unit: it.unit,
+      maxLength: it.maxLength,
+    };
   });
 }
 
@@ -257,30 +344,65 @@ function checkItems(items: LicenceItem[]): LicenceItem[] {
  * Register a department's own licence type under its USCC (目录编制和注册, plan §(十一)). The type starts as
  * "registered" and cannot be used for issuance until published.
  */
-export async function registerLicenceType(store: Store, draft: LicenceTypeDraft, definer: Authority, now: number): Promise<LicenceType> {
+export async function registerLicenceType(
+  store: Store,
+  draft: LicenceTypeDraft,
+  definer: Authority,
+  now: number,
+): Promise<LicenceType> {
   const uv = checkUscc(definer.uscc);
-  if (uv) throw new ElicenceError("INVALID_ISSUER_CODE", `定义机构代码无效：${uv.split(" / ")[0]}`, `defining authority code invalid: ${uv.split(" / ")[1] ?? uv}`, { location: "/definer", seen: definer.uscc });
-  if (!draft?.name) throw new ElicenceError("REQUIRED_FIELD_MISSING", "证照类型名称不能为空", "the type name is required", { location: "/name" });
+  if (uv)
+    throw new ElicenceError(
+      "INVALID_ISSUER_CODE",
+      `定义机构代码无效：${uv.split(" / ")[0]}`,
+      `defining authority code invalid: ${uv.split(" / ")[1] ?? uv}`,
+      { location: "/definer", seen: definer.uscc },
+    );
+  if (!draft?.name)
+    throw new ElicenceError("REQUIRED_FIELD_MISSING", "证照类型名称不能为空", "the type name is required", {
+      location: "/name",
+    });
   if (draft.holderType !== "111" && draft.holderType !== "001")
-    throw new ElicenceError("INVALID_HOLDER_TYPE", "持证主体代码类型代码应为 111（公民身份号码）或 001（统一社会信用代码）", "holder type code must be 111 (resident ID) or 001 (USCC)", { location: "/holderType", seen: draft.holderType });
+    throw new ElicenceError(
+      "INVALID_HOLDER_TYPE",
+      "持证主体代码类型代码应为 111（公民身份号码）或 001（统一社会信用代码）",
+      "holder type code must be 111 (resident ID) or 001 (USCC)",
+      { location: "/holderType", seen: draft.holderType },
+    );
   let code: string;
   if (draft.code && draft.code.length === 21) {
     if (!draft.code.startsWith(definer.uscc))
-      throw new ElicenceError("NOT_TYPE_OWNER", `证照类型代码须以本机构统一社会信用代码 ${definer.uscc} 开头`, `the type code must start with your own USCC ${definer.uscc}`, { location: "/code", seen: draft.code });
+      throw new ElicenceError(
+        "NOT_TYPE_OWNER",
+        `证照类型代码须以本机构统一社会信用代码 ${definer.uscc} 开头`,
+        `the type code must start with your own USCC ${definer.uscc}`,
+        { location: "/code", seen: draft.code },
+      );
     code = draft.code;
   } else if (draft.code) {
-    if (!/^\d{3}$/.test(draft.code)) throw invalid("/code", "证照类型代码应为21位，或只给3位顺序号", "give the full 21-char type code or only its 3-digit sequence", draft.code);
+    if (!/^\d{3}$/.test(draft.code))
+      throw invalid(
+        "/code",
+        "证照类型代码应为21位，或只给3位顺序号",
+        "give the full 21-char type code or only its 3-digit sequence",
+        draft.code,
+      );
     code = definer.uscc + draft.code;
   } else {
     const used = new Set((await listLicenceTypes(store, { definer: definer.uscc })).map((lt) => lt.code.slice(18)));
     let n = 1;
     while (used.has(String(n).padStart(3, "0"))) n++;
-    if (n > 999) throw invalid("/code", "该机构的证照类型顺序号已用尽", "this authority has used all 999 type sequences");
+    if (n > 999)
+      throw invalid("/code", "该机构的证照类型顺序号已用尽", "this authority has used all 999 type sequences");
     code = definer.uscc + String(n).padStart(3, "0");
   }
-  if (!/^\d{3}$/.test(code.slice(18))) throw invalid("/code", "证照类型代码末3位应为数字", "the last 3 characters of a type code must be digits", code);
+  if (!/^\d{3}$/.test(code.slice(18)))
+    throw invalid("/code", "证照类型代码末3位应为数字", "the last 3 characters of a type code must be digits", code);
   if (await findLicenceType(store, code))
-    throw new ElicenceError("TYPE_EXISTS", `证照类型 ${code} 已存在`, `licence type ${code} already exists`, { location: "/code", seen: code });
+    throw new ElicenceError("TYPE_EXISTS", `证照类型 ${code} 已存在`, `licence type ${code} already exists`, {
+      location: "/code",
+      seen: code,
+    });
   const lt: LicenceType = {
     code,
     name: draft.name,
@@ -299,11 +421,25 @@ export async function registerLicenceType(store: Store, draft: LicenceTypeDraft,
 }
 
 /** Publish a registered type so licences of it can be issued and shared; only its definer may do so. */
-export async function publishLicenceType(store: Store, code: string, definerUscc: string, now: number): Promise<LicenceType> {
+export async function publishLicenceType(
+  store: Store,
+  code: string,
+  definerUscc: string,
+  now: number,
+): Promise<LicenceType> {
   const lt = await findLicenceType(store, code);
-  if (!lt) throw new ElicenceError("TYPE_NOT_FOUND", `证照类型 ${code} 不存在`, `licence type ${code} does not exist`, { location: "/code", seen: code });
+  if (!lt)
+    throw new ElicenceError("TYPE_NOT_FOUND", `证照类型 ${code} 不存在`, `licence type ${code} does not exist`, {
+      location: "/code",
+      seen: code,
+    });
   if (lt.definer.uscc !== definerUscc)
-    throw new ElicenceError("NOT_TYPE_OWNER", `证照类型 ${code} 由 ${lt.definer.name} 定义，只有定义机构可以发布`, `licence type ${code} is defined by ${lt.definer.en}; only its definer may publish it`, { location: "/code", seen: code });
+    throw new ElicenceError(
+      "NOT_TYPE_OWNER",
+      `证照类型 ${code} 由 ${lt.definer.name} 定义，只有定义机构可以发布`,
+      `licence type ${code} is defined by ${lt.definer.en}; only its definer may publish it`,
+      { location: "/code", seen: code },
+    );
   if (lt.state === "published") return lt;
   const published: LicenceType = { ...lt, state: "published", publishedAt: now };
   await store.put(TYPE_KIND, code, published, { index: { definer: definerUscc } });

@@ -47,11 +47,21 @@ export function organisationOf(seed: Seed, tenant: Tenant): { uscc: string; name
 
 export function esealOf(ctx: HandlerContext): EsealPort | undefined {
   const e = ctx.platforms.get<Partial<EsealPort>>("eseal");
-  return e && typeof e.sealDocument === "function" && typeof e.verify === "function" && typeof e.listSeals === "function" ? (e as EsealPort) : undefined;
+  return e &&
+    typeof e.sealDocument === "function" &&
+    typeof e.verify === "function" &&
+    typeof e.listSeals === "function"
+    ? (e as EsealPort)
+    : undefined;
 }
 
 /** A type by code in the caller's catalogue, else in any tenant's (a department's own types are visible to all). */
-export async function findTypeAnywhere(deps: ElicenceDeps, ctx: HandlerContext, paasid: string, code: string): Promise<LicenceType | undefined> {
+export async function findTypeAnywhere(
+  deps: ElicenceDeps,
+  ctx: HandlerContext,
+  paasid: string,
+  code: string,
+): Promise<LicenceType | undefined> {
   const own = await findLicenceType(ctx.store, code);
   if (own) return own;
   for (const o of deps.library.owners(ctx, paasid)) {
@@ -73,17 +83,34 @@ export async function accessTo(input: HandlerInput, ctx: HandlerContext, l: Lice
 }
 
 /** Holder code check for sharing queries: 103 for a type other than 111/001 or a code failing its checksum. */
-export function holderProblem(typeCode: string, code: string, now: number): { zh: string; en: string; location: string } | undefined {
+export function holderProblem(
+  typeCode: string,
+  code: string,
+  now: number,
+): { zh: string; en: string; location: string } | undefined {
   if (typeCode !== "111" && typeCode !== "001")
-    return { zh: `持证主体代码类型代码 ${typeCode} 不符合规范，应为 111（公民身份号码）或 001（统一社会信用代码）`, en: `holder id-type code ${typeCode} is invalid; use 111 (resident ID number) or 001 (USCC)`, location: "/body/holderTypeCode" };
+    return {
+      zh: `持证主体代码类型代码 ${typeCode} 不符合规范，应为 111（公民身份号码）或 001（统一社会信用代码）`,
+      en: `holder id-type code ${typeCode} is invalid; use 111 (resident ID number) or 001 (USCC)`,
+      location: "/body/holderTypeCode",
+    };
   const v = typeCode === "111" ? checkIdNumber(code, now) : checkUscc(code);
   if (!v) return undefined;
   const [zh, en] = v.split(" / ");
-  return { zh: `持证主体代码 ${code} 无效：${zh}`, en: `holder code ${code} is invalid: ${en ?? zh}`, location: "/body/holderCode" };
+  return {
+    zh: `持证主体代码 ${code} 无效：${zh}`,
+    en: `holder code ${code} is invalid: ${en ?? zh}`,
+    location: "/body/holderCode",
+  };
 }
 
 /** The licence as the sharing services list it. */
-export function licenceSummary(l: Licence, typeName: string | undefined, status: { resultCode: number; zh: string; en: string; certState?: string }, access?: AccessKind): Record<string, unknown> {
+export function licenceSummary(
+  l: Licence,
+  typeName: string | undefined,
+  status: { resultCode: number; zh: string; en: string; certState?: string },
+  access?: AccessKind,
+): Record<string, unknown> {
   const d = l.data;
   const s: Record<string, unknown> = {
     certIdentifier: l.id,
@@ -97,7 +124,14 @@ export function licenceSummary(l: Licence, typeName: string | undefined, status:
     statusMessage: `${status.zh} / ${status.en}`,
     version: l.version,
   };
-  const opt: [string, string | undefined][] = [["certNo", d.ZZBH], ["issueDept", d.ZZBFJG], ["issueDeptCode", d.ZZBFJGDM], ["issueDate", d.ZZBFRQ], ["validFrom", d.ZZYXQQSRQ], ["validTo", d.ZZYXQJZRQ]];
+  const opt: [string, string | undefined][] = [
+    ["certNo", d.ZZBH],
+    ["issueDept", d.ZZBFJG],
+    ["issueDeptCode", d.ZZBFJGDM],
+    ["issueDate", d.ZZBFRQ],
+    ["validFrom", d.ZZYXQQSRQ],
+    ["validTo", d.ZZYXQJZRQ],
+  ];
   for (const [k, v] of opt) if (v) s[k] = v;
   if (access) s.access = access;
   return s;

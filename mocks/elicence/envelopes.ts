@@ -33,7 +33,13 @@ export const elicenceEnvelope: EnvelopeFormatter = (problem, opts) => {
   const diags = problem.diagnostics ?? [];
   const body: Record<string, unknown> = {
     ack_code: "FAILURE",
-    errors: [{ code: String(problem.code), message: `${problem.zh} / ${problem.en}`, ...(diags[0] ? { location: diags[0].location } : {}) }],
+    errors: [
+      {
+        code: String(problem.code),
+        message: `${problem.zh} / ${problem.en}`,
+        ...(diags[0] ? { location: diags[0].location } : {}),
+      },
+    ],
     timestamp: cstTimestamp(Date.now()),
     result_code: resultCodeOf(problem),
   };
@@ -45,13 +51,23 @@ export const elicenceEnvelope: EnvelopeFormatter = (problem, opts) => {
 /** Sharing services: `{head: {status, message}, data: null}`; contract failures become result code 12. */
 export const sharingEnvelope: EnvelopeFormatter = (problem, opts) => {
   const status = resultCodeOf(problem);
-  return { head: { status, message: `${problem.zh} / ${problem.en}` }, data: null, _diagnostics: problem.diagnostics ?? [], _trace_id: opts.traceId };
+  return {
+    head: { status, message: `${problem.zh} / ${problem.en}` },
+    data: null,
+    _diagnostics: problem.diagnostics ?? [],
+    _trace_id: opts.traceId,
+  };
 };
 
 export const ELICENCE_ENVELOPES = { sharing: sharingEnvelope, gateway: gatewayEnvelope } as const;
 
 /** A sharing answer the platform gives itself: always HTTP 200, the outcome in head.status (contract description). */
-export function sharingResult(code: ResultCode, data: unknown, message?: { zh: string; en: string }, diagnostics?: Diagnostic[]): HandlerResult {
+export function sharingResult(
+  code: ResultCode,
+  data: unknown,
+  message?: { zh: string; en: string },
+  diagnostics?: Diagnostic[],
+): HandlerResult {
   const m = message ?? RESULT_CODES[code];
   const body: Record<string, unknown> = { head: { status: code, message: `${m.zh} / ${m.en}` }, data: data ?? null };
   if (diagnostics?.length) body._diagnostics = diagnostics;
@@ -60,12 +76,24 @@ export function sharingResult(code: ResultCode, data: unknown, message?: { zh: s
 
 /** A sharing refusal from a domain error, with where and why. */
 export function sharingRefusal(code: ResultCode, zh: string, en: string, diag?: Partial<Diagnostic>): HandlerResult {
-  const d: Diagnostic[] = [{ location: diag?.location ?? "/body", rule: diag?.rule ?? `elicence.${code}`, seen: diag?.seen, message: `${zh} / ${en}`, hint: diag?.hint ?? RESULT_HINTS[code] }];
+  const d: Diagnostic[] = [
+    {
+      location: diag?.location ?? "/body",
+      rule: diag?.rule ?? `elicence.${code}`,
+      seen: diag?.seen,
+      message: `${zh} / ${en}`,
+      hint: diag?.hint ?? RESULT_HINTS[code],
+    },
+  ];
   return sharingResult(code, null, { zh: `${RESULT_CODES[code].zh}：${zh}`, en: `${RESULT_CODES[code].en}: ${en}` }, d);
 }
 
 export function sharingFromError(e: ElicenceError): HandlerResult {
-  return sharingRefusal(e.resultCode, e.zh, e.en, { location: e.location ? `/body${e.location}` : "/body", rule: `elicence.${e.code}`, seen: e.seen });
+  return sharingRefusal(e.resultCode, e.zh, e.en, {
+    location: e.location ? `/body${e.location}` : "/body",
+    rule: `elicence.${e.code}`,
+    seen: e.seen,
+  });
 }
 
 /** How to get past each result code, for the `_diagnostics` hint. */
@@ -83,7 +111,15 @@ export const RESULT_HINTS: Record<ResultCode, string> = {
 };
 
 /** A GatewayMsg refusal answered by a handler (rather than thrown): HTTP status from the error catalogue. */
-export function issuanceRefusal(status: number, code: string, zh: string, en: string, resultCode: ResultCode, now: number, diag?: Partial<Diagnostic>): HandlerResult {
+export function issuanceRefusal(
+  status: number,
+  code: string,
+  zh: string,
+  en: string,
+  resultCode: ResultCode,
+  now: number,
+  diag?: Partial<Diagnostic>,
+): HandlerResult {
   return {
     status,
     body: {
@@ -91,16 +127,37 @@ export function issuanceRefusal(status: number, code: string, zh: string, en: st
       errors: [{ code, message: `${zh} / ${en}`, ...(diag?.location ? { location: diag.location } : {}) }],
       timestamp: cstTimestamp(now),
       result_code: resultCode,
-      _diagnostics: [{ location: diag?.location ?? "/body", rule: diag?.rule ?? `elicence.${code}`, seen: diag?.seen, message: `${zh} / ${en}`, hint: diag?.hint ?? RESULT_HINTS[resultCode] }],
+      _diagnostics: [
+        {
+          location: diag?.location ?? "/body",
+          rule: diag?.rule ?? `elicence.${code}`,
+          seen: diag?.seen,
+          message: `${zh} / ${en}`,
+          hint: diag?.hint ?? RESULT_HINTS[resultCode],
+        },
+      ],
     },
   };
 }
 
 export function issuanceFromError(e: ElicenceError, now: number): HandlerResult {
-  return issuanceRefusal(e.status, e.code, e.zh, e.en, e.resultCode, now, { location: e.location ? `/body${e.location}` : "/body", seen: e.seen });
+  return issuanceRefusal(e.status, e.code, e.zh, e.en, e.resultCode, now, {
+    location: e.location ? `/body${e.location}` : "/body",
+    seen: e.seen,
+  });
 }
 
 /** A successful GatewayMsg answer. */
 export function issuanceResult(now: number, extra: Record<string, unknown>): HandlerResult {
-  return { status: 200, body: { ack_code: "SUCCESS", errors: [], timestamp: cstTimestamp(now), correlation_id: newId(), response_id: newId(), ...extra } };
+  return {
+    status: 200,
+    body: {
+      ack_code: "SUCCESS",
+      errors: [],
+      timestamp: cstTimestamp(now),
+      correlation_id: newId(),
+      response_id: newId(),
+      ...extra,
+    },
+  };
 }

@@ -71,7 +71,10 @@ export async function loadSubsettableFont(bytes: Uint8Array): Promise<Subsettabl
       if (!input) throw new Error("hb_subset_input_create_or_fail failed");
       let sub = 0;
       try {
-        hb.hb_subset_input_set_flags(input, hb.hb_subset_input_get_flags(input) | HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_NO_LAYOUT_CLOSURE);
+        hb.hb_subset_input_set_flags(
+          input,
+          hb.hb_subset_input_get_flags(input) | HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_NO_LAYOUT_CLOSURE,
+        );
         // GSUB/GPOS are dropped below, so only the glyphs of the characters themselves are kept.
         const drop = hb.hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
         for (const t of DROP) hb.hb_set_add(drop, tag(t));

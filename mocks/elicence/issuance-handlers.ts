@@ -2,10 +2,27 @@
 // delete, annul, archive; plus gatesim's withhold/return and the type catalogue (目录编制和注册).
 import type { Handler, HandlerContext, HandlerInput, HandlerResult } from "../shared/types.js";
 import { isElicenceError } from "./errors.js";
-import { findLicenceType, listLicenceTypes, publishLicenceType, registerLicenceType, type LicenceType, type LicenceTypeDraft } from "./catalogue.js";
 import {
-  archiveLicence, createAndIssueLicence, createLicence, deleteLicence, findLicence, issueLicence, modifyLicence, returnLicence, revokeLicence, suspendLicence,
-  type CatalogueRecord, type Licence,
+  findLicenceType,
+  listLicenceTypes,
+  publishLicenceType,
+  registerLicenceType,
+  type LicenceType,
+  type LicenceTypeDraft,
+} from "./catalogue.js";
+import {
+  archiveLicence,
+  createAndIssueLicence,
+  createLicence,
+  deleteLicence,
+  findLicence,
+  issueLicence,
+  modifyLicence,
+  returnLicence,
+  revokeLicence,
+  suspendLicence,
+  type CatalogueRecord,
+  type Licence,
 } from "./licences.js";
 import type { RevokeKind } from "./licence-states.js";
 import { openSession, sessionValid } from "./access-records.js";
@@ -20,7 +37,8 @@ const SIGN_METHOD = "SM2-SM3 (GB/T 38540 SES_Signature)";
 const CONTROL_KEYS = ["access_token", "serial", "license_code", "reason", "kind", "action"];
 
 type Body = Record<string, unknown>;
-const bodyOf = (input: HandlerInput): Body => (input.body && typeof input.body === "object" && !Array.isArray(input.body) ? (input.body as Body) : {});
+const bodyOf = (input: HandlerInput): Body =>
+  input.body && typeof input.body === "object" && !Array.isArray(input.body) ? (input.body as Body) : {};
 const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() ? v.trim() : undefined);
 
 /** Turn domain and e-seal refusals into the GatewayMsg envelope; anything else is a gatesim bug and propagates. */
@@ -32,20 +50,52 @@ async function guard(ctx: HandlerContext, fn: () => Promise<HandlerResult>): Pro
     if (isElicenceError(e)) return issuanceFromError(e, now);
     const ee = e as { name?: string; code?: string; zh?: string; en?: string; status?: number };
     if (ee?.name === "EsealError")
-      return issuanceRefusal(ee.status && ee.status < 500 ? 409 : 503, `ESEAL_${ee.code}`, `电子印章平台拒绝盖章：${ee.zh}`, `the e-seal platform refused to seal: ${ee.en}`, 101, now, { location: "/body", rule: "elicence.seal" });
+      return issuanceRefusal(
+        ee.status && ee.status < 500 ? 409 : 503,
+        `ESEAL_${ee.code}`,
+        `电子印章平台拒绝盖章：${ee.zh}`,
+        `the e-seal platform refused to seal: ${ee.en}`,
+        101,
+        now,
+        { location: "/body", rule: "elicence.seal" },
+      );
     throw e;
   }
 }
 
 /** Session token (if given, or if required) and the organisation the app issues for. */
-async function precheck(deps: ElicenceDeps, input: HandlerInput, ctx: HandlerContext, needOrg = true): Promise<HandlerResult | { org?: { uscc: string; name: string } }> {
+async function precheck(
+  deps: ElicenceDeps,
+  input: HandlerInput,
+  ctx: HandlerContext,
+  needOrg = true,
+): Promise<HandlerResult | { org?: { uscc: string; name: string } }> {
   const now = ctx.clock.now();
   const token = str(bodyOf(input).access_token);
   if (token ? !(await sessionValid(ctx.store, token)) : deps.opts.requireSession)
-    return issuanceRefusal(401, "SESSION_INVALID", token ? "会话令牌无效或已过期" : "缺少会话令牌 access_token", token ? "the session token is invalid or expired" : "the session token access_token is missing", 11, now, { location: "/body/access_token", hint: "先调用 D1593589959893 登录 / log in with D1593589959893 first" });
+    return issuanceRefusal(
+      401,
+      "SESSION_INVALID",
+      token ? "会话令牌无效或已过期" : "缺少会话令牌 access_token",
+      token ? "the session token is invalid or expired" : "the session token access_token is missing",
+      11,
+      now,
+      { location: "/body/access_token", hint: "先调用 D1593589959893 登录 / log in with D1593589959893 first" },
+    );
   const org = organisationOf(deps.seed, input.tenant);
   if (needOrg && !org)
-    return issuanceRefusal(403, "NOT_ISSUER", `应用 ${input.tenant.paasid} 未关联颁发机构（orgCode）`, `app ${input.tenant.paasid} acts for no issuing organisation (orgCode)`, 100, now, { location: "/headers/x-tif-paasid", hint: "由管理员为应用设置 orgCode（统一社会信用代码）/ have the admin set the app's orgCode (USCC)" });
+    return issuanceRefusal(
+      403,
+      "NOT_ISSUER",
+      `应用 ${input.tenant.paasid} 未关联颁发机构（orgCode）`,
+      `app ${input.tenant.paasid} acts for no issuing organisation (orgCode)`,
+      100,
+      now,
+      {
+        location: "/headers/x-tif-paasid",
+        hint: "由管理员为应用设置 orgCode（统一社会信用代码）/ have the admin set the app's orgCode (USCC)",
+      },
+    );
   return { org };
 }
 
@@ -56,18 +106,53 @@ const isResult = (v: unknown): v is HandlerResult => typeof (v as HandlerResult)
  * issuance operation that changes a licence (modify, issue, delete, revoke, suspend, archive): the licence must be in
  * the caller's own store (or the shared seed) and issued by the organisation the caller acts for.
  */
-async function ownLicence(deps: ElicenceDeps, input: HandlerInput, ctx: HandlerContext, org: { uscc: string }): Promise<Licence | HandlerResult> {
+async function ownLicence(
+  deps: ElicenceDeps,
+  input: HandlerInput,
+  ctx: HandlerContext,
+  org: { uscc: string },
+): Promise<Licence | HandlerResult> {
   const b = bodyOf(input);
   const ref = str(b.license_code) ?? str(b.ZZBS);
   const now = ctx.clock.now();
   const l = ref ? await findLicence(deps.library.envOf(ctx.store), ref) : undefined;
   // Another department's licence: say whose it is rather than "not found".
-  const elsewhere = l || !ref ? undefined : ref.startsWith("1.2.156.") ? await deps.library.find(ctx, input.tenant.paasid, ref) : await deps.library.findByCodeElsewhere(ctx, input.tenant.paasid, ref);
+  const elsewhere =
+    l || !ref
+      ? undefined
+      : ref.startsWith("1.2.156.")
+        ? await deps.library.find(ctx, input.tenant.paasid, ref)
+        : await deps.library.findByCodeElsewhere(ctx, input.tenant.paasid, ref);
   if (elsewhere)
-    return issuanceRefusal(403, "NOT_ISSUER", `证照 ${ref} 由 ${elsewhere.licence.data.ZZBFJG}（${elsewhere.licence.issuerCode}）颁发，只有颁发机构可以操作`, `licence ${ref} was issued by ${elsewhere.licence.issuerCode}; only its issuer may act on it`, 100, now, { location: "/headers/x-tif-paasid", seen: org.uscc });
-  if (!l) return issuanceRefusal(404, "LICENCE_NOT_FOUND", `证照 ${ref} 不存在（在本租户的制证数据与种子证照中均未找到）`, `licence ${ref} does not exist (neither in this tenant's licence data nor in the seed)`, 101, now, { location: b.license_code ? "/body/license_code" : "/body/ZZBS", seen: ref });
+    return issuanceRefusal(
+      403,
+      "NOT_ISSUER",
+      `证照 ${ref} 由 ${elsewhere.licence.data.ZZBFJG}（${elsewhere.licence.issuerCode}）颁发，只有颁发机构可以操作`,
+      `licence ${ref} was issued by ${elsewhere.licence.issuerCode}; only its issuer may act on it`,
+      100,
+      now,
+      { location: "/headers/x-tif-paasid", seen: org.uscc },
+    );
+  if (!l)
+    return issuanceRefusal(
+      404,
+      "LICENCE_NOT_FOUND",
+      `证照 ${ref} 不存在（在本租户的制证数据与种子证照中均未找到）`,
+      `licence ${ref} does not exist (neither in this tenant's licence data nor in the seed)`,
+      101,
+      now,
+      { location: b.license_code ? "/body/license_code" : "/body/ZZBS", seen: ref },
+    );
   if (l.issuerCode !== org.uscc)
-    return issuanceRefusal(403, "NOT_ISSUER", `证照 ${l.id} 由 ${l.data.ZZBFJG}（${l.issuerCode}）颁发，只有颁发机构可以操作`, `licence ${l.id} was issued by ${l.issuerCode}; only its issuer may act on it`, 100, now, { location: "/headers/x-tif-paasid", seen: org.uscc });
+    return issuanceRefusal(
+      403,
+      "NOT_ISSUER",
+      `证照 ${l.id} 由 ${l.data.ZZBFJG}（${l.issuerCode}）颁发，只有颁发机构可以操作`,
+      `licence ${l.id} was issued by ${l.issuerCode}; only its issuer may act on it`,
+      100,
+      now,
+      { location: "/headers/x-tif-paasid", seen: org.uscc },
+    );
   return l;
 }
 
@@ -86,16 +171,44 @@ async function authCodeOf(ctx: HandlerContext, l: Licence): Promise<string> {
 async function checkSealUsable(ctx: HandlerContext, org: { uscc: string }): Promise<HandlerResult | undefined> {
   const eseal = esealOf(ctx);
   const now = ctx.clock.now();
-  if (!eseal) return issuanceRefusal(503, "ESEAL_UNAVAILABLE", "电子印章平台不可用，无法为证照文件盖章", "the e-seal platform is not available, so the licence file cannot be sealed", 101, now, { rule: "elicence.seal" });
+  if (!eseal)
+    return issuanceRefusal(
+      503,
+      "ESEAL_UNAVAILABLE",
+      "电子印章平台不可用，无法为证照文件盖章",
+      "the e-seal platform is not available, so the licence file cannot be sealed",
+      101,
+      now,
+      { rule: "elicence.seal" },
+    );
   const seals = await eseal.listSeals(ctx, org.uscc);
-  const usable = seals.some((s) => s.status === "active" && now >= Date.parse(s.validStart) && now <= Date.parse(s.validEnd));
+  const usable = seals.some(
+    (s) => s.status === "active" && now >= Date.parse(s.validStart) && now <= Date.parse(s.validEnd),
+  );
   if (seals.length && !usable)
-    return issuanceRefusal(409, "ESEAL_NO_USABLE_SEAL", `颁发机构 ${org.uscc} 没有可用的电子印章（${seals.map((s) => `${s.sealCode} ${s.status}`).join("，")}）`, `issuer ${org.uscc} has no e-seal that can sign now (${seals.map((s) => `${s.sealCode} ${s.status}`).join(", ")})`, 101, now, { rule: "elicence.seal", hint: "在电子印章平台恢复或申请印章 / resume or apply for a seal on the e-seal platform" });
+    return issuanceRefusal(
+      409,
+      "ESEAL_NO_USABLE_SEAL",
+      `颁发机构 ${org.uscc} 没有可用的电子印章（${seals.map((s) => `${s.sealCode} ${s.status}`).join("，")}）`,
+      `issuer ${org.uscc} has no e-seal that can sign now (${seals.map((s) => `${s.sealCode} ${s.status}`).join(", ")})`,
+      101,
+      now,
+      {
+        rule: "elicence.seal",
+        hint: "在电子印章平台恢复或申请印章 / resume or apply for a seal on the e-seal platform",
+      },
+    );
   return undefined;
 }
 
 /** Seal the issued licence, keep the file, publish the catalogue record: the answer of every issuing service. */
-async function finishIssue(deps: ElicenceDeps, ctx: HandlerContext, l: Licence, record: CatalogueRecord, previous?: Licence): Promise<HandlerResult> {
+async function finishIssue(
+  deps: ElicenceDeps,
+  ctx: HandlerContext,
+  l: Licence,
+  record: CatalogueRecord,
+  previous?: Licence,
+): Promise<HandlerResult> {
   const now = ctx.clock.now();
   const lt = (await findLicenceType(ctx.store, l.typeCode))!;
   const file = await sealLicencePdf(esealOf(ctx)!, ctx, l, lt, { now });
@@ -121,14 +234,28 @@ async function finishIssue(deps: ElicenceDeps, ctx: HandlerContext, l: Licence, 
 }
 
 async function issuanceData(ctx: HandlerContext, l: Licence): Promise<Record<string, unknown>> {
-  const d: Record<string, unknown> = { license_code: l.licenseCode, auth_code: await authCodeOf(ctx, l), ZZBS: l.id, version: l.version, stage: l.stage };
+  const d: Record<string, unknown> = {
+    license_code: l.licenseCode,
+    auth_code: await authCodeOf(ctx, l),
+    ZZBS: l.id,
+    version: l.version,
+    stage: l.stage,
+  };
   if (l.certState) d.cert_state = l.certState;
   for (const k of ["ZZBFRQ", "ZZYXQQSRQ", "ZZYXQJZRQ"]) if (l.data[k]) d[k] = l.data[k];
   return d;
 }
 
 function changed(ctx: HandlerContext, l: Licence, extra: Record<string, unknown> = {}): HandlerResult {
-  return issuanceResult(ctx.clock.now(), { data: { ZZBS: l.id, license_code: l.licenseCode, stage: l.stage, ...(l.certState ? { cert_state: l.certState } : {}), ...extra } });
+  return issuanceResult(ctx.clock.now(), {
+    data: {
+      ZZBS: l.id,
+      license_code: l.licenseCode,
+      stage: l.stage,
+      ...(l.certState ? { cert_state: l.certState } : {}),
+      ...extra,
+    },
+  });
 }
 
 /** The licence data of a create body: everything but the control keys; ZZBFJGDM must be the caller's own. */
@@ -136,15 +263,38 @@ function licenceBody(input: HandlerInput, org: { uscc: string; name: string }, n
   const data: Body = {};
   for (const [k, v] of Object.entries(bodyOf(input))) if (!CONTROL_KEYS.includes(k)) data[k] = v;
   if (data.ZZBFJGDM !== undefined && data.ZZBFJGDM !== org.uscc)
-    return issuanceRefusal(403, "NOT_ISSUER", `颁发机构代码 ZZBFJGDM 应为本应用所代表的机构 ${org.uscc}`, `issuer code ZZBFJGDM must be the organisation this app acts for, ${org.uscc}`, 100, now, { location: "/body/ZZBFJGDM", seen: data.ZZBFJGDM });
+    return issuanceRefusal(
+      403,
+      "NOT_ISSUER",
+      `颁发机构代码 ZZBFJGDM 应为本应用所代表的机构 ${org.uscc}`,
+      `issuer code ZZBFJGDM must be the organisation this app acts for, ${org.uscc}`,
+      100,
+      now,
+      { location: "/body/ZZBFJGDM", seen: data.ZZBFJGDM },
+    );
   return data;
 }
 
 function typeView(t: LicenceType): Record<string, unknown> {
   return {
-    code: t.code, name: t.name, en: t.en, holderType: t.holderType, state: t.state, source: t.source,
-    definer: { uscc: t.definer.uscc, name: t.definer.name }, validityYears: t.validityYears,
-    items: t.items.map((i) => ({ key: i.key, zh: i.zh, en: i.en, type: i.type, required: i.required, ...(i.values ? { values: [...i.values] } : {}), ...(i.unit ? { unit: i.unit } : {}), ...(i.maxLength ? { maxLength: i.maxLength } : {}) })),
+    code: t.code,
+    name: t.name,
+    en: t.en,
+    holderType: t.holderType,
+    state: t.state,
+    source: t.source,
+    definer: { uscc: t.definer.uscc, name: t.definer.name },
+    validityYears: t.validityYears,
+    items: t.items.map((i) => ({
+      key: i.key,
+      zh: i.zh,
+      en: i.en,
+      type: i.type,
+      required: i.required,
+      ...(i.values ? { values: [...i.values] } : {}),
+      ...(i.unit ? { unit: i.unit } : {}),
+      ...(i.maxLength ? { maxLength: i.maxLength } : {}),
+    })),
   };
 }
 
@@ -162,7 +312,11 @@ export function issuanceHandlers(deps: ElicenceDeps): Record<string, Handler> {
         if (isResult(pre)) return pre;
         const body = licenceBody(input, pre.org!, ctx.clock.now());
         if (isResult(body)) return body;
-        const l = await createLicence(deps.library.envOf(ctx.store), body, { now: ctx.clock.now(), issuer: pre.org, serial: str(bodyOf(input).serial) });
+        const l = await createLicence(deps.library.envOf(ctx.store), body, {
+          now: ctx.clock.now(),
+          issuer: pre.org,
+          serial: str(bodyOf(input).serial),
+        });
         ctx.emit("elicence.created", { certIdentifier: l.id, licenseCode: l.licenseCode });
         return issuanceResult(ctx.clock.now(), { data: await issuanceData(ctx, l) });
       }),
@@ -175,7 +329,11 @@ export function issuanceHandlers(deps: ElicenceDeps): Record<string, Handler> {
         if (isResult(body)) return body;
         const sealProblem = await checkSealUsable(ctx, pre.org!);
         if (sealProblem) return sealProblem;
-        const r = await createAndIssueLicence(deps.library.envOf(ctx.store), body, { now: ctx.clock.now(), issuer: pre.org, serial: str(bodyOf(input).serial) });
+        const r = await createAndIssueLicence(deps.library.envOf(ctx.store), body, {
+          now: ctx.clock.now(),
+          issuer: pre.org,
+          serial: str(bodyOf(input).serial),
+        });
         return finishIssue(deps, ctx, r.licence, r.catalogueRecord);
       }),
 
@@ -198,12 +356,16 @@ export function issuanceHandlers(deps: ElicenceDeps): Record<string, Handler> {
         const l = await ownLicence(deps, input, ctx, pre.org!);
         if (isResult(l)) return l;
         const changes: Body = {};
-        for (const [k, v] of Object.entries(bodyOf(input))) if (!CONTROL_KEYS.includes(k) && !(k === "ZZBS" && v === l.id)) changes[k] = v;
+        for (const [k, v] of Object.entries(bodyOf(input)))
+          if (!CONTROL_KEYS.includes(k) && !(k === "ZZBS" && v === l.id)) changes[k] = v;
         if (l.stage === "issued") {
           const sealProblem = await checkSealUsable(ctx, pre.org!);
           if (sealProblem) return sealProblem;
         }
-        const r = await modifyLicence(deps.library.envOf(ctx.store), l.id, changes, { now: ctx.clock.now(), reason: str(bodyOf(input).reason) });
+        const r = await modifyLicence(deps.library.envOf(ctx.store), l.id, changes, {
+          now: ctx.clock.now(),
+          reason: str(bodyOf(input).reason),
+        });
         if (r.catalogueRecord) return finishIssue(deps, ctx, r.licence, r.catalogueRecord, r.previous);
         return issuanceResult(ctx.clock.now(), { data: await issuanceData(ctx, r.licence) });
       }),
@@ -226,7 +388,11 @@ export function issuanceHandlers(deps: ElicenceDeps): Record<string, Handler> {
         const l = await ownLicence(deps, input, ctx, pre.org!);
         if (isResult(l)) return l;
         const b = bodyOf(input);
-        const r = await revokeLicence(deps.library.envOf(ctx.store), l.id, { now: ctx.clock.now(), kind: str(b.kind) as RevokeKind | undefined, reason: str(b.reason) });
+        const r = await revokeLicence(deps.library.envOf(ctx.store), l.id, {
+          now: ctx.clock.now(),
+          kind: str(b.kind) as RevokeKind | undefined,
+          reason: str(b.reason),
+        });
         ctx.emit("elicence.revoked", { certIdentifier: r.id, certState: r.certState });
         return changed(ctx, r);
       }),
@@ -239,7 +405,10 @@ export function issuanceHandlers(deps: ElicenceDeps): Record<string, Handler> {
         if (isResult(l)) return l;
         const b = bodyOf(input);
         const env = deps.library.envOf(ctx.store);
-        const r = b.action === "return" ? await returnLicence(env, l.id, { now: ctx.clock.now(), reason: str(b.reason) }) : await suspendLicence(env, l.id, { now: ctx.clock.now(), reason: str(b.reason) });
+        const r =
+          b.action === "return"
+            ? await returnLicence(env, l.id, { now: ctx.clock.now(), reason: str(b.reason) })
+            : await suspendLicence(env, l.id, { now: ctx.clock.now(), reason: str(b.reason) });
         return changed(ctx, r);
       }),
 
@@ -254,12 +423,29 @@ export function issuanceHandlers(deps: ElicenceDeps): Record<string, Handler> {
         if (!file) {
           // Seeded licences (and any issued while the e-seal platform was away) are sealed when first archived.
           const eseal = esealOf(ctx);
-          if (!eseal) return issuanceRefusal(503, "ESEAL_UNAVAILABLE", "电子印章平台不可用，无法出具盖章文件", "the e-seal platform is not available, so no sealed file can be made", 101, ctx.clock.now(), { rule: "elicence.seal" });
+          if (!eseal)
+            return issuanceRefusal(
+              503,
+              "ESEAL_UNAVAILABLE",
+              "电子印章平台不可用，无法出具盖章文件",
+              "the e-seal platform is not available, so no sealed file can be made",
+              101,
+              ctx.clock.now(),
+              { rule: "elicence.seal" },
+            );
           const lt = (await findLicenceType(ctx.store, a.typeCode))!;
           file = await sealLicencePdf(eseal, ctx, a, lt, { now: ctx.clock.now() });
           await keepOriginal(ctx.store, a.id, file);
         }
-        return issuanceResult(ctx.clock.now(), { data: { file_name: file.fileName, file_data: file.pdf.toString("base64"), sign: file.signature.toString("base64"), seal_id: file.sealId, ZZBS: a.id } });
+        return issuanceResult(ctx.clock.now(), {
+          data: {
+            file_name: file.fileName,
+            file_data: file.pdf.toString("base64"),
+            sign: file.signature.toString("base64"),
+            seal_id: file.sealId,
+            ZZBS: a.id,
+          },
+        });
       }),
 
     elicenceTypeList: (input, ctx) =>
@@ -267,7 +453,9 @@ export function issuanceHandlers(deps: ElicenceDeps): Record<string, Handler> {
         const pre = await precheck(deps, input, ctx, false);
         if (isResult(pre)) return pre;
         const org = pre.org?.uscc;
-        const types = (await listLicenceTypes(ctx.store)).filter((t) => t.state === "published" || t.definer.uscc === org);
+        const types = (await listLicenceTypes(ctx.store)).filter(
+          (t) => t.state === "published" || t.definer.uscc === org,
+        );
         return issuanceResult(ctx.clock.now(), { data: types.map(typeView) });
       }),
 
@@ -276,7 +464,12 @@ export function issuanceHandlers(deps: ElicenceDeps): Record<string, Handler> {
         const pre = await precheck(deps, input, ctx);
         if (isResult(pre)) return pre;
         const org = pre.org!;
-        const t = await registerLicenceType(ctx.store, bodyOf(input) as unknown as LicenceTypeDraft, { uscc: org.uscc, name: org.name, en: org.name, synthetic: false }, ctx.clock.now());
+        const t = await registerLicenceType(
+          ctx.store,
+          bodyOf(input) as unknown as LicenceTypeDraft,
+          { uscc: org.uscc, name: org.name, en: org.name, synthetic: false },
+          ctx.clock.now(),
+        );
         return issuanceResult(ctx.clock.now(), { data: typeView(t) });
       }),
 
@@ -285,9 +478,19 @@ export function issuanceHandlers(deps: ElicenceDeps): Record<string, Handler> {
         const pre = await precheck(deps, input, ctx);
         if (isResult(pre)) return pre;
         const code = String(bodyOf(input).code);
-        const other = (await findLicenceType(ctx.store, code)) ? undefined : await findTypeAnywhere(deps, ctx, input.tenant.paasid, code);
+        const other = (await findLicenceType(ctx.store, code))
+          ? undefined
+          : await findTypeAnywhere(deps, ctx, input.tenant.paasid, code);
         if (other)
-          return issuanceRefusal(403, "NOT_TYPE_OWNER", `证照类型 ${code} 由 ${other.definer.name} 定义，只有定义机构可以发布`, `licence type ${code} is defined by ${other.definer.uscc}; only its definer may publish it`, 100, ctx.clock.now(), { location: "/body/code", seen: code });
+          return issuanceRefusal(
+            403,
+            "NOT_TYPE_OWNER",
+            `证照类型 ${code} 由 ${other.definer.name} 定义，只有定义机构可以发布`,
+            `licence type ${code} is defined by ${other.definer.uscc}; only its definer may publish it`,
+            100,
+            ctx.clock.now(),
+            { location: "/body/code", seen: code },
+          );
         const t = await publishLicenceType(ctx.store, code, pre.org!.uscc, ctx.clock.now());
         return issuanceResult(ctx.clock.now(), { data: typeView(t) });
       }),

@@ -16,7 +16,8 @@ export interface Authority {
  * division and an 8-char organisation-code body. Bodies beginning "GT" (gatesim) mark made-up codes.
  */
 export function syntheticUscc(prefix: string, division: string, orgBody8: string): string {
-  if (!/^[0-9A-HJ-NPQRTUWXY]{8}$/.test(orgBody8)) throw new Error(`organisation body ${orgBody8} uses characters outside the USCC alphabet`);
+  if (!/^[0-9A-HJ-NPQRTUWXY]{8}$/.test(orgBody8))
+    throw new Error(`organisation body ${orgBody8} uses characters outside the USCC alphabet`);
   const body17 = prefix + division + orgBody8 + orgCheck(orgBody8);
   return body17 + usccCheck(body17);
 }
@@ -30,7 +31,12 @@ function national(name: string, en: string, n: number): Authority {
  * synthetic because no public source for their codes was checked.
  */
 export const AUTHORITIES = Object.freeze({
-  mohurd: { uscc: "11100000000013338W", name: "中华人民共和国住房和城乡建设部", en: "Ministry of Housing and Urban-Rural Development", synthetic: false },
+  mohurd: {
+    uscc: "11100000000013338W",
+    name: "中华人民共和国住房和城乡建设部",
+    en: "Ministry of Housing and Urban-Rural Development",
+    synthetic: false,
+  },
   samr: national("国家市场监督管理总局", "State Administration for Market Regulation", 1),
   mnr: national("中华人民共和国自然资源部", "Ministry of Natural Resources", 2),
   mca: national("中华人民共和国民政部", "Ministry of Civil Affairs", 3),
@@ -49,15 +55,30 @@ export type LocalIssuerKind = "market" | "civil" | "land" | "police" | "health" 
  * seeded licence's issuer is a seeded legal person (and can own an e-seal). 残疾人联合会 is not a government body in
  * the seed and stays synthetic.
  */
-const LOCAL: Record<LocalIssuerKind, { suffix: string; en: string; prefix: string; tag: string; level: "district" | "city" }> = {
+const LOCAL: Record<
+  LocalIssuerKind,
+  { suffix: string; en: string; prefix: string; tag: string; level: "district" | "city" }
+> = {
   market: { suffix: "市场监督管理局", en: "Market Regulation Bureau", prefix: "11", tag: "GTMR", level: "district" },
   civil: { suffix: "民政局", en: "Civil Affairs Bureau", prefix: "11", tag: "GTMA", level: "district" },
   land: { suffix: "自然资源局", en: "Natural Resources Bureau", prefix: "11", tag: "GTNR", level: "city" },
   police: { suffix: "公安局", en: "Public Security Bureau", prefix: "11", tag: "GTGA", level: "city" },
   health: { suffix: "卫生健康局", en: "Health Bureau", prefix: "11", tag: "GTWJ", level: "city" },
-  disabled: { suffix: "残疾人联合会", en: "Disabled Persons' Federation", prefix: "51", tag: "GTCL", level: "district" },
+  disabled: {
+    suffix: "残疾人联合会",
+    en: "Disabled Persons' Federation",
+    prefix: "51",
+    tag: "GTCL",
+    level: "district",
+  },
   transport: { suffix: "交通运输局", en: "Transport Bureau", prefix: "11", tag: "GTJT", level: "city" },
-  housing: { suffix: "住房和城乡建设局", en: "Housing and Urban-Rural Development Bureau", prefix: "11", tag: "GTHJ", level: "city" },
+  housing: {
+    suffix: "住房和城乡建设局",
+    en: "Housing and Urban-Rural Development Bureau",
+    prefix: "11",
+    tag: "GTHJ",
+    level: "city",
+  },
 };
 
 /** Name of a district (with its city) or city for a GB/T 2260 code; falls back to 汕头市 for codes not bundled. */
@@ -84,12 +105,17 @@ const issuerCache = new Map<string, Authority>();
  * The local body of a kind that serves a division: found by name through `lookup` (the seed's legal persons) when
  * it is there, else a synthetic one (valid USCC, "GT" organisation body). Deterministic.
  */
-export function localIssuer(kind: LocalIssuerKind, division: string, lookup?: (name: string) => Authority | undefined): Authority {
+export function localIssuer(
+  kind: LocalIssuerKind,
+  division: string,
+  lookup?: (name: string) => Authority | undefined,
+): Authority {
   const l = LOCAL[kind];
   const place = placeName(division, l.level);
   const name = place.name + l.suffix;
   // The district's body, else the city's (a city bureau also issues district licences), else a synthetic one.
-  const found = lookup?.(name) ?? (l.level === "district" ? lookup?.(placeName(division, "city").name + l.suffix) : undefined);
+  const found =
+    lookup?.(name) ?? (l.level === "district" ? lookup?.(placeName(division, "city").name + l.suffix) : undefined);
   if (found) return found;
   const key = kind + place.code;
   const hit = issuerCache.get(key);

@@ -3,7 +3,14 @@ import { PlatformSequences } from "../shared/sequences.js";
 import type { Store } from "../shared/store.js";
 import type { Clock } from "../shared/clock.js";
 import type { HandlerContext, TenantDirectoryView, TenantView } from "../shared/types.js";
-import { findLicence, listLicencesByHolder, LICENCE_KIND, type Licence, type LicenceEnv, type LicenceSource } from "./licences.js";
+import {
+  findLicence,
+  listLicencesByHolder,
+  LICENCE_KIND,
+  type Licence,
+  type LicenceEnv,
+  type LicenceSource,
+} from "./licences.js";
 
 /** Where a licence lives: a tenant that issued (or changed) it, or the shared seed. */
 export interface LibraryHit {
@@ -41,7 +48,8 @@ export class LicenceLibrary {
   owners(ctx: Pick<HandlerContext, "store" | "clock">, paasid: string): Owner[] {
     const views: TenantView[] = this.directory?.list() ?? [];
     const list = views.map(ownerOf);
-    if (!list.some((o) => o.store === ctx.store)) list.unshift({ paasid, name: paasid, store: ctx.store, clock: ctx.clock });
+    if (!list.some((o) => o.store === ctx.store))
+      list.unshift({ paasid, name: paasid, store: ctx.store, clock: ctx.clock });
     return list;
   }
 
@@ -57,7 +65,11 @@ export class LicenceLibrary {
   }
 
   /** A licence by identifier: the newest tenant copy (by updatedAt), else the seed's. */
-  async find(ctx: Pick<HandlerContext, "store" | "clock">, paasid: string, id: string): Promise<LibraryHit | undefined> {
+  async find(
+    ctx: Pick<HandlerContext, "store" | "clock">,
+    paasid: string,
+    id: string,
+  ): Promise<LibraryHit | undefined> {
     let best: LibraryHit | undefined;
     for (const o of this.owners(ctx, paasid)) {
       const l = await o.store.get<Licence>(LICENCE_KIND, id);
@@ -69,7 +81,11 @@ export class LicenceLibrary {
   }
 
   /** A licence by the platform's license_code in another tenant's store than the caller's (whose it is, for refusals). */
-  async findByCodeElsewhere(ctx: Pick<HandlerContext, "store" | "clock">, paasid: string, code: string): Promise<LibraryHit | undefined> {
+  async findByCodeElsewhere(
+    ctx: Pick<HandlerContext, "store" | "clock">,
+    paasid: string,
+    code: string,
+  ): Promise<LibraryHit | undefined> {
     for (const o of this.owners(ctx, paasid)) {
       if (o.store === ctx.store) continue;
       const l = await findLicence(this.envOf(o.store), code);
@@ -79,11 +95,21 @@ export class LicenceLibrary {
   }
 
   /** A holder's current, issued licences across tenants and the seed (one per identifier, newest copy wins). */
-  async byHolder(ctx: Pick<HandlerContext, "store" | "clock">, paasid: string, holderTypeCode: string, holderCode: string, typeCode?: string): Promise<LibraryHit[]> {
+  async byHolder(
+    ctx: Pick<HandlerContext, "store" | "clock">,
+    paasid: string,
+    holderTypeCode: string,
+    holderCode: string,
+    typeCode?: string,
+  ): Promise<LibraryHit[]> {
     const byId = new Map<string, LibraryHit>();
-    for (const l of this.seedLicences.byHolder(holderTypeCode, holderCode)) if (!typeCode || l.typeCode === typeCode) byId.set(l.id, { licence: l });
+    for (const l of this.seedLicences.byHolder(holderTypeCode, holderCode))
+      if (!typeCode || l.typeCode === typeCode) byId.set(l.id, { licence: l });
     for (const o of this.owners(ctx, paasid)) {
-      const own = await listLicencesByHolder({ store: o.store }, holderTypeCode, holderCode, { typeCode, includeSuperseded: true });
+      const own = await listLicencesByHolder({ store: o.store }, holderTypeCode, holderCode, {
+        typeCode,
+        includeSuperseded: true,
+      });
       for (const l of own) {
         const cur = byId.get(l.id);
         if (!cur || l.updatedAt >= cur.licence.updatedAt) byId.set(l.id, { licence: l, owner: o });

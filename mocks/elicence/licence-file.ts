@@ -3,7 +3,14 @@
 import type { Licence } from "./licences.js";
 import type * as Pdf from "./licence-pdf.js";
 
-export type { LicenceSealer, SealVerification, RenderOptions, Annotation, LicenceFile, FileVerification } from "./licence-pdf.js";
+export type {
+  LicenceSealer,
+  SealVerification,
+  RenderOptions,
+  Annotation,
+  LicenceFile,
+  FileVerification,
+} from "./licence-pdf.js";
 
 let loading: Promise<typeof Pdf> | undefined;
 const pdf = () => (loading ??= import("./licence-pdf.js"));
@@ -15,5 +22,6 @@ export function licenceFileName(l: Licence): string {
 
 export const renderLicencePdf: typeof Pdf.renderLicencePdf = async (...a) => (await pdf()).renderLicencePdf(...a);
 export const makeLicenceFile: typeof Pdf.makeLicenceFile = async (...a) => (await pdf()).makeLicenceFile(...a);
-export const readLicenceFileInfo: typeof Pdf.readLicenceFileInfo = async (...a) => (await pdf()).readLicenceFileInfo(...a);
+export const readLicenceFileInfo: typeof Pdf.readLicenceFileInfo = async (...a) =>
+  (await pdf()).readLicenceFileInfo(...a);
 export const verifyLicenceFile: typeof Pdf.verifyLicenceFile = async (...a) => (await pdf()).verifyLicenceFile(...a);

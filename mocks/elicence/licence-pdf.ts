@@ -1,7 +1,18 @@
 // The licence file itself (heavy: pdf-lib, fontkit, HarfBuzz, QR) — loaded on first use through licence-file.ts.
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { PDFDocument, PDFDict, PDFHexString, PDFName, PDFString, degrees, rgb, type PDFFont, type PDFPage, type RGB } from "pdf-lib";
+import {
+  PDFDocument,
+  PDFDict,
+  PDFHexString,
+  PDFName,
+  PDFString,
+  degrees,
+  rgb,
+  type PDFFont,
+  type PDFPage,
+  type RGB,
+} from "pdf-lib";
 import fontkit from "@pdf-lib/fontkit";
 import { loadSubsettableFont, type SubsettableFont } from "./font-subset.js";
 import QRCode from "qrcode";
@@ -16,7 +27,12 @@ import { licenceFileName } from "./licence-file.js";
  */
 export interface LicenceSealer {
   /** Seal a document with the organisation's e-seal: a GB/T 38540 SES_Signature (DER) over the document. */
-  sealDocument(orgUscc: string, document: Buffer, propertyInfo: string, now: Date): Promise<{ signature: Buffer; sealId: string; sealName: string }>;
+  sealDocument(
+    orgUscc: string,
+    document: Buffer,
+    propertyInfo: string,
+    now: Date,
+  ): Promise<{ signature: Buffer; sealId: string; sealName: string }>;
   /** Verify an SES_Signature over a document: PASSED / FAILED / INDETERMINATE with per-check details (facts §8.3). */
   verify(signature: Buffer, document: Buffer): Promise<SealVerification>;
 }
@@ -41,14 +57,21 @@ const FONT_FILES = {
 let fonts: Promise<{ regular: SubsettableFont; bold: SubsettableFont }> | undefined;
 function loadFonts(): Promise<{ regular: SubsettableFont; bold: SubsettableFont }> {
   fonts ??= (async () => {
-    const [r, b] = await Promise.all([readFile(require.resolve(FONT_FILES.regular)), readFile(require.resolve(FONT_FILES.bold))]);
-    return { regular: await loadSubsettableFont(new Uint8Array(r)), bold: await loadSubsettableFont(new Uint8Array(b)) };
+    const [r, b] = await Promise.all([
+      readFile(require.resolve(FONT_FILES.regular)),
+      readFile(require.resolve(FONT_FILES.bold)),
+    ]);
+    return {
+      regular: await loadSubsettableFont(new Uint8Array(r)),
+      bold: await loadSubsettableFont(new Uint8Array(b)),
+    };
   })();
   return fonts;
 }
 
 /** Every fixed string the layout prints, so the font subset holds its characters. */
-const LAYOUT_TEXT = "扫码核验证照编号：版本号（电子证照）持证主体代码有效期限至长期颁发机构日期年月日证照标识电子证照专用章仅供使用" +
+const LAYOUT_TEXT =
+  "扫码核验证照编号：版本号（电子证照）持证主体代码有效期限至长期颁发机构日期年月日证照标识电子证照专用章仅供使用" +
   "本证照为电子证照，与纸质证照具有同等法律效力；可扫描二维码或凭证照标识核验。0123456789.-_ ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -88,7 +111,15 @@ function zhDate(date: string | undefined): string {
   return m ? `${m[1]}年${m[2]}月${m[3]}日` : (date ?? "");
 }
 
-function drawCentered(page: PDFPage, text: string, y: number, font: PDFFont, size: number, color: RGB = INK, spacing = 0): void {
+function drawCentered(
+  page: PDFPage,
+  text: string,
+  y: number,
+  font: PDFFont,
+  size: number,
+  color: RGB = INK,
+  spacing = 0,
+): void {
   const chars = [...text];
   const width = font.widthOfTextAtSize(text, size) + spacing * (chars.length - 1);
   let x = (A4[0] - width) / 2;
@@ -110,7 +141,7 @@ function drawQr(page: PDFPage, text: string, x: number, y: number, size: number)
   let path = "";
   const f = (v: number) => v.toFixed(3);
   for (let r = 0; r < n; r++) {
-    for (let c = 0; c < n; ) {
+    for (let c = 0; c < n;) {
       if (!qr.modules.get(r, c)) {
         c++;
         continue;
@@ -130,7 +161,15 @@ function drawQr(page: PDFPage, text: string, x: number, y: number, size: number)
 function drawSealMark(page: PDFPage, cx: number, cy: number, issuer: string, font: PDFFont): void {
   const R = 46;
   page.drawCircle({ x: cx, y: cy, size: R, borderColor: SEAL_RED, borderWidth: 2.6, opacity: 0, borderOpacity: 0.85 });
-  page.drawCircle({ x: cx, y: cy, size: R - 4, borderColor: SEAL_RED, borderWidth: 0.6, opacity: 0, borderOpacity: 0.85 });
+  page.drawCircle({
+    x: cx,
+    y: cy,
+    size: R - 4,
+    borderColor: SEAL_RED,
+    borderWidth: 0.6,
+    opacity: 0,
+    borderOpacity: 0.85,
+  });
   // Five-pointed star in the centre.
   const pts: string[] = [];
   for (let i = 0; i < 10; i++) {
@@ -151,10 +190,25 @@ function drawSealMark(page: PDFPage, cx: number, cy: number, issuer: string, fon
     // Place the glyph so that its centre sits on the arc.
     const gx = cx + r * Math.cos(a) - (w / 2) * Math.cos(rot) + (size / 3) * Math.sin(rot);
     const gy = cy + r * Math.sin(a) - (w / 2) * Math.sin(rot) - (size / 3) * Math.cos(rot);
-    page.drawText(ch, { x: gx, y: gy, size, font, color: SEAL_RED, rotate: degrees((rot * 180) / Math.PI), opacity: 0.85 });
+    page.drawText(ch, {
+      x: gx,
+      y: gy,
+      size,
+      font,
+      color: SEAL_RED,
+      rotate: degrees((rot * 180) / Math.PI),
+      opacity: 0.85,
+    });
   });
   const label = "电子证照专用章";
-  page.drawText(label, { x: cx - font.widthOfTextAtSize(label, 7.5) / 2, y: cy - 27, size: 7.5, font, color: SEAL_RED, opacity: 0.85 });
+  page.drawText(label, {
+    x: cx - font.widthOfTextAtSize(label, 7.5) / 2,
+    y: cy - 27,
+    size: 7.5,
+    font,
+    color: SEAL_RED,
+    opacity: 0.85,
+  });
 }
 
 /** Diagonal, light text across the page: the purpose of use, so a downloaded copy shows what it was fetched for (§4.5). */
@@ -196,12 +250,21 @@ function annotationLine(a: Annotation): string {
 }
 
 /** The licence as a one-page A4 PDF with its GB/T 36903 metadata in the document information dictionary. */
-export async function renderLicencePdf(licence: Licence, type: Pick<LicenceType, "name" | "items">, opts: RenderOptions): Promise<Uint8Array> {
+export async function renderLicencePdf(
+  licence: Licence,
+  type: Pick<LicenceType, "name" | "items">,
+  opts: RenderOptions,
+): Promise<Uint8Array> {
   const f = await loadFonts();
   const d = licence.data;
   const title = d.ZZMC ?? type.name;
-  const printed = LAYOUT_TEXT + Object.values(d).join("") + type.items.map((i) => i.zh + (i.unit ?? "")).join("") +
-    Object.keys(d).join("") + (opts.watermark ?? "") + (opts.annotation ? annotationLine(opts.annotation) : "");
+  const printed =
+    LAYOUT_TEXT +
+    Object.values(d).join("") +
+    type.items.map((i) => i.zh + (i.unit ?? "")).join("") +
+    Object.keys(d).join("") +
+    (opts.watermark ?? "") +
+    (opts.annotation ? annotationLine(opts.annotation) : "");
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
   const regular = await doc.embedFont(f.regular.subset(printed), { subset: false });
@@ -217,7 +280,13 @@ export async function renderLicencePdf(licence: Licence, type: Pick<LicenceType,
   const qrSize = 92;
   drawQr(page, licence.id, W - 50 - qrSize, H - 52 - qrSize, qrSize);
   const scan = "扫码核验";
-  page.drawText(scan, { x: W - 50 - qrSize / 2 - regular.widthOfTextAtSize(scan, 8) / 2, y: H - 64 - qrSize, size: 8, font: regular, color: INK });
+  page.drawText(scan, {
+    x: W - 50 - qrSize / 2 - regular.widthOfTextAtSize(scan, 8) / 2,
+    y: H - 64 - qrSize,
+    size: 8,
+    font: regular,
+    color: INK,
+  });
   page.drawText(`证照编号：${d.ZZBH ?? ""}`, { x: 50, y: H - 62, size: 9.5, font: regular, color: INK });
   page.drawText(`版本号：${licence.version}`, { x: 50, y: H - 78, size: 9.5, font: regular, color: INK });
   const tSize = [...title].length > 8 ? 24 : 32;
@@ -233,12 +302,20 @@ export async function renderLicencePdf(licence: Licence, type: Pick<LicenceType,
     ...Object.keys(d)
       .filter((k) => k.startsWith("KZ_") && !type.items.some((i) => i.key === k))
       .map((k): [string, string] => [k, d[k]]),
-    ["有效期限", `${zhDate(d.ZZYXQQSRQ)} 至 ${d.ZZYXQJZRQ === LONG_TERM || !d.ZZYXQJZRQ ? "长期" : zhDate(d.ZZYXQJZRQ)}`],
+    [
+      "有效期限",
+      `${zhDate(d.ZZYXQQSRQ)} 至 ${d.ZZYXQJZRQ === LONG_TERM || !d.ZZYXQJZRQ ? "长期" : zhDate(d.ZZYXQJZRQ)}`,
+    ],
     ["颁发机构", d.ZZBFJG],
     ["颁发机构代码", d.ZZBFJGDM],
     ["颁发日期", zhDate(d.ZZBFRQ)],
   ];
-  const left = 58, right = W - 58, labelW = 118, size = 11, lead = 16, pad = 8;
+  const left = 58,
+    right = W - 58,
+    labelW = 118,
+    size = 11,
+    lead = 16,
+    pad = 8;
   const valueW = right - left - labelW - 2 * pad;
   const laid = rows.map(([label, value]) => {
     const lines = wrap(value ?? "", regular, size, valueW);
@@ -250,8 +327,12 @@ export async function renderLicencePdf(licence: Licence, type: Pick<LicenceType,
   page.drawRectangle({ x: left, y: bottom, width: labelW, height: top - bottom, color: LABEL_BG });
   let y = top;
   for (const r of laid) {
-    r.labelLines.forEach((ln, i) => page.drawText(ln, { x: left + pad, y: y - pad - size + 1 - i * lead, size, font: regular, color: INK }));
-    r.lines.forEach((ln, i) => page.drawText(ln, { x: left + labelW + pad, y: y - pad - size + 1 - i * lead, size, font: regular, color: INK }));
+    r.labelLines.forEach((ln, i) =>
+      page.drawText(ln, { x: left + pad, y: y - pad - size + 1 - i * lead, size, font: regular, color: INK }),
+    );
+    r.lines.forEach((ln, i) =>
+      page.drawText(ln, { x: left + labelW + pad, y: y - pad - size + 1 - i * lead, size, font: regular, color: INK }),
+    );
     y -= r.h;
     page.drawLine({ start: { x: left, y }, end: { x: right, y }, thickness: 0.5, color: GRID });
   }
@@ -264,19 +345,37 @@ export async function renderLicencePdf(licence: Licence, type: Pick<LicenceType,
   const dateLine = zhDate(d.ZZBFRQ);
   const bx = right - Math.max(regular.widthOfTextAtSize(issuerLine, 12), regular.widthOfTextAtSize(dateLine, 12));
   page.drawText(issuerLine, { x: bx, y: by, size: 12, font: regular, color: INK });
-  page.drawText(dateLine, { x: right - regular.widthOfTextAtSize(dateLine, 12), y: by - 22, size: 12, font: regular, color: INK });
+  page.drawText(dateLine, {
+    x: right - regular.widthOfTextAtSize(dateLine, 12),
+    y: by - 22,
+    size: 12,
+    font: regular,
+    color: INK,
+  });
   drawSealMark(page, right - 70, by - 2, d.ZZBFJG ?? "", regular);
 
   // Identifier and a note on verification at the foot.
   const idLine = `证照标识：${licence.id}`;
-  page.drawText(idLine, { x: (W - regular.widthOfTextAtSize(idLine, 8.5)) / 2, y: 62, size: 8.5, font: regular, color: INK });
+  page.drawText(idLine, {
+    x: (W - regular.widthOfTextAtSize(idLine, 8.5)) / 2,
+    y: 62,
+    size: 8.5,
+    font: regular,
+    color: INK,
+  });
   const note = "本证照为电子证照，与纸质证照具有同等法律效力；可扫描二维码或凭证照标识核验。";
-  page.drawText(note, { x: (W - regular.widthOfTextAtSize(note, 8)) / 2, y: 46, size: 8, font: regular, color: rgb(0.4, 0.4, 0.42) });
+  page.drawText(note, {
+    x: (W - regular.widthOfTextAtSize(note, 8)) / 2,
+    y: 46,
+    size: 8,
+    font: regular,
+    color: rgb(0.4, 0.4, 0.42),
+  });
 
   if (opts.annotation) {
-    wrap(annotationLine(opts.annotation), regular, 8, W - 120).slice(0, 2).forEach((ln, i) =>
-      page.drawText(ln, { x: 60, y: 84 - i * 10, size: 8, font: regular, color: FRAME }),
-    );
+    wrap(annotationLine(opts.annotation), regular, 8, W - 120)
+      .slice(0, 2)
+      .forEach((ln, i) => page.drawText(ln, { x: 60, y: 84 - i * 10, size: 8, font: regular, color: FRAME }));
   }
   if (opts.watermark) drawWatermark(page, `仅供${opts.watermark}使用`, regular);
 
@@ -291,12 +390,13 @@ export async function renderLicencePdf(licence: Licence, type: Pick<LicenceType,
   doc.setCreationDate(at);
   doc.setModificationDate(at);
   const info = doc.context.lookup(doc.context.trailerInfo.Info, PDFDict);
-  for (const [k, v] of Object.entries(d)) if (CORE_KEYS.has(k) || k.startsWith("KZ_")) info.set(PDFName.of(k), PDFHexString.fromText(v));
+  for (const [k, v] of Object.entries(d))
+    if (CORE_KEYS.has(k) || k.startsWith("KZ_")) info.set(PDFName.of(k), PDFHexString.fromText(v));
   if (opts.watermark) info.set(PDFName.of("YZSY"), PDFHexString.fromText(opts.watermark));
-  if (opts.annotation) for (const k of ANNOTATION_KEYS) info.set(PDFName.of(k), PDFHexString.fromText(opts.annotation[k]));
+  if (opts.annotation)
+    for (const k of ANNOTATION_KEYS) info.set(PDFName.of(k), PDFHexString.fromText(opts.annotation[k]));
   return doc.save({ useObjectStreams: false });
 }
-
 
 export interface LicenceFile {
   fileName: string;
@@ -310,11 +410,23 @@ export interface LicenceFile {
 }
 
 /** Render the licence and seal it with the issuing organisation's e-seal; propertyInfo is the file name. */
-export async function makeLicenceFile(licence: Licence, type: Pick<LicenceType, "name" | "items">, sealer: LicenceSealer, opts: RenderOptions): Promise<LicenceFile> {
+export async function makeLicenceFile(
+  licence: Licence,
+  type: Pick<LicenceType, "name" | "items">,
+  sealer: LicenceSealer,
+  opts: RenderOptions,
+): Promise<LicenceFile> {
   const pdf = Buffer.from(await renderLicencePdf(licence, type, opts));
   const fileName = licenceFileName(licence);
   const sealed = await sealer.sealDocument(licence.issuerCode, pdf, fileName, new Date(opts.now));
-  return { fileName, pdf, signature: sealed.signature, sealId: sealed.sealId, sealName: sealed.sealName, signedAt: opts.now };
+  return {
+    fileName,
+    pdf,
+    signature: sealed.signature,
+    sealId: sealed.sealId,
+    sealName: sealed.sealName,
+    signedAt: opts.now,
+  };
 }
 
 /** The GB/T 36903 metadata carried in a licence PDF's information dictionary (empty when it has none). */
@@ -326,7 +438,11 @@ export async function readLicenceFileInfo(pdf: Uint8Array): Promise<Record<strin
   if (!(info instanceof PDFDict)) return out;
   for (const [k, v] of info.entries()) {
     const key = k.decodeText();
-    if ((CORE_KEYS.has(key) || key.startsWith("KZ_") || key === "YZSY" || key.startsWith("JZJ")) && (v instanceof PDFHexString || v instanceof PDFString)) out[key] = v.decodeText();
+    if (
+      (CORE_KEYS.has(key) || key.startsWith("KZ_") || key === "YZSY" || key.startsWith("JZJ")) &&
+      (v instanceof PDFHexString || v instanceof PDFString)
+    )
+      out[key] = v.decodeText();
   }
   return out;
 }
@@ -346,7 +462,12 @@ export interface FileVerification {
  * Verify a licence file: the e-seal signature over the bytes (sealer.verify) and the licence's status now — a
  * revoked, superseded, expired or withheld licence fails even when its seal is intact.
  */
-export async function verifyLicenceFile(env: LicenceEnv, file: { pdf: Uint8Array; signature: Buffer }, sealer: LicenceSealer, opts: { now: number }): Promise<FileVerification> {
+export async function verifyLicenceFile(
+  env: LicenceEnv,
+  file: { pdf: Uint8Array; signature: Buffer },
+  sealer: LicenceSealer,
+  opts: { now: number },
+): Promise<FileVerification> {
   const seal = await sealer.verify(file.signature, Buffer.from(file.pdf));
   let info: Record<string, string> | undefined;
   try {
@@ -367,13 +488,60 @@ export async function verifyLicenceFile(env: LicenceEnv, file: { pdf: Uint8Array
       seal,
     };
   }
-  if (!info) return { result: "FAILED", resultCode: 101, zh: "文件不是可解析的 PDF 证照文件", en: "the file is not a readable licence PDF", seal };
-  if (!id) return { result: "FAILED", resultCode: 101, zh: "文件中没有证照标识 ZZBS", en: "the file carries no licence identifier ZZBS", seal };
+  if (!info)
+    return {
+      result: "FAILED",
+      resultCode: 101,
+      zh: "文件不是可解析的 PDF 证照文件",
+      en: "the file is not a readable licence PDF",
+      seal,
+    };
+  if (!id)
+    return {
+      result: "FAILED",
+      resultCode: 101,
+      zh: "文件中没有证照标识 ZZBS",
+      en: "the file carries no licence identifier ZZBS",
+      seal,
+    };
   const licence = await getLicence(env, id);
-  if (!licence) return { result: "FAILED", resultCode: 101, zh: `证照 ${id} 在本平台不存在`, en: `licence ${id} is not known to this platform`, licenceId: id, seal };
+  if (!licence)
+    return {
+      result: "FAILED",
+      resultCode: 101,
+      zh: `证照 ${id} 在本平台不存在`,
+      en: `licence ${id} is not known to this platform`,
+      licenceId: id,
+      seal,
+    };
   const status = licenceStatus(licence, opts.now);
-  if (!status.usable) return { result: "FAILED", resultCode: status.resultCode, zh: status.zh, en: status.en, licenceId: id, seal, status };
+  if (!status.usable)
+    return {
+      result: "FAILED",
+      resultCode: status.resultCode,
+      zh: status.zh,
+      en: status.en,
+      licenceId: id,
+      seal,
+      status,
+    };
   if (seal.result === "INDETERMINATE")
-    return { result: "INDETERMINATE", resultCode: 101, zh: `电子印章验证结果不确定${seal.subIndication ? `（${seal.subIndication}）` : ""}`, en: `e-seal verification indeterminate${seal.subIndication ? ` (${seal.subIndication})` : ""}`, licenceId: id, seal, status };
-  return { result: "PASSED", resultCode: 0, zh: "证照文件验证通过：印章有效，证照有效", en: "licence file verified: seal intact, licence valid", licenceId: id, seal, status };
+    return {
+      result: "INDETERMINATE",
+      resultCode: 101,
+      zh: `电子印章验证结果不确定${seal.subIndication ? `（${seal.subIndication}）` : ""}`,
+      en: `e-seal verification indeterminate${seal.subIndication ? ` (${seal.subIndication})` : ""}`,
+      licenceId: id,
+      seal,
+      status,
+    };
+  return {
+    result: "PASSED",
+    resultCode: 0,
+    zh: "证照文件验证通过：印章有效，证照有效",
+    en: "licence file verified: seal intact, licence valid",
+    licenceId: id,
+    seal,
+    status,
+  };
 }

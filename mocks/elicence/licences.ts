@@ -4,7 +4,16 @@ import type { PlatformSequences } from "../shared/sequences.js";
 import type { Store } from "../shared/store.js";
 import { checkIdNumber, checkLicenceId, checkUscc, makeLicenceId, parseLicenceId } from "../shared/ids.js";
 import { ElicenceError, type ResultCode } from "./errors.js";
-import { CORE_ITEMS, CORE_KEYS, HOLDER_TYPES, LONG_TERM, requirePublishedType, findLicenceType, type HolderTypeCode, type LicenceItem, type LicenceType } from "./catalogue.js";
+import {
+  CORE_ITEMS,
+  HOLDER_TYPES,
+  LONG_TERM,
+  requirePublishedType,
+  findLicenceType,
+  type HolderTypeCode,
+  type LicenceItem,
+  type LicenceType,
+} from "./catalogue.js";
 import { CERT_STATES, ANNULLED_STATES, type CertState, type OperateType, type RevokeKind } from "./licence-states.js";
 import type { Authority } from "./issuers.js";
 
@@ -93,7 +102,9 @@ export function cstDate(ms: number): string {
 function parseDate(v: string): { y: number; m: number; d: number } | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
   if (!m) return null;
-  const y = +m[1], mo = +m[2], d = +m[3];
+  const y = +m[1],
+    mo = +m[2],
+    d = +m[3];
   const dt = new Date(Date.UTC(y, mo - 1, d));
   return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d ? { y, m: mo, d } : null;
 }
@@ -122,7 +133,10 @@ const locks = new WeakMap<Store, Promise<unknown>>();
 function withLock<T>(store: Store, fn: () => Promise<T>): Promise<T> {
   const prev = locks.get(store) ?? Promise.resolve();
   const run = prev.then(fn, fn);
-  locks.set(store, run.catch(() => undefined));
+  locks.set(
+    store,
+    run.catch(() => undefined),
+  );
   return run;
 }
 
@@ -150,7 +164,10 @@ export async function findLicence(env: LicenceEnv, idOrCode: string): Promise<Li
 
 export async function requireLicence(env: LicenceEnv, idOrCode: string): Promise<Licence> {
   const l = await findLicence(env, idOrCode);
-  if (!l) throw new ElicenceError("LICENCE_NOT_FOUND", `证照 ${idOrCode} 不存在`, `licence ${idOrCode} does not exist`, { seen: idOrCode });
+  if (!l)
+    throw new ElicenceError("LICENCE_NOT_FOUND", `证照 ${idOrCode} 不存在`, `licence ${idOrCode} does not exist`, {
+      seen: idOrCode,
+    });
   return l;
 }
 
@@ -182,9 +199,10 @@ export async function listLicencesByHolder(
 /** Every version of a licence's chain, oldest first (001, 002, …). */
 export async function listVersions(env: LicenceEnv, id: string): Promise<Licence[]> {
   let first = await requireLicence(env, id);
-  for (let guard = 0; first.previousId && guard < 1000; guard++) first = (await getLicence(env, first.previousId)) ?? first;
+  for (let guard = 0; first.previousId && guard < 1000; guard++)
+    first = (await getLicence(env, first.previousId)) ?? first;
   const out = [first];
-  for (let cur = first; cur.nextId && out.length < 1000; ) {
+  for (let cur = first; cur.nextId && out.length < 1000;) {
     const next = await getLicence(env, cur.nextId);
     if (!next) break;
     out.push(next);
@@ -210,20 +228,68 @@ export interface LicenceStatus {
 export function licenceStatus(l: Licence, now: number): LicenceStatus {
   if (l.stage === "created")
     // [SIM] An unissued licence is not usable; 23 (restricted) is the nearest documented code.
-    return { stage: l.stage, zh: "证照尚未签发，不能使用", en: "licence not issued yet; it cannot be used", resultCode: 23, usable: false, expired: false };
+    return {
+      stage: l.stage,
+      zh: "证照尚未签发，不能使用",
+      en: "licence not issued yet; it cannot be used",
+      resultCode: 23,
+      usable: false,
+      expired: false,
+    };
   const st = l.certState ?? "01";
   const end = l.data.ZZYXQJZRQ;
   const expired = !isLongTerm(end) && parseDate(end) !== null && now >= endOfDayMs(end);
   if (l.nextId)
-    return { stage: l.stage, certState: st, zh: `证照已变更，现行版本为 ${l.nextId}`, en: `licence changed; the current version is ${l.nextId}`, resultCode: 21, usable: false, expired, supersededBy: l.nextId };
+    return {
+      stage: l.stage,
+      certState: st,
+      zh: `证照已变更，现行版本为 ${l.nextId}`,
+      en: `licence changed; the current version is ${l.nextId}`,
+      resultCode: 21,
+      usable: false,
+      expired,
+      supersededBy: l.nextId,
+    };
   if (ANNULLED_STATES.includes(st))
-    return { stage: l.stage, certState: st, zh: `证照已${CERT_STATES[st].zh}${l.stateReason ? `：${l.stateReason}` : ""}`, en: `licence ${CERT_STATES[st].en}${l.stateReason ? `: ${l.stateReason}` : ""}`, resultCode: 21, usable: false, expired };
+    return {
+      stage: l.stage,
+      certState: st,
+      zh: `证照已${CERT_STATES[st].zh}${l.stateReason ? `：${l.stateReason}` : ""}`,
+      en: `licence ${CERT_STATES[st].en}${l.stateReason ? `: ${l.stateReason}` : ""}`,
+      resultCode: 21,
+      usable: false,
+      expired,
+    };
   if (expired || st === "05")
-    return { stage: l.stage, certState: "05", zh: `证照已过期（有效期至 ${end}）`, en: `licence expired (valid until ${end})`, resultCode: 22, usable: false, expired: true };
+    return {
+      stage: l.stage,
+      certState: "05",
+      zh: `证照已过期（有效期至 ${end}）`,
+      en: `licence expired (valid until ${end})`,
+      resultCode: 22,
+      usable: false,
+      expired: true,
+    };
   if (st === "02")
-    return { stage: l.stage, certState: st, zh: `证照已暂扣${l.stateReason ? `：${l.stateReason}` : ""}`, en: `licence withheld${l.stateReason ? `: ${l.stateReason}` : ""}`, resultCode: 23, usable: false, expired };
+    return {
+      stage: l.stage,
+      certState: st,
+      zh: `证照已暂扣${l.stateReason ? `：${l.stateReason}` : ""}`,
+      en: `licence withheld${l.stateReason ? `: ${l.stateReason}` : ""}`,
+      resultCode: 23,
+      usable: false,
+      expired,
+    };
   if (st !== "01")
-    return { stage: l.stage, certState: st, zh: `证照状态为${CERT_STATES[st].zh}`, en: `licence state is ${CERT_STATES[st].en}`, resultCode: 23, usable: false, expired };
+    return {
+      stage: l.stage,
+      certState: st,
+      zh: `证照状态为${CERT_STATES[st].zh}`,
+      en: `licence state is ${CERT_STATES[st].en}`,
+      resultCode: 23,
+      usable: false,
+      expired,
+    };
   return { stage: l.stage, certState: "01", zh: "有效", en: "valid", resultCode: 0, usable: true, expired: false };
 }
 
@@ -231,7 +297,12 @@ export function licenceStatus(l: Licence, now: number): LicenceStatus {
 // Validation of bodies.
 
 /** Holder code check by holder type: 111 → GB 11643, 001 → GB 32100; any other type code → result 103 (facts §4.5). */
-export function validateHolder(holderTypeCode: unknown, holderCode: unknown, now: number, expectedType?: HolderTypeCode): void {
+export function validateHolder(
+  holderTypeCode: unknown,
+  holderCode: unknown,
+  now: number,
+  expectedType?: HolderTypeCode,
+): void {
   if (holderTypeCode !== "111" && holderTypeCode !== "001")
     throw new ElicenceError(
       "INVALID_HOLDER_TYPE",
@@ -247,16 +318,29 @@ export function validateHolder(holderTypeCode: unknown, holderCode: unknown, now
       { location: "/CZZTDMLXDM", seen: holderTypeCode },
     );
   if (typeof holderCode !== "string" || holderCode === "")
-    throw new ElicenceError("REQUIRED_FIELD_MISSING", "持证主体代码 CZZTDM 不能为空", "holder code CZZTDM is required", { location: "/CZZTDM" });
+    throw new ElicenceError(
+      "REQUIRED_FIELD_MISSING",
+      "持证主体代码 CZZTDM 不能为空",
+      "holder code CZZTDM is required",
+      { location: "/CZZTDM" },
+    );
   const v = holderTypeCode === "111" ? checkIdNumber(holderCode, now) : checkUscc(holderCode);
   if (v) {
     const [zh, en] = v.split(" / ");
-    throw new ElicenceError("INVALID_HOLDER_CODE", `持证主体代码 ${holderCode} 无效：${zh}`, `holder code ${holderCode} is invalid: ${en ?? zh}`, { location: "/CZZTDM", seen: holderCode });
+    throw new ElicenceError(
+      "INVALID_HOLDER_CODE",
+      `持证主体代码 ${holderCode} 无效：${zh}`,
+      `holder code ${holderCode} is invalid: ${en ?? zh}`,
+      { location: "/CZZTDM", seen: holderCode },
+    );
   }
 }
 
 function fieldError(item: LicenceItem, zh: string, en: string, seen?: unknown): ElicenceError {
-  return new ElicenceError("INVALID_FIELD", `${item.key}（${item.zh}）${zh}`, `${item.key} (${item.en}) ${en}`, { location: `/${item.key}`, seen });
+  return new ElicenceError("INVALID_FIELD", `${item.key}（${item.zh}）${zh}`, `${item.key} (${item.en}) ${en}`, {
+    location: `/${item.key}`,
+    seen,
+  });
 }
 
 /** One value, normalised to a string, checked against its item definition. */
@@ -265,7 +349,8 @@ function checkValue(item: LicenceItem, raw: unknown): string {
   if (typeof raw === "number" && Number.isFinite(raw)) v = String(raw);
   else if (typeof raw === "string") v = raw.trim();
   else throw fieldError(item, "应为字符串", "must be a string", raw);
-  if (item.maxLength && [...v].length > item.maxLength) throw fieldError(item, `不能超过 ${item.maxLength} 个字符`, `must be at most ${item.maxLength} characters`, v);
+  if (item.maxLength && [...v].length > item.maxLength)
+    throw fieldError(item, `不能超过 ${item.maxLength} 个字符`, `must be at most ${item.maxLength} characters`, v);
   switch (item.type) {
     case "date":
       if (item.key === "ZZYXQJZRQ" && isLongTerm(v)) return v || LONG_TERM;
@@ -275,7 +360,8 @@ function checkValue(item: LicenceItem, raw: unknown): string {
       if (!/^-?\d+(\.\d+)?$/.test(v)) throw fieldError(item, "应为数字", "must be a number", raw);
       break;
     case "enum":
-      if (!item.values?.includes(v)) throw fieldError(item, `应为 ${item.values?.join("、")} 之一`, `must be one of ${item.values?.join(", ")}`, v);
+      if (!item.values?.includes(v))
+        throw fieldError(item, `应为 ${item.values?.join("、")} 之一`, `must be one of ${item.values?.join(", ")}`, v);
       break;
   }
   return v;
@@ -291,22 +377,43 @@ function checkBody(body: Record<string, unknown>, lt: LicenceType): LicenceData 
     const item = items.get(k);
     if (!item) {
       if (k.startsWith("KZ_"))
-        throw new ElicenceError("UNKNOWN_FIELD", `证照类型 ${lt.name} 没有扩展项 ${k}，可用扩展项：${lt.items.map((i) => i.key).join("、") || "无"}`, `licence type ${lt.en} has no extension item ${k}; its items: ${lt.items.map((i) => i.key).join(", ") || "none"}`, { location: `/${k}`, seen: k });
-      throw new ElicenceError("UNKNOWN_FIELD", `未知字段 ${k}，请使用 GB/T 36903 元数据项或 KZ_ 扩展项`, `unknown field ${k}; use GB/T 36903 metadata keys or KZ_ extension items`, { location: `/${k}`, seen: k });
+        throw new ElicenceError(
+          "UNKNOWN_FIELD",
+          `证照类型 ${lt.name} 没有扩展项 ${k}，可用扩展项：${lt.items.map((i) => i.key).join("、") || "无"}`,
+          `licence type ${lt.en} has no extension item ${k}; its items: ${lt.items.map((i) => i.key).join(", ") || "none"}`,
+          { location: `/${k}`, seen: k },
+        );
+      throw new ElicenceError(
+        "UNKNOWN_FIELD",
+        `未知字段 ${k}，请使用 GB/T 36903 元数据项或 KZ_ 扩展项`,
+        `unknown field ${k}; use GB/T 36903 metadata keys or KZ_ extension items`,
+        { location: `/${k}`, seen: k },
+      );
     }
     if (raw === undefined || raw === null || raw === "") continue;
     out[k] = checkValue(item, raw);
   }
   for (const item of lt.items)
     if (item.required && !out[item.key])
-      throw new ElicenceError("REQUIRED_FIELD_MISSING", `${lt.name}的必填扩展项 ${item.key}（${item.zh}）为空`, `required item ${item.key} (${item.en}) of ${lt.en} is empty`, { location: `/${item.key}` });
+      throw new ElicenceError(
+        "REQUIRED_FIELD_MISSING",
+        `${lt.name}的必填扩展项 ${item.key}（${item.zh}）为空`,
+        `required item ${item.key} (${item.en}) of ${lt.en} is empty`,
+        { location: `/${item.key}` },
+      );
   return out;
 }
 
 function checkValidity(data: LicenceData): void {
-  const from = data.ZZYXQQSRQ, to = data.ZZYXQJZRQ;
+  const from = data.ZZYXQQSRQ,
+    to = data.ZZYXQJZRQ;
   if (from && to && !isLongTerm(to) && to < from)
-    throw new ElicenceError("INVALID_FIELD", `有效期截止日期 ${to} 早于起始日期 ${from}`, `valid-until ${to} is before valid-from ${from}`, { location: "/ZZYXQJZRQ", seen: to });
+    throw new ElicenceError(
+      "INVALID_FIELD",
+      `有效期截止日期 ${to} 早于起始日期 ${from}`,
+      `valid-until ${to} is before valid-from ${from}`,
+      { location: "/ZZYXQJZRQ", seen: to },
+    );
 }
 
 /** Fill dates decided at issue: issue date, validity start, and the type's default validity (or 长期). */
@@ -378,33 +485,81 @@ export function createLicence(env: LicenceEnv, body: unknown, opts: IssueOptions
 
 async function createUnlocked(env: LicenceEnv, body: unknown, opts: IssueOptions): Promise<Licence> {
   if (!body || typeof body !== "object" || Array.isArray(body))
-    throw new ElicenceError("REQUIRED_FIELD_MISSING", "请求体应为证照数据对象", "the body must be an object of licence data");
+    throw new ElicenceError(
+      "REQUIRED_FIELD_MISSING",
+      "请求体应为证照数据对象",
+      "the body must be an object of licence data",
+    );
   const b = body as Record<string, unknown>;
-  if (!b.ZZLXDM) throw new ElicenceError("REQUIRED_FIELD_MISSING", "证照类型代码 ZZLXDM 不能为空", "licence type code ZZLXDM is required", { location: "/ZZLXDM" });
+  if (!b.ZZLXDM)
+    throw new ElicenceError(
+      "REQUIRED_FIELD_MISSING",
+      "证照类型代码 ZZLXDM 不能为空",
+      "licence type code ZZLXDM is required",
+      { location: "/ZZLXDM" },
+    );
   const lt = await requirePublishedType(env.store, String(b.ZZLXDM));
   validateHolder(b.CZZTDMLXDM, b.CZZTDM, opts.now, lt.holderType);
-  if (!b.CZZT) throw new ElicenceError("REQUIRED_FIELD_MISSING", "持证主体 CZZT 不能为空", "holder name CZZT is required", { location: "/CZZT" });
+  if (!b.CZZT)
+    throw new ElicenceError("REQUIRED_FIELD_MISSING", "持证主体 CZZT 不能为空", "holder name CZZT is required", {
+      location: "/CZZT",
+    });
   const data = checkBody(b, lt);
   data.ZZMC ??= lt.name;
   data.CZZTDMLX = HOLDER_TYPES[lt.holderType].zh;
   data.ZZBFJGDM ??= opts.issuer?.uscc ?? "";
   data.ZZBFJG ??= opts.issuer?.name ?? "";
-  if (!data.ZZBFJGDM) throw new ElicenceError("REQUIRED_FIELD_MISSING", "颁发机构代码 ZZBFJGDM 不能为空", "issuer code ZZBFJGDM is required", { location: "/ZZBFJGDM" });
+  if (!data.ZZBFJGDM)
+    throw new ElicenceError(
+      "REQUIRED_FIELD_MISSING",
+      "颁发机构代码 ZZBFJGDM 不能为空",
+      "issuer code ZZBFJGDM is required",
+      { location: "/ZZBFJGDM" },
+    );
   const iv = checkUscc(data.ZZBFJGDM);
-  if (iv) throw new ElicenceError("INVALID_ISSUER_CODE", `颁发机构代码 ${data.ZZBFJGDM} 无效：${iv.split(" / ")[0]}`, `issuer code ${data.ZZBFJGDM} is invalid: ${iv.split(" / ")[1] ?? iv}`, { location: "/ZZBFJGDM", seen: data.ZZBFJGDM });
-  if (!data.ZZBFJG) throw new ElicenceError("REQUIRED_FIELD_MISSING", "颁发机构名称 ZZBFJG 不能为空", "issuer name ZZBFJG is required", { location: "/ZZBFJG" });
+  if (iv)
+    throw new ElicenceError(
+      "INVALID_ISSUER_CODE",
+      `颁发机构代码 ${data.ZZBFJGDM} 无效：${iv.split(" / ")[0]}`,
+      `issuer code ${data.ZZBFJGDM} is invalid: ${iv.split(" / ")[1] ?? iv}`,
+      { location: "/ZZBFJGDM", seen: data.ZZBFJGDM },
+    );
+  if (!data.ZZBFJG)
+    throw new ElicenceError(
+      "REQUIRED_FIELD_MISSING",
+      "颁发机构名称 ZZBFJG 不能为空",
+      "issuer name ZZBFJG is required",
+      { location: "/ZZBFJG" },
+    );
   checkValidity(data);
 
   let serial: string;
   if (data.ZZBS) {
     const v = checkLicenceId(data.ZZBS);
-    if (v) throw new ElicenceError("INVALID_IDENTIFIER", `证照标识 ZZBS 无效：${v.split(" / ")[0]}`, `identifier ZZBS is invalid: ${v.split(" / ")[1] ?? v}`, { location: "/ZZBS", seen: data.ZZBS });
+    if (v)
+      throw new ElicenceError(
+        "INVALID_IDENTIFIER",
+        `证照标识 ZZBS 无效：${v.split(" / ")[0]}`,
+        `identifier ZZBS is invalid: ${v.split(" / ")[1] ?? v}`,
+        { location: "/ZZBS", seen: data.ZZBS },
+      );
     const p = parseLicenceId(data.ZZBS)!;
     if (p.typeCode !== lt.code || p.issuerCode !== data.ZZBFJGDM || p.version !== "001")
-      throw new ElicenceError("INVALID_IDENTIFIER", "证照标识中的类型代码、颁发机构代码应与 ZZLXDM、ZZBFJGDM 一致，新证版本号应为 001", "the identifier's type and issuer parts must match ZZLXDM and ZZBFJGDM, and a new licence's version must be 001", { location: "/ZZBS", seen: data.ZZBS });
+      throw new ElicenceError(
+        "INVALID_IDENTIFIER",
+        "证照标识中的类型代码、颁发机构代码应与 ZZLXDM、ZZBFJGDM 一致，新证版本号应为 001",
+        "the identifier's type and issuer parts must match ZZLXDM and ZZBFJGDM, and a new licence's version must be 001",
+        { location: "/ZZBS", seen: data.ZZBS },
+      );
     serial = p.serial;
   } else if (opts.serial) {
-    if (!/^[0-9A-Z]{1,40}$/.test(opts.serial)) throw new ElicenceError("INVALID_IDENTIFIER", "流水号只能含数字和大写字母", "serial must be digits and upper-case letters", { location: "/serial", seen: opts.serial });
+    if (!/^[0-9A-Z]{1,40}$/.test(opts.serial))
+      throw new ElicenceError(
+        "INVALID_IDENTIFIER",
+        "流水号只能含数字和大写字母",
+        "serial must be digits and upper-case letters",
+        { location: "/serial", seen: opts.serial },
+      );
     serial = opts.serial;
   } else {
     // Year + 6-digit sequence per type and issuer, like the serial 2024000123 of the worked example (facts §4.2).
@@ -413,7 +568,10 @@ async function createUnlocked(env: LicenceEnv, body: unknown, opts: IssueOptions
   }
   const id = data.ZZBS ?? makeLicenceId(lt.code, data.ZZBFJGDM, serial, "001");
   if (await getLicence(env, id))
-    throw new ElicenceError("LICENCE_EXISTS", `证照标识 ${id} 已存在`, `licence identifier ${id} already exists`, { location: "/ZZBS", seen: id });
+    throw new ElicenceError("LICENCE_EXISTS", `证照标识 ${id} 已存在`, `licence identifier ${id} already exists`, {
+      location: "/ZZBS",
+      seen: id,
+    });
   data.ZZBS = id;
   data.ZZBH ??= serial;
 
@@ -436,21 +594,52 @@ async function createUnlocked(env: LicenceEnv, body: unknown, opts: IssueOptions
 }
 
 function illegal(l: Licence, action: string, actionEn: string, why: string, whyEn: string): ElicenceError {
-  return new ElicenceError("ILLEGAL_TRANSITION", `证照 ${l.id} 不能${action}：${why}`, `licence ${l.id} cannot be ${actionEn}: ${whyEn}`, { seen: l.id });
+  return new ElicenceError(
+    "ILLEGAL_TRANSITION",
+    `证照 ${l.id} 不能${action}：${why}`,
+    `licence ${l.id} cannot be ${actionEn}: ${whyEn}`,
+    { seen: l.id },
+  );
 }
 
 /** Refuse an action on a licence that is not issued, superseded, annulled or expired, with the reason why. */
-function requireIssuedCurrent(l: Licence, now: number, action: string, actionEn: string, allow: { suspended?: boolean; expired?: boolean } = {}): void {
+function requireIssuedCurrent(
+  l: Licence,
+  now: number,
+  action: string,
+  actionEn: string,
+  allow: { suspended?: boolean; expired?: boolean } = {},
+): void {
   if (l.stage !== "issued") throw illegal(l, action, actionEn, "尚未签发", "it has not been issued");
   const st = licenceStatus(l, now);
   if (st.supersededBy)
-    throw new ElicenceError("SUPERSEDED", `证照 ${l.id} 已变更，不能${action}，请对现行版本 ${st.supersededBy} 操作`, `licence ${l.id} has been changed and cannot be ${actionEn}; act on the current version ${st.supersededBy}`, { seen: l.id });
+    throw new ElicenceError(
+      "SUPERSEDED",
+      `证照 ${l.id} 已变更，不能${action}，请对现行版本 ${st.supersededBy} 操作`,
+      `licence ${l.id} has been changed and cannot be ${actionEn}; act on the current version ${st.supersededBy}`,
+      { seen: l.id },
+    );
   if (l.certState && ANNULLED_STATES.includes(l.certState))
-    throw new ElicenceError("LICENCE_REVOKED", `证照 ${l.id} 已${CERT_STATES[l.certState].zh}，不能${action}`, `licence ${l.id} is ${CERT_STATES[l.certState].en} and cannot be ${actionEn}`, { seen: l.id });
+    throw new ElicenceError(
+      "LICENCE_REVOKED",
+      `证照 ${l.id} 已${CERT_STATES[l.certState].zh}，不能${action}`,
+      `licence ${l.id} is ${CERT_STATES[l.certState].en} and cannot be ${actionEn}`,
+      { seen: l.id },
+    );
   if (st.expired && !allow.expired)
-    throw new ElicenceError("LICENCE_EXPIRED", `证照 ${l.id} 已过期（有效期至 ${l.data.ZZYXQJZRQ}），不能${action}，请办理延续`, `licence ${l.id} expired on ${l.data.ZZYXQJZRQ} and cannot be ${actionEn}; renew it`, { seen: l.id });
+    throw new ElicenceError(
+      "LICENCE_EXPIRED",
+      `证照 ${l.id} 已过期（有效期至 ${l.data.ZZYXQJZRQ}），不能${action}，请办理延续`,
+      `licence ${l.id} expired on ${l.data.ZZYXQJZRQ} and cannot be ${actionEn}; renew it`,
+      { seen: l.id },
+    );
   if (l.certState === "02" && !allow.suspended)
-    throw new ElicenceError("LICENCE_SUSPENDED", `证照 ${l.id} 已暂扣，不能${action}，请先发还`, `licence ${l.id} is withheld and cannot be ${actionEn}; return it first`, { seen: l.id });
+    throw new ElicenceError(
+      "LICENCE_SUSPENDED",
+      `证照 ${l.id} 已暂扣，不能${action}，请先发还`,
+      `licence ${l.id} is withheld and cannot be ${actionEn}; return it first`,
+      { seen: l.id },
+    );
 }
 
 function copyForWrite(l: Licence): Licence {
@@ -464,7 +653,14 @@ export function issueLicence(env: LicenceEnv, idOrCode: string, opts: { now: num
 
 async function issueUnlocked(env: LicenceEnv, idOrCode: string, now: number): Promise<IssueResult> {
   const cur = await requireLicence(env, idOrCode);
-  if (cur.stage === "issued") throw illegal(cur, "重复签发", "issued again", "已于 " + cstDate(cur.issuedAt ?? now) + " 签发", "it was already issued on " + cstDate(cur.issuedAt ?? now));
+  if (cur.stage === "issued")
+    throw illegal(
+      cur,
+      "重复签发",
+      "issued again",
+      "已于 " + cstDate(cur.issuedAt ?? now) + " 签发",
+      "it was already issued on " + cstDate(cur.issuedAt ?? now),
+    );
   const lt = await requirePublishedType(env.store, cur.typeCode);
   const l = copyForWrite(cur);
   fillIssueDates(l.data, lt, now);
@@ -499,15 +695,29 @@ export interface ModifyResult {
  * version (002, …) with the same serial is issued, linked to the old one, whose certState becomes 05 失效.
  * Type, issuer, identifier and holder code cannot change; an empty value removes an optional item.
  */
-export function modifyLicence(env: LicenceEnv, idOrCode: string, changes: unknown, opts: { now: number; reason?: string }): Promise<ModifyResult> {
+export function modifyLicence(
+  env: LicenceEnv,
+  idOrCode: string,
+  changes: unknown,
+  opts: { now: number; reason?: string },
+): Promise<ModifyResult> {
   return withLock(env.store, async () => {
     const cur = await requireLicence(env, idOrCode);
     if (!changes || typeof changes !== "object" || Array.isArray(changes) || Object.keys(changes).length === 0)
-      throw new ElicenceError("REQUIRED_FIELD_MISSING", "请给出要修改的证照数据项", "give the licence data items to change");
+      throw new ElicenceError(
+        "REQUIRED_FIELD_MISSING",
+        "请给出要修改的证照数据项",
+        "give the licence data items to change",
+      );
     const ch = changes as Record<string, unknown>;
     for (const k of IMMUTABLE_ON_CHANGE)
       if (k in ch && ch[k] !== cur.data[k])
-        throw new ElicenceError("INVALID_FIELD", `${k} 不可修改：类型、颁发机构、标识和持证主体代码决定了证照本身，请废止后重新制证`, `${k} cannot be changed: type, issuer, identifier and holder code define the licence; annul it and create a new one`, { location: `/${k}`, seen: ch[k] });
+        throw new ElicenceError(
+          "INVALID_FIELD",
+          `${k} 不可修改：类型、颁发机构、标识和持证主体代码决定了证照本身，请废止后重新制证`,
+          `${k} cannot be changed: type, issuer, identifier and holder code define the licence; annul it and create a new one`,
+          { location: `/${k}`, seen: ch[k] },
+        );
     const lt = (await findLicenceType(env.store, cur.typeCode))!;
     if (cur.stage === "issued") requireIssuedCurrent(cur, opts.now, "变更", "changed");
     const merged: Record<string, unknown> = { ...cur.data };
@@ -520,7 +730,10 @@ export function modifyLicence(env: LicenceEnv, idOrCode: string, changes: unknow
       if (!("ZZBFRQ" in ch)) delete merged.ZZBFRQ;
     }
     const data = checkBody(merged, lt);
-    if (!data.CZZT) throw new ElicenceError("REQUIRED_FIELD_MISSING", "持证主体 CZZT 不能为空", "holder name CZZT is required", { location: "/CZZT" });
+    if (!data.CZZT)
+      throw new ElicenceError("REQUIRED_FIELD_MISSING", "持证主体 CZZT 不能为空", "holder name CZZT is required", {
+        location: "/CZZT",
+      });
     checkValidity(data);
 
     if (cur.stage === "created") {
@@ -552,14 +765,23 @@ export function modifyLicence(env: LicenceEnv, idOrCode: string, changes: unknow
       issuedAt: opts.now,
       updatedAt: opts.now,
       origin: "tenant",
-      history: [{ at: opts.now, action: "change", operateType: "09", certState: "01", relatedId: cur.id, reason: opts.reason }],
+      history: [
+        { at: opts.now, action: "change", operateType: "09", certState: "01", relatedId: cur.id, reason: opts.reason },
+      ],
     };
     const old = copyForWrite(cur);
     old.certState = "05";
     old.stateReason = `已变更为 ${id}`;
     old.nextId = id;
     old.updatedAt = opts.now;
-    old.history.push({ at: opts.now, action: "change", operateType: "09", certState: "05", relatedId: id, reason: opts.reason });
+    old.history.push({
+      at: opts.now,
+      action: "change",
+      operateType: "09",
+      certState: "05",
+      relatedId: id,
+      reason: opts.reason,
+    });
     await save(env, old);
     await save(env, next);
     return { licence: next, previous: old, catalogueRecord: catalogueRecordOf(next, lt, opts.now) };
@@ -570,7 +792,14 @@ export function modifyLicence(env: LicenceEnv, idOrCode: string, changes: unknow
 export function deleteLicence(env: LicenceEnv, idOrCode: string, _opts: { now: number }): Promise<Licence> {
   return withLock(env.store, async () => {
     const cur = await requireLicence(env, idOrCode);
-    if (cur.stage === "issued") throw illegal(cur, "删除", "deleted", "已签发的证照不能删除，请使用废止", "an issued licence cannot be deleted; annul it instead");
+    if (cur.stage === "issued")
+      throw illegal(
+        cur,
+        "删除",
+        "deleted",
+        "已签发的证照不能删除，请使用废止",
+        "an issued licence cannot be deleted; annul it instead",
+      );
     await unsave(env, cur);
     return cur;
   });
@@ -580,13 +809,29 @@ export function deleteLicence(env: LicenceEnv, idOrCode: string, _opts: { now: n
  * 废止一张证照 (facts §4.5): certState 03 撤销 (default), 04 注销 or 07 吊销; operateType 05. Allowed on valid,
  * withheld and expired licences; refused on ones already annulled or superseded.
  */
-export function revokeLicence(env: LicenceEnv, idOrCode: string, opts: { now: number; kind?: RevokeKind; reason?: string }): Promise<Licence> {
+export function revokeLicence(
+  env: LicenceEnv,
+  idOrCode: string,
+  opts: { now: number; kind?: RevokeKind; reason?: string },
+): Promise<Licence> {
   return withLock(env.store, async () => {
     const kind = opts.kind ?? "03";
     if (!["03", "04", "07"].includes(kind))
-      throw new ElicenceError("INVALID_FIELD", "废止方式应为 03 撤销、04 注销 或 07 吊销", "annulment kind must be 03 revoked, 04 cancelled or 07 revoked (penalty)", { location: "/kind", seen: kind });
+      throw new ElicenceError(
+        "INVALID_FIELD",
+        "废止方式应为 03 撤销、04 注销 或 07 吊销",
+        "annulment kind must be 03 revoked, 04 cancelled or 07 revoked (penalty)",
+        { location: "/kind", seen: kind },
+      );
     const cur = await requireLicence(env, idOrCode);
-    if (cur.stage !== "issued") throw illegal(cur, "废止", "annulled", "尚未签发，未签发的制证数据请直接删除", "it has not been issued; delete unissued licence data instead");
+    if (cur.stage !== "issued")
+      throw illegal(
+        cur,
+        "废止",
+        "annulled",
+        "尚未签发，未签发的制证数据请直接删除",
+        "it has not been issued; delete unissued licence data instead",
+      );
     requireIssuedCurrent(cur, opts.now, "废止", "annulled", { suspended: true, expired: true });
     const l = copyForWrite(cur);
     l.certState = kind;
@@ -599,7 +844,11 @@ export function revokeLicence(env: LicenceEnv, idOrCode: string, opts: { now: nu
 }
 
 /** 暂扣: withhold a valid licence (certState 02, operateType 03). */
-export function suspendLicence(env: LicenceEnv, idOrCode: string, opts: { now: number; reason?: string }): Promise<Licence> {
+export function suspendLicence(
+  env: LicenceEnv,
+  idOrCode: string,
+  opts: { now: number; reason?: string },
+): Promise<Licence> {
   return withLock(env.store, async () => {
     const cur = await requireLicence(env, idOrCode);
     requireIssuedCurrent(cur, opts.now, "暂扣", "withheld");
@@ -614,7 +863,11 @@ export function suspendLicence(env: LicenceEnv, idOrCode: string, opts: { now: n
 }
 
 /** 暂扣发还: return a withheld licence (certState 01, operateType 06). */
-export function returnLicence(env: LicenceEnv, idOrCode: string, opts: { now: number; reason?: string }): Promise<Licence> {
+export function returnLicence(
+  env: LicenceEnv,
+  idOrCode: string,
+  opts: { now: number; reason?: string },
+): Promise<Licence> {
   return withLock(env.store, async () => {
     const cur = await requireLicence(env, idOrCode);
     requireIssuedCurrent(cur, opts.now, "发还", "returned", { suspended: true, expired: true });

@@ -19,9 +19,18 @@ export { ELICENCE_SCENARIOS } from "./elicence-scenarios.js";
 /** What the e-licence platform offers other platforms in-process. */
 export interface ElicenceApi {
   /** A licence by identifier from the shared library (any tenant's, or the seed's), as seen by `paasid`. */
-  findLicence(ctx: Pick<HandlerContext, "store" | "clock">, paasid: string, id: string): Promise<LibraryHit | undefined>;
+  findLicence(
+    ctx: Pick<HandlerContext, "store" | "clock">,
+    paasid: string,
+    id: string,
+  ): Promise<LibraryHit | undefined>;
   /** A holder's current licences across tenants and the seed. */
-  licencesOfHolder(ctx: Pick<HandlerContext, "store" | "clock">, paasid: string, holderTypeCode: string, holderCode: string): Promise<LibraryHit[]>;
+  licencesOfHolder(
+    ctx: Pick<HandlerContext, "store" | "clock">,
+    paasid: string,
+    holderTypeCode: string,
+    holderCode: string,
+  ): Promise<LibraryHit[]>;
 }
 
 export type ElicencePlatform = PlatformModule & { name: "elicence"; api: ElicenceApi };

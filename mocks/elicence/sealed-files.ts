@@ -33,7 +33,9 @@ export async function sealLicencePdf(
   type: Pick<LicenceType, "name" | "items">,
   opts: { now: number; watermark?: string; annotation?: Annotation; sealer?: { uscc: string; name: string } },
 ): Promise<SealedFile> {
-  const pdf = Buffer.from(await renderLicencePdf(licence, type, { now: opts.now, watermark: opts.watermark, annotation: opts.annotation }));
+  const pdf = Buffer.from(
+    await renderLicencePdf(licence, type, { now: opts.now, watermark: opts.watermark, annotation: opts.annotation }),
+  );
   const fileName = licenceFileName(licence);
   const org = opts.sealer ?? { uscc: licence.issuerCode, name: licence.data.ZZBFJG };
   // orgName lets the e-seal platform make a 法定名称章 for a (synthetic) issuer that is not in the seed.
@@ -42,7 +44,14 @@ export async function sealLicencePdf(
 }
 
 export async function keepOriginal(store: Store, licenceId: string, f: SealedFile): Promise<void> {
-  await store.put<StoredFile>(FILE_KIND, licenceId, { fileName: f.fileName, pdf: f.pdf.toString("base64"), signature: f.signature.toString("base64"), sealId: f.sealId, sealName: f.sealName, signedAt: f.signedAt });
+  await store.put<StoredFile>(FILE_KIND, licenceId, {
+    fileName: f.fileName,
+    pdf: f.pdf.toString("base64"),
+    signature: f.signature.toString("base64"),
+    sealId: f.sealId,
+    sealName: f.sealName,
+    signedAt: f.signedAt,
+  });
 }
 
 export async function originalOf(store: Store, licenceId: string): Promise<SealedFile | undefined> {

@@ -35,7 +35,9 @@ const govCache = new WeakMap<Seed, Map<string, Authority>>();
 function governmentBodies(seed: Seed): Map<string, Authority> {
   let m = govCache.get(seed);
   if (!m) {
-    m = new Map(governmentBodiesOf(seed).map((e) => [e.name, { uscc: e.uscc, name: e.name, en: e.name, synthetic: true }]));
+    m = new Map(
+      governmentBodiesOf(seed).map((e) => [e.name, { uscc: e.uscc, name: e.name, en: e.name, synthetic: true }]),
+    );
     govCache.set(seed, m);
   }
   return m;
@@ -88,7 +90,13 @@ function build(
   const certState = opts.certState ?? "01";
   const history: Licence["history"] = [{ at, action: "issue", operateType: "01", certState: "01" }];
   if (certState !== "01")
-    history.push({ at: ts(SEED_LICENCE_REFERENCE_DATE), action: "revoke", operateType: "05", certState, reason: opts.stateReason });
+    history.push({
+      at: ts(SEED_LICENCE_REFERENCE_DATE),
+      action: "revoke",
+      operateType: "05",
+      certState,
+      reason: opts.stateReason,
+    });
   return {
     id,
     licenseCode: licenseCodeFor(issuer.uscc, dates.issued, r),
@@ -109,7 +117,8 @@ function build(
 }
 
 function randomDate(r: Prng, from: string, to: string): string {
-  const a = Date.parse(from), b = Date.parse(to);
+  const a = Date.parse(from),
+    b = Date.parse(to);
   if (b <= a) return from;
   return new Date(a + Math.floor(r.next() * ((b - a) / 86400_000)) * 86400_000).toISOString().slice(0, 10);
 }
@@ -180,7 +189,26 @@ export function seedLicencesOfEnterprise(seed: Seed, e: Enterprise): Licence[] {
   return out;
 }
 
-const GIVEN = ["伟", "芳", "敏", "静", "丽", "强", "磊", "洁", "俊", "婷", "锐", "鸿", "泽", "晓", "佳", "雯", "浩", "宇"];
+const GIVEN = [
+  "伟",
+  "芳",
+  "敏",
+  "静",
+  "丽",
+  "强",
+  "磊",
+  "洁",
+  "俊",
+  "婷",
+  "锐",
+  "鸿",
+  "泽",
+  "晓",
+  "佳",
+  "雯",
+  "浩",
+  "宇",
+];
 const SURNAMES = ["陈", "林", "黄", "李", "张", "吴", "郑", "蔡", "许", "谢", "王", "刘", "杨", "马"];
 
 function age(birth: string, at: string): number {
@@ -206,7 +234,13 @@ function maxDate(a: string, b: string): string {
 function pickSpouse(seed: Seed, p: Person, day: string, r: Prng): Person | undefined {
   for (let k = 0; k < 12; k++) {
     const q = seed.persons.at(r.int(0, seed.persons.size - 1));
-    if (q && q.sex !== p.sex && Math.abs(+q.birthDate.slice(0, 4) - +p.birthDate.slice(0, 4)) <= 6 && age(q.birthDate, day) >= 20) return q;
+    if (
+      q &&
+      q.sex !== p.sex &&
+      Math.abs(+q.birthDate.slice(0, 4) - +p.birthDate.slice(0, 4)) <= 6 &&
+      age(q.birthDate, day) >= 20
+    )
+      return q;
   }
   return undefined;
 }
@@ -224,13 +258,34 @@ export function seedLicencesOfPerson(seed: Seed, p: Person): Licence[] {
   if (years >= 18 && r.next() < SEED_SHARES.drivingLicence) {
     // First licence valid 6 years, the next 10, then long-term (the usual renewal cycle) [R].
     const first = randomDate(r, plusYears(p.birthDate, 18), minDate(plusYears(p.birthDate, 40), ref));
-    let issued = first, to = addYears(first, 6);
-    if (plusYears(first, 6) <= ref) { issued = plusYears(first, 6); to = addYears(issued, 10); }
-    if (plusYears(first, 16) <= ref) { issued = plusYears(first, 16); to = LONG_TERM; }
-    out.push(build(C.drivingLicence, issuerFor(seed, "police", p.districtCode), p.idNumber, holder, { issued, from: issued, to }, {
-      KZ_XB: sex, KZ_GJ: "中国", KZ_ZZ: p.address, KZ_CSRQ: p.birthDate, KZ_CCLZRQ: first,
-      KZ_ZJCX: r.next() < 0.75 ? "C1" : r.pick(["C2", "B2", "A2", "A1", "B1"]),
-    }, r));
+    let issued = first,
+      to = addYears(first, 6);
+    if (plusYears(first, 6) <= ref) {
+      issued = plusYears(first, 6);
+      to = addYears(issued, 10);
+    }
+    if (plusYears(first, 16) <= ref) {
+      issued = plusYears(first, 16);
+      to = LONG_TERM;
+    }
+    out.push(
+      build(
+        C.drivingLicence,
+        issuerFor(seed, "police", p.districtCode),
+        p.idNumber,
+        holder,
+        { issued, from: issued, to },
+        {
+          KZ_XB: sex,
+          KZ_GJ: "中国",
+          KZ_ZZ: p.address,
+          KZ_CSRQ: p.birthDate,
+          KZ_CCLZRQ: first,
+          KZ_ZJCX: r.next() < 0.75 ? "C1" : r.pick(["C2", "B2", "A2", "A1", "B1"]),
+        },
+        r,
+      ),
+    );
   }
 
   r = stream("marriage");
@@ -239,9 +294,23 @@ export function seedLicencesOfPerson(seed: Seed, p: Person): Licence[] {
     const spouse = pickSpouse(seed, p, day, r);
     const zh = `J${p.districtCode}-${day.slice(0, 4)}-${String(r.int(1, 9999)).padStart(6, "0")}`;
     if (spouse)
-      out.push(build(C.marriage, issuerFor(seed, "civil", p.districtCode), p.idNumber, holder, { issued: day, from: day, to: LONG_TERM }, {
-        KZ_ZH: zh, KZ_DJRQ: day, KZ_POXM: spouse.name, KZ_POSFZH: spouse.idNumber,
-      }, r, { number: zh }));
+      out.push(
+        build(
+          C.marriage,
+          issuerFor(seed, "civil", p.districtCode),
+          p.idNumber,
+          holder,
+          { issued: day, from: day, to: LONG_TERM },
+          {
+            KZ_ZH: zh,
+            KZ_DJRQ: day,
+            KZ_POXM: spouse.name,
+            KZ_POSFZH: spouse.idNumber,
+          },
+          r,
+          { number: zh },
+        ),
+      );
   }
 
   r = stream("realestate");
@@ -250,16 +319,27 @@ export function seedLicencesOfPerson(seed: Seed, p: Person): Licence[] {
     const y = day.slice(0, 4);
     const no = `粤（${y}）汕头市不动产权第${String(r.int(1, 999_999)).padStart(7, "0")}号`;
     const landStart = `${+y - r.int(0, 10)}-01-01`;
-    out.push(build(C.realEstate, issuerFor(seed, "land", p.districtCode), p.idNumber, holder, { issued: day, from: day, to: LONG_TERM }, {
-      KZ_BDCQZH: no,
-      KZ_GYQK: r.next() < 0.6 ? "单独所有" : "共同共有",
-      KZ_ZL: p.address,
-      KZ_BDCDYH: `${p.districtCode}${String(r.int(1, 999)).padStart(3, "0")}${String(r.int(1, 999)).padStart(3, "0")}GB${String(r.int(1, 99999)).padStart(5, "0")}F${String(r.int(1, 99_999_999)).padStart(8, "0")}`,
-      KZ_QLLX: "国有建设用地使用权/房屋所有权",
-      KZ_YT: "城镇住宅用地/住宅",
-      KZ_MJ: (r.int(4500, 18000) / 100).toFixed(2),
-      KZ_SYQX: `国有建设用地使用权 ${landStart} 起 ${+landStart.slice(0, 4) + 70}-12-31 止`,
-    }, r, { number: no }));
+    out.push(
+      build(
+        C.realEstate,
+        issuerFor(seed, "land", p.districtCode),
+        p.idNumber,
+        holder,
+        { issued: day, from: day, to: LONG_TERM },
+        {
+          KZ_BDCQZH: no,
+          KZ_GYQK: r.next() < 0.6 ? "单独所有" : "共同共有",
+          KZ_ZL: p.address,
+          KZ_BDCDYH: `${p.districtCode}${String(r.int(1, 999)).padStart(3, "0")}${String(r.int(1, 999)).padStart(3, "0")}GB${String(r.int(1, 99999)).padStart(5, "0")}F${String(r.int(1, 99_999_999)).padStart(8, "0")}`,
+          KZ_QLLX: "国有建设用地使用权/房屋所有权",
+          KZ_YT: "城镇住宅用地/住宅",
+          KZ_MJ: (r.int(4500, 18000) / 100).toFixed(2),
+          KZ_SYQX: `国有建设用地使用权 ${landStart} 起 ${+landStart.slice(0, 4) + 70}-12-31 止`,
+        },
+        r,
+        { number: no },
+      ),
+    );
   }
 
   r = stream("birth");
@@ -267,24 +347,50 @@ export function seedLicencesOfPerson(seed: Seed, p: Person): Licence[] {
     const surname = [...p.name][0];
     const issued = plusDays(p.birthDate, r.int(1, 20));
     const number = r.pick(["M", "N", "O", "P", "Q"]) + "44" + String(r.int(0, 9_999_999)).padStart(7, "0");
-    out.push(build(C.birth, issuerFor(seed, "health", p.districtCode), p.idNumber, holder, { issued, from: p.birthDate, to: LONG_TERM }, {
-      KZ_XB: sex, KZ_CSRQ: p.birthDate, KZ_CSDD: "广东省汕头市",
-      KZ_MQXM: r.pick(SURNAMES) + r.pick(GIVEN) + r.pick(GIVEN),
-      KZ_FQXM: surname + r.pick(GIVEN) + r.pick(GIVEN),
-    }, r, { number }));
+    out.push(
+      build(
+        C.birth,
+        issuerFor(seed, "health", p.districtCode),
+        p.idNumber,
+        holder,
+        { issued, from: p.birthDate, to: LONG_TERM },
+        {
+          KZ_XB: sex,
+          KZ_CSRQ: p.birthDate,
+          KZ_CSDD: "广东省汕头市",
+          KZ_MQXM: r.pick(SURNAMES) + r.pick(GIVEN) + r.pick(GIVEN),
+          KZ_FQXM: surname + r.pick(GIVEN) + r.pick(GIVEN),
+        },
+        r,
+        { number },
+      ),
+    );
   }
 
   r = stream("disability");
   const disabledFrom = maxDate(plusYears(p.birthDate, 1), "2014-01-01");
   if (r.next() < SEED_SHARES.disability && disabledFrom < "2024-12-31") {
     const issued = randomDate(r, disabledFrom, "2024-12-31");
-    const cat = r.int(1, 7), grade = r.int(1, 4);
-    out.push(build(C.disability, issuerFor(seed, "disabled", p.districtCode), p.idNumber, holder, { issued, from: issued, to: addYears(issued, 10) }, {
-      KZ_XB: sex, KZ_CSRQ: p.birthDate,
-      KZ_CJLB: ["视力", "听力", "言语", "肢体", "智力", "精神", "多重"][cat - 1],
-      KZ_CJDJ: ["一级", "二级", "三级", "四级"][grade - 1],
-      KZ_ZZ: p.address,
-    }, r, { number: `${p.idNumber}${cat}${grade}` }));
+    const cat = r.int(1, 7),
+      grade = r.int(1, 4);
+    out.push(
+      build(
+        C.disability,
+        issuerFor(seed, "disabled", p.districtCode),
+        p.idNumber,
+        holder,
+        { issued, from: issued, to: addYears(issued, 10) },
+        {
+          KZ_XB: sex,
+          KZ_CSRQ: p.birthDate,
+          KZ_CJLB: ["视力", "听力", "言语", "肢体", "智力", "精神", "多重"][cat - 1],
+          KZ_CJDJ: ["一级", "二级", "三级", "四级"][grade - 1],
+          KZ_ZZ: p.address,
+        },
+        r,
+        { number: `${p.idNumber}${cat}${grade}` },
+      ),
+    );
   }
   return out;
 }

@@ -4,18 +4,36 @@ import type { Handler, HandlerContext, HandlerInput, HandlerResult } from "../sh
 import { checkLicenceId } from "../shared/ids.js";
 import { isElicenceError } from "./errors.js";
 import { licenceStatus, type Licence } from "./licences.js";
-import { readLicenceFileInfo, verifyLicenceFile, type Annotation, type LicenceSealer, type SealVerification } from "./licence-file.js";
+import {
+  readLicenceFileInfo,
+  verifyLicenceFile,
+  type Annotation,
+  type LicenceSealer,
+  type SealVerification,
+} from "./licence-file.js";
 import { issueTicket, sessionValid, takeTicket, ticketTenant } from "./access-records.js";
-import { accessTo, decodeBase64, esealOf, findTypeAnywhere, holderProblem, licenceSummary, organisationOf, parseInstant, type ElicenceDeps } from "./elicence-context.js";
+import {
+  accessTo,
+  decodeBase64,
+  esealOf,
+  findTypeAnywhere,
+  holderProblem,
+  licenceSummary,
+  organisationOf,
+  parseInstant,
+  type ElicenceDeps,
+} from "./elicence-context.js";
 import { cstTimestamp, iso, sharingFromError, sharingRefusal, sharingResult } from "./envelopes.js";
 import type { LibraryHit } from "./library.js";
 import { sealLicencePdf } from "./sealed-files.js";
 
 type Body = Record<string, unknown>;
-const bodyOf = (input: HandlerInput): Body => (input.body && typeof input.body === "object" && !Array.isArray(input.body) ? (input.body as Body) : {});
+const bodyOf = (input: HandlerInput): Body =>
+  input.body && typeof input.body === "object" && !Array.isArray(input.body) ? (input.body as Body) : {};
 const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() ? v.trim() : undefined);
 
-const isResult = (v: unknown): v is HandlerResult => !!v && typeof (v as HandlerResult).status === "number" && "body" in (v as object);
+const isResult = (v: unknown): v is HandlerResult =>
+  !!v && typeof (v as HandlerResult).status === "number" && "body" in (v as object);
 
 async function guard(fn: () => Promise<HandlerResult>): Promise<HandlerResult> {
   try {
@@ -23,29 +41,66 @@ async function guard(fn: () => Promise<HandlerResult>): Promise<HandlerResult> {
   } catch (e) {
     if (isElicenceError(e)) return sharingFromError(e);
     const ee = e as { name?: string; zh?: string; en?: string };
-    if (ee?.name === "EsealError") return sharingRefusal(101, `电子印章平台无法盖章：${ee.zh}`, `the e-seal platform could not seal: ${ee.en}`, { rule: "elicence.seal" });
+    if (ee?.name === "EsealError")
+      return sharingRefusal(101, `电子印章平台无法盖章：${ee.zh}`, `the e-seal platform could not seal: ${ee.en}`, {
+        rule: "elicence.seal",
+      });
     throw e;
   }
 }
 
 /** accessToken (if given or required) → 11; useCause (when the operation needs it) blank → 12. */
-async function precheck(deps: ElicenceDeps, input: HandlerInput, ctx: HandlerContext, needCause: boolean): Promise<HandlerResult | { useCause: string }> {
+async function precheck(
+  deps: ElicenceDeps,
+  input: HandlerInput,
+  ctx: HandlerContext,
+  needCause: boolean,
+): Promise<HandlerResult | { useCause: string }> {
   const b = bodyOf(input);
   const token = str(b.accessToken);
   if (token ? !(await sessionValid(ctx.store, token)) : deps.opts.requireSession)
-    return sharingRefusal(11, token ? "会话令牌 accessToken 无效或已过期" : "缺少会话令牌 accessToken", token ? "the session token accessToken is invalid or expired" : "the session token accessToken is missing", { location: "/body/accessToken" });
+    return sharingRefusal(
+      11,
+      token ? "会话令牌 accessToken 无效或已过期" : "缺少会话令牌 accessToken",
+      token ? "the session token accessToken is invalid or expired" : "the session token accessToken is missing",
+      { location: "/body/accessToken" },
+    );
   const useCause = str(b.useCause) ?? "";
-  if (needCause && !useCause) return sharingRefusal(12, "用证事由 useCause 不能为空", "useCause (purpose of use) is required", { location: "/body/useCause", seen: b.useCause });
+  if (needCause && !useCause)
+    return sharingRefusal(12, "用证事由 useCause 不能为空", "useCause (purpose of use) is required", {
+      location: "/body/useCause",
+      seen: b.useCause,
+    });
   return { useCause };
 }
 
 /** The licence named by certIdentifier: 12 when the identifier is malformed, 101 when no such licence. */
-async function locate(deps: ElicenceDeps, input: HandlerInput, ctx: HandlerContext, id: string | undefined): Promise<LibraryHit | HandlerResult> {
-  if (!id) return sharingRefusal(12, "证照标识 certIdentifier 不能为空", "certIdentifier is required", { location: "/body/certIdentifier" });
+async function locate(
+  deps: ElicenceDeps,
+  input: HandlerInput,
+  ctx: HandlerContext,
+  id: string | undefined,
+): Promise<LibraryHit | HandlerResult> {
+  if (!id)
+    return sharingRefusal(12, "证照标识 certIdentifier 不能为空", "certIdentifier is required", {
+      location: "/body/certIdentifier",
+    });
   const v = checkLicenceId(id);
-  if (v) return sharingRefusal(12, `证照标识格式错误：${v.split(" / ")[0]}`, `malformed licence identifier: ${v.split(" / ")[1] ?? v}`, { location: "/body/certIdentifier", seen: id, rule: "gb36904-licence-id" });
+  if (v)
+    return sharingRefusal(
+      12,
+      `证照标识格式错误：${v.split(" / ")[0]}`,
+      `malformed licence identifier: ${v.split(" / ")[1] ?? v}`,
+      { location: "/body/certIdentifier", seen: id, rule: "gb36904-licence-id" },
+    );
   const hit = await deps.library.find(ctx, input.tenant.paasid, id);
-  if (!hit) return sharingRefusal(101, `证照 ${id} 不存在`, `licence ${id} does not exist`, { location: "/body/certIdentifier", seen: id, rule: "elicence.LICENCE_NOT_FOUND", hint: "用按持证主体查询取得证照标识 / get identifiers from the query by holder" });
+  if (!hit)
+    return sharingRefusal(101, `证照 ${id} 不存在`, `licence ${id} does not exist`, {
+      location: "/body/certIdentifier",
+      seen: id,
+      rule: "elicence.LICENCE_NOT_FOUND",
+      hint: "用按持证主体查询取得证照标识 / get identifiers from the query by holder",
+    });
   return hit;
 }
 
@@ -59,17 +114,28 @@ function noAccess(l: Licence, typeName: string | undefined): HandlerResult {
 }
 
 /** The licence, usable by the caller now: else 100 (no access) or 21/22/23 (its status). */
-async function usable(deps: ElicenceDeps, input: HandlerInput, ctx: HandlerContext, hit: LibraryHit): Promise<HandlerResult | undefined> {
+async function usable(
+  deps: ElicenceDeps,
+  input: HandlerInput,
+  ctx: HandlerContext,
+  hit: LibraryHit,
+): Promise<HandlerResult | undefined> {
   const l = hit.licence;
   const type = await findTypeAnywhere(deps, ctx, input.tenant.paasid, l.typeCode);
   if (!(await accessTo(input, ctx, l))) return noAccess(l, type?.name);
   const st = licenceStatus(l, ctx.clock.now());
-  if (!st.usable) return sharingRefusal(st.resultCode, st.zh, st.en, { location: "/body/certIdentifier", seen: l.id, rule: `elicence.status.${st.certState ?? st.stage}` });
+  if (!st.usable)
+    return sharingRefusal(st.resultCode, st.zh, st.en, {
+      location: "/body/certIdentifier",
+      seen: l.id,
+      rule: `elicence.status.${st.certState ?? st.stage}`,
+    });
   return undefined;
 }
 
 /** The context whose e-seal state and clock judge the licence's seal: its issuing tenant's, else the caller's. */
-const sealContext = (ctx: HandlerContext, hit: LibraryHit) => (hit.owner ? { store: hit.owner.store, clock: hit.owner.clock } : ctx);
+const sealContext = (ctx: HandlerContext, hit: LibraryHit) =>
+  hit.owner ? { store: hit.owner.store, clock: hit.owner.clock } : ctx;
 
 export function sharingHandlers(deps: ElicenceDeps): Record<string, Handler> {
   const opts = deps.opts;
@@ -81,18 +147,32 @@ export function sharingHandlers(deps: ElicenceDeps): Record<string, Handler> {
         const b = bodyOf(input);
         const holderCode = str(b.holderCode) ?? "";
         const holderType = str(b.holderTypeCode) ?? "";
-        if (!holderCode || !holderType) return sharingRefusal(12, "持证主体代码与代码类型不能为空", "holderCode and holderTypeCode are required", { location: holderCode ? "/body/holderTypeCode" : "/body/holderCode" });
+        if (!holderCode || !holderType)
+          return sharingRefusal(12, "持证主体代码与代码类型不能为空", "holderCode and holderTypeCode are required", {
+            location: holderCode ? "/body/holderTypeCode" : "/body/holderCode",
+          });
         const now = ctx.clock.now();
         const hp = holderProblem(holderType, holderCode, now);
-        if (hp) return sharingRefusal(103, hp.zh, hp.en, { location: hp.location, seen: hp.location === "/body/holderTypeCode" ? holderType : holderCode });
+        if (hp)
+          return sharingRefusal(103, hp.zh, hp.en, {
+            location: hp.location,
+            seen: hp.location === "/body/holderTypeCode" ? holderType : holderCode,
+          });
         const typeCode = str(b.certTypeCode);
         if (typeCode) {
           const t = await findTypeAnywhere(deps, ctx, input.tenant.paasid, typeCode);
           if (!t || t.state !== "published")
-            return sharingRefusal(13, t ? `证照类型 ${typeCode}（${t.name}）未发布` : `证照类型 ${typeCode} 不存在`, t ? `licence type ${typeCode} (${t.en}) is not published` : `licence type ${typeCode} does not exist`, { location: "/body/certTypeCode", seen: typeCode });
+            return sharingRefusal(
+              13,
+              t ? `证照类型 ${typeCode}（${t.name}）未发布` : `证照类型 ${typeCode} 不存在`,
+              t ? `licence type ${typeCode} (${t.en}) is not published` : `licence type ${typeCode} does not exist`,
+              { location: "/body/certTypeCode", seen: typeCode },
+            );
         }
         const certNo = str(b.certNo);
-        const hits = (await deps.library.byHolder(ctx, input.tenant.paasid, holderType, holderCode, typeCode)).filter((h) => !certNo || h.licence.data.ZZBH === certNo);
+        const hits = (await deps.library.byHolder(ctx, input.tenant.paasid, holderType, holderCode, typeCode)).filter(
+          (h) => !certNo || h.licence.data.ZZBH === certNo,
+        );
         const listed: Record<string, unknown>[] = [];
         const refusedTypes = new Map<string, string>();
         for (const h of hits) {
@@ -103,12 +183,24 @@ export function sharingHandlers(deps: ElicenceDeps): Record<string, Handler> {
             continue;
           }
           const st = licenceStatus(l, now);
-          listed.push(licenceSummary(l, undefined, { resultCode: st.resultCode, zh: st.zh, en: st.en, certState: st.certState }, access));
+          listed.push(
+            licenceSummary(
+              l,
+              undefined,
+              { resultCode: st.resultCode, zh: st.zh, en: st.en, certState: st.certState },
+              access,
+            ),
+          );
         }
         if (hits.length && !listed.length) {
           const names = [...refusedTypes].map(([c, n]) => `${n}（${c}）`).join("、");
           const namesEn = [...refusedTypes].map(([c, n]) => `${n} (${c})`).join(", ");
-          return sharingRefusal(100, `该用户无访问该证的权限！请先申请：持证主体有 ${hits.length} 张证照，本部门对其类型 ${names} 均无使用权限或用证授权`, `no permission — apply first: the holder has ${hits.length} licence(s), and this department holds no permission or usage grant for their types ${namesEn}`, { location: "/body", rule: "elicence.permission", seen: [...refusedTypes.keys()] });
+          return sharingRefusal(
+            100,
+            `该用户无访问该证的权限！请先申请：持证主体有 ${hits.length} 张证照，本部门对其类型 ${names} 均无使用权限或用证授权`,
+            `no permission — apply first: the holder has ${hits.length} licence(s), and this department holds no permission or usage grant for their types ${namesEn}`,
+            { location: "/body", rule: "elicence.permission", seen: [...refusedTypes.keys()] },
+          );
         }
         // No event here: the query is the hot path and the gateway journals the call itself (useCause included).
         return sharingResult(0, { total: listed.length, hidden: hits.length - listed.length, licences: listed });
@@ -122,8 +214,20 @@ export function sharingHandlers(deps: ElicenceDeps): Record<string, Handler> {
         if (isResult(hit)) return hit;
         const refused = await usable(deps, input, ctx, hit);
         if (refused) return refused;
-        const t = await issueTicket(ctx.store, input.tenant.paasid, hit.licence.id, pre.useCause, ctx.clock.now(), opts.downloadTtlSeconds);
-        return sharingResult(0, { url: `/ebus/elicence/v1/download?token=${t.token}`, expiresAt: iso(t.expiresAt), certIdentifier: hit.licence.id, useCause: pre.useCause });
+        const t = await issueTicket(
+          ctx.store,
+          input.tenant.paasid,
+          hit.licence.id,
+          pre.useCause,
+          ctx.clock.now(),
+          opts.downloadTtlSeconds,
+        );
+        return sharingResult(0, {
+          url: `/ebus/elicence/v1/download?token=${t.token}`,
+          expiresAt: iso(t.expiresAt),
+          certIdentifier: hit.licence.id,
+          useCause: pre.useCause,
+        });
       }),
 
     elicenceDownload: (input, ctx) =>
@@ -134,28 +238,71 @@ export function sharingHandlers(deps: ElicenceDeps): Record<string, Handler> {
         const owner = paasid ? deps.library.tenant(paasid) : undefined;
         const tctx: HandlerContext = owner ? { ...ctx, store: owner.store, clock: owner.clock } : ctx;
         const taken = paasid ? await takeTicket(tctx.store, token, tctx.clock.now()) : { kind: "unknown" as const };
-        if (taken.kind === "unknown") return { ...sharingRefusal(100, "下载地址无效", "this download URL is not valid", { location: "/query/token", hint: "重新获取下载地址 / get a new download URL" }), status: 404 };
+        if (taken.kind === "unknown")
+          return {
+            ...sharingRefusal(100, "下载地址无效", "this download URL is not valid", {
+              location: "/query/token",
+              hint: "重新获取下载地址 / get a new download URL",
+            }),
+            status: 404,
+          };
         if (taken.kind !== "ok") {
           const used = taken.kind === "used";
           return {
-            ...sharingRefusal(100, used ? `下载地址已于 ${cstTimestamp(taken.ticket.usedAt!)} 使用过，只能使用一次` : `下载地址已于 ${cstTimestamp(taken.ticket.expiresAt)} 过期`, used ? "this one-time download URL has already been used" : "this download URL has expired", { location: "/query/token", rule: used ? "elicence.download-once" : "elicence.download-expired", hint: "重新获取下载地址 / get a new download URL" }),
+            ...sharingRefusal(
+              100,
+              used
+                ? `下载地址已于 ${cstTimestamp(taken.ticket.usedAt!)} 使用过，只能使用一次`
+                : `下载地址已于 ${cstTimestamp(taken.ticket.expiresAt)} 过期`,
+              used ? "this one-time download URL has already been used" : "this download URL has expired",
+              {
+                location: "/query/token",
+                rule: used ? "elicence.download-once" : "elicence.download-expired",
+                hint: "重新获取下载地址 / get a new download URL",
+              },
+            ),
             status: 410,
           };
         }
         const tk = taken.ticket;
         const hit = await deps.library.find(tctx, tk.paasid, tk.licenceId);
-        if (!hit) return sharingRefusal(101, `证照 ${tk.licenceId} 已不存在`, `licence ${tk.licenceId} no longer exists`, { location: "/query/token" });
+        if (!hit)
+          return sharingRefusal(101, `证照 ${tk.licenceId} 已不存在`, `licence ${tk.licenceId} no longer exists`, {
+            location: "/query/token",
+          });
         const st = licenceStatus(hit.licence, tctx.clock.now());
-        if (!st.usable) return sharingRefusal(st.resultCode, st.zh, st.en, { location: "/query/token", seen: hit.licence.id });
+        if (!st.usable)
+          return sharingRefusal(st.resultCode, st.zh, st.en, { location: "/query/token", seen: hit.licence.id });
         const eseal = esealOf(ctx);
-        if (!eseal) return sharingRefusal(101, "电子印章平台不可用，无法出具盖章文件", "the e-seal platform is not available, so no sealed file can be made", { rule: "elicence.seal" });
+        if (!eseal)
+          return sharingRefusal(
+            101,
+            "电子印章平台不可用，无法出具盖章文件",
+            "the e-seal platform is not available, so no sealed file can be made",
+            { rule: "elicence.seal" },
+          );
         const type = (await findTypeAnywhere(deps, tctx, tk.paasid, hit.licence.typeCode))!;
         const sctx = sealContext(tctx, hit);
-        const file = await sealLicencePdf(eseal, sctx, hit.licence, type, { now: sctx.clock.now(), watermark: tk.useCause });
+        const file = await sealLicencePdf(eseal, sctx, hit.licence, type, {
+          now: sctx.clock.now(),
+          watermark: tk.useCause,
+        });
         ctx.emit("elicence.downloaded", { certIdentifier: hit.licence.id, useCause: tk.useCause, paasid: tk.paasid });
         if (input.query.format === "pdf")
-          return { status: 200, contentType: "application/pdf", headers: { "content-disposition": `attachment; filename="${file.fileName}"` }, body: file.pdf };
-        return sharingResult(0, { fileName: file.fileName, fileData: file.pdf.toString("base64"), signature: file.signature.toString("base64"), certIdentifier: hit.licence.id, sealId: file.sealId, useCause: tk.useCause });
+          return {
+            status: 200,
+            contentType: "application/pdf",
+            headers: { "content-disposition": `attachment; filename="${file.fileName}"` },
+            body: file.pdf,
+          };
+        return sharingResult(0, {
+          fileName: file.fileName,
+          fileData: file.pdf.toString("base64"),
+          signature: file.signature.toString("base64"),
+          certIdentifier: hit.licence.id,
+          sealId: file.sealId,
+          useCause: tk.useCause,
+        });
       }),
 
     elicenceVerifyInfo: (input, ctx) =>
@@ -170,11 +317,35 @@ export function sharingHandlers(deps: ElicenceDeps): Record<string, Handler> {
         if (id) hit = await locate(deps, input, ctx, id);
         else if (typeCode && str(fields.CZZTDM)) {
           const t = await findTypeAnywhere(deps, ctx, input.tenant.paasid, typeCode);
-          if (!t || t.state !== "published") return sharingRefusal(13, `证照类型 ${typeCode} 不存在或未发布`, `licence type ${typeCode} does not exist or is not published`, { location: "/body/certTypeCode", seen: typeCode });
-          const hits = await deps.library.byHolder(ctx, input.tenant.paasid, t.holderType, String(fields.CZZTDM), typeCode);
+          if (!t || t.state !== "published")
+            return sharingRefusal(
+              13,
+              `证照类型 ${typeCode} 不存在或未发布`,
+              `licence type ${typeCode} does not exist or is not published`,
+              { location: "/body/certTypeCode", seen: typeCode },
+            );
+          const hits = await deps.library.byHolder(
+            ctx,
+            input.tenant.paasid,
+            t.holderType,
+            String(fields.CZZTDM),
+            typeCode,
+          );
           hit = hits.find((h) => !str(fields.ZZBH) || h.licence.data.ZZBH === str(fields.ZZBH));
-          if (!hit) return sharingRefusal(101, "没有与所给类型、持证主体代码（和证照编号）相符的证照", "no licence matches the given type, holder code (and number)", { location: "/body/fields" });
-        } else return sharingRefusal(12, "请给出 certIdentifier，或 certTypeCode 加 fields.CZZTDM", "give certIdentifier, or certTypeCode with fields.CZZTDM", { location: "/body/certIdentifier" });
+          if (!hit)
+            return sharingRefusal(
+              101,
+              "没有与所给类型、持证主体代码（和证照编号）相符的证照",
+              "no licence matches the given type, holder code (and number)",
+              { location: "/body/fields" },
+            );
+        } else
+          return sharingRefusal(
+            12,
+            "请给出 certIdentifier，或 certTypeCode 加 fields.CZZTDM",
+            "give certIdentifier, or certTypeCode with fields.CZZTDM",
+            { location: "/body/certIdentifier" },
+          );
         if (isResult(hit)) return hit;
         const l = hit.licence;
         const type = await findTypeAnywhere(deps, ctx, input.tenant.paasid, l.typeCode);
@@ -183,10 +354,17 @@ export function sharingHandlers(deps: ElicenceDeps): Record<string, Handler> {
         const results = Object.entries(fields).map(([key, v]) => {
           const have = l.data[key];
           if (have === undefined) return { key, match: false, reason: "证照无此数据项 / the licence has no such item" };
-          return String(v).trim() === have ? { key, match: true } : { key, match: false, reason: "与证照数据不一致 / differs from the licence data" };
+          return String(v).trim() === have
+            ? { key, match: true }
+            : { key, match: false, reason: "与证照数据不一致 / differs from the licence data" };
         });
         const st = licenceStatus(l, ctx.clock.now());
-        const data = { match: results.every((r) => r.match), certIdentifier: l.id, certState: st.certState ?? l.certState ?? "", fields: results };
+        const data = {
+          match: results.every((r) => r.match),
+          certIdentifier: l.id,
+          certState: st.certState ?? l.certState ?? "",
+          fields: results,
+        };
         return st.usable ? sharingResult(0, data) : sharingResult(st.resultCode, data, { zh: st.zh, en: st.en });
       }),
 
@@ -197,28 +375,58 @@ export function sharingHandlers(deps: ElicenceDeps): Record<string, Handler> {
         const b = bodyOf(input);
         const pdf = decodeBase64(String(b.fileData ?? ""));
         const sig = decodeBase64(String(b.signature ?? ""));
-        if (!pdf || !sig) return sharingRefusal(12, `${pdf ? "signature" : "fileData"} 不是有效的 base64`, `${pdf ? "signature" : "fileData"} is not valid base64`, { location: pdf ? "/body/signature" : "/body/fileData" });
+        if (!pdf || !sig)
+          return sharingRefusal(
+            12,
+            `${pdf ? "signature" : "fileData"} 不是有效的 base64`,
+            `${pdf ? "signature" : "fileData"} is not valid base64`,
+            { location: pdf ? "/body/signature" : "/body/fileData" },
+          );
         let info: Record<string, string>;
         try {
           info = await readLicenceFileInfo(pdf);
         } catch {
-          return sharingResult(101, { result: "FAILED", reason: "文件不是可解析的 PDF 证照文件 / the file is not a readable licence PDF" }, { zh: "文件不是可解析的 PDF 证照文件", en: "the file is not a readable licence PDF" });
+          return sharingResult(
+            101,
+            { result: "FAILED", reason: "文件不是可解析的 PDF 证照文件 / the file is not a readable licence PDF" },
+            { zh: "文件不是可解析的 PDF 证照文件", en: "the file is not a readable licence PDF" },
+          );
         }
         const id = info.ZZBS;
         const hit = id ? await deps.library.find(ctx, input.tenant.paasid, id) : undefined;
         if (!hit) {
-          const why = id ? { zh: `证照 ${id} 在本平台不存在`, en: `licence ${id} is not known to this platform` } : { zh: "文件中没有证照标识 ZZBS", en: "the file carries no licence identifier ZZBS" };
-          return sharingResult(101, { result: "FAILED", reason: `${why.zh} / ${why.en}`, ...(id ? { certIdentifier: id } : {}) }, why);
+          const why = id
+            ? { zh: `证照 ${id} 在本平台不存在`, en: `licence ${id} is not known to this platform` }
+            : { zh: "文件中没有证照标识 ZZBS", en: "the file carries no licence identifier ZZBS" };
+          return sharingResult(
+            101,
+            { result: "FAILED", reason: `${why.zh} / ${why.en}`, ...(id ? { certIdentifier: id } : {}) },
+            why,
+          );
         }
         const eseal = esealOf(ctx);
-        if (!eseal) return sharingRefusal(101, "电子印章平台不可用，无法验章", "the e-seal platform is not available, so the seal cannot be verified", { rule: "elicence.seal" });
+        if (!eseal)
+          return sharingRefusal(
+            101,
+            "电子印章平台不可用，无法验章",
+            "the e-seal platform is not available, so the seal cannot be verified",
+            { rule: "elicence.seal" },
+          );
         const sctx = sealContext(ctx, hit);
         const sealer: LicenceSealer = {
           sealDocument: () => Promise.reject(new Error("not used when verifying")),
           verify: async (s, doc) => (await eseal.verify(sctx, s, doc)) as unknown as SealVerification,
         };
-        const v = await verifyLicenceFile(deps.library.envOf(hit.owner?.store ?? ctx.store), { pdf, signature: sig }, sealer, { now: ctx.clock.now() });
-        let code = v.resultCode, zh = v.zh, en = v.en, result = v.result;
+        const v = await verifyLicenceFile(
+          deps.library.envOf(hit.owner?.store ?? ctx.store),
+          { pdf, signature: sig },
+          sealer,
+          { now: ctx.clock.now() },
+        );
+        let code = v.resultCode,
+          zh = v.zh,
+          en = v.en,
+          result = v.result;
         // An annotated copy (加注件) is only good until its own end date (JZJYXQJZSJ, facts §4.3).
         const until = info.JZJYXQJZSJ ? parseInstant(info.JZJYXQJZSJ) : undefined;
         if (code === 0 && until !== undefined && ctx.clock.now() > until) {
@@ -227,8 +435,18 @@ export function sharingHandlers(deps: ElicenceDeps): Record<string, Handler> {
           zh = `加注件已过期（有效期至 ${info.JZJYXQJZSJ}）`;
           en = `the annotated copy has expired (valid until ${info.JZJYXQJZSJ})`;
         }
-        const seal = { result: v.seal.result, ...(v.seal.subIndication ? { subIndication: v.seal.subIndication } : {}), checks: v.seal.checks };
-        const data = { result, reason: `${zh} / ${en}`, certIdentifier: hit.licence.id, certState: v.status?.certState ?? hit.licence.certState ?? "", seal };
+        const seal = {
+          result: v.seal.result,
+          ...(v.seal.subIndication ? { subIndication: v.seal.subIndication } : {}),
+          checks: v.seal.checks,
+        };
+        const data = {
+          result,
+          reason: `${zh} / ${en}`,
+          certIdentifier: hit.licence.id,
+          certState: v.status?.certState ?? hit.licence.certState ?? "",
+          seal,
+        };
         return sharingResult(code, data, code === 0 ? undefined : { zh, en });
       }),
 
@@ -245,9 +463,20 @@ export function sharingHandlers(deps: ElicenceDeps): Record<string, Handler> {
         const expiry = str(b.expiryTime);
         const until = expiry ? parseInstant(expiry) : now + opts.annotationDays * 86_400_000;
         if (until === undefined || until <= now)
-          return sharingRefusal(12, "加注件有效期 expiryTime 应为将来的日期（YYYY-MM-DD 或 ISO 8601）", "expiryTime must be a future date (YYYY-MM-DD or ISO 8601)", { location: "/body/expiryTime", seen: expiry });
+          return sharingRefusal(
+            12,
+            "加注件有效期 expiryTime 应为将来的日期（YYYY-MM-DD 或 ISO 8601）",
+            "expiryTime must be a future date (YYYY-MM-DD or ISO 8601)",
+            { location: "/body/expiryTime", seen: expiry },
+          );
         const eseal = esealOf(ctx);
-        if (!eseal) return sharingRefusal(101, "电子印章平台不可用，无法制作加注件", "the e-seal platform is not available, so no annotated copy can be made", { rule: "elicence.seal" });
+        if (!eseal)
+          return sharingRefusal(
+            101,
+            "电子印章平台不可用，无法制作加注件",
+            "the e-seal platform is not available, so no annotated copy can be made",
+            { rule: "elicence.seal" },
+          );
         // The department that makes the copy seals it (JZJZZZ); without an organisation, the issuer's seal is used.
         const org = organisationOf(deps.seed, input.tenant);
         const annotation: Annotation = {
@@ -258,9 +487,22 @@ export function sharingHandlers(deps: ElicenceDeps): Record<string, Handler> {
         };
         const type = (await findTypeAnywhere(deps, ctx, input.tenant.paasid, hit.licence.typeCode))!;
         const sctx = org ? ctx : sealContext(ctx, hit);
-        const file = await sealLicencePdf(eseal, sctx, hit.licence, type, { now, watermark: pre.useCause, annotation, sealer: org });
+        const file = await sealLicencePdf(eseal, sctx, hit.licence, type, {
+          now,
+          watermark: pre.useCause,
+          annotation,
+          sealer: org,
+        });
         ctx.emit("elicence.annotated", { certIdentifier: hit.licence.id, useCause: pre.useCause });
-        return sharingResult(0, { fileName: file.fileName, fileData: file.pdf.toString("base64"), signature: file.signature.toString("base64"), certIdentifier: hit.licence.id, sealId: file.sealId, useCause: pre.useCause, annotation });
+        return sharingResult(0, {
+          fileName: file.fileName,
+          fileData: file.pdf.toString("base64"),
+          signature: file.signature.toString("base64"),
+          certIdentifier: hit.licence.id,
+          sealId: file.sealId,
+          useCause: pre.useCause,
+          annotation,
+        });
       }),
   };
 }

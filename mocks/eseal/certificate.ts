@@ -13,7 +13,10 @@ let libs: Libs | undefined;
 function x509(): Libs {
   if (!libs) {
     const require = createRequire(import.meta.url);
-    libs = { ...(require("@peculiar/asn1-schema") as typeof import("@peculiar/asn1-schema")), ...(require("@peculiar/asn1-x509") as typeof import("@peculiar/asn1-x509")) };
+    libs = {
+      ...(require("@peculiar/asn1-schema") as typeof import("@peculiar/asn1-schema")),
+      ...(require("@peculiar/asn1-x509") as typeof import("@peculiar/asn1-x509")),
+    };
   }
   return libs;
 }
@@ -43,7 +46,9 @@ function toName(parts: DnPart[]): Name {
           new AttributeTypeAndValue({
             type: DN[p.type],
             // C and serialNumber are PrintableString by X.520; names are UTF8String so Chinese survives.
-            value: new AttributeValue(p.type === "C" || p.type === "serialNumber" ? { printableString: p.value } : { utf8String: p.value }),
+            value: new AttributeValue(
+              p.type === "C" || p.type === "serialNumber" ? { printableString: p.value } : { utf8String: p.value },
+            ),
           }),
         ]),
     ),
@@ -75,8 +80,22 @@ export function sm2SubjectPublicKeyInfo(publicKeyHex: string): SubjectPublicKeyI
 /** Issues a DER certificate. Deterministic: the same inputs give the same bytes (the SM2 nonce is derived). */
 export function issueCertificate(p: IssueCertificateParams): Buffer {
   const {
-    AlgorithmIdentifier, Extensions, BasicConstraints, KeyUsage, KeyUsageFlags, SubjectKeyIdentifier, AuthorityKeyIdentifier, KeyIdentifier,
-    TBSCertificate, Version, Validity, Certificate, AsnConvert, id_ce_basicConstraints, id_ce_keyUsage, id_ce_subjectKeyIdentifier,
+    AlgorithmIdentifier,
+    Extensions,
+    BasicConstraints,
+    KeyUsage,
+    KeyUsageFlags,
+    SubjectKeyIdentifier,
+    AuthorityKeyIdentifier,
+    KeyIdentifier,
+    TBSCertificate,
+    Version,
+    Validity,
+    Certificate,
+    AsnConvert,
+    id_ce_basicConstraints,
+    id_ce_keyUsage,
+    id_ce_subjectKeyIdentifier,
     id_ce_authorityKeyIdentifier,
   } = x509();
   const sigAlg = new AlgorithmIdentifier({ algorithm: OID_SM2_WITH_SM3 });
@@ -85,10 +104,18 @@ export function issueCertificate(p: IssueCertificateParams): Buffer {
     ext(
       id_ce_keyUsage,
       true,
-      new KeyUsage(p.ca ? KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign : KeyUsageFlags.digitalSignature | KeyUsageFlags.nonRepudiation),
+      new KeyUsage(
+        p.ca
+          ? KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign
+          : KeyUsageFlags.digitalSignature | KeyUsageFlags.nonRepudiation,
+      ),
     ),
     ext(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyIdentifier(p.publicKey))),
-    ext(id_ce_authorityKeyIdentifier, false, new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(keyIdentifier(p.issuer.keys.publicKey)) })),
+    ext(
+      id_ce_authorityKeyIdentifier,
+      false,
+      new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(keyIdentifier(p.issuer.keys.publicKey)) }),
+    ),
   ]);
   const tbs = new TBSCertificate({
     version: Version.v3,
@@ -102,7 +129,11 @@ export function issueCertificate(p: IssueCertificateParams): Buffer {
   });
   const tbsDer = Buffer.from(AsnConvert.serialize(tbs));
   const signature = encodeSm2SignatureDer(sm2Sign(tbsDer, p.issuer.keys));
-  const cert = new Certificate({ tbsCertificate: tbs, signatureAlgorithm: sigAlg, signatureValue: new Uint8Array(signature).buffer });
+  const cert = new Certificate({
+    tbsCertificate: tbs,
+    signatureAlgorithm: sigAlg,
+    signatureValue: new Uint8Array(signature).buffer,
+  });
   return Buffer.from(AsnConvert.serialize(cert));
 }
 

@@ -38,17 +38,38 @@ export interface SealedDocument {
 
 /** The same calls shaped as e-licence's LicenceSealer (mocks/elicence/licence-file.ts), bound to one tenant. */
 export interface BoundSealer {
-  sealDocument(orgUscc: string, document: Buffer, propertyInfo: string, now?: Date): Promise<{ signature: Buffer; sealId: string; sealName: string }>;
+  sealDocument(
+    orgUscc: string,
+    document: Buffer,
+    propertyInfo: string,
+    now?: Date,
+  ): Promise<{ signature: Buffer; sealId: string; sealName: string }>;
   verify(signature: Buffer, document: Buffer): Promise<VerificationReport>;
 }
 
 export interface EsealApi {
   /** Seal a whole document with the organisation's seal. Throws EsealError (code, zh, en) when it cannot. */
-  sealDocument(ctx: EsealApiContext, orgUscc: string, document: Uint8Array, propertyInfo: string, opts?: SealDocumentOptions): Promise<SealedDocument>;
+  sealDocument(
+    ctx: EsealApiContext,
+    orgUscc: string,
+    document: Uint8Array,
+    propertyInfo: string,
+    opts?: SealDocumentOptions,
+  ): Promise<SealedDocument>;
   /** Seal an SM3 digest (32 bytes) instead of the document. */
-  sealDigest(ctx: EsealApiContext, orgUscc: string, digest: Uint8Array, propertyInfo: string, opts?: SealDocumentOptions): Promise<SealedDocument>;
+  sealDigest(
+    ctx: EsealApiContext,
+    orgUscc: string,
+    digest: Uint8Array,
+    propertyInfo: string,
+    opts?: SealDocumentOptions,
+  ): Promise<SealedDocument>;
   /** 验章 on the tenant's seal statuses and clock; never throws for a bad signature (the report says why). */
-  verify(ctx: EsealApiContext, signatureDer: Uint8Array, original?: Uint8Array | { digest: Uint8Array }): Promise<VerificationReport>;
+  verify(
+    ctx: EsealApiContext,
+    signatureDer: Uint8Array,
+    original?: Uint8Array | { digest: Uint8Array },
+  ): Promise<VerificationReport>;
   /** The organisation's seals in this tenant (its seeded seal included). */
   listSeals(ctx: EsealApiContext, orgUscc: string): Promise<SealRecord[]>;
   /** LicenceSealer-shaped object for one tenant. */
@@ -61,12 +82,23 @@ export interface EsealApi {
 function chooseSeal(ts: TenantSeals, orgUscc: string, now: number, opts: SealDocumentOptions): SealRecord {
   if (opts.sealCode) {
     const s = ts.find(opts.sealCode);
-    if (!s || s.orgUscc !== orgUscc) throw new EsealError("SEAL_NOT_FOUND", `单位 ${orgUscc} 没有印章 ${opts.sealCode}`, `organisation ${orgUscc} has no seal ${opts.sealCode}`, 404);
+    if (!s || s.orgUscc !== orgUscc)
+      throw new EsealError(
+        "SEAL_NOT_FOUND",
+        `单位 ${orgUscc} 没有印章 ${opts.sealCode}`,
+        `organisation ${orgUscc} has no seal ${opts.sealCode}`,
+        404,
+      );
     return s;
   }
   let seals = ts.listFor(orgUscc).filter((s) => !opts.typeCode || s.typeCode === opts.typeCode);
   if (!seals.length && opts.orgName && !opts.typeCode) {
-    ts.svc.makeSeal({ org: { uscc: orgUscc, name: opts.orgName }, type: SEEDED_SEAL.type, validity: { start: SEEDED_SEAL.validStart, end: SEEDED_SEAL.validEnd }, now: SEEDED_SEAL.createdAt });
+    ts.svc.makeSeal({
+      org: { uscc: orgUscc, name: opts.orgName },
+      type: SEEDED_SEAL.type,
+      validity: { start: SEEDED_SEAL.validStart, end: SEEDED_SEAL.validEnd },
+      now: SEEDED_SEAL.createdAt,
+    });
     seals = ts.svc.listSeals({ uscc: orgUscc });
   }
   const ranked = [...seals.filter((s) => s.typeCode === "01"), ...seals.filter((s) => s.typeCode !== "01")];
@@ -74,17 +106,36 @@ function chooseSeal(ts: TenantSeals, orgUscc: string, now: number, opts: SealDoc
   if (usable) return usable;
   // None usable: sign with the preferred one so the core raises its precise reason (revoked, suspended, expired…).
   if (ranked.length) return ranked[0];
-  throw new EsealError("SEAL_NOT_FOUND", `单位 ${orgUscc} 没有${opts.typeCode ? `类型 ${opts.typeCode} 的` : ""}电子印章`, `organisation ${orgUscc} has no e-seal${opts.typeCode ? ` of type ${opts.typeCode}` : ""}`, 404);
+  throw new EsealError(
+    "SEAL_NOT_FOUND",
+    `单位 ${orgUscc} 没有${opts.typeCode ? `类型 ${opts.typeCode} 的` : ""}电子印章`,
+    `organisation ${orgUscc} has no e-seal${opts.typeCode ? ` of type ${opts.typeCode}` : ""}`,
+    404,
+  );
 }
 
 export function createEsealApi(reg: TenantSealRegistry): EsealApi {
-  async function seal(ctx: EsealApiContext, orgUscc: string, data: { document?: Uint8Array; digest?: Uint8Array }, propertyInfo: string, opts: SealDocumentOptions = {}): Promise<SealedDocument> {
+  async function seal(
+    ctx: EsealApiContext,
+    orgUscc: string,
+    data: { document?: Uint8Array; digest?: Uint8Array },
+    propertyInfo: string,
+    opts: SealDocumentOptions = {},
+  ): Promise<SealedDocument> {
     const ts = await reg.open(ctx.store);
     const now = opts.now ?? ctx.clock.now();
     try {
       const s = chooseSeal(ts, orgUscc, now, opts);
-      const r = data.digest ? ts.svc.signDigest({ sealCode: s.sealCode, digest: data.digest, now, propertyInfo }) : ts.svc.signDocument({ sealCode: s.sealCode, document: data.document!, now, propertyInfo });
-      return { signature: r.signature, sealId: s.sealCode, sealName: s.name, signingTime: r.signingTime, dataHash: r.dataHash };
+      const r = data.digest
+        ? ts.svc.signDigest({ sealCode: s.sealCode, digest: data.digest, now, propertyInfo })
+        : ts.svc.signDocument({ sealCode: s.sealCode, document: data.document!, now, propertyInfo });
+      return {
+        signature: r.signature,
+        sealId: s.sealCode,
+        sealName: s.name,
+        signingTime: r.signingTime,
+        dataHash: r.dataHash,
+      };
     } finally {
       await ts.save();
     }
@@ -101,7 +152,12 @@ export function createEsealApi(reg: TenantSealRegistry): EsealApi {
       } catch {
         // unparseable: the report says so
       }
-      const o = original === undefined ? {} : original instanceof Uint8Array ? { document: original } : { digest: original.digest };
+      const o =
+        original === undefined
+          ? {}
+          : original instanceof Uint8Array
+            ? { document: original }
+            : { digest: original.digest };
       try {
         return ts.svc.verify(signatureDer, { now: ctx.clock.now(), ...o });
       } finally {
@@ -117,7 +173,8 @@ export function createEsealApi(reg: TenantSealRegistry): EsealApi {
     },
 
     sealerFor: (ctx) => ({
-      sealDocument: (orgUscc, document, propertyInfo, now) => seal(ctx, orgUscc, { document }, propertyInfo, { now: now?.getTime() }),
+      sealDocument: (orgUscc, document, propertyInfo, now) =>
+        seal(ctx, orgUscc, { document }, propertyInfo, { now: now?.getTime() }),
       verify: (signature, document) => api.verify(ctx, signature, document),
     }),
 

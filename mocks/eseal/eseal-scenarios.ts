@@ -14,7 +14,10 @@ export const ESEAL_SCENARIOS: ScenarioDef[] = [
     zh: "盖章时印章已注销 (40920)",
     en: "the seal is revoked when signing (40920)",
     operations: ["esealSign"],
-    outcome: { kind: "problem", problem: { ...ESEAL_ERRORS.sealRevoked, zh: "印章已注销（模拟场景）", en: "the seal is revoked (scenario)" } },
+    outcome: {
+      kind: "problem",
+      problem: { ...ESEAL_ERRORS.sealRevoked, zh: "印章已注销（模拟场景）", en: "the seal is revoked (scenario)" },
+    },
   },
   {
     name: "eseal.seal-expired",
@@ -22,14 +25,24 @@ export const ESEAL_SCENARIOS: ScenarioDef[] = [
     zh: "盖章时印章已过期 (40922)",
     en: "the seal has expired when signing (40922)",
     operations: ["esealSign"],
-    outcome: { kind: "problem", problem: { ...ESEAL_ERRORS.sealExpired, zh: "印章已过期（模拟场景）", en: "the seal has expired (scenario)" } },
+    outcome: {
+      kind: "problem",
+      problem: { ...ESEAL_ERRORS.sealExpired, zh: "印章已过期（模拟场景）", en: "the seal has expired (scenario)" },
+    },
   },
   {
     name: "eseal.service-unavailable",
     platform: ESEAL_PLATFORM,
     zh: "电子印章服务暂不可用 (50320)",
     en: "the e-seal service is unavailable (50320)",
-    outcome: { kind: "problem", problem: { ...ESEAL_ERRORS.serviceUnavailable, zh: "电子印章服务暂不可用（模拟场景）", en: "the e-seal service is unavailable (scenario)" } },
+    outcome: {
+      kind: "problem",
+      problem: {
+        ...ESEAL_ERRORS.serviceUnavailable,
+        zh: "电子印章服务暂不可用（模拟场景）",
+        en: "the e-seal service is unavailable (scenario)",
+      },
+    },
   },
   {
     // The handler runs as usual (a zero latency lets the request through) and flips one bit of the signature value

@@ -54,14 +54,19 @@ const HINTS: Partial<Record<EsealHttpErrorName, string>> = {
   sealRevoked: "注销不可恢复，请申请新印章 / revocation is final; apply for a new seal (POST /ebus/eseal/v1/seals)",
   sealSuspended: "先恢复印章 / resume it first: POST /ebus/eseal/v1/seals/{sealCode}/resume",
   sealExpired: "申请新印章，或检查租户虚拟时钟 / apply for a new seal, or check the tenant's virtual clock",
-  sealNotYetValid: "等到有效期开始，或调整租户虚拟时钟 / wait for the validity start, or move the tenant's virtual clock",
+  sealNotYetValid:
+    "等到有效期开始，或调整租户虚拟时钟 / wait for the validity start, or move the tenant's virtual clock",
   unknownSealType: "GET /ebus/eseal/v1/seal-types 列出类型代码 / lists the type codes",
-  documentTooLarge: "改为提交原文的 SM3 杂凑值（digest，64 位十六进制）/ send the document's SM3 digest (64 hex characters) instead",
+  documentTooLarge:
+    "改为提交原文的 SM3 杂凑值（digest，64 位十六进制）/ send the document's SM3 digest (64 hex characters) instead",
   invalidState: "已注销的印章状态不能再改变 / a revoked seal's status cannot change",
 };
 
 /** A ProblemError from a catalogue entry with one diagnostic. */
-export function esealProblem(name: EsealHttpErrorName, d: { location: string; rule?: string; seen?: unknown; zh: string; en: string; hint?: string }): ProblemError {
+export function esealProblem(
+  name: EsealHttpErrorName,
+  d: { location: string; rule?: string; seen?: unknown; zh: string; en: string; hint?: string },
+): ProblemError {
   const e = ESEAL_ERRORS[name];
   const diag: Diagnostic = {
     location: d.location,
@@ -75,6 +80,7 @@ export function esealProblem(name: EsealHttpErrorName, d: { location: string; ru
 
 /** The core's EsealError as the REST refusal; anything else is rethrown unchanged (a bug → 50001). */
 export function toHttpProblem(e: unknown, location = "/body"): never {
-  if (e instanceof EsealError) throw esealProblem(BY_CORE_CODE[e.code], { location, rule: `eseal.${e.code}`, zh: e.zh, en: e.en });
+  if (e instanceof EsealError)
+    throw esealProblem(BY_CORE_CODE[e.code], { location, rule: `eseal.${e.code}`, zh: e.zh, en: e.en });
   throw e;
 }

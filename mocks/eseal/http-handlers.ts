@@ -14,8 +14,15 @@ import { OID_SM2_WITH_SM3 } from "./oids.js";
 
 const DEFAULT_VALIDITY_MS = 3 * 365 * 86_400_000;
 
-const ok = (data: unknown, status = 200, headers?: Record<string, string>): HandlerResult => ({ status, body: { errcode: 0, errmsg: "ok", data }, ...(headers ? { headers } : {}) });
-const bodyOf = (input: HandlerInput): Record<string, unknown> => (input.body && typeof input.body === "object" && !Buffer.isBuffer(input.body) ? (input.body as Record<string, unknown>) : {});
+const ok = (data: unknown, status = 200, headers?: Record<string, string>): HandlerResult => ({
+  status,
+  body: { errcode: 0, errmsg: "ok", data },
+  ...(headers ? { headers } : {}),
+});
+const bodyOf = (input: HandlerInput): Record<string, unknown> =>
+  input.body && typeof input.body === "object" && !Buffer.isBuffer(input.body)
+    ? (input.body as Record<string, unknown>)
+    : {};
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
 /** The scenario in force for this request; `scenario` is read when the gateway passes it (tenant rules), else the header. */
@@ -34,36 +41,81 @@ function scenarioOf(input: HandlerInput): string | undefined {
 function mustFind(ts: TenantSeals, sealCode: string, location = "/params/sealCode"): SealRecord {
   const seal = ts.find(sealCode);
   if (!seal)
-    throw esealProblem("sealNotFound", { location, seen: sealCode, zh: `印章 ${sealCode} 不存在（本租户未登记该印章编码）`, en: `seal ${sealCode} does not exist (no seal with this code is registered for this tenant)` });
+    throw esealProblem("sealNotFound", {
+      location,
+      seen: sealCode,
+      zh: `印章 ${sealCode} 不存在（本租户未登记该印章编码）`,
+      en: `seal ${sealCode} does not exist (no seal with this code is registered for this tenant)`,
+    });
   return seal;
 }
 
-const sealSubject = (s: SealRecord) => ({ zh: `印章 ${s.sealCode}「${s.name}」`, en: `seal ${s.sealCode} "${s.name}"` });
+const sealSubject = (s: SealRecord) => ({
+  zh: `印章 ${s.sealCode}「${s.name}」`,
+  en: `seal ${s.sealCode} "${s.name}"`,
+});
 
 function certificateResult(der: Buffer, format: unknown, fileName: string): HandlerResult {
-  if (format === "der") return { status: 200, body: der, contentType: "application/pkix-cert", headers: { "content-disposition": `attachment; filename="${fileName}.cer"` } };
-  return { status: 200, body: toPem(der), contentType: "application/x-pem-file", headers: { "content-disposition": `attachment; filename="${fileName}.pem"` } };
+  if (format === "der")
+    return {
+      status: 200,
+      body: der,
+      contentType: "application/pkix-cert",
+      headers: { "content-disposition": `attachment; filename="${fileName}.cer"` },
+    };
+  return {
+    status: 200,
+    body: toPem(der),
+    contentType: "application/x-pem-file",
+    headers: { "content-disposition": `attachment; filename="${fileName}.pem"` },
+  };
 }
 
 function parseInstant(v: unknown, location: string): number | undefined {
   if (v === undefined) return undefined;
   const t = typeof v === "string" ? Date.parse(v) : NaN;
-  if (Number.isNaN(t)) throw esealProblem("invalidValidity", { location, seen: v, zh: "时间格式无效", en: "invalid date-time", hint: "使用 RFC 3339 时间，如 2026-01-01T00:00:00+08:00 / use an RFC 3339 date-time" });
+  if (Number.isNaN(t))
+    throw esealProblem("invalidValidity", {
+      location,
+      seen: v,
+      zh: "时间格式无效",
+      en: "invalid date-time",
+      hint: "使用 RFC 3339 时间，如 2026-01-01T00:00:00+08:00 / use an RFC 3339 date-time",
+    });
   return t;
 }
 
 /** Decodes the original for 盖章/验章: exactly one of digest (SM3 hex) and document (base64), or none when optional. */
 function original(b: Record<string, unknown>, required: boolean): { digest?: Buffer; document?: Buffer } {
-  const hasDigest = b.digest !== undefined, hasDoc = b.document !== undefined;
+  const hasDigest = b.digest !== undefined,
+    hasDoc = b.document !== undefined;
   if (hasDigest && hasDoc)
-    throw esealProblem("badInput", { location: "/body", rule: "eseal.digest-xor-document", zh: "digest 与 document 只能提供一个", en: "give either digest or document, not both", hint: "小文档发 document（base64），大文档发 digest（SM3，64 位十六进制）/ send document (base64) for small files, digest (SM3, 64 hex) for large ones" });
+    throw esealProblem("badInput", {
+      location: "/body",
+      rule: "eseal.digest-xor-document",
+      zh: "digest 与 document 只能提供一个",
+      en: "give either digest or document, not both",
+      hint: "小文档发 document（base64），大文档发 digest（SM3，64 位十六进制）/ send document (base64) for small files, digest (SM3, 64 hex) for large ones",
+    });
   if (!hasDigest && !hasDoc) {
     if (!required) return {};
-    throw esealProblem("badInput", { location: "/body", rule: "eseal.digest-or-document", zh: "缺少原文：请提供 digest 或 document", en: "the original is missing: give digest or document", hint: "digest = SM3(原文) 的 64 位十六进制；document = 原文的 base64 / digest = SM3 of the original as 64 hex; document = the original as base64" });
+    throw esealProblem("badInput", {
+      location: "/body",
+      rule: "eseal.digest-or-document",
+      zh: "缺少原文：请提供 digest 或 document",
+      en: "the original is missing: give digest or document",
+      hint: "digest = SM3(原文) 的 64 位十六进制；document = 原文的 base64 / digest = SM3 of the original as 64 hex; document = the original as base64",
+    });
   }
   if (hasDigest) {
     const d = str(b.digest) ?? "";
-    if (!/^[0-9a-fA-F]{64}$/.test(d)) throw esealProblem("invalidDigest", { location: "/body/digest", seen: d, zh: "digest 应为 64 位十六进制的 SM3 杂凑值", en: "digest must be the 64-hex-character SM3 hash" });
+    if (!/^[0-9a-fA-F]{64}$/.test(d))
+      throw esealProblem("invalidDigest", {
+        location: "/body/digest",
+        seen: d,
+        zh: "digest 应为 64 位十六进制的 SM3 杂凑值",
+        en: "digest must be the 64-hex-character SM3 hash",
+      });
     return { digest: Buffer.from(d, "hex") };
   }
   return { document: decodeBase64(b.document, "/body/document", { zh: "document（原文）", en: "document" }) };
@@ -82,14 +134,38 @@ export function createEsealHandlers(reg: TenantSealRegistry): Record<string, Han
       let orgName = str(b.orgName)?.trim();
       if (seeded) {
         if (seeded.status !== "存续" && seeded.status !== "在业")
-          throw esealProblem("invalidOrg", { location: "/body/orgUscc", seen: uscc, zh: `${seeded.name}（${uscc}）登记状态为「${seeded.status}」，不能制章`, en: `${seeded.name} (${uscc}) is registered as "${seeded.status}" and cannot have seals made` });
+          throw esealProblem("invalidOrg", {
+            location: "/body/orgUscc",
+            seen: uscc,
+            zh: `${seeded.name}（${uscc}）登记状态为「${seeded.status}」，不能制章`,
+            en: `${seeded.name} (${uscc}) is registered as "${seeded.status}" and cannot have seals made`,
+          });
         if (orgName && orgName !== seeded.name)
-          throw esealProblem("invalidOrg", { location: "/body/orgName", seen: orgName, zh: `统一社会信用代码 ${uscc} 登记的名称是「${seeded.name}」`, en: `USCC ${uscc} is registered under the name "${seeded.name}"`, hint: "省略 orgName 或使用登记名称 / omit orgName or use the registered name" });
+          throw esealProblem("invalidOrg", {
+            location: "/body/orgName",
+            seen: orgName,
+            zh: `统一社会信用代码 ${uscc} 登记的名称是「${seeded.name}」`,
+            en: `USCC ${uscc} is registered under the name "${seeded.name}"`,
+            hint: "省略 orgName 或使用登记名称 / omit orgName or use the registered name",
+          });
         orgName = seeded.name;
       }
       if (!orgName)
-        throw esealProblem("invalidOrg", { location: "/body/orgName", zh: `种子数据中没有 ${uscc}，请提供单位名称 orgName`, en: `${uscc} is not in the seed data; give the organisation name (orgName)` });
-      assertActsFor(input, ctx.seed, { uscc, name: orgName }, { zh: "为该单位制章", en: "apply for this organisation's seals", subject: { zh: "所申请的印章", en: "the seal applied for" } });
+        throw esealProblem("invalidOrg", {
+          location: "/body/orgName",
+          zh: `种子数据中没有 ${uscc}，请提供单位名称 orgName`,
+          en: `${uscc} is not in the seed data; give the organisation name (orgName)`,
+        });
+      assertActsFor(
+        input,
+        ctx.seed,
+        { uscc, name: orgName },
+        {
+          zh: "为该单位制章",
+          en: "apply for this organisation's seals",
+          subject: { zh: "所申请的印章", en: "the seal applied for" },
+        },
+      );
       const now = ctx.clock.now();
       const start = parseInstant(b.validFrom, "/body/validFrom") ?? now;
       const end = parseInstant(b.validTo, "/body/validTo") ?? start + DEFAULT_VALIDITY_MS;
@@ -97,7 +173,15 @@ export function createEsealHandlers(reg: TenantSealRegistry): Record<string, Han
       ts.ensureSeeded(uscc);
       let rec: SealRecord;
       try {
-        rec = ts.svc.makeSeal({ org: { uscc, name: orgName }, type: str(b.type)!, name: str(b.name)?.trim() || undefined, validity: { start, end }, now, divisionCode: str(b.divisionCode), diameterMm: typeof b.diameterMm === "number" ? b.diameterMm : undefined });
+        rec = ts.svc.makeSeal({
+          org: { uscc, name: orgName },
+          type: str(b.type)!,
+          name: str(b.name)?.trim() || undefined,
+          validity: { start, end },
+          now,
+          divisionCode: str(b.divisionCode),
+          diameterMm: typeof b.diameterMm === "number" ? b.diameterMm : undefined,
+        });
       } catch (e) {
         toHttpProblem(e);
       }
@@ -109,13 +193,21 @@ export function createEsealHandlers(reg: TenantSealRegistry): Record<string, Han
     async esealListSeals(input, ctx) {
       const uscc = str(input.query.orgUscc) ?? callerOrg(input, ctx.seed);
       if (!uscc)
-        throw esealProblem("badInput", { location: "/query/orgUscc", rule: "eseal.org-required", zh: "请用 orgUscc 指明单位（调用方没有所属单位）", en: "name the organisation with orgUscc (the caller acts for none)" });
+        throw esealProblem("badInput", {
+          location: "/query/orgUscc",
+          rule: "eseal.org-required",
+          zh: "请用 orgUscc 指明单位（调用方没有所属单位）",
+          en: "name the organisation with orgUscc (the caller acts for none)",
+        });
       const now = ctx.clock.now();
       const ts = await open(ctx);
       const all = ts.listFor(uscc);
       await ts.save();
-      const status = str(input.query.status), type = str(input.query.type);
-      const seals = all.filter((s) => (!status || effectiveStatus(s, now) === status) && (!type || s.typeCode === type));
+      const status = str(input.query.status),
+        type = str(input.query.type);
+      const seals = all.filter(
+        (s) => (!status || effectiveStatus(s, now) === status) && (!type || s.typeCode === type),
+      );
       const orgName = ctx.seed.enterprises.byUscc(uscc)?.name ?? all[0]?.orgName ?? null;
       return ok({ orgUscc: uscc, orgName, total: seals.length, seals: seals.map((s) => sealSummaryView(s, now)) });
     },
@@ -131,7 +223,12 @@ export function createEsealHandlers(reg: TenantSealRegistry): Record<string, Han
       const ts = await open(ctx);
       const seal = mustFind(ts, input.params.sealCode);
       await ts.save();
-      return { status: 200, body: seal.pictureSvg, contentType: "image/svg+xml; charset=utf-8", headers: { "cache-control": "public, max-age=86400, immutable" } };
+      return {
+        status: 200,
+        body: seal.pictureSvg,
+        contentType: "image/svg+xml; charset=utf-8",
+        headers: { "cache-control": "public, max-age=86400, immutable" },
+      };
     },
 
     async esealGetSealStatus(input, ctx) {
@@ -150,13 +247,20 @@ export function createEsealHandlers(reg: TenantSealRegistry): Record<string, Han
       const ts = await open(ctx);
       const seal = mustFind(ts, str(b.sealCode)!, "/body/sealCode");
       await ts.save();
-      assertActsFor(input, ctx.seed, { uscc: seal.orgUscc, name: seal.orgName }, { zh: "用该印章盖章", en: "sign with this seal", subject: sealSubject(seal) });
+      assertActsFor(
+        input,
+        ctx.seed,
+        { uscc: seal.orgUscc, name: seal.orgName },
+        { zh: "用该印章盖章", en: "sign with this seal", subject: sealSubject(seal) },
+      );
       const { digest, document } = original(b, true);
       const now = ctx.clock.now();
       const propertyInfo = str(b.propertyInfo) ?? "document";
       let r;
       try {
-        r = digest ? ts.svc.signDigest({ sealCode: seal.sealCode, digest, now, propertyInfo }) : ts.svc.signDocument({ sealCode: seal.sealCode, document: document!, now, propertyInfo });
+        r = digest
+          ? ts.svc.signDigest({ sealCode: seal.sealCode, digest, now, propertyInfo })
+          : ts.svc.signDocument({ sealCode: seal.sealCode, document: document!, now, propertyInfo });
       } catch (e) {
         toHttpProblem(e, "/body/sealCode");
       }
@@ -204,14 +308,21 @@ export function createEsealHandlers(reg: TenantSealRegistry): Record<string, Han
     },
 
     esealGetRootCertificate: (input) => certificateResult(reg.pki.root.certDer, input.query.format, "gatesim-root-ca"),
-    esealGetSealMakerCertificate: (input) => certificateResult(reg.pki.sealMaker.certDer, input.query.format, "gatesim-seal-maker"),
+    esealGetSealMakerCertificate: (input) =>
+      certificateResult(reg.pki.sealMaker.certDer, input.query.format, "gatesim-seal-maker"),
 
     async esealGetOrgCertificate(input, ctx) {
       const uscc = input.params.uscc;
       const seeded = ctx.seed.enterprises.byUscc(uscc);
       const name = seeded?.name ?? (await open(ctx)).svc.listSeals({ uscc })[0]?.orgName;
       if (!name)
-        throw esealProblem("orgNotFound", { location: "/params/uscc", seen: uscc, zh: `单位 ${uscc} 不在种子数据中，本租户也没有它的印章`, en: `organisation ${uscc} is not in the seed data and has no seal in this tenant`, hint: "先为该单位制章（POST /ebus/eseal/v1/seals）/ apply for one of its seals first" });
+        throw esealProblem("orgNotFound", {
+          location: "/params/uscc",
+          seen: uscc,
+          zh: `单位 ${uscc} 不在种子数据中，本租户也没有它的印章`,
+          en: `organisation ${uscc} is not in the seed data and has no seal in this tenant`,
+          hint: "先为该单位制章（POST /ebus/eseal/v1/seals）/ apply for one of its seals first",
+        });
       return certificateResult(reg.pki.org({ uscc, name }).certDer, input.query.format, `org-${uscc}`);
     },
   };
@@ -228,7 +339,12 @@ function lifecycle(reg: TenantSealRegistry, act: keyof typeof LIFECYCLE): Handle
     const ts = await reg.open(ctx.store);
     const seal = mustFind(ts, input.params.sealCode);
     await ts.save();
-    assertActsFor(input, ctx.seed, { uscc: seal.orgUscc, name: seal.orgName }, { ...LIFECYCLE[act], subject: sealSubject(seal) });
+    assertActsFor(
+      input,
+      ctx.seed,
+      { uscc: seal.orgUscc, name: seal.orgName },
+      { ...LIFECYCLE[act], subject: sealSubject(seal) },
+    );
     const now = ctx.clock.now();
     const reason = str(bodyOf(input).reason);
     try {

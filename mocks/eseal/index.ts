@@ -1,12 +1,28 @@
 // The e-seal platform core, framework-free: SM2/SM3, test PKI, GB/T 38540 seals and signatures, verification.
 export { createSealService } from "./seal-service.js";
-export type { SealService, SealServiceOptions, SealServiceState, SealRecord, SealState, MakeSealParams, SignParams, SignResult } from "./seal-service.js";
+export type {
+  SealService,
+  SealServiceOptions,
+  SealServiceState,
+  SealRecord,
+  SealState,
+  MakeSealParams,
+  SignParams,
+  SignResult,
+} from "./seal-service.js";
 export { EsealError, type EsealErrorCode } from "./eseal-error.js";
 export { DEFAULT_SEAL_TYPES, type SealType } from "./seal-types.js";
 export { createTestPki, TestPki, ROOT_CA_NAME, SEAL_MAKER_NAME } from "./test-pki.js";
 export type { OrgRef, Credential, PkiState, Revocation, TestPkiOptions } from "./test-pki.js";
 export { verifySignature, type SealStatus, type VerifyOptions } from "./verify-signature.js";
-export { summarise, type VerificationReport, type CheckResult, type CheckId, type Indication, type SubIndication } from "./verification-report.js";
+export {
+  summarise,
+  type VerificationReport,
+  type CheckResult,
+  type CheckId,
+  type Indication,
+  type SubIndication,
+} from "./verification-report.js";
 export { parseSeal, parseSignature, SesFormatError, type ParsedSeal, type ParsedSignature } from "./ses-parse.js";
 export {
   buildSealInfoV4,
@@ -23,7 +39,14 @@ export {
   type Deviations,
 } from "./ses-build.js";
 export { renderSealSvg, type SealPictureOptions } from "./seal-picture.js";
-export { issueCertificate, parseCertificate, verifyCertificateSignature, toPem, fromPem, type CertificateInfo } from "./certificate.js";
+export {
+  issueCertificate,
+  parseCertificate,
+  verifyCertificateSignature,
+  toPem,
+  fromPem,
+  type CertificateInfo,
+} from "./certificate.js";
 export {
   DEFAULT_SM2_ID,
   deriveSm2KeyPair,

@@ -19,5 +19,10 @@ export type { EsealApi, EsealApiContext, SealDocumentOptions, SealedDocument, Bo
 /** The e-seal platform over a seed: pass it to buildApp/startSimulator's `platforms`. */
 export function createEsealPlatform(seed: Seed, opts: EsealPlatformOptions = {}): EsealPlatform {
   const registry = new TenantSealRegistry(seed, opts);
-  return { name: ESEAL_PLATFORM, handlers: createEsealHandlers(registry), scenarios: ESEAL_SCENARIOS, api: createEsealApi(registry) };
+  return {
+    name: ESEAL_PLATFORM,
+    handlers: createEsealHandlers(registry),
+    scenarios: ESEAL_SCENARIOS,
+    api: createEsealApi(registry),
+  };
 }

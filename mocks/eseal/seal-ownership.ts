@@ -76,9 +76,19 @@ function describeCaller(input: HandlerInput, seed: Seed): { zh: string; en: stri
  * Refuses (40320) unless the caller acts for `owner`; the message names the owner and who the caller acts for.
  * `what` describes the refused act ("用该印章盖章" / "sign with this seal").
  */
-export function assertActsFor(input: HandlerInput, seed: Seed, owner: OrgName, what: { zh: string; en: string; subject?: { zh: string; en: string } }): void {
+export function assertActsFor(
+  input: HandlerInput,
+  seed: Seed,
+  owner: OrgName,
+  what: { zh: string; en: string; subject?: { zh: string; en: string } },
+): void {
   const p = input.principal;
-  const ok = p.kind === "app" ? input.tenant.orgCode === owner.uscc : p.kind === "user" ? userOperates(p, seed, owner.uscc) : p.kind === "admin";
+  const ok =
+    p.kind === "app"
+      ? input.tenant.orgCode === owner.uscc
+      : p.kind === "user"
+        ? userOperates(p, seed, owner.uscc)
+        : p.kind === "admin";
   if (ok) return;
   const c = describeCaller(input, seed);
   const subZh = what.subject ? `${what.subject.zh}` : "";

@@ -18,7 +18,8 @@ const FONT = "'SimSun','STSong','Songti SC','Noto Serif CJK SC','Source Han Seri
 const S = 420;
 const C = S / 2;
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
 const f = (n: number) => (Math.round(n * 100) / 100).toString();
 /** Point at radius r and angle a (degrees clockwise from 12 o'clock). */
 const pt = (r: number, a: number) => [C + r * Math.sin((a * Math.PI) / 180), C - r * Math.cos((a * Math.PI) / 180)];
@@ -48,7 +49,7 @@ export function renderSealSvg(o: SealPictureOptions): string {
   const maxSpan = (250 * Math.PI) / 180;
   const fs = Math.min(58, ((inner - 10) * maxSpan) / (n * 1.05 + 0.86 * maxSpan));
   const rName = inner - 10 - fs * 0.86;
-  const span = Math.min(250, Math.max(120, n * fs * 1.05 * (180 / Math.PI) / rName));
+  const span = Math.min(250, Math.max(120, (n * fs * 1.05 * (180 / Math.PI)) / rName));
   const [sx, sy] = pt(rName, -span / 2);
   const [ex, ey] = pt(rName, span / 2);
   const nameArc = `M ${f(sx)} ${f(sy)} A ${f(rName)} ${f(rName)} 0 ${span > 180 ? 1 : 0} 1 ${f(ex)} ${f(ey)}`;
@@ -72,7 +73,9 @@ export function renderSealSvg(o: SealPictureOptions): string {
     `<circle cx="${C}" cy="${C}" r="${f(rOuter)}" fill="none" stroke="${color}" stroke-width="${ring}"/>`,
     `<text font-size="${f(fs)}"><textPath href="#name-arc" xlink:href="#name-arc" textLength="${f(arcLen)}" lengthAdjust="spacing">${esc(o.orgName)}</textPath></text>`,
     `<polygon points="${star(64, C, C - 6)}"/>`,
-    o.typeName ? `<text x="${C}" y="${f(C + 118)}" font-size="${typeFs}" text-anchor="middle">${esc(o.typeName)}</text>` : "",
+    o.typeName
+      ? `<text x="${C}" y="${f(C + 118)}" font-size="${typeFs}" text-anchor="middle">${esc(o.typeName)}</text>`
+      : "",
     o.code
       ? `<text font-size="${codeFs}" font-weight="normal"><textPath href="#code-arc" xlink:href="#code-arc" textLength="${f((rCode * codeSpan * Math.PI) / 180)}" lengthAdjust="spacing">${esc(o.code)}</textPath></text>`
       : "",

@@ -138,7 +138,8 @@ export function createSealService(opts: SealServiceOptions): SealService {
   const sealBytes = new Map<string, { b64: string; der: Buffer }>();
   function sealDerOf(seal: SealRecord): Buffer {
     let e = sealBytes.get(seal.sealCode);
-    if (!e || e.b64 !== seal.sealDer) sealBytes.set(seal.sealCode, (e = { b64: seal.sealDer, der: Buffer.from(seal.sealDer, "base64") }));
+    if (!e || e.b64 !== seal.sealDer)
+      sealBytes.set(seal.sealCode, (e = { b64: seal.sealDer, der: Buffer.from(seal.sealDer, "base64") }));
     return e.der;
   }
 
@@ -149,10 +150,34 @@ export function createSealService(opts: SealServiceOptions): SealService {
   }
 
   function usable(seal: SealRecord, now: number): void {
-    if (seal.status === "revoked") throw new EsealError("SEAL_REVOKED", `印章 ${seal.sealCode} 已注销，不能盖章`, `seal ${seal.sealCode} is revoked and cannot sign`, 409);
-    if (seal.status === "suspended") throw new EsealError("SEAL_SUSPENDED", `印章 ${seal.sealCode} 已挂起，不能盖章`, `seal ${seal.sealCode} is suspended and cannot sign`, 409);
-    if (now < Date.parse(seal.validStart)) throw new EsealError("SEAL_NOT_YET_VALID", `印章 ${seal.sealCode} 尚未生效（${seal.validStart} 起）`, `seal ${seal.sealCode} is not valid before ${seal.validStart}`, 409);
-    if (now > Date.parse(seal.validEnd)) throw new EsealError("SEAL_EXPIRED", `印章 ${seal.sealCode} 已过期（${seal.validEnd} 止）`, `seal ${seal.sealCode} expired at ${seal.validEnd}`, 409);
+    if (seal.status === "revoked")
+      throw new EsealError(
+        "SEAL_REVOKED",
+        `印章 ${seal.sealCode} 已注销，不能盖章`,
+        `seal ${seal.sealCode} is revoked and cannot sign`,
+        409,
+      );
+    if (seal.status === "suspended")
+      throw new EsealError(
+        "SEAL_SUSPENDED",
+        `印章 ${seal.sealCode} 已挂起，不能盖章`,
+        `seal ${seal.sealCode} is suspended and cannot sign`,
+        409,
+      );
+    if (now < Date.parse(seal.validStart))
+      throw new EsealError(
+        "SEAL_NOT_YET_VALID",
+        `印章 ${seal.sealCode} 尚未生效（${seal.validStart} 起）`,
+        `seal ${seal.sealCode} is not valid before ${seal.validStart}`,
+        409,
+      );
+    if (now > Date.parse(seal.validEnd))
+      throw new EsealError(
+        "SEAL_EXPIRED",
+        `印章 ${seal.sealCode} 已过期（${seal.validEnd} 止）`,
+        `seal ${seal.sealCode} expired at ${seal.validEnd}`,
+        409,
+      );
   }
 
   function sign(p: SignParams, dataHash: Buffer): SignResult {
@@ -160,9 +185,20 @@ export function createSealService(opts: SealServiceOptions): SealService {
     usable(seal, p.now);
     const signer = pki.org({ uscc: seal.orgUscc, name: seal.orgName });
     const signingTime = new Date(Math.floor(p.now / 1000) * 1000);
-    const tbs = buildTbsSignV4({ sealDer: sealDerOf(seal), signingTime, dataHash, propertyInfo: p.propertyInfo ?? "document" });
+    const tbs = buildTbsSignV4({
+      sealDer: sealDerOf(seal),
+      signingTime,
+      dataHash,
+      propertyInfo: p.propertyInfo ?? "document",
+    });
     const signature = buildSignatureV4(tbs, signer);
-    return { signature, base64: signature.toString("base64"), sealCode: seal.sealCode, signingTime: signingTime.toISOString(), dataHash: dataHash.toString("hex") };
+    return {
+      signature,
+      base64: signature.toString("base64"),
+      sealCode: seal.sealCode,
+      signingTime: signingTime.toISOString(),
+      dataHash: dataHash.toString("hex"),
+    };
   }
 
   function sealStatus(sealCode: string): SealStatus | undefined {
@@ -175,7 +211,13 @@ export function createSealService(opts: SealServiceOptions): SealService {
 
   function setStatus(sealCode: string, status: SealState, now: number, reason?: string): SealRecord {
     const seal = mustGet(sealCode);
-    if (seal.status === "revoked") throw new EsealError("INVALID_STATE", `印章 ${sealCode} 已注销，状态不能再改变`, `seal ${sealCode} is revoked; its status cannot change`, 409);
+    if (seal.status === "revoked")
+      throw new EsealError(
+        "INVALID_STATE",
+        `印章 ${sealCode} 已注销，状态不能再改变`,
+        `seal ${sealCode} is revoked; its status cannot change`,
+        409,
+      );
     if (seal.status !== status) {
       seal.status = status;
       seal.statusSince = now;
@@ -194,25 +236,61 @@ export function createSealService(opts: SealServiceOptions): SealService {
       if (usccProblem) {
         // ids.ts verdicts read "中文 / English"; keep each language in its own field.
         const [zh, en = zh] = usccProblem.split(" / ");
-        throw new EsealError("INVALID_ORG", `统一社会信用代码 ${p.org.uscc} 无效：${zh}`, `invalid USCC ${p.org.uscc}: ${en}`, 400);
+        throw new EsealError(
+          "INVALID_ORG",
+          `统一社会信用代码 ${p.org.uscc} 无效：${zh}`,
+          `invalid USCC ${p.org.uscc}: ${en}`,
+          400,
+        );
       }
-      if (!p.org.name.trim()) throw new EsealError("INVALID_ORG", "单位名称不能为空", "the organisation name is empty", 400);
+      if (!p.org.name.trim())
+        throw new EsealError("INVALID_ORG", "单位名称不能为空", "the organisation name is empty", 400);
       const type = sealTypes.find((t) => t.code === p.type);
-      if (!type) throw new EsealError("UNKNOWN_SEAL_TYPE", `未知的印章类型 ${p.type}（可用：${sealTypes.map((t) => t.code).join("、")}）`, `unknown seal type ${p.type} (known: ${sealTypes.map((t) => t.code).join(", ")})`, 400);
-      if (!(p.validity.end > p.validity.start)) throw new EsealError("INVALID_VALIDITY", "有效期截止应晚于起始", "validity end must be after its start", 400);
+      if (!type)
+        throw new EsealError(
+          "UNKNOWN_SEAL_TYPE",
+          `未知的印章类型 ${p.type}（可用：${sealTypes.map((t) => t.code).join("、")}）`,
+          `unknown seal type ${p.type} (known: ${sealTypes.map((t) => t.code).join(", ")})`,
+          400,
+        );
+      if (!(p.validity.end > p.validity.start))
+        throw new EsealError("INVALID_VALIDITY", "有效期截止应晚于起始", "validity end must be after its start", 400);
       const division = p.divisionCode ?? p.org.uscc.slice(2, 8);
-      if (!isKnownDivision(division)) throw new EsealError("INVALID_DIVISION", `${division} 不是已知的行政区划代码`, `${division} is not a known GB/T 2260 division code`, 400);
+      if (!isKnownDivision(division))
+        throw new EsealError(
+          "INVALID_DIVISION",
+          `${division} 不是已知的行政区划代码`,
+          `${division} is not a known GB/T 2260 division code`,
+          400,
+        );
       const fixed = p.sequence !== undefined;
       const own = state.sequences[division] ?? 0;
       const seq = fixed ? p.sequence! : opts.nextSequence ? opts.nextSequence(division, own) : own + 1;
-      if (!Number.isInteger(seq) || seq < 1 || seq > 9_999_999) throw new EsealError("SEQUENCE_EXHAUSTED", `行政区划 ${division} 的印章序号已用尽`, `seal sequence for division ${division} is exhausted`, 409);
+      if (!Number.isInteger(seq) || seq < 1 || seq > 9_999_999)
+        throw new EsealError(
+          "SEQUENCE_EXHAUSTED",
+          `行政区划 ${division} 的印章序号已用尽`,
+          `seal sequence for division ${division} is exhausted`,
+          409,
+        );
       const sealCode = division + String(seq).padStart(7, "0");
-      if (state.seals[sealCode]) throw new EsealError("INVALID_STATE", `印章编码 ${sealCode} 已被使用`, `seal code ${sealCode} is already taken`, 409);
+      if (state.seals[sealCode])
+        throw new EsealError(
+          "INVALID_STATE",
+          `印章编码 ${sealCode} 已被使用`,
+          `seal code ${sealCode} is already taken`,
+          409,
+        );
       if (!fixed) state.sequences[division] = seq;
 
       const signer = pki.org(p.org);
       const name = p.name ?? (type.code === "01" ? p.org.name : p.org.name + type.name);
-      const svg = renderSealSvg({ orgName: p.org.name, typeName: type.code === "01" ? "" : type.name, code: sealCode, diameterMm: p.diameterMm });
+      const svg = renderSealSvg({
+        orgName: p.org.name,
+        typeName: type.code === "01" ? "" : type.name,
+        code: sealCode,
+        diameterMm: p.diameterMm,
+      });
       const mm = p.diameterMm ?? 42;
       const info = buildSealInfoV4({
         vid,
@@ -254,19 +332,35 @@ export function createSealService(opts: SealServiceOptions): SealService {
     sealStatus,
 
     signDigest(p) {
-      if (p.digest.length !== 32) throw new EsealError("INVALID_DIGEST", `原文杂凑值应为 32 字节 SM3，实际 ${p.digest.length} 字节`, `the digest must be a 32-byte SM3 value, got ${p.digest.length} bytes`, 400);
+      if (p.digest.length !== 32)
+        throw new EsealError(
+          "INVALID_DIGEST",
+          `原文杂凑值应为 32 字节 SM3，实际 ${p.digest.length} 字节`,
+          `the digest must be a 32-byte SM3 value, got ${p.digest.length} bytes`,
+          400,
+        );
       return sign(p, Buffer.from(p.digest));
     },
 
     signDocument(p) {
       if (p.document.length > maxDoc)
-        throw new EsealError("DOCUMENT_TOO_LARGE", `文档 ${p.document.length} 字节，超过上限 ${maxDoc} 字节；请改用 signDigest 提交 SM3 杂凑值`, `the document is ${p.document.length} bytes, over the ${maxDoc}-byte limit; send its SM3 digest with signDigest instead`, 413);
+        throw new EsealError(
+          "DOCUMENT_TOO_LARGE",
+          `文档 ${p.document.length} 字节，超过上限 ${maxDoc} 字节；请改用 signDigest 提交 SM3 杂凑值`,
+          `the document is ${p.document.length} bytes, over the ${maxDoc}-byte limit; send its SM3 digest with signDigest instead`,
+          413,
+        );
       return sign(p, sm3(p.document));
     },
 
     verify(signature, v) {
       if (v.document && v.document.length > maxDoc)
-        throw new EsealError("DOCUMENT_TOO_LARGE", `文档 ${v.document.length} 字节，超过上限 ${maxDoc} 字节；请改为提供 SM3 杂凑值`, `the document is ${v.document.length} bytes, over the ${maxDoc}-byte limit; give its SM3 digest instead`, 413);
+        throw new EsealError(
+          "DOCUMENT_TOO_LARGE",
+          `文档 ${v.document.length} 字节，超过上限 ${maxDoc} 字节；请改为提供 SM3 杂凑值`,
+          `the document is ${v.document.length} bytes, over the ${maxDoc}-byte limit; give its SM3 digest instead`,
+          413,
+        );
       return verifySignature(signature, { pki, now: v.now, document: v.document, digest: v.digest, sealStatus });
     },
 

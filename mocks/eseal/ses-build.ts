@@ -66,7 +66,8 @@ const wellFormed = new WeakSet<Uint8Array>();
 const embed = (bytes: Uint8Array): asn1js.AsnType => {
   if (!wellFormed.has(bytes)) {
     const r = asn1js.fromBER(u8(bytes), { parseEmbedded: false, copyInput: false });
-    if (r.offset !== bytes.length || r.result.error) throw new Error("嵌入的数据不是单个 DER 值 / embedded data is not one DER value");
+    if (r.offset !== bytes.length || r.result.error)
+      throw new Error("嵌入的数据不是单个 DER 值 / embedded data is not one DER value");
     wellFormed.add(bytes);
   }
   return new EmbeddedDer({ data: u8(bytes) }) as unknown as asn1js.AsnType;
@@ -81,7 +82,11 @@ function sign(data: Uint8Array, keys: Sm2KeyPair, raw?: boolean): Buffer {
 
 function header(version: number, vid: string) {
   return new asn1js.Sequence({
-    value: [new asn1js.IA5String({ value: "ES" }), new asn1js.Integer({ value: version }), new asn1js.IA5String({ value: vid })],
+    value: [
+      new asn1js.IA5String({ value: "ES" }),
+      new asn1js.Integer({ value: version }),
+      new asn1js.IA5String({ value: vid }),
+    ],
   });
 }
 
@@ -96,7 +101,8 @@ function picture(p: SealPicture) {
   });
 }
 
-const certList = (certs: Uint8Array[]) => new asn1js.Sequence({ value: certs.map((c) => new asn1js.OctetString({ valueHex: u8(c) })) });
+const certList = (certs: Uint8Array[]) =>
+  new asn1js.Sequence({ value: certs.map((c) => new asn1js.OctetString({ valueHex: u8(c) })) });
 
 /** DER SES_SealInfo, v4 (GB/T 38540 §7.1): header ES/4/vid, esID, property (certListType 1), picture. */
 export function buildSealInfoV4(p: SealInfoParams): Buffer {
@@ -111,14 +117,22 @@ export function buildSealInfoV4(p: SealInfoParams): Buffer {
       gt(p.validEnd),
     ],
   });
-  return der(new asn1js.Sequence({ value: [header(4, p.vid), new asn1js.IA5String({ value: p.esID }), property, picture(p.picture)] }));
+  return der(
+    new asn1js.Sequence({
+      value: [header(4, p.vid), new asn1js.IA5String({ value: p.esID }), property, picture(p.picture)],
+    }),
+  );
 }
 
 /**
  * DER SESeal v4. The seal maker signs DER(SES_SealInfo) itself — what ofdrw's v4 SESealTest signs and verifies
  * (unlike v1, where the maker signs SEQUENCE{sealInfo, cert, algorithm}).
  */
-export function buildSealV4(sealInfoDer: Uint8Array, maker: { certDer: Uint8Array; keys: Sm2KeyPair }, dev: Deviations = {}): Buffer {
+export function buildSealV4(
+  sealInfoDer: Uint8Array,
+  maker: { certDer: Uint8Array; keys: Sm2KeyPair },
+  dev: Deviations = {},
+): Buffer {
   return der(
     new asn1js.Sequence({
       value: [
@@ -156,7 +170,11 @@ export function buildTbsSignV4(p: TbsSignParams, dev: Deviations = {}): Buffer {
 }
 
 /** DER SES_Signature v4: toSign, signer certificate, SM2-with-SM3, SM2 signature over DER(TBS_Sign). */
-export function buildSignatureV4(tbsDer: Uint8Array, signer: { certDer: Uint8Array; keys: Sm2KeyPair }, dev: Deviations = {}): Buffer {
+export function buildSignatureV4(
+  tbsDer: Uint8Array,
+  signer: { certDer: Uint8Array; keys: Sm2KeyPair },
+  dev: Deviations = {},
+): Buffer {
   return der(
     new asn1js.Sequence({
       value: [
@@ -175,22 +193,45 @@ export function buildSignatureV4(tbsDer: Uint8Array, signer: { certDer: Uint8Arr
 export function buildSealInfoV1(p: SealInfoParams, dev: Deviations = {}): Buffer {
   const t = dev.generalizedTime ? gt : utc;
   const property = new asn1js.Sequence({
-    value: [new asn1js.Integer({ value: p.type }), new asn1js.Utf8String({ value: p.name }), certList(p.certs), t(p.createDate), t(p.validStart), t(p.validEnd)],
+    value: [
+      new asn1js.Integer({ value: p.type }),
+      new asn1js.Utf8String({ value: p.name }),
+      certList(p.certs),
+      t(p.createDate),
+      t(p.validStart),
+      t(p.validEnd),
+    ],
   });
-  return der(new asn1js.Sequence({ value: [header(1, p.vid), new asn1js.IA5String({ value: p.esID }), property, picture(p.picture)] }));
+  return der(
+    new asn1js.Sequence({
+      value: [header(1, p.vid), new asn1js.IA5String({ value: p.esID }), property, picture(p.picture)],
+    }),
+  );
 }
 
 /** What the v1 maker signs: DER SEQUENCE { SES_SealInfo, cert OCTET STRING, signatureAlgorithm } (ofdrw v1 SESealTest). */
-export function sealSignedDataV1(sealInfoDer: Uint8Array, makerCertDer: Uint8Array, alg: string = OID_SM2_WITH_SM3): Buffer {
+export function sealSignedDataV1(
+  sealInfoDer: Uint8Array,
+  makerCertDer: Uint8Array,
+  alg: string = OID_SM2_WITH_SM3,
+): Buffer {
   return der(
     new asn1js.Sequence({
-      value: [embed(sealInfoDer), new asn1js.OctetString({ valueHex: u8(makerCertDer) }), new asn1js.ObjectIdentifier({ value: alg })],
+      value: [
+        embed(sealInfoDer),
+        new asn1js.OctetString({ valueHex: u8(makerCertDer) }),
+        new asn1js.ObjectIdentifier({ value: alg }),
+      ],
     }),
   );
 }
 
 /** DER SESeal v1: { esealInfo, signInfo { cert, signatureAlgorithm, signData } }. */
-export function buildSealV1(sealInfoDer: Uint8Array, maker: { certDer: Uint8Array; keys: Sm2KeyPair }, dev: Deviations = {}): Buffer {
+export function buildSealV1(
+  sealInfoDer: Uint8Array,
+  maker: { certDer: Uint8Array; keys: Sm2KeyPair },
+  dev: Deviations = {},
+): Buffer {
   const signed = sealSignedDataV1(sealInfoDer, maker.certDer);
   const signInfo = new asn1js.Sequence({
     value: [
@@ -224,5 +265,9 @@ export function buildSignatureV1(
       ],
     }),
   );
-  return der(new asn1js.Sequence({ value: [embed(tbs), bitsOrOctets(sign(tbs, p.signer.keys, dev.rawSignature), dev.octetStrings)] }));
+  return der(
+    new asn1js.Sequence({
+      value: [embed(tbs), bitsOrOctets(sign(tbs, p.signer.keys, dev.rawSignature), dev.octetStrings)],
+    }),
+  );
 }

@@ -60,21 +60,28 @@ function parseDer(bytes: Uint8Array, path: string): Node {
   // parseEmbedded off: asn1js would otherwise try to decode every OCTET/BIT STRING (certificates, pictures) as ASN.1.
   const r = asn1js.fromBER(new Uint8Array(bytes), { parseEmbedded: false });
   if (r.offset === -1 || r.result.error) throw new SesFormatError(path, "不是有效的 DER 编码", "not valid DER");
-  if (r.offset !== bytes.length) throw new SesFormatError(path, "DER 编码后有多余字节", "trailing bytes after the DER value");
+  if (r.offset !== bytes.length)
+    throw new SesFormatError(path, "DER 编码后有多余字节", "trailing bytes after the DER value");
   return r.result;
 }
 
 function seq(n: Node | undefined, path: string, min: number): Node[] {
   if (!(n instanceof asn1js.Sequence)) throw new SesFormatError(path, "应为 SEQUENCE", "expected a SEQUENCE");
   const items = n.valueBlock.value;
-  if (items.length < min) throw new SesFormatError(path, `SEQUENCE 至少应有 ${min} 个元素，实际 ${items.length} 个`, `SEQUENCE needs at least ${min} elements, has ${items.length}`);
+  if (items.length < min)
+    throw new SesFormatError(
+      path,
+      `SEQUENCE 至少应有 ${min} 个元素，实际 ${items.length} 个`,
+      `SEQUENCE needs at least ${min} elements, has ${items.length}`,
+    );
   return items;
 }
 
 function int(n: Node | undefined, path: string): number {
   if (!(n instanceof asn1js.Integer)) throw new SesFormatError(path, "应为 INTEGER", "expected an INTEGER");
   const v = n.toBigInt();
-  if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER)) throw new SesFormatError(path, "INTEGER 超出范围", "INTEGER out of range");
+  if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER))
+    throw new SesFormatError(path, "INTEGER 超出范围", "INTEGER out of range");
   return Number(v);
 }
 
@@ -88,19 +95,22 @@ function str(n: Node | undefined, path: string, kind: "IA5String" | "UTF8String"
 }
 
 function oid(n: Node | undefined, path: string): string {
-  if (!(n instanceof asn1js.ObjectIdentifier)) throw new SesFormatError(path, "应为 OBJECT IDENTIFIER", "expected an OBJECT IDENTIFIER");
+  if (!(n instanceof asn1js.ObjectIdentifier))
+    throw new SesFormatError(path, "应为 OBJECT IDENTIFIER", "expected an OBJECT IDENTIFIER");
   return n.valueBlock.toString();
 }
 
 function octets(n: Node | undefined, path: string): Buffer {
-  if (!(n instanceof asn1js.OctetString)) throw new SesFormatError(path, "应为 OCTET STRING", "expected an OCTET STRING");
+  if (!(n instanceof asn1js.OctetString))
+    throw new SesFormatError(path, "应为 OCTET STRING", "expected an OCTET STRING");
   return Buffer.from(n.getValue());
 }
 
 /** BIT STRING as the standard says, or OCTET STRING as non-standard seals have it (noted as a deviation). */
 function bits(n: Node | undefined, path: string, dev: string[]): Buffer {
   if (n instanceof asn1js.BitString) {
-    if (n.valueBlock.unusedBits !== 0) throw new SesFormatError(path, "BIT STRING 的未用位应为 0", "BIT STRING must have 0 unused bits");
+    if (n.valueBlock.unusedBits !== 0)
+      throw new SesFormatError(path, "BIT STRING 的未用位应为 0", "BIT STRING must have 0 unused bits");
     return Buffer.from(n.valueBlock.valueHexView);
   }
   if (n instanceof asn1js.OctetString) {
@@ -121,11 +131,20 @@ function time(n: Node | undefined, path: string, expected: "GeneralizedTime" | "
   return d;
 }
 
-function parseSealInfo(n: Node | undefined, path: string, dev: string[]): Omit<ParsedSeal, "version" | "raw" | "makerCert" | "makerAlg" | "makerSignature"> & { layout: 1 | 4 } {
+function parseSealInfo(
+  n: Node | undefined,
+  path: string,
+  dev: string[],
+): Omit<ParsedSeal, "version" | "raw" | "makerCert" | "makerAlg" | "makerSignature"> & { layout: 1 | 4 } {
   const [h, esID, prop, pic] = seq(n, path, 4);
   const [hid, hver, hvid] = seq(h, `${path}.header`, 3);
-  const header = { id: str(hid, `${path}.header.id`, "IA5String"), version: int(hver, `${path}.header.version`), vid: str(hvid, `${path}.header.vid`, "IA5String") };
-  if (header.id !== "ES") throw new SesFormatError(`${path}.header.id`, `应为 "ES"，实际 "${header.id}"`, `must be "ES", got "${header.id}"`);
+  const header = {
+    id: str(hid, `${path}.header.id`, "IA5String"),
+    version: int(hver, `${path}.header.version`),
+    vid: str(hvid, `${path}.header.vid`, "IA5String"),
+  };
+  if (header.id !== "ES")
+    throw new SesFormatError(`${path}.header.id`, `应为 "ES"，实际 "${header.id}"`, `must be "ES", got "${header.id}"`);
   const p = seq(prop, `${path}.property`, 6);
   // v4 puts certListType (INTEGER) third; v1 goes straight to the certificate list (SEQUENCE).
   const layout: 1 | 4 = p[2] instanceof asn1js.Integer ? 4 : 1;
@@ -141,7 +160,10 @@ function parseSealInfo(n: Node | undefined, path: string, dev: string[]): Omit<P
     list.forEach((c, i) => {
       if (certListType === 2) {
         const [t, v] = seq(c, `${pp}.certList[${i}]`, 2);
-        certDigests.push({ type: str(t, `${pp}.certList[${i}].type`, "PrintableString"), value: octets(v, `${pp}.certList[${i}].value`) });
+        certDigests.push({
+          type: str(t, `${pp}.certList[${i}].type`, "PrintableString"),
+          value: octets(v, `${pp}.certList[${i}].value`),
+        });
       } else certs.push(octets(c, `${pp}.certList[${i}]`));
     });
     rest = p.slice(4, 7);
@@ -164,7 +186,12 @@ function parseSealInfo(n: Node | undefined, path: string, dev: string[]): Omit<P
     createDate: time(rest[0], `${pp}.createDate`, tk, dev),
     validStart: time(rest[1], `${pp}.validStart`, tk, dev),
     validEnd: time(rest[2], `${pp}.validEnd`, tk, dev),
-    picture: { type: str(ptype, `${path}.picture.type`, "IA5String"), data: octets(pdata, `${path}.picture.data`), widthMm: int(pw, `${path}.picture.width`), heightMm: int(ph, `${path}.picture.height`) },
+    picture: {
+      type: str(ptype, `${path}.picture.type`, "IA5String"),
+      data: octets(pdata, `${path}.picture.data`),
+      widthMm: int(pw, `${path}.picture.width`),
+      heightMm: int(ph, `${path}.picture.height`),
+    },
   };
 }
 
@@ -175,11 +202,25 @@ function parseSealNode(n: Node | undefined, path: string, dev: string[]): Parsed
   if (items[1] instanceof asn1js.Sequence) {
     // v1: SESeal { esealInfo, signInfo { cert, signatureAlgorithm, signData } }
     const [c, a, s] = seq(items[1], `${path}.signInfo`, 3);
-    return { ...infoFields, version: 1, raw: raw(n!), makerCert: octets(c, `${path}.signInfo.cert`), makerAlg: oid(a, `${path}.signInfo.signatureAlgorithm`), makerSignature: bits(s, `${path}.signInfo.signData`, dev) };
+    return {
+      ...infoFields,
+      version: 1,
+      raw: raw(n!),
+      makerCert: octets(c, `${path}.signInfo.cert`),
+      makerAlg: oid(a, `${path}.signInfo.signatureAlgorithm`),
+      makerSignature: bits(s, `${path}.signInfo.signData`, dev),
+    };
   }
   if (items.length < 4) throw new SesFormatError(path, "v4 印章应有 4 个元素", "a v4 SESeal needs 4 elements");
   if (layout !== 4) dev.push(`${path}: v4 印章使用了 v1 属性结构 / v4 seal with a v1 property layout`);
-  return { ...infoFields, version: 4, raw: raw(n!), makerCert: octets(items[1], `${path}.cert`), makerAlg: oid(items[2], `${path}.signAlgID`), makerSignature: bits(items[3], `${path}.signedValue`, dev) };
+  return {
+    ...infoFields,
+    version: 4,
+    raw: raw(n!),
+    makerCert: octets(items[1], `${path}.cert`),
+    makerAlg: oid(items[2], `${path}.signAlgID`),
+    makerSignature: bits(items[3], `${path}.signedValue`, dev),
+  };
 }
 
 /** Parses an SESeal (v1 or v4). Throws SesFormatError naming the field. */
@@ -228,7 +269,8 @@ export function parseSignature(der: Uint8Array): ParsedSignature {
       deviations: dev,
     };
   }
-  if (items.length < 4) throw new SesFormatError("SES_Signature", "v4 签章数据应有 4 个元素", "a v4 SES_Signature needs 4 elements");
+  if (items.length < 4)
+    throw new SesFormatError("SES_Signature", "v4 签章数据应有 4 个元素", "a v4 SES_Signature needs 4 elements");
   const version = int(tbs[0], `${tp}.version`);
   if (version !== 4) dev.push(`${tp}.version: ${version}（期望 4 / expected 4）`);
   return {

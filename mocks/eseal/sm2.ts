@@ -53,7 +53,8 @@ export function deriveSm2KeyPair(label: string): Sm2KeyPair {
   const key = Buffer.from(label, "utf8");
   for (let ctr = 0; ; ctr++) {
     const c = Buffer.from([ctr >>> 24, ctr >>> 16, ctr >>> 8, ctr].map((x) => x & 0xff));
-    const d = bytesToNumberBE(Buffer.concat([hmacSm3(key, c, Buffer.from([0])), hmacSm3(key, c, Buffer.from([1]))])) % N;
+    const d =
+      bytesToNumberBE(Buffer.concat([hmacSm3(key, c, Buffer.from([0])), hmacSm3(key, c, Buffer.from([1]))])) % N;
     if (d >= 1n && d <= N - 2n) return keyPairFromPrivate(hex32(d));
   }
 }

@@ -95,7 +95,18 @@ export class TenantSealRegistry {
       }
       for (const [division, n] of Object.entries(state.sequences)) this.sequences.observe(`seal:${division}`, n);
       const nextSequence = (division: string, own: number) => this.sequences.next(`seal:${division}`, own);
-      hit = { state, svc: createSealService({ seed: this.seed.value, state, pki: this.pki, sealTypes: this.sealTypes, vid: this.vid, maxDocumentBytes: this.maxDocumentBytes, nextSequence }) };
+      hit = {
+        state,
+        svc: createSealService({
+          seed: this.seed.value,
+          state,
+          pki: this.pki,
+          sealTypes: this.sealTypes,
+          vid: this.vid,
+          maxDocumentBytes: this.maxDocumentBytes,
+          nextSequence,
+        }),
+      };
       this.cache.set(store, hit);
     }
     const { svc } = hit;
@@ -117,7 +128,8 @@ export class TenantSealRegistry {
     return {
       svc,
       ensureSeeded,
-      find: (code) => svc.getSeal(code) ?? (this.seededOrgOfCode(code) ? ensureSeeded(this.seededOrgOfCode(code)!.uscc) : undefined),
+      find: (code) =>
+        svc.getSeal(code) ?? (this.seededOrgOfCode(code) ? ensureSeeded(this.seededOrgOfCode(code)!.uscc) : undefined),
       listFor: (uscc) => {
         ensureSeeded(uscc);
         return svc.listSeals({ uscc });

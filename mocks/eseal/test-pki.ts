@@ -1,6 +1,13 @@
 // The simulator's offline SM2 test PKI: root CA, seal maker (制章人) and lazily created per-organisation signing
 // certificates, all derived from the seed, plus an in-memory revocation list (facts §3, §8.3).
-import { issueCertificate, parseCertificate, toPem, verifyCertificateSignature, type CertificateInfo, type DnPart } from "./certificate.js";
+import {
+  issueCertificate,
+  parseCertificate,
+  toPem,
+  verifyCertificateSignature,
+  type CertificateInfo,
+  type DnPart,
+} from "./certificate.js";
 import { deriveSm2KeyPair, type Sm2KeyPair } from "./sm2.js";
 import { sm3 } from "./sm3.js";
 import type { CheckResult, SubIndication } from "./verification-report.js";
@@ -56,7 +63,12 @@ export class TestPki {
   private readonly rootSubject: DnPart[];
   // Keys and certificates depend only on the seed; views made by withState() share them (deriving a key and
   // issuing a certificate costs SM2 work), while each view keeps its own revocation list.
-  private readonly creds: { root?: Credential; maker?: Credential; orgs: Map<string, Credential>; sigCache: Map<string, boolean> };
+  private readonly creds: {
+    root?: Credential;
+    maker?: Credential;
+    orgs: Map<string, Credential>;
+    sigCache: Map<string, boolean>;
+  };
 
   constructor(opts: TestPkiOptions, shared?: TestPki) {
     this.seed = opts.seed;
@@ -78,7 +90,12 @@ export class TestPki {
     return new TestPki({ seed: this.seed, state, validity: this.validity }, this);
   }
 
-  private issue(purpose: string, subject: DnPart[], ca: boolean, issuer: { subject: DnPart[]; keys: Sm2KeyPair } | "self"): Credential {
+  private issue(
+    purpose: string,
+    subject: DnPart[],
+    ca: boolean,
+    issuer: { subject: DnPart[]; keys: Sm2KeyPair } | "self",
+  ): Credential {
     const keys = deriveSm2KeyPair(`${this.seed}\u0000eseal-key\u0000${purpose}`);
     const certDer = issueCertificate({
       serialHex: serialFor(this.seed, purpose),
@@ -101,7 +118,12 @@ export class TestPki {
   get sealMaker(): Credential {
     return (this.creds.maker ??= this.issue(
       "seal-maker",
-      [{ type: "C", value: "CN" }, { type: "O", value: "gatesim" }, { type: "OU", value: "电子印章制作 Seal making" }, { type: "CN", value: SEAL_MAKER_NAME }],
+      [
+        { type: "C", value: "CN" },
+        { type: "O", value: "gatesim" },
+        { type: "OU", value: "电子印章制作 Seal making" },
+        { type: "CN", value: SEAL_MAKER_NAME },
+      ],
       false,
       { subject: this.rootSubject, keys: this.root.keys },
     ));
@@ -113,7 +135,12 @@ export class TestPki {
     if (!c) {
       c = this.issue(
         `org:${org.uscc}`,
-        [{ type: "C", value: "CN" }, { type: "O", value: org.name }, { type: "CN", value: org.name }, { type: "serialNumber", value: org.uscc }],
+        [
+          { type: "C", value: "CN" },
+          { type: "O", value: org.name },
+          { type: "CN", value: org.name },
+          { type: "serialNumber", value: org.uscc },
+        ],
         false,
         { subject: this.rootSubject, keys: this.root.keys },
       );
@@ -149,7 +176,8 @@ export class TestPki {
     const key = sm3(der).toString("hex");
     let ok = this.creds.sigCache.get(key);
     if (ok === undefined) {
-      ok = cert.issuerDer.equals(this.root.cert.subjectDer) && verifyCertificateSignature(cert, this.root.keys.publicKey);
+      ok =
+        cert.issuerDer.equals(this.root.cert.subjectDer) && verifyCertificateSignature(cert, this.root.keys.publicKey);
       if (this.creds.sigCache.size >= 4096) this.creds.sigCache.clear();
       this.creds.sigCache.set(key, ok);
     }
@@ -161,7 +189,11 @@ export class TestPki {
    * revocation. Revoked after the (self-asserted) signing time is INDETERMINATE, as ETSI EN 319 102-1 does without
    * proof of existence; revoked before it is FAILED.
    */
-  checkCertificate(der: Uint8Array, signingTime: number | null, label: { zh: string; en: string }): Omit<CheckResult, "id"> & { cert?: CertificateInfo } {
+  checkCertificate(
+    der: Uint8Array,
+    signingTime: number | null,
+    label: { zh: string; en: string },
+  ): Omit<CheckResult, "id"> & { cert?: CertificateInfo } {
     const fail = (sub: SubIndication, zh: string, en: string, indeterminate = false) => ({
       result: indeterminate ? ("INDETERMINATE" as const) : ("FAILED" as const),
       subIndication: sub,
@@ -174,17 +206,50 @@ export class TestPki {
     } catch {
       return fail("CERT_CHAIN_INVALID", "证书无法解析", "the certificate cannot be parsed");
     }
-    if (!cert.publicKey) return { ...fail("UNSUPPORTED_ALGORITHM", "证书公钥不是 SM2 公钥", "the certificate key is not an SM2 key"), cert };
+    if (!cert.publicKey)
+      return {
+        ...fail("UNSUPPORTED_ALGORITHM", "证书公钥不是 SM2 公钥", "the certificate key is not an SM2 key"),
+        cert,
+      };
     if (!this.signedByRoot(cert, der))
-      return { ...fail("CERT_CHAIN_INVALID", `证书不是由「${ROOT_CA_NAME}」签发的`, `the certificate was not issued by "${ROOT_CA_NAME}"`), cert };
+      return {
+        ...fail(
+          "CERT_CHAIN_INVALID",
+          `证书不是由「${ROOT_CA_NAME}」签发的`,
+          `the certificate was not issued by "${ROOT_CA_NAME}"`,
+        ),
+        cert,
+      };
     if (signingTime !== null && (signingTime < cert.notBefore.getTime() || signingTime > cert.notAfter.getTime()))
-      return { ...fail("CERT_EXPIRED", "签章时间不在证书有效期内", "the signing time is outside the certificate's validity period"), cert };
+      return {
+        ...fail(
+          "CERT_EXPIRED",
+          "签章时间不在证书有效期内",
+          "the signing time is outside the certificate's validity period",
+        ),
+        cert,
+      };
     const rev = this.revocation(cert.serialHex);
     if (rev) {
       const when = new Date(rev.at).toISOString();
       if (signingTime !== null && rev.at > signingTime)
-        return { ...fail("CERT_REVOKED_AFTER_SIGNING", `证书已于签章后（${when}）吊销`, `the certificate was revoked after signing (${when})`, true), cert };
-      return { ...fail("CERT_REVOKED", `证书已于 ${when} 吊销，早于签章时间`, `the certificate was revoked at ${when}, before signing`), cert };
+        return {
+          ...fail(
+            "CERT_REVOKED_AFTER_SIGNING",
+            `证书已于签章后（${when}）吊销`,
+            `the certificate was revoked after signing (${when})`,
+            true,
+          ),
+          cert,
+        };
+      return {
+        ...fail(
+          "CERT_REVOKED",
+          `证书已于 ${when} 吊销，早于签章时间`,
+          `the certificate was revoked at ${when}, before signing`,
+        ),
+        cert,
+      };
     }
     return {
       result: "PASSED",

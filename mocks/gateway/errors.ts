@@ -16,7 +16,11 @@ export const GATEWAY_ERRORS = {
   nonceReused: catalogueEntry(40003, "nonce 在 600 秒内重复使用", "nonce reused within 600 s"),
   signatureMismatch: catalogueEntry(40004, "签名不匹配", "signature mismatch"),
   unknownPaasid: catalogueEntry(40101, "未知的 paasid", "unknown paasid"),
-  serviceNotGranted: catalogueEntry(40301, "该 paasid 未获授权调用此 serviceId", "serviceId not granted to this paasid"),
+  serviceNotGranted: catalogueEntry(
+    40301,
+    "该 paasid 未获授权调用此 serviceId",
+    "serviceId not granted to this paasid",
+  ),
   ipNotAllowed: catalogueEntry(40302, "调用方 IP 不在白名单内", "caller IP not in the allow-list"),
   rateLimited: catalogueEntry(42901, "超过调用频率限制", "rate limit exceeded"),
   upstreamUnavailable: catalogueEntry(50201, "上游平台不可用", "upstream platform unavailable"),
@@ -34,7 +38,11 @@ export const GATEWAY_ERRORS = {
   conflict: catalogueEntry(40901, "资源已存在", "resource already exists"),
   bodyTooLarge: catalogueEntry(41301, "请求体过大", "request body too large"),
   unsupportedMediaType: catalogueEntry(41501, "不支持的 Content-Type", "unsupported Content-Type"),
-  contractBroken: catalogueEntry(50001, "模拟平台的应答不符合自身契约（gatesim 缺陷）", "the simulated platform answered outside its own contract (a gatesim bug)"),
+  contractBroken: catalogueEntry(
+    50001,
+    "模拟平台的应答不符合自身契约（gatesim 缺陷）",
+    "the simulated platform answered outside its own contract (a gatesim bug)",
+  ),
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type GatewayErrorName = keyof typeof GATEWAY_ERRORS;
@@ -45,5 +53,11 @@ export function gatewayErrorByCode(code: number): CatalogueEntry | undefined {
 
 /** `{errcode, errmsg, data}` with the zh-CN message first and English after " / ". */
 export function gatewayEnvelope(problem: Problem, opts: { traceId: string }): Record<string, unknown> {
-  return { errcode: Number(problem.code), errmsg: `${problem.zh} / ${problem.en}`, data: null, _diagnostics: problem.diagnostics ?? [], _trace_id: opts.traceId };
+  return {
+    errcode: Number(problem.code),
+    errmsg: `${problem.zh} / ${problem.en}`,
+    data: null,
+    _diagnostics: problem.diagnostics ?? [],
+    _trace_id: opts.traceId,
+  };
 }

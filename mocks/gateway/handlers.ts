@@ -1,6 +1,13 @@
 // The gateway's own operations (contracts/gateway.yaml): probe/echo services and the identifier checker.
 import type { Handler, HandlerInput, HandlerContext, PlatformModule } from "../shared/types.js";
-import { checkDivisionCode, checkIdNumber, checkLicenceId, checkOrgCode, checkUscc, type Verdict } from "../shared/ids.js";
+import {
+  checkDivisionCode,
+  checkIdNumber,
+  checkLicenceId,
+  checkOrgCode,
+  checkUscc,
+  type Verdict,
+} from "../shared/ids.js";
 import { gatewayEnvelope } from "./errors.js";
 
 const echo: Handler = (input: HandlerInput, ctx: HandlerContext) => ({

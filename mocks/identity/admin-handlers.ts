@@ -24,7 +24,9 @@ export function personaView(p: IdentityPersona): Record<string, unknown> {
 
 function body(input: HandlerInput): Record<string, unknown> {
   if (!input.body || typeof input.body !== "object" || Array.isArray(input.body))
-    fail("invalid_request", "请求体应为 JSON 对象", "the request body must be a JSON object", [diag("/body", "admin.body-object", "body is not an object", "发送 JSON 对象 / send a JSON object")]);
+    fail("invalid_request", "请求体应为 JSON 对象", "the request body must be a JSON object", [
+      diag("/body", "admin.body-object", "body is not an object", "发送 JSON 对象 / send a JSON object"),
+    ]);
   return input.body as Record<string, unknown>;
 }
 
@@ -42,11 +44,27 @@ export function adminHandlers(core: IdentityCore, api: IdentityApi): Record<stri
   const paasid = (input: HandlerInput) => input.params.paasid;
   return {
     identityAdminListClients: (input) => ({ status: 200, body: { clients: api.listClients(paasid(input)) } }),
-    identityAdminCreateClient: (input) => ({ status: 201, body: guard(() => api.registerClient(paasid(input), body(input) as ClientInput)) }),
+    identityAdminCreateClient: (input) => ({
+      status: 201,
+      body: guard(() => api.registerClient(paasid(input), body(input) as ClientInput)),
+    }),
     identityAdminGetClient: (input) => {
       const found = api.getClient(input.params.clientId);
       if (!found || found.paasid !== paasid(input))
-        fail("not_found", `租户 ${paasid(input)} 没有客户端 ${input.params.clientId}`, `tenant ${paasid(input)} has no client ${input.params.clientId}`, [diag("/params/clientId", "identity.client-exists", "unknown client", "GET …/clients 列出全部 / lists them", input.params.clientId)]);
+        fail(
+          "not_found",
+          `租户 ${paasid(input)} 没有客户端 ${input.params.clientId}`,
+          `tenant ${paasid(input)} has no client ${input.params.clientId}`,
+          [
+            diag(
+              "/params/clientId",
+              "identity.client-exists",
+              "unknown client",
+              "GET …/clients 列出全部 / lists them",
+              input.params.clientId,
+            ),
+          ],
+        );
       return { status: 200, body: found.client };
     },
     identityAdminUpdateClient: (input) => {
@@ -56,11 +74,27 @@ export function adminHandlers(core: IdentityCore, api: IdentityApi): Record<stri
     },
     identityAdminDeleteClient: (input) => {
       if (!api.deleteClient(paasid(input), input.params.clientId))
-        fail("not_found", `租户 ${paasid(input)} 没有客户端 ${input.params.clientId}`, `tenant ${paasid(input)} has no client ${input.params.clientId}`, [diag("/params/clientId", "identity.client-exists", "unknown client", "GET …/clients 列出全部 / lists them", input.params.clientId)]);
+        fail(
+          "not_found",
+          `租户 ${paasid(input)} 没有客户端 ${input.params.clientId}`,
+          `tenant ${paasid(input)} has no client ${input.params.clientId}`,
+          [
+            diag(
+              "/params/clientId",
+              "identity.client-exists",
+              "unknown client",
+              "GET …/clients 列出全部 / lists them",
+              input.params.clientId,
+            ),
+          ],
+        );
       return { status: 204 };
     },
     identityAdminListPersonas: () => ({ status: 200, body: { personas: api.personas().map(personaView) } }),
-    identityAdminAddPersona: (input) => ({ status: 201, body: personaView(guard(() => api.addPersona(body(input) as unknown as AddPersonaInput))) }),
+    identityAdminAddPersona: (input) => ({
+      status: 201,
+      body: personaView(guard(() => api.addPersona(body(input) as unknown as AddPersonaInput))),
+    }),
     identityAdminListKeys: (_input, ctx) => {
       const now = ctx.clock.now();
       return {
@@ -69,7 +103,9 @@ export function adminHandlers(core: IdentityCore, api: IdentityApi): Record<stri
           keys: core.ring.list().map((k) => ({
             kid: k.kid,
             status: k.retiredAt === null ? "active" : k.notAfter! > now ? "grace" : "expired",
-            ...(k.retiredAt !== null ? { retiredAt: new Date(k.retiredAt).toISOString(), notAfter: new Date(k.notAfter!).toISOString() } : {}),
+            ...(k.retiredAt !== null
+              ? { retiredAt: new Date(k.retiredAt).toISOString(), notAfter: new Date(k.notAfter!).toISOString() }
+              : {}),
           })),
         },
       };

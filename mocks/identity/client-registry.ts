@@ -15,7 +15,11 @@ const DEV_REDIRECTS = ["http://127.0.0.1:3000/callback", "http://localhost:3000/
 const DEV_POST_LOGOUT = ["http://127.0.0.1:3000/", "http://localhost:3000/"];
 
 function fail(key: "invalid_request" | "conflict" | "not_found", zh: string, en: string, location = "/body"): never {
-  throw new IdentityInputError(idpProblem(key, zh, en, [diag(location, "client-registration", en, "修正客户端注册信息 / fix the client registration")]));
+  throw new IdentityInputError(
+    idpProblem(key, zh, en, [
+      diag(location, "client-registration", en, "修正客户端注册信息 / fix the client registration"),
+    ]),
+  );
 }
 
 function checkUri(raw: string, what: string): void {
@@ -26,12 +30,22 @@ function checkUri(raw: string, what: string): void {
   } catch {
     fail("invalid_request", `${what} ${u} 不是绝对 URL`, `${what} ${u} is not an absolute URL`);
   }
-  if (url.hash) fail("invalid_request", `${what} ${u} 不能含片段 (#)`, `${what} ${u} must not contain a fragment (RFC 6749 §3.1.2)`);
-  if (!/^https?:$/.test(url.protocol)) fail("invalid_request", `${what} ${u} 必须是 http 或 https`, `${what} ${u} must be http or https`);
+  if (url.hash)
+    fail(
+      "invalid_request",
+      `${what} ${u} 不能含片段 (#)`,
+      `${what} ${u} must not contain a fragment (RFC 6749 §3.1.2)`,
+    );
+  if (!/^https?:$/.test(url.protocol))
+    fail("invalid_request", `${what} ${u} 必须是 http 或 https`, `${what} ${u} must be http or https`);
 }
 
 /** Apply defaults and check the rules a client must satisfy (the back-channel URI against the outbound policy). */
-export function normaliseClient(input: ClientInput, base?: IdentityClient, outbound: OutboundPolicy = outboundPolicy()): IdentityClient {
+export function normaliseClient(
+  input: ClientInput,
+  base?: IdentityClient,
+  outbound: OutboundPolicy = outboundPolicy(),
+): IdentityClient {
   const c: IdentityClient = {
     name: input.clientId,
     public: false,
@@ -44,9 +58,23 @@ export function normaliseClient(input: ClientInput, base?: IdentityClient, outbo
     ...base,
     ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
   } as IdentityClient;
-  if (!/^[A-Za-z0-9_.\-]{1,64}$/.test(c.clientId)) fail("invalid_request", "client_id 只能由 1–64 位字母、数字、_ . - 组成", "client_id must be 1–64 letters, digits, _ . -", "/body/clientId");
-  for (const g of c.grants) if (!GRANTS.includes(g)) fail("invalid_request", `不支持的授权类型 ${g}`, `unsupported grant type ${g}`, "/body/grants");
-  if (!LEVELS.includes(c.requiredLevel)) fail("invalid_request", `实名等级 ${c.requiredLevel} 应为 L0–L3`, `level ${c.requiredLevel} must be L0–L3`, "/body/requiredLevel");
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(c.clientId))
+    fail(
+      "invalid_request",
+      "client_id 只能由 1–64 位字母、数字、_ . - 组成",
+      "client_id must be 1–64 letters, digits, _ . -",
+      "/body/clientId",
+    );
+  for (const g of c.grants)
+    if (!GRANTS.includes(g))
+      fail("invalid_request", `不支持的授权类型 ${g}`, `unsupported grant type ${g}`, "/body/grants");
+  if (!LEVELS.includes(c.requiredLevel))
+    fail(
+      "invalid_request",
+      `实名等级 ${c.requiredLevel} 应为 L0–L3`,
+      `level ${c.requiredLevel} must be L0–L3`,
+      "/body/requiredLevel",
+    );
   for (const u of c.redirectUris) checkUri(u, "redirect_uri");
   for (const u of c.postLogoutRedirectUris) checkUri(u, "post_logout_redirect_uri");
   if (c.backchannelLogoutUri) {
@@ -54,15 +82,39 @@ export function normaliseClient(input: ClientInput, base?: IdentityClient, outbo
     // the simulator POSTs logout tokens there itself: only to hosts the operator allows
     const bad = outbound.refusal(c.backchannelLogoutUri);
     if (bad)
-      throw new IdentityInputError(idpProblem("invalid_request", "backchannel_logout_uri 的主机不在允许范围内", "backchannel_logout_uri points at a host the simulator may not call", [
-        diag("/body/backchannelLogoutUri", "outbound.allow-hosts", bad.message, bad.hint, withoutUrlPassword(c.backchannelLogoutUri)),
-      ]));
+      throw new IdentityInputError(
+        idpProblem(
+          "invalid_request",
+          "backchannel_logout_uri 的主机不在允许范围内",
+          "backchannel_logout_uri points at a host the simulator may not call",
+          [
+            diag(
+              "/body/backchannelLogoutUri",
+              "outbound.allow-hosts",
+              bad.message,
+              bad.hint,
+              withoutUrlPassword(c.backchannelLogoutUri),
+            ),
+          ],
+        ),
+      );
   }
   if (c.grants.includes("authorization_code") && c.redirectUris.length === 0)
-    fail("invalid_request", "授权码模式的客户端至少要登记一个 redirect_uri", "a client using authorization_code needs at least one redirect URI", "/body/redirectUris");
+    fail(
+      "invalid_request",
+      "授权码模式的客户端至少要登记一个 redirect_uri",
+      "a client using authorization_code needs at least one redirect URI",
+      "/body/redirectUris",
+    );
   if (c.public) {
     delete c.secret;
-    if (c.grants.includes("client_credentials")) fail("invalid_request", "公开客户端不能使用 client_credentials", "a public client cannot use client_credentials (it has no secret)", "/body/grants");
+    if (c.grants.includes("client_credentials"))
+      fail(
+        "invalid_request",
+        "公开客户端不能使用 client_credentials",
+        "a public client cannot use client_credentials (it has no secret)",
+        "/body/grants",
+      );
   } else if (!c.secret) {
     c.secret = randomBytes(24).toString("base64url");
   }
@@ -73,7 +125,10 @@ export class ClientRegistry {
   private readonly byTenant = new Map<string, Map<string, IdentityClient>>();
   private readonly owner = new Map<string, string>();
 
-  constructor(private readonly seedValue: string, private readonly outbound: OutboundPolicy = outboundPolicy()) {}
+  constructor(
+    private readonly seedValue: string,
+    private readonly outbound: OutboundPolicy = outboundPolicy(),
+  ) {}
 
   /**
    * The three default clients of a tenant, deterministic from seed and paasid (ids follow the `tyrz_` habit of real
@@ -81,18 +136,56 @@ export class ClientRegistry {
    * PKCE app, and a CI client with auto-approve and client_credentials.
    */
   defaultsFor(paasid: string): IdentityClient[] {
-    const secret = (which: string) => createHmac("sha256", this.seedValue).update(`client-secret\u0000${paasid}\u0000${which}`).digest("base64url").slice(0, 32);
+    const secret = (which: string) =>
+      createHmac("sha256", this.seedValue)
+        .update(`client-secret\u0000${paasid}\u0000${which}`)
+        .digest("base64url")
+        .slice(0, 32);
     return [
-      normaliseClient({ clientId: `tyrz_${paasid}_web`, name: `${paasid} 网站（机密客户端）/ web app (confidential)`, public: false, secret: secret("web"), redirectUris: [...DEV_REDIRECTS], postLogoutRedirectUris: [...DEV_POST_LOGOUT], grants: ["authorization_code", "refresh_token"], requiredLevel: "L2", autoApprove: false }),
-      normaliseClient({ clientId: `tyrz_${paasid}_spa`, name: `${paasid} 单页应用（公开客户端, PKCE）/ single-page app (public, PKCE)`, public: true, redirectUris: [...DEV_REDIRECTS], postLogoutRedirectUris: [...DEV_POST_LOGOUT], grants: ["authorization_code", "refresh_token"], requiredLevel: "L1", autoApprove: false }),
-      normaliseClient({ clientId: `tyrz_${paasid}_ci`, name: `${paasid} 持续集成（自动批准）/ CI (auto-approve)`, public: false, secret: secret("ci"), redirectUris: [...DEV_REDIRECTS], postLogoutRedirectUris: [...DEV_POST_LOGOUT], grants: ["authorization_code", "refresh_token", "client_credentials"], requiredLevel: "L0", autoApprove: true }),
+      normaliseClient({
+        clientId: `tyrz_${paasid}_web`,
+        name: `${paasid} 网站（机密客户端）/ web app (confidential)`,
+        public: false,
+        secret: secret("web"),
+        redirectUris: [...DEV_REDIRECTS],
+        postLogoutRedirectUris: [...DEV_POST_LOGOUT],
+        grants: ["authorization_code", "refresh_token"],
+        requiredLevel: "L2",
+        autoApprove: false,
+      }),
+      normaliseClient({
+        clientId: `tyrz_${paasid}_spa`,
+        name: `${paasid} 单页应用（公开客户端, PKCE）/ single-page app (public, PKCE)`,
+        public: true,
+        redirectUris: [...DEV_REDIRECTS],
+        postLogoutRedirectUris: [...DEV_POST_LOGOUT],
+        grants: ["authorization_code", "refresh_token"],
+        requiredLevel: "L1",
+        autoApprove: false,
+      }),
+      normaliseClient({
+        clientId: `tyrz_${paasid}_ci`,
+        name: `${paasid} 持续集成（自动批准）/ CI (auto-approve)`,
+        public: false,
+        secret: secret("ci"),
+        redirectUris: [...DEV_REDIRECTS],
+        postLogoutRedirectUris: [...DEV_POST_LOGOUT],
+        grants: ["authorization_code", "refresh_token", "client_credentials"],
+        requiredLevel: "L0",
+        autoApprove: true,
+      }),
     ];
   }
 
   register(paasid: string, input: ClientInput): IdentityClient {
     const taken = this.owner.get(input.clientId);
     if (taken !== undefined)
-      fail("conflict", `client_id ${input.clientId} 已被${taken === paasid ? "本" : "其他"}租户使用`, `client_id ${input.clientId} is already used by ${taken === paasid ? "this" : "another"} tenant`, "/body/clientId");
+      fail(
+        "conflict",
+        `client_id ${input.clientId} 已被${taken === paasid ? "本" : "其他"}租户使用`,
+        `client_id ${input.clientId} is already used by ${taken === paasid ? "this" : "another"} tenant`,
+        "/body/clientId",
+      );
     const c = normaliseClient(input, undefined, this.outbound);
     this.tenant(paasid).set(c.clientId, c);
     this.owner.set(c.clientId, paasid);
@@ -101,7 +194,13 @@ export class ClientRegistry {
 
   update(paasid: string, clientId: string, patch: Partial<Omit<IdentityClient, "clientId">>): IdentityClient {
     const cur = this.byTenant.get(paasid)?.get(clientId);
-    if (!cur) fail("not_found", `租户 ${paasid} 没有客户端 ${clientId}`, `tenant ${paasid} has no client ${clientId}`, "/params/clientId");
+    if (!cur)
+      fail(
+        "not_found",
+        `租户 ${paasid} 没有客户端 ${clientId}`,
+        `tenant ${paasid} has no client ${clientId}`,
+        "/params/clientId",
+      );
     const next = normaliseClient({ ...patch, clientId }, cur, this.outbound);
     this.tenant(paasid).set(clientId, next);
     return next;
@@ -149,7 +248,9 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(createHash("sha256").update(a).digest(), createHash("sha256").update(b).digest());
 }
 
-export type ClientAuth = { ok: true; client: IdentityClient; paasid: string; method: "client_secret_basic" | "client_secret_post" | "none" } | { ok: false; problem: Problem };
+export type ClientAuth =
+  | { ok: true; client: IdentityClient; paasid: string; method: "client_secret_basic" | "client_secret_post" | "none" }
+  | { ok: false; problem: Problem };
 
 /**
  * Authenticate the calling client. Every `invalid_client` says which check failed (issue item 7):
@@ -158,41 +259,103 @@ export type ClientAuth = { ok: true; client: IdentityClient; paasid: string; met
  * - client_id missing or not registered; client of another tenant;
  * - confidential client without secret, or with a wrong one; public client sending a secret.
  */
-export function authenticateClient(input: HandlerInput, registry: ClientRegistry, opts: { requireConfidential?: boolean } = {}): ClientAuth {
+export function authenticateClient(
+  input: HandlerInput,
+  registry: ClientRegistry,
+  opts: { requireConfidential?: boolean } = {},
+): ClientAuth {
   const no = (zh: string, en: string, location: string, hint: string, seen?: unknown): ClientAuth => ({
     ok: false,
     problem: idpProblem("invalid_client", zh, en, [diag(location, "client-authentication", en, hint, seen)]),
   });
   const basic = basicCredentials(input.headers);
   if (basic === "malformed")
-    return no("Authorization: Basic 头格式错误，应为 base64(client_id:client_secret)", "malformed Authorization: Basic header; expected base64(client_id:client_secret)", "/headers/authorization", "按 RFC 6749 §2.3.1 编码 / encode as RFC 6749 §2.3.1");
+    return no(
+      "Authorization: Basic 头格式错误，应为 base64(client_id:client_secret)",
+      "malformed Authorization: Basic header; expected base64(client_id:client_secret)",
+      "/headers/authorization",
+      "按 RFC 6749 §2.3.1 编码 / encode as RFC 6749 §2.3.1",
+    );
   const idParam = param(input, "client_id");
   const secretParam = param(input, "client_secret");
   if (basic && idParam.value !== undefined && idParam.value !== basic.clientId)
-    return no(`请求参数 client_id (${idParam.value}) 与 Basic 认证中的 (${basic.clientId}) 不一致`, `client_id parameter (${idParam.value}) differs from the one in Basic auth (${basic.clientId})`, idParam.location, "只用一种方式发送 client_id / send client_id one way only", idParam.value);
+    return no(
+      `请求参数 client_id (${idParam.value}) 与 Basic 认证中的 (${basic.clientId}) 不一致`,
+      `client_id parameter (${idParam.value}) differs from the one in Basic auth (${basic.clientId})`,
+      idParam.location,
+      "只用一种方式发送 client_id / send client_id one way only",
+      idParam.value,
+    );
   if (basic && secretParam.value !== undefined)
-    return no("同时使用了 Basic 认证和 client_secret 参数，只能使用一种", "both Basic auth and a client_secret parameter were sent; use only one method (RFC 6749 §2.3.1)", secretParam.location, "去掉 client_secret 参数或 Authorization 头 / drop one of them", "[redacted]");
+    return no(
+      "同时使用了 Basic 认证和 client_secret 参数，只能使用一种",
+      "both Basic auth and a client_secret parameter were sent; use only one method (RFC 6749 §2.3.1)",
+      secretParam.location,
+      "去掉 client_secret 参数或 Authorization 头 / drop one of them",
+      "[redacted]",
+    );
   const clientId = basic?.clientId ?? idParam.value;
-  if (!clientId) return no("缺少 client_id", "client_id is missing", idParam.location, "在 Basic 认证或参数中提供 client_id / send client_id in Basic auth or as a parameter");
+  if (!clientId)
+    return no(
+      "缺少 client_id",
+      "client_id is missing",
+      idParam.location,
+      "在 Basic 认证或参数中提供 client_id / send client_id in Basic auth or as a parameter",
+    );
   const found = registry.get(clientId);
   if (!found)
-    return no(`client_id ${clientId} 未注册`, `client_id ${clientId} is not registered`, basic ? "/headers/authorization" : idParam.location, "在首页或管理接口查看本租户的客户端 / see this tenant's clients on the landing page or admin API", clientId);
+    return no(
+      `client_id ${clientId} 未注册`,
+      `client_id ${clientId} is not registered`,
+      basic ? "/headers/authorization" : idParam.location,
+      "在首页或管理接口查看本租户的客户端 / see this tenant's clients on the landing page or admin API",
+      clientId,
+    );
   if (found.paasid !== input.tenant.paasid)
-    return no(`客户端 ${clientId} 属于租户 ${found.paasid}，不属于当前租户 ${input.tenant.paasid}`, `client ${clientId} belongs to tenant ${found.paasid}, not to the calling tenant ${input.tenant.paasid}`, idParam.location, "使用本租户的客户端 / use a client of your own tenant", clientId);
+    return no(
+      `客户端 ${clientId} 属于租户 ${found.paasid}，不属于当前租户 ${input.tenant.paasid}`,
+      `client ${clientId} belongs to tenant ${found.paasid}, not to the calling tenant ${input.tenant.paasid}`,
+      idParam.location,
+      "使用本租户的客户端 / use a client of your own tenant",
+      clientId,
+    );
   const { client } = found;
   const secret = basic?.secret ?? secretParam.value;
   const method = basic ? "client_secret_basic" : secretParam.value !== undefined ? "client_secret_post" : "none";
   if (client.public) {
     if (secret !== undefined)
-      return no(`${clientId} 是公开客户端，没有 client_secret；请改用 PKCE`, `${clientId} is a public client and has no client_secret; use PKCE instead`, basic ? "/headers/authorization" : secretParam.location, "去掉 client_secret / drop the client_secret", "[redacted]");
+      return no(
+        `${clientId} 是公开客户端，没有 client_secret；请改用 PKCE`,
+        `${clientId} is a public client and has no client_secret; use PKCE instead`,
+        basic ? "/headers/authorization" : secretParam.location,
+        "去掉 client_secret / drop the client_secret",
+        "[redacted]",
+      );
     if (opts.requireConfidential)
-      return no(`${clientId} 是公开客户端，此端点只接受机密客户端`, `${clientId} is a public client; this endpoint accepts confidential clients only`, idParam.location, "使用机密客户端调用 / call with a confidential client", clientId);
+      return no(
+        `${clientId} 是公开客户端，此端点只接受机密客户端`,
+        `${clientId} is a public client; this endpoint accepts confidential clients only`,
+        idParam.location,
+        "使用机密客户端调用 / call with a confidential client",
+        clientId,
+      );
     return { ok: true, client, paasid: found.paasid, method: "none" };
   }
   if (secret === undefined || secret === "")
-    return no(`机密客户端 ${clientId} 未提供 client_secret（支持 client_secret_basic 和 client_secret_post）`, `confidential client ${clientId} sent no client_secret (client_secret_basic and client_secret_post are supported)`, basic ? "/headers/authorization" : secretParam.location, "提供 client_secret / send the client_secret");
+    return no(
+      `机密客户端 ${clientId} 未提供 client_secret（支持 client_secret_basic 和 client_secret_post）`,
+      `confidential client ${clientId} sent no client_secret (client_secret_basic and client_secret_post are supported)`,
+      basic ? "/headers/authorization" : secretParam.location,
+      "提供 client_secret / send the client_secret",
+    );
   if (!sameSecret(secret, client.secret ?? ""))
-    return no(`client_secret 与客户端 ${clientId} 登记的不符`, `client_secret does not match the one registered for ${clientId}`, basic ? "/headers/authorization" : secretParam.location, "核对首页或管理接口中的 client_secret / check the client_secret on the landing page or admin API", `[redacted, ${secret.length} chars]`);
+    return no(
+      `client_secret 与客户端 ${clientId} 登记的不符`,
+      `client_secret does not match the one registered for ${clientId}`,
+      basic ? "/headers/authorization" : secretParam.location,
+      "核对首页或管理接口中的 client_secret / check the client_secret on the landing page or admin API",
+      `[redacted, ${secret.length} chars]`,
+    );
   return { ok: true, client, paasid: found.paasid, method };
 }
 

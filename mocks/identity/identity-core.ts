@@ -111,7 +111,11 @@ export class IdentityCore {
   readonly revocations = new RevocationList();
   readonly tokens: TokenService;
 
-  constructor(readonly seed: Seed, readonly cfg: IdentityConfig, keySeed: string) {
+  constructor(
+    readonly seed: Seed,
+    readonly cfg: IdentityConfig,
+    keySeed: string,
+  ) {
     this.clients = new ClientRegistry(seed.value, outboundPolicy(cfg.outboundAllowHosts));
     this.personas = new PersonaDirectory(seed);
     this.ring = new KeyRing(keySeed, cfg.keyGraceSec * 1000);

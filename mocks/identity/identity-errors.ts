@@ -35,7 +35,13 @@ export type IdentityErrorKey = keyof typeof IDENTITY_ERRORS;
 
 /** Build a Problem from a catalogue key with a precise bilingual explanation. */
 export function idpProblem(key: IdentityErrorKey, zh: string, en: string, diagnostics?: Diagnostic[]): Problem {
-  return { code: key, status: IDENTITY_ERRORS[key].status, zh, en, ...(diagnostics?.length ? { diagnostics: diagnostics.map((d) => bilingual(d, zh)) } : {}) };
+  return {
+    code: key,
+    status: IDENTITY_ERRORS[key].status,
+    zh,
+    en,
+    ...(diagnostics?.length ? { diagnostics: diagnostics.map((d) => bilingual(d, zh)) } : {}),
+  };
 }
 
 const CJK = /[\u4e00-\u9fff]/;
@@ -45,18 +51,25 @@ function bilingual(d: Diagnostic, zh: string): Diagnostic {
 }
 
 function entryOf(problem: Problem): { oauth: string; errcode: number } {
-  if (typeof problem.code === "string" && problem.code in IDENTITY_ERRORS) return IDENTITY_ERRORS[problem.code as IdentityErrorKey];
+  if (typeof problem.code === "string" && problem.code in IDENTITY_ERRORS)
+    return IDENTITY_ERRORS[problem.code as IdentityErrorKey];
   // Problems raised by the gateway pipeline (validation, scenarios, …) carry their own codes: keep them when they
   // already fit the envelope, otherwise derive one from the HTTP status.
   const s = problem.status;
   const oauth =
-    typeof problem.code === "string" ? problem.code
-    : s === 401 ? "invalid_token"
-    : s === 403 ? "access_denied"
-    : s === 503 || s === 429 || s === 502 || s === 504 ? "temporarily_unavailable"
-    : s >= 500 ? "server_error"
-    : "invalid_request";
-  const errcode = typeof problem.code === "number" ? problem.code : (IDENTITY_ERRORS[oauth as IdentityErrorKey]?.errcode ?? s * 100);
+    typeof problem.code === "string"
+      ? problem.code
+      : s === 401
+        ? "invalid_token"
+        : s === 403
+          ? "access_denied"
+          : s === 503 || s === 429 || s === 502 || s === 504
+            ? "temporarily_unavailable"
+            : s >= 500
+              ? "server_error"
+              : "invalid_request";
+  const errcode =
+    typeof problem.code === "number" ? problem.code : (IDENTITY_ERRORS[oauth as IdentityErrorKey]?.errcode ?? s * 100);
   return { oauth, errcode };
 }
 
@@ -83,7 +96,12 @@ export type EnvelopeName = keyof typeof identityEnvelopes;
  * A refusal returned directly (rather than thrown as ProblemError for the gateway to render) — only where the answer
  * needs its own headers, e.g. RFC 6750 §3 `WWW-Authenticate`. Strict-envelope mode is applied by the gateway.
  */
-export function refusal(input: HandlerInput, problem: Problem, face: EnvelopeName, headers?: Record<string, string>): HandlerResult {
+export function refusal(
+  input: HandlerInput,
+  problem: Problem,
+  face: EnvelopeName,
+  headers?: Record<string, string>,
+): HandlerResult {
   return {
     status: problem.status,
     headers: { "cache-control": "no-store", ...headers },

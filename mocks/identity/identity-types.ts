@@ -62,7 +62,12 @@ export interface AddPersonaInput {
   locked?: boolean;
   /** Operators: an enterprise of the seed by USCC, or a new one described here. */
   enterpriseUscc?: string;
-  enterprise?: { uscc: string; name: string; legalRepresentative?: { name: string; idNumber: string }; address?: string };
+  enterprise?: {
+    uscc: string;
+    name: string;
+    legalRepresentative?: { name: string; idNumber: string };
+    address?: string;
+  };
 }
 
 /** Claims of an access token issued by this platform (RFC 9068 plus gatesim/tyrz claims). */

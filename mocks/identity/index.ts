@@ -49,24 +49,53 @@ export const OIDC_PATHS = {
   endSession: "/oidc/logout",
 } as const;
 
-const TYRZ_AUTHORIZE = ["identityTyrzAuthorize", "identityPscpAuthorize", "identityPscpAuthorizeSlash", "identityTyrzStatic", "identityPscpStatic"];
-const TYRZ_TOKEN = ["identityTyrzAccessToken", "identityTyrzAccessTokenPost", "identityPscpAccessToken", "identityPscpAccessTokenPost"];
+const TYRZ_AUTHORIZE = [
+  "identityTyrzAuthorize",
+  "identityPscpAuthorize",
+  "identityPscpAuthorizeSlash",
+  "identityTyrzStatic",
+  "identityPscpStatic",
+];
+const TYRZ_TOKEN = [
+  "identityTyrzAccessToken",
+  "identityTyrzAccessTokenPost",
+  "identityPscpAccessToken",
+  "identityPscpAccessTokenPost",
+];
 const AUTHORIZE_OPS = [...TYRZ_AUTHORIZE, "identityOidcAuthorize"];
 const TOKEN_OPS = [...TYRZ_TOKEN, "identityOidcToken"];
 
 /** Domain scenarios for the foundation's catalogue (x-gatesim-scenario or tenant rules; issue 3 item 8). */
 export const IDENTITY_SCENARIOS: ScenarioDef[] = [
   {
-    name: "identity.unavailable", platform: "identity", zh: "统一身份认证平台不可用 (503)", en: "identity platform unavailable (503)",
-    outcome: { kind: "problem", problem: idpProblem("temporarily_unavailable", "统一身份认证平台暂时不可用，请稍后重试", "the identity platform is temporarily unavailable; retry later") },
+    name: "identity.unavailable",
+    platform: "identity",
+    zh: "统一身份认证平台不可用 (503)",
+    en: "identity platform unavailable (503)",
+    outcome: {
+      kind: "problem",
+      problem: idpProblem(
+        "temporarily_unavailable",
+        "统一身份认证平台暂时不可用，请稍后重试",
+        "the identity platform is temporarily unavailable; retry later",
+      ),
+    },
   },
   // Acted out by the authorize handler as a redirect back to the relying party (authorize-flow.ts FORCED_LOGIN_OUTCOMES).
   ...Object.entries(FORCED_LOGIN_OUTCOMES).map(([name, o]): ScenarioDef => ({
-    name, platform: "identity", zh: `${o.zh}（重定向回应用，error=access_denied）`, en: `${o.en} (redirect back to the application, error=access_denied)`,
-    operations: AUTHORIZE_OPS, outcome: { kind: "latency", ms: 0 },
+    name,
+    platform: "identity",
+    zh: `${o.zh}（重定向回应用，error=access_denied）`,
+    en: `${o.en} (redirect back to the application, error=access_denied)`,
+    operations: AUTHORIZE_OPS,
+    outcome: { kind: "latency", ms: 0 },
   })),
   {
-    name: "identity.slow-token", platform: "identity", zh: "令牌接口应答延迟 5 秒", en: "token endpoint answers 5 s late", operations: TOKEN_OPS,
+    name: "identity.slow-token",
+    platform: "identity",
+    zh: "令牌接口应答延迟 5 秒",
+    en: "token endpoint answers 5 s late",
+    operations: TOKEN_OPS,
     outcome: { kind: "latency", ms: 5000 },
   },
 ];
@@ -99,7 +128,8 @@ export function createIdentityPlatform(opts: IdentityPlatformOptions): IdentityP
     listClients: (paasid) => core.clients.list(paasid),
     defaultClientsFor: (paasid) => core.clients.defaultsFor(paasid),
     ensureTenant: (paasid) => {
-      if (!core.clients.hasTenant(paasid)) for (const c of core.clients.defaultsFor(paasid)) core.clients.register(paasid, c);
+      if (!core.clients.hasTenant(paasid))
+        for (const c of core.clients.defaultsFor(paasid)) core.clients.register(paasid, c);
       return core.clients.list(paasid);
     },
     resetTenant: (paasid) => {
@@ -134,7 +164,34 @@ export function createIdentityPlatform(opts: IdentityPlatformOptions): IdentityP
     revocation_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
     code_challenge_methods_supported: ["S256"],
     scopes_supported: [...OIDC_SCOPES],
-    claims_supported: ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "sid", "acr", "name", "preferred_username", "gender", "birthdate", "email", "email_verified", "phone_number", "phone_number_verified", "persona", "level", "usertype", "idcardtype", "idcardnumber", "isreal", "org_name", "org_uscc", "parent_uidcode"],
+    claims_supported: [
+      "sub",
+      "iss",
+      "aud",
+      "exp",
+      "iat",
+      "auth_time",
+      "nonce",
+      "sid",
+      "acr",
+      "name",
+      "preferred_username",
+      "gender",
+      "birthdate",
+      "email",
+      "email_verified",
+      "phone_number",
+      "phone_number_verified",
+      "persona",
+      "level",
+      "usertype",
+      "idcardtype",
+      "idcardnumber",
+      "isreal",
+      "org_name",
+      "org_uscc",
+      "parent_uidcode",
+    ],
     acr_values_supported: ["L0", "L1", "L2", "L3"],
     prompt_values_supported: ["none", "login", "consent", "select_account"],
     claims_parameter_supported: false,
@@ -155,8 +212,16 @@ export function createIdentityPlatform(opts: IdentityPlatformOptions): IdentityP
     identityPscpTokeninfo: tyrzInfo,
     identityTyrzLogout: (input, ctx) => tyrzLogout(core, input, ctx),
     identityLoginSubmit: (input, ctx) => submitLogin(core, input, ctx),
-    identityOidcDiscovery: () => ({ status: 200, headers: { "cache-control": "public, max-age=300" }, body: discovery }),
-    identityOidcJwks: (_input, ctx) => ({ status: 200, headers: { "cache-control": "public, max-age=60" }, body: core.ring.jwks(ctx.clock.now()) }),
+    identityOidcDiscovery: () => ({
+      status: 200,
+      headers: { "cache-control": "public, max-age=300" },
+      body: discovery,
+    }),
+    identityOidcJwks: (_input, ctx) => ({
+      status: 200,
+      headers: { "cache-control": "public, max-age=60" },
+      body: core.ring.jwks(ctx.clock.now()),
+    }),
     identityOidcAuthorize: (input, ctx) => authorize(core, input, ctx, "oidc"),
     identityOidcToken: (input, ctx) => tokenEndpoint(core, input, ctx, "oidc"),
     identityOidcUserinfo: (input, ctx) => userinfo(core, input, ctx),
@@ -194,12 +259,26 @@ export function createIdentityPlatform(opts: IdentityPlatformOptions): IdentityP
         return undefined;
       }
       for (const { paasid, client } of core.clients.all())
-        if ([...client.redirectUris, ...client.postLogoutRedirectUris].some((u) => new URL(u).origin === origin)) return paasid;
+        if ([...client.redirectUris, ...client.postLogoutRedirectUris].some((u) => new URL(u).origin === origin))
+          return paasid;
     }
     return undefined;
   };
 
   // Every platform's bearer-secured operations accept this platform's access tokens (facts: one token, every platform).
-  const bearer = { verify: api.verifyAccessToken, tenantOf: (headers: Record<string, string | string[] | undefined>) => resolveTenant({ query: {}, body: undefined, headers }) };
-  return { name: "identity", handlers, envelope: oauthEnvelope, envelopes: identityEnvelopes, scenarios: IDENTITY_SCENARIOS, resolveTenant, api, securitySchemes: { bearer } };
+  const bearer = {
+    verify: api.verifyAccessToken,
+    tenantOf: (headers: Record<string, string | string[] | undefined>) =>
+      resolveTenant({ query: {}, body: undefined, headers }),
+  };
+  return {
+    name: "identity",
+    handlers,
+    envelope: oauthEnvelope,
+    envelopes: identityEnvelopes,
+    scenarios: IDENTITY_SCENARIOS,
+    resolveTenant,
+    api,
+    securitySchemes: { bearer },
+  };
 }

@@ -7,10 +7,16 @@ const b64json = (o: unknown): string => Buffer.from(JSON.stringify(o), "utf8").t
 const B64URL = /^[A-Za-z0-9_-]+$/;
 
 /** `BASE64URL(header).BASE64URL(payload).BASE64URL(r ‖ s)` with alg ES256 (P-256, SHA-256, IEEE P1363 signature). */
-export function signEs256(header: Record<string, unknown>, payload: Record<string, unknown>, key: KeyObject): Promise<string> {
+export function signEs256(
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+  key: KeyObject,
+): Promise<string> {
   const input = `${b64json({ alg: "ES256", ...header })}.${b64json(payload)}`;
   return new Promise((resolve, reject) =>
-    sign("sha256", Buffer.from(input, "ascii"), { key, dsaEncoding: "ieee-p1363" }, (err, sig) => (err ? reject(err) : resolve(`${input}.${sig.toString("base64url")}`))),
+    sign("sha256", Buffer.from(input, "ascii"), { key, dsaEncoding: "ieee-p1363" }, (err, sig) =>
+      err ? reject(err) : resolve(`${input}.${sig.toString("base64url")}`),
+    ),
   );
 }
 
@@ -25,5 +31,7 @@ export function verifyEs256(token: string, key: KeyObject): Promise<boolean> {
   const sig = Buffer.from(parts[2], "base64url");
   if (sig.length !== 64 || sig.toString("base64url") !== parts[2]) return Promise.resolve(false);
   const input = Buffer.from(`${parts[0]}.${parts[1]}`, "ascii");
-  return new Promise((resolve) => verify("sha256", input, { key, dsaEncoding: "ieee-p1363" }, sig, (err, ok) => resolve(!err && ok)));
+  return new Promise((resolve) =>
+    verify("sha256", input, { key, dsaEncoding: "ieee-p1363" }, sig, (err, ok) => resolve(!err && ok)),
+  );
 }

@@ -23,14 +23,19 @@ const b64u = (b: Buffer): string => b.toString("base64url");
 
 /** RFC 7638 JWK thumbprint (SHA-256) of an EC public key, used as kid. */
 function thumbprint(x: string, y: string): string {
-  return createHash("sha256").update(JSON.stringify({ crv: "P-256", kty: "EC", x, y })).digest("base64url");
+  return createHash("sha256")
+    .update(JSON.stringify({ crv: "P-256", kty: "EC", x, y }))
+    .digest("base64url");
 }
 
 /**
  * Derive generation `g`'s key from the seed: private scalar d = 1 + (SHA-256(seed, purpose, g) mod (n − 1)), so d is
  * always in [1, n−1]; the public point comes from node's ECDH (no extra dependency).
  */
-function deriveKey(seed: string, generation: number): { kid: string; publicJwk: PublicJwk; privateJwk: Record<string, string> } {
+function deriveKey(
+  seed: string,
+  generation: number,
+): { kid: string; publicJwk: PublicJwk; privateJwk: Record<string, string> } {
   const h = createHash("sha256").update(`gatesim\u0000identity-es256\u0000${seed}\u0000${generation}`).digest();
   const d = (BigInt("0x" + h.toString("hex")) % (P256_N - 1n)) + 1n;
   const dBuf = Buffer.from(d.toString(16).padStart(64, "0"), "hex");
@@ -58,7 +63,8 @@ function makeRingKey(seed: string, generation: number): RingKey {
     retiredAt: null,
     notAfter: null,
     signKey: () => (sign ??= createPrivateKey({ key: privateJwk, format: "jwk" })),
-    verifyKey: () => (verify ??= createPublicKey({ key: { kty: "EC", crv: "P-256", x: publicJwk.x, y: publicJwk.y }, format: "jwk" })),
+    verifyKey: () =>
+      (verify ??= createPublicKey({ key: { kty: "EC", crv: "P-256", x: publicJwk.x, y: publicJwk.y }, format: "jwk" })),
   };
 }
 
@@ -66,7 +72,10 @@ export class KeyRing {
   private keys: RingKey[];
 
   /** @param graceMs how long a retired key stays in JWKS (default: the access-token lifetime). */
-  constructor(private readonly seed: string, private readonly graceMs: number) {
+  constructor(
+    private readonly seed: string,
+    private readonly graceMs: number,
+  ) {
     this.keys = [makeRingKey(seed, 0)];
   }
 

@@ -6,12 +6,18 @@ import type { IdentityClient, IdentityPersona } from "./identity-types.js";
 import type { Interaction } from "./identity-core.js";
 import { LEVELS, levelRank } from "./persona-directory.js";
 
-const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+const esc = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 export const LOGIN_PATH = "/sso/login";
 
 /** tyrz accout_type (facts §2.2): how the account logs in. */
-const LOGIN_METHODS: Record<string, string> = { "1": "用户名口令 / password", "2": "数字证书 / certificate", "3": "粤省事扫码 / 粤省事 QR", "4": "微警 / Weijing" };
+const LOGIN_METHODS: Record<string, string> = {
+  "1": "用户名口令 / password",
+  "2": "数字证书 / certificate",
+  "3": "粤省事扫码 / 粤省事 QR",
+  "4": "微警 / Weijing",
+};
 
 export interface LoginPageInput {
   interaction: Interaction;
@@ -32,14 +38,20 @@ function personaButton(p: IdentityPersona, client: IdentityClient, hint?: string
       ? `<span class="org">${esc(p.enterprise.name)}</span></span><span class="line"><span class="sub">统一社会信用代码 / USCC ${esc(p.enterprise.uscc)}</span>`
       : `<span class="sub">${person.sex === 1 ? "男 / M" : "女 / F"} · ${esc(person.birthDate.slice(0, 4))} · ${esc(place)}</span>`;
   const notes = [
-    low ? `<span class="warn">低于要求的 ${client.requiredLevel}，将被拒绝 / below ${client.requiredLevel}, will be refused</span>` : "",
+    low
+      ? `<span class="warn">低于要求的 ${client.requiredLevel}，将被拒绝 / below ${client.requiredLevel}, will be refused</span>`
+      : "",
     p.locked ? `<span class="warn">账号已锁定 / account locked</span>` : "",
   ].join("");
-  const search = [p.id, person.name, person.uid, p.enterprise?.name ?? "", p.enterprise?.uscc ?? "", place].join(" ").toLowerCase();
-  return `<li><button type="submit" name="persona" value="${esc(p.id)}"${cls.includes("hint") ? ' class="hint" autofocus' : cls ? ` class="${cls}"` : ""} data-persona="${esc(p.id)}" data-search="${esc(search)}">` +
+  const search = [p.id, person.name, person.uid, p.enterprise?.name ?? "", p.enterprise?.uscc ?? "", place]
+    .join(" ")
+    .toLowerCase();
+  return (
+    `<li><button type="submit" name="persona" value="${esc(p.id)}"${cls.includes("hint") ? ' class="hint" autofocus' : cls ? ` class="${cls}"` : ""} data-persona="${esc(p.id)}" data-search="${esc(search)}">` +
     `<span class="top"><strong>${esc(person.name)}</strong><span class="lvl ${p.level}">${p.level}</span></span>` +
     `<span class="line">${line2}</span>` +
-    `<span class="line"><code>${esc(p.id)}</code><span class="sub">${esc(LOGIN_METHODS[person.loginMethod] ?? "")}</span></span>${notes}</button></li>`;
+    `<span class="line"><code>${esc(p.id)}</code><span class="sub">${esc(LOGIN_METHODS[person.loginMethod] ?? "")}</span></span>${notes}</button></li>`
+  );
 }
 
 const STYLE = `
@@ -82,13 +94,18 @@ export function renderLoginPage(i: LoginPageInput): string {
   const { client, interaction } = i;
   const groups: string[] = [];
   const links: string[] = [];
-  for (const [kind, zh, en] of [["person", "个人用户", "Natural persons (usertype 1)"], ["operator", "法人用户（经办人）", "Legal-person operators (usertype 2, pareobj)"]] as const) {
+  for (const [kind, zh, en] of [
+    ["person", "个人用户", "Natural persons (usertype 1)"],
+    ["operator", "法人用户（经办人）", "Legal-person operators (usertype 2, pareobj)"],
+  ] as const) {
     for (const level of [...LEVELS].reverse()) {
       const ps = i.personas.filter((p) => p.kind === kind && p.level === level);
       if (!ps.length) continue;
       const anchor = `${kind}-${level}`;
       links.push(`<a href="#${anchor}">${zh.replace(/（.*）/, "")} ${level} · ${ps.length}</a>`);
-      groups.push(`<section id="${anchor}"><h2>${zh} · ${level} / ${en} · ${level}</h2><ul>${ps.map((p) => personaButton(p, client, i.hint)).join("")}</ul></section>`);
+      groups.push(
+        `<section id="${anchor}"><h2>${zh} · ${level} / ${en} · ${level}</h2><ul>${ps.map((p) => personaButton(p, client, i.hint)).join("")}</ul></section>`,
+      );
     }
   }
   return `<!doctype html>

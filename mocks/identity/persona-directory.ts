@@ -16,7 +16,9 @@ export function hex32(...parts: string[]): string {
 }
 
 function refuse(key: "invalid_request" | "conflict", zh: string, en: string, location: string): never {
-  throw new IdentityInputError(idpProblem(key, zh, en, [diag(location, "persona", en, "修正人员信息 / fix the persona data")]));
+  throw new IdentityInputError(
+    idpProblem(key, zh, en, [diag(location, "persona", en, "修正人员信息 / fix the persona data")]),
+  );
 }
 
 export class PersonaDirectory {
@@ -42,7 +44,16 @@ export class PersonaDirectory {
       // Facts §2.2: pareobj is the parent legal-person account of an operator account. An enterprise without
       // operators in the seed is operated by its legal representative.
       if (operators.length === 0) operators.push(this.personFromRepresentative(e));
-      for (const p of operators) out.push({ id: `${p.id}@${e.id}`, kind: "operator", person: p, enterprise: e, level: p.level, locked: false, source: "seed" });
+      for (const p of operators)
+        out.push({
+          id: `${p.id}@${e.id}`,
+          kind: "operator",
+          person: p,
+          enterprise: e,
+          level: p.level,
+          locked: false,
+          source: "seed",
+        });
     }
     for (const p of out) this.byId.set(p.id, p);
     return (this.seeded = out);
@@ -50,7 +61,15 @@ export class PersonaDirectory {
 
   private personFromRepresentative(e: Enterprise): Person {
     const known = this.seed.persons.byIdNumber(e.legalRepresentative.idNumber);
-    return known ?? this.synthesise({ id: `legal-${e.id}`, name: e.legalRepresentative.name, idNumber: e.legalRepresentative.idNumber, level: "L2" });
+    return (
+      known ??
+      this.synthesise({
+        id: `legal-${e.id}`,
+        name: e.legalRepresentative.name,
+        idNumber: e.legalRepresentative.idNumber,
+        level: "L2",
+      })
+    );
   }
 
   list(): IdentityPersona[] {
@@ -65,8 +84,15 @@ export class PersonaDirectory {
   /** Admin API: a new persona, validated against the foundation's identifier rules (GB 11643, GB 32100). */
   add(input: AddPersonaInput): IdentityPersona {
     this.ensure();
-    if (!input || typeof input.name !== "string" || !input.name.trim()) refuse("invalid_request", "缺少姓名 name", "name is missing", "/body/name");
-    if (!LEVELS.includes(input.level)) refuse("invalid_request", `实名等级 ${String(input.level)} 应为 L0–L3`, `level ${String(input.level)} must be L0–L3`, "/body/level");
+    if (!input || typeof input.name !== "string" || !input.name.trim())
+      refuse("invalid_request", "缺少姓名 name", "name is missing", "/body/name");
+    if (!LEVELS.includes(input.level))
+      refuse(
+        "invalid_request",
+        `实名等级 ${String(input.level)} 应为 L0–L3`,
+        `level ${String(input.level)} must be L0–L3`,
+        "/body/level",
+      );
     const bad = checkIdNumber(String(input.idNumber ?? ""));
     if (bad) refuse("invalid_request", `身份证号无效：${bad}`, `invalid ID number: ${bad}`, "/body/idNumber");
     const kind = input.kind ?? (input.enterpriseUscc || input.enterprise ? "operator" : "person");
@@ -74,19 +100,38 @@ export class PersonaDirectory {
     if (kind === "operator") {
       if (input.enterpriseUscc) {
         enterprise = this.seed.enterprises.byUscc(input.enterpriseUscc);
-        if (!enterprise) refuse("invalid_request", `种子数据中没有统一社会信用代码为 ${input.enterpriseUscc} 的法人`, `no legal person with USCC ${input.enterpriseUscc} in the seed`, "/body/enterpriseUscc");
+        if (!enterprise)
+          refuse(
+            "invalid_request",
+            `种子数据中没有统一社会信用代码为 ${input.enterpriseUscc} 的法人`,
+            `no legal person with USCC ${input.enterpriseUscc} in the seed`,
+            "/body/enterpriseUscc",
+          );
       } else if (input.enterprise) {
         const u = checkUscc(String(input.enterprise.uscc ?? ""));
         if (u) refuse("invalid_request", `统一社会信用代码无效：${u}`, `invalid USCC: ${u}`, "/body/enterprise/uscc");
         enterprise = this.enterpriseFrom(input);
       } else {
-        refuse("invalid_request", "经办人账号需要 enterpriseUscc 或 enterprise", "an operator persona needs enterpriseUscc or enterprise", "/body/enterprise");
+        refuse(
+          "invalid_request",
+          "经办人账号需要 enterpriseUscc 或 enterprise",
+          "an operator persona needs enterpriseUscc or enterprise",
+          "/body/enterprise",
+        );
       }
     }
     const person = this.synthesise(input);
     const id = input.id ?? (enterprise ? `${person.id}@${enterprise.id}` : person.id);
     if (this.byId.has(id)) refuse("conflict", `人员 ${id} 已存在`, `persona ${id} already exists`, "/body/id");
-    const persona: IdentityPersona = { id, kind, person, enterprise, level: input.level, locked: !!input.locked, source: "admin" };
+    const persona: IdentityPersona = {
+      id,
+      kind,
+      person,
+      enterprise,
+      level: input.level,
+      locked: !!input.locked,
+      source: "admin",
+    };
     this.added.push(persona);
     this.byId.set(id, persona);
     return persona;
@@ -97,7 +142,9 @@ export class PersonaDirectory {
     const n = input.idNumber;
     const id = input.id?.split("@")[0] ?? `x${hex32(this.seed.value, "persona", n).slice(0, 8)}`;
     const uid = input.uid ?? `u_${id}`;
-    const digits = BigInt("0x" + hex32(this.seed.value, "phone", n)).toString().slice(0, 8);
+    const digits = BigInt("0x" + hex32(this.seed.value, "phone", n))
+      .toString()
+      .slice(0, 8);
     const districtCode = n.slice(0, 6);
     return {
       id,

@@ -9,7 +9,9 @@ export interface Param {
 }
 
 function bodyObject(input: HandlerInput): Record<string, unknown> {
-  return input.body && typeof input.body === "object" && !Buffer.isBuffer(input.body) ? (input.body as Record<string, unknown>) : {};
+  return input.body && typeof input.body === "object" && !Buffer.isBuffer(input.body)
+    ? (input.body as Record<string, unknown>)
+    : {};
 }
 
 /** A parameter from the body (preferred, for POST) or the query. Non-string scalars are stringified. */
@@ -29,7 +31,8 @@ function scalar(v: unknown): string | undefined {
 /** Names of parameters sent more than once (forbidden by RFC 6749 §3.1). */
 export function repeatedParams(input: HandlerInput): string[] {
   const out: string[] = [];
-  for (const src of [input.query, bodyObject(input)]) for (const [k, v] of Object.entries(src)) if (Array.isArray(v)) out.push(k);
+  for (const src of [input.query, bodyObject(input)])
+    for (const [k, v] of Object.entries(src)) if (Array.isArray(v)) out.push(k);
   return out;
 }
 
@@ -39,7 +42,9 @@ export function header(input: HandlerInput, name: string): string | undefined {
 }
 
 /** HTTP Basic client credentials (RFC 6749 §2.3.1: id and secret are form-urlencoded before base64). */
-export function basicCredentials(headers: HandlerInput["headers"]): { clientId: string; secret: string } | "malformed" | undefined {
+export function basicCredentials(
+  headers: HandlerInput["headers"],
+): { clientId: string; secret: string } | "malformed" | undefined {
   const raw = headers.authorization;
   const h = Array.isArray(raw) ? raw[0] : raw;
   if (!h || !/^basic /i.test(h)) return undefined;

@@ -20,7 +20,13 @@ export interface BackchannelDelivery {
 }
 
 /** End a session: revoke it and its token families, then notify the session's relying parties (awaited, bounded). */
-export async function endSession(core: IdentityCore, ctx: HandlerContext, paasid: string, session: Session, initiator: string): Promise<BackchannelDelivery[]> {
+export async function endSession(
+  core: IdentityCore,
+  ctx: HandlerContext,
+  paasid: string,
+  session: Session,
+  initiator: string,
+): Promise<BackchannelDelivery[]> {
   const now = ctx.clock.now();
   // Access tokens carry sid; refusing the sid until the longest access token would expire covers them all.
   core.revocations.endSession(paasid, session.sid, now + core.cfg.accessTokenTtlSec * 1000, now);
@@ -31,13 +37,21 @@ export async function endSession(core: IdentityCore, ctx: HandlerContext, paasid
   const persona = core.personas.get(session.personaId);
   const targets = session.clients
     .map((id) => core.clients.get(id))
-    .filter((c): c is { paasid: string; client: IdentityClient } => !!c && c.paasid === paasid && !!c.client.backchannelLogoutUri);
+    .filter(
+      (c): c is { paasid: string; client: IdentityClient } =>
+        !!c && c.paasid === paasid && !!c.client.backchannelLogoutUri,
+    );
   return Promise.all(
     targets.map(async ({ client }) => {
       const uri = client.backchannelLogoutUri!;
       const delivery: BackchannelDelivery = { clientId: client.clientId, uri, ok: false };
       try {
-        const logoutToken = await core.tokens.issueLogoutToken({ nowSec: Math.floor(now / 1000), clientId: client.clientId, sub: persona ? subjectOf(core.seed.value, persona) : session.personaId, sid: session.sid });
+        const logoutToken = await core.tokens.issueLogoutToken({
+          nowSec: Math.floor(now / 1000),
+          clientId: client.clientId,
+          sub: persona ? subjectOf(core.seed.value, persona) : session.personaId,
+          sid: session.sid,
+        });
         const { request } = await import("undici"); // loaded on first use: start-up need not pay for it
         const res = await request(uri, {
           method: "POST",
@@ -65,7 +79,11 @@ export async function endSession(core: IdentityCore, ctx: HandlerContext, paasid
  * - post_logout_redirect_uri must exactly match one registered for the client, which must be identified;
  * - state goes back untouched. Without a redirect target a "signed out" page is shown.
  */
-export async function oidcEndSession(core: IdentityCore, input: HandlerInput, ctx: HandlerContext): Promise<HandlerResult> {
+export async function oidcEndSession(
+  core: IdentityCore,
+  input: HandlerInput,
+  ctx: HandlerContext,
+): Promise<HandlerResult> {
   const hint = param(input, "id_token_hint");
   let clientId = param(input, "client_id").value;
   let sid: string | undefined;
@@ -74,9 +92,34 @@ export async function oidcEndSession(core: IdentityCore, input: HandlerInput, ct
     if (!sig.ok) throw new ProblemError({ ...sig.problem, code: "invalid_request", status: 400 });
     const aud = Array.isArray(sig.payload.aud) ? String(sig.payload.aud[0]) : String(sig.payload.aud);
     if (sig.payload.iss !== core.cfg.issuer || sig.header.typ === "at+jwt")
-      fail("invalid_request", "id_token_hint 不是本平台签发的 ID 令牌", "id_token_hint is not an ID token issued by this platform", [diag(hint.location, "rp-logout.id_token_hint", "not an ID token of this issuer", "传入登录时收到的 id_token / pass the id_token received at login")]);
+      fail(
+        "invalid_request",
+        "id_token_hint 不是本平台签发的 ID 令牌",
+        "id_token_hint is not an ID token issued by this platform",
+        [
+          diag(
+            hint.location,
+            "rp-logout.id_token_hint",
+            "not an ID token of this issuer",
+            "传入登录时收到的 id_token / pass the id_token received at login",
+          ),
+        ],
+      );
     if (clientId !== undefined && clientId !== aud)
-      fail("invalid_request", `client_id ${clientId} 与 id_token_hint 的受众 ${aud} 不一致`, `client_id ${clientId} differs from the id_token_hint audience ${aud}`, [diag("/query/client_id", "rp-logout.client", "client mismatch", "去掉 client_id 或改为一致 / drop or fix client_id", clientId)]);
+      fail(
+        "invalid_request",
+        `client_id ${clientId} 与 id_token_hint 的受众 ${aud} 不一致`,
+        `client_id ${clientId} differs from the id_token_hint audience ${aud}`,
+        [
+          diag(
+            "/query/client_id",
+            "rp-logout.client",
+            "client mismatch",
+            "去掉 client_id 或改为一致 / drop or fix client_id",
+            clientId,
+          ),
+        ],
+      );
     clientId = aud;
     sid = typeof sig.payload.sid === "string" ? sig.payload.sid : undefined;
   }
@@ -87,9 +130,27 @@ export async function oidcEndSession(core: IdentityCore, input: HandlerInput, ct
   if (pl.value) {
     const found = clientId ? core.clients.get(clientId) : undefined;
     if (!found || found.paasid !== input.tenant.paasid)
-      fail("invalid_request", "使用 post_logout_redirect_uri 时必须用 id_token_hint 或 client_id 指明本租户的客户端", "post_logout_redirect_uri needs the client identified by id_token_hint or client_id (a client of this tenant)", [diag(pl.location, "rp-logout.client-required", "client unknown", "加上 id_token_hint / add id_token_hint")]);
+      fail(
+        "invalid_request",
+        "使用 post_logout_redirect_uri 时必须用 id_token_hint 或 client_id 指明本租户的客户端",
+        "post_logout_redirect_uri needs the client identified by id_token_hint or client_id (a client of this tenant)",
+        [diag(pl.location, "rp-logout.client-required", "client unknown", "加上 id_token_hint / add id_token_hint")],
+      );
     if (!found.client.postLogoutRedirectUris.includes(pl.value))
-      fail("redirect_uri_mismatch", `post_logout_redirect_uri 与客户端 ${found.client.clientId} 登记的不完全一致`, `post_logout_redirect_uri does not exactly match one registered for ${found.client.clientId}`, [diag(pl.location, "rp-logout.redirect-exact", "unregistered post_logout_redirect_uri", `登记的地址 / registered: ${found.client.postLogoutRedirectUris.join(" ") || "（无 / none）"}`, pl.value)]);
+      fail(
+        "redirect_uri_mismatch",
+        `post_logout_redirect_uri 与客户端 ${found.client.clientId} 登记的不完全一致`,
+        `post_logout_redirect_uri does not exactly match one registered for ${found.client.clientId}`,
+        [
+          diag(
+            pl.location,
+            "rp-logout.redirect-exact",
+            "unregistered post_logout_redirect_uri",
+            `登记的地址 / registered: ${found.client.postLogoutRedirectUris.join(" ") || "（无 / none）"}`,
+            pl.value,
+          ),
+        ],
+      );
     target = pl.value;
   }
   const session = sid ? await ctx.store.get<Session>(KIND.session, sid) : undefined;
@@ -115,12 +176,31 @@ export async function tyrzLogout(core: IdentityCore, input: HandlerInput, ctx: H
     } catch {
       /* reported below */
     }
-    const allowed = core.clients.list(input.tenant.paasid).flatMap((c) => [...c.redirectUris, ...c.postLogoutRedirectUris]).map((u) => new URL(u).origin);
+    const allowed = core.clients
+      .list(input.tenant.paasid)
+      .flatMap((c) => [...c.redirectUris, ...c.postLogoutRedirectUris])
+      .map((u) => new URL(u).origin);
     if (!origin || !allowed.includes(origin))
-      fail("redirect_uri_mismatch", "redirect_uri 不属于本租户任何客户端登记的站点", "redirect_uri is not on a site registered by any client of this tenant", [diag(ru.location, "tyrz.logout-redirect", "unregistered logout redirect", `登记的站点 / registered origins: ${[...new Set(allowed)].join(" ")}`, ru.value)]);
+      fail(
+        "redirect_uri_mismatch",
+        "redirect_uri 不属于本租户任何客户端登记的站点",
+        "redirect_uri is not on a site registered by any client of this tenant",
+        [
+          diag(
+            ru.location,
+            "tyrz.logout-redirect",
+            "unregistered logout redirect",
+            `登记的站点 / registered origins: ${[...new Set(allowed)].join(" ")}`,
+            ru.value,
+          ),
+        ],
+      );
   }
   const cookie = ssoCookie(input.headers);
-  const session = cookie && cookie.paasid === input.tenant.paasid ? await ctx.store.get<Session>(KIND.session, cookie.sid) : undefined;
+  const session =
+    cookie && cookie.paasid === input.tenant.paasid
+      ? await ctx.store.get<Session>(KIND.session, cookie.sid)
+      : undefined;
   if (session) await endSession(core, ctx, input.tenant.paasid, session, "tyrz-logout");
   const headers: Record<string, string> = { "cache-control": "no-store", "set-cookie": clearSsoCookie() };
   if (!ru.value) return { status: 200, contentType: "text/html; charset=utf-8", headers, body: renderLoggedOutPage() };

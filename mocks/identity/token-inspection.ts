@@ -16,32 +16,95 @@ const looksLikeJwt = (t: string): boolean => t.split(".").length === 3;
 /** GET …/oauth2/tokeninfo?access_token= → {signdata, userobj, pareobj, user_creditable_level}; failures carry errcode. */
 export async function tokeninfo(core: IdentityCore, input: HandlerInput, ctx: HandlerContext): Promise<HandlerResult> {
   const t = param(input, "access_token");
-  if (!t.value) fail("invalid_request", "缺少 access_token", "access_token is missing", [diag(t.location, "tyrz.access_token-required", "access_token is missing", "传入 access_token 接口返回的令牌 / pass the token from access_token")]);
-  const v = await core.tokens.verifyAccessToken(t.value, { clock: ctx.clock, expectedTenant: input.tenant.paasid, location: t.location });
+  if (!t.value)
+    fail("invalid_request", "缺少 access_token", "access_token is missing", [
+      diag(
+        t.location,
+        "tyrz.access_token-required",
+        "access_token is missing",
+        "传入 access_token 接口返回的令牌 / pass the token from access_token",
+      ),
+    ]);
+  const v = await core.tokens.verifyAccessToken(t.value, {
+    clock: ctx.clock,
+    expectedTenant: input.tenant.paasid,
+    location: t.location,
+  });
   if (!v.ok) throw new ProblemError(v.problem);
   const persona = v.claims.persona ? core.personas.get(v.claims.persona) : undefined;
   if (!persona)
-    fail("invalid_token", "该令牌没有用户（client_credentials 令牌）", "this token has no user (a client_credentials token)", [diag(t.location, "tyrz.user-token", "no persona in token", "使用授权码流程获得的令牌 / use a token from the code flow")]);
-  return { status: 200, headers: { "cache-control": "no-store" }, body: buildTokeninfo(core.seed.value, persona, v.claims.jti) };
+    fail(
+      "invalid_token",
+      "该令牌没有用户（client_credentials 令牌）",
+      "this token has no user (a client_credentials token)",
+      [
+        diag(
+          t.location,
+          "tyrz.user-token",
+          "no persona in token",
+          "使用授权码流程获得的令牌 / use a token from the code flow",
+        ),
+      ],
+    );
+  return {
+    status: 200,
+    headers: { "cache-control": "no-store" },
+    body: buildTokeninfo(core.seed.value, persona, v.claims.jti),
+  };
 }
 
 /** RFC 6750 §3: a refused bearer token gets WWW-Authenticate (ASCII only, so the English half). */
 function bearerRefusal(input: HandlerInput, v: Extract<VerifyResult, { ok: false }>): HandlerResult {
   const code = v.problem.code === "insufficient_scope" ? "insufficient_scope" : "invalid_token";
-  return refusal(input, v.problem, "oauth", { "www-authenticate": `Bearer error="${code}", error_description="${v.problem.en.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, "?")}"` });
+  return refusal(input, v.problem, "oauth", {
+    "www-authenticate": `Bearer error="${code}", error_description="${v.problem.en.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, "?")}"`,
+  });
 }
 
 /** GET|POST /oidc/userinfo with the access token as a bearer token (header, or form body per RFC 6750 §2.2). */
 export async function userinfo(core: IdentityCore, input: HandlerInput, ctx: HandlerContext): Promise<HandlerResult> {
-  const token = bearerToken(input.headers) ?? (input.method === "POST" ? param(input, "access_token").value : undefined);
+  const token =
+    bearerToken(input.headers) ?? (input.method === "POST" ? param(input, "access_token").value : undefined);
   if (!token)
-    return refusal(input, idpProblem("invalid_token", "缺少访问令牌（Authorization: Bearer …）", "access token missing (Authorization: Bearer …)", [diag("/headers/authorization", "oauth.bearer-required", "no bearer token", "加上 Authorization: Bearer <access_token> / add the header")]), "oauth", { "www-authenticate": 'Bearer realm="gatesim"' });
-  const v = await core.tokens.verifyAccessToken(token, { clock: ctx.clock, expectedTenant: input.tenant.paasid, requiredScopes: ["openid"] });
+    return refusal(
+      input,
+      idpProblem(
+        "invalid_token",
+        "缺少访问令牌（Authorization: Bearer …）",
+        "access token missing (Authorization: Bearer …)",
+        [
+          diag(
+            "/headers/authorization",
+            "oauth.bearer-required",
+            "no bearer token",
+            "加上 Authorization: Bearer <access_token> / add the header",
+          ),
+        ],
+      ),
+      "oauth",
+      { "www-authenticate": 'Bearer realm="gatesim"' },
+    );
+  const v = await core.tokens.verifyAccessToken(token, {
+    clock: ctx.clock,
+    expectedTenant: input.tenant.paasid,
+    requiredScopes: ["openid"],
+  });
   if (!v.ok) return bearerRefusal(input, v);
   const persona = v.claims.persona ? core.personas.get(v.claims.persona) : undefined;
   if (!persona)
-    return bearerRefusal(input, { ok: false, problem: idpProblem("invalid_token", "该令牌没有用户（client_credentials 令牌）", "this token has no user (a client_credentials token)") });
-  return { status: 200, headers: { "cache-control": "no-store" }, body: oidcClaims(core.seed.value, persona, v.principal.scope) };
+    return bearerRefusal(input, {
+      ok: false,
+      problem: idpProblem(
+        "invalid_token",
+        "该令牌没有用户（client_credentials 令牌）",
+        "this token has no user (a client_credentials token)",
+      ),
+    });
+  return {
+    status: 200,
+    headers: { "cache-control": "no-store" },
+    body: oidcClaims(core.seed.value, persona, v.principal.scope),
+  };
 }
 
 /** POST /oidc/introspect (RFC 7662): confidential clients ask whether a token is active and what it carries. */
@@ -49,27 +112,62 @@ export async function introspect(core: IdentityCore, input: HandlerInput, ctx: H
   const auth = authenticateClient(input, core.clients, { requireConfidential: true });
   if (!auth.ok) return refuseClient(input, auth.problem, "oauth");
   const t = param(input, "token");
-  if (!t.value) fail("invalid_request", "缺少 token", "token is missing", [diag(t.location, "rfc7662.token-required", "token is missing", "传入要检查的令牌 / pass the token to inspect")]);
+  if (!t.value)
+    fail("invalid_request", "缺少 token", "token is missing", [
+      diag(t.location, "rfc7662.token-required", "token is missing", "传入要检查的令牌 / pass the token to inspect"),
+    ]);
   const hint = param(input, "token_type_hint").value;
   const inactive: HandlerResult = { status: 200, headers: { "cache-control": "no-store" }, body: { active: false } };
   if (looksLikeJwt(t.value) && hint !== "refresh_token") {
-    const v = await core.tokens.verifyAccessToken(t.value, { clock: ctx.clock, expectedTenant: input.tenant.paasid, location: t.location });
+    const v = await core.tokens.verifyAccessToken(t.value, {
+      clock: ctx.clock,
+      expectedTenant: input.tenant.paasid,
+      location: t.location,
+    });
     if (!v.ok) return inactive; // RFC 7662 §2.2: no reason is given for an inactive token
     const c = v.claims;
     return {
       status: 200,
       headers: { "cache-control": "no-store" },
       body: {
-        active: true, scope: c.scope, client_id: c.client_id, token_type: "Bearer", exp: c.exp, iat: c.iat, sub: c.sub, aud: c.aud, iss: c.iss, jti: c.jti,
-        paasid: c.paasid, ...(c.persona ? { persona: c.persona, level: c.level, username: core.personas.get(c.persona)?.person.uid } : {}), ...(c.sid ? { sid: c.sid } : {}),
+        active: true,
+        scope: c.scope,
+        client_id: c.client_id,
+        token_type: "Bearer",
+        exp: c.exp,
+        iat: c.iat,
+        sub: c.sub,
+        aud: c.aud,
+        iss: c.iss,
+        jti: c.jti,
+        paasid: c.paasid,
+        ...(c.persona
+          ? { persona: c.persona, level: c.level, username: core.personas.get(c.persona)?.person.uid }
+          : {}),
+        ...(c.sid ? { sid: c.sid } : {}),
       },
     };
   }
   const rec = await ctx.store.get<RefreshRecord>(KIND.refresh, refreshKey(t.value));
   if (!rec || rec.rotatedAt !== undefined) return inactive;
   const family = await ctx.store.get<Family>(KIND.family, rec.familyId);
-  if (!family || family.revoked || (family.sid && core.revocations.isSessionEnded(input.tenant.paasid, family.sid))) return inactive;
-  return { status: 200, headers: { "cache-control": "no-store" }, body: { active: true, scope: rec.scope, client_id: rec.clientId, token_type: "refresh_token", exp: rec.exp, iat: rec.iat, iss: core.cfg.issuer, paasid: input.tenant.paasid, ...(family.personaId ? { persona: family.personaId } : {}) } };
+  if (!family || family.revoked || (family.sid && core.revocations.isSessionEnded(input.tenant.paasid, family.sid)))
+    return inactive;
+  return {
+    status: 200,
+    headers: { "cache-control": "no-store" },
+    body: {
+      active: true,
+      scope: rec.scope,
+      client_id: rec.clientId,
+      token_type: "refresh_token",
+      exp: rec.exp,
+      iat: rec.iat,
+      iss: core.cfg.issuer,
+      paasid: input.tenant.paasid,
+      ...(family.personaId ? { persona: family.personaId } : {}),
+    },
+  };
 }
 
 /**
@@ -80,13 +178,33 @@ export async function revoke(core: IdentityCore, input: HandlerInput, ctx: Handl
   const auth = authenticateClient(input, core.clients);
   if (!auth.ok) return refuseClient(input, auth.problem, "oauth");
   const t = param(input, "token");
-  if (!t.value) fail("invalid_request", "缺少 token", "token is missing", [diag(t.location, "rfc7009.token-required", "token is missing", "传入要撤销的令牌 / pass the token to revoke")]);
+  if (!t.value)
+    fail("invalid_request", "缺少 token", "token is missing", [
+      diag(t.location, "rfc7009.token-required", "token is missing", "传入要撤销的令牌 / pass the token to revoke"),
+    ]);
   const hint = param(input, "token_type_hint");
   if (hint.value !== undefined && hint.value !== "access_token" && hint.value !== "refresh_token")
-    fail("unsupported_token_type", `不支持的 token_type_hint：${hint.value}`, `unsupported token_type_hint: ${hint.value}`, [diag(hint.location, "rfc7009.hint", "unknown hint", "access_token 或 refresh_token", hint.value)]);
+    fail(
+      "unsupported_token_type",
+      `不支持的 token_type_hint：${hint.value}`,
+      `unsupported token_type_hint: ${hint.value}`,
+      [diag(hint.location, "rfc7009.hint", "unknown hint", "access_token 或 refresh_token", hint.value)],
+    );
   const done: HandlerResult = { status: 200, headers: { "cache-control": "no-store" } };
   const notYours = (owner: string) =>
-    fail("unauthorized_client", `该令牌签发给客户端 ${owner}，客户端 ${auth.client.clientId} 不能撤销`, `the token was issued to client ${owner}; client ${auth.client.clientId} cannot revoke it`, [diag(t.location, "rfc7009.owner", "token of another client", "由令牌所属的客户端撤销 / revoke with the client that owns it")]);
+    fail(
+      "unauthorized_client",
+      `该令牌签发给客户端 ${owner}，客户端 ${auth.client.clientId} 不能撤销`,
+      `the token was issued to client ${owner}; client ${auth.client.clientId} cannot revoke it`,
+      [
+        diag(
+          t.location,
+          "rfc7009.owner",
+          "token of another client",
+          "由令牌所属的客户端撤销 / revoke with the client that owns it",
+        ),
+      ],
+    );
   if (looksLikeJwt(t.value)) {
     const sig = await core.tokens.verifySignature(t.value, ctx.clock.now(), t.location);
     if (!sig.ok) return done;

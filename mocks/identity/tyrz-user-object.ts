@@ -9,7 +9,14 @@ import type { IdentityPersona } from "./identity-types.js";
 function cst(ms: number, withSeparators: boolean): string {
   const d = new Date(ms + 8 * 3600_000);
   const p = (n: number) => String(n).padStart(2, "0");
-  const [y, mo, da, h, mi, s] = [d.getUTCFullYear(), p(d.getUTCMonth() + 1), p(d.getUTCDate()), p(d.getUTCHours()), p(d.getUTCMinutes()), p(d.getUTCSeconds())];
+  const [y, mo, da, h, mi, s] = [
+    d.getUTCFullYear(),
+    p(d.getUTCMonth() + 1),
+    p(d.getUTCDate()),
+    p(d.getUTCHours()),
+    p(d.getUTCMinutes()),
+    p(d.getUTCSeconds()),
+  ];
   return withSeparators ? `${y}-${mo}-${da} ${h}:${mi}:${s}` : `${y}${mo}${da}${h}${mi}${s}`;
 }
 
@@ -21,7 +28,12 @@ function pastInstant(seed: string, ...parts: string[]): number {
 
 /** Alipay-style 16-digit user id (`2088…`), the unique code the sample shows for YSS/ALV ways (facts §2.2). */
 function alipayId(seed: string, who: string): string {
-  return "2088" + BigInt("0x" + hex32(seed, "alipay", who)).toString().slice(0, 12);
+  return (
+    "2088" +
+    BigInt("0x" + hex32(seed, "alipay", who))
+      .toString()
+      .slice(0, 12)
+  );
 }
 
 interface Way {
@@ -40,14 +52,16 @@ function waysOf(seed: string, p: Person, level: Level): Way[] {
   const r = levelRank(level);
   const ways: Way[] = [];
   if (r >= 3) ways.push({ level: "L3", method: "GW", code: p.idNumber, at: pastInstant(seed, p.id, "L3") });
-  if (r >= 2) ways.push({ level: "L2", method: "YSS", code: alipayId(seed, p.id + "yss"), at: pastInstant(seed, p.id, "L2") });
+  if (r >= 2)
+    ways.push({ level: "L2", method: "YSS", code: alipayId(seed, p.id + "yss"), at: pastInstant(seed, p.id, "L2") });
   if (r >= 1) ways.push({ level: "L1", method: "ALV", code: alipayId(seed, p.id), at: pastInstant(seed, p.id, "L1") });
   ways.push({ level: "L0", method: "IDV", code: p.idNumber, at: null });
   return ways;
 }
 
 /** extproperties are `key=value` strings; `-1` stands for empty (facts §2.2). */
-const ext = (o: Record<string, string | number | undefined>): string[] => Object.entries(o).map(([k, v]) => `${k}=${v === undefined || v === "" ? "-1" : v}`);
+const ext = (o: Record<string, string | number | undefined>): string[] =>
+  Object.entries(o).map(([k, v]) => `${k}=${v === undefined || v === "" ? "-1" : v}`);
 
 export interface TokeninfoBody {
   signdata: string;
@@ -111,16 +125,29 @@ export function buildTokeninfo(seed: string, persona: IdentityPersona, tokenid: 
       link_person_name: "-1",
       sex: String(p.sex),
       extproperties: ext({
-        address: p.address, area: "shantou", origin: "gdbs", accout_type: p.loginMethod, account_uid: p.uid,
-        landline: "", local_user: "", cert_ca: p.loginMethod === "2" ? "GDCA" : "", cert_data: "", cert_notbefore: "", cert_notafter: "",
-        uversion: 1, user_typeext: "",
+        address: p.address,
+        area: "shantou",
+        origin: "gdbs",
+        accout_type: p.loginMethod,
+        account_uid: p.uid,
+        landline: "",
+        local_user: "",
+        cert_ca: p.loginMethod === "2" ? "GDCA" : "",
+        cert_data: "",
+        cert_notbefore: "",
+        cert_notafter: "",
+        uversion: 1,
+        user_typeext: "",
       }),
     };
   } else {
     const e = persona.enterprise;
     const legal = {
-      legal_person: e.legalRepresentative.name, legal_id_type: "10", legal_code: e.legalRepresentative.idNumber,
-      link_person_type: "10", link_person_code: p.idNumber,
+      legal_person: e.legalRepresentative.name,
+      legal_id_type: "10",
+      legal_code: e.legalRepresentative.idNumber,
+      link_person_type: "10",
+      link_person_code: p.idNumber,
     };
     userobj = {
       uid: `${e.uid}_${p.uid}`,
@@ -135,9 +162,24 @@ export function buildTokeninfo(seed: string, persona: IdentityPersona, tokenid: 
       sex: String(p.sex),
       parent_uidcode: e.useridcode,
       extproperties: ext({
-        address: e.address, area: "shantou", origin: "gdbs", accout_type: p.loginMethod, account_uid: `${e.uid}_${p.uid}`,
-        ...legal, ent_type: e.entityType, unit_type: e.subjectType, tax_code: e.uscc, comm_code: "", landline: "",
-        local_user: "", cert_ca: p.loginMethod === "2" ? "GDCA" : "", cert_data: "", cert_notbefore: "", cert_notafter: "", uversion: 1, user_typeext: "",
+        address: e.address,
+        area: "shantou",
+        origin: "gdbs",
+        accout_type: p.loginMethod,
+        account_uid: `${e.uid}_${p.uid}`,
+        ...legal,
+        ent_type: e.entityType,
+        unit_type: e.subjectType,
+        tax_code: e.uscc,
+        comm_code: "",
+        landline: "",
+        local_user: "",
+        cert_ca: p.loginMethod === "2" ? "GDCA" : "",
+        cert_data: "",
+        cert_notbefore: "",
+        cert_notafter: "",
+        uversion: 1,
+        user_typeext: "",
       }),
     };
     pareobj = {
@@ -161,7 +203,16 @@ export function buildTokeninfo(seed: string, persona: IdentityPersona, tokenid: 
       ...legal,
       address: e.address,
       area: "shantou",
-      extproperties: ext({ address: e.address, area: "shantou", origin: "gdbs", ...legal, ent_type: e.entityType, unit_type: e.subjectType, tax_code: e.uscc, comm_code: "" }),
+      extproperties: ext({
+        address: e.address,
+        area: "shantou",
+        origin: "gdbs",
+        ...legal,
+        ent_type: e.entityType,
+        unit_type: e.subjectType,
+        tax_code: e.uscc,
+        comm_code: "",
+      }),
     };
   }
   const user_creditable_level: TokeninfoBody["user_creditable_level"] = {
@@ -179,7 +230,9 @@ export function buildTokeninfo(seed: string, persona: IdentityPersona, tokenid: 
   };
   // signdata: the real signature scheme is unknown (facts §2.2 only names the field); gatesim sends an HMAC-SHA256
   // over the user object, base64 — a documented simulator choice, not something relying parties can verify.
-  const signdata = createHmac("sha256", `gatesim-tyrz-sign\u0000${seed}`).update(JSON.stringify({ userobj, pareobj })).digest("base64");
+  const signdata = createHmac("sha256", `gatesim-tyrz-sign\u0000${seed}`)
+    .update(JSON.stringify({ userobj, pareobj }))
+    .digest("base64");
   return { signdata, userobj, pareobj, user_creditable_level };
 }
 
@@ -190,7 +243,8 @@ export function oidcClaims(seed: string, persona: IdentityPersona, scopes: strin
   if (scopes.includes("profile") || scopes.includes("all")) {
     Object.assign(out, {
       name: p.name,
-      preferred_username: persona.kind === "operator" && persona.enterprise ? `${persona.enterprise.uid}_${p.uid}` : p.uid,
+      preferred_username:
+        persona.kind === "operator" && persona.enterprise ? `${persona.enterprise.uid}_${p.uid}` : p.uid,
       gender: p.sex === 1 ? "male" : "female",
       birthdate: p.birthDate,
       persona: persona.id,
@@ -199,11 +253,17 @@ export function oidcClaims(seed: string, persona: IdentityPersona, scopes: strin
       idcardtype: "10",
       idcardnumber: p.idNumber,
       isreal: levelRank(persona.level) >= 1,
-      ...(persona.enterprise ? { org_name: persona.enterprise.name, org_uscc: persona.enterprise.uscc, parent_uidcode: persona.enterprise.useridcode } : {}),
+      ...(persona.enterprise
+        ? {
+            org_name: persona.enterprise.name,
+            org_uscc: persona.enterprise.uscc,
+            parent_uidcode: persona.enterprise.useridcode,
+          }
+        : {}),
     });
   }
   if (scopes.includes("email") || scopes.includes("all")) Object.assign(out, { email: p.email, email_verified: false });
-  if (scopes.includes("phone") || scopes.includes("all")) Object.assign(out, { phone_number: p.phone, phone_number_verified: levelRank(persona.level) >= 1 });
+  if (scopes.includes("phone") || scopes.includes("all"))
+    Object.assign(out, { phone_number: p.phone, phone_number_verified: levelRank(persona.level) >= 1 });
   return out;
 }
-

@@ -26,20 +26,73 @@ export const SHANTOU_HISTORICAL: Readonly<Record<string, string>> = Object.freez
 
 /** Guangdong prefecture-level cities. */
 export const GUANGDONG_CITIES: Readonly<Record<string, string>> = Object.freeze({
-  "4401": "广州市", "4402": "韶关市", "4403": "深圳市", "4404": "珠海市", "4405": "汕头市", "4406": "佛山市",
-  "4407": "江门市", "4408": "湛江市", "4409": "茂名市", "4412": "肇庆市", "4413": "惠州市", "4414": "梅州市",
-  "4415": "汕尾市", "4416": "河源市", "4417": "阳江市", "4418": "清远市", "4419": "东莞市", "4420": "中山市",
-  "4451": "潮州市", "4452": "揭阳市", "4453": "云浮市",
+  "4401": "广州市",
+  "4402": "韶关市",
+  "4403": "深圳市",
+  "4404": "珠海市",
+  "4405": "汕头市",
+  "4406": "佛山市",
+  "4407": "江门市",
+  "4408": "湛江市",
+  "4409": "茂名市",
+  "4412": "肇庆市",
+  "4413": "惠州市",
+  "4414": "梅州市",
+  "4415": "汕尾市",
+  "4416": "河源市",
+  "4417": "阳江市",
+  "4418": "清远市",
+  "4419": "东莞市",
+  "4420": "中山市",
+  "4451": "潮州市",
+  "4452": "揭阳市",
+  "4453": "云浮市",
 });
 
 const PROVINCES = new Set([
-  "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
-  "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82",
+  "11",
+  "12",
+  "13",
+  "14",
+  "15",
+  "21",
+  "22",
+  "23",
+  "31",
+  "32",
+  "33",
+  "34",
+  "35",
+  "36",
+  "37",
+  "41",
+  "42",
+  "43",
+  "44",
+  "45",
+  "46",
+  "50",
+  "51",
+  "52",
+  "53",
+  "54",
+  "61",
+  "62",
+  "63",
+  "64",
+  "65",
+  "71",
+  "81",
+  "82",
 ]);
 
 export function divisionName(code: string): string | undefined {
   if (code === "440000") return "广东省";
-  return SHANTOU_CURRENT[code] ?? SHANTOU_HISTORICAL[code] ?? (code.endsWith("00") ? GUANGDONG_CITIES[code.slice(0, 4)] : undefined);
+  return (
+    SHANTOU_CURRENT[code] ??
+    SHANTOU_HISTORICAL[code] ??
+    (code.endsWith("00") ? GUANGDONG_CITIES[code.slice(0, 4)] : undefined)
+  );
 }
 
 export function isKnownDivision(code: string, opts: { historical?: boolean } = {}): boolean {

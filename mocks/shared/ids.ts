@@ -53,7 +53,8 @@ export type Verdict = string | null;
 /** Whether y-m-d (m 1–12) is a day of the Gregorian calendar, year ≥ 100. Arithmetic, no Date: it runs on every
  *  ID number, date item and query timestamp a request carries. */
 export function isRealDate(y: number, m: number, d: number): boolean {
-  if (!Number.isInteger(y) || !Number.isInteger(m) || !Number.isInteger(d) || y < 100 || m < 1 || m > 12 || d < 1) return false;
+  if (!Number.isInteger(y) || !Number.isInteger(m) || !Number.isInteger(d) || y < 100 || m < 1 || m > 12 || d < 1)
+    return false;
   if (m === 2) return d <= (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28);
   return d <= (m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31);
 }
@@ -61,10 +62,18 @@ export function isRealDate(y: number, m: number, d: number): boolean {
 /** GB 11643-1999 resident ID number: 18 chars, known division, real past birth date (before `now`, a Date or ms),
  *  check digit. */
 export function checkIdNumber(v: string, now?: Date | number): Verdict {
-  if (!/^\d{17}[\dX]$/.test(v)) return "身份证号应为17位数字加1位校验码(数字或大写X) / must be 17 digits plus a check character (digit or upper-case X)";
-  if (!isKnownDivision(v.slice(0, 6), { historical: true })) return `地址码 ${v.slice(0, 6)} 不是已知的行政区划代码 / address code ${v.slice(0, 6)} is not a known GB/T 2260 division`;
-  const y = +v.slice(6, 10), m = +v.slice(10, 12), d = +v.slice(12, 14);
-  if (!isRealDate(y, m, d) || y < 1880 || Date.UTC(y, m - 1, d) > (now === undefined ? Date.now() : typeof now === "number" ? now : now.getTime()))
+  if (!/^\d{17}[\dX]$/.test(v))
+    return "身份证号应为17位数字加1位校验码(数字或大写X) / must be 17 digits plus a check character (digit or upper-case X)";
+  if (!isKnownDivision(v.slice(0, 6), { historical: true }))
+    return `地址码 ${v.slice(0, 6)} 不是已知的行政区划代码 / address code ${v.slice(0, 6)} is not a known GB/T 2260 division`;
+  const y = +v.slice(6, 10),
+    m = +v.slice(10, 12),
+    d = +v.slice(12, 14);
+  if (
+    !isRealDate(y, m, d) ||
+    y < 1880 ||
+    Date.UTC(y, m - 1, d) > (now === undefined ? Date.now() : typeof now === "number" ? now : now.getTime())
+  )
     return `出生日期 ${v.slice(6, 14)} 不是有效日期 / birth date ${v.slice(6, 14)} is not a real past date`;
   const c = idCheck(v.slice(0, 17));
   if (c !== v[17]) return `校验码应为 ${c}，实际为 ${v[17]} / check character should be ${c}, got ${v[17]}`;
@@ -83,7 +92,8 @@ export function checkUscc(v: string): Verdict {
 /** GB 11714-1997 organisation code, written XXXXXXXX-C (the hyphen is optional). */
 export function checkOrgCode(v: string): Verdict {
   const m = /^([0-9A-Z]{8})-?([0-9X])$/.exec(v);
-  if (!m) return "组织机构代码应为8位数字或大写字母加校验码，如 19278159-2 / must be 8 digits or upper-case letters plus a check character, e.g. 19278159-2";
+  if (!m)
+    return "组织机构代码应为8位数字或大写字母加校验码，如 19278159-2 / must be 8 digits or upper-case letters plus a check character, e.g. 19278159-2";
   const c = orgCheck(m[1]);
   if (c !== m[2]) return `校验码应为 ${c}，实际为 ${m[2]} / check character should be ${c}, got ${m[2]}`;
   return null;
@@ -116,7 +126,9 @@ export function parseLicenceId(v: string): LicenceIdParts | null {
 
 /** Compose a GB/T 36904 licence identifier with its MOD 37,36 check character. */
 export function makeLicenceId(typeCode: string, issuerCode: string, serial: string, version: string): string {
-  return [LICENCE_ROOT, typeCode, issuerCode, serial, version, mod37_36(typeCode + issuerCode + serial + version)].join(".");
+  return [LICENCE_ROOT, typeCode, issuerCode, serial, version, mod37_36(typeCode + issuerCode + serial + version)].join(
+    ".",
+  );
 }
 
 /**
@@ -125,9 +137,12 @@ export function makeLicenceId(typeCode: string, issuerCode: string, serial: stri
  */
 export function checkLicenceId(v: string): Verdict {
   const p = parseLicenceId(v);
-  if (!p) return `证照标识应为 ${LICENCE_ROOT}.<类型代码>.<颁发机构代码>.<流水号>.<版本号>.<校验位> / must be ${LICENCE_ROOT}.<type>.<issuer>.<serial>.<version>.<check>`;
-  if (!/^[0-9A-HJ-NPQRTUWXY]{18}\d{3}$/.test(p.typeCode)) return `证照类型代码 ${p.typeCode} 应为定义机构统一社会信用代码加3位数字 / type code must be the defining authority's USCC plus 3 digits`;
-  if (!/^([0-9A-HJ-NPQRTUWXY]{18}|\d{6})$/.test(p.issuerCode)) return `颁发机构代码 ${p.issuerCode} 应为18位统一社会信用代码 / issuer code must be an 18-character USCC`;
+  if (!p)
+    return `证照标识应为 ${LICENCE_ROOT}.<类型代码>.<颁发机构代码>.<流水号>.<版本号>.<校验位> / must be ${LICENCE_ROOT}.<type>.<issuer>.<serial>.<version>.<check>`;
+  if (!/^[0-9A-HJ-NPQRTUWXY]{18}\d{3}$/.test(p.typeCode))
+    return `证照类型代码 ${p.typeCode} 应为定义机构统一社会信用代码加3位数字 / type code must be the defining authority's USCC plus 3 digits`;
+  if (!/^([0-9A-HJ-NPQRTUWXY]{18}|\d{6})$/.test(p.issuerCode))
+    return `颁发机构代码 ${p.issuerCode} 应为18位统一社会信用代码 / issuer code must be an 18-character USCC`;
   if (!/^[0-9A-Z]+$/.test(p.serial)) return "流水号只能含数字和大写字母 / serial must be digits and upper-case letters";
   if (!/^\d{3}$/.test(p.version)) return "版本号应为3位数字，如 001 / version must be 3 digits, e.g. 001";
   const c = mod37_36(p.typeCode + p.issuerCode + p.serial + p.version);

@@ -35,7 +35,8 @@ export function outboundPolicy(allowHosts: readonly string[] = ALLOW_ALL_HOSTS):
   for (const raw of allowHosts) {
     const e = raw.trim().toLowerCase();
     const slash = e.indexOf("/");
-    if (slash !== -1 && isIP(e.slice(0, slash))) nets.addSubnet(e.slice(0, slash), Number(e.slice(slash + 1)), isIP(e.slice(0, slash)) === 6 ? "ipv6" : "ipv4");
+    if (slash !== -1 && isIP(e.slice(0, slash)))
+      nets.addSubnet(e.slice(0, slash), Number(e.slice(slash + 1)), isIP(e.slice(0, slash)) === 6 ? "ipv6" : "ipv4");
     else if (isIP(e)) nets.addAddress(e, isIP(e) === 6 ? "ipv6" : "ipv4");
     else if (e.startsWith("*.")) suffixes.push(e.slice(1));
     else if (e && e !== "*") names.add(e);
@@ -48,13 +49,22 @@ export function outboundPolicy(allowHosts: readonly string[] = ALLOW_ALL_HOSTS):
       try {
         u = new URL(url);
       } catch {
-        return { message: `${url} 不是绝对 URL / ${url} is not an absolute URL`, hint: "如 https://dept.example.gov.cn/api / e.g. https://dept.example.gov.cn/api" };
+        return {
+          message: `${url} 不是绝对 URL / ${url} is not an absolute URL`,
+          hint: "如 https://dept.example.gov.cn/api / e.g. https://dept.example.gov.cn/api",
+        };
       }
-      if (u.protocol !== "http:" && u.protocol !== "https:") return { message: `应为 http(s) 地址，实际为 ${u.protocol} / must be an http(s) URL, got ${u.protocol}`, hint: "如 https://dept.example.gov.cn/api / e.g. https://dept.example.gov.cn/api" };
+      if (u.protocol !== "http:" && u.protocol !== "https:")
+        return {
+          message: `应为 http(s) 地址，实际为 ${u.protocol} / must be an http(s) URL, got ${u.protocol}`,
+          hint: "如 https://dept.example.gov.cn/api / e.g. https://dept.example.gov.cn/api",
+        };
       if (any) return null;
       const host = u.hostname.replace(/^\[|\]$/g, "").toLowerCase();
       const ipv = isIP(host);
-      const ok = ipv ? nets.check(host, ipv === 6 ? "ipv6" : "ipv4") : names.has(host) || suffixes.some((s) => host.endsWith(s));
+      const ok = ipv
+        ? nets.check(host, ipv === 6 ? "ipv6" : "ipv4")
+        : names.has(host) || suffixes.some((s) => host.endsWith(s));
       return ok
         ? null
         : {

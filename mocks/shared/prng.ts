@@ -22,13 +22,19 @@ export class Prng {
 
   constructor(seed: string) {
     const h = xmur3(seed);
-    this.a = h(); this.b = h(); this.c = h(); this.d = h();
+    this.a = h();
+    this.b = h();
+    this.c = h();
+    this.d = h();
     for (let i = 0; i < 12; i++) this.next();
   }
 
   /** Uniform 32-bit unsigned integer. */
   nextU32(): number {
-    this.a >>>= 0; this.b >>>= 0; this.c >>>= 0; this.d >>>= 0;
+    this.a >>>= 0;
+    this.b >>>= 0;
+    this.c >>>= 0;
+    this.d >>>= 0;
     let t = (this.a + this.b) | 0;
     this.a = this.b ^ (this.b >>> 9);
     this.b = (this.c + (this.c << 3)) | 0;

@@ -148,7 +148,10 @@ export interface TenantDirectoryView {
  * platforms): identity offers "bearer", its access tokens verified offline.
  */
 export interface SecuritySchemeVerifier {
-  verify(token: string, opts: { clock: { now(): number }; expectedTenant?: string }): Promise<{ ok: true; principal: Principal } | { ok: false; problem: Problem }>;
+  verify(
+    token: string,
+    opts: { clock: { now(): number }; expectedTenant?: string },
+  ): Promise<{ ok: true; principal: Principal } | { ok: false; problem: Problem }>;
   /** The tenant a request's credential names, before it is verified (verify then checks it with expectedTenant). */
   tenantOf(headers: Record<string, string | string[] | undefined>): string | undefined;
 }
@@ -184,5 +187,9 @@ export interface PlatformModule {
   close?(): Promise<void> | void;
   /** Per-tenant state a platform keeps outside the tenant store (e.g. identity's clients): seed it, restore it. */
   onTenant?: { create?(paasid: string): void; reset?(paasid: string): void };
-  resolveTenant?(req: { query: Record<string, unknown>; body: unknown; headers: Record<string, string | string[] | undefined> }): string | undefined;
+  resolveTenant?(req: {
+    query: Record<string, unknown>;
+    body: unknown;
+    headers: Record<string, string | string[] | undefined>;
+  }): string | undefined;
 }

@@ -17,7 +17,10 @@ if (SERVE) {
   const { createDatasharePlatform } = await import("../../dist/mocks/datashare/platform.js");
   let platform;
   // as the CLI serves: GATESIM_HTTP_THREAD=false measures the one-thread server
-  const config = loadConfig({ env: process.env, overrides: { logLevel: "silent", adminToken: "bench-admin-token-000000", port: 0 } });
+  const config = loadConfig({
+    env: process.env,
+    overrides: { logLevel: "silent", adminToken: "bench-admin-token-000000", port: 0 },
+  });
   const sim = await listen(config, { platforms: (seed) => [(platform = createDatasharePlatform(seed))] });
   const built = performance.now() - t0;
   const rt = sim.runtime;
@@ -25,28 +28,66 @@ if (SERVE) {
   const ds = platform.api.domain;
   const entry = await ds.catalogue.require({ resourceCode: "101001/000001" });
   const { application } = await ds.applications.apply(consumer.paasid, {
-    resourceCode: entry.resourceCode, fields: ["XM", "SFZH", "XB", "CSRQ", "ZZ"], purpose: "基准测试 / benchmark",
-    legalBasis: "基准测试 / benchmark", itemCode: "11440100696927671X3442011817001",
+    resourceCode: entry.resourceCode,
+    fields: ["XM", "SFZH", "XB", "CSRQ", "ZZ"],
+    purpose: "基准测试 / benchmark",
+    legalBasis: "基准测试 / benchmark",
+    itemCode: "11440100696927671X3442011817001",
   });
   await ds.applications.approve({ kind: "admin" }, application.id, { quota: 1e9 });
   const ids = Array.from({ length: 2048 }, (_, k) => rt.seed.persons.at((k * 7919) % rt.seed.persons.size).idNumber);
   const dept = rt.seed.enterprises.at(1).uscc;
-  process.stdout.write(JSON.stringify({ url: sim.url, paasid: consumer.paasid, token: consumer.paasToken, serviceId: entry.serviceId, ids, dept, builtMs: built, persons: rt.seed.persons.size, enterprises: rt.seed.enterprises.size }) + "\n");
-  process.on("SIGTERM", () => { void sim.close().then(() => platform.close()).then(() => process.exit(0)); });
+  process.stdout.write(
+    JSON.stringify({
+      url: sim.url,
+      paasid: consumer.paasid,
+      token: consumer.paasToken,
+      serviceId: entry.serviceId,
+      ids,
+      dept,
+      builtMs: built,
+      persons: rt.seed.persons.size,
+      enterprises: rt.seed.enterprises.size,
+    }) + "\n",
+  );
+  process.on("SIGTERM", () => {
+    void sim
+      .close()
+      .then(() => platform.close())
+      .then(() => process.exit(0));
+  });
 } else {
   // ---- parent
   const { default: autocannon } = await import("autocannon");
   const seconds = Math.min(Number(process.argv[2] ?? process.env.BENCH_SECONDS ?? 10), 60);
-  const args = [...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir=bench-profiles"] : []), fileURLToPath(import.meta.url), "--serve"];
+  const args = [
+    ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir=bench-profiles"] : []),
+    fileURLToPath(import.meta.url),
+    "--serve",
+  ];
   const spawnedAt = performance.now();
   const { info, pid: serverPid, stop: stopServer } = await startChild(args);
   const startedMs = performance.now() - spawnedAt;
 
-  const bodies = info.ids.map((id) => JSON.stringify({
-    system_id: info.paasid, vender_id: info.dept, department_id: info.dept, query_timestamp: "20250106100000", UID: "bench",
-    query: { SFZH: id },
-    audit_info: { operator_id: "op-7", operator_name: "陈晓华", query_object_id: id, query_object_id_type: "01", item_code: "11440100696927671X3442011817001", terminal_info: "10.20.30.40", query_timestamp: "2025-01-06 10:00:00" },
-  }));
+  const bodies = info.ids.map((id) =>
+    JSON.stringify({
+      system_id: info.paasid,
+      vender_id: info.dept,
+      department_id: info.dept,
+      query_timestamp: "20250106100000",
+      UID: "bench",
+      query: { SFZH: id },
+      audit_info: {
+        operator_id: "op-7",
+        operator_name: "陈晓华",
+        query_object_id: id,
+        query_object_id_type: "01",
+        item_code: "11440100696927671X3442011817001",
+        terminal_info: "10.20.30.40",
+        query_timestamp: "2025-01-06 10:00:00",
+      },
+    }),
+  );
   const { signedHeaders } = await import("../../dist/gateway/index.js");
   // the project's own signer, with a random nonce of our own (its default nonce is keyed by the millisecond)
   const signed = (serviceId, now = Date.now()) => ({
@@ -54,13 +95,18 @@ if (SERVE) {
     ...signedHeaders(info.paasid, info.token, { now, nonce: randomBytes(8).toString("hex"), serviceId, upper: true }),
   });
   let n = 0;
-  const setupRequest = (req, serviceId = info.serviceId) => ({ ...req, body: bodies[n++ % bodies.length], headers: signed(serviceId) });
+  const setupRequest = (req, serviceId = info.serviceId) => ({
+    ...req,
+    body: bodies[n++ % bodies.length],
+    headers: signed(serviceId),
+  });
 
   // one call to check the answer before measuring
   const probe = await fetch(`${info.url}/GatewayMsg/http/api/proxy/invoke`, { method: "POST", ...setupRequest({}) });
   const answer = await probe.text(); // bare Fastify answers these very bytes below
   const pj = JSON.parse(answer);
-  if (pj.errcode !== 0 || pj.data.data.length !== 1) throw new Error(`probe failed: ${JSON.stringify(pj).slice(0, 300)}`);
+  if (pj.errcode !== 0 || pj.data.data.length !== 1)
+    throw new Error(`probe failed: ${JSON.stringify(pj).slice(0, 300)}`);
   const firstMs = performance.now() - spawnedAt;
 
   // Every request carries its own nonce and signature, computed before the run starts (as the wrk run does) so that
@@ -69,15 +115,28 @@ if (SERVE) {
     const now = Date.now(); // the run ends well inside the ±180 s window
     return Array.from({ length: count }, () => signed(serviceId, now));
   };
-  const run = (duration, serviceId = info.serviceId, url = info.url, rate = 0) => new Promise((resolve, reject) => {
-    const stock = presign(duration * 20_000, serviceId);
-    let k = 0;
-    const setup = (req) => {
-      return k < stock.length ? { ...req, body: bodies[n++ % bodies.length], headers: stock[k++] } : setupRequest(req, serviceId);
-    };
-    const inst = autocannon({ url: `${url}/GatewayMsg/http/api/proxy/invoke`, method: "POST", connections: 50, duration, ...(rate ? { overallRate: rate } : {}), requests: [{ setupRequest: setup }] }, (err, res) => (err ? reject(err) : resolve(res)));
-    autocannon.track(inst, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
-  });
+  const run = (duration, serviceId = info.serviceId, url = info.url, rate = 0) =>
+    new Promise((resolve, reject) => {
+      const stock = presign(duration * 20_000, serviceId);
+      let k = 0;
+      const setup = (req) => {
+        return k < stock.length
+          ? { ...req, body: bodies[n++ % bodies.length], headers: stock[k++] }
+          : setupRequest(req, serviceId);
+      };
+      const inst = autocannon(
+        {
+          url: `${url}/GatewayMsg/http/api/proxy/invoke`,
+          method: "POST",
+          connections: 50,
+          duration,
+          ...(rate ? { overallRate: rate } : {}),
+          requests: [{ setupRequest: setup }],
+        },
+        (err, res) => (err ? reject(err) : resolve(res)),
+      );
+      autocannon.track(inst, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
+    });
   await run(2); // warm-up (JIT, audit log growth)
   const { cpuNote, procCpuUs } = await import("../proc-cpu.mjs");
   const cpuBefore = procCpuUs(serverPid);
@@ -90,7 +149,14 @@ if (SERVE) {
   // wrk (C) with precomputed signatures: the simulator's own capacity, without autocannon's per-request signing
   // competing for the same two cores
   const { runWrk, fmtWrk } = await import("../wrk.mjs");
-  const w = runWrk({ url: `${info.url}/GatewayMsg/http/api/proxy/invoke`, seconds, connections: 50, sign: { paasid: info.paasid, token: info.token, serviceId: info.serviceId, body: bodies[0] }, expectedRate: 15000, pid: serverPid });
+  const w = runWrk({
+    url: `${info.url}/GatewayMsg/http/api/proxy/invoke`,
+    seconds,
+    connections: 50,
+    sign: { paasid: info.paasid, token: info.token, serviceId: info.serviceId, body: bodies[0] },
+    expectedRate: 15000,
+    pid: serverPid,
+  });
   await stopServer();
   // this machine's ceiling for the call: bare Fastify parsing the same signed request and answering the same bytes
   const { startBare, ofBare } = await import("../bare-fastify.mjs");
@@ -99,25 +165,56 @@ if (SERVE) {
   const bareCpuBefore = procCpuUs(bare.pid);
   const b = await run(seconds, info.serviceId, bare.url);
   const bareCpu = cpuNote(bareCpuBefore, procCpuUs(bare.pid), b.requests.total, "server");
-  const wb = w ? runWrk({ url: `${bare.url}/GatewayMsg/http/api/proxy/invoke`, seconds, connections: 50, sign: { paasid: info.paasid, token: info.token, serviceId: info.serviceId, body: bodies[0] }, expectedRate: 15000, pid: bare.pid, who: "server" }) : undefined;
+  const wb = w
+    ? runWrk({
+        url: `${bare.url}/GatewayMsg/http/api/proxy/invoke`,
+        seconds,
+        connections: 50,
+        sign: { paasid: info.paasid, token: info.token, serviceId: info.serviceId, body: bodies[0] },
+        expectedRate: 15000,
+        pid: bare.pid,
+        who: "server",
+      })
+    : undefined;
   await bare.stop();
 
-  console.log(`node ${process.version}; seed ${info.persons.toLocaleString("en-US")} persons / ${info.enterprises.toLocaleString("en-US")} enterprises`);
-  console.log(`start-up: buildApp+listen with datashare ${info.builtMs.toFixed(0)} ms; spawn → ready ${startedMs.toFixed(0)} ms; spawn → first query answered ${firstMs.toFixed(0)} ms`);
-  console.log(`GatewayMsg query (population, 5 granted fields, SFZH/ZZ masked, audited), 50 connections, ${seconds} s:`);
-  console.log(`  ${Math.round(r.requests.average).toLocaleString("en-US")} req/s   p50 ${r.latency.p50} ms   p90 ${r.latency.p90} ms   p99 ${r.latency.p99} ms   max ${r.latency.max} ms   non-2xx ${r.non2xx}   errors ${r.errors}${cpu}`);
-  console.log(`  at a fixed 8,000 req/s (autocannon overallRate): ${Math.round(fixed.requests.average).toLocaleString("en-US")} req/s kept   p50 ${fixed.latency.p50} ms   p90 ${fixed.latency.p90} ms   p99 ${fixed.latency.p99} ms   max ${fixed.latency.max} ms   non-2xx ${fixed.non2xx}`);
-  console.log(`  bare Fastify, same request and answer: ${Math.round(b.requests.average).toLocaleString("en-US")} req/s   p50 ${b.latency.p50} ms   p99 ${b.latency.p99} ms${bareCpu}`);
-  console.log(`  gatesim = ${ofBare(r.requests.average, b.requests.average)}; the target needs ${Math.round(800_000 / b.requests.average)} %`);
-  if (echo) console.log(`  baseline, same harness on the gateway echo (C0000000000001): ${Math.round(echo.requests.average).toLocaleString("en-US")} req/s   p50 ${echo.latency.p50} ms   p99 ${echo.latency.p99} ms`);
+  console.log(
+    `node ${process.version}; seed ${info.persons.toLocaleString("en-US")} persons / ${info.enterprises.toLocaleString("en-US")} enterprises`,
+  );
+  console.log(
+    `start-up: buildApp+listen with datashare ${info.builtMs.toFixed(0)} ms; spawn → ready ${startedMs.toFixed(0)} ms; spawn → first query answered ${firstMs.toFixed(0)} ms`,
+  );
+  console.log(
+    `GatewayMsg query (population, 5 granted fields, SFZH/ZZ masked, audited), 50 connections, ${seconds} s:`,
+  );
+  console.log(
+    `  ${Math.round(r.requests.average).toLocaleString("en-US")} req/s   p50 ${r.latency.p50} ms   p90 ${r.latency.p90} ms   p99 ${r.latency.p99} ms   max ${r.latency.max} ms   non-2xx ${r.non2xx}   errors ${r.errors}${cpu}`,
+  );
+  console.log(
+    `  at a fixed 8,000 req/s (autocannon overallRate): ${Math.round(fixed.requests.average).toLocaleString("en-US")} req/s kept   p50 ${fixed.latency.p50} ms   p90 ${fixed.latency.p90} ms   p99 ${fixed.latency.p99} ms   max ${fixed.latency.max} ms   non-2xx ${fixed.non2xx}`,
+  );
+  console.log(
+    `  bare Fastify, same request and answer: ${Math.round(b.requests.average).toLocaleString("en-US")} req/s   p50 ${b.latency.p50} ms   p99 ${b.latency.p99} ms${bareCpu}`,
+  );
+  console.log(
+    `  gatesim = ${ofBare(r.requests.average, b.requests.average)}; the target needs ${Math.round(800_000 / b.requests.average)} %`,
+  );
+  if (echo)
+    console.log(
+      `  baseline, same harness on the gateway echo (C0000000000001): ${Math.round(echo.requests.average).toLocaleString("en-US")} req/s   p50 ${echo.latency.p50} ms   p99 ${echo.latency.p99} ms`,
+    );
   if (w) {
     console.log(`  ${fmtWrk("same query, wrk", w)}`);
     console.log(`  ${fmtWrk("bare Fastify, wrk", wb)}`);
     console.log(`  gatesim = ${ofBare(w.rps, wb.rps)} (wrk)`);
-  }
-  else console.log("  (wrk not installed: apt-get install wrk for a load generator that does not compete with the simulator)");
+  } else
+    console.log(
+      "  (wrk not installed: apt-get install wrk for a load generator that does not compete with the simulator)",
+    );
   const met = (rps, p99, non2xx) => rps >= 8000 && p99 <= 15 && non2xx === 0;
   // the fixed-rate run keeps up when it served at least 99 % of the 8,000 it was asked for
   const kept = (x) => x.requests.average >= 7920 && x.latency.p99 <= 15 && x.non2xx === 0;
-  console.log(`target ≥ 8,000 req/s and p99 ≤ 15 ms: at a fixed 8,000 req/s ${kept(fixed) ? "met" : "NOT met"}; flat out: autocannon ${met(r.requests.average, r.latency.p99, r.non2xx) ? "met" : "NOT met"}${w ? `, wrk ${met(w.rps, w.p99, w.non2xx) ? "met" : "NOT met"}` : ""}`);
+  console.log(
+    `target ≥ 8,000 req/s and p99 ≤ 15 ms: at a fixed 8,000 req/s ${kept(fixed) ? "met" : "NOT met"}; flat out: autocannon ${met(r.requests.average, r.latency.p99, r.non2xx) ? "met" : "NOT met"}${w ? `, wrk ${met(w.rps, w.p99, w.non2xx) ? "met" : "NOT met"}` : ""}`,
+  );
 }

@@ -23,7 +23,9 @@ tenants.set(consumer.paasid, consumer);
 t = performance.now();
 const ds = createDatashare({ seed, directory, config: { auditCap: 100_000 } });
 const tDs = performance.now() - t;
-console.log(`start-up: createSeed ${tSeed.toFixed(2)} ms, createDatashare (catalogue, departments, libraries) ${tDs.toFixed(2)} ms`);
+console.log(
+  `start-up: createSeed ${tSeed.toFixed(2)} ms, createDatashare (catalogue, departments, libraries) ${tDs.toFixed(2)} ms`,
+);
 
 // ---- lookups
 const KEYS = 2048;
@@ -44,19 +46,35 @@ for (const [name, fn] of [
   ["legal.entity(uscc)", (n) => L.entity(usccs[n % KEYS])],
   ["spatial.parcel(code)", (n) => L.parcel(parcels[n % KEYS])],
   ["credit.penalties(uscc)", (n) => L.penalties(usccs[n % KEYS])],
-]) console.log(`${name.padEnd(32)} ${fmt(rate(fn)).padStart(10)} lookups/s`);
+])
+  console.log(`${name.padEnd(32)} ${fmt(rate(fn)).padStart(10)} lookups/s`);
 
 // ---- full query executions on the population library (有条件共享 → admin approval, SFZH masked)
 const { application } = await ds.applications.apply(consumer.paasid, {
-  resourceCode: "101001/000001", fields: ["XM", "SFZH", "XB", "CSRQ", "ZZ"], purpose: "基准测试 / benchmark",
-  legalBasis: "基准测试 / benchmark", itemCode: "11440100696927671X3442011817001",
+  resourceCode: "101001/000001",
+  fields: ["XM", "SFZH", "XB", "CSRQ", "ZZ"],
+  purpose: "基准测试 / benchmark",
+  legalBasis: "基准测试 / benchmark",
+  itemCode: "11440100696927671X3442011817001",
 });
 const { grant } = await ds.applications.approve({ kind: "admin" }, application.id, { quota: 1e9 });
 const dept = seed.enterprises.at(0).uscc;
 const bodies = ids.map((id) => ({
-  system_id: consumer.paasid, vender_id: dept, department_id: dept, query_timestamp: "20250106100000", UID: "u1",
+  system_id: consumer.paasid,
+  vender_id: dept,
+  department_id: dept,
+  query_timestamp: "20250106100000",
+  UID: "u1",
   query: { SFZH: id },
-  audit_info: { operator_id: "op", operator_name: "陈晓华", query_object_id: id, query_object_id_type: "01", item_code: "11440100696927671X3442011817001", terminal_info: "10.1.2.3", query_timestamp: "20250106100000" },
+  audit_info: {
+    operator_id: "op",
+    operator_name: "陈晓华",
+    query_object_id: id,
+    query_object_id_type: "01",
+    item_code: "11440100696927671X3442011817001",
+    terminal_info: "10.1.2.3",
+    query_timestamp: "20250106100000",
+  },
 }));
 
 async function run(concurrency, ms) {
@@ -77,10 +95,14 @@ async function run(concurrency, ms) {
   const secs = (performance.now() - t0) / 1000;
   lat.sort((a, b) => a - b);
   const q = (p) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))].toFixed(3);
-  console.log(`query executions, ${String(concurrency).padStart(2)} in flight: ${fmt(lat.length / secs).padStart(8)} /s, p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, errors ${errors}`);
+  console.log(
+    `query executions, ${String(concurrency).padStart(2)} in flight: ${fmt(lat.length / secs).padStart(8)} /s, p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, errors ${errors}`,
+  );
 }
 await run(1, 2_000); // warm-up
 await run(1, 2_500);
 await run(50, 2_500);
 const heap = process.memoryUsage().heapUsed / 1048576;
-console.log(`audit entries kept ${fmt((await ds.audit.forConsumer(consumer.paasid)).length)} (cap 100,000, dropped ${fmt(ds.audit.droppedCount)}); heap ${heap.toFixed(0)} MB`);
+console.log(
+  `audit entries kept ${fmt((await ds.audit.forConsumer(consumer.paasid)).length)} (cap 100,000, dropped ${fmt(ds.audit.droppedCount)}); heap ${heap.toFixed(0)} MB`,
+);

@@ -3,7 +3,13 @@
 import { createSeed } from "../../dist/mocks/shared/seed/index.js";
 import { Clock } from "../../dist/mocks/shared/clock.js";
 import { MemoryStore } from "../../dist/mocks/shared/store.js";
-import { BUILTIN_LICENCE_TYPES, LICENCE_TYPE_CODES, findLicenceType, registerLicenceType, publishLicenceType } from "../../dist/mocks/elicence/catalogue.js";
+import {
+  BUILTIN_LICENCE_TYPES,
+  LICENCE_TYPE_CODES,
+  findLicenceType,
+  registerLicenceType,
+  publishLicenceType,
+} from "../../dist/mocks/elicence/catalogue.js";
 import { createAndIssueLicence, getLicence, listLicencesByHolder } from "../../dist/mocks/elicence/licences.js";
 import { renderLicencePdf } from "../../dist/mocks/elicence/licence-file.js";
 import { seedLicenceSource, prepareSeedIssuers } from "../../dist/mocks/elicence/seed-licences.js";
@@ -39,10 +45,21 @@ const ids = [];
 for (let i = 0; i < 2000; i++) {
   const e = seed.enterprises.at(i);
   if (e.subjectType !== "enterprise") continue;
-  const { licence } = await createAndIssueLicence(env, {
-    ZZLXDM: LICENCE_TYPE_CODES.foodBusiness, CZZT: e.name, CZZTDM: e.uscc, CZZTDMLXDM: "001",
-    KZ_FDDBR: e.legalRepresentative.name, KZ_ZS: e.address, KZ_JYCS: e.address, KZ_ZTYT: "餐饮服务经营者", KZ_JYXM: "热食类食品制售",
-  }, { now: clock.now(), issuer: ISSUER });
+  const { licence } = await createAndIssueLicence(
+    env,
+    {
+      ZZLXDM: LICENCE_TYPE_CODES.foodBusiness,
+      CZZT: e.name,
+      CZZTDM: e.uscc,
+      CZZTDMLXDM: "001",
+      KZ_FDDBR: e.legalRepresentative.name,
+      KZ_ZS: e.address,
+      KZ_JYCS: e.address,
+      KZ_ZTYT: "餐饮服务经营者",
+      KZ_JYXM: "热食类食品制售",
+    },
+    { now: clock.now(), issuer: ISSUER },
+  );
   ids.push(licence);
 }
 const dept = { uscc: "11440500553696992R", name: "汕头市政务服务数据管理局", en: "data bureau", synthetic: false };
@@ -67,11 +84,29 @@ console.log(`first PDF (loads fonts): ${(performance.now() - t1).toFixed(0)} ms,
 console.log("");
 const foodType = BUILTIN_LICENCE_TYPES.find((t) => t.code === LICENCE_TYPE_CODES.foodBusiness);
 await measure("PDF generation, 营业执照 (unsealed)", () => renderLicencePdf(bl, blType, { now: clock.now() }));
-await measure("PDF generation, 食品经营许可证 with useCause watermark", (i) => renderLicencePdf(ids[i % ids.length], foodType, { now: clock.now(), watermark: "办理食品经营许可变更核验" }));
+await measure("PDF generation, 食品经营许可证 with useCause watermark", (i) =>
+  renderLicencePdf(ids[i % ids.length], foodType, { now: clock.now(), watermark: "办理食品经营许可变更核验" }),
+);
 const codes = BUILTIN_LICENCE_TYPES.map((t) => t.code);
-await measure("catalogue look-up, seeded type (findLicenceType)", (i) => findLicenceType(store, codes[i % codes.length]), 1);
+await measure(
+  "catalogue look-up, seeded type (findLicenceType)",
+  (i) => findLicenceType(store, codes[i % codes.length]),
+  1,
+);
 await measure("catalogue look-up, department type (store)", () => findLicenceType(store, own.code), 1);
 await measure("licence look-up by identifier, tenant store", (i) => getLicence(env, ids[i % ids.length].id), 1);
-await measure("licences by holder, tenant + seed (listLicencesByHolder)", (i) => listLicencesByHolder(env, "001", ids[i % ids.length].data.CZZTDM), 1);
-await measure("seed licences by person, cold (100,000 persons)", (i) => seedLicences.byHolder("111", seed.persons.at((i * 7919) % seed.persons.size).idNumber), 1);
-await measure("seed licences by person, cached", (i) => seedLicences.byHolder("111", seed.persons.at(i % 50).idNumber), 1);
+await measure(
+  "licences by holder, tenant + seed (listLicencesByHolder)",
+  (i) => listLicencesByHolder(env, "001", ids[i % ids.length].data.CZZTDM),
+  1,
+);
+await measure(
+  "seed licences by person, cold (100,000 persons)",
+  (i) => seedLicences.byHolder("111", seed.persons.at((i * 7919) % seed.persons.size).idNumber),
+  1,
+);
+await measure(
+  "seed licences by person, cached",
+  (i) => seedLicences.byHolder("111", seed.persons.at(i % 50).idNumber),
+  1,
+);

@@ -46,6 +46,14 @@ const verify = async () => {
   const v = await idp.api.verifyAccessToken(token, { clock: ctx.clock, expectedTenant: testTenant.paasid });
   if (!v.ok) throw new Error(v.problem.en);
 };
-console.log(`identity bench — node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${SECONDS} s per figure`);
-for (const c of [1, 16]) console.log(`client_credentials tokens/s (handler, concurrency ${String(c).padStart(2)}): ${(await measure(issue, c)).toFixed(0)}`);
-for (const c of [1, 16]) console.log(`verifyAccessToken/s        (concurrency ${String(c).padStart(2)}): ${(await measure(verify, c)).toFixed(0)}`);
+console.log(
+  `identity bench — node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${SECONDS} s per figure`,
+);
+for (const c of [1, 16])
+  console.log(
+    `client_credentials tokens/s (handler, concurrency ${String(c).padStart(2)}): ${(await measure(issue, c)).toFixed(0)}`,
+  );
+for (const c of [1, 16])
+  console.log(
+    `verifyAccessToken/s        (concurrency ${String(c).padStart(2)}): ${(await measure(verify, c)).toFixed(0)}`,
+  );

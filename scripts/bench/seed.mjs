@@ -43,9 +43,12 @@ for (let k = 0; k < 200; k++) {
   times.push(performance.now() - t);
 }
 times.sort((a, b) => a - b);
-console.log(`createSeed (100,000 persons, 20,000 legal persons): first ${cold.toFixed(2)} ms, median ${times[100].toFixed(3)} ms, max ${times[199].toFixed(3)} ms`);
+console.log(
+  `createSeed (100,000 persons, 20,000 legal persons): first ${cold.toFixed(2)} ms, median ${times[100].toFixed(3)} ms, max ${times[199].toFixed(3)} ms`,
+);
 
-const P = seed.persons.size, E = seed.enterprises.size;
+const P = seed.persons.size,
+  E = seed.enterprises.size;
 // Lookup keys prepared up front so the timed loop measures only the lookup.
 const pick = (k, n) => (k * 7919) % n;
 const KEYS = 4096;
@@ -74,5 +77,9 @@ t = performance.now();
 for (let j = 0; j < E; j++) seed.enterprises.at(j);
 const touchE = performance.now() - t;
 const after = heap();
-console.log(`touch all ${fmt(P)} persons: ${touchP.toFixed(0)} ms; all ${fmt(E)} legal persons: ${touchE.toFixed(0)} ms`);
-console.log(`heap: before createSeed ${MB(base)}, after touching everything (after GC) ${MB(after)}, delta ${MB(after - base)}`);
+console.log(
+  `touch all ${fmt(P)} persons: ${touchP.toFixed(0)} ms; all ${fmt(E)} legal persons: ${touchE.toFixed(0)} ms`,
+);
+console.log(
+  `heap: before createSeed ${MB(base)}, after touching everything (after GC) ${MB(after)}, delta ${MB(after - base)}`,
+);

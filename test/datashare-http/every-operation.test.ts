@@ -28,7 +28,8 @@ describe("every data-sharing operation with the module loaded", () => {
         payload = JSON.stringify(json.example ?? sampleSchema(json.schema ?? {}, r));
       }
       const res = await w.sim.app.inject({ method: op.method as "GET", url, headers, payload });
-      if (res.statusCode >= 500 || res.headers["x-gatesim-contract-violations"]) failures.push(`${op.operationId} ${op.method} ${url} → ${res.statusCode} ${res.body.slice(0, 400)}`);
+      if (res.statusCode >= 500 || res.headers["x-gatesim-contract-violations"])
+        failures.push(`${op.operationId} ${op.method} ${url} → ${res.statusCode} ${res.body.slice(0, 400)}`);
     }
     expect(failures).toEqual([]);
     await w.platform.close();

@@ -2,7 +2,11 @@
 // department, a second consumer, the police (provider of the population library) and the market regulator.
 import { auditedBody } from "../datashare/audited-body.js";
 import { makeSim, tif } from "../helpers.js";
-import { createDatasharePlatform, type DatasharePlatform, type DatasharePlatformOptions } from "../../mocks/datashare/platform.js";
+import {
+  createDatasharePlatform,
+  type DatasharePlatform,
+  type DatasharePlatformOptions,
+} from "../../mocks/datashare/platform.js";
 import { resolveDepartments } from "../../mocks/datashare/departments.js";
 import { createSeed } from "../../mocks/shared/seed/index.js";
 import type { TenantRuntime } from "../../gateway/tenants.js";
@@ -58,7 +62,11 @@ export async function makeDsSim(opts: DatasharePlatformOptions = {}) {
     sim.app.inject({
       method: method as "GET",
       url,
-      headers: { ...tif(t(paasid)), ...(payload !== undefined && typeof payload !== "string" ? { "content-type": "application/json" } : {}), ...headers },
+      headers: {
+        ...tif(t(paasid)),
+        ...(payload !== undefined && typeof payload !== "string" ? { "content-type": "application/json" } : {}),
+        ...headers,
+      },
       ...(payload !== undefined ? { payload: typeof payload === "string" ? payload : JSON.stringify(payload) } : {}),
     });
 
@@ -72,10 +80,21 @@ export async function makeDsSim(opts: DatasharePlatformOptions = {}) {
 
   /** Apply; for a conditional resource the police approve with `decision`. Returns the approved grant. */
   async function grant(paasid: string, serviceId: string, fields: string[], decision: Record<string, unknown> = {}) {
-    const applied = await call(paasid, "POST", "/ebus/datashare/v1/applications", { serviceId, fields, purpose: "办理户籍迁入时核验申请人身份", legalBasis: "《中华人民共和国户口登记条例》第十条", itemCode: ITEM_CODE });
+    const applied = await call(paasid, "POST", "/ebus/datashare/v1/applications", {
+      serviceId,
+      fields,
+      purpose: "办理户籍迁入时核验申请人身份",
+      legalBasis: "《中华人民共和国户口登记条例》第十条",
+      itemCode: ITEM_CODE,
+    });
     const data = applied.json().data;
     if (data.grant) return data.grant;
-    const ok = await call("stpolice", "POST", `/ebus/datashare/v1/applications/${data.application.id}/approve`, decision);
+    const ok = await call(
+      "stpolice",
+      "POST",
+      `/ebus/datashare/v1/applications/${data.application.id}/approve`,
+      decision,
+    );
     if (ok.statusCode !== 200) throw new Error(`approve failed: ${ok.body}`);
     return ok.json().data.grant;
   }
@@ -84,6 +103,12 @@ export async function makeDsSim(opts: DatasharePlatformOptions = {}) {
 }
 
 /** A complete, valid §5.2 body. */
-export function body(paasid: string, query: Record<string, unknown>, extra: Record<string, unknown> = {}, objectId = PERSON.idNumber, type = "01"): Record<string, any> {
+export function body(
+  paasid: string,
+  query: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+  objectId = PERSON.idNumber,
+  type = "01",
+): Record<string, any> {
   return auditedBody({ paasid, query, vender: VENDOR, department: TRANSPORT, objectId, objectIdType: type, extra });
 }

@@ -44,26 +44,47 @@ const json = (res: ServerResponse, status: number, b: unknown) => {
 
 /** stmarket compiles a food-inspection resource; returns the entry. */
 async function compiled(): Promise<{ serviceId: string }> {
-  return (await w.call("stmarket", "POST", "/ebus/datashare/v1/catalogue", {
-    classification: { class: "3", item: "06", category: "002", labels: ["部门信息资源", "汕头市市场监督管理局", "食品安全"] },
-    name: "食品抽检结果信息", summary: "按统一社会信用代码查询食品安全监督抽检结果。",
-    items: [
-      { code: "TYSHXYDM", name: "统一社会信用代码", type: "C", length: 18, format: "gb32100-uscc" },
-      { code: "CJRQ", name: "抽检日期", type: "D", length: 10 },
-      { code: "JL", name: "抽检结论", type: "C", length: 20 },
-    ],
-    keyItems: ["TYSHXYDM"], share: { type: "无条件共享", method: "共享平台/接口" }, updateCycle: "每日",
-  })).json().data;
+  return (
+    await w.call("stmarket", "POST", "/ebus/datashare/v1/catalogue", {
+      classification: {
+        class: "3",
+        item: "06",
+        category: "002",
+        labels: ["部门信息资源", "汕头市市场监督管理局", "食品安全"],
+      },
+      name: "食品抽检结果信息",
+      summary: "按统一社会信用代码查询食品安全监督抽检结果。",
+      items: [
+        { code: "TYSHXYDM", name: "统一社会信用代码", type: "C", length: 18, format: "gb32100-uscc" },
+        { code: "CJRQ", name: "抽检日期", type: "D", length: 10 },
+        { code: "JL", name: "抽检结论", type: "C", length: 20 },
+      ],
+      keyItems: ["TYSHXYDM"],
+      share: { type: "无条件共享", method: "共享平台/接口" },
+      updateCycle: "每日",
+    })
+  ).json().data;
 }
 
 /** stmarket compiles a resource, hooks `url`, dsa is granted it; returns the serviceId. */
 async function hooked(url: string, timeoutMs?: number): Promise<string> {
   const e = await compiled();
-  const h = await w.call("stmarket", "PUT", `/ebus/datashare/v1/catalogue/${e.serviceId}/provider`, { url, ...(timeoutMs ? { timeoutMs } : {}) });
+  const h = await w.call("stmarket", "PUT", `/ebus/datashare/v1/catalogue/${e.serviceId}/provider`, {
+    url,
+    ...(timeoutMs ? { timeoutMs } : {}),
+  });
   expect(h.json().data.source).toMatchObject({ kind: "url", url });
   // consumers see that the data is live, not the department's address
-  expect((await w.call("dsa", "GET", `/ebus/datashare/v1/catalogue/${e.serviceId}`)).json().data.source).toEqual({ kind: "url", hookedAt: new Date(T0).toISOString() });
-  await w.call("dsa", "POST", "/ebus/datashare/v1/applications", { serviceId: e.serviceId, fields: ["TYSHXYDM", "CJRQ", "JL"], purpose: "食品经营许可核查", itemCode: "11440100696927671X3442011817001" });
+  expect((await w.call("dsa", "GET", `/ebus/datashare/v1/catalogue/${e.serviceId}`)).json().data.source).toEqual({
+    kind: "url",
+    hookedAt: new Date(T0).toISOString(),
+  });
+  await w.call("dsa", "POST", "/ebus/datashare/v1/applications", {
+    serviceId: e.serviceId,
+    fields: ["TYSHXYDM", "CJRQ", "JL"],
+    purpose: "食品经营许可核查",
+    itemCode: "11440100696927671X3442011817001",
+  });
   return e.serviceId;
 }
 
@@ -72,7 +93,13 @@ const q = (sid: string) => w.query("dsa", sid, body("dsa", { TYSHXYDM: uscc() },
 
 describe("a provider that answers according to its catalogue", () => {
   it("gets a signed call with the consumer's body, and its rows reach the consumer filtered by the grant", async () => {
-    const url = await provider((req, res) => json(res, 200, { errcode: 0, errmsg: "ok", data: { data: [{ TYSHXYDM: req.body.query.TYSHXYDM, CJRQ: "2025-01-03", JL: "合格" }] } }));
+    const url = await provider((req, res) =>
+      json(res, 200, {
+        errcode: 0,
+        errmsg: "ok",
+        data: { data: [{ TYSHXYDM: req.body.query.TYSHXYDM, CJRQ: "2025-01-03", JL: "合格" }] },
+      }),
+    );
     const sid = await hooked(url);
     const r = await q(sid);
     expect(r.statusCode).toBe(200);
@@ -81,19 +108,31 @@ describe("a provider that answers according to its catalogue", () => {
     expect(r.headers["x-gatesim-provider-violations"]).toBeUndefined();
 
     const call = seen[0];
-    expect(call.body).toMatchObject({ system_id: "dsa", query: { TYSHXYDM: uscc() }, audit_info: { operator_name: "陈晓华" } });
+    expect(call.body).toMatchObject({
+      system_id: "dsa",
+      query: { TYSHXYDM: uscc() },
+      audit_info: { operator_name: "陈晓华" },
+    });
     expect(call.headers).toMatchObject({ "x-tif-paasid": "dsa", "x-tif-serviceid": sid });
     // the provider verifies with its own token, as tifgo's AuthSign does (upper-case hex, ±180 s)
     const token = w.t("stmarket").tenant.paasToken;
     expect(verifyTifBackendSignature(call.headers as Record<string, string>, token, T0 / 1000)).toBe(true);
-    expect(verifyTifBackendSignature(call.headers as Record<string, string>, w.t("dsa").tenant.paasToken, T0 / 1000)).toBe(false);
+    expect(
+      verifyTifBackendSignature(call.headers as Record<string, string>, w.t("dsa").tenant.paasToken, T0 / 1000),
+    ).toBe(false);
     expect((await w.call("stmarket", "GET", "/ebus/datashare/v1/provider/violations")).json().data.total).toBe(0);
   });
 });
 
 describe("a provider that answers outside its catalogue", () => {
   it("usable rows are returned with the violations; the provider finds them in its violation log and audit", async () => {
-    const url = await provider((req, res) => json(res, 200, { errcode: 0, errmsg: "ok", data: { data: [{ TYSHXYDM: req.body.query.TYSHXYDM, CJRQ: "2025/01/03", JL: "合格", JCJG: "某检测所" }] } }));
+    const url = await provider((req, res) =>
+      json(res, 200, {
+        errcode: 0,
+        errmsg: "ok",
+        data: { data: [{ TYSHXYDM: req.body.query.TYSHXYDM, CJRQ: "2025/01/03", JL: "合格", JCJG: "某检测所" }] },
+      }),
+    );
     const sid = await hooked(url);
     const r = await q(sid);
     expect(r.statusCode).toBe(200);
@@ -106,7 +145,14 @@ describe("a provider that answers outside its catalogue", () => {
     expect(r.json().data.data[0]).not.toHaveProperty("JCJG");
 
     const v = (await w.call("stmarket", "GET", "/ebus/datashare/v1/provider/violations")).json().data;
-    expect(v.items).toMatchObject([{ consumerPaasid: "dsa", serviceId: sid, errcode: 0, violations: [{ location: "/data/data/0/CJRQ" }, { location: "/data/data/0/JCJG" }] }]);
+    expect(v.items).toMatchObject([
+      {
+        consumerPaasid: "dsa",
+        serviceId: sid,
+        errcode: 0,
+        violations: [{ location: "/data/data/0/CJRQ" }, { location: "/data/data/0/JCJG" }],
+      },
+    ]);
     const audit = (await w.call("stmarket", "GET", "/ebus/datashare/v1/audit/provider")).json().data.items;
     expect(audit).toMatchObject([{ id: v.items[0].auditId, providerViolations: 2 }]);
     // a third party learns nothing of it
@@ -114,10 +160,22 @@ describe("a provider that answers outside its catalogue", () => {
     // the consumer's journal carries the event, and so does the provider's (naming the consumer)
     const journal = w.t("dsa").journal.entries();
     expect(journal.some((e) => e.event === "datashare.provider.violation")).toBe(true);
-    const mine = w.t("stmarket").journal.entries().filter((e) => e.event === "datashare.provider.violation");
+    const mine = w
+      .t("stmarket")
+      .journal.entries()
+      .filter((e) => e.event === "datashare.provider.violation");
     expect(mine).toHaveLength(1);
-    expect(mine[0]).toMatchObject({ tenant: "stmarket", traceId: r.headers["x-gatesim-trace-id"], response: { body: { consumerPaasid: "dsa", serviceId: sid, count: 2 } } });
-    expect(w.t("dsb").journal.entries().some((e) => e.event === "datashare.provider.violation")).toBe(false);
+    expect(mine[0]).toMatchObject({
+      tenant: "stmarket",
+      traceId: r.headers["x-gatesim-trace-id"],
+      response: { body: { consumerPaasid: "dsa", serviceId: sid, count: 2 } },
+    });
+    expect(
+      w
+        .t("dsb")
+        .journal.entries()
+        .some((e) => e.event === "datashare.provider.violation"),
+    ).toBe(false);
   });
 
   it("an answer without a row list is unusable: 50201 with the violations, the call's quota given back", async () => {
@@ -126,20 +184,29 @@ describe("a provider that answers outside its catalogue", () => {
     const r = await q(sid);
     expect(r.statusCode).toBe(502);
     expect(r.json().errcode).toBe(50201);
-    expect(r.json()._diagnostics.map((d: { rule: string }) => d.rule)).toEqual(expect.arrayContaining(["http-status", "type:integer"]));
+    expect(r.json()._diagnostics.map((d: { rule: string }) => d.rule)).toEqual(
+      expect.arrayContaining(["http-status", "type:integer"]),
+    );
     expect((await w.call("dsa", "GET", "/ebus/datashare/v1/grants")).json().data.items[0].used).toBe(0);
-    expect((await w.call("stmarket", "GET", "/ebus/datashare/v1/provider/violations")).json().data.items[0].errcode).toBe(50201);
+    expect(
+      (await w.call("stmarket", "GET", "/ebus/datashare/v1/provider/violations")).json().data.items[0].errcode,
+    ).toBe(50201);
   });
 });
 
 describe("a provider that is slow or down", () => {
   it("no answer within the hooked timeout → 50401", async () => {
-    const url = await provider((_req, res) => setTimeout(() => json(res, 200, { errcode: 0, errmsg: "ok", data: { data: [] } }), 1_500));
+    const url = await provider((_req, res) =>
+      setTimeout(() => json(res, 200, { errcode: 0, errmsg: "ok", data: { data: [] } }), 1_500),
+    );
     const sid = await hooked(url, 150);
     const r = await q(sid);
     expect(r.statusCode).toBe(504);
     expect(r.json().errcode).toBe(50401);
-    expect((await w.call("dsa", "GET", "/ebus/datashare/v1/audit/consumer")).json().data.items[0]).toMatchObject({ errcode: 50401, reason: "provider-timeout" });
+    expect((await w.call("dsa", "GET", "/ebus/datashare/v1/audit/consumer")).json().data.items[0]).toMatchObject({
+      errcode: 50401,
+      reason: "provider-timeout",
+    });
   });
 
   it("nobody listening → 50201", async () => {
@@ -150,7 +217,9 @@ describe("a provider that is slow or down", () => {
     const r = await q(sid);
     expect(r.statusCode).toBe(502);
     expect(r.json()).toMatchObject({ errcode: 50201 });
-    expect((await w.call("dsa", "GET", "/ebus/datashare/v1/audit/consumer")).json().data.items[0].reason).toBe("provider-down");
+    expect((await w.call("dsa", "GET", "/ebus/datashare/v1/audit/consumer")).json().data.items[0].reason).toBe(
+      "provider-down",
+    );
   });
 });
 
@@ -158,11 +227,19 @@ describe("outbound.allowHosts for provider interfaces", () => {
   it("a provider URL outside the allowed hosts is refused when hooked, with the reason; an allowed one is hooked", async () => {
     w = await makeDsSim({ config: { outboundAllowHosts: ["127.0.0.1"] } });
     const e = await compiled();
-    const bad = await w.call("stmarket", "PUT", `/ebus/datashare/v1/catalogue/${e.serviceId}/provider`, { url: "http://10.0.0.8/api" });
+    const bad = await w.call("stmarket", "PUT", `/ebus/datashare/v1/catalogue/${e.serviceId}/provider`, {
+      url: "http://10.0.0.8/api",
+    });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json()._diagnostics).toEqual([expect.objectContaining({ location: "/url", message: expect.stringContaining("outbound.allowHosts") })]);
-    expect((await w.call("stmarket", "GET", `/ebus/datashare/v1/catalogue/${e.serviceId}`)).json().data.source.kind).not.toBe("url");
-    const good = await w.call("stmarket", "PUT", `/ebus/datashare/v1/catalogue/${e.serviceId}/provider`, { url: "http://127.0.0.1:9/api" });
+    expect(bad.json()._diagnostics).toEqual([
+      expect.objectContaining({ location: "/url", message: expect.stringContaining("outbound.allowHosts") }),
+    ]);
+    expect(
+      (await w.call("stmarket", "GET", `/ebus/datashare/v1/catalogue/${e.serviceId}`)).json().data.source.kind,
+    ).not.toBe("url");
+    const good = await w.call("stmarket", "PUT", `/ebus/datashare/v1/catalogue/${e.serviceId}/provider`, {
+      url: "http://127.0.0.1:9/api",
+    });
     expect(good.statusCode).toBe(200);
   });
 });

@@ -34,14 +34,35 @@ afterEach(async () => {
 const hookUrl = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/datashare`;
 
 async function compiledAndSubscribed(): Promise<{ sid: string; subId: string }> {
-  const e = (await w.call("stmarket", "POST", "/ebus/datashare/v1/catalogue", {
-    classification: { class: "3", item: "06", category: "002", labels: ["部门信息资源", "汕头市市场监督管理局", "食品安全"] },
-    name: "食品抽检结果信息", summary: "按统一社会信用代码查询食品安全监督抽检结果。",
-    items: [{ code: "TYSHXYDM", name: "统一社会信用代码", type: "C", length: 18, format: "gb32100-uscc" }, { code: "JL", name: "抽检结论", type: "C", length: 20 }],
-    keyItems: ["TYSHXYDM"], share: { type: "无条件共享", method: "共享平台/接口" }, updateCycle: "每日",
-  })).json().data;
-  await w.call("dsa", "POST", "/ebus/datashare/v1/applications", { serviceId: e.serviceId, fields: ["JL"], purpose: "核查", itemCode: "11440100696927671X3442011817001" });
-  const s = await w.call("dsa", "POST", "/ebus/datashare/v1/subscriptions", { serviceId: e.serviceId, webhookUrl: hookUrl() });
+  const e = (
+    await w.call("stmarket", "POST", "/ebus/datashare/v1/catalogue", {
+      classification: {
+        class: "3",
+        item: "06",
+        category: "002",
+        labels: ["部门信息资源", "汕头市市场监督管理局", "食品安全"],
+      },
+      name: "食品抽检结果信息",
+      summary: "按统一社会信用代码查询食品安全监督抽检结果。",
+      items: [
+        { code: "TYSHXYDM", name: "统一社会信用代码", type: "C", length: 18, format: "gb32100-uscc" },
+        { code: "JL", name: "抽检结论", type: "C", length: 20 },
+      ],
+      keyItems: ["TYSHXYDM"],
+      share: { type: "无条件共享", method: "共享平台/接口" },
+      updateCycle: "每日",
+    })
+  ).json().data;
+  await w.call("dsa", "POST", "/ebus/datashare/v1/applications", {
+    serviceId: e.serviceId,
+    fields: ["JL"],
+    purpose: "核查",
+    itemCode: "11440100696927671X3442011817001",
+  });
+  const s = await w.call("dsa", "POST", "/ebus/datashare/v1/subscriptions", {
+    serviceId: e.serviceId,
+    webhookUrl: hookUrl(),
+  });
   expect(s.statusCode).toBe(201);
   return { sid: e.serviceId, subId: s.json().data.id };
 }
@@ -51,12 +72,21 @@ describe("webhook deliveries", () => {
     const { sid, subId } = await compiledAndSubscribed();
     statuses = [503, 500];
     const uscc = w.seed.enterprises.at(3)!.uscc;
-    await w.call("stmarket", "PUT", `/ebus/datashare/v1/catalogue/${sid}/rows`, { rows: [{ TYSHXYDM: uscc, JL: "合格" }] });
+    await w.call("stmarket", "PUT", `/ebus/datashare/v1/catalogue/${sid}/rows`, {
+      rows: [{ TYSHXYDM: uscc, JL: "合格" }],
+    });
 
     expect(await w.platform.runDeliveries()).toHaveLength(1); // attempt 1: 503
     expect(await w.platform.runDeliveries()).toHaveLength(0); // the retry is not due yet (1 s later)
     let log = (await w.call("dsa", "GET", `/ebus/datashare/v1/deliveries?subscriptionId=${subId}`)).json().data.items;
-    expect(log).toMatchObject([{ status: "pending", event: "data.changed", attempts: [{ ok: false, status: 503 }], nextAttemptAt: new Date(T0 + 1_000).toISOString() }]);
+    expect(log).toMatchObject([
+      {
+        status: "pending",
+        event: "data.changed",
+        attempts: [{ ok: false, status: 503 }],
+        nextAttemptAt: new Date(T0 + 1_000).toISOString(),
+      },
+    ]);
 
     w.t("dsa").clock.advance(1_000);
     await w.platform.runDeliveries(); // attempt 2: 500, next after 2 s
@@ -67,14 +97,33 @@ describe("webhook deliveries", () => {
     await w.platform.runDeliveries(); // attempt 3: recovered
     log = (await w.call("dsa", "GET", "/ebus/datashare/v1/deliveries")).json().data.items;
     expect(log[0].status).toBe("delivered");
-    expect(log[0].attempts.map((a: { ok: boolean; status: number }) => [a.ok, a.status])).toEqual([[false, 503], [false, 500], [true, 200]]);
+    expect(log[0].attempts.map((a: { ok: boolean; status: number }) => [a.ok, a.status])).toEqual([
+      [false, 503],
+      [false, 500],
+      [true, 200],
+    ]);
 
     expect(received).toHaveLength(3);
-    expect(received[2].body).toMatchObject({ event: "data.changed", subscription_id: subId, service_id: sid, row_count: 1 });
+    expect(received[2].body).toMatchObject({
+      event: "data.changed",
+      subscription_id: subId,
+      service_id: sid,
+      row_count: 1,
+    });
     expect(received[2].body).not.toHaveProperty("rows");
-    expect(received[2].headers).toMatchObject({ "x-tif-paasid": "dsa", "x-gatesim-event": "data.changed", "x-gatesim-delivery-id": log[0].id });
+    expect(received[2].headers).toMatchObject({
+      "x-tif-paasid": "dsa",
+      "x-gatesim-event": "data.changed",
+      "x-gatesim-delivery-id": log[0].id,
+    });
     // signed like the gateway's calls to a backend, with the subscriber's own token, on its clock
-    expect(verifyTifBackendSignature(received[2].headers as Record<string, string>, w.t("dsa").tenant.paasToken, (T0 + 3_000) / 1000)).toBe(true);
+    expect(
+      verifyTifBackendSignature(
+        received[2].headers as Record<string, string>,
+        w.t("dsa").tenant.paasToken,
+        (T0 + 3_000) / 1000,
+      ),
+    ).toBe(true);
   });
 
   it("gives up after the last attempt, and notifies withdrawals; subscribing needs a grant", async () => {
@@ -90,17 +139,25 @@ describe("webhook deliveries", () => {
     expect(log[0].attempts).toHaveLength(6);
     expect(received[0].body).toMatchObject({ event: "resource.withdrawn", reason: "停止共享" });
 
-    const noGrant = await w.call("dsb", "POST", "/ebus/datashare/v1/subscriptions", { serviceId: SID.entity, webhookUrl: hookUrl() });
+    const noGrant = await w.call("dsb", "POST", "/ebus/datashare/v1/subscriptions", {
+      serviceId: SID.entity,
+      webhookUrl: hookUrl(),
+    });
     expect(noGrant.statusCode).toBe(403);
     expect(noGrant.json().errcode).toBe(1003);
   });
 
   it("lists and deletes subscriptions; a deleted subscription gets no more notifications", async () => {
     const { sid, subId } = await compiledAndSubscribed();
-    expect((await w.call("dsa", "GET", "/ebus/datashare/v1/subscriptions")).json().data.items).toMatchObject([{ id: subId, serviceId: sid, events: ["data.changed", "resource.updated", "resource.withdrawn"] }]);
+    expect((await w.call("dsa", "GET", "/ebus/datashare/v1/subscriptions")).json().data.items).toMatchObject([
+      { id: subId, serviceId: sid, events: ["data.changed", "resource.updated", "resource.withdrawn"] },
+    ]);
     expect((await w.call("dsb", "GET", "/ebus/datashare/v1/subscriptions")).json().data.total).toBe(0);
     expect((await w.call("dsb", "DELETE", `/ebus/datashare/v1/subscriptions/${subId}`)).json().errcode).toBe(1110);
-    expect((await w.call("dsa", "DELETE", `/ebus/datashare/v1/subscriptions/${subId}`)).json().data).toEqual({ id: subId, deleted: true });
+    expect((await w.call("dsa", "DELETE", `/ebus/datashare/v1/subscriptions/${subId}`)).json().data).toEqual({
+      id: subId,
+      deleted: true,
+    });
     await w.call("stmarket", "PUT", `/ebus/datashare/v1/catalogue/${sid}/rows`, { rows: [] });
     await w.platform.runDeliveries();
     expect(received).toHaveLength(0);

@@ -9,7 +9,14 @@ describe("population and legal-entity libraries", () => {
   it("answers a person by ID number, consistent with the seed persona", () => {
     const p = seed.persons.at(3)!;
     const row = libs.person(p.idNumber)!;
-    expect(row).toMatchObject({ XM: p.name, SFZH: p.idNumber, CSRQ: p.birthDate, ZZ: p.address, HJDZ: p.householdAddress, XZQHDM: p.districtCode });
+    expect(row).toMatchObject({
+      XM: p.name,
+      SFZH: p.idNumber,
+      CSRQ: p.birthDate,
+      ZZ: p.address,
+      HJDZ: p.householdAddress,
+      XZQHDM: p.districtCode,
+    });
     expect(row.XB).toBe(p.sex === 1 ? "男" : "女");
     expect(libs.person(p.idNumber)).toEqual(row); // deterministic
     expect(libs.person("440507199001011234")).toBeUndefined();
@@ -20,7 +27,13 @@ describe("population and legal-entity libraries", () => {
 
   it("answers a legal person by USCC", () => {
     const e = seed.enterprises.at(5)!;
-    expect(libs.entity(e.uscc)).toMatchObject({ TYSHXYDM: e.uscc, JGMC: e.name, FDDBR: e.legalRepresentative.name, ZCZB: e.registeredCapital, DJZT: e.status });
+    expect(libs.entity(e.uscc)).toMatchObject({
+      TYSHXYDM: e.uscc,
+      JGMC: e.name,
+      FDDBR: e.legalRepresentative.name,
+      ZCZB: e.registeredCapital,
+      DJZT: e.status,
+    });
   });
 });
 
@@ -78,9 +91,12 @@ describe("social credit library", () => {
 
   it("filters the red/black list by MDLX", () => {
     let code = "";
-    for (let i = 0; i < 3000 && !code; i++) if (libs.redBlack(seed.enterprises.at(i)!.uscc).length) code = seed.enterprises.at(i)!.uscc;
+    for (let i = 0; i < 3000 && !code; i++)
+      if (libs.redBlack(seed.enterprises.at(i)!.uscc).length) code = seed.enterprises.at(i)!.uscc;
     const [row] = libs.redBlack(code);
     expect(libs.rows("credit.redblack", { ZTDM: code, MDLX: row.MDLX })).toHaveLength(1);
-    expect(libs.rows("credit.redblack", { ZTDM: code, MDLX: row.MDLX === "红名单" ? "黑名单" : "红名单" })).toHaveLength(0);
+    expect(
+      libs.rows("credit.redblack", { ZTDM: code, MDLX: row.MDLX === "红名单" ? "黑名单" : "红名单" }),
+    ).toHaveLength(0);
   });
 });

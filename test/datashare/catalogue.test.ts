@@ -65,7 +65,9 @@ describe("catalogue search, list and get", () => {
 
   it("refuses an unknown resource with 1101", async () => {
     const { ds } = world();
-    await expect(ds.catalogue.require({ resourceCode: "399999/000001" })).rejects.toMatchObject({ problem: { code: 1101, status: 404 } });
+    await expect(ds.catalogue.require({ resourceCode: "399999/000001" })).rejects.toMatchObject({
+      problem: { code: 1101, status: 404 },
+    });
   });
 });
 
@@ -93,27 +95,53 @@ describe("departments compile and hook their own entries", () => {
     expect(err).toBeInstanceOf(DatashareError);
     expect(err.problem.code).toBe(1105);
     const locs = err.problem.diagnostics.map((d: { location: string }) => d.location);
-    expect(locs).toEqual(expect.arrayContaining(["/classification/item", "/items/5/code", "/items/5/name", "/items/5/type", "/items/5/length", "/share/conditions"]));
+    expect(locs).toEqual(
+      expect.arrayContaining([
+        "/classification/item",
+        "/items/5/code",
+        "/items/5/name",
+        "/items/5/type",
+        "/items/5/length",
+        "/share/conditions",
+      ]),
+    );
   });
 
   it("hooks JSON rows, reporting row/column errors, and serves them to grantees", async () => {
     const { ds, dept, a } = world();
     const owner = { kind: "tenant", paasid: dept.paasid } as const;
     const e = await ds.compile(owner, compileInput());
-    const err = await ds.hookRows(owner, e.resourceCode, {
-      rows: [
-        { SBDM: "T001", SYDWMC: "汕头某厂", DJRQ: "2024-02-30", TS: 1, ZY: true },
-        { SBDM: "T002", SYDWMC: "一个名字非常非常长的使用单位有限公司", DJRQ: "2024-03-01", TS: "2", ZY: "是", XX: 1 },
-      ],
-    }).catch((x) => x);
+    const err = await ds
+      .hookRows(owner, e.resourceCode, {
+        rows: [
+          { SBDM: "T001", SYDWMC: "汕头某厂", DJRQ: "2024-02-30", TS: 1, ZY: true },
+          {
+            SBDM: "T002",
+            SYDWMC: "一个名字非常非常长的使用单位有限公司",
+            DJRQ: "2024-03-01",
+            TS: "2",
+            ZY: "是",
+            XX: 1,
+          },
+        ],
+      })
+      .catch((x) => x);
     expect(err.problem.code).toBe(1107);
     const found = err.problem.diagnostics.map((d: { location: string; rule: string }) => `${d.location} ${d.rule}`);
-    expect(found).toEqual(["/rows/0/DJRQ type:D", "/rows/1/SYDWMC length", "/rows/1/TS type:I", "/rows/1/ZY type:L", "/rows/1/XX unknown-item"]);
+    expect(found).toEqual([
+      "/rows/0/DJRQ type:D",
+      "/rows/1/SYDWMC length",
+      "/rows/1/TS type:I",
+      "/rows/1/ZY type:L",
+      "/rows/1/XX unknown-item",
+    ]);
 
-    const ok = await ds.hookRows(owner, e.resourceCode, { rows: [
-      { SBDM: "T001", SYDWMC: "汕头某厂", DJRQ: "2024-02-28", TS: 1, ZY: true },
-      { SBDM: "T002", SYDWMC: "汕头某站", DJRQ: "2024-03-01", TS: 2, ZY: false },
-    ] });
+    const ok = await ds.hookRows(owner, e.resourceCode, {
+      rows: [
+        { SBDM: "T001", SYDWMC: "汕头某厂", DJRQ: "2024-02-28", TS: 1, ZY: true },
+        { SBDM: "T002", SYDWMC: "汕头某站", DJRQ: "2024-03-01", TS: 2, ZY: false },
+      ],
+    });
     expect(ok.rowCount).toBe(2);
     await grantFor(ds, a.paasid, e.resourceCode, ["SBDM", "TS"]);
     const r = await ds.query({ paasid: a.paasid, serviceId: e.serviceId, body: body(a.paasid, { ZY: false }) });
@@ -124,11 +152,13 @@ describe("departments compile and hook their own entries", () => {
     const { ds, dept } = world();
     const owner = { kind: "tenant", paasid: dept.paasid } as const;
     const e = await ds.compile(owner, compileInput());
-    const bad = "SBDM,使用单位名称,DJRQ,TS,ZY\nT001,\"汕头,某厂\",2024-01-01,1,是\nT002,某站,20240230,x,否\nT003,某站\n";
+    const bad = 'SBDM,使用单位名称,DJRQ,TS,ZY\nT001,"汕头,某厂",2024-01-01,1,是\nT002,某站,20240230,x,否\nT003,某站\n';
     const err = await ds.hookRows(owner, e.resourceCode, { csv: bad }).catch((x) => x);
     const found = err.problem.diagnostics.map((d: { location: string; rule: string }) => `${d.location} ${d.rule}`);
     expect(found).toEqual(["/csv/3/DJRQ type:D", "/csv/3/TS type:I", "/csv/4 column-count"]);
-    const ok = await ds.hookRows(owner, e.resourceCode, { csv: "\ufeffSBDM,使用单位名称,DJRQ,TS,ZY\r\nT001,\"汕头,\"\"某\"\"厂\",2024-01-01,1,是\r\nT002,某站,,2,否\r\n" });
+    const ok = await ds.hookRows(owner, e.resourceCode, {
+      csv: '\ufeffSBDM,使用单位名称,DJRQ,TS,ZY\r\nT001,"汕头,""某""厂",2024-01-01,1,是\r\nT002,某站,,2,否\r\n',
+    });
     expect(ok.rowCount).toBe(2);
     expect(await ds.catalogue.rowsOf(e.resourceCode)).toEqual([
       { SBDM: "T001", SYDWMC: '汕头,"某"厂', DJRQ: "2024-01-01", TS: 1, ZY: true },
@@ -139,11 +169,19 @@ describe("departments compile and hook their own entries", () => {
   it("lets only the owner (or an admin) withdraw or hook an entry", async () => {
     const { ds, dept, a, police } = world();
     const e = await ds.compile({ kind: "tenant", paasid: dept.paasid }, compileInput());
-    await expect(ds.withdraw({ kind: "tenant", paasid: a.paasid }, e.resourceCode, "x")).rejects.toMatchObject({ problem: { code: 1103 } });
-    await expect(ds.hookUrl({ kind: "tenant", paasid: a.paasid }, e.resourceCode, "https://x.example/api")).rejects.toMatchObject({ problem: { code: 1103 } });
-    await expect(ds.hookRows({ kind: "tenant", paasid: a.paasid }, e.resourceCode, { rows: [] })).rejects.toMatchObject({ problem: { code: 1103 } });
+    await expect(ds.withdraw({ kind: "tenant", paasid: a.paasid }, e.resourceCode, "x")).rejects.toMatchObject({
+      problem: { code: 1103 },
+    });
+    await expect(
+      ds.hookUrl({ kind: "tenant", paasid: a.paasid }, e.resourceCode, "https://x.example/api"),
+    ).rejects.toMatchObject({ problem: { code: 1103 } });
+    await expect(ds.hookRows({ kind: "tenant", paasid: a.paasid }, e.resourceCode, { rows: [] })).rejects.toMatchObject(
+      { problem: { code: 1103 } },
+    );
     // a seeded entry changes for everyone, so even its provider's tenant may not withdraw it; an admin may
-    await expect(ds.withdraw({ kind: "tenant", paasid: police.paasid }, CODES.person, "x")).rejects.toMatchObject({ problem: { code: 1103 } });
+    await expect(ds.withdraw({ kind: "tenant", paasid: police.paasid }, CODES.person, "x")).rejects.toMatchObject({
+      problem: { code: 1103 },
+    });
     const w = await ds.withdraw({ kind: "admin" }, CODES.person, "数据治理 / data governance");
     expect(w.status).toBe("withdrawn");
     expect(w.withdrawnAt).toBe(T0);
@@ -154,8 +192,10 @@ describe("departments compile and hook their own entries", () => {
 
 describe("CSV reader", () => {
   it("reads RFC 4180 text and reports an unterminated quote", () => {
-    expect(parseCsv('a,b\n"x\ny",2\n').rows).toEqual([["a", "b"], ["x\ny", "2"]]);
+    expect(parseCsv('a,b\n"x\ny",2\n').rows).toEqual([
+      ["a", "b"],
+      ["x\ny", "2"],
+    ]);
     expect(parseCsv('a,b\n"x,2\n').errors[0]).toMatchObject({ line: 2 });
   });
 });
-

@@ -65,8 +65,21 @@ export const PERSON = seed.persons.at(42)!;
 export const ENTERPRISE = seed.enterprises.at(7)!;
 
 /** A complete, valid §5.2 body for paasid querying `query`. */
-export function body(paasid: string, query: Record<string, unknown>, objectId = PERSON.idNumber, type = "01"): Record<string, any> {
-  return auditedBody({ paasid, query, vender: VENDOR_USCC, department: DEPT_USCC, objectId, objectIdType: type, extra: { metadata: {} } });
+export function body(
+  paasid: string,
+  query: Record<string, unknown>,
+  objectId = PERSON.idNumber,
+  type = "01",
+): Record<string, any> {
+  return auditedBody({
+    paasid,
+    query,
+    vender: VENDOR_USCC,
+    department: DEPT_USCC,
+    objectId,
+    objectIdType: type,
+    extra: { metadata: {} },
+  });
 }
 
 export const CODES = {
@@ -90,7 +103,13 @@ export async function sid(ds: Datashare, code: string): Promise<string> {
 
 /** Apply and, for conditional resources, have an admin approve; returns the grant. */
 export async function grantFor(ds: Datashare, paasid: string, code: string, fields: string[], decision = {}) {
-  const r = await ds.applications.apply(paasid, { resourceCode: code, fields, purpose: "办理业务核验", legalBasis: "《广东省政务数据资源共享管理办法》", itemCode: "11440100696927671X3442011817001" });
+  const r = await ds.applications.apply(paasid, {
+    resourceCode: code,
+    fields,
+    purpose: "办理业务核验",
+    legalBasis: "《广东省政务数据资源共享管理办法》",
+    itemCode: "11440100696927671X3442011817001",
+  });
   if (r.grant) return r.grant;
   return (await ds.applications.approve({ kind: "admin" }, r.application.id, decision)).grant;
 }

@@ -28,10 +28,28 @@ describe("licence catalogue submission and the 2-hour rule", () => {
       { ...record(2), produced_at: T0 - H2 - 1_000 },
       { ...record(3), produced_at: "2025-01-06 09:59:59" }, // CST wall time, 1 s before arrival
     ]);
-    expect(out.map((s) => [s.delaySeconds, s.late])).toEqual([[7_200, false], [7_201, true], [1, false]]);
-    expect(out[0]).toMatchObject({ arrivedAt: T0, producedAt: T0 - H2, thresholdSeconds: 7_200, source: "api", submitter: dept.paasid });
-    expect((await ds.licences.list(dept.store, { lateOnly: true })).map((s) => s.record.certificate_number)).toEqual([record(2).certificate_number]);
-    expect(await ds.licences.report(dept.store)).toEqual({ total: 3, late: 1, onTime: 2, maxDelaySeconds: 7_201, thresholdSeconds: 7_200 });
+    expect(out.map((s) => [s.delaySeconds, s.late])).toEqual([
+      [7_200, false],
+      [7_201, true],
+      [1, false],
+    ]);
+    expect(out[0]).toMatchObject({
+      arrivedAt: T0,
+      producedAt: T0 - H2,
+      thresholdSeconds: 7_200,
+      source: "api",
+      submitter: dept.paasid,
+    });
+    expect((await ds.licences.list(dept.store, { lateOnly: true })).map((s) => s.record.certificate_number)).toEqual([
+      record(2).certificate_number,
+    ]);
+    expect(await ds.licences.report(dept.store)).toEqual({
+      total: 3,
+      late: 1,
+      onTime: 2,
+      maxDelaySeconds: 7_201,
+      thresholdSeconds: 7_200,
+    });
   });
 
   it("uses the submitter's virtual clock and a configurable threshold", async () => {
@@ -50,7 +68,13 @@ describe("licence catalogue submission and the 2-hour rule", () => {
 
   it("refuses malformed records with per-field diagnostics (1108)", async () => {
     const { ds, dept } = world();
-    const bad = { ...record(6), issue_dept_code: "123", certificate_holder_code: "440507199001011230", certificate_area_code: "999999", produced_at: T0 + 1 } as Record<string, unknown>;
+    const bad = {
+      ...record(6),
+      issue_dept_code: "123",
+      certificate_holder_code: "440507199001011230",
+      certificate_area_code: "999999",
+      produced_at: T0 + 1,
+    } as Record<string, unknown>;
     delete bad.certificate_name;
     const err = await ds.licences.submit(dept.store, dept.clock, dept.paasid, [bad]).catch((e) => e);
     expect(err.problem.code).toBe(1108);

@@ -1,7 +1,11 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ProviderUnavailableError, validateProviderAnswer, type ProviderCaller } from "../../mocks/datashare/provider.js";
+import {
+  ProviderUnavailableError,
+  validateProviderAnswer,
+  type ProviderCaller,
+} from "../../mocks/datashare/provider.js";
 import type { CompileInput } from "../../mocks/datashare/catalogue.js";
 import { body, grantFor, world } from "./helpers.js";
 
@@ -34,9 +38,21 @@ beforeAll(async () => {
     req.on("end", () => {
       seen.push({ path: req.url!, body: JSON.parse(raw) });
       res.setHeader("content-type", "application/json");
-      if (req.url === "/good") res.end(JSON.stringify({ errcode: 0, errmsg: "ok", data: { data: [GOOD_ROW], metadata: { total: 1 } } }));
+      if (req.url === "/good")
+        res.end(JSON.stringify({ errcode: 0, errmsg: "ok", data: { data: [GOOD_ROW], metadata: { total: 1 } } }));
       else if (req.url === "/bad")
-        res.end(JSON.stringify({ errcode: 0, errmsg: "ok", data: { data: [{ ...GOOD_ROW, HDZK: "45", DJRQ: "2021/05/06", CLLX: "一种名字特别特别长的车辆类型", EXTRA: 1 }, { ...GOOD_ROW, CPH: "粤D99999" }] } }));
+        res.end(
+          JSON.stringify({
+            errcode: 0,
+            errmsg: "ok",
+            data: {
+              data: [
+                { ...GOOD_ROW, HDZK: "45", DJRQ: "2021/05/06", CLLX: "一种名字特别特别长的车辆类型", EXTRA: 1 },
+                { ...GOOD_ROW, CPH: "粤D99999" },
+              ],
+            },
+          }),
+        );
       else if (req.url === "/garbage") res.end(JSON.stringify({ code: 200, rows: [] }));
       // /slow: never answers
     });
@@ -52,7 +68,12 @@ afterAll(async () => {
 /** What the lead's undici transport will do, reduced to fetch. */
 const callProvider: ProviderCaller = async (call) => {
   try {
-    const res = await fetch(call.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(call.body), signal: AbortSignal.timeout(call.timeoutMs) });
+    const res = await fetch(call.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(call.body),
+      signal: AbortSignal.timeout(call.timeoutMs),
+    });
     return { status: res.status, body: await res.json() };
   } catch (e) {
     if ((e as Error).name === "TimeoutError") throw new ProviderUnavailableError("timeout");
@@ -66,7 +87,8 @@ async function hooked(path: string, timeoutMs?: number) {
   const e = await w.ds.compile(owner, input);
   await w.ds.hookUrl(owner, e.resourceCode, path.startsWith("http") ? path : base + path, timeoutMs);
   await grantFor(w.ds, w.a.paasid, e.resourceCode, ["CPH", "HDZK", "DJRQ"]);
-  const q = () => w.ds.query({ paasid: w.a.paasid, serviceId: e.serviceId, body: body(w.a.paasid, { CPH: "粤D12345" }) });
+  const q = () =>
+    w.ds.query({ paasid: w.a.paasid, serviceId: e.serviceId, body: body(w.a.paasid, { CPH: "粤D12345" }) });
   return { ...w, e, q };
 }
 
@@ -86,7 +108,11 @@ describe("department providers hooked by URL", () => {
     const r = await q();
     expect(r.errcode).toBe(0);
     expect(r.providerViolations!.map((v) => `${v.location} ${v.rule}`)).toEqual([
-      "/data/data/0/CLLX length", "/data/data/0/HDZK type:I", "/data/data/0/DJRQ type:D", "/data/data/0/EXTRA unknown-item", "/data/data/1/CPH matches-query",
+      "/data/data/0/CLLX length",
+      "/data/data/0/HDZK type:I",
+      "/data/data/0/DJRQ type:D",
+      "/data/data/0/EXTRA unknown-item",
+      "/data/data/1/CPH matches-query",
     ]);
     const [entry] = await ds.audit.forProvider({ kind: "tenant", paasid: dept.paasid });
     expect(entry.providerViolations).toBe(5);

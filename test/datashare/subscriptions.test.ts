@@ -15,9 +15,13 @@ const input: CompileInput = {
 describe("subscriptions and webhook delivery", () => {
   it("needs an active grant", async () => {
     const { ds, a } = world();
-    await expect(ds.subscriptions.subscribe(a.paasid, { resourceCode: CODES.entity, webhookUrl: "https://a.example/hook" })).rejects.toMatchObject({ problem: { code: 1003 } });
+    await expect(
+      ds.subscriptions.subscribe(a.paasid, { resourceCode: CODES.entity, webhookUrl: "https://a.example/hook" }),
+    ).rejects.toMatchObject({ problem: { code: 1003 } });
     await grantFor(ds, a.paasid, CODES.entity, ["JGMC"]);
-    await expect(ds.subscriptions.subscribe(a.paasid, { resourceCode: CODES.entity, webhookUrl: "ftp://x" })).rejects.toMatchObject({ problem: { code: 1109 } });
+    await expect(
+      ds.subscriptions.subscribe(a.paasid, { resourceCode: CODES.entity, webhookUrl: "ftp://x" }),
+    ).rejects.toMatchObject({ problem: { code: 1109 } });
   });
 
   it("retries a failing receiver with exponential backoff on the consumer's clock until it recovers", async () => {
@@ -25,7 +29,11 @@ describe("subscriptions and webhook delivery", () => {
     const owner = { kind: "tenant", paasid: dept.paasid } as const;
     const e = await ds.compile(owner, input);
     await grantFor(ds, a.paasid, e.resourceCode, ["DJH"]);
-    const sub = await ds.subscriptions.subscribe(a.paasid, { resourceCode: e.resourceCode, webhookUrl: "https://a.example/hook", events: ["data.changed"] });
+    const sub = await ds.subscriptions.subscribe(a.paasid, {
+      resourceCode: e.resourceCode,
+      webhookUrl: "https://a.example/hook",
+      events: ["data.changed"],
+    });
 
     // receiver fails twice (503, then a network error), then recovers
     const received: { at: number; body: Record<string, unknown> }[] = [];
@@ -60,7 +68,12 @@ describe("subscriptions and webhook delivery", () => {
       { at: T0 + 3_000, ok: true, status: 200 },
     ]);
     expect(received.map((r) => r.at)).toEqual([T0, T0 + 1_000, T0 + 3_000]);
-    expect(received[0].body).toMatchObject({ event: "data.changed", resource_code: e.resourceCode, service_id: e.serviceId, row_count: 1 });
+    expect(received[0].body).toMatchObject({
+      event: "data.changed",
+      resource_code: e.resourceCode,
+      service_id: e.serviceId,
+      row_count: 1,
+    });
     expect(await ds.subscriptions.nextDueAt(a.paasid)).toBeUndefined();
   });
 

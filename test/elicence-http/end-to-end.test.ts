@@ -12,9 +12,14 @@ import { checkLicenceId } from "../../mocks/shared/ids.js";
 import { readLicenceFileInfo } from "../../mocks/elicence/licence-file.js";
 import { A, B, SID, drivingLicenceBody, elicenceSim, type ElicenceSim } from "./helpers.js";
 
-const jsQR = ((jsQRModule as unknown as { default?: typeof jsQRModule }).default ?? jsQRModule) as unknown as typeof import("jsqr").default;
+const jsQR = ((jsQRModule as unknown as { default?: typeof jsQRModule }).default ??
+  jsQRModule) as unknown as typeof import("jsqr").default;
 
-requireTool(commandWorks("pdftoppm", ["-v"]), "pdftoppm (renders the downloaded PDF to decode its QR code)", "poppler-utils");
+requireTool(
+  commandWorks("pdftoppm", ["-v"]),
+  "pdftoppm (renders the downloaded PDF to decode its QR code)",
+  "poppler-utils",
+);
 
 function qrOf(pdf: Buffer): string | undefined {
   const dir = mkdtempSync(join(tmpdir(), "elicence-http-"));
@@ -22,7 +27,8 @@ function qrOf(pdf: Buffer): string | undefined {
     writeFileSync(join(dir, "l.pdf"), pdf);
     execFileSync("pdftoppm", ["-r", "150", "-png", "-singlefile", join(dir, "l.pdf"), join(dir, "page")]);
     const png = PNG.sync.read(readFileSync(join(dir, "page.png")));
-    return jsQR(new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length), png.width, png.height)?.data;
+    return jsQR(new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length), png.width, png.height)
+      ?.data;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -50,7 +56,12 @@ describe("e-licence end to end", () => {
     const r = await h.d(SID.createAndIssue, drivingLicenceBody({ name: holder.name, idNumber: holder.idNumber }));
     expect(r.status, JSON.stringify(r.json)).toBe(200);
     issued = r.json;
-    expect(issued).toMatchObject({ ack_code: "SUCCESS", errors: [], sign_method: expect.stringContaining("SM2"), data: { stage: "issued", cert_state: "01", version: "001", catalogue_delivery: { status: "delivered" } } });
+    expect(issued).toMatchObject({
+      ack_code: "SUCCESS",
+      errors: [],
+      sign_method: expect.stringContaining("SM2"),
+      data: { stage: "issued", cert_state: "01", version: "001", catalogue_delivery: { status: "delivered" } },
+    });
     expect(issued.timestamp).toMatch(/^2026-03-02 09:00:00\.000$/);
     licenceId = issued.data.ZZBS;
     expect(checkLicenceId(licenceId)).toBeNull();
@@ -59,43 +70,87 @@ describe("e-licence end to end", () => {
     expect(issued.data.auth_code).toMatch(/^\d{20}[0-9A-Z]{11}$/);
     expect(Buffer.from(issued.sign, "base64")[0]).toBe(0x30); // DER SEQUENCE
     expect(h.ds.published).toHaveLength(1);
-    expect(h.ds.published[0].record).toMatchObject({ certificate_source_id: licenceId, certificate_holder_code: holder.idNumber, certificate_holder_type: "111", issue_dept_code: h.org(A) });
+    expect(h.ds.published[0].record).toMatchObject({
+      certificate_source_id: licenceId,
+      certificate_holder_code: holder.idNumber,
+      certificate_holder_type: "111",
+      issue_dept_code: h.org(A),
+    });
   });
 
   it("another department is refused (100) without a permission or a grant, and told why", async () => {
-    const r = await h.ebus("POST", "/ebus/elicence/v1/licences/query-by-holder", { holderCode: holder.idNumber, holderTypeCode: "111", useCause: CAUSE }, B);
+    const r = await h.ebus(
+      "POST",
+      "/ebus/elicence/v1/licences/query-by-holder",
+      { holderCode: holder.idNumber, holderTypeCode: "111", useCause: CAUSE },
+      B,
+    );
     expect(r.status).toBe(200);
     expect(r.json.head.status).toBe(100);
     expect(r.json.head.message).toContain("无访问该证的权限");
     expect(r.json.head.message).toContain("11100000GT0000088Y001");
     // the issuer itself sees it
-    const own = await h.ebus("POST", "/ebus/elicence/v1/licences/query-by-holder", { holderCode: holder.idNumber, holderTypeCode: "111", certTypeCode: "11100000GT0000088Y001", useCause: CAUSE }, A);
+    const own = await h.ebus(
+      "POST",
+      "/ebus/elicence/v1/licences/query-by-holder",
+      { holderCode: holder.idNumber, holderTypeCode: "111", certTypeCode: "11100000GT0000088Y001", useCause: CAUSE },
+      A,
+    );
     expect(own.json.head.status).toBe(0);
     expect(own.json.data.licences.map((l: any) => [l.certIdentifier, l.access])).toContainEqual([licenceId, "issuer"]);
   });
 
   it("the holder, logged in through identity, grants department B use of the licence; B redeems the auth code", async () => {
-    const g = await h.user("POST", "/ebus/elicence/v1/authorizations", token, { certIdentifier: licenceId, paasid: B, useCause: CAUSE, expiresAt: "2026-03-31" });
+    const g = await h.user("POST", "/ebus/elicence/v1/authorizations", token, {
+      certIdentifier: licenceId,
+      paasid: B,
+      useCause: CAUSE,
+      expiresAt: "2026-03-31",
+    });
     expect(g.json.head.status, JSON.stringify(g.json)).toBe(0);
-    expect(g.json.data).toMatchObject({ certIdentifier: licenceId, paasid: B, state: "active", expiresAt: "2026-03-31T15:59:59.999Z" });
+    expect(g.json.data).toMatchObject({
+      certIdentifier: licenceId,
+      paasid: B,
+      state: "active",
+      expiresAt: "2026-03-31T15:59:59.999Z",
+    });
     authCode = g.json.data.authCode;
     // granted but not redeemed yet: still no access
-    const before = await h.ebus("POST", "/ebus/elicence/v1/licences/download-url", { certIdentifier: licenceId, useCause: CAUSE }, B);
+    const before = await h.ebus(
+      "POST",
+      "/ebus/elicence/v1/licences/download-url",
+      { certIdentifier: licenceId, useCause: CAUSE },
+      B,
+    );
     expect(before.json.head.status).toBe(100);
     const red = await h.ebus("POST", "/ebus/elicence/v1/authorizations/redeem", { authCode }, B);
     expect(red.json.head.status, JSON.stringify(red.json)).toBe(0);
     expect(red.json.data.licence).toMatchObject({ certIdentifier: licenceId, access: "grant", status: 0 });
     expect(red.json.data.url).toMatch(/^\/ebus\/elicence\/v1\/download\?token=/);
-    const q = await h.ebus("POST", "/ebus/elicence/v1/licences/query-by-holder", { holderCode: holder.idNumber, holderTypeCode: "111", useCause: CAUSE }, B);
+    const q = await h.ebus(
+      "POST",
+      "/ebus/elicence/v1/licences/query-by-holder",
+      { holderCode: holder.idNumber, holderTypeCode: "111", useCause: CAUSE },
+      B,
+    );
     expect(q.json.head.status).toBe(0);
-    expect(q.json.data.licences).toEqual([expect.objectContaining({ certIdentifier: licenceId, access: "grant", certState: "01", holderName: holder.name })]);
+    expect(q.json.data.licences).toEqual([
+      expect.objectContaining({ certIdentifier: licenceId, access: "grant", certState: "01", holderName: holder.name }),
+    ]);
     // the holder sees the grant as redeemed
     const list = await h.user("GET", "/ebus/elicence/v1/authorizations", token);
-    expect(list.json.data.grants).toEqual([expect.objectContaining({ authCode, state: "active", redeemedAt: expect.any(String) })]);
+    expect(list.json.data.grants).toEqual([
+      expect.objectContaining({ authCode, state: "active", redeemedAt: expect.any(String) }),
+    ]);
   });
 
   it("B downloads the licence once, watermarked with its purpose; the URL cannot be used twice", async () => {
-    const u = await h.ebus("POST", "/ebus/elicence/v1/licences/download-url", { certIdentifier: licenceId, useCause: CAUSE }, B);
+    const u = await h.ebus(
+      "POST",
+      "/ebus/elicence/v1/licences/download-url",
+      { certIdentifier: licenceId, useCause: CAUSE },
+      B,
+    );
     expect(u.json.head.status).toBe(0);
     const dl = await h.open(u.json.data.url);
     expect(dl.status).toBe(200);
@@ -117,26 +172,59 @@ describe("e-licence end to end", () => {
   it("B verifies the file: seal intact and licence valid → 0 PASSED; a tampered file → 101", async () => {
     const v = await h.ebus("POST", "/ebus/elicence/v1/files/verify", file, B);
     expect(v.json.head.status, JSON.stringify(v.json)).toBe(0);
-    expect(v.json.data).toMatchObject({ result: "PASSED", certIdentifier: licenceId, certState: "01", seal: { result: "PASSED" } });
+    expect(v.json.data).toMatchObject({
+      result: "PASSED",
+      certIdentifier: licenceId,
+      certState: "01",
+      seal: { result: "PASSED" },
+    });
     const pdf = Buffer.from(file.fileData, "base64");
     pdf[pdf.length - 10] ^= 1;
-    const bad = await h.ebus("POST", "/ebus/elicence/v1/files/verify", { ...file, fileData: pdf.toString("base64") }, B);
+    const bad = await h.ebus(
+      "POST",
+      "/ebus/elicence/v1/files/verify",
+      { ...file, fileData: pdf.toString("base64") },
+      B,
+    );
     expect(bad.json.head.status).toBe(101);
     expect(bad.json.data.result).toBe("FAILED");
   });
 
   it("verifying information compares fields without revealing the platform's values", async () => {
-    const ok = await h.ebus("POST", "/ebus/elicence/v1/licences/verify-info", { certIdentifier: licenceId, fields: { CZZT: holder.name, KZ_ZJCX: "C1" } }, B);
+    const ok = await h.ebus(
+      "POST",
+      "/ebus/elicence/v1/licences/verify-info",
+      { certIdentifier: licenceId, fields: { CZZT: holder.name, KZ_ZJCX: "C1" } },
+      B,
+    );
     expect(ok.json).toMatchObject({ head: { status: 0 }, data: { match: true } });
-    const no = await h.ebus("POST", "/ebus/elicence/v1/licences/verify-info", { certIdentifier: licenceId, fields: { CZZT: "张三", KZ_ZJCX: "C1" } }, B);
-    expect(no.json.data).toEqual({ match: false, certIdentifier: licenceId, certState: "01", fields: [{ key: "CZZT", match: false, reason: expect.any(String) }, { key: "KZ_ZJCX", match: true }] });
+    const no = await h.ebus(
+      "POST",
+      "/ebus/elicence/v1/licences/verify-info",
+      { certIdentifier: licenceId, fields: { CZZT: "张三", KZ_ZJCX: "C1" } },
+      B,
+    );
+    expect(no.json.data).toEqual({
+      match: false,
+      certIdentifier: licenceId,
+      certState: "01",
+      fields: [
+        { key: "CZZT", match: false, reason: expect.any(String) },
+        { key: "KZ_ZJCX", match: true },
+      ],
+    });
     expect(JSON.stringify(no.json)).not.toContain(holder.name);
   });
 
   it("the holder withdraws the grant: B is refused again (100)", async () => {
     const w = await h.user("DELETE", `/ebus/elicence/v1/authorizations/${authCode}`, token);
     expect(w.json).toMatchObject({ head: { status: 0 }, data: { state: "withdrawn" } });
-    const r = await h.ebus("POST", "/ebus/elicence/v1/licences/download-url", { certIdentifier: licenceId, useCause: CAUSE }, B);
+    const r = await h.ebus(
+      "POST",
+      "/ebus/elicence/v1/licences/download-url",
+      { certIdentifier: licenceId, useCause: CAUSE },
+      B,
+    );
     expect(r.json.head.status).toBe(100);
     const again = await h.ebus("POST", "/ebus/elicence/v1/authorizations/redeem", { authCode }, B);
     expect(again.json.head.status).toBe(100);
@@ -174,8 +262,15 @@ describe("revoking the issuer's seal", () => {
     expect(v.json.data.seal.subIndication).toBe("SEAL_REVOKED_AFTER_SIGNING");
     expect(v.json.data.reason).toContain("SEAL_REVOKED_AFTER_SIGNING");
 
-    const next = await h.d(SID.createAndIssue, drivingLicenceBody({ name: p.person.name, idNumber: p.person.idNumber }));
+    const next = await h.d(
+      SID.createAndIssue,
+      drivingLicenceBody({ name: p.person.name, idNumber: p.person.idNumber }),
+    );
     expect(next.status).toBe(409);
-    expect(next.json).toMatchObject({ ack_code: "FAILURE", errors: [{ code: "ESEAL_NO_USABLE_SEAL" }], result_code: 101 });
+    expect(next.json).toMatchObject({
+      ack_code: "FAILURE",
+      errors: [{ code: "ESEAL_NO_USABLE_SEAL" }],
+      result_code: 101,
+    });
   });
 });

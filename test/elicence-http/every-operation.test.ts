@@ -15,8 +15,21 @@ describe("every e-licence operation", () => {
     for (const op of h.sim.runtime.table.operations.filter((o) => o.platform === "elicence")) {
       for (const round of [0, 1, 2]) {
         const r = prngFor("elicence-every-op", `${op.operationId}:${round}`);
-        let url = op.path.replace(/\{([^}]+)\}/g, (_, name) => (name === "paasid" ? A : encodeURIComponent(String(sampleSchema(op.parameters.find((x) => x.in === "path" && x.name === name)?.schema ?? { type: "string" }, r)))));
-        const query = op.parameters.filter((p) => p.in === "query" && p.required).map((p) => `${p.name}=${encodeURIComponent(String(sampleSchema(p.schema, r)))}`);
+        let url = op.path.replace(/\{([^}]+)\}/g, (_, name) =>
+          name === "paasid"
+            ? A
+            : encodeURIComponent(
+                String(
+                  sampleSchema(
+                    op.parameters.find((x) => x.in === "path" && x.name === name)?.schema ?? { type: "string" },
+                    r,
+                  ),
+                ),
+              ),
+        );
+        const query = op.parameters
+          .filter((p) => p.in === "query" && p.required)
+          .map((p) => `${p.name}=${encodeURIComponent(String(sampleSchema(p.schema, r)))}`);
         if (query.length) url += `?${query.join("&")}`;
         const headers: Record<string, string> = {};
         if (op.security.includes("tif")) Object.assign(headers, tif(t, { serviceId: op.serviceId }));
@@ -26,10 +39,13 @@ describe("every e-licence operation", () => {
         let payload: string | undefined;
         if (json) {
           headers["content-type"] = "application/json";
-          payload = JSON.stringify(round === 2 && json.example !== undefined ? json.example : sampleSchema(json.schema ?? {}, r));
+          payload = JSON.stringify(
+            round === 2 && json.example !== undefined ? json.example : sampleSchema(json.schema ?? {}, r),
+          );
         }
         const res = await h.sim.app.inject({ method: op.method as "GET", url, headers, payload });
-        if (res.statusCode >= 500 || res.headers["x-gatesim-contract-violations"]) failures.push(`${op.operationId} → ${res.statusCode} ${res.body.slice(0, 400)}`);
+        if (res.statusCode >= 500 || res.headers["x-gatesim-contract-violations"])
+          failures.push(`${op.operationId} → ${res.statusCode} ${res.body.slice(0, 400)}`);
       }
     }
     expect(failures).toEqual([]);

@@ -30,7 +30,11 @@ export function fakeDatashare(): FakeDatashare {
       handlers: {},
       api: {
         publishLicenceRecord: async (ctx: HandlerContext, record: CatalogueRecord) => {
-          if (f.down) throw Object.assign(new Error("down"), { zh: "数据共享平台不可用", en: "the data-sharing platform is unavailable" });
+          if (f.down)
+            throw Object.assign(new Error("down"), {
+              zh: "数据共享平台不可用",
+              en: "the data-sharing platform is unavailable",
+            });
           f.published.push({ record, arrivedAt: ctx.clock.now() });
         },
       },
@@ -41,7 +45,10 @@ export function fakeDatashare(): FakeDatashare {
 
 function identityModule(seed: Seed): IdentityPlatform {
   const identity = createIdentityPlatform({ seed, issuer: "http://127.0.0.1:8080" });
-  return { ...identity, onTenant: { create: (p) => void identity.api.ensureTenant(p), reset: (p) => void identity.api.resetTenant(p) } };
+  return {
+    ...identity,
+    onTenant: { create: (p) => void identity.api.ensureTenant(p), reset: (p) => void identity.api.resetTenant(p) },
+  };
 }
 
 export type ElicenceSim = Awaited<ReturnType<typeof elicenceSim>>;
@@ -60,7 +67,12 @@ export async function elicenceSim(opts: { elicence?: ElicenceOptions; eseal?: bo
   const identity = sim.runtime.platforms.get("identity")!.api as IdentityPlatform["api"];
 
   async function inject(method: string, url: string, headers: Record<string, string>, body?: unknown) {
-    const res = await sim.app.inject({ method: method as "GET", url, headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers }, payload: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await sim.app.inject({
+      method: method as "GET",
+      url,
+      headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
+      payload: body === undefined ? undefined : JSON.stringify(body),
+    });
     let json: any;
     try {
       json = res.json();
@@ -78,22 +90,47 @@ export async function elicenceSim(opts: { elicence?: ElicenceOptions; eseal?: bo
     org: (paasid = A) => sim.tenant(paasid).tenant.orgCode!,
     /** A GatewayMsg D… service call as tenant `paasid`. */
     d: (serviceId: string, body: unknown, paasid = A, extra: Record<string, string> = {}) =>
-      inject("POST", "/GatewayMsg/http/api/proxy/invoke", { ...tif(sim.tenant(paasid), { serviceId }), ...extra }, body),
+      inject(
+        "POST",
+        "/GatewayMsg/http/api/proxy/invoke",
+        { ...tif(sim.tenant(paasid), { serviceId }), ...extra },
+        body,
+      ),
     /** An x-tif-signed smart-gateway call as tenant `paasid`. */
-    ebus: (method: string, url: string, body?: unknown, paasid = A, extra: Record<string, string> = {}) => inject(method, url, { ...tif(sim.tenant(paasid)), ...extra }, body),
+    ebus: (method: string, url: string, body?: unknown, paasid = A, extra: Record<string, string> = {}) =>
+      inject(method, url, { ...tif(sim.tenant(paasid)), ...extra }, body),
     /** A call with a holder's bearer token. */
-    user: (method: string, url: string, token: string, body?: unknown, extra: Record<string, string> = {}) => inject(method, url, { authorization: `Bearer ${token}`, ...extra }, body),
+    user: (method: string, url: string, token: string, body?: unknown, extra: Record<string, string> = {}) =>
+      inject(method, url, { authorization: `Bearer ${token}`, ...extra }, body),
     /** An open call (download URLs). */
     open: (url: string, extra: Record<string, string> = {}) => inject("GET", url, extra),
     admin: (method: string, url: string, body?: unknown) => inject(method, url, admin, body),
     /** Log a persona in through the identity platform (OIDC code flow on the tenant's auto-approve CI client). */
     async login(personaId: string, paasid = A): Promise<string> {
       const ci = identity.listClients(paasid).find((c) => c.clientId.endsWith("_ci"))!;
-      const q = new URLSearchParams({ client_id: ci.clientId, redirect_uri: REDIRECT, response_type: "code", scope: "openid", state: "s", login_hint: personaId });
+      const q = new URLSearchParams({
+        client_id: ci.clientId,
+        redirect_uri: REDIRECT,
+        response_type: "code",
+        scope: "openid",
+        state: "s",
+        login_hint: personaId,
+      });
       const auth = await sim.app.inject({ method: "GET", url: `/oidc/authorize?${q}` });
       const code = new URL(String(auth.headers.location)).searchParams.get("code");
       if (!code) throw new Error(`login failed: ${auth.statusCode} ${auth.body.slice(0, 300)}`);
-      const tok = await sim.app.inject({ method: "POST", url: "/oidc/token", headers: { "content-type": "application/x-www-form-urlencoded" }, payload: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: REDIRECT, client_id: ci.clientId, client_secret: ci.secret! }).toString() });
+      const tok = await sim.app.inject({
+        method: "POST",
+        url: "/oidc/token",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        payload: new URLSearchParams({
+          grant_type: "authorization_code",
+          code,
+          redirect_uri: REDIRECT,
+          client_id: ci.clientId,
+          client_secret: ci.secret!,
+        }).toString(),
+      });
       const at = tok.json().access_token;
       if (!at) throw new Error(`token failed: ${tok.statusCode} ${tok.body.slice(0, 300)}`);
       return at;
@@ -112,7 +149,10 @@ export async function elicenceSim(opts: { elicence?: ElicenceOptions; eseal?: bo
 }
 
 /** A 机动车驾驶证 body for a person (holder type 111). */
-export function drivingLicenceBody(holder: { name: string; idNumber: string; sex?: 1 | 2; birthDate?: string }, extra: Record<string, unknown> = {}) {
+export function drivingLicenceBody(
+  holder: { name: string; idNumber: string; sex?: 1 | 2; birthDate?: string },
+  extra: Record<string, unknown> = {},
+) {
   return {
     ZZLXDM: "11100000GT0000088Y001",
     CZZT: holder.name,

@@ -29,7 +29,10 @@ describe("issuance services", () => {
     expect(c.json.correlation_id).toMatch(/^[0-9a-f]{32}$/);
     const code = c.json.data.license_code;
     const i = await h.d(SID.issue, { license_code: code });
-    expect(i.json).toMatchObject({ ack_code: "SUCCESS", data: { stage: "issued", cert_state: "01", license_code: code, ZZBFRQ: "2026-03-02", ZZYXQJZRQ: "2032-03-01" } });
+    expect(i.json).toMatchObject({
+      ack_code: "SUCCESS",
+      data: { stage: "issued", cert_state: "01", license_code: code, ZZBFRQ: "2026-03-02", ZZYXQJZRQ: "2032-03-01" },
+    });
     const again = await h.d(SID.issue, { license_code: code });
     expect(again.status).toBe(409);
     expect(again.json).toMatchObject({ ack_code: "FAILURE", errors: [{ code: "ILLEGAL_TRANSITION" }] });
@@ -43,12 +46,20 @@ describe("issuance services", () => {
     const first = (await h.d(SID.createAndIssue, drivingLicenceBody(holder))).json.data;
     const published = h.ds.published.length;
     const m = await h.d(SID.modify, { ZZBS: first.ZZBS, KZ_ZZ: "广东省汕头市金平区新址 1 号", reason: "住址变更" });
-    expect(m.json, JSON.stringify(m.json)).toMatchObject({ ack_code: "SUCCESS", data: { version: "002", previous_ZZBS: first.ZZBS, stage: "issued" } });
+    expect(m.json, JSON.stringify(m.json)).toMatchObject({
+      ack_code: "SUCCESS",
+      data: { version: "002", previous_ZZBS: first.ZZBS, stage: "issued" },
+    });
     expect(m.json.data.ZZBS).toBe(first.ZZBS.replace(/\.001\.[0-9A-Z]$/, `.002.${m.json.data.ZZBS.slice(-1)}`));
     expect(checkLicenceId(m.json.data.ZZBS)).toBeNull();
     expect(h.ds.published.length).toBe(published + 1);
     await h.admin("PUT", `/_gatesim/elicence/tenants/${B}/permissions`, { typeCodes: ["*"] });
-    const old = await h.ebus("POST", "/ebus/elicence/v1/licences/download-url", { certIdentifier: first.ZZBS, useCause: "核验" }, B);
+    const old = await h.ebus(
+      "POST",
+      "/ebus/elicence/v1/licences/download-url",
+      { certIdentifier: first.ZZBS, useCause: "核验" },
+      B,
+    );
     expect(old.json.head.status).toBe(21);
     expect(old.json.head.message).toContain(m.json.data.ZZBS);
   });
@@ -80,7 +91,10 @@ describe("issuance services", () => {
     expect(a.status).toBe(400);
     expect(a.json).toMatchObject({ ack_code: "FAILURE", errors: [{ code: "40005" }], result_code: 12 });
     const b = await h.d(SID.createAndIssue, { ...drivingLicenceBody(holder), CZZTDMLXDM: "999" });
-    expect(b.json).toMatchObject({ errors: [{ code: "INVALID_HOLDER_TYPE", location: "/body/CZZTDMLXDM" }], result_code: 103 });
+    expect(b.json).toMatchObject({
+      errors: [{ code: "INVALID_HOLDER_TYPE", location: "/body/CZZTDMLXDM" }],
+      result_code: 103,
+    });
     const c = await h.d(SID.createAndIssue, { ...drivingLicenceBody(holder), KZ_NOPE: "x" });
     expect(c.json.errors[0]).toMatchObject({ code: "UNKNOWN_FIELD" });
     expect(c.json.errors[0].message).toContain("KZ_ZJCX");
@@ -88,8 +102,14 @@ describe("issuance services", () => {
 
   it("sessions: login gives an access_token; a wrong one is refused; requireSession makes it mandatory", async () => {
     const login = await h.d(SID.login, {});
-    expect(login.json).toMatchObject({ ack_code: "SUCCESS", expires_in: 7200, access_token: expect.stringMatching(/^els_/) });
-    expect((await h.d(SID.create, { ...drivingLicenceBody(holder), access_token: login.json.access_token })).json.ack_code).toBe("SUCCESS");
+    expect(login.json).toMatchObject({
+      ack_code: "SUCCESS",
+      expires_in: 7200,
+      access_token: expect.stringMatching(/^els_/),
+    });
+    expect(
+      (await h.d(SID.create, { ...drivingLicenceBody(holder), access_token: login.json.access_token })).json.ack_code,
+    ).toBe("SUCCESS");
     const bad = await h.d(SID.create, { ...drivingLicenceBody(holder), access_token: "els_x" });
     expect(bad.status).toBe(401);
     expect(bad.json).toMatchObject({ errors: [{ code: "SESSION_INVALID" }], result_code: 11 });
@@ -98,17 +118,36 @@ describe("issuance services", () => {
   });
 
   it("a department registers and publishes its own licence type, then issues licences of it (目录编制和注册)", async () => {
-    const reg = await h.ebus("POST", "/ebus/elicence/v1/types", { name: "汕头市犬只登记证", holderType: "111", validityYears: 1, items: [{ key: "KZ_QZPZ", zh: "犬只品种", type: "string", required: true }] });
+    const reg = await h.ebus("POST", "/ebus/elicence/v1/types", {
+      name: "汕头市犬只登记证",
+      holderType: "111",
+      validityYears: 1,
+      items: [{ key: "KZ_QZPZ", zh: "犬只品种", type: "string", required: true }],
+    });
     expect(reg.json.data).toMatchObject({ state: "registered", source: "department", definer: { uscc: h.org(A) } });
     const code = reg.json.data.code;
-    const early = await h.d(SID.createAndIssue, { ZZLXDM: code, CZZT: holder.name, CZZTDM: holder.idNumber, CZZTDMLXDM: "111", KZ_QZPZ: "中华田园犬" });
+    const early = await h.d(SID.createAndIssue, {
+      ZZLXDM: code,
+      CZZT: holder.name,
+      CZZTDM: holder.idNumber,
+      CZZTDMLXDM: "111",
+      KZ_QZPZ: "中华田园犬",
+    });
     expect(early.json.errors[0].code).toBe("TYPE_NOT_PUBLISHED");
     expect((await h.ebus("POST", "/ebus/elicence/v1/types/publish", { code }, B)).status).toBe(403);
     expect((await h.ebus("POST", "/ebus/elicence/v1/types/publish", { code })).json.data.state).toBe("published");
-    const ok = await h.d(SID.createAndIssue, { ZZLXDM: code, CZZT: holder.name, CZZTDM: holder.idNumber, CZZTDMLXDM: "111", KZ_QZPZ: "中华田园犬" });
+    const ok = await h.d(SID.createAndIssue, {
+      ZZLXDM: code,
+      CZZT: holder.name,
+      CZZTDM: holder.idNumber,
+      CZZTDMLXDM: "111",
+      KZ_QZPZ: "中华田园犬",
+    });
     expect(ok.json).toMatchObject({ ack_code: "SUCCESS", data: { ZZYXQJZRQ: "2027-03-01" } });
     const list = await h.ebus("GET", "/ebus/elicence/v1/types");
     expect(list.json.data.length).toBeGreaterThanOrEqual(11);
-    expect(list.json.data.map((t: any) => t.name)).toEqual(expect.arrayContaining(["营业执照", "机动车驾驶证", "汕头市犬只登记证"]));
+    expect(list.json.data.map((t: any) => t.name)).toEqual(
+      expect.arrayContaining(["营业执照", "机动车驾驶证", "汕头市犬只登记证"]),
+    );
   });
 });

@@ -13,14 +13,26 @@ describe("e-licence scenarios", () => {
     h = await elicenceSim();
     const p = h.person();
     holderCode = p.person.idNumber;
-    id = (await h.d(SID.createAndIssue, drivingLicenceBody({ name: p.person.name, idNumber: holderCode }))).json.data.ZZBS;
+    id = (await h.d(SID.createAndIssue, drivingLicenceBody({ name: p.person.name, idNumber: holderCode }))).json.data
+      .ZZBS;
     await h.admin("PUT", `/_gatesim/elicence/tenants/${B}/permissions`, { typeCodes: ["*"] });
   });
-  const dl = (scenario?: string) => h.ebus("POST", "/ebus/elicence/v1/licences/download-url", { certIdentifier: id, useCause: "核验" }, B, scenario ? S(scenario) : {});
+  const dl = (scenario?: string) =>
+    h.ebus(
+      "POST",
+      "/ebus/elicence/v1/licences/download-url",
+      { certIdentifier: id, useCause: "核验" },
+      B,
+      scenario ? S(scenario) : {},
+    );
 
   it("licence expired / revoked / suspended answer 22 / 21 / 23 for a valid licence", async () => {
     expect((await dl()).json.head.status).toBe(0);
-    for (const [name, code] of [["elicence.licence-expired", 22], ["elicence.licence-revoked", 21], ["elicence.licence-suspended", 23]] as const) {
+    for (const [name, code] of [
+      ["elicence.licence-expired", 22],
+      ["elicence.licence-revoked", 21],
+      ["elicence.licence-suspended", 23],
+    ] as const) {
       const r = await dl(name);
       expect(r.status).toBe(200);
       expect(r.json.head.status).toBe(code);
@@ -29,12 +41,23 @@ describe("e-licence scenarios", () => {
   });
 
   it("holder code type invalid answers 103 on a correct query", async () => {
-    const r = await h.ebus("POST", "/ebus/elicence/v1/licences/query-by-holder", { holderCode, holderTypeCode: "111", useCause: "核验" }, B, S("elicence.holder-type-invalid"));
+    const r = await h.ebus(
+      "POST",
+      "/ebus/elicence/v1/licences/query-by-holder",
+      { holderCode, holderTypeCode: "111", useCause: "核验" },
+      B,
+      S("elicence.holder-type-invalid"),
+    );
     expect(r.json.head.status).toBe(103);
   });
 
   it("platform unavailable: the gateway answers 50201 for issuance and sharing alike", async () => {
-    const a = await h.d(SID.createAndIssue, drivingLicenceBody({ name: "x", idNumber: holderCode }), undefined, S("elicence.unavailable"));
+    const a = await h.d(
+      SID.createAndIssue,
+      drivingLicenceBody({ name: "x", idNumber: holderCode }),
+      undefined,
+      S("elicence.unavailable"),
+    );
     expect(a.status).toBe(502);
     expect(a.json.errcode).toBe(50201);
     const b = await dl("elicence.unavailable");

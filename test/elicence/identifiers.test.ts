@@ -26,7 +26,9 @@ describe("worked examples (facts §4.2)", () => {
     expect(mod37_36("11100000000013338W00211320482014138860P201807250201001")).toBe("M");
   });
   test("a wrong check character is refused with the right one named", () => {
-    expect(checkLicenceId("1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.7")).toMatch(/校验位应为 6/);
+    expect(checkLicenceId("1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.7")).toMatch(
+      /校验位应为 6/,
+    );
   });
 });
 

@@ -1,6 +1,6 @@
 // The licence file: a PDF that opens, shows the licence, carries a QR code of the identifier, and verifies with its seal.
 import { commandWorks, requireTool } from "../system-tool.js";
-import { beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { beforeEach, describe, expect, test } from "vitest";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,8 +11,20 @@ import jsQRModule from "jsqr";
 import { MemoryStore } from "../../mocks/shared/store.js";
 import { Clock } from "../../mocks/shared/clock.js";
 import { BUILTIN_LICENCE_TYPES, LICENCE_TYPE_CODES } from "../../mocks/elicence/catalogue.js";
-import { createAndIssueLicence, modifyLicence, revokeLicence, suspendLicence, type Licence, type LicenceEnv } from "../../mocks/elicence/licences.js";
-import { makeLicenceFile, readLicenceFileInfo, renderLicencePdf, verifyLicenceFile } from "../../mocks/elicence/licence-file.js";
+import {
+  createAndIssueLicence,
+  modifyLicence,
+  revokeLicence,
+  suspendLicence,
+  type Licence,
+  type LicenceEnv,
+} from "../../mocks/elicence/licences.js";
+import {
+  makeLicenceFile,
+  readLicenceFileInfo,
+  renderLicencePdf,
+  verifyLicenceFile,
+} from "../../mocks/elicence/licence-file.js";
 import { seedLicenceSource } from "../../mocks/elicence/seed-licences.js";
 import { createSeed } from "../../mocks/shared/seed/index.js";
 import { fakeSealer, type FakeSealer } from "./fake-sealer.js";
@@ -30,7 +42,11 @@ function renderAndDecode(pdf: Uint8Array): { qr: string | undefined; width: numb
     execFileSync("pdftoppm", ["-r", "150", "-png", "-singlefile", join(dir, "l.pdf"), join(dir, "page")]);
     const buf = readFileSync(join(dir, "page.png"));
     const png = PNG.sync.read(buf);
-    const code = jsQR(new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length), png.width, png.height);
+    const code = jsQR(
+      new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length),
+      png.width,
+      png.height,
+    );
     const keep = join(tmpdir(), `elicence-last-render.png`);
     writeFileSync(keep, buf);
     return { qr: code?.data, width: png.width, height: png.height, png: keep };
@@ -40,7 +56,8 @@ function renderAndDecode(pdf: Uint8Array): { qr: string | undefined; width: numb
 }
 
 // jsqr is CommonJS with an ES-style default export: take whichever shape the loader hands us.
-const jsQR = ((jsQRModule as unknown as { default?: typeof jsQRModule }).default ?? jsQRModule) as unknown as typeof import("jsqr").default;
+const jsQR = ((jsQRModule as unknown as { default?: typeof jsQRModule }).default ??
+  jsQRModule) as unknown as typeof import("jsqr").default;
 
 const seed = createSeed("elicence-test", { persons: 200, enterprises: 100 });
 let clock: Clock;
@@ -81,7 +98,13 @@ describe("the PDF", () => {
     expect(doc.getSubject()).toBe(licence.id);
     expect(pdf.length).toBeLessThan(200_000);
     const info = await readLicenceFileInfo(pdf);
-    expect(info).toMatchObject({ ZZBS: licence.id, ZZMC: "药品经营许可证", CZZT: "汕头市龙湖区示例贸易有限公司", KZ_JYFS: "零售", ZZYXQJZRQ: "2029-04-30" });
+    expect(info).toMatchObject({
+      ZZBS: licence.id,
+      ZZMC: "药品经营许可证",
+      CZZT: "汕头市龙湖区示例贸易有限公司",
+      KZ_JYFS: "零售",
+      ZZYXQJZRQ: "2029-04-30",
+    });
   });
 
   test("the same licence at the same time renders to the same bytes", async () => {
@@ -98,7 +121,10 @@ describe("the PDF", () => {
   });
 
   test("with a useCause watermark the QR code still decodes", async () => {
-    const pdf = await renderLicencePdf(licence, typeOf(licence), { now: clock.now(), watermark: "办理药品零售企业变更登记核验" });
+    const pdf = await renderLicencePdf(licence, typeOf(licence), {
+      now: clock.now(),
+      watermark: "办理药品零售企业变更登记核验",
+    });
     expect((await readLicenceFileInfo(pdf)).YZSY).toBe("办理药品零售企业变更登记核验");
     expect(renderAndDecode(pdf).qr).toBe(licence.id);
   });
@@ -143,7 +169,9 @@ describe("sealing and verification", () => {
     const file = await makeLicenceFile(licence, typeOf(licence), sealer, { now: clock.now() });
     await suspendLicence(env, licence.id, { now: clock.now() });
     expect((await verifyLicenceFile(env, file, sealer, { now: clock.now() })).resultCode).toBe(23);
-    expect((await verifyLicenceFile(env, file, sealer, { now: Date.parse("2029-05-01T00:00:00+08:00") })).resultCode).toBe(22);
+    expect(
+      (await verifyLicenceFile(env, file, sealer, { now: Date.parse("2029-05-01T00:00:00+08:00") })).resultCode,
+    ).toBe(22);
 
     const tampered = Buffer.from(file.pdf);
     tampered[tampered.length - 200] ^= 1;
@@ -154,7 +182,12 @@ describe("sealing and verification", () => {
 
   test("a file of a changed licence fails and names the current version", async () => {
     const file = await makeLicenceFile(licence, typeOf(licence), sealer, { now: clock.now() });
-    const { licence: v2 } = await modifyLicence(env, licence.id, { KZ_CKDZ: "汕头市金平区新仓库1号" }, { now: clock.now() });
+    const { licence: v2 } = await modifyLicence(
+      env,
+      licence.id,
+      { KZ_CKDZ: "汕头市金平区新仓库1号" },
+      { now: clock.now() },
+    );
     const v = await verifyLicenceFile(env, file, sealer, { now: clock.now() });
     expect(v).toMatchObject({ result: "FAILED", resultCode: 21 });
     expect(v.zh).toContain(v2.id);

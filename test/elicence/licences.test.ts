@@ -4,8 +4,20 @@ import { MemoryStore } from "../../mocks/shared/store.js";
 import { Clock } from "../../mocks/shared/clock.js";
 import { LICENCE_TYPE_CODES } from "../../mocks/elicence/catalogue.js";
 import {
-  archiveLicence, createAndIssueLicence, createLicence, deleteLicence, findLicence, getLicence, issueLicence,
-  licenceStatus, listLicencesByHolder, listVersions, modifyLicence, returnLicence, revokeLicence, suspendLicence,
+  archiveLicence,
+  createAndIssueLicence,
+  createLicence,
+  deleteLicence,
+  findLicence,
+  getLicence,
+  issueLicence,
+  licenceStatus,
+  listLicencesByHolder,
+  listVersions,
+  modifyLicence,
+  returnLicence,
+  revokeLicence,
+  suspendLicence,
   type LicenceEnv,
 } from "../../mocks/elicence/licences.js";
 import { ElicenceError } from "../../mocks/elicence/errors.js";
@@ -31,7 +43,10 @@ function foodBody(over: Record<string, unknown> = {}) {
 }
 
 async function refusal(p: Promise<unknown>): Promise<ElicenceError> {
-  const e = await p.then(() => undefined, (x: unknown) => x);
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
   expect(e, "the operation should have been refused").toBeInstanceOf(ElicenceError);
   return e as ElicenceError;
 }
@@ -49,7 +64,13 @@ describe("create and issue", () => {
     const l = await createLicence(env, foodBody(), { now: clock.now(), issuer: ISSUER });
     expect(l.stage).toBe("created");
     expect(l.licenseCode).toBe("440500202400000001");
-    expect(l.data).toMatchObject({ ZZMC: "食品经营许可证", ZZBFJG: ISSUER.name, ZZBFJGDM: ISSUER.uscc, CZZTDMLX: "统一社会信用代码", ZZBH: "2024000001" });
+    expect(l.data).toMatchObject({
+      ZZMC: "食品经营许可证",
+      ZZBFJG: ISSUER.name,
+      ZZBFJGDM: ISSUER.uscc,
+      CZZTDMLX: "统一社会信用代码",
+      ZZBH: "2024000001",
+    });
     expect(licenceStatus(l, clock.now()).usable).toBe(false);
 
     clock.advance(DAY);
@@ -57,7 +78,10 @@ describe("create and issue", () => {
     expect(licence).toMatchObject({ stage: "issued", certState: "01" });
     // Dates decided at issue; a food business licence runs 5 years by default.
     expect(licence.data).toMatchObject({ ZZBFRQ: "2024-05-02", ZZYXQQSRQ: "2024-05-02", ZZYXQJZRQ: "2029-05-01" });
-    expect(licence.history.map((h) => [h.action, h.operateType, h.certState])).toEqual([["create", undefined, undefined], ["issue", "01", "01"]]);
+    expect(licence.history.map((h) => [h.action, h.operateType, h.certState])).toEqual([
+      ["create", undefined, undefined],
+      ["issue", "01", "01"],
+    ]);
     expect(catalogueRecord).toEqual({
       certificate_area_code: "440500",
       certificate_holder: "汕头市龙湖区示例贸易有限公司",
@@ -84,7 +108,13 @@ describe("create and issue", () => {
   });
 
   test("a caller's own identifier must match type, issuer and version 001", async () => {
-    const e = await refusal(createLicence(env, foodBody({ ZZBS: "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6" }), { now: clock.now(), issuer: ISSUER }));
+    const e = await refusal(
+      createLicence(
+        env,
+        foodBody({ ZZBS: "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6" }),
+        { now: clock.now(), issuer: ISSUER },
+      ),
+    );
     expect(e.code).toBe("INVALID_IDENTIFIER");
     expect(e.location).toBe("/ZZBS");
   });
@@ -97,7 +127,12 @@ describe("create and issue", () => {
     expect(e.zh).toMatch(/没有扩展项 KZ_BDCQZH/);
     e = await refusal(createLicence(env, foodBody({ KZ_ZTYT: "批发" }), { now: clock.now(), issuer: ISSUER }));
     expect(e.en).toMatch(/must be one of/);
-    e = await refusal(createLicence(env, foodBody({ ZZYXQQSRQ: "2024-05-01", ZZYXQJZRQ: "2023-01-01" }), { now: clock.now(), issuer: ISSUER }));
+    e = await refusal(
+      createLicence(env, foodBody({ ZZYXQQSRQ: "2024-05-01", ZZYXQJZRQ: "2023-01-01" }), {
+        now: clock.now(),
+        issuer: ISSUER,
+      }),
+    );
     expect(e.location).toBe("/ZZYXQJZRQ");
   });
 });
@@ -108,18 +143,38 @@ describe("holder codes (result 103)", () => {
     expect([e.code, e.resultCode, e.location]).toEqual(["INVALID_HOLDER_TYPE", 103, "/CZZTDMLXDM"]);
   });
   test("the type's own holder type is required", async () => {
-    const e = await refusal(createLicence(env, foodBody({ CZZTDMLXDM: "111", CZZTDM: "440507199001011233" }), { now: clock.now(), issuer: ISSUER }));
+    const e = await refusal(
+      createLicence(env, foodBody({ CZZTDMLXDM: "111", CZZTDM: "440507199001011233" }), {
+        now: clock.now(),
+        issuer: ISSUER,
+      }),
+    );
     expect(e.resultCode).toBe(103);
     expect(e.zh).toMatch(/应为 001/);
   });
   test("a USCC with a wrong check character gives 103 and names the right one", async () => {
-    const e = await refusal(createLicence(env, foodBody({ CZZTDM: "91440507192781592C" }), { now: clock.now(), issuer: ISSUER }));
+    const e = await refusal(
+      createLicence(env, foodBody({ CZZTDM: "91440507192781592C" }), { now: clock.now(), issuer: ISSUER }),
+    );
     expect([e.code, e.resultCode]).toEqual(["INVALID_HOLDER_CODE", 103]);
     expect(e.zh).toMatch(/校验码应为 B/);
   });
   test("an ID number with a wrong check digit gives 103", async () => {
     const e = await refusal(
-      createLicence(env, { ZZLXDM: LICENCE_TYPE_CODES.disability, CZZT: "陈伟", CZZTDM: "440507199001011234", CZZTDMLXDM: "111", KZ_XB: "男", KZ_CSRQ: "1990-01-01", KZ_CJLB: "肢体", KZ_CJDJ: "三级" }, { now: clock.now(), issuer: ISSUER }),
+      createLicence(
+        env,
+        {
+          ZZLXDM: LICENCE_TYPE_CODES.disability,
+          CZZT: "陈伟",
+          CZZTDM: "440507199001011234",
+          CZZTDMLXDM: "111",
+          KZ_XB: "男",
+          KZ_CSRQ: "1990-01-01",
+          KZ_CJLB: "肢体",
+          KZ_CJDJ: "三级",
+        },
+        { now: clock.now(), issuer: ISSUER },
+      ),
     );
     expect([e.code, e.resultCode]).toEqual(["INVALID_HOLDER_CODE", 103]);
   });
@@ -129,15 +184,36 @@ describe("change (变更) makes a new version", () => {
   test("version 002 is linked to 001, which becomes 05 失效 and cannot be used or changed again", async () => {
     const { licence: v1 } = await createAndIssueLicence(env, foodBody(), { now: clock.now(), issuer: ISSUER });
     clock.advance(30 * DAY);
-    const r = await modifyLicence(env, v1.licenseCode, { KZ_JYCS: "汕头市金平区新址1号" }, { now: clock.now(), reason: "经营场所变更" });
+    const r = await modifyLicence(
+      env,
+      v1.licenseCode,
+      { KZ_JYCS: "汕头市金平区新址1号" },
+      { now: clock.now(), reason: "经营场所变更" },
+    );
     const v2 = r.licence;
-    expect(v2).toMatchObject({ version: "002", serial: v1.serial, previousId: v1.id, certState: "01", stage: "issued" });
+    expect(v2).toMatchObject({
+      version: "002",
+      serial: v1.serial,
+      previousId: v1.id,
+      certState: "01",
+      stage: "issued",
+    });
     expect(v2.licenseCode).not.toBe(v1.licenseCode);
-    expect(v2.data).toMatchObject({ KZ_JYCS: "汕头市金平区新址1号", ZZBFRQ: "2024-05-31", ZZYXQJZRQ: v1.data.ZZYXQJZRQ, ZZBS: v2.id });
+    expect(v2.data).toMatchObject({
+      KZ_JYCS: "汕头市金平区新址1号",
+      ZZBFRQ: "2024-05-31",
+      ZZYXQJZRQ: v1.data.ZZYXQJZRQ,
+      ZZBS: v2.id,
+    });
     expect(r.catalogueRecord?.certificate_source_id).toBe(v2.id);
     const old = (await getLicence(env, v1.id))!;
     expect(old).toMatchObject({ certState: "05", nextId: v2.id });
-    expect(old.history.at(-1)).toMatchObject({ action: "change", operateType: "09", certState: "05", relatedId: v2.id });
+    expect(old.history.at(-1)).toMatchObject({
+      action: "change",
+      operateType: "09",
+      certState: "05",
+      relatedId: v2.id,
+    });
     expect(licenceStatus(old, clock.now())).toMatchObject({ usable: false, resultCode: 21, supersededBy: v2.id });
     expect((await listVersions(env, v2.id)).map((l) => l.version)).toEqual(["001", "002"]);
     expect((await listLicencesByHolder(env, "001", "91440507192781592B")).map((l) => l.id)).toEqual([v2.id]);
@@ -191,7 +267,9 @@ describe("state transitions", () => {
     expect(licenceStatus(s, clock.now())).toMatchObject({ certState: "02", resultCode: 23, usable: false });
     const twice = await refusal(suspendLicence(env, licence.id, { now: clock.now() }));
     expect([twice.code, twice.resultCode]).toEqual(["LICENCE_SUSPENDED", 23]);
-    expect((await refusal(modifyLicence(env, licence.id, { KZ_FDDBR: "x" }, { now: clock.now() }))).zh).toMatch(/请先发还/);
+    expect((await refusal(modifyLicence(env, licence.id, { KZ_FDDBR: "x" }, { now: clock.now() }))).zh).toMatch(
+      /请先发还/,
+    );
     const back = await returnLicence(env, licence.id, { now: clock.now() });
     expect(back.certState).toBe("01");
     expect(back.history.map((h) => h.operateType).filter(Boolean)).toEqual(["01", "03", "06"]);
@@ -201,11 +279,19 @@ describe("state transitions", () => {
   });
 
   test("expiry follows the clock: valid on the last day, expired the next", async () => {
-    const { licence } = await createAndIssueLicence(env, foodBody({ ZZYXQJZRQ: "2024-06-30" }), { now: clock.now(), issuer: ISSUER });
+    const { licence } = await createAndIssueLicence(env, foodBody({ ZZYXQJZRQ: "2024-06-30" }), {
+      now: clock.now(),
+      issuer: ISSUER,
+    });
     clock.set(Date.parse("2024-06-30T23:59:59+08:00"));
     expect(licenceStatus(licence, clock.now()).usable).toBe(true);
     clock.advance(1000);
-    expect(licenceStatus(licence, clock.now())).toMatchObject({ usable: false, expired: true, certState: "05", resultCode: 22 });
+    expect(licenceStatus(licence, clock.now())).toMatchObject({
+      usable: false,
+      expired: true,
+      certState: "05",
+      resultCode: 22,
+    });
     const e = await refusal(suspendLicence(env, licence.id, { now: clock.now() }));
     expect([e.code, e.resultCode]).toEqual(["LICENCE_EXPIRED", 22]);
     expect(e.zh).toMatch(/请办理延续/);
@@ -221,7 +307,9 @@ describe("state transitions", () => {
   });
 
   test("concurrent creations get distinct serials", async () => {
-    const ls = await Promise.all(Array.from({ length: 5 }, () => createLicence(env, foodBody(), { now: clock.now(), issuer: ISSUER })));
+    const ls = await Promise.all(
+      Array.from({ length: 5 }, () => createLicence(env, foodBody(), { now: clock.now(), issuer: ISSUER })),
+    );
     expect(new Set(ls.map((l) => l.serial)).size).toBe(5);
     expect(new Set(ls.map((l) => l.licenseCode)).size).toBe(5);
   });
@@ -233,7 +321,12 @@ describe("seed licences under the tenant's store", () => {
     const seeded = seedLicenceSource(seed);
     const env2: LicenceEnv = { store: new MemoryStore(clock), seedLicences: seeded };
     let i = 0;
-    while (seed.enterprises.at(i)!.subjectType !== "enterprise" || seed.enterprises.at(i)!.status === "吊销" || seed.enterprises.at(i)!.status === "注销") i++;
+    while (
+      seed.enterprises.at(i)!.subjectType !== "enterprise" ||
+      seed.enterprises.at(i)!.status === "吊销" ||
+      seed.enterprises.at(i)!.status === "注销"
+    )
+      i++;
     const uscc = seed.enterprises.at(i)!.uscc;
     const [bl] = await listLicencesByHolder(env2, "001", uscc, { typeCode: LICENCE_TYPE_CODES.businessLicence });
     expect(bl.origin).toBe("seed");

@@ -4,7 +4,12 @@ import { createSeed } from "../../mocks/shared/seed/index.js";
 import { checkIdNumber, checkLicenceId, checkUscc } from "../../mocks/shared/ids.js";
 import { LICENCE_TYPE_CODES } from "../../mocks/elicence/catalogue.js";
 import { licenceStatus } from "../../mocks/elicence/licences.js";
-import { seedLicenceSource, seedLicencesOfEnterprise, seedLicencesOfPerson, SEED_SHARES } from "../../mocks/elicence/seed-licences.js";
+import {
+  seedLicenceSource,
+  seedLicencesOfEnterprise,
+  seedLicencesOfPerson,
+  SEED_SHARES,
+} from "../../mocks/elicence/seed-licences.js";
 
 const seed = createSeed("elicence-test", { persons: 3000, enterprises: 800 });
 const now = Date.parse("2025-01-01T12:00:00+08:00");
@@ -21,7 +26,14 @@ describe("enterprises", () => {
       }
       market++;
       expect(bls).toHaveLength(1);
-      expect(bls[0].data).toMatchObject({ ZZBH: e.uscc, CZZT: e.name, CZZTDM: e.uscc, CZZTDMLXDM: "001", KZ_FDDBR: e.legalRepresentative.name, KZ_CLRQ: e.establishedDate });
+      expect(bls[0].data).toMatchObject({
+        ZZBH: e.uscc,
+        CZZT: e.name,
+        CZZTDM: e.uscc,
+        CZZTDMLXDM: "001",
+        KZ_FDDBR: e.legalRepresentative.name,
+        KZ_CLRQ: e.establishedDate,
+      });
       expect(checkLicenceId(bls[0].id)).toBeNull();
       expect(checkUscc(bls[0].issuerCode)).toBeNull();
     }
@@ -61,7 +73,8 @@ describe("enterprises", () => {
 
 describe("persons", () => {
   test("a share of persons hold licences, with their own holder data and plausible spouses", () => {
-    let holders = 0, drivers = 0;
+    let holders = 0,
+      drivers = 0;
     const types = new Set<string>();
     const n = 1500;
     for (let i = 0; i < n; i++) {
@@ -90,7 +103,8 @@ describe("persons", () => {
 
 describe("the source", () => {
   test("is deterministic per seed value and resolves identifiers back to licences", () => {
-    const a = seedLicenceSource(seed), b = seedLicenceSource(createSeed("elicence-test", { persons: 3000, enterprises: 800 }));
+    const a = seedLicenceSource(seed),
+      b = seedLicenceSource(createSeed("elicence-test", { persons: 3000, enterprises: 800 }));
     let seen = 0;
     for (let i = 0; i < 30; i++) {
       const p = seed.persons.at(i)!;

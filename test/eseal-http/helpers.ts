@@ -20,7 +20,8 @@ export function fakeIdentity(): PlatformModule {
     const m = /^test-user:([^:]+):([^:]+)(?::(.+))?$/.exec(token);
     return m ? { paasid: m[1], persona: m[2], orgUscc: m[3] } : undefined;
   };
-  const bearer = (h: Record<string, unknown>) => (typeof h.authorization === "string" ? /^Bearer\s+(\S+)$/i.exec(h.authorization)?.[1] : undefined);
+  const bearer = (h: Record<string, unknown>) =>
+    typeof h.authorization === "string" ? /^Bearer\s+(\S+)$/i.exec(h.authorization)?.[1] : undefined;
   const tenantOf = (headers: Record<string, unknown>) => {
     const t = bearer(headers);
     return t ? parse(t)?.paasid : undefined;
@@ -29,8 +30,19 @@ export function fakeIdentity(): PlatformModule {
     const p = parse(token);
     if (!p || (opts.expectedTenant && opts.expectedTenant !== p.paasid))
       return { ok: false, problem: { code: "invalid_token", status: 401, zh: "令牌无效", en: "invalid token" } };
-    const claims: Record<string, unknown> = { persona: p.persona, paasid: p.paasid, client_id: `${p.paasid}_web`, ...(p.orgUscc ? { org_uscc: p.orgUscc } : {}) };
-    const principal: Principal = { kind: "user", sub: p.persona, clientId: `${p.paasid}_web`, scope: ["openid"], claims };
+    const claims: Record<string, unknown> = {
+      persona: p.persona,
+      paasid: p.paasid,
+      client_id: `${p.paasid}_web`,
+      ...(p.orgUscc ? { org_uscc: p.orgUscc } : {}),
+    };
+    const principal: Principal = {
+      kind: "user",
+      sub: p.persona,
+      clientId: `${p.paasid}_web`,
+      scope: ["openid"],
+      claims,
+    };
     return { ok: true, principal };
   };
   return {
@@ -46,16 +58,29 @@ export type EsealSim = Awaited<ReturnType<typeof esealSim>>;
 
 export async function esealSim(opts: EsealPlatformOptions & { overrides?: Record<string, unknown> } = {}) {
   const { overrides, ...platformOpts } = opts;
-  const sim = await makeSim({ overrides, platforms: (seed) => [fakeIdentity(), createEsealPlatform(seed, platformOpts)] });
+  const sim = await makeSim({
+    overrides,
+    platforms: (seed) => [fakeIdentity(), createEsealPlatform(seed, platformOpts)],
+  });
   for (const t of sim.runtime.tenants.list()) t.clock.freeze(T0);
   const seed = sim.runtime.seed;
 
   /** A call as tenant `paasid` (x-tif), or as a logged-in user when `user` is given (bearer only). */
-  async function call(method: "GET" | "POST", url: string, body?: unknown, as: { paasid?: string; user?: string; headers?: Record<string, string> } = {}) {
+  async function call(
+    method: "GET" | "POST",
+    url: string,
+    body?: unknown,
+    as: { paasid?: string; user?: string; headers?: Record<string, string> } = {},
+  ) {
     const t = sim.tenant(as.paasid ?? A);
     const headers: Record<string, string> = as.user ? { authorization: `Bearer ${as.user}` } : tif(t);
     if (body !== undefined) headers["content-type"] = "application/json";
-    const res = await sim.app.inject({ method, url, headers: { ...headers, ...as.headers }, payload: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
+    const res = await sim.app.inject({
+      method,
+      url,
+      headers: { ...headers, ...as.headers },
+      payload: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
     let json: any;
     try {
       json = res.json();
@@ -77,4 +102,5 @@ export function enterpriseWithOperators(seed: Seed, except: string[] = []): Ente
   throw new Error("no seeded enterprise with operators");
 }
 
-export const userToken = (paasid: string, persona: string, orgUscc?: string) => `test-user:${paasid}:${persona}${orgUscc ? `:${orgUscc}` : ""}`;
+export const userToken = (paasid: string, persona: string, orgUscc?: string) =>
+  `test-user:${paasid}:${persona}${orgUscc ? `:${orgUscc}` : ""}`;

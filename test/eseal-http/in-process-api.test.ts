@@ -39,10 +39,19 @@ describe("in-process e-seal API", () => {
   });
 
   it("a revoked seal makes sealDocument throw EsealError SEAL_REVOKED on that tenant only", async () => {
-    const ctx = ctxAt(), other = ctxAt();
+    const ctx = ctxAt(),
+      other = ctxAt();
     const before = await api.sealDocument(ctx, org.uscc, pdf, "a.pdf");
     ctx.clock.advance(60_000);
-    const revoke = await platform.handlers.esealRevokeSeal(makeInput({ operationId: "esealRevokeSeal", method: "POST", params: { sealCode: before.sealId }, tenant: { ...testTenant, orgCode: org.uscc } }), ctx);
+    const revoke = await platform.handlers.esealRevokeSeal(
+      makeInput({
+        operationId: "esealRevokeSeal",
+        method: "POST",
+        params: { sealCode: before.sealId },
+        tenant: { ...testTenant, orgCode: org.uscc },
+      }),
+      ctx,
+    );
     expect(revoke.status).toBe(200);
     await expect(api.sealDocument(ctx, org.uscc, pdf, "b.pdf")).rejects.toMatchObject({ code: "SEAL_REVOKED" });
     expect((await api.verify(ctx, before.signature, pdf)).subIndication).toBe("SEAL_REVOKED_AFTER_SIGNING");

@@ -15,7 +15,8 @@ beforeAll(async () => {
   sealCode = (await sim.call("GET", "/ebus/eseal/v1/seals")).json.data.seals[0].sealCode;
 });
 
-const sign = (body: Record<string, unknown>, as?: Parameters<EsealSim["call"]>[3]) => sim.call("POST", "/ebus/eseal/v1/signatures", { sealCode, ...body }, as);
+const sign = (body: Record<string, unknown>, as?: Parameters<EsealSim["call"]>[3]) =>
+  sim.call("POST", "/ebus/eseal/v1/signatures", { sealCode, ...body }, as);
 const verify = (body: Record<string, unknown>) => sim.call("POST", "/ebus/eseal/v1/verifications", body);
 
 describe("scenarios", () => {
@@ -30,7 +31,11 @@ describe("scenarios", () => {
   });
 
   it("eseal.service-unavailable answers 503 / 50320 on any e-seal operation", async () => {
-    for (const [method, url, body] of [["GET", "/ebus/eseal/v1/seal-types"], ["POST", "/ebus/eseal/v1/verifications", { signature: "AAAA" }], ["GET", "/ebus/eseal/v1/pki/root-ca"]] as const) {
+    for (const [method, url, body] of [
+      ["GET", "/ebus/eseal/v1/seal-types"],
+      ["POST", "/ebus/eseal/v1/verifications", { signature: "AAAA" }],
+      ["GET", "/ebus/eseal/v1/pki/root-ca"],
+    ] as const) {
       const res = await sim.call(method, url, body, scenario("eseal.service-unavailable"));
       expect(res.status).toBe(503);
       expect(res.json).toMatchObject({ errcode: 50320, data: null });
@@ -41,14 +46,23 @@ describe("scenarios", () => {
     const good = await sign({ digest });
     const bad = await sign({ digest }, scenario("eseal.signature-corrupted"));
     expect(bad.status).toBe(200);
-    const a = Buffer.from(good.json.data.signature, "base64"), b = Buffer.from(bad.json.data.signature, "base64");
+    const a = Buffer.from(good.json.data.signature, "base64"),
+      b = Buffer.from(bad.json.data.signature, "base64");
     expect(b.length).toBe(a.length);
     expect([...a].filter((x, i) => x !== b[i]).length).toBe(1);
-    expect((await verify({ signature: bad.json.data.signature, digest })).json.data).toMatchObject({ result: "FAILED", subIndication: "SIGNATURE_INVALID" });
+    expect((await verify({ signature: bad.json.data.signature, digest })).json.data).toMatchObject({
+      result: "FAILED",
+      subIndication: "SIGNATURE_INVALID",
+    });
   });
 
   it("a tenant rule forces a scenario without the header", async () => {
-    const rule = await sim.app.inject({ method: "POST", url: `/_gatesim/tenants/${A}/rules`, headers: admin, payload: { match: { operationId: "esealSign" }, action: { scenario: "eseal.seal-revoked" }, times: 1 } });
+    const rule = await sim.app.inject({
+      method: "POST",
+      url: `/_gatesim/tenants/${A}/rules`,
+      headers: admin,
+      payload: { match: { operationId: "esealSign" }, action: { scenario: "eseal.seal-revoked" }, times: 1 },
+    });
     expect(rule.statusCode).toBe(201);
     expect((await sign({ digest })).json.errcode).toBe(40920);
     expect((await sign({ digest })).status).toBe(200);
@@ -57,7 +71,13 @@ describe("scenarios", () => {
   it("e-seal scenarios are listed in the catalogue", async () => {
     const res = await sim.app.inject({ method: "GET", url: "/_gatesim/scenarios" });
     const names = JSON.stringify(res.json());
-    for (const n of ["eseal.seal-revoked", "eseal.seal-expired", "eseal.service-unavailable", "eseal.signature-corrupted"]) expect(names).toContain(n);
+    for (const n of [
+      "eseal.seal-revoked",
+      "eseal.seal-expired",
+      "eseal.service-unavailable",
+      "eseal.signature-corrupted",
+    ])
+      expect(names).toContain(n);
   });
 });
 
@@ -73,10 +93,19 @@ describe("ugly inputs", () => {
   });
 
   it("empty values and both/neither of digest and document are 40020", async () => {
-    expect((await sign({ document: "" })).json).toMatchObject({ errcode: 40020, _diagnostics: [{ location: "/body/document", rule: "eseal.non-empty" }] });
+    expect((await sign({ document: "" })).json).toMatchObject({
+      errcode: 40020,
+      _diagnostics: [{ location: "/body/document", rule: "eseal.non-empty" }],
+    });
     expect((await verify({ signature: "" })).json.errcode).toBe(40020);
-    expect((await sign({})).json).toMatchObject({ errcode: 40020, _diagnostics: [{ rule: "eseal.digest-or-document" }] });
-    expect((await sign({ digest, document: "QUJD" })).json).toMatchObject({ errcode: 40020, _diagnostics: [{ rule: "eseal.digest-xor-document" }] });
+    expect((await sign({})).json).toMatchObject({
+      errcode: 40020,
+      _diagnostics: [{ rule: "eseal.digest-or-document" }],
+    });
+    expect((await sign({ digest, document: "QUJD" })).json).toMatchObject({
+      errcode: 40020,
+      _diagnostics: [{ rule: "eseal.digest-xor-document" }],
+    });
     expect((await verify({ signature: "QUJD", digest, document: "QUJD" })).json.errcode).toBe(40020);
   });
 
@@ -93,7 +122,10 @@ describe("ugly inputs", () => {
   it("the default limit (5 MiB) answers 41320 before the gateway's 10 MiB body limit", async () => {
     const dflt = await esealSim();
     const code = (await dflt.call("GET", "/ebus/eseal/v1/seals")).json.data.seals[0].sealCode;
-    const res = await dflt.call("POST", "/ebus/eseal/v1/signatures", { sealCode: code, document: Buffer.alloc(6 * 1024 * 1024, 7).toString("base64") });
+    const res = await dflt.call("POST", "/ebus/eseal/v1/signatures", {
+      sealCode: code,
+      document: Buffer.alloc(6 * 1024 * 1024, 7).toString("base64"),
+    });
     expect(res.status).toBe(413);
     expect(res.json.errcode).toBe(41320);
   });

@@ -27,13 +27,30 @@ describe("seal SVG in headless Chromium", () => {
     expect(res.res.headers["content-type"]).toMatch(/^image\/svg\+xml/);
     const svg = res.res.body;
     writeFileSync(join(dir, "seal.svg"), svg);
-    writeFileSync(join(dir, "page.html"), `<!doctype html><html><body style="margin:0;background:#fff"><img src="seal.svg" width="400" height="400"></body></html>`);
+    writeFileSync(
+      join(dir, "page.html"),
+      `<!doctype html><html><body style="margin:0;background:#fff"><img src="seal.svg" width="400" height="400"></body></html>`,
+    );
     const png = join(dir, "seal.png");
-    await run(CHROMIUM, ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--hide-scrollbars", "--window-size=400,400", `--screenshot=${png}`, `file://${join(dir, "page.html")}`], { timeout: 60_000 });
+    await run(
+      CHROMIUM,
+      [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--hide-scrollbars",
+        "--window-size=400,400",
+        `--screenshot=${png}`,
+        `file://${join(dir, "page.html")}`,
+      ],
+      { timeout: 60_000 },
+    );
     expect(existsSync(png)).toBe(true);
 
     const img = PNG.sync.read(readFileSync(png));
-    let red = 0, white = 0;
+    let red = 0,
+      white = 0;
     for (let i = 0; i < img.data.length; i += 4) {
       const [r, g, b] = [img.data[i], img.data[i + 1], img.data[i + 2]];
       if (r > 180 && g < 90 && b < 90) red++;

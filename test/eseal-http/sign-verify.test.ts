@@ -1,10 +1,16 @@
 // 盖章 then 验章 over HTTP through the signed gateway: digest and document round trips, tampering, v1 structures and
 // raw r‖s values accepted by the verifier (facts §3, §8.3).
 import { beforeAll, describe, expect, it } from "vitest";
-import { esealSim, A, B, T0, DAY, type EsealSim } from "./helpers.js";
+import { esealSim, B, T0, DAY, type EsealSim } from "./helpers.js";
 import { sm3 } from "../../mocks/eseal/sm3.js";
 import { createTestPki } from "../../mocks/eseal/test-pki.js";
-import { buildSealInfoV1, buildSealV1, buildSignatureV1, buildSignatureV4, buildTbsSignV4 } from "../../mocks/eseal/ses-build.js";
+import {
+  buildSealInfoV1,
+  buildSealV1,
+  buildSignatureV1,
+  buildSignatureV4,
+  buildTbsSignV4,
+} from "../../mocks/eseal/ses-build.js";
 
 let sim: EsealSim;
 let sealCode: string;
@@ -17,22 +23,44 @@ beforeAll(async () => {
   sealCode = list.json.data.seals[0].sealCode;
 });
 
-const sign = (body: Record<string, unknown>, as?: { paasid?: string }) => sim.call("POST", "/ebus/eseal/v1/signatures", { sealCode, ...body }, as);
-const verify = (body: Record<string, unknown>, as?: { paasid?: string }) => sim.call("POST", "/ebus/eseal/v1/verifications", body, as);
+const sign = (body: Record<string, unknown>, as?: { paasid?: string }) =>
+  sim.call("POST", "/ebus/eseal/v1/signatures", { sealCode, ...body }, as);
+const verify = (body: Record<string, unknown>, as?: { paasid?: string }) =>
+  sim.call("POST", "/ebus/eseal/v1/verifications", body, as);
 
 describe("round trips", () => {
   it("signs a digest and verifies it PASSED with every check listed", async () => {
     const digest = sm3(doc).toString("hex");
     const s = await sign({ digest, propertyInfo: "/Doc_0/Signs/Sign_0/Signature.xml" });
     expect(s.status).toBe(200);
-    expect(s.json).toMatchObject({ errcode: 0, data: { sealCode, dataHash: digest, signingTime: new Date(T0).toISOString(), format: "GB/T 38540-2020 SES_Signature v4", propertyInfo: "/Doc_0/Signs/Sign_0/Signature.xml" } });
+    expect(s.json).toMatchObject({
+      errcode: 0,
+      data: {
+        sealCode,
+        dataHash: digest,
+        signingTime: new Date(T0).toISOString(),
+        format: "GB/T 38540-2020 SES_Signature v4",
+        propertyInfo: "/Doc_0/Signs/Sign_0/Signature.xml",
+      },
+    });
     const v = await verify({ signature: s.json.data.signature, digest });
     expect(v.status).toBe(200);
     expect(v.json.data.result).toBe("PASSED");
-    expect(v.json.data.checks.map((c: { id: string }) => c.id)).toEqual(["structure", "seal-maker-signature", "seal-maker-certificate", "seal-validity", "seal-status", "signer-certificate", "signature-value", "data-hash"]);
+    expect(v.json.data.checks.map((c: { id: string }) => c.id)).toEqual([
+      "structure",
+      "seal-maker-signature",
+      "seal-maker-certificate",
+      "seal-validity",
+      "seal-status",
+      "signer-certificate",
+      "signature-value",
+      "data-hash",
+    ]);
     expect(v.json.data.signature).toMatchObject({ version: 4, esID: sealCode, signatureForm: "der" });
     // the document itself verifies the digest-signed signature too
-    expect((await verify({ signature: s.json.data.signature, document: doc.toString("base64") })).json.data.result).toBe("PASSED");
+    expect(
+      (await verify({ signature: s.json.data.signature, document: doc.toString("base64") })).json.data.result,
+    ).toBe("PASSED");
   });
 
   it("signs a document and verifies it with the document; another tenant's app verifies it too", async () => {
@@ -77,7 +105,11 @@ describe("tampering", () => {
     expect(v2.json.data).toMatchObject({ result: "FAILED", subIndication: "SIGNATURE_INVALID" });
     const truncated = await verify({ signature: der.subarray(0, 100).toString("base64") });
     expect(truncated.status).toBe(200);
-    expect(truncated.json.data).toMatchObject({ result: "FAILED", subIndication: "FORMAT_FAILURE", checks: [{ id: "structure", result: "FAILED" }] });
+    expect(truncated.json.data).toMatchObject({
+      result: "FAILED",
+      subIndication: "FORMAT_FAILURE",
+      checks: [{ id: "structure", result: "FAILED" }],
+    });
   });
 });
 
@@ -86,7 +118,12 @@ describe("the verifier accepts v1 structures and raw r‖s values", () => {
     const seal = await sim.call("GET", `/ebus/eseal/v1/seals/${sealCode}`);
     const pki = createTestPki({ seed: sim.seed.value });
     const signer = pki.org({ uscc: seal.json.data.orgUscc, name: seal.json.data.orgName });
-    const tbs = buildTbsSignV4({ sealDer: Buffer.from(seal.json.data.sealDer, "base64"), signingTime: new Date(T0), dataHash: sm3(doc), propertyInfo: "raw" });
+    const tbs = buildTbsSignV4({
+      sealDer: Buffer.from(seal.json.data.sealDer, "base64"),
+      signingTime: new Date(T0),
+      dataHash: sm3(doc),
+      propertyInfo: "raw",
+    });
     const sig = buildSignatureV4(tbs, signer, { rawSignature: true });
     const v = await verify({ signature: sig.toString("base64"), document: doc.toString("base64") });
     expect(v.json.data).toMatchObject({ result: "PASSED", signature: { version: 4, signatureForm: "raw" } });
@@ -97,9 +134,31 @@ describe("the verifier accepts v1 structures and raw r‖s values", () => {
     const pki = createTestPki({ seed: sim.seed.value });
     const signer = pki.org({ uscc: seal.orgUscc, name: seal.orgName });
     const dev = { octetStrings: true, rawSignature: true };
-    const info = buildSealInfoV1({ vid: "V1VENDOR", esID: sealCode, type: 1, name: seal.name, certs: [signer.certDer], createDate: new Date(T0 - DAY), validStart: new Date(T0 - DAY), validEnd: new Date(T0 + 365 * DAY), picture: { type: "SVG", data: Buffer.from(seal.picture.svg), widthMm: 42, heightMm: 42 } }, dev);
+    const info = buildSealInfoV1(
+      {
+        vid: "V1VENDOR",
+        esID: sealCode,
+        type: 1,
+        name: seal.name,
+        certs: [signer.certDer],
+        createDate: new Date(T0 - DAY),
+        validStart: new Date(T0 - DAY),
+        validEnd: new Date(T0 + 365 * DAY),
+        picture: { type: "SVG", data: Buffer.from(seal.picture.svg), widthMm: 42, heightMm: 42 },
+      },
+      dev,
+    );
     const v1Seal = buildSealV1(info, pki.sealMaker, dev);
-    const sig = buildSignatureV1({ sealDer: v1Seal, signingTime: new Date(T0), dataHash: sm3(doc), propertyInfo: "/Doc_0/Signs/Signatures.xml", signer }, dev);
+    const sig = buildSignatureV1(
+      {
+        sealDer: v1Seal,
+        signingTime: new Date(T0),
+        dataHash: sm3(doc),
+        propertyInfo: "/Doc_0/Signs/Signatures.xml",
+        signer,
+      },
+      dev,
+    );
     const v = await verify({ signature: sig.toString("base64"), digest: sm3(doc).toString("hex") });
     expect(v.json.data.result).toBe("PASSED");
     expect(v.json.data.signature.version).toBe(1);

@@ -5,7 +5,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseCertificate, parseSignature, sm2Verify, decodeSm2Signature, toPem, verifySignature } from "../../mocks/eseal/index.js";
+import {
+  parseCertificate,
+  parseSignature,
+  sm2Verify,
+  decodeSm2Signature,
+  toPem,
+  verifySignature,
+} from "../../mocks/eseal/index.js";
 import { ORG_A, T0, sealedService } from "./fixtures.js";
 
 function opensslVersion(): string | null {
@@ -30,7 +37,12 @@ describe(`OpenSSL interop (${version})`, () => {
 
   const { svc, seal } = sealedService();
   const doc = Buffer.from("<Signature>汕头 OFD</Signature>");
-  const signed = svc.signDocument({ sealCode: seal.sealCode, document: doc, now: T0 + 60_000, propertyInfo: "/Doc_0/Signs/Sign_0/Signature.xml" });
+  const signed = svc.signDocument({
+    sealCode: seal.sealCode,
+    document: doc,
+    now: T0 + 60_000,
+    propertyInfo: "/Doc_0/Signs/Sign_0/Signature.xml",
+  });
   const parsed = parseSignature(signed.signature);
   const root = file("root.pem", svc.pki.rootPem());
   const maker = file("maker.pem", svc.pki.sealMakerPem());
@@ -57,7 +69,17 @@ describe(`OpenSSL interop (${version})`, () => {
 
   it("(a) verifies the root's self-signature", () => {
     const info = parseCertificate(svc.pki.root.certDer);
-    const r = openssl("dgst", "-sm3", "-verify", pub(root, "root.pub"), "-sigopt", ID, "-signature", file("root.sig", info.signatureValue), file("root-tbs.der", info.tbsDer));
+    const r = openssl(
+      "dgst",
+      "-sm3",
+      "-verify",
+      pub(root, "root.pub"),
+      "-sigopt",
+      ID,
+      "-signature",
+      file("root.sig", info.signatureValue),
+      file("root-tbs.der", info.tbsDer),
+    );
     expect(r.stdout).toContain("Verified OK");
   });
 
@@ -68,7 +90,17 @@ describe(`OpenSSL interop (${version})`, () => {
   });
 
   it("(b) verifies the seal maker's signature over DER SES_SealInfo", () => {
-    const r = openssl("dgst", "-sm3", "-verify", pub(maker, "maker.pub"), "-sigopt", ID, "-signature", file("seal.sig", parsed.seal.makerSignature), file("sealinfo.der", parsed.seal.sealInfoRaw));
+    const r = openssl(
+      "dgst",
+      "-sm3",
+      "-verify",
+      pub(maker, "maker.pub"),
+      "-sigopt",
+      ID,
+      "-signature",
+      file("seal.sig", parsed.seal.makerSignature),
+      file("sealinfo.der", parsed.seal.sealInfoRaw),
+    );
     expect(r.stdout).toContain("Verified OK");
   });
 
@@ -76,9 +108,30 @@ describe(`OpenSSL interop (${version})`, () => {
     const orgPub = pub(org, "org.pub");
     const sig = file("tbs.sig", parsed.signature);
     const tbs = file("tbs.der", parsed.tbsRaw);
-    expect(openssl("dgst", "-sm3", "-verify", orgPub, "-sigopt", ID, "-signature", sig, tbs).stdout).toContain("Verified OK");
-    expect(openssl("pkeyutl", "-verify", "-pubin", "-inkey", orgPub, "-rawin", "-digest", "sm3", "-pkeyopt", ID, "-in", tbs, "-sigfile", sig).stdout).toContain("Signature Verified Successfully");
-    expect(openssl("dgst", "-sm3", "-verify", orgPub, "-sigopt", "distid:ALICE123@YAHOO.COM", "-signature", sig, tbs).stdout).not.toContain("Verified OK");
+    expect(openssl("dgst", "-sm3", "-verify", orgPub, "-sigopt", ID, "-signature", sig, tbs).stdout).toContain(
+      "Verified OK",
+    );
+    expect(
+      openssl(
+        "pkeyutl",
+        "-verify",
+        "-pubin",
+        "-inkey",
+        orgPub,
+        "-rawin",
+        "-digest",
+        "sm3",
+        "-pkeyopt",
+        ID,
+        "-in",
+        tbs,
+        "-sigfile",
+        sig,
+      ).stdout,
+    ).toContain("Signature Verified Successfully");
+    expect(
+      openssl("dgst", "-sm3", "-verify", orgPub, "-sigopt", "distid:ALICE123@YAHOO.COM", "-signature", sig, tbs).stdout,
+    ).not.toContain("Verified OK");
   });
 
   it("accepts SM2 signatures made by OpenSSL", () => {
@@ -96,7 +149,10 @@ describe(`OpenSSL interop (${version})`, () => {
   });
 
   it("the verifier agrees with OpenSSL on the same signature", () => {
-    expect(verifySignature(signed.signature, { pki: svc.pki, now: T0 + 120_000, document: doc, sealStatus: svc.sealStatus }).result).toBe("PASSED");
+    expect(
+      verifySignature(signed.signature, { pki: svc.pki, now: T0 + 120_000, document: doc, sealStatus: svc.sealStatus })
+        .result,
+    ).toBe("PASSED");
     expect(toPem(svc.pki.root.certDer)).toBe(svc.pki.rootPem());
   });
 });

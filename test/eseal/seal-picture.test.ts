@@ -11,7 +11,9 @@ describe("seal picture (SVG)", () => {
 
   it("has a red ring, the name on an arc, a five-pointed star and the type name", () => {
     expect(svg).toMatch(/<circle[^>]+fill="none" stroke="#e60012"/);
-    expect(svg).toMatch(/<textPath href="#name-arc" xlink:href="#name-arc"[^>]*>汕头市龙湖区&lt;测试&gt;&amp;公司<\/textPath>/);
+    expect(svg).toMatch(
+      /<textPath href="#name-arc" xlink:href="#name-arc"[^>]*>汕头市龙湖区&lt;测试&gt;&amp;公司<\/textPath>/,
+    );
     const star = /<polygon points="([^"]+)"/.exec(svg)![1].trim().split(" ");
     expect(star).toHaveLength(10);
     expect(svg).toMatch(/<text[^>]+text-anchor="middle">合同专用章<\/text>/);
@@ -24,7 +26,8 @@ describe("seal picture (SVG)", () => {
   });
 
   it("shrinks the font for long names so the arc never exceeds 250°", () => {
-    const size = (name: string) => Number(/<text font-size="([\d.]+)"><textPath href="#name-arc"/.exec(renderSealSvg({ orgName: name }))![1]);
+    const size = (name: string) =>
+      Number(/<text font-size="([\d.]+)"><textPath href="#name-arc"/.exec(renderSealSvg({ orgName: name }))![1]);
     expect(size("汕头市人民政府")).toBe(58);
     expect(size("广东省汕头市潮南区某某某某某某某农业发展专业合作社联合社")).toBeLessThan(30);
   });

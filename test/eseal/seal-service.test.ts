@@ -20,7 +20,9 @@ describe("making seals", () => {
     const a2 = svc.makeSeal({ org: ORG_A, type: "02", validity, now: T0 });
     const b1 = svc.makeSeal({ org: ORG_B, type: "04", validity, now: T0 });
     expect([a1.sealCode, a2.sealCode, b1.sealCode]).toEqual(["4405070000001", "4405070000002", "4405110000001"]);
-    expect(svc.makeSeal({ org: ORG_B, type: "04", validity, now: T0, divisionCode: "440500" }).sealCode).toBe("4405000000001");
+    expect(svc.makeSeal({ org: ORG_B, type: "04", validity, now: T0, divisionCode: "440500" }).sealCode).toBe(
+      "4405000000001",
+    );
   });
 
   it("names the seal after the organisation and type, and uses the type table's code as the INTEGER type", () => {
@@ -41,10 +43,16 @@ describe("making seals", () => {
 
   it("refuses bad input with stable codes and zh/en messages", () => {
     const svc = newService();
-    expect(codeOf(() => svc.makeSeal({ org: { uscc: "91440507MA5ABCDE10", name: "x" }, type: "01", validity, now: T0 }))).toBe("INVALID_ORG");
+    expect(
+      codeOf(() => svc.makeSeal({ org: { uscc: "91440507MA5ABCDE10", name: "x" }, type: "01", validity, now: T0 })),
+    ).toBe("INVALID_ORG");
     expect(codeOf(() => svc.makeSeal({ org: ORG_A, type: "77", validity, now: T0 }))).toBe("UNKNOWN_SEAL_TYPE");
-    expect(codeOf(() => svc.makeSeal({ org: ORG_A, type: "01", validity: { start: T0, end: T0 }, now: T0 }))).toBe("INVALID_VALIDITY");
-    expect(codeOf(() => svc.makeSeal({ org: ORG_A, type: "01", validity, now: T0, divisionCode: "449999" }))).toBe("INVALID_DIVISION");
+    expect(codeOf(() => svc.makeSeal({ org: ORG_A, type: "01", validity: { start: T0, end: T0 }, now: T0 }))).toBe(
+      "INVALID_VALIDITY",
+    );
+    expect(codeOf(() => svc.makeSeal({ org: ORG_A, type: "01", validity, now: T0, divisionCode: "449999" }))).toBe(
+      "INVALID_DIVISION",
+    );
     try {
       svc.makeSeal({ org: ORG_A, type: "77", validity, now: T0 });
     } catch (e) {
@@ -78,12 +86,16 @@ describe("signing rules", () => {
     expect(codeOf(sign(T0 + 6 * DAY))).toBe("SEAL_REVOKED");
     expect(codeOf(() => svc.resume(seal.sealCode, T0 + 7 * DAY))).toBe("INVALID_STATE");
     expect(svc.sealStatus(seal.sealCode)).toEqual({ status: "revoked", at: T0 + 5 * DAY, reason: "单位注销" });
-    expect(codeOf(() => svc.signDigest({ sealCode: "4405079999999", digest: Buffer.alloc(32), now: T0 }))).toBe("SEAL_NOT_FOUND");
+    expect(codeOf(() => svc.signDigest({ sealCode: "4405079999999", digest: Buffer.alloc(32), now: T0 }))).toBe(
+      "SEAL_NOT_FOUND",
+    );
   });
 
   it("refuses a digest that is not 32 bytes", () => {
     const { svc, seal } = sealedService();
-    expect(codeOf(() => svc.signDigest({ sealCode: seal.sealCode, digest: Buffer.alloc(20), now: T0 }))).toBe("INVALID_DIGEST");
+    expect(codeOf(() => svc.signDigest({ sealCode: seal.sealCode, digest: Buffer.alloc(20), now: T0 }))).toBe(
+      "INVALID_DIGEST",
+    );
   });
 
   it("limits the document size with a clear error", () => {
@@ -98,7 +110,9 @@ describe("signing rules", () => {
       expect((e as EsealError).zh).toContain("超过上限 1024 字节");
       expect((e as EsealError).en).toContain("signDigest");
     }
-    expect(svc.signDocument({ sealCode: seal.sealCode, document: Buffer.alloc(1024), now: T0 }).signature.length).toBeGreaterThan(0);
+    expect(
+      svc.signDocument({ sealCode: seal.sealCode, document: Buffer.alloc(1024), now: T0 }).signature.length,
+    ).toBeGreaterThan(0);
   });
 });
 

@@ -46,7 +46,12 @@ describe("SES_Signature v4", () => {
   it("holds TBS_Sign{4, eseal, GeneralizedTime, SM3 dataHash, propertyInfo}, the signer cert and SM2-with-SM3", () => {
     const { svc, seal } = sealedService();
     const doc = Buffer.from("原文");
-    const r = svc.signDocument({ sealCode: seal.sealCode, document: doc, now: T0 + 1500, propertyInfo: "/Doc_0/Signs/Sign_0/Signature.xml" });
+    const r = svc.signDocument({
+      sealCode: seal.sealCode,
+      document: doc,
+      now: T0 + 1500,
+      propertyInfo: "/Doc_0/Signs/Sign_0/Signature.xml",
+    });
     const p = parseSignature(r.signature);
     expect(p.version).toBe(4);
     expect(p.signingTime?.toISOString()).toBe(new Date(T0 + 1000).toISOString());
@@ -64,12 +69,31 @@ describe("GM/T 0031 v1", () => {
   it("builds and parses v1 seals and signatures, tolerating GeneralizedTime and OCTET STRING", () => {
     const pki = createTestPki({ seed: "v1" });
     const info = buildSealInfoV1(
-      { vid: "V1VENDOR", esID: "4405070000009", type: 1, name: "v1 单位印章", certs: [pki.org(ORG_A).certDer], createDate: new Date(T0), validStart: new Date(T0), validEnd: new Date(T0 + YEAR), picture: { type: "PNG", data: Buffer.from([1, 2, 3]), widthMm: 40, heightMm: 40 } },
+      {
+        vid: "V1VENDOR",
+        esID: "4405070000009",
+        type: 1,
+        name: "v1 单位印章",
+        certs: [pki.org(ORG_A).certDer],
+        createDate: new Date(T0),
+        validStart: new Date(T0),
+        validEnd: new Date(T0 + YEAR),
+        picture: { type: "PNG", data: Buffer.from([1, 2, 3]), widthMm: 40, heightMm: 40 },
+      },
       { generalizedTime: true },
     );
     const seal = buildSealV1(info, pki.sealMaker);
     expect(parseSeal(seal)).toMatchObject({ version: 1, esID: "4405070000009", type: 1, header: { version: 1 } });
-    const sig = buildSignatureV1({ sealDer: seal, signingTime: new Date(T0 + 5000), dataHash: sm3(Buffer.from("x")), propertyInfo: "p", signer: pki.org(ORG_A) }, { octetStrings: true });
+    const sig = buildSignatureV1(
+      {
+        sealDer: seal,
+        signingTime: new Date(T0 + 5000),
+        dataHash: sm3(Buffer.from("x")),
+        propertyInfo: "p",
+        signer: pki.org(ORG_A),
+      },
+      { octetStrings: true },
+    );
     const p = parseSignature(sig);
     expect(p.version).toBe(1);
     expect(p.signingTime?.getTime()).toBe(T0 + 5000);

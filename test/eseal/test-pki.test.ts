@@ -37,21 +37,38 @@ describe("test PKI", () => {
     expect(pki.checkCertificate(pki.org(ORG_A).certDer, T0, label).result).toBe("PASSED");
     const r = pki.checkCertificate(foreign.org(ORG_A).certDer, T0, label);
     expect(r).toMatchObject({ result: "FAILED", subIndication: "CERT_CHAIN_INVALID" });
-    expect(pki.checkCertificate(Buffer.from("junk"), T0, label)).toMatchObject({ result: "FAILED", subIndication: "CERT_CHAIN_INVALID" });
+    expect(pki.checkCertificate(Buffer.from("junk"), T0, label)).toMatchObject({
+      result: "FAILED",
+      subIndication: "CERT_CHAIN_INVALID",
+    });
   });
 
   it("distinguishes revocation before and after the signing time", () => {
     const pki = createTestPki({ seed: "s1" });
     const der = pki.org(ORG_A).certDer;
     pki.revoke(pki.org(ORG_A).cert.serialHex, T0, "keyCompromise");
-    expect(pki.checkCertificate(der, T0 + DAY, label)).toMatchObject({ result: "FAILED", subIndication: "CERT_REVOKED" });
-    expect(pki.checkCertificate(der, T0 - DAY, label)).toMatchObject({ result: "INDETERMINATE", subIndication: "CERT_REVOKED_AFTER_SIGNING" });
+    expect(pki.checkCertificate(der, T0 + DAY, label)).toMatchObject({
+      result: "FAILED",
+      subIndication: "CERT_REVOKED",
+    });
+    expect(pki.checkCertificate(der, T0 - DAY, label)).toMatchObject({
+      result: "INDETERMINATE",
+      subIndication: "CERT_REVOKED_AFTER_SIGNING",
+    });
     expect(pki.state.revoked[pki.org(ORG_A).cert.serialHex]).toEqual({ at: T0, reason: "keyCompromise" });
   });
 
   it("checks certificate validity at the signing time", () => {
-    const pki = createTestPki({ seed: "s1", validity: { notBefore: new Date("2024-01-01T00:00:00Z"), notAfter: new Date("2024-12-31T23:59:59Z") } });
-    expect(pki.checkCertificate(pki.org(ORG_A).certDer, T0, label)).toMatchObject({ result: "FAILED", subIndication: "CERT_EXPIRED" });
-    expect(pki.checkCertificate(pki.org(ORG_A).certDer, Date.parse("2024-06-01T00:00:00Z"), label).result).toBe("PASSED");
+    const pki = createTestPki({
+      seed: "s1",
+      validity: { notBefore: new Date("2024-01-01T00:00:00Z"), notAfter: new Date("2024-12-31T23:59:59Z") },
+    });
+    expect(pki.checkCertificate(pki.org(ORG_A).certDer, T0, label)).toMatchObject({
+      result: "FAILED",
+      subIndication: "CERT_EXPIRED",
+    });
+    expect(pki.checkCertificate(pki.org(ORG_A).certDer, Date.parse("2024-06-01T00:00:00Z"), label).result).toBe(
+      "PASSED",
+    );
   });
 });

@@ -48,7 +48,12 @@ describe("verify: the good path", () => {
       expect(c.zh).toMatch(/[\u4e00-\u9fff]/);
       expect(c.en).toMatch(/[a-z]/);
     }
-    expect(r.signature).toMatchObject({ version: 4, sealType: 4, signer: { serialNumber: ORG_A.uscc }, signatureForm: "der" });
+    expect(r.signature).toMatchObject({
+      version: 4,
+      sealType: 4,
+      signer: { serialNumber: ORG_A.uscc },
+      signatureForm: "der",
+    });
   });
 
   it("passes with the SM3 digest instead of the document", () => {
@@ -97,13 +102,21 @@ describe("verify: tampering", () => {
     const at = bad.indexOf(Buffer.from(seal.name, "utf8"));
     bad[at + 3] ^= 0x01; // one byte of the UTF-8 name
     const r = svc.verify(bad, { now: T0 + 2 * DAY, document: doc });
-    expect(check(r, "seal-maker-signature")).toMatchObject({ result: "FAILED", subIndication: "SEAL_SIGNATURE_INVALID" });
+    expect(check(r, "seal-maker-signature")).toMatchObject({
+      result: "FAILED",
+      subIndication: "SEAL_SIGNATURE_INVALID",
+    });
     expect(r.result).toBe("FAILED");
   });
 
   it("fails when the signature is made by a certificate not listed in the seal", () => {
     const { svc, seal } = sealedService();
-    const tbs = buildTbsSignV4({ sealDer: Buffer.from(seal.sealDer, "base64"), signingTime: new Date(T0 + DAY), dataHash: sm3(doc), propertyInfo: "x" });
+    const tbs = buildTbsSignV4({
+      sealDer: Buffer.from(seal.sealDer, "base64"),
+      signingTime: new Date(T0 + DAY),
+      dataHash: sm3(doc),
+      propertyInfo: "x",
+    });
     const sig = buildSignatureV4(tbs, svc.pki.org(ORG_B));
     const r = svc.verify(sig, { now: T0 + DAY, document: doc });
     expect(r).toMatchObject({ result: "FAILED", subIndication: "CERT_NOT_IN_SEAL" });
@@ -157,14 +170,32 @@ describe("verify: never throws on garbage", () => {
 describe("verify: seal validity and status", () => {
   it("fails a signature made after the seal's validity ended", () => {
     const pki = createTestPki({ seed: "validity" });
-    const info = buildSealInfoV4({ vid: "T", esID: "4405070000100", type: 4, name: "n", certs: [pki.org(ORG_A).certDer], createDate: new Date(T0), validStart: new Date(T0), validEnd: new Date(T0 + DAY), picture: { type: "SVG", data: Buffer.from("<svg/>"), widthMm: 42, heightMm: 42 } });
+    const info = buildSealInfoV4({
+      vid: "T",
+      esID: "4405070000100",
+      type: 4,
+      name: "n",
+      certs: [pki.org(ORG_A).certDer],
+      createDate: new Date(T0),
+      validStart: new Date(T0),
+      validEnd: new Date(T0 + DAY),
+      picture: { type: "SVG", data: Buffer.from("<svg/>"), widthMm: 42, heightMm: 42 },
+    });
     const seal = buildSealV4(info, pki.sealMaker);
-    const late = buildSignatureV4(buildTbsSignV4({ sealDer: seal, signingTime: new Date(T0 + 2 * DAY), dataHash: sm3(doc), propertyInfo: "p" }), pki.org(ORG_A));
+    const late = buildSignatureV4(
+      buildTbsSignV4({ sealDer: seal, signingTime: new Date(T0 + 2 * DAY), dataHash: sm3(doc), propertyInfo: "p" }),
+      pki.org(ORG_A),
+    );
     const active = () => ({ status: "active" }) as SealStatus;
     const r = verifySignature(late, { pki, now: T0 + 3 * DAY, document: doc, sealStatus: active });
     expect(r).toMatchObject({ result: "FAILED", subIndication: "SEAL_EXPIRED" });
-    const early = buildSignatureV4(buildTbsSignV4({ sealDer: seal, signingTime: new Date(T0 - DAY), dataHash: sm3(doc), propertyInfo: "p" }), pki.org(ORG_A));
-    expect(verifySignature(early, { pki, now: T0, document: doc, sealStatus: active }).subIndication).toBe("SEAL_NOT_YET_VALID");
+    const early = buildSignatureV4(
+      buildTbsSignV4({ sealDer: seal, signingTime: new Date(T0 - DAY), dataHash: sm3(doc), propertyInfo: "p" }),
+      pki.org(ORG_A),
+    );
+    expect(verifySignature(early, { pki, now: T0, document: doc, sealStatus: active }).subIndication).toBe(
+      "SEAL_NOT_YET_VALID",
+    );
   });
 
   it("is INDETERMINATE when the signing time is ahead of the verifier's clock", () => {
@@ -192,7 +223,10 @@ describe("verify: seal validity and status", () => {
   it("reports a suspended seal and passes again after resume", () => {
     const { svc, seal, sig } = signedFixture();
     svc.suspend(seal.sealCode, T0 + 5 * DAY);
-    expect(svc.verify(sig, { now: T0 + 6 * DAY, document: doc })).toMatchObject({ result: "INDETERMINATE", subIndication: "SEAL_SUSPENDED" });
+    expect(svc.verify(sig, { now: T0 + 6 * DAY, document: doc })).toMatchObject({
+      result: "INDETERMINATE",
+      subIndication: "SEAL_SUSPENDED",
+    });
     svc.resume(seal.sealCode, T0 + 7 * DAY);
     expect(svc.verify(sig, { now: T0 + 8 * DAY, document: doc }).result).toBe("PASSED");
   });
@@ -217,13 +251,32 @@ describe("verify: GM/T 0031 v1 and real-world deviations", () => {
   const status = () => ({ status: "active" }) as SealStatus;
   const v1Seal = (dev = {}) =>
     buildSealV1(
-      buildSealInfoV1({ vid: "V1", esID: "4405070000200", type: 1, name: "v1 测试章", certs: [pki.org(ORG_A).certDer], createDate: new Date(T0), validStart: new Date(T0), validEnd: new Date(T0 + YEAR), picture: { type: "PNG", data: Buffer.from([0x89, 0x50]), widthMm: 40, heightMm: 40 } }, dev),
+      buildSealInfoV1(
+        {
+          vid: "V1",
+          esID: "4405070000200",
+          type: 1,
+          name: "v1 测试章",
+          certs: [pki.org(ORG_A).certDer],
+          createDate: new Date(T0),
+          validStart: new Date(T0),
+          validEnd: new Date(T0 + YEAR),
+          picture: { type: "PNG", data: Buffer.from([0x89, 0x50]), widthMm: 40, heightMm: 40 },
+        },
+        dev,
+      ),
       pki.sealMaker,
       dev,
     );
 
   it("passes a standard v1 signature", () => {
-    const sig = buildSignatureV1({ sealDer: v1Seal(), signingTime: new Date(T0 + DAY), dataHash: sm3(doc), propertyInfo: "/Doc_0/Signs/Signatures.xml", signer: pki.org(ORG_A) });
+    const sig = buildSignatureV1({
+      sealDer: v1Seal(),
+      signingTime: new Date(T0 + DAY),
+      dataHash: sm3(doc),
+      propertyInfo: "/Doc_0/Signs/Signatures.xml",
+      signer: pki.org(ORG_A),
+    });
     const r = verifySignature(sig, { pki, now: T0 + DAY, document: doc, sealStatus: status });
     expect(r.result).toBe("PASSED");
     expect(r.signature).toMatchObject({ version: 1, deviations: [] });
@@ -231,7 +284,16 @@ describe("verify: GM/T 0031 v1 and real-world deviations", () => {
 
   it("passes v1 with OCTET STRINGs, GeneralizedTime and raw r‖s signatures, listing the deviations", () => {
     const dev = { octetStrings: true, generalizedTime: true, rawSignature: true };
-    const sig = buildSignatureV1({ sealDer: v1Seal(dev), signingTime: new Date(T0 + DAY), dataHash: sm3(doc), propertyInfo: "p", signer: pki.org(ORG_A) }, dev);
+    const sig = buildSignatureV1(
+      {
+        sealDer: v1Seal(dev),
+        signingTime: new Date(T0 + DAY),
+        dataHash: sm3(doc),
+        propertyInfo: "p",
+        signer: pki.org(ORG_A),
+      },
+      dev,
+    );
     const r = verifySignature(sig, { pki, now: T0 + DAY, document: doc, sealStatus: status });
     expect(r.result).toBe("PASSED");
     expect(r.signature?.signatureForm).toBe("raw");
@@ -243,11 +305,14 @@ describe("verify: GM/T 0031 v1 and real-world deviations", () => {
     const { svc, seal } = sealedService();
     const dev = { octetStrings: true, rawSignature: true };
     const sealDer = buildSealV4(parseSeal(Buffer.from(seal.sealDer, "base64")).sealInfoRaw, svc.pki.sealMaker, dev);
-    const sig = buildSignatureV4(buildTbsSignV4({ sealDer, signingTime: new Date(T0 + DAY), dataHash: sm3(doc), propertyInfo: "p" }, dev), svc.pki.org(ORG_A), dev);
+    const sig = buildSignatureV4(
+      buildTbsSignV4({ sealDer, signingTime: new Date(T0 + DAY), dataHash: sm3(doc), propertyInfo: "p" }, dev),
+      svc.pki.org(ORG_A),
+      dev,
+    );
     const r = verifySignature(sig, { pki: svc.pki, now: T0 + DAY, document: doc, sealStatus: svc.sealStatus });
     expect(r.result).toBe("PASSED");
     expect(r.signature?.signatureForm).toBe("raw");
     expect(r.signature?.deviations.filter((d) => d.includes("OCTET STRING"))).toHaveLength(3);
   });
 });
-

@@ -8,12 +8,16 @@ beforeEach(async () => {
   sim = await makeSim();
 });
 const get = (url: string, headers: Record<string, string> = admin) => sim.app.inject({ method: "GET", url, headers });
-const post = (url: string, payload: unknown, headers: Record<string, string> = admin) => sim.app.inject({ method: "POST", url, headers, payload: payload as object });
+const post = (url: string, payload: unknown, headers: Record<string, string> = admin) =>
+  sim.app.inject({ method: "POST", url, headers, payload: payload as object });
 
 describe("control plane protection", () => {
   it("health, readiness and the scenario catalogue are open; the rest needs a token", async () => {
     expect((await get("/_gatesim/health", {})).json()).toMatchObject({ status: "ok" });
-    expect((await get("/_gatesim/ready", {})).json()).toMatchObject({ ready: true, platforms: expect.arrayContaining(["gateway", "admin"]) });
+    expect((await get("/_gatesim/ready", {})).json()).toMatchObject({
+      ready: true,
+      platforms: expect.arrayContaining(["gateway", "admin"]),
+    });
     const scen = (await get("/_gatesim/scenarios", {})).json().scenarios;
     expect(scen.map((s: { name: string }) => s.name)).toContain("gateway.upstream-unavailable");
     const none = await get("/_gatesim/tenants", {});
@@ -27,7 +31,11 @@ describe("control plane protection", () => {
   it("lists tenants without secrets", async () => {
     const res = await get("/_gatesim/tenants");
     expect(res.statusCode).toBe(200);
-    expect(res.json().tenants.map((t: { paasid: string }) => t.paasid)).toEqual(["C90-44050001", "C90-44050002", "stdemo_upper"]);
+    expect(res.json().tenants.map((t: { paasid: string }) => t.paasid)).toEqual([
+      "C90-44050001",
+      "C90-44050002",
+      "stdemo_upper",
+    ]);
     expect(res.body).not.toContain(sim.tenant().tenant.paasToken);
     expect(res.body).not.toContain(sim.tenant().tenant.controlToken);
   });
@@ -45,21 +53,38 @@ describe("control plane protection", () => {
   });
 
   it("a tenant's control token opens its own part only", async () => {
-    const a = sim.tenant("C90-44050001"), b = sim.tenant("C90-44050002");
-    const own = await get("/_gatesim/tenants/C90-44050001/journal", { authorization: `Bearer ${a.tenant.controlToken}` });
+    const a = sim.tenant("C90-44050001"),
+      b = sim.tenant("C90-44050002");
+    const own = await get("/_gatesim/tenants/C90-44050001/journal", {
+      authorization: `Bearer ${a.tenant.controlToken}`,
+    });
     expect(own.statusCode).toBe(200);
-    const other = await get("/_gatesim/tenants/C90-44050002/journal", { authorization: `Bearer ${a.tenant.controlToken}` });
+    const other = await get("/_gatesim/tenants/C90-44050002/journal", {
+      authorization: `Bearer ${a.tenant.controlToken}`,
+    });
     expect(other.statusCode).toBe(403);
     expect(other.json()).toMatchObject({ errcode: 40303, _diagnostics: [{ rule: "admin.tenant-scope" }] });
-    expect((await post("/_gatesim/tenants/C90-44050002/clock", { action: "advance", ms: 1000 }, { authorization: `Bearer ${a.tenant.controlToken}` })).statusCode).toBe(403);
-    expect((await post("/_gatesim/tenants/C90-44050002/reset", {}, { authorization: `Bearer ${a.tenant.controlToken}` })).statusCode).toBe(403);
+    expect(
+      (
+        await post(
+          "/_gatesim/tenants/C90-44050002/clock",
+          { action: "advance", ms: 1000 },
+          { authorization: `Bearer ${a.tenant.controlToken}` },
+        )
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (await post("/_gatesim/tenants/C90-44050002/reset", {}, { authorization: `Bearer ${a.tenant.controlToken}` }))
+        .statusCode,
+    ).toBe(403);
     expect((await get("/_gatesim/tenants", { authorization: `Bearer ${b.tenant.controlToken}` })).statusCode).toBe(403);
   });
 });
 
 describe("tenant isolation", () => {
   it("A's calls, clock and rules never show up for B", async () => {
-    const a = sim.tenant("C90-44050001"), b = sim.tenant("C90-44050002");
+    const a = sim.tenant("C90-44050001"),
+      b = sim.tenant("C90-44050002");
     await sim.app.inject({ method: "GET", url: "/ebus/gatesim/ping", headers: tif(a) });
     await post("/_gatesim/tenants/C90-44050001/clock", { action: "advance", ms: 3_600_000 });
     await post("/_gatesim/tenants/C90-44050001/rules", { action: { errcode: 50201 } });
@@ -67,17 +92,22 @@ describe("tenant isolation", () => {
     expect(bJournal.total).toBe(0);
     expect(Math.abs(b.clock.now() - Date.now())).toBeLessThan(5000);
     expect((await sim.app.inject({ method: "GET", url: "/ebus/gatesim/ping", headers: tif(b) })).statusCode).toBe(200);
-    expect((await sim.app.inject({ method: "GET", url: "/ebus/gatesim/ping", headers: tif(a) })).json().errcode).toBe(50201);
+    expect((await sim.app.inject({ method: "GET", url: "/ebus/gatesim/ping", headers: tif(a) })).json().errcode).toBe(
+      50201,
+    );
     // A's store
     await a.store.put("thing", "1", { v: 1 });
     expect(await b.store.get("thing", "1")).toBeUndefined();
   });
 
   it("B cannot sign as A: A's paasid with B's token is refused", async () => {
-    const a = sim.tenant("C90-44050001"), b = sim.tenant("C90-44050002");
+    const a = sim.tenant("C90-44050001"),
+      b = sim.tenant("C90-44050002");
     const { signedHeaders } = await import("../../mocks/gateway/tif-signature.js");
     const forged = signedHeaders(a.tenant.paasid, b.tenant.paasToken, { now: a.clock.now() });
-    expect((await sim.app.inject({ method: "GET", url: "/ebus/gatesim/ping", headers: forged })).json().errcode).toBe(40004);
+    expect((await sim.app.inject({ method: "GET", url: "/ebus/gatesim/ping", headers: forged })).json().errcode).toBe(
+      40004,
+    );
   });
 });
 
@@ -87,7 +117,9 @@ describe("clock and reset", () => {
     const frozen = (await post(url, { action: "freeze", at: "2026-03-01T08:00:00+08:00" })).json();
     expect(frozen).toMatchObject({ frozen: true, iso: "2026-03-01T00:00:00.000Z" });
     expect((await post(url, { action: "advance", ms: 7_201_000 })).json().iso).toBe("2026-03-01T02:00:01.000Z");
-    expect((await post(url, { action: "set", at: "2027-01-01T00:00:00Z" })).json().iso).toBe("2027-01-01T00:00:00.000Z");
+    expect((await post(url, { action: "set", at: "2027-01-01T00:00:00Z" })).json().iso).toBe(
+      "2027-01-01T00:00:00.000Z",
+    );
     const un = (await post(url, { action: "unfreeze" })).json();
     expect(un.frozen).toBe(false);
     expect(Math.abs(un.now - Date.parse("2027-01-01T00:00:00Z"))).toBeLessThan(5000);
@@ -104,13 +136,19 @@ describe("clock and reset", () => {
     a.clock.advance(10_000);
     await post("/_gatesim/tenants/C90-44050001/rules", { action: { latencyMs: 1 } });
     const token = a.tenant.paasToken;
-    expect((await post("/_gatesim/tenants/C90-44050001/reset", {})).json()).toEqual({ paasid: "C90-44050001", reset: true });
+    expect((await post("/_gatesim/tenants/C90-44050001/reset", {})).json()).toEqual({
+      paasid: "C90-44050001",
+      reset: true,
+    });
     expect(await a.store.get("thing", "1")).toBeUndefined();
     expect(a.clock.state().offsetMs).toBe(0);
     expect((await get("/_gatesim/tenants/C90-44050001/journal")).json().total).toBe(0);
     expect((await get("/_gatesim/tenants/C90-44050001/rules")).json().rules).toEqual([]);
     expect(a.tenant.paasToken).toBe(token);
-    expect((await sim.app.inject({ method: "GET", url: "/ebus/gatesim/ping", headers: tif(a, { nonce: "n-before-reset" }) })).statusCode).toBe(200);
+    expect(
+      (await sim.app.inject({ method: "GET", url: "/ebus/gatesim/ping", headers: tif(a, { nonce: "n-before-reset" }) }))
+        .statusCode,
+    ).toBe(200);
   });
 
   it("built-in tenants' secrets are the same for the same seed and differ across seeds", async () => {
@@ -140,7 +178,8 @@ describe("landing page and docs", () => {
     const ui = await get("/docs/", {});
     expect([200, 302]).toContain(ui.statusCode);
     const all = (await get("/docs/json", {})).json();
-    for (const op of sim.runtime.table.operations) expect(all.paths[op.openapiPath][op.method.toLowerCase()].operationId).toBe(op.operationId);
+    for (const op of sim.runtime.table.operations)
+      expect(all.paths[op.openapiPath][op.method.toLowerCase()].operationId).toBe(op.operationId);
     const init = (await get("/docs/static/swagger-initializer.js", {})).body;
     for (const d of sim.runtime.table.documents) {
       expect(init).toContain(`/docs/contracts/${d.name}.json`);
@@ -149,7 +188,16 @@ describe("landing page and docs", () => {
     // built on the first /docs request; unknown pages and contracts are explained, not bare 404s
     const nope = await get("/docs/nope", {});
     expect(nope.statusCode).toBe(404);
-    expect(nope.json()).toMatchObject({ errcode: 40401, _diagnostics: [{ rule: "docs.page", message: "没有文档页 /docs/nope / unknown docs page /docs/nope", hint: expect.stringContaining("/docs") }] });
+    expect(nope.json()).toMatchObject({
+      errcode: 40401,
+      _diagnostics: [
+        {
+          rule: "docs.page",
+          message: "没有文档页 /docs/nope / unknown docs page /docs/nope",
+          hint: expect.stringContaining("/docs"),
+        },
+      ],
+    });
     const noContract = await get("/docs/contracts/nope.json", {});
     expect(noContract.json()._diagnostics[0].hint).toContain("gateway.json");
   });

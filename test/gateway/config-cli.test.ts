@@ -14,15 +14,29 @@ const dir = () => mkdtempSync(join(tmpdir(), "gatesim-cfg-"));
 describe("config", () => {
   it("defaults: 127.0.0.1:8080, frozen", () => {
     const c = loadConfig({ cwd: dir(), env: {} });
-    expect(c).toMatchObject({ host: "127.0.0.1", port: 8080, seed: "gatesim", gateway: { timestampWindowSec: 180, nonceTtlSec: 600 } });
+    expect(c).toMatchObject({
+      host: "127.0.0.1",
+      port: 8080,
+      seed: "gatesim",
+      gateway: { timestampWindowSec: 180, nonceTtlSec: 600 },
+    });
     expect(Object.isFrozen(c) && Object.isFrozen(c.gateway) && Object.isFrozen(c.tenants[0])).toBe(true);
   });
 
   it("file ← env ← flags, in that order", () => {
     const d = dir();
     writeFileSync(join(d, "gatesim.config.yaml"), "port: 9000\nseed: from-file\nhost: 0.0.0.0\njournal:\n  cap: 50\n");
-    const c = loadConfig({ cwd: d, env: { GATESIM_PORT: "9100", GATESIM_SEED: "from-env" }, flags: { seed: "from-flag" } });
-    expect(c).toMatchObject({ port: 9100, seed: "from-flag", host: "0.0.0.0", journal: { cap: 50, maxBodyBytes: 4096 } });
+    const c = loadConfig({
+      cwd: d,
+      env: { GATESIM_PORT: "9100", GATESIM_SEED: "from-env" },
+      flags: { seed: "from-flag" },
+    });
+    expect(c).toMatchObject({
+      port: 9100,
+      seed: "from-flag",
+      host: "0.0.0.0",
+      journal: { cap: 50, maxBodyBytes: 4096 },
+    });
     const j = dir();
     writeFileSync(join(j, "custom.json"), JSON.stringify({ strictEnvelope: true }));
     expect(loadConfig({ cwd: j, env: { GATESIM_CONFIG: "custom.json" } }).strictEnvelope).toBe(true);
@@ -37,11 +51,27 @@ describe("config", () => {
   it("datashare.auditCap (GATESIM_DATASHARE_AUDIT_CAP) bounds the data-sharing audit log of a default simulator", async () => {
     expect(loadConfig({ cwd: dir(), env: {} }).datashare.auditCap).toBe(200_000);
     expect(loadConfig({ cwd: dir(), env: { GATESIM_DATASHARE_AUDIT_CAP: "5000" } }).datashare.auditCap).toBe(5000);
-    expect(() => loadConfig({ cwd: dir(), env: { GATESIM_DATASHARE_AUDIT_CAP: "50" } })).toThrow(/\/datashare\/auditCap/);
+    expect(() => loadConfig({ cwd: dir(), env: { GATESIM_DATASHARE_AUDIT_CAP: "50" } })).toThrow(
+      /\/datashare\/auditCap/,
+    );
     const sim = buildApp({ config: { logLevel: "silent", datashare: { auditCap: 100 } } });
     try {
       const audit = (sim.runtime.platforms.get("datashare")!.api as DatashareApi).domain.audit;
-      const entry = { time: 0, consumerPaasid: "C90-44050001", provider: "p", providerCode: "x", serviceId: "C1", resourceCode: "r", resourceName: "n", auditInfo: null, fieldsReturned: [], rowCount: 0, errcode: 0, requestHash: "h", latencyMs: 0 };
+      const entry = {
+        time: 0,
+        consumerPaasid: "C90-44050001",
+        provider: "p",
+        providerCode: "x",
+        serviceId: "C1",
+        resourceCode: "r",
+        resourceName: "n",
+        auditInfo: null,
+        fieldsReturned: [],
+        rowCount: 0,
+        errcode: 0,
+        requestHash: "h",
+        latencyMs: 0,
+      };
       for (let i = 0; i < 105; i++) await audit.append(entry);
       const kept = await audit.forProvider({ kind: "admin" });
       expect(kept).toHaveLength(100);
@@ -54,14 +84,18 @@ describe("config", () => {
 
   it("reports every problem at once", () => {
     const d = dir();
-    writeFileSync(join(d, "gatesim.config.yaml"), "port: 99999\nlogLevel: loud\nfavourite: blue\ntenants:\n  - paasid: a\n    name: x\n  - paasid: a\n    name: y\n");
+    writeFileSync(
+      join(d, "gatesim.config.yaml"),
+      "port: 99999\nlogLevel: loud\nfavourite: blue\ntenants:\n  - paasid: a\n    name: x\n  - paasid: a\n    name: y\n",
+    );
     try {
       loadConfig({ cwd: d, env: { GATESIM_STRICT_ENVELOPE: "maybe", GATESIM_JOURNAL_CAP: "lots" } });
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(ConfigError);
       const p = (e as ConfigError).problems.join("\n");
-      for (const s of ["GATESIM_STRICT_ENVELOPE", "GATESIM_JOURNAL_CAP", "/port", "/logLevel", "favourite", "paasid a"]) expect(p).toContain(s);
+      for (const s of ["GATESIM_STRICT_ENVELOPE", "GATESIM_JOURNAL_CAP", "/port", "/logLevel", "favourite", "paasid a"])
+        expect(p).toContain(s);
       // zh-CN first, English alongside, for the schema's refusals too
       expect(p).toContain("/port: 应不大于 65535 / must be <= 65535");
       expect(p).toContain("/: 不认识的配置项 / must NOT have additional properties (favourite)");
@@ -104,9 +138,16 @@ describe("the built CLI (what npm start runs)", () => {
   // dist/ is built by `npm test` (pretest) and by npm ci (prepare)
   // the CLI as installed and as npm start runs it: the build's bundle (scripts/bundle.mjs)
   const cli = new URL("../../dist/gateway/gatesim.mjs", import.meta.url).pathname;
-  for (const [args, mode] of [[[], "served from a second thread"], [["--single-thread"], "单线程 / one thread"]] as const)
+  for (const [args, mode] of [
+    [[], "served from a second thread"],
+    [["--single-thread"], "单线程 / one thread"],
+  ] as const)
     it(`starts, serves and stops on SIGTERM ${args.join(" ") || "(HTTP thread)"}`, async () => {
-      const child = spawn(process.execPath, [cli, "--port", "0", "--log-level", "warn", "--admin-token", "cli-test-admin-token-0", ...args], { stdio: ["ignore", "pipe", "inherit"] });
+      const child = spawn(
+        process.execPath,
+        [cli, "--port", "0", "--log-level", "warn", "--admin-token", "cli-test-admin-token-0", ...args],
+        { stdio: ["ignore", "pipe", "inherit"] },
+      );
       try {
         // the banner, whole (the test apps come last)
         const banner = await new Promise<string>((resolve, reject) => {

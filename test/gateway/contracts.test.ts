@@ -12,11 +12,17 @@ const table = loadContracts();
 
 describe("contracts", () => {
   it("every platform has a document, each a valid OpenAPI 3.1 document", async () => {
-    expect(table.documents.map((d) => d.platform).sort()).toEqual(expect.arrayContaining(["admin", "datashare", "elicence", "eseal", "gateway"]));
+    expect(table.documents.map((d) => d.platform).sort()).toEqual(
+      expect.arrayContaining(["admin", "datashare", "elicence", "eseal", "gateway"]),
+    );
     for (const d of table.documents) {
       const v = new Validator();
       const res = await v.validate(structuredClone(d.bundled));
-      expect({ doc: d.name, valid: res.valid, errors: res.errors }).toEqual({ doc: d.name, valid: true, errors: undefined });
+      expect({ doc: d.name, valid: res.valid, errors: res.errors }).toEqual({
+        doc: d.name,
+        valid: true,
+        errors: undefined,
+      });
       expect(v.version).toBe("3.1");
     }
   });
@@ -25,12 +31,15 @@ describe("contracts", () => {
     const ajv = new Ajv2020({ strict: false });
     const bad: string[] = [];
     const check = (where: string, schema: unknown) => {
-      if (schema !== undefined && !ajv.validateSchema(schema as object)) bad.push(`${where}: ${ajv.errorsText(ajv.errors)}`);
+      if (schema !== undefined && !ajv.validateSchema(schema as object))
+        bad.push(`${where}: ${ajv.errorsText(ajv.errors)}`);
     };
     for (const op of table.operations) {
       for (const p of op.parameters) check(`${op.operationId} ${p.in} ${p.name}`, p.schema);
-      for (const [mt, m] of Object.entries(op.requestBody?.content ?? {})) check(`${op.operationId} request ${mt}`, m.schema);
-      for (const [status, r] of Object.entries(op.responses)) for (const [mt, m] of Object.entries(r.content)) check(`${op.operationId} ${status} ${mt}`, m.schema);
+      for (const [mt, m] of Object.entries(op.requestBody?.content ?? {}))
+        check(`${op.operationId} request ${mt}`, m.schema);
+      for (const [status, r] of Object.entries(op.responses))
+        for (const [mt, m] of Object.entries(r.content)) check(`${op.operationId} ${status} ${mt}`, m.schema);
     }
     expect(bad).toEqual([]);
     expect(ajv.validateSchema({ type: "object", properties: { a: { type: "strng" } } })).toBe(false); // the check can fail
@@ -39,7 +48,12 @@ describe("contracts", () => {
   it("operationIds are unique and GatewayMsg services carry their serviceId", () => {
     expect(new Set(table.operations.map((o) => o.operationId)).size).toBe(table.operations.length);
     const ping = table.byId.get("gatewayInvokePing")!;
-    expect(ping).toMatchObject({ path: "/GatewayMsg/http/api/proxy/invoke", serviceId: "C0000000000001", method: "POST", security: ["tif"] });
+    expect(ping).toMatchObject({
+      path: "/GatewayMsg/http/api/proxy/invoke",
+      serviceId: "C0000000000001",
+      method: "POST",
+      security: ["tif"],
+    });
     expect(table.byId.get("adminListTenants")!.security).toEqual(["admin"]);
     expect(table.byId.get("gatewayCheckIdentifier")!.security).toEqual(["none"]);
   });

@@ -16,7 +16,9 @@ describe("every operation", () => {
         const p = op.parameters.find((x) => x.in === "path" && x.name === name);
         return encodeURIComponent(String(sampleSchema(p?.schema ?? { type: "string" }, r)));
       });
-      const query = op.parameters.filter((p) => p.in === "query" && p.required).map((p) => `${p.name}=${encodeURIComponent(String(sampleSchema(p.schema, r)))}`);
+      const query = op.parameters
+        .filter((p) => p.in === "query" && p.required)
+        .map((p) => `${p.name}=${encodeURIComponent(String(sampleSchema(p.schema, r)))}`);
       if (query.length) url += `?${query.join("&")}`;
       const headers: Record<string, string> = {};
       if (op.security.includes("tif")) Object.assign(headers, tif(t, { serviceId: op.serviceId }));
@@ -39,8 +41,13 @@ describe("every operation", () => {
       }
       // A 404 is fine when the platform explains it (e.g. "no such client"); a route or service that does not exist is not.
       const rules = (body?._diagnostics ?? []).map((d) => d.rule);
-      const unexplained404 = res.statusCode === 404 && (rules.includes("route.exists") || rules.includes("gateway.service-registered") || (!rules.length && !res.body.includes("error")));
-      if (res.statusCode >= 500 || unexplained404) failures.push(`${op.operationId} ${op.method} ${url} → ${res.statusCode} ${res.body.slice(0, 300)}`);
+      const unexplained404 =
+        res.statusCode === 404 &&
+        (rules.includes("route.exists") ||
+          rules.includes("gateway.service-registered") ||
+          (!rules.length && !res.body.includes("error")));
+      if (res.statusCode >= 500 || unexplained404)
+        failures.push(`${op.operationId} ${op.method} ${url} → ${res.statusCode} ${res.body.slice(0, 300)}`);
       expect(res.headers["x-gatesim-trace-id"], op.operationId).toBeTruthy();
     }
     expect(failures).toEqual([]);

@@ -20,7 +20,11 @@ const ECHO = "C0000000000001";
 const INVOKE = "/GatewayMsg/http/api/proxy/invoke";
 let threaded: StartedSimulator;
 let single: StartedSimulator;
-const modes = () => [["HTTP thread", threaded], ["one thread", single]] as const;
+const modes = () =>
+  [
+    ["HTTP thread", threaded],
+    ["one thread", single],
+  ] as const;
 
 beforeAll(async () => {
   [threaded, single] = await Promise.all([
@@ -36,7 +40,12 @@ const nested = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
 
 /** A signed GatewayMsg echo with this body; the client gives up after `ms` (the bound the answer must come within). */
 async function echo(sim: StartedSimulator, body: string, ms = 1000) {
-  const res = await request(`${sim.url}${INVOKE}`, { method: "POST", headers: { ...sim.apps[0].sign({ serviceId: ECHO }), "content-type": "application/json" }, body, signal: AbortSignal.timeout(ms) });
+  const res = await request(`${sim.url}${INVOKE}`, {
+    method: "POST",
+    headers: { ...sim.apps[0].sign({ serviceId: ECHO }), "content-type": "application/json" },
+    body,
+    signal: AbortSignal.timeout(ms),
+  });
   return { status: res.statusCode, headers: res.headers, json: (await res.body.json()) as any };
 }
 
@@ -46,7 +55,10 @@ describe("JSON nested deeper than jsonMaxDepth", () => {
       for (const [, sim] of modes()) {
         const r = await echo(sim, `{"q":${nested(depth)}}`);
         expect(r.status).toBe(400);
-        expect(r.json).toMatchObject({ errcode: 40006, _diagnostics: [{ location: "/body", rule: "body.json-depth" }] });
+        expect(r.json).toMatchObject({
+          errcode: 40006,
+          _diagnostics: [{ location: "/body", rule: "body.json-depth" }],
+        });
         expect(r.json._diagnostics[0].message).toContain("64");
         expect(r.json._diagnostics[0].hint).toContain("jsonMaxDepth");
         expect(r.headers["x-gatesim-trace-id"]).toBeTruthy();
@@ -56,7 +68,7 @@ describe("JSON nested deeper than jsonMaxDepth", () => {
   it("a body exactly at the limit is accepted, and brackets inside strings do not count", async () => {
     for (const [, sim] of modes()) {
       expect((await echo(sim, `{"q":${nested(63)}}`)).status).toBe(200);
-      expect((await echo(sim, JSON.stringify({ q: "[".repeat(5000) + "{\"}" }))).status).toBe(200);
+      expect((await echo(sim, JSON.stringify({ q: "[".repeat(5000) + '{"}' }))).status).toBe(200);
     }
   });
 
@@ -77,13 +89,16 @@ function rawUpload(sim: StartedSimulator, bytes: number): Promise<string> {
   const { port } = new URL(sim.url);
   return new Promise((resolve) => {
     const s = connect(Number(port), "127.0.0.1", () => {
-      s.write(`POST /ebus/gatesim/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${bytes}\r\n\r\n`);
+      s.write(
+        `POST /ebus/gatesim/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${bytes}\r\n\r\n`,
+      );
       const chunk = Buffer.alloc(64 * 1024, 0x61);
       let sent = 0;
       const pump = () => {
         while (sent < bytes) {
           sent += chunk.length;
-          if (!s.write(sent > bytes ? chunk.subarray(0, chunk.length - (sent - bytes)) : chunk)) return void s.once("drain", pump);
+          if (!s.write(sent > bytes ? chunk.subarray(0, chunk.length - (sent - bytes)) : chunk))
+            return void s.once("drain", pump);
         }
       };
       pump();
@@ -111,9 +126,13 @@ describe("an upload over bodyLimitBytes", () => {
 describe("a request that fails to cross between the threads", () => {
   /** The real HTTP thread, with parentPort.postMessage failing (throws) or losing (drops) chosen requests. */
   function faultyWorker(): URL {
-    const real = pathToFileURL(fileURLToPath(new URL("../../dist/gateway/http-thread-worker.js", import.meta.url))).href;
+    const real = pathToFileURL(
+      fileURLToPath(new URL("../../dist/gateway/http-thread-worker.js", import.meta.url)),
+    ).href;
     const script = join(mkdtempSync(join(tmpdir(), "gatesim-faulty-")), "faulty-worker.mjs");
-    writeFileSync(script, `import { parentPort } from "node:worker_threads";
+    writeFileSync(
+      script,
+      `import { parentPort } from "node:worker_threads";
 const post = parentPort.postMessage.bind(parentPort);
 parentPort.postMessage = (m) => {
   if (m && m.kind === "route" && String(m.url).includes("fault=throw")) throw new Error("could not be cloned (injected)");
@@ -121,7 +140,8 @@ parentPort.postMessage = (m) => {
   return post(m);
 };
 await import(${JSON.stringify(real)});
-`);
+`,
+    );
     return pathToFileURL(script);
   }
 
@@ -132,7 +152,11 @@ await import(${JSON.stringify(real)});
   beforeAll(async () => {
     const log = pino({ level: "error" }, { write: (line: string) => void logged.push(line) });
     sim = (await makeSim({ logger: log, overrides: { scenarioTimeoutMs: 300 } })) as typeof sim;
-    const thread = await spawnHttpThread(sim.runtime.config, sim.runtime.table, faultyWorker()).serve(sim, { host: "127.0.0.1", port: 0, log });
+    const thread = await spawnHttpThread(sim.runtime.config, sim.runtime.table, faultyWorker()).serve(sim, {
+      host: "127.0.0.1",
+      port: 0,
+      log,
+    });
     url = `http://127.0.0.1:${thread.port}`;
     close = async () => {
       await thread.close();
@@ -142,7 +166,12 @@ await import(${JSON.stringify(real)});
   afterAll(() => close?.());
 
   it("a record that cannot be posted is answered 500 (50001) with the reason, not dropped", async () => {
-    const res = await request(`${url}/ebus/gatesim/echo?fault=throw`, { method: "POST", headers: { ...tif(sim.tenant()!), "content-type": "application/json" }, body: "{}", signal: AbortSignal.timeout(5000) });
+    const res = await request(`${url}/ebus/gatesim/echo?fault=throw`, {
+      method: "POST",
+      headers: { ...tif(sim.tenant()!), "content-type": "application/json" },
+      body: "{}",
+      signal: AbortSignal.timeout(5000),
+    });
     const body = (await res.body.json()) as any;
     expect(res.statusCode).toBe(500);
     expect(body).toMatchObject({ errcode: 50001, _diagnostics: [{ rule: "gatesim.hand-over" }] });
@@ -151,7 +180,12 @@ await import(${JSON.stringify(real)});
   });
 
   it("a record lost on the way is answered 504 (50401) once scenarioTimeoutMs has passed, and logged with its trace id", async () => {
-    const res = await request(`${url}/ebus/gatesim/echo?fault=lose`, { method: "POST", headers: { ...tif(sim.tenant()!), "content-type": "application/json" }, body: "{}", signal: AbortSignal.timeout(10_000) });
+    const res = await request(`${url}/ebus/gatesim/echo?fault=lose`, {
+      method: "POST",
+      headers: { ...tif(sim.tenant()!), "content-type": "application/json" },
+      body: "{}",
+      signal: AbortSignal.timeout(10_000),
+    });
     const body = (await res.body.json()) as any;
     expect(res.statusCode).toBe(504);
     expect(body).toMatchObject({ errcode: 50401, _diagnostics: [{ rule: "gateway.answer-timeout" }] });
@@ -161,7 +195,10 @@ await import(${JSON.stringify(real)});
   });
 
   it("a forced hang is left to its scenario: the connection closes without a 504", async () => {
-    const res = request(`${url}/ebus/gatesim/ping`, { headers: { ...tif(sim.tenant()!), "x-gatesim-scenario": "gateway.hang" }, signal: AbortSignal.timeout(10_000) });
+    const res = request(`${url}/ebus/gatesim/ping`, {
+      headers: { ...tif(sim.tenant()!), "x-gatesim-scenario": "gateway.hang" },
+      signal: AbortSignal.timeout(10_000),
+    });
     await expect(res).rejects.toThrow(/other side closed|socket|closed/i);
   });
 });
@@ -170,7 +207,11 @@ describe("a handler that never answers (one thread too)", () => {
   it("is answered 504 (50401) after scenarioTimeoutMs, in the platform's envelope, and logged with its trace id", async () => {
     const logged: string[] = [];
     const hangOnPing: Step = (x) => (x.path === "/ebus/gatesim/ping" ? new Promise<void>(() => {}) : undefined);
-    const sim = await makeSim({ logger: pino({ level: "error" }, { write: (l: string) => void logged.push(l) }), overrides: { scenarioTimeoutMs: 200 }, steps: [...DEFAULT_STEPS.slice(0, -2), hangOnPing, ...DEFAULT_STEPS.slice(-2)] });
+    const sim = await makeSim({
+      logger: pino({ level: "error" }, { write: (l: string) => void logged.push(l) }),
+      overrides: { scenarioTimeoutMs: 200 },
+      steps: [...DEFAULT_STEPS.slice(0, -2), hangOnPing, ...DEFAULT_STEPS.slice(-2)],
+    });
     const res = await sim.app.inject({ method: "GET", url: "/ebus/gatesim/ping", headers: tif(sim.tenant()) });
     expect(res.statusCode).toBe(504);
     expect(res.json()).toMatchObject({ errcode: 50401, _diagnostics: [{ rule: "gateway.answer-timeout" }] });
@@ -186,14 +227,35 @@ describe("the control plane stays reachable", () => {
     const sim = await makeSim();
     const t = sim.tenant();
     const ctl = { authorization: `Bearer ${t.tenant.controlToken}` };
-    const rule = await sim.app.inject({ method: "POST", url: `/_gatesim/tenants/${t.tenant.paasid}/rules`, headers: { ...ctl, "content-type": "application/json" }, payload: { match: { pathPrefix: "/" }, action: { errcode: 50201 } } });
+    const rule = await sim.app.inject({
+      method: "POST",
+      url: `/_gatesim/tenants/${t.tenant.paasid}/rules`,
+      headers: { ...ctl, "content-type": "application/json" },
+      payload: { match: { pathPrefix: "/" }, action: { errcode: 50201 } },
+    });
     expect(rule.statusCode).toBeLessThan(300);
-    expect((await sim.app.inject({ method: "GET", url: "/ebus/gatesim/ping", headers: tif(t) })).json().errcode).toBe(50201);
+    expect((await sim.app.inject({ method: "GET", url: "/ebus/gatesim/ping", headers: tif(t) })).json().errcode).toBe(
+      50201,
+    );
     for (const path of ["journal", "journal/export", "rules", "clock"])
-      expect((await sim.app.inject({ method: "GET", url: `/_gatesim/tenants/${t.tenant.paasid}/${path}`, headers: ctl })).statusCode).toBe(200);
+      expect(
+        (await sim.app.inject({ method: "GET", url: `/_gatesim/tenants/${t.tenant.paasid}/${path}`, headers: ctl }))
+          .statusCode,
+      ).toBe(200);
     // the scenario header is not applied there either
-    expect((await sim.app.inject({ method: "GET", url: `/_gatesim/tenants/${t.tenant.paasid}/clock`, headers: { ...ctl, "x-gatesim-scenario": "gateway.upstream-unavailable" } })).statusCode).toBe(200);
-    expect((await sim.app.inject({ method: "DELETE", url: `/_gatesim/tenants/${t.tenant.paasid}/rules`, headers: ctl })).statusCode).toBeLessThan(300);
+    expect(
+      (
+        await sim.app.inject({
+          method: "GET",
+          url: `/_gatesim/tenants/${t.tenant.paasid}/clock`,
+          headers: { ...ctl, "x-gatesim-scenario": "gateway.upstream-unavailable" },
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect(
+      (await sim.app.inject({ method: "DELETE", url: `/_gatesim/tenants/${t.tenant.paasid}/rules`, headers: ctl }))
+        .statusCode,
+    ).toBeLessThan(300);
     expect((await sim.app.inject({ method: "GET", url: "/ebus/gatesim/ping", headers: tif(t) })).statusCode).toBe(200);
     await sim.app.close();
   });
@@ -203,7 +265,13 @@ describe("a tenant's clock stays in range", () => {
   it("advance by 2^53 ms, past the year 2999, or set to the year 9999 is refused (40005) and not applied", async () => {
     const sim = await makeSim();
     const url = "/_gatesim/tenants/C90-44050001/clock";
-    const post = (payload: unknown) => sim.app.inject({ method: "POST", url, headers: { ...admin, "content-type": "application/json" }, payload: payload as object });
+    const post = (payload: unknown) =>
+      sim.app.inject({
+        method: "POST",
+        url,
+        headers: { ...admin, "content-type": "application/json" },
+        payload: payload as object,
+      });
     const before = (await sim.app.inject({ method: "GET", url, headers: admin })).json().offsetMs;
     const huge = await post({ action: "advance", ms: 9007199254740991 });
     expect(huge.statusCode).toBe(400);
@@ -212,9 +280,16 @@ describe("a tenant's clock stays in range", () => {
     const past = await post({ action: "advance", ms: 3155760000000 });
     expect(past.statusCode).toBe(400);
     expect(past.json()._diagnostics[0]).toMatchObject({ rule: "admin.clock.range" });
-    expect((await post({ action: "set", at: "9999-01-01T00:00:00Z" })).json()).toMatchObject({ errcode: 40005, _diagnostics: [{ location: "/body/at" }] });
+    expect((await post({ action: "set", at: "9999-01-01T00:00:00Z" })).json()).toMatchObject({
+      errcode: 40005,
+      _diagnostics: [{ location: "/body/at" }],
+    });
     // every later read works; reset brings the clock back
-    for (const path of ["clock", "journal", "journal/export"]) expect((await sim.app.inject({ method: "GET", url: `/_gatesim/tenants/C90-44050001/${path}`, headers: admin })).statusCode).toBe(200);
+    for (const path of ["clock", "journal", "journal/export"])
+      expect(
+        (await sim.app.inject({ method: "GET", url: `/_gatesim/tenants/C90-44050001/${path}`, headers: admin }))
+          .statusCode,
+      ).toBe(200);
     expect((await post({ action: "reset" })).json().offsetMs).toBe(before);
     await sim.app.close();
   });

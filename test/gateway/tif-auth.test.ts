@@ -13,22 +13,48 @@ beforeEach(async () => {
 
 const ping = (headers: Record<string, string>) => sim.app.inject({ method: "GET", url: "/ebus/gatesim/ping", headers });
 const invoke = (headers: Record<string, string>, body: unknown = { hello: "汕头" }) =>
-  sim.app.inject({ method: "POST", url: "/GatewayMsg/http/api/proxy/invoke", headers: { "content-type": "application/json", ...headers }, payload: JSON.stringify(body) });
+  sim.app.inject({
+    method: "POST",
+    url: "/GatewayMsg/http/api/proxy/invoke",
+    headers: { "content-type": "application/json", ...headers },
+    payload: JSON.stringify(body),
+  });
 
 describe("signature formula (facts §1.3, §1.5 worked examples)", () => {
   it("reproduces the client and the backend examples", () => {
-    expect(tifSign("1700000000", "0123456789abcdef0123456789abcdef", "18bcfe56800-3e8a1f")).toBe("cf15b40a3e81dfc9e32fb963ad5e8ec19cab5c3208751a4d356d431e7296900b");
-    expect(tifSignUser("1700000000", "0123456789abcdef0123456789abcdef", "18bcfe56800-3e8a1f", "U123", "440507199001011233", "")).toBe("43B5E217B096003B05A0E56ACBA2521BF618317E0024FB068347EBD7BBE763C2");
-    expect(tifSignUser("1700000000", "0123456789abcdef0123456789abcdef", "18bcfe56800-3e8a1f")).toBe("CF15B40A3E81DFC9E32FB963AD5E8EC19CAB5C3208751A4D356D431E7296900B");
+    expect(tifSign("1700000000", "0123456789abcdef0123456789abcdef", "18bcfe56800-3e8a1f")).toBe(
+      "cf15b40a3e81dfc9e32fb963ad5e8ec19cab5c3208751a4d356d431e7296900b",
+    );
+    expect(
+      tifSignUser(
+        "1700000000",
+        "0123456789abcdef0123456789abcdef",
+        "18bcfe56800-3e8a1f",
+        "U123",
+        "440507199001011233",
+        "",
+      ),
+    ).toBe("43B5E217B096003B05A0E56ACBA2521BF618317E0024FB068347EBD7BBE763C2");
+    expect(tifSignUser("1700000000", "0123456789abcdef0123456789abcdef", "18bcfe56800-3e8a1f")).toBe(
+      "CF15B40A3E81DFC9E32FB963AD5E8EC19CAB5C3208751A4D356D431E7296900B",
+    );
   });
 
   it("a backend verifies what the gateway signs, and refuses it outside ±180 s", () => {
     const now = 1700000000_000;
-    const h = { "x-tif-timestamp": "1700000000", "x-tif-nonce": "n1", "x-tif-uid": "U123", "x-tif-uinfo": "440507199001011233", "x-tif-ext": "" };
+    const h = {
+      "x-tif-timestamp": "1700000000",
+      "x-tif-nonce": "n1",
+      "x-tif-uid": "U123",
+      "x-tif-uinfo": "440507199001011233",
+      "x-tif-ext": "",
+    };
     const sig = tifSignUser("1700000000", "tok", "n1", "U123", "440507199001011233", "");
     expect(verifyTifBackendSignature({ ...h, "x-tif-signature": sig }, "tok", now / 1000)).toBe(true);
     expect(verifyTifBackendSignature({ ...h, "x-tif-signature": sig }, "tok", now / 1000 + 181)).toBe(false);
-    expect(verifyTifBackendSignature({ ...h, "x-tif-uinfo": "x", "x-tif-signature": sig }, "tok", now / 1000)).toBe(false);
+    expect(verifyTifBackendSignature({ ...h, "x-tif-uinfo": "x", "x-tif-signature": sig }, "tok", now / 1000)).toBe(
+      false,
+    );
   });
 });
 
@@ -37,10 +63,15 @@ describe("accepted calls", () => {
     const t = sim.tenant();
     expect((await ping(tif(t))).statusCode).toBe(200);
     expect((await ping(tif(t, { upper: true }))).statusCode).toBe(200);
-    const mixed = Object.fromEntries(Object.entries(tif(t)).map(([k, v]) => [k.replace("x-tif-", "X-Tif-").replace("paasid", "PaasId"), v]));
+    const mixed = Object.fromEntries(
+      Object.entries(tif(t)).map(([k, v]) => [k.replace("x-tif-", "X-Tif-").replace("paasid", "PaasId"), v]),
+    );
     const res = await ping(mixed);
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ errcode: 0, data: { paasid: "C90-44050001", serverTime: t.clock.nowSeconds() } });
+    expect(res.json()).toMatchObject({
+      errcode: 0,
+      data: { paasid: "C90-44050001", serverTime: t.clock.nowSeconds() },
+    });
     expect(res.headers["x-gatesim-trace-id"]).toMatch(/^[0-9a-f]{6}-[0-9a-z]+$/);
   });
 
@@ -57,11 +88,18 @@ describe("refusals (errcode table, facts §8.1)", () => {
     const { "x-tif-nonce": _n, ...noNonce } = tif(t);
     const res = await ping(noNonce);
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ errcode: 40001, data: null, _diagnostics: [{ location: "/headers/x-tif-nonce", rule: "x-tif.header-required" }] });
+    expect(res.json()).toMatchObject({
+      errcode: 40001,
+      data: null,
+      _diagnostics: [{ location: "/headers/x-tif-nonce", rule: "x-tif.header-required" }],
+    });
     expect(res.json().errmsg).toMatch(/^x-tif 请求头缺失或重复 \/ an x-tif header is missing or duplicated$/);
 
     const { "x-tif-serviceId": _s, ...noService } = tif(t, { serviceId: "C0000000000001" });
-    expect((await invoke(noService)).json()).toMatchObject({ errcode: 40001, _diagnostics: [{ location: "/headers/x-tif-serviceId" }] });
+    expect((await invoke(noService)).json()).toMatchObject({
+      errcode: 40001,
+      _diagnostics: [{ location: "/headers/x-tif-serviceId" }],
+    });
 
     // A repeated header arrives as two header lines, which Node joins with ", " — over a real socket, because inject
     // has no way to send one header twice.
@@ -70,9 +108,20 @@ describe("refusals (errcode table, facts §8.1)", () => {
     try {
       const { port } = sim.app.server.address() as AddressInfo;
       const lines = Object.entries(h).flat();
-      const dup2 = await request(`http://127.0.0.1:${port}/ebus/gatesim/ping`, { headers: [...lines, "x-tif-timestamp", h["x-tif-timestamp"]] });
+      const dup2 = await request(`http://127.0.0.1:${port}/ebus/gatesim/ping`, {
+        headers: [...lines, "x-tif-timestamp", h["x-tif-timestamp"]],
+      });
       expect(dup2.statusCode).toBe(400);
-      expect(await dup2.body.json()).toMatchObject({ errcode: 40001, _diagnostics: [{ location: "/headers/x-tif-timestamp", rule: "x-tif.header-duplicated", seen: `${h["x-tif-timestamp"]}, ${h["x-tif-timestamp"]}` }] });
+      expect(await dup2.body.json()).toMatchObject({
+        errcode: 40001,
+        _diagnostics: [
+          {
+            location: "/headers/x-tif-timestamp",
+            rule: "x-tif.header-duplicated",
+            seen: `${h["x-tif-timestamp"]}, ${h["x-tif-timestamp"]}`,
+          },
+        ],
+      });
     } finally {
       await sim.app.close();
     }
@@ -120,7 +169,10 @@ describe("refusals (errcode table, facts §8.1)", () => {
     expect((await ping(first)).statusCode).toBe(200);
     const replay = await ping(first);
     expect(replay.statusCode).toBe(400);
-    expect(replay.json()).toMatchObject({ errcode: 40003, _diagnostics: [{ location: "/headers/x-tif-nonce", seen: "18bcfe56800-3e8a1f" }] });
+    expect(replay.json()).toMatchObject({
+      errcode: 40003,
+      _diagnostics: [{ location: "/headers/x-tif-nonce", seen: "18bcfe56800-3e8a1f" }],
+    });
     t.clock.advance(599_000);
     expect((await ping(tif(t, { nonce: "18bcfe56800-3e8a1f" }))).json().errcode).toBe(40003);
     t.clock.advance(2_000);
@@ -139,9 +191,13 @@ describe("refusals (errcode table, facts §8.1)", () => {
   it("40004 for a wrong signature, with a diagnosis of the usual mistakes and never the expected value", async () => {
     const t = sim.tenant();
     const h = tif(t);
-    const ts = h["x-tif-timestamp"], nonce = h["x-tif-nonce"], tok = t.tenant.paasToken;
+    const ts = h["x-tif-timestamp"],
+      nonce = h["x-tif-nonce"],
+      tok = t.tenant.paasToken;
     const { createHash } = await import("node:crypto");
-    const wrongOrder = createHash("sha256").update(ts + nonce + tok + ts).digest("hex");
+    const wrongOrder = createHash("sha256")
+      .update(ts + nonce + tok + ts)
+      .digest("hex");
     const res = await ping({ ...h, "x-tif-signature": wrongOrder });
     expect(res.statusCode).toBe(400);
     const body = res.json();
@@ -165,11 +221,19 @@ describe("refusals (errcode table, facts §8.1)", () => {
   it("40101 for an unknown paasid", async () => {
     const res = await ping(signedHeaders("nobody", "x".repeat(32)));
     expect(res.statusCode).toBe(401);
-    expect(res.json()).toMatchObject({ errcode: 40101, _diagnostics: [{ location: "/headers/x-tif-paasid", seen: "nobody" }] });
+    expect(res.json()).toMatchObject({
+      errcode: 40101,
+      _diagnostics: [{ location: "/headers/x-tif-paasid", seen: "nobody" }],
+    });
   });
 
   it("40301 for a serviceId not granted; 40402 for one nobody provides", async () => {
-    const created = await sim.app.inject({ method: "POST", url: "/_gatesim/tenants", headers: admin, payload: { paasid: "C90-44059999", name: "受限应用", serviceIds: ["D1593589959893"] } });
+    const created = await sim.app.inject({
+      method: "POST",
+      url: "/_gatesim/tenants",
+      headers: admin,
+      payload: { paasid: "C90-44059999", name: "受限应用", serviceIds: ["D1593589959893"] },
+    });
     expect(created.statusCode).toBe(201);
     const t = sim.tenant("C90-44059999");
     const res = await invoke(tif(t, { serviceId: "C0000000000001" }));
@@ -182,27 +246,58 @@ describe("refusals (errcode table, facts §8.1)", () => {
   });
 
   it("40302 for a caller outside the IP allow-list (CIDR)", async () => {
-    await sim.app.inject({ method: "POST", url: "/_gatesim/tenants", headers: admin, payload: { paasid: "ipapp", name: "IP 白名单", ipAllowList: ["10.0.0.0/8"] } });
+    await sim.app.inject({
+      method: "POST",
+      url: "/_gatesim/tenants",
+      headers: admin,
+      payload: { paasid: "ipapp", name: "IP 白名单", ipAllowList: ["10.0.0.0/8"] },
+    });
     const t = sim.tenant("ipapp");
-    const res = await sim.app.inject({ method: "GET", url: "/ebus/gatesim/ping", headers: tif(t), remoteAddress: "192.168.1.5" });
+    const res = await sim.app.inject({
+      method: "GET",
+      url: "/ebus/gatesim/ping",
+      headers: tif(t),
+      remoteAddress: "192.168.1.5",
+    });
     expect(res.statusCode).toBe(403);
     expect(res.json()).toMatchObject({ errcode: 40302, _diagnostics: [{ seen: "192.168.1.5" }] });
-    const ok = await sim.app.inject({ method: "GET", url: "/ebus/gatesim/ping", headers: tif(t), remoteAddress: "10.2.3.4" });
+    const ok = await sim.app.inject({
+      method: "GET",
+      url: "/ebus/gatesim/ping",
+      headers: tif(t),
+      remoteAddress: "10.2.3.4",
+    });
     expect(ok.statusCode).toBe(200);
   });
 
   it("strict-envelope mode drops _diagnostics but keeps the trace id header", async () => {
     const strict = await makeSim({ overrides: { strictEnvelope: true } });
-    const res = await strict.app.inject({ method: "GET", url: "/ebus/gatesim/ping", headers: { "x-tif-paasid": "C90-44050001" } });
+    const res = await strict.app.inject({
+      method: "GET",
+      url: "/ebus/gatesim/ping",
+      headers: { "x-tif-paasid": "C90-44050001" },
+    });
     expect(res.json()).toEqual({ errcode: 40001, errmsg: expect.any(String), data: null });
     expect(res.headers["x-gatesim-trace-id"]).toBeTruthy();
     // a refusal a handler builds itself (identity's userinfo, RFC 6750 challenge): no extensions either
-    const ui = await strict.app.inject({ method: "GET", url: "/oidc/userinfo", headers: { authorization: "Bearer not-a-token" } });
+    const ui = await strict.app.inject({
+      method: "GET",
+      url: "/oidc/userinfo",
+      headers: { authorization: "Bearer not-a-token" },
+    });
     expect(ui.statusCode).toBe(401);
     expect(ui.headers["www-authenticate"]).toContain("invalid_token");
     expect(Object.keys(ui.json()).sort()).toEqual(["error", "error_description"]);
     // and the same call without strict mode explains itself
-    const loose = await sim.app.inject({ method: "GET", url: "/oidc/userinfo", headers: { authorization: "Bearer not-a-token" } });
-    expect(loose.json()).toMatchObject({ error: "invalid_token", _diagnostics: expect.any(Array), _trace_id: expect.any(String) });
+    const loose = await sim.app.inject({
+      method: "GET",
+      url: "/oidc/userinfo",
+      headers: { authorization: "Bearer not-a-token" },
+    });
+    expect(loose.json()).toMatchObject({
+      error: "invalid_token",
+      _diagnostics: expect.any(Array),
+      _trace_id: expect.any(String),
+    });
   });
 });

@@ -8,22 +8,52 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadContracts, type Operation, type OperationTable, type Security } from "../../contracts/loader.js";
 import { defaultPlatforms } from "../../gateway/platforms.js";
 import type { PlatformModule } from "../../mocks/shared/types.js";
-import { advanceClock, basic, clientsOf, locationParams, OTHER_PAASID, PAASID, personasOf, pick, startSim, type IdentityClientView, type PersonaView, type Sim } from "./http-helpers.js";
+import {
+  advanceClock,
+  basic,
+  clientsOf,
+  locationParams,
+  OTHER_PAASID,
+  PAASID,
+  personasOf,
+  pick,
+  startSim,
+  type IdentityClientView,
+  type PersonaView,
+  type Sim,
+} from "./http-helpers.js";
 
 const REDIRECT = "http://127.0.0.1:3000/callback";
 
 function probeOp(operationId: string, path: string, security: Security[]): Operation {
   return {
-    operationId, document: "bearer-probe", platform: "probe", method: "GET", openapiPath: path, path, security, summary: "test-only bearer probe", parameters: [],
-    responses: { "200": { description: "who called", content: { "application/json": { schema: { type: "object" } } } } },
+    operationId,
+    document: "bearer-probe",
+    platform: "probe",
+    method: "GET",
+    openapiPath: path,
+    path,
+    security,
+    summary: "test-only bearer probe",
+    parameters: [],
+    responses: {
+      "200": { description: "who called", content: { "application/json": { schema: { type: "object" } } } },
+    },
   };
 }
 
 /** The contracts' table plus two test-only operations: bearer alone, and x-tif signature or bearer (as e-seal's). */
 function probeTable(): OperationTable {
   const base = loadContracts();
-  const extra = [probeOp("probeBearer", "/_probe/bearer", ["bearer"]), probeOp("probeTifOrBearer", "/_probe/tif-or-bearer", ["tif", "bearer"])];
-  return { documents: base.documents, operations: [...base.operations, ...extra], byId: new Map([...base.byId, ...extra.map((o) => [o.operationId, o] as const)]) };
+  const extra = [
+    probeOp("probeBearer", "/_probe/bearer", ["bearer"]),
+    probeOp("probeTifOrBearer", "/_probe/tif-or-bearer", ["tif", "bearer"]),
+  ];
+  return {
+    documents: base.documents,
+    operations: [...base.operations, ...extra],
+    byId: new Map([...base.byId, ...extra.map((o) => [o.operationId, o] as const)]),
+  };
 }
 
 /** Answers with what the gateway established: the tenant and the principal. */
@@ -41,7 +71,13 @@ let personas: PersonaView[];
 let ci: IdentityClientView;
 
 beforeAll(async () => {
-  const opts = { table: probeTable(), platforms: (seed: Parameters<typeof defaultPlatforms>[0], config: Parameters<typeof defaultPlatforms>[1]) => [...defaultPlatforms(seed, config), probe] };
+  const opts = {
+    table: probeTable(),
+    platforms: (seed: Parameters<typeof defaultPlatforms>[0], config: Parameters<typeof defaultPlatforms>[1]) => [
+      ...defaultPlatforms(seed, config),
+      probe,
+    ],
+  };
   sim = await startSim({}, opts);
   foreign = await startSim(); // same seed, so the same signing keys, but another issuer URL
   personas = await personasOf(sim);
@@ -52,15 +88,26 @@ afterAll(async () => {
   await foreign?.close();
 });
 
-async function userTokens(s: Sim, personaId: string, client = ci): Promise<{ access_token: string; id_token: string; refresh_token: string }> {
-  const r = await s.get(`/oidc/authorize?${new URLSearchParams({ client_id: client.clientId, response_type: "code", scope: "openid profile", redirect_uri: REDIRECT, login_hint: personaId })}`);
+async function userTokens(
+  s: Sim,
+  personaId: string,
+  client = ci,
+): Promise<{ access_token: string; id_token: string; refresh_token: string }> {
+  const r = await s.get(
+    `/oidc/authorize?${new URLSearchParams({ client_id: client.clientId, response_type: "code", scope: "openid profile", redirect_uri: REDIRECT, login_hint: personaId })}`,
+  );
   const code = (await locationParams(r)).get("code")!;
-  const t = await s.form("/oidc/token", { grant_type: "authorization_code", code, redirect_uri: REDIRECT }, { authorization: basic(client.clientId, client.secret!) });
+  const t = await s.form(
+    "/oidc/token",
+    { grant_type: "authorization_code", code, redirect_uri: REDIRECT },
+    { authorization: basic(client.clientId, client.secret!) },
+  );
   expect(t.status).toBe(200);
   return (await t.json()) as any;
 }
 
-const callProbe = (token: string, headers: Record<string, string> = {}, path = "/_probe/bearer") => sim.get(path, { headers: { authorization: `Bearer ${token}`, ...headers } });
+const callProbe = (token: string, headers: Record<string, string> = {}, path = "/_probe/bearer") =>
+  sim.get(path, { headers: { authorization: `Bearer ${token}`, ...headers } });
 
 /** A refusal by the gateway's bearer step: 401, gateway envelope 40102, trace id, and the failed check as the rule. */
 async function refused(r: Response, rule: string): Promise<any> {
@@ -84,7 +131,12 @@ describe("identity tokens at another platform's bearer operation (gateway verifi
     expect(r.status).toBe(200);
     const body = (await r.json()) as any;
     expect(body.tenant).toBe(PAASID);
-    expect(body.principal).toMatchObject({ kind: "user", clientId: ci.clientId, scope: ["openid", "profile"], claims: { persona: who.id, level: "L3", paasid: PAASID, iss: sim.url, aud: "gatesim" } });
+    expect(body.principal).toMatchObject({
+      kind: "user",
+      clientId: ci.clientId,
+      scope: ["openid", "profile"],
+      claims: { persona: who.id, level: "L3", paasid: PAASID, iss: sim.url, aud: "gatesim" },
+    });
   });
 
   // Regression: a bearer-only call to a non-identity platform must run as the token's tenant, not the default one.
@@ -98,10 +150,18 @@ describe("identity tokens at another platform's bearer operation (gateway verifi
   });
 
   it("accepts a client_credentials token (the client itself is the subject)", async () => {
-    const t = await sim.form("/oidc/token", { grant_type: "client_credentials", scope: "all" }, { authorization: basic(ci.clientId, ci.secret!) });
+    const t = await sim.form(
+      "/oidc/token",
+      { grant_type: "client_credentials", scope: "all" },
+      { authorization: basic(ci.clientId, ci.secret!) },
+    );
     const r = await callProbe(((await t.json()) as any).access_token);
     expect(r.status).toBe(200);
-    expect(((await r.json()) as any).principal).toMatchObject({ kind: "user", sub: ci.clientId, clientId: ci.clientId });
+    expect(((await r.json()) as any).principal).toMatchObject({
+      kind: "user",
+      sub: ci.clientId,
+      clientId: ci.clientId,
+    });
   });
 
   it("refuses forged tokens, each naming the check: alg none, HMAC keyed with the public key, foreign key, tampering, embedded key", async () => {
@@ -110,20 +170,33 @@ describe("identity tokens at another platform's bearer operation (gateway verifi
     const claims = decodeJwt(access_token);
     const raised = { ...claims, level: "L3" };
 
-    expect((await refused(await callProbe(`${b64({ alg: "none", typ: "at+jwt", kid: header.kid })}.${b64(raised)}.`), "jwt-alg")).message).toMatch(/alg "none"/);
+    expect(
+      (
+        await refused(
+          await callProbe(`${b64({ alg: "none", typ: "at+jwt", kid: header.kid })}.${b64(raised)}.`),
+          "jwt-alg",
+        )
+      ).message,
+    ).toMatch(/alg "none"/);
 
     const jwks = (await (await sim.get("/oidc/jwks")).json()) as { keys: Record<string, string>[] };
-    const hmac = await new SignJWT(raised).setProtectedHeader({ alg: "HS256", typ: "at+jwt", kid: header.kid }).sign(new TextEncoder().encode(JSON.stringify(jwks.keys[0])));
+    const hmac = await new SignJWT(raised)
+      .setProtectedHeader({ alg: "HS256", typ: "at+jwt", kid: header.kid })
+      .sign(new TextEncoder().encode(JSON.stringify(jwks.keys[0])));
     expect((await refused(await callProbe(hmac), "jwt-alg")).message).toMatch(/symmetric algorithm HS256/);
 
     const { privateKey, publicKey } = await generateKeyPair("ES256", { extractable: true });
-    const otherKey = await new SignJWT(raised).setProtectedHeader({ alg: "ES256", typ: "at+jwt", kid: header.kid }).sign(privateKey);
+    const otherKey = await new SignJWT(raised)
+      .setProtectedHeader({ alg: "ES256", typ: "at+jwt", kid: header.kid })
+      .sign(privateKey);
     await refused(await callProbe(otherKey), "jwt-signature");
 
     const [h, , s] = access_token.split(".");
     await refused(await callProbe(`${h}.${b64(raised)}.${s}`), "jwt-signature");
 
-    const embedded = await new SignJWT(raised).setProtectedHeader({ alg: "ES256", typ: "at+jwt", jwk: await exportJWK(publicKey) }).sign(privateKey);
+    const embedded = await new SignJWT(raised)
+      .setProtectedHeader({ alg: "ES256", typ: "at+jwt", jwk: await exportJWK(publicKey) })
+      .sign(privateKey);
     await refused(await callProbe(embedded), "jwt-embedded-key");
 
     await refused(await callProbe("not.a.jwt-at-all"), "jwt-format");
@@ -145,16 +218,24 @@ describe("identity tokens at another platform's bearer operation (gateway verifi
   });
 
   it("refuses a token of another gatesim (same keys, other issuer)", async () => {
-    const theirs = await userTokens(foreign, pick(personas, "L2").id, (await clientsOf(foreign)).find((c) => c.clientId.endsWith("_ci"))!);
+    const theirs = await userTokens(
+      foreign,
+      pick(personas, "L2").id,
+      (await clientsOf(foreign)).find((c) => c.clientId.endsWith("_ci"))!,
+    );
     const d = await refused(await callProbe(theirs.access_token), "jwt-iss");
-    expect(d.message).toBe(`签发者 ${foreign.url} 不是本平台 ${sim.url} / issuer ${foreign.url} is not this platform (${sim.url})`);
+    expect(d.message).toBe(
+      `签发者 ${foreign.url} 不是本平台 ${sim.url} / issuer ${foreign.url} is not this platform (${sim.url})`,
+    );
   });
 
   it("refuses an expired token by the tenant's virtual clock, and accepts it again when the clock goes back", async () => {
     const { access_token } = await userTokens(sim, pick(personas, "L2").id);
     await advanceClock(sim, 7201_000);
     try {
-      expect((await refused(await callProbe(access_token), "jwt-exp")).message).toMatch(/token expired at .*tenant's virtual clock/);
+      expect((await refused(await callProbe(access_token), "jwt-exp")).message).toMatch(
+        /token expired at .*tenant's virtual clock/,
+      );
     } finally {
       await advanceClock(sim, -7201_000);
     }
@@ -166,7 +247,9 @@ describe("identity tokens at another platform's bearer operation (gateway verifi
     const other = sim.apps.find((a) => a.paasid === OTHER_PAASID)!;
     const r = await callProbe(access_token, other.sign(), "/_probe/tif-or-bearer");
     const d = await refused(r, "jwt-tenant");
-    expect(d.message).toBe(`令牌属于租户 ${PAASID} 的客户端 ${ci.clientId}，不能用于租户 ${OTHER_PAASID} / token belongs to client ${ci.clientId} of tenant ${PAASID}, not usable by tenant ${OTHER_PAASID}`);
+    expect(d.message).toBe(
+      `令牌属于租户 ${PAASID} 的客户端 ${ci.clientId}，不能用于租户 ${OTHER_PAASID} / token belongs to client ${ci.clientId} of tenant ${PAASID}, not usable by tenant ${OTHER_PAASID}`,
+    );
     // the same signed call with its own tenant's token passes both checks
     const mine = sim.apps.find((a) => a.paasid === PAASID)!;
     const ok = await callProbe(access_token, mine.sign(), "/_probe/tif-or-bearer");
@@ -176,7 +259,11 @@ describe("identity tokens at another platform's bearer operation (gateway verifi
 
   it("refuses revoked tokens and tokens of a logged-out session", async () => {
     const a = await userTokens(sim, pick(personas, "L2").id);
-    const rev = await sim.form("/oidc/revoke", { token: a.access_token }, { authorization: basic(ci.clientId, ci.secret!) });
+    const rev = await sim.form(
+      "/oidc/revoke",
+      { token: a.access_token },
+      { authorization: basic(ci.clientId, ci.secret!) },
+    );
     expect(rev.status).toBe(200);
     await refused(await callProbe(a.access_token), "token-revoked");
 
@@ -201,8 +288,14 @@ describe("the identity platform's own bearer endpoint (userinfo) refuses the sam
     const none = `${b64({ alg: "none", typ: "at+jwt" })}.${b64(decodeJwt(access_token))}.`;
     const r1 = await sim.get("/oidc/userinfo", { headers: { authorization: `Bearer ${none}` } });
     expect(r1.status).toBe(401);
-    expect(r1.headers.get("www-authenticate")).toMatch(/^Bearer error="invalid_token", error_description="token uses alg 'none'/);
-    const theirs = await userTokens(foreign, pick(personas, "L2").id, (await clientsOf(foreign)).find((c) => c.clientId.endsWith("_ci"))!);
+    expect(r1.headers.get("www-authenticate")).toMatch(
+      /^Bearer error="invalid_token", error_description="token uses alg 'none'/,
+    );
+    const theirs = await userTokens(
+      foreign,
+      pick(personas, "L2").id,
+      (await clientsOf(foreign)).find((c) => c.clientId.endsWith("_ci"))!,
+    );
     const r2 = await sim.get("/oidc/userinfo", { headers: { authorization: `Bearer ${theirs.access_token}` } });
     expect(r2.status).toBe(401);
     expect(((await r2.json()) as any).error_description).toContain(`is not this platform (${sim.url})`);

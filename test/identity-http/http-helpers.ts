@@ -18,18 +18,28 @@ export interface Sim extends StartedSimulator {
   admin(method: string, path: string, body?: unknown): Promise<Response>;
 }
 
-export async function startSim(config: Record<string, unknown> = {}, opts: Omit<StartOptions, "config"> = {}): Promise<Sim> {
+export async function startSim(
+  config: Record<string, unknown> = {},
+  opts: Omit<StartOptions, "config"> = {},
+): Promise<Sim> {
   const sim = await startSimulator({ ...opts, config: { adminToken: ADMIN_TOKEN, ...config } });
   const get = (path: string, init: RequestInit = {}) => fetch(sim.url + path, { redirect: "manual", ...init });
   return {
     ...sim,
     get,
     form: (path, fields, headers = {}) =>
-      get(path, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body: new URLSearchParams(fields).toString() }),
+      get(path, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+        body: new URLSearchParams(fields).toString(),
+      }),
     admin: (method, path, body) =>
       get(path, {
         method,
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+        headers: {
+          authorization: `Bearer ${ADMIN_TOKEN}`,
+          ...(body !== undefined ? { "content-type": "application/json" } : {}),
+        },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       }),
   };
@@ -53,7 +63,11 @@ export async function clientsOf(sim: Sim, paasid = PAASID): Promise<IdentityClie
   return ((await r.json()) as { clients: IdentityClientView[] }).clients;
 }
 
-export async function registerClient(sim: Sim, client: Record<string, unknown>, paasid = PAASID): Promise<IdentityClientView> {
+export async function registerClient(
+  sim: Sim,
+  client: Record<string, unknown>,
+  paasid = PAASID,
+): Promise<IdentityClientView> {
   const r = await sim.admin("POST", `/_gatesim/identity/tenants/${paasid}/clients`, client);
   if (r.status !== 201) throw new Error(`register client: ${r.status} ${await r.text()}`);
   return (await r.json()) as IdentityClientView;
@@ -108,7 +122,12 @@ export async function startRp(): Promise<TestRp> {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const rec: RpRequest = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
+      const rec: RpRequest = {
+        method: req.method ?? "",
+        url: req.url ?? "",
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+      };
       requests.push(rec);
       const path = rec.url.split("?")[0];
       for (const w of waiters.filter((w) => w.path === path)) {
@@ -116,7 +135,9 @@ export async function startRp(): Promise<TestRp> {
         w.resolve(rec);
       }
       res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
-      res.end(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>测试应用 / Test RP</title></head><body><h1>已回到应用 / Back at the relying party</h1><p id="path">${path}</p></body></html>`);
+      res.end(
+        `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>测试应用 / Test RP</title></head><body><h1>已回到应用 / Back at the relying party</h1><p id="path">${path}</p></body></html>`,
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -143,7 +164,8 @@ export function pkce(): { verifier: string; challenge: string } {
   return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
 }
 
-export const basic = (id: string, secret: string): string => "Basic " + Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64");
+export const basic = (id: string, secret: string): string =>
+  "Basic " + Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64");
 
 /** Query parameters of a 302's Location (fails loudly with the body when the answer is not a redirect). */
 export async function locationParams(r: Response): Promise<URLSearchParams & { url: URL }> {

@@ -11,8 +11,20 @@ describe("identity scenarios over HTTP", () => {
   ] as const) {
     it(`${scenario} redirects back with error=access_denied and the state untouched`, async () => {
       const sim = await makeSim();
-      const q = new URLSearchParams({ client_id: "tyrz_C90-44050001_web", redirect_uri: "http://127.0.0.1:3000/callback", response_type: "code", scope: "openid", state: "s-123", code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", code_challenge_method: "S256" });
-      const res = await sim.app.inject({ method: "GET", url: `/oidc/authorize?${q}`, headers: { "x-gatesim-scenario": scenario } });
+      const q = new URLSearchParams({
+        client_id: "tyrz_C90-44050001_web",
+        redirect_uri: "http://127.0.0.1:3000/callback",
+        response_type: "code",
+        scope: "openid",
+        state: "s-123",
+        code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        code_challenge_method: "S256",
+      });
+      const res = await sim.app.inject({
+        method: "GET",
+        url: `/oidc/authorize?${q}`,
+        headers: { "x-gatesim-scenario": scenario },
+      });
       expect(res.statusCode).toBe(302);
       const loc = new URL(res.headers.location as string);
       expect(`${loc.origin}${loc.pathname}`).toBe("http://127.0.0.1:3000/callback");
@@ -29,7 +41,11 @@ describe("identity scenarios over HTTP", () => {
 
   it("identity.unavailable answers in the OAuth envelope", async () => {
     const sim = await makeSim();
-    const res = await sim.app.inject({ method: "GET", url: "/.well-known/openid-configuration", headers: { "x-gatesim-scenario": "identity.unavailable" } });
+    const res = await sim.app.inject({
+      method: "GET",
+      url: "/.well-known/openid-configuration",
+      headers: { "x-gatesim-scenario": "identity.unavailable" },
+    });
     expect(res.statusCode).toBeGreaterThanOrEqual(500);
     expect(res.json()).toMatchObject({ error: "temporarily_unavailable" });
   });

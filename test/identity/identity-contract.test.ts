@@ -35,14 +35,17 @@ describe("contracts/identity.yaml", () => {
   it("names an envelope the module exports on every operation", () => {
     const { idp } = makeWorld();
     for (const o of ops) expect(Object.keys(idp.envelopes), o.operationId).toContain(o.envelope);
-    expect(ops.filter((o) => o.path.startsWith("/tif/") || o.path.startsWith("/pscp/")).every((o) => o.envelope === "tyrz")).toBe(true);
+    expect(
+      ops.filter((o) => o.path.startsWith("/tif/") || o.path.startsWith("/pscp/")).every((o) => o.envelope === "tyrz"),
+    ).toBe(true);
     expect(ops.filter((o) => o.path.startsWith("/oidc/")).every((o) => o.envelope === "oauth")).toBe(true);
   });
 
   it("serves the tyrz paths of facts §2.1 on both path families", () => {
     const paths = new Set(ops.map((o) => `${o.method} ${o.path}`));
     for (const fam of ["/tif", "/pscp"]) {
-      for (const p of ["authorize", "access_token", "tokeninfo"]) expect(paths.has(`GET ${fam}/sso/connect/page/oauth2/${p}`), `${fam} ${p}`).toBe(true);
+      for (const p of ["authorize", "access_token", "tokeninfo"])
+        expect(paths.has(`GET ${fam}/sso/connect/page/oauth2/${p}`), `${fam} ${p}`).toBe(true);
       expect(paths.has(`GET ${fam}/sso/static/`)).toBe(true);
     }
     expect(paths.has("GET /pscp/sso/connect/page/oauth2/authorize/")).toBe(true);
@@ -60,7 +63,8 @@ describe("contracts/identity.yaml", () => {
   });
 
   it("documents every tyrz errcode of the catalogue", () => {
-    for (const [key, e] of Object.entries(IDENTITY_ERRORS)) expect(source, key).toMatch(new RegExp(`\\| ${e.errcode} \\| ${e.oauth} \\| ${e.status} \\|`));
+    for (const [key, e] of Object.entries(IDENTITY_ERRORS))
+      expect(source, key).toMatch(new RegExp(`\\| ${e.errcode} \\| ${e.oauth} \\| ${e.status} \\|`));
   });
 
   it("has examples that satisfy their own schemas", () => {
@@ -78,7 +82,14 @@ describe("contracts/identity.yaml", () => {
   it("lists scenarios whose operations exist", () => {
     const { idp } = makeWorld();
     const ids = new Set(ops.map((o) => o.operationId));
-    expect(idp.scenarios.map((s) => s.name).sort()).toEqual(["identity.account-locked", "identity.level-insufficient", "identity.login-cancelled", "identity.slow-token", "identity.unavailable"]);
-    for (const s of idp.scenarios) for (const op of s.operations ?? []) expect(ids.has(op), `${s.name}: ${op}`).toBe(true);
+    expect(idp.scenarios.map((s) => s.name).sort()).toEqual([
+      "identity.account-locked",
+      "identity.level-insufficient",
+      "identity.login-cancelled",
+      "identity.slow-token",
+      "identity.unavailable",
+    ]);
+    for (const s of idp.scenarios)
+      for (const op of s.operations ?? []) expect(ids.has(op), `${s.name}: ${op}`).toBe(true);
   });
 });

@@ -14,7 +14,13 @@ export const ISSUER = "http://127.0.0.1:8080";
 export const seed = createSeed("identity-test", { persons: 3000, enterprises: 300 });
 const table = loadContracts();
 
-export const otherTenant: Tenant = { ...testTenant, paasid: "other", paasToken: "fedcba9876543210fedcba9876543210", name: "其他部门 Other", controlToken: "ctl-other" };
+export const otherTenant: Tenant = {
+  ...testTenant,
+  paasid: "other",
+  paasToken: "fedcba9876543210fedcba9876543210",
+  name: "其他部门 Other",
+  controlToken: "ctl-other",
+};
 
 export interface World {
   idp: IdentityPlatform;
@@ -59,11 +65,16 @@ export function makeWorld(): World {
     }
     // Every answer in these tests must also satisfy the contract, as the gateway's response validation will demand.
     const violations = validateResponse(op, result.status, result.contentType ?? "application/json", result.body);
-    if (violations.length) throw new Error(`${operationId} answered outside its contract: ${JSON.stringify(violations)}`);
+    if (violations.length)
+      throw new Error(`${operationId} answered outside its contract: ${JSON.stringify(violations)}`);
     return result;
   };
   return {
-    idp, ctx, otherCtx, clock, call,
+    idp,
+    ctx,
+    otherCtx,
+    clock,
+    call,
     web: { id: find("_web").clientId, secret: find("_web").secret! },
     spa: { id: find("_spa").clientId },
     ci: { id: find("_ci").clientId, secret: find("_ci").secret! },
@@ -75,11 +86,13 @@ export function pkce(): { verifier: string; challenge: string } {
   return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
 }
 
-export const basic = (id: string, secret: string): string => "Basic " + Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64");
+export const basic = (id: string, secret: string): string =>
+  "Basic " + Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64");
 
 /** Query parameters of a redirect's Location. */
 export function redirectParams(r: HandlerResult): URLSearchParams {
-  if (r.status !== 302 || !r.headers?.location) throw new Error(`expected a redirect, got ${r.status} ${JSON.stringify((r as any).body)}`);
+  if (r.status !== 302 || !r.headers?.location)
+    throw new Error(`expected a redirect, got ${r.status} ${JSON.stringify((r as any).body)}`);
   return new URL(r.headers.location).searchParams;
 }
 

@@ -9,18 +9,30 @@ import { basic, ISSUER, makeWorld, REDIRECT, redirectParams, seed, type World } 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
 
 async function ccToken(w: World): Promise<string> {
-  const r = await w.call("identityOidcToken", { body: { grant_type: "client_credentials" }, headers: { authorization: basic(w.ci.id, w.ci.secret) } });
+  const r = await w.call("identityOidcToken", {
+    body: { grant_type: "client_credentials" },
+    headers: { authorization: basic(w.ci.id, w.ci.secret) },
+  });
   return r.body.access_token;
 }
 
 async function userToken(w: World): Promise<{ access: string; id: string }> {
   const p = w.idp.api.personas().find((x) => x.level === "L2")!;
-  const r = await w.call("identityOidcAuthorize", { query: { client_id: w.ci.id, redirect_uri: REDIRECT, response_type: "code", scope: "openid", login_hint: p.id } });
-  const t = await w.call("identityOidcToken", { body: { grant_type: "authorization_code", code: redirectParams(r).get("code")!, redirect_uri: REDIRECT }, headers: { authorization: basic(w.ci.id, w.ci.secret) } });
+  const r = await w.call("identityOidcAuthorize", {
+    query: { client_id: w.ci.id, redirect_uri: REDIRECT, response_type: "code", scope: "openid", login_hint: p.id },
+  });
+  const t = await w.call("identityOidcToken", {
+    body: { grant_type: "authorization_code", code: redirectParams(r).get("code")!, redirect_uri: REDIRECT },
+    headers: { authorization: basic(w.ci.id, w.ci.secret) },
+  });
   return { access: t.body.access_token, id: t.body.id_token };
 }
 
-async function refusal(w: World, token: string, opts: { expectedTenant?: string } = {}): Promise<{ en: string; zh: string; rule: string }> {
+async function refusal(
+  w: World,
+  token: string,
+  opts: { expectedTenant?: string } = {},
+): Promise<{ en: string; zh: string; rule: string }> {
   const v = await w.idp.api.verifyAccessToken(token, { clock: w.clock, ...opts });
   if (v.ok) throw new Error("token was accepted");
   expect(v.problem.status).toBe(401);
@@ -46,7 +58,10 @@ describe("token attacks", () => {
     const [h, payload] = (await ccToken(w)).split(".");
     const jwk = w.idp.api.jwks().keys[0];
     const { createPublicKey } = await import("node:crypto");
-    const pem = createPublicKey({ key: { kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y }, format: "jwk" }).export({ type: "spki", format: "pem" });
+    const pem = createPublicKey({ key: { kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y }, format: "jwk" }).export({
+      type: "spki",
+      format: "pem",
+    });
     const header = { ...JSON.parse(Buffer.from(h, "base64url").toString()), alg: "HS256" };
     for (const secret of [String(pem), JSON.stringify(jwk)]) {
       const input = `${b64(header)}.${payload}`;
@@ -61,20 +76,32 @@ describe("token attacks", () => {
     const w = makeWorld();
     const claims = JSON.parse(Buffer.from((await ccToken(w)).split(".")[1], "base64url").toString());
     const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    const rs = await new SignJWT(claims).setProtectedHeader({ alg: "RS256", typ: "at+jwt", kid: w.idp.api.jwks().keys[0].kid }).sign(rsa.privateKey);
+    const rs = await new SignJWT(claims)
+      .setProtectedHeader({ alg: "RS256", typ: "at+jwt", kid: w.idp.api.jwks().keys[0].kid })
+      .sign(rsa.privateKey);
     expect((await refusal(w, rs)).en).toBe("algorithm RS256 is not accepted; only ES256");
     const attacker = await generateKeyPair("ES256", { extractable: true });
     const pub = await exportJWK(attacker.publicKey);
-    const embedded = await new SignJWT(claims).setProtectedHeader({ alg: "ES256", typ: "at+jwt", jwk: pub }).sign(attacker.privateKey);
+    const embedded = await new SignJWT(claims)
+      .setProtectedHeader({ alg: "ES256", typ: "at+jwt", jwk: pub })
+      .sign(attacker.privateKey);
     expect((await refusal(w, embedded)).rule).toBe("jwt-embedded-key");
-    const jku = await new SignJWT(claims).setProtectedHeader({ alg: "ES256", typ: "at+jwt", kid: "x", jku: "https://evil.example/jwks" }).sign(attacker.privateKey);
+    const jku = await new SignJWT(claims)
+      .setProtectedHeader({ alg: "ES256", typ: "at+jwt", kid: "x", jku: "https://evil.example/jwks" })
+      .sign(attacker.privateKey);
     expect((await refusal(w, jku)).en).toContain("(jku)");
-    const unknown = await new SignJWT(claims).setProtectedHeader({ alg: "ES256", typ: "at+jwt", kid: "attacker" }).sign(attacker.privateKey);
+    const unknown = await new SignJWT(claims)
+      .setProtectedHeader({ alg: "ES256", typ: "at+jwt", kid: "attacker" })
+      .sign(attacker.privateKey);
     expect((await refusal(w, unknown)).en).toBe("signing key attacker is not in this platform's JWKS");
     // the attacker claims our kid: the signature does not verify
-    const ours = await new SignJWT(claims).setProtectedHeader({ alg: "ES256", typ: "at+jwt", kid: w.idp.api.jwks().keys[0].kid }).sign(attacker.privateKey);
+    const ours = await new SignJWT(claims)
+      .setProtectedHeader({ alg: "ES256", typ: "at+jwt", kid: w.idp.api.jwks().keys[0].kid })
+      .sign(attacker.privateKey);
     expect((await refusal(w, ours)).rule).toBe("jwt-signature");
-    const nokid = await new SignJWT(claims).setProtectedHeader({ alg: "ES256", typ: "at+jwt" }).sign(attacker.privateKey);
+    const nokid = await new SignJWT(claims)
+      .setProtectedHeader({ alg: "ES256", typ: "at+jwt" })
+      .sign(attacker.privateKey);
     expect((await refusal(w, nokid)).en).toBe("token header has no kid");
   });
 
@@ -96,7 +123,19 @@ describe("token attacks", () => {
     elsewhere.api.ensureTenant("stdemo");
     const ci = elsewhere.api.listClients("stdemo").find((c) => c.clientId.endsWith("_ci"))!;
     const r = (await elsewhere.handlers.identityOidcToken(
-      { operationId: "identityOidcToken", method: "POST", path: "/oidc/token", params: {}, query: {}, headers: { authorization: basic(ci.clientId, ci.secret!) }, body: { grant_type: "client_credentials" }, ip: "127.0.0.1", tenant: testTenant, principal: { kind: "anonymous" }, traceId: "t" },
+      {
+        operationId: "identityOidcToken",
+        method: "POST",
+        path: "/oidc/token",
+        params: {},
+        query: {},
+        headers: { authorization: basic(ci.clientId, ci.secret!) },
+        body: { grant_type: "client_credentials" },
+        ip: "127.0.0.1",
+        tenant: testTenant,
+        principal: { kind: "anonymous" },
+        traceId: "t",
+      },
       w.ctx,
     )) as any;
     const iss = await refusal(w, r.body.access_token);
@@ -115,13 +154,19 @@ describe("token attacks", () => {
     w.clock.advance(1_000);
     const r = await refusal(w, token);
     expect(r.rule).toBe("jwt-exp");
-    expect(r.en).toMatch(/^token expired at 2025-06-01T04:00:00.000Z \(tenant's virtual clock now 2025-06-01T04:00:00.000Z\)$/);
+    expect(r.en).toMatch(
+      /^token expired at 2025-06-01T04:00:00.000Z \(tenant's virtual clock now 2025-06-01T04:00:00.000Z\)$/,
+    );
   });
 
   it("refuses another tenant's token", async () => {
     const w = makeWorld();
     const other = w.idp.api.listClients("other").find((c) => c.clientId.endsWith("_ci"))!;
-    const r = await w.call("identityOidcToken", { body: { grant_type: "client_credentials" }, headers: { authorization: basic(other.clientId, other.secret!) } }, w.otherCtx);
+    const r = await w.call(
+      "identityOidcToken",
+      { body: { grant_type: "client_credentials" }, headers: { authorization: basic(other.clientId, other.secret!) } },
+      w.otherCtx,
+    );
     const foreign = r.body.access_token;
     expect((await w.idp.api.verifyAccessToken(foreign, { clock: w.clock, expectedTenant: "other" })).ok).toBe(true);
     const x = await refusal(w, foreign, { expectedTenant: "stdemo" });

@@ -16,13 +16,15 @@ function fingerprint(value: string, n: number): string {
 
 describe("determinism", () => {
   it("two seeds built from the same value are identical, record by record", () => {
-    const a = createSeed("same"), b = createSeed("same");
+    const a = createSeed("same"),
+      b = createSeed("same");
     for (const i of [0, 1, 17, 500, 77_777, 99_999]) expect(b.persons.at(i)).toEqual(a.persons.at(i));
     for (const j of [0, 1, 23, 24, 5000, 19_999]) expect(b.enterprises.at(j)).toEqual(a.enterprises.at(j));
   });
 
   it("a record does not depend on which records were generated before it", () => {
-    const a = createSeed("order"), b = createSeed("order");
+    const a = createSeed("order"),
+      b = createSeed("order");
     const late = b.persons.at(4321);
     for (let i = 0; i < 100; i++) a.persons.at(i);
     expect(a.persons.at(4321)).toEqual(late);
@@ -38,7 +40,7 @@ describe("determinism", () => {
     expect(small.persons.at(1234)!.idNumber).toBe(big.persons.at(1234)!.idNumber);
   });
 
-  it("pins the records of seed \"gatesim\" (changing this changes every department's fixtures)", () => {
+  it('pins the records of seed "gatesim" (changing this changes every department\'s fixtures)', () => {
     const seed = createSeed("gatesim");
     expect(seed.persons.at(0)!.idNumber).toBe(PINNED.person0Id);
     expect(seed.enterprises.at(0)!.uscc).toBe(PINNED.enterprise0Uscc);
@@ -46,8 +48,11 @@ describe("determinism", () => {
   });
 
   it("different seed values give different people and legal persons", () => {
-    const a = createSeed("alpha"), b = createSeed("beta");
-    let sameId = 0, sameName = 0, sameUscc = 0;
+    const a = createSeed("alpha"),
+      b = createSeed("beta");
+    let sameId = 0,
+      sameName = 0,
+      sameUscc = 0;
     for (let i = 0; i < 200; i++) {
       if (a.persons.at(i)!.idNumber === b.persons.at(i)!.idNumber) sameId++;
       if (a.persons.at(i)!.name === b.persons.at(i)!.name) sameName++;
@@ -61,9 +66,13 @@ describe("determinism", () => {
   it("records are frozen: the shared seed cannot be changed by a reader", () => {
     const seed = createSeed("frozen");
     const p = seed.persons.at(0)!;
-    expect(() => { (p as { name: string }).name = "改名"; }).toThrow(TypeError);
+    expect(() => {
+      (p as { name: string }).name = "改名";
+    }).toThrow(TypeError);
     const e = seed.enterprises.at(0)!;
-    expect(() => { e.operatorIds.push("p000001"); }).toThrow(TypeError);
+    expect(() => {
+      e.operatorIds.push("p000001");
+    }).toThrow(TypeError);
     expect(seed.persons.at(0)!.name).toBe(p.name);
   });
 });
@@ -93,7 +102,14 @@ describe("building blocks", () => {
       expect(compactDate(day)).toBe(d.toISOString().slice(0, 10).replaceAll("-", ""));
     }
     expect(dayNumber(2000, 2, 29)).toBeDefined();
-    for (const [y, m, d] of [[1900, 2, 29], [2023, 2, 29], [2024, 4, 31], [2024, 13, 1], [2024, 0, 10], [2024, 1, 0]])
+    for (const [y, m, d] of [
+      [1900, 2, 29],
+      [2023, 2, 29],
+      [2024, 4, 31],
+      [2024, 13, 1],
+      [2024, 0, 10],
+      [2024, 1, 0],
+    ])
       expect(dayNumber(y, m, d)).toBeUndefined();
   });
 

@@ -17,7 +17,9 @@ function sample(size: number, personas: number, n: number): number[] {
 }
 
 const persons: Person[] = sample(seed.persons.size, seed.persons.personaCount, 5000).map((i) => seed.persons.at(i)!);
-const enterprises: Enterprise[] = sample(seed.enterprises.size, seed.enterprises.personaCount, 5000).map((i) => seed.enterprises.at(i)!);
+const enterprises: Enterprise[] = sample(seed.enterprises.size, seed.enterprises.personaCount, 5000).map((i) =>
+  seed.enterprises.at(i)!,
+);
 
 function ageAt(birthDate: string, ref: string): number {
   const [by, bm, bd] = birthDate.split("-").map(Number);
@@ -27,7 +29,9 @@ function ageAt(birthDate: string, ref: string): number {
 
 describe("person identifiers", () => {
   it("every sampled ID number passes GB 11643 validation", () => {
-    const bad = persons.filter((p) => checkIdNumber(p.idNumber) !== null).map((p) => [p.id, p.idNumber, checkIdNumber(p.idNumber)]);
+    const bad = persons
+      .filter((p) => checkIdNumber(p.idNumber) !== null)
+      .map((p) => [p.id, p.idNumber, checkIdNumber(p.idNumber)]);
     expect(bad).toEqual([]);
     expect(persons.length).toBeGreaterThanOrEqual(5000);
   });

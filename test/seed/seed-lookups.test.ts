@@ -73,7 +73,8 @@ describe("persons", () => {
 
   it("misses ID numbers of people beyond the collection's size and of other seeds", () => {
     const small = createSeed("lookups", { persons: 1000 });
-    for (const i of [1000, 5000, 99_999]) expect(small.persons.byIdNumber(seed.persons.at(i)!.idNumber)).toBeUndefined();
+    for (const i of [1000, 5000, 99_999])
+      expect(small.persons.byIdNumber(seed.persons.at(i)!.idNumber)).toBeUndefined();
     expect(small.persons.byIdNumber(seed.persons.at(999)!.idNumber)?.name).toBe(seed.persons.at(999)!.name);
     const other = createSeed("another seed");
     let hits = 0;
@@ -83,7 +84,15 @@ describe("persons", () => {
 
   it("misses malformed input without throwing", () => {
     const p = seed.persons.at(7)!;
-    for (const v of ["", "p", "44050719900101123", p.idNumber + "0", p.idNumber.slice(0, 17) + "Y", " " + p.idNumber, "4405071990013212 3"]) {
+    for (const v of [
+      "",
+      "p",
+      "44050719900101123",
+      p.idNumber + "0",
+      p.idNumber.slice(0, 17) + "Y",
+      " " + p.idNumber,
+      "4405071990013212 3",
+    ]) {
       expect(seed.persons.byIdNumber(v)).toBeUndefined();
     }
     expect(seed.persons.byIdNumber(p.idNumber.slice(0, 17) + (p.idNumber[17] === "0" ? "1" : "0"))).toBeUndefined();
@@ -144,7 +153,15 @@ describe("legal persons", () => {
     const e = seed.enterprises.at(3)!;
     const b17 = e.uscc.slice(0, 17);
     const wrongCheck = b17 + (usccCheck(b17) === "0" ? "1" : "0");
-    for (const v of ["", e.uscc.toLowerCase(), e.uscc.slice(0, 17), e.uscc + "0", wrongCheck, e.uscc.replace(/.$/, "I"), orgCheck("MA000000")]) {
+    for (const v of [
+      "",
+      e.uscc.toLowerCase(),
+      e.uscc.slice(0, 17),
+      e.uscc + "0",
+      wrongCheck,
+      e.uscc.replace(/.$/, "I"),
+      orgCheck("MA000000"),
+    ]) {
       expect(seed.enterprises.byUscc(v)).toBeUndefined();
     }
     for (const v of ["", "e", "e12", "e0000001", "E000001", "p000001", "e020000"]) {
@@ -157,20 +174,34 @@ describe("government bodies", () => {
   /** What a reader without the shortcut would do: generate every legal person and keep the 机关法人. */
   const scan = (s: ReturnType<typeof createSeed>) => {
     const out: string[] = [];
-    for (let i = 0; i < s.enterprises.size; i++) if (s.enterprises.at(i)!.subjectType === "government") out.push(s.enterprises.at(i)!.id);
+    for (let i = 0; i < s.enterprises.size; i++)
+      if (s.enterprises.at(i)!.subjectType === "government") out.push(s.enterprises.at(i)!.id);
     return out;
   };
 
-  it.each([20_000, 3_000, 40, 5])("governmentBodies() lists exactly the government bodies a full scan finds (%i legal persons)", (n) => {
-    const s = createSeed("gov-bodies", { persons: 2_000, enterprises: n });
-    const listed = governmentBodiesOf(s);
-    expect(listed.map((e) => e.id)).toEqual(scan(createSeed("gov-bodies", { persons: 2_000, enterprises: n })));
-    expect(listed.every((e) => e.entityType === "机关法人")).toBe(true);
-  });
+  it.each([20_000, 3_000, 40, 5])(
+    "governmentBodies() lists exactly the government bodies a full scan finds (%i legal persons)",
+    (n) => {
+      const s = createSeed("gov-bodies", { persons: 2_000, enterprises: n });
+      const listed = governmentBodiesOf(s);
+      expect(listed.map((e) => e.id)).toEqual(scan(createSeed("gov-bodies", { persons: 2_000, enterprises: n })));
+      expect(listed.every((e) => e.entityType === "机关法人")).toBe(true);
+    },
+  );
 
   it("without the method (another Seed implementation) the helper scans and finds the same bodies", () => {
     const s = createSeed("gov-bodies", { persons: 2_000, enterprises: 1_000 });
-    const plain = { value: s.value, persons: s.persons, enterprises: { size: s.enterprises.size, personaCount: s.enterprises.personaCount, at: (i: number) => s.enterprises.at(i), byId: (id: string) => s.enterprises.byId(id), byUscc: (u: string) => s.enterprises.byUscc(u) } };
+    const plain = {
+      value: s.value,
+      persons: s.persons,
+      enterprises: {
+        size: s.enterprises.size,
+        personaCount: s.enterprises.personaCount,
+        at: (i: number) => s.enterprises.at(i),
+        byId: (id: string) => s.enterprises.byId(id),
+        byUscc: (u: string) => s.enterprises.byUscc(u),
+      },
+    };
     expect(governmentBodiesOf(plain).map((e) => e.id)).toEqual(governmentBodiesOf(s).map((e) => e.id));
   });
 });

@@ -8,7 +8,9 @@ for (const value of ["gatesim", "personas-2"]) {
   describe(`personas of seed "${value}"`, () => {
     const seed = createSeed(value);
     const persons: Person[] = Array.from({ length: seed.persons.personaCount }, (_, i) => seed.persons.at(i)!);
-    const enterprises: Enterprise[] = Array.from({ length: seed.enterprises.personaCount }, (_, j) => seed.enterprises.at(j)!);
+    const enterprises: Enterprise[] = Array.from({ length: seed.enterprises.personaCount }, (_, j) =>
+      seed.enterprises.at(j)!,
+    );
 
     it("there are at least 50 persons and 20 legal persons", () => {
       expect(persons.length).toBeGreaterThanOrEqual(50);
@@ -53,11 +55,15 @@ for (const value of ["gatesim", "personas-2"]) {
     });
 
     it("legal personas cover every subject type and district, mostly active", () => {
-      expect(new Set(enterprises.map((e) => e.subjectType))).toEqual(new Set(["enterprise", "institution", "government", "social-org"]));
+      expect(new Set(enterprises.map((e) => e.subjectType))).toEqual(
+        new Set(["enterprise", "institution", "government", "social-org"]),
+      );
       expect(new Set(enterprises.map((e) => e.districtCode))).toEqual(new Set(Object.keys(SHANTOU_DISTRICTS)));
       expect(enterprises.map((e) => e.name)).toContain("汕头市市场监督管理局");
       expect(enterprises.filter((e) => e.status === "存续" || e.status === "在业").length).toBeGreaterThanOrEqual(20);
-      expect(new Set(enterprises.map((e) => e.uscc.slice(0, 2)))).toEqual(new Set(["91", "92", "93", "11", "12", "51", "52", "53"]));
+      expect(new Set(enterprises.map((e) => e.uscc.slice(0, 2)))).toEqual(
+        new Set(["91", "92", "93", "11", "12", "51", "52", "53"]),
+      );
     });
 
     it("each legal persona has 1–3 distinct operators who are real-named persona persons", () => {

@@ -11,7 +11,8 @@ const byDate = (y: number, m: number, d: number) => {
 
 describe("isRealDate", () => {
   it("agrees with Date on every y-m-d of 1880–2100, months 0–13, days 0–32", () => {
-    let disagreements = 0, real = 0;
+    let disagreements = 0,
+      real = 0;
     for (let y = 1880; y <= 2100; y++)
       for (let m = 0; m <= 13; m++)
         for (let d = 0; d <= 32; d++) {
@@ -24,15 +25,26 @@ describe("isRealDate", () => {
   });
 
   it("leap years: 2000-02-29 and 2024-02-29 are days, 1900-02-29 and 2100-02-29 are not", () => {
-    expect([isRealDate(2000, 2, 29), isRealDate(2024, 2, 29), isRealDate(1900, 2, 29), isRealDate(2100, 2, 29)]).toEqual([true, true, false, false]);
+    expect([
+      isRealDate(2000, 2, 29),
+      isRealDate(2024, 2, 29),
+      isRealDate(1900, 2, 29),
+      isRealDate(2100, 2, 29),
+    ]).toEqual([true, true, false, false]);
   });
 
   it("non-integers and NaN are not days", () => {
-    expect([isRealDate(NaN, 1, 1), isRealDate(2020, NaN, 1), isRealDate(2020, 1, 1.5), isRealDate(2020, 1, Infinity)]).toEqual([false, false, false, false]);
+    expect([
+      isRealDate(NaN, 1, 1),
+      isRealDate(2020, NaN, 1),
+      isRealDate(2020, 1, 1.5),
+      isRealDate(2020, 1, Infinity),
+    ]).toEqual([false, false, false, false]);
   });
 
   it("an ID number with 19900230 as birth date is refused; with 19920229 it is accepted", () => {
-    const bad = "44050719900230123", good = "44050719920229123";
+    const bad = "44050719900230123",
+      good = "44050719920229123";
     expect(checkIdNumber(bad + idCheck(bad))).toMatch(/birth date 19900230/);
     expect(checkIdNumber(good + idCheck(good))).toBeNull();
     expect(checkIdNumber(good + idCheck(good), Date.UTC(1990, 0, 1))).toMatch(/real past date/);
@@ -46,7 +58,14 @@ describe("parseQueryTimestamp", () => {
     expect(parseQueryTimestamp("2025-01-06 10:00:00")).toBe(t);
     expect(parseQueryTimestamp("2025-01-06T10:00:00")).toBe(t);
     expect(parseQueryTimestamp("20250101000000")).toBe(Date.UTC(2024, 11, 31, 16));
-    for (const bad of ["20250230100000", "20250106240000", "20250106106000", "20250106100060", "2025-13-01 00:00:00", "00500106100000"])
+    for (const bad of [
+      "20250230100000",
+      "20250106240000",
+      "20250106106000",
+      "20250106100060",
+      "2025-13-01 00:00:00",
+      "00500106100000",
+    ])
       expect(parseQueryTimestamp(bad), bad).toBeNull();
   });
 

@@ -15,7 +15,13 @@ describe("gatesim <tool>", () => {
     const out = capture();
     expect(await main(["--help"])).toBe(0);
     const text = out.join("");
-    for (const c of ["gatesim report --url", "gatesim verify --url", "gatesim probe <base URL>", "gatesim proxy --upstream"]) expect(text).toContain(c);
+    for (const c of [
+      "gatesim report --url",
+      "gatesim verify --url",
+      "gatesim probe <base URL>",
+      "gatesim proxy --upstream",
+    ])
+      expect(text).toContain(c);
     expect(text).toContain("datashare-provider");
   });
 

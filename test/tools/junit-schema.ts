@@ -5,6 +5,9 @@ import { validateXML } from "xmllint-wasm";
 const XSD = readFileSync(new URL("./junit.xsd", import.meta.url), "utf8");
 
 export async function junitErrors(xml: string): Promise<string[]> {
-  const r = await validateXML({ xml: [{ fileName: "report.xml", contents: xml }], schema: [{ fileName: "junit.xsd", contents: XSD }] });
+  const r = await validateXML({
+    xml: [{ fileName: "report.xml", contents: xml }],
+    schema: [{ fileName: "junit.xsd", contents: XSD }],
+  });
   return r.valid ? [] : r.errors.map((e) => e.rawMessage);
 }

@@ -39,7 +39,14 @@ describe("gatesim probe", () => {
     const t = sim.tenant();
     const r = await runProbe({ url: base, paasid: t.tenant.paasid, token: t.tenant.paasToken, samples: 5 });
     expect(r.checks.map((c) => [c.name, c.status])).toEqual([
-      ["dns", "skip"], ["tcp", "ok"], ["tls", "skip"], ["http", "ok"], ["clock", "ok"], ["signature", "ok"], ["discovery", "ok"], ["latency", "ok"],
+      ["dns", "skip"],
+      ["tcp", "ok"],
+      ["tls", "skip"],
+      ["http", "ok"],
+      ["clock", "ok"],
+      ["signature", "ok"],
+      ["discovery", "ok"],
+      ["latency", "ok"],
     ]);
     expect(r.ok).toBe(true);
     expect(check(r, "signature").detail).toContain("GET /ebus/gatesim/ping → 签名被接受 / signature accepted");
@@ -49,7 +56,10 @@ describe("gatesim probe", () => {
 
   it("a wrong token fails the signature check with the gateway's reason, and the command exits 1 with a table", async () => {
     const out: string[] = [];
-    const code = await probeCommand([base, "--paasid", sim.tenant().tenant.paasid, "--token", "0".repeat(32), "--samples", "2"], { stdout: (s) => void out.push(s), stderr: () => {}, env: {} });
+    const code = await probeCommand(
+      [base, "--paasid", sim.tenant().tenant.paasid, "--token", "0".repeat(32), "--samples", "2"],
+      { stdout: (s) => void out.push(s), stderr: () => {}, env: {} },
+    );
     expect(code).toBe(1);
     const text = out.join("");
     expect(text).toMatch(/x-tif 签名往返 signature\s+✘ 失败 FAIL .*errcode 40004/);
@@ -69,7 +79,11 @@ describe("gatesim probe", () => {
     await new Promise((r) => s.close(r));
     servers.splice(servers.indexOf(s), 1);
     const out: string[] = [];
-    const code = await probeCommand([`http://127.0.0.1:${port}`, "--json"], { stdout: (x) => void out.push(x), stderr: () => {}, env: {} });
+    const code = await probeCommand([`http://127.0.0.1:${port}`, "--json"], {
+      stdout: (x) => void out.push(x),
+      stderr: () => {},
+      env: {},
+    });
     expect(code).toBe(1);
     const r = JSON.parse(out.join("")) as ProbeResult;
     expect(check(r, "tcp")).toMatchObject({ status: "fail", detail: expect.stringContaining("ECONNREFUSED") });
@@ -77,11 +91,13 @@ describe("gatesim probe", () => {
   });
 
   it("fails when the server's clock is outside the ±180 s window", async () => {
-    const port = await listen(createHttp((_req, res) => {
-      res.sendDate = false;
-      res.setHeader("date", new Date(Date.now() - 3600_000).toUTCString());
-      res.end("ok");
-    }));
+    const port = await listen(
+      createHttp((_req, res) => {
+        res.sendDate = false;
+        res.setHeader("date", new Date(Date.now() - 3600_000).toUTCString());
+        res.end("ok");
+      }),
+    );
     const r = await runProbe({ url: `http://127.0.0.1:${port}/`, samples: 1 });
     expect(r.ok).toBe(false);
     expect(check(r, "clock").status).toBe("fail");
@@ -93,18 +109,50 @@ describe("gatesim probe", () => {
   it("reads the TLS certificate: trusted with --ca, refused without", async () => {
     requireTool(commandWorks("openssl", ["version"]), "openssl (makes the test certificate)", "openssl");
     const dir = mkdtempSync(join(tmpdir(), "gatesim-tls-"));
-    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "2", "-subj", "/CN=127.0.0.1/O=gatesim test", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
-    const port = await listen(createHttps({ key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) }, (_req, res) => res.end("ok")));
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        join(dir, "key.pem"),
+        "-out",
+        join(dir, "cert.pem"),
+        "-days",
+        "2",
+        "-subj",
+        "/CN=127.0.0.1/O=gatesim test",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+      ],
+      { stdio: "ignore" },
+    );
+    const port = await listen(
+      createHttps({ key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) }, (_req, res) =>
+        res.end("ok"),
+      ),
+    );
     const url = `https://127.0.0.1:${port}/`;
     const trusted = await runProbe({ url, ca: join(dir, "cert.pem"), samples: 1 });
     const tls = check(trusted, "tls");
     expect(tls.status).toBe("warn"); // valid, but it expires within 30 days
-    expect(tls.data).toMatchObject({ subject: "127.0.0.1, gatesim test", issuer: "127.0.0.1, gatesim test", daysLeft: 1, authorized: true });
+    expect(tls.data).toMatchObject({
+      subject: "127.0.0.1, gatesim test",
+      issuer: "127.0.0.1, gatesim test",
+      daysLeft: 1,
+      authorized: true,
+    });
     expect(tls.detail).toContain("证书 30 天内到期 / expires within 30 days");
     expect(check(trusted, "http").status).toBe("ok");
     expect(trusted.ok).toBe(true);
     const untrusted = await runProbe({ url, samples: 1 });
-    expect(check(untrusted, "tls")).toMatchObject({ status: "fail", detail: expect.stringContaining("certificate not trusted (DEPTH_ZERO_SELF_SIGNED_CERT)") });
+    expect(check(untrusted, "tls")).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("certificate not trusted (DEPTH_ZERO_SELF_SIGNED_CERT)"),
+    });
     expect(check(untrusted, "http").status).toBe("fail");
   });
 

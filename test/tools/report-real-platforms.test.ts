@@ -8,11 +8,17 @@ describe("report over the real data-sharing platform", () => {
   it("counts real queries and flags incomplete audit_info, with the refusal as evidence", async () => {
     const w = await makeDsSim();
     await w.grant("dsa", SID.person, ["XM", "CSRQ"]);
-    expect((await w.query("dsa", SID.person, body("dsa", { SFZH: w.seed.persons.at(42)!.idNumber }))).json().errcode).toBe(0);
+    expect(
+      (await w.query("dsa", SID.person, body("dsa", { SFZH: w.seed.persons.at(42)!.idNumber }))).json().errcode,
+    ).toBe(0);
     const incomplete = body("dsa", { SFZH: w.seed.persons.at(42)!.idNumber });
     delete incomplete.audit_info.operator_name;
     expect((await w.query("dsa", SID.person, incomplete)).json().errcode).toBe(1001);
-    const res = await w.sim.app.inject({ method: "GET", url: "/_gatesim/tenants/dsa/report?format=json&profile=data-consumer", headers: admin });
+    const res = await w.sim.app.inject({
+      method: "GET",
+      url: "/_gatesim/tenants/dsa/report?format=json&profile=data-consumer",
+      headers: admin,
+    });
     expect(res.statusCode).toBe(200);
     const report = res.json();
     const byId = Object.fromEntries(report.requirements.map((r: { id: string; status: string }) => [r.id, r]));

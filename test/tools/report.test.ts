@@ -23,7 +23,11 @@ const PAASID = "C90-44050001";
 async function report(query: string, headers: Record<string, string> = admin) {
   return sim.app.inject({ method: "GET", url: `/_gatesim/tenants/${PAASID}/report?${query}`, headers });
 }
-const failed = (r: ReadinessReport) => r.requirements.filter((q) => q.status === "fail").map((q) => q.id).sort();
+const failed = (r: ReadinessReport) =>
+  r.requirements
+    .filter((q) => q.status === "fail")
+    .map((q) => q.id)
+    .sort();
 
 beforeAll(async () => {
   sim = await makeSim({ platforms: fakePlatforms, table: fakeTable() });
@@ -45,9 +49,18 @@ describe("gatesim report — verdicts", () => {
     expect(failed(r)).toEqual([]);
     const status = Object.fromEntries(r.requirements.map((q) => [q.id, q.status]));
     expect(status).toMatchObject({
-      "identity.login": "pass", "identity.refresh": "pass", "identity.userinfo": "pass", "elicence.issue": "pass", "datashare.query": "pass",
-      "recovery.token-expired": "pass", "recovery.replay": "skipped", "plan.audit-info": "pass", "plan.use-cause": "pass", "plan.licence-delivery-2h": "pass",
-      "identity.no-violations": "pass", "gateway.no-violations": "pass",
+      "identity.login": "pass",
+      "identity.refresh": "pass",
+      "identity.userinfo": "pass",
+      "elicence.issue": "pass",
+      "datashare.query": "pass",
+      "recovery.token-expired": "pass",
+      "recovery.replay": "skipped",
+      "plan.audit-info": "pass",
+      "plan.use-cause": "pass",
+      "plan.licence-delivery-2h": "pass",
+      "identity.no-violations": "pass",
+      "gateway.no-violations": "pass",
     });
     expect(r.requirements.find((q) => q.id === "recovery.token-expired")!.message).toContain("recovered every time");
     // the session filter kept only this run's calls (11), not the others' or the control plane's
@@ -64,12 +77,27 @@ describe("gatesim report — verdicts", () => {
     const by = (id: string) => r.requirements.find((q) => q.id === id)!;
     expect(by("identity.refresh").message).toBe("未调用 / never called");
     expect(by("recovery.token-expired").message).toContain("1 not followed by a recovery");
-    expect(by("recovery.token-expired").evidence![0]).toMatchObject({ status: 401, url: expect.stringContaining("/tokeninfo?access_token=%5BREDACTED%5D") });
-    expect(by("plan.audit-info").message).toContain("1 of 2 queries had incomplete audit_info (1 refused with 1001): audit_info/operator_name ×1, audit_info/terminal_info ×1");
+    expect(by("recovery.token-expired").evidence![0]).toMatchObject({
+      status: 401,
+      url: expect.stringContaining("/tokeninfo?access_token=%5BREDACTED%5D"),
+    });
+    expect(by("plan.audit-info").message).toContain(
+      "1 of 2 queries had incomplete audit_info (1 refused with 1001): audit_info/operator_name ×1, audit_info/terminal_info ×1",
+    );
     // the refusals' violations are listed by rule, counted once under the plan rule, with a working curl reproduction
     const v = r.violations.find((g) => g.platform === "datashare")!;
-    expect(v).toMatchObject({ rule: "required", count: 2, coveredBy: "plan.audit-info", example: { location: "/body/audit_info/operator_name" } });
-    expect(v.example.curl).toContain(`curl -sS -X POST '${"http://localhost:80"}/GatewayMsg/http/api/proxy/invoke'`.replace("http://localhost:80", "http://localhost:80"));
+    expect(v).toMatchObject({
+      rule: "required",
+      count: 2,
+      coveredBy: "plan.audit-info",
+      example: { location: "/body/audit_info/operator_name" },
+    });
+    expect(v.example.curl).toContain(
+      `curl -sS -X POST '${"http://localhost:80"}/GatewayMsg/http/api/proxy/invoke'`.replace(
+        "http://localhost:80",
+        "http://localhost:80",
+      ),
+    );
     expect(v.example.curl).toMatch(/SIG=\$\(printf '%s' "\$TS\$PAAS_TOKEN\$NONCE\$TS" \| sha256sum/);
     expect(v.example.curl).toContain("-H 'x-tif-serviceid: C1700000000001'");
     expect(v.example.curl).not.toContain(sim.tenant(PAASID).tenant.paasToken);
@@ -78,20 +106,41 @@ describe("gatesim report — verdicts", () => {
   it("a licence catalogue record delivered after 2 hours fails the plan rule", async () => {
     const r = (await report("profile=approval-system&session=late")).json() as ReadinessReport;
     expect(failed(r)).toEqual(["plan.licence-delivery-2h"]);
-    expect(r.requirements.find((q) => q.id === "plan.licence-delivery-2h")!.message).toContain("1 of 2 record(s) late; longest 7201 s");
+    expect(r.requirements.find((q) => q.id === "plan.licence-delivery-2h")!.message).toContain(
+      "1 of 2 record(s) late; longest 7201 s",
+    );
   });
 
   it("takes a profile in the body (extends a built-in), refuses unknown profiles, and honours the time window", async () => {
     const post = (profile: unknown, q = "") =>
-      sim.app.inject({ method: "POST", url: `/_gatesim/tenants/${PAASID}/report?session=good${q}`, headers: { ...admin, "content-type": "application/json" }, payload: JSON.stringify({ profile }) });
-    const custom = (await post({ extends: "login-only", name: "dept-x", recoveries: ["replay"], plan: { auditInfo: false } })).json() as ReadinessReport;
+      sim.app.inject({
+        method: "POST",
+        url: `/_gatesim/tenants/${PAASID}/report?session=good${q}`,
+        headers: { ...admin, "content-type": "application/json" },
+        payload: JSON.stringify({ profile }),
+      });
+    const custom = (
+      await post({ extends: "login-only", name: "dept-x", recoveries: ["replay"], plan: { auditInfo: false } })
+    ).json() as ReadinessReport;
     expect(custom.profile.name).toBe("dept-x");
     expect(failed(custom)).toEqual(["recovery.replay"]);
-    expect(custom.requirements.find((q) => q.id === "recovery.replay")!.message).toContain("the profile requires this recovery");
+    expect(custom.requirements.find((q) => q.id === "recovery.replay")!.message).toContain(
+      "the profile requires this recovery",
+    );
     expect(custom.requirements.find((q) => q.id === "plan.audit-info")!.status).toBe("skipped");
-    const bad = await post({ operations: ["identity.nope", { id: "x", platform: "identity", zh: "x", en: "x", match: { operationIdPattern: "(" } }] });
+    const bad = await post({
+      operations: [
+        "identity.nope",
+        { id: "x", platform: "identity", zh: "x", en: "x", match: { operationIdPattern: "(" } },
+      ],
+    });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json()._diagnostics.map((d: { message: string }) => d.message).join("\n")).toMatch(/operations\[0\]: 未知的接口要求 identity.nope[\s\S]*operations\[1\].match.operationIdPattern: 正则无效/);
+    expect(
+      bad
+        .json()
+        ._diagnostics.map((d: { message: string }) => d.message)
+        .join("\n"),
+    ).toMatch(/operations\[0\]: 未知的接口要求 identity.nope[\s\S]*operations\[1\].match.operationIdPattern: 正则无效/);
     // what the contract itself forbids is refused before the profile is read
     expect((await post({ extends: "nope" })).statusCode).toBe(400);
     expect((await report("profile=nope")).statusCode).toBe(400);
@@ -111,15 +160,27 @@ describe("gatesim report — verdicts", () => {
   });
 
   it("marks platforms that are not loaded as not applicable and says so", async () => {
-    const plain = await makeSim({ platforms: (seed, config) => defaultPlatforms(seed, config).filter((p) => p.name === "identity") });
+    const plain = await makeSim({
+      platforms: (seed, config) => defaultPlatforms(seed, config).filter((p) => p.name === "identity"),
+    });
     plain.runtime.platforms.set("tools", createToolsPlatform(plain.runtime));
-    const r = (await plain.app.inject({ method: "GET", url: `/_gatesim/tenants/${PAASID}/report?profile=approval-system`, headers: admin })).json() as ReadinessReport;
+    const r = (
+      await plain.app.inject({
+        method: "GET",
+        url: `/_gatesim/tenants/${PAASID}/report?profile=approval-system`,
+        headers: admin,
+      })
+    ).json() as ReadinessReport;
     const issue = r.requirements.find((q) => q.id === "elicence.issue")!;
     expect(issue.status).toBe("skipped");
     expect(issue.message).toContain("not applicable: the elicence platform is not loaded");
     expect(r.notes.join("\n")).toContain("the elicence platform is not loaded in this simulator");
-    expect(r.requirements.find((q) => q.id === "plan.licence-delivery-2h")!.message).toContain("not applicable: neither the e-licence nor the data-sharing platform is loaded");
-    expect(r.requirements.find((q) => q.id === "plan.audit-info")!.message).toContain("not applicable: the data-sharing platform is not loaded");
+    expect(r.requirements.find((q) => q.id === "plan.licence-delivery-2h")!.message).toContain(
+      "not applicable: neither the e-licence nor the data-sharing platform is loaded",
+    );
+    expect(r.requirements.find((q) => q.id === "plan.audit-info")!.message).toContain(
+      "not applicable: the data-sharing platform is not loaded",
+    );
     await plain.app.close();
   });
 });
@@ -133,8 +194,12 @@ describe("gatesim report — formats", () => {
     const r = (await report("profile=approval-system&session=bad")).json() as ReadinessReport;
     expect(xml.match(/<testcase /g)!.length).toBe(r.requirements.length);
     expect(xml.match(/<failure /g)!.length).toBe(3);
-    expect(xml).toMatch(/<testcase name="identity.refresh — 刷新访问令牌 \/ access-token refresh" classname="gatesim.readiness.identity" time="0.000">\s*<failure message="未调用 \/ never called" type="gatesim.requirement">/);
-    expect(xml).toContain('<testsuite package="gatesim-readiness-C90-44050001" id="0" name="gatesim.readiness.datashare"');
+    expect(xml).toMatch(
+      /<testcase name="identity.refresh — 刷新访问令牌 \/ access-token refresh" classname="gatesim.readiness.identity" time="0.000">\s*<failure message="未调用 \/ never called" type="gatesim.requirement">/,
+    );
+    expect(xml).toContain(
+      '<testsuite package="gatesim-readiness-C90-44050001" id="0" name="gatesim.readiness.datashare"',
+    );
     // the validator does reject what breaks the schema (a testcase without classname, a zoned timestamp)
     expect(await junitErrors(xml.replace(/ classname="[^"]*"/, ""))).not.toEqual([]);
     expect(await junitErrors(xml.replace(/timestamp="([^"]+)"/, 'timestamp="$1Z"'))).not.toEqual([]);
@@ -142,7 +207,7 @@ describe("gatesim report — formats", () => {
 
   it("JUnit escapes what XML cannot hold", async () => {
     const r = (await report("profile=approval-system&session=good")).json() as ReadinessReport;
-    r.requirements[0] = { ...r.requirements[0], status: "fail", message: 'a <b> & "c" \u0001 \'d\'' };
+    r.requirements[0] = { ...r.requirements[0], status: "fail", message: "a <b> & \"c\" \u0001 'd'" };
     const xml = reportToJunit(r);
     expect(xml).toContain('message="a &lt;b&gt; &amp; &quot;c&quot; \uFFFD &apos;d&apos;"');
     expect(await junitErrors(xml)).toEqual([]);
@@ -167,29 +232,84 @@ describe("gatesim report — formats", () => {
     const file = join(dir, "report.html");
     writeFileSync(file, html);
     const png = join(dir, "report.png");
-    execFileSync(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--hide-scrollbars", `--screenshot=${png}`, "--window-size=1280,1500", `file://${file}`], { stdio: "ignore", timeout: 60_000 });
+    execFileSync(
+      chromium,
+      [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--hide-scrollbars",
+        `--screenshot=${png}`,
+        "--window-size=1280,1500",
+        `file://${file}`,
+      ],
+      { stdio: "ignore", timeout: 60_000 },
+    );
     const buf = readFileSync(png);
     expect(buf.subarray(1, 4).toString()).toBe("PNG");
     expect(buf.readUInt32BE(16)).toBe(1280);
     expect(statSync(png).size).toBeGreaterThan(20_000);
-    if (process.env.GATESIM_UPDATE_SCREENSHOT) writeFileSync(new URL("../../docs/report-example.png", import.meta.url), buf);
+    if (process.env.GATESIM_UPDATE_SCREENSHOT)
+      writeFileSync(new URL("../../docs/report-example.png", import.meta.url), buf);
   });
 });
 
 describe("gatesim report — the command", () => {
   const io = () => {
-    const out: string[] = [], err: string[] = [];
-    return { out, err, io: { stdout: (s: string) => void out.push(s), stderr: (s: string) => void err.push(s), env: {} } };
+    const out: string[] = [],
+      err: string[] = [];
+    return {
+      out,
+      err,
+      io: { stdout: (s: string) => void out.push(s), stderr: (s: string) => void err.push(s), env: {} },
+    };
   };
 
   it("exits 0 for a ready system and 1 for one that is not, writing the chosen format", async () => {
     const dir = mkdtempSync(join(tmpdir(), "gatesim-cli-"));
     const good = io();
-    expect(await reportCommand(["--url", base, "--paasid", PAASID, "--admin-token", ADMIN, "--profile", "approval-system", "--session", "good"], good.io)).toBe(0);
+    expect(
+      await reportCommand(
+        [
+          "--url",
+          base,
+          "--paasid",
+          PAASID,
+          "--admin-token",
+          ADMIN,
+          "--profile",
+          "approval-system",
+          "--session",
+          "good",
+        ],
+        good.io,
+      ),
+    ).toBe(0);
     expect(JSON.parse(good.out.join("")).verdict).toBe("pass");
     const bad = io();
     const out = join(dir, "readiness.xml");
-    expect(await reportCommand(["--url", base, "--paasid", PAASID, "--admin-token", ADMIN, "--profile", "approval-system", "--session", "bad", "--format", "junit", "--out", out], bad.io)).toBe(1);
+    expect(
+      await reportCommand(
+        [
+          "--url",
+          base,
+          "--paasid",
+          PAASID,
+          "--admin-token",
+          ADMIN,
+          "--profile",
+          "approval-system",
+          "--session",
+          "bad",
+          "--format",
+          "junit",
+          "--out",
+          out,
+        ],
+        bad.io,
+      ),
+    ).toBe(1);
     expect(bad.err.join("")).toContain(`report written to ${out} — 未通过 / FAIL`);
     expect(await junitErrors(readFileSync(out, "utf8"))).toEqual([]);
   });
@@ -199,7 +319,12 @@ describe("gatesim report — the command", () => {
     const file = join(dir, "dept.yaml");
     writeFileSync(file, "name: dept-y\nextends: login-only\noperations: [identity.refresh]\n");
     const c = io();
-    expect(await reportCommand(["--url", base, "--paasid", PAASID, "--session", "bad", "--profile", file], { ...c.io, env: { GATESIM_ADMIN_TOKEN: ADMIN } })).toBe(1);
+    expect(
+      await reportCommand(["--url", base, "--paasid", PAASID, "--session", "bad", "--profile", file], {
+        ...c.io,
+        env: { GATESIM_ADMIN_TOKEN: ADMIN },
+      }),
+    ).toBe(1);
     const r = JSON.parse(c.out.join("")) as ReadinessReport;
     expect(r.profile.name).toBe("dept-y");
     // an expiry that was never recovered fails whatever the profile requires
@@ -210,12 +335,23 @@ describe("gatesim report — the command", () => {
     const u = io();
     expect(await reportCommand(["--format", "pdf", "--since", "yesterday"], u.io)).toBe(2);
     const text = u.err.join("");
-    for (const s of ["--url 必填", "--paasid 必填", "--admin-token", "--format 应为 json|junit|html", "--since 应为 ISO 8601"]) expect(text).toContain(s);
+    for (const s of [
+      "--url 必填",
+      "--paasid 必填",
+      "--admin-token",
+      "--format 应为 json|junit|html",
+      "--since 应为 ISO 8601",
+    ])
+      expect(text).toContain(s);
     const down = io();
-    expect(await reportCommand(["--url", "http://127.0.0.1:1", "--paasid", PAASID, "--admin-token", ADMIN], down.io)).toBe(3);
+    expect(
+      await reportCommand(["--url", "http://127.0.0.1:1", "--paasid", PAASID, "--admin-token", ADMIN], down.io),
+    ).toBe(3);
     expect(down.err.join("")).toContain("cannot reach gatesim");
     const wrong = io();
-    expect(await reportCommand(["--url", base, "--paasid", PAASID, "--admin-token", "wrong-token-0000000000"], wrong.io)).toBe(3);
+    expect(
+      await reportCommand(["--url", base, "--paasid", PAASID, "--admin-token", "wrong-token-0000000000"], wrong.io),
+    ).toBe(3);
     expect(wrong.err.join("")).toContain("HTTP 401");
   });
 });

@@ -9,7 +9,8 @@ function gcd(a: number, b: number): number {
 
 /** (x · y) mod m without losing precision, for 0 ≤ x, y < m < 2^30 (products stay below 2^53). */
 export function mulMod(x: number, y: number, m: number): number {
-  const hi = Math.floor(y / 32768), lo = y % 32768;
+  const hi = Math.floor(y / 32768),
+    lo = y % 32768;
   return (((x * hi) % m) * 32768 + x * lo) % m;
 }
 

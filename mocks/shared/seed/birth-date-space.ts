@@ -12,7 +12,8 @@ export const SEED_REFERENCE_DATE = "2025-01-01";
 
 /** Days since 1970-01-01 of a Y-M-D, or undefined when it is not a real calendar date. */
 export function dayNumber(y: number, m: number, d: number): number | undefined {
-  if (!Number.isInteger(y) || !Number.isInteger(m) || !Number.isInteger(d) || m < 1 || m > 12 || d < 1) return undefined;
+  if (!Number.isInteger(y) || !Number.isInteger(m) || !Number.isInteger(d) || m < 1 || m > 12 || d < 1)
+    return undefined;
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
   if (d > (m === 2 ? (leap ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31)) return undefined;
   const yy = m <= 2 ? y - 1 : y;

@@ -4,7 +4,14 @@ import type { Enterprise, Person, Seed } from "../seed-types.js";
 import { RecentRecords } from "./recent-records.js";
 import { prngFor, type Prng } from "../prng.js";
 import { REFERENCE_DAY, compactDate, dayNumber, isoDate } from "./birth-date-space.js";
-import { GOVERNMENT_BODIES, KINDS, type Kind, legalPersonName, pickBusinessDistrict, pickKind } from "./legal-person-kinds.js";
+import {
+  GOVERNMENT_BODIES,
+  KINDS,
+  type Kind,
+  legalPersonName,
+  pickBusinessDistrict,
+  pickKind,
+} from "./legal-person-kinds.js";
 import { hex32, personaLevel, type PersonCollection } from "./person-collection.js";
 import { businessAddress, districtByCode } from "./shantou-places.js";
 import { USCC_CAPACITY, UsccCodec } from "./uscc-codec.js";
@@ -110,7 +117,9 @@ export class EnterpriseCollection implements Collection {
 
   constructor(seedValue: string, size: number, persons: PersonCollection) {
     if (!Number.isInteger(size) || size < 1 || size > USCC_CAPACITY)
-      throw new RangeError(`法人数量应为 1..${USCC_CAPACITY} 之间的整数，实际为 ${size} / enterprises must be an integer in 1..${USCC_CAPACITY}, got ${size}`);
+      throw new RangeError(
+        `法人数量应为 1..${USCC_CAPACITY} 之间的整数，实际为 ${size} / enterprises must be an integer in 1..${USCC_CAPACITY}, got ${size}`,
+      );
     this.seedValue = seedValue;
     this.size = size;
     this.personaCount = Math.min(PERSONA_ENTERPRISES, size);
@@ -189,10 +198,14 @@ export class EnterpriseCollection implements Collection {
     const body = gov === undefined ? undefined : GOVERNMENT_BODIES[gov];
     // Where the legal person sits. City-level bodies sit in the city centre (龙湖区/金平区); their USCC carries the
     // city code 440500 instead.
-    const place = body && body.division !== "440500" ? districtByCode(body.division)
-      : persona ? districtByCode(spec.district)
-      : body ? districtByCode(rnd.next() < 0.5 ? "440507" : "440511")
-      : pickBusinessDistrict(rnd);
+    const place =
+      body && body.division !== "440500"
+        ? districtByCode(body.division)
+        : persona
+          ? districtByCode(spec.district)
+          : body
+            ? districtByCode(rnd.next() < 0.5 ? "440507" : "440511")
+            : pickBusinessDistrict(rnd);
 
     // Operator accounts (tyrz pareobj → operator, facts §2.2 [I]): 1–3 persona persons for persona legal persons.
     const operatorIds: string[] = [];
@@ -216,13 +229,27 @@ export class EnterpriseCollection implements Collection {
 
     let established: number;
     switch (kind) {
-      case "government": established = dayIn(rnd, 1983, 2019); break;
-      case "institution": established = dayIn(rnd, 1960, 2020); break;
-      case "social-group": case "private-non-enterprise": case "foundation": established = dayIn(rnd, 1995, 2023); break;
-      case "individual": established = dayIn(rnd, Math.max(2000, repBirthYear + 19), 2024); break;
+      case "government":
+        established = dayIn(rnd, 1983, 2019);
+        break;
+      case "institution":
+        established = dayIn(rnd, 1960, 2020);
+        break;
+      case "social-group":
+      case "private-non-enterprise":
+      case "foundation":
+        established = dayIn(rnd, 1995, 2023);
+        break;
+      case "individual":
+        established = dayIn(rnd, Math.max(2000, repBirthYear + 19), 2024);
+        break;
       // 农民专业合作社 and 有限合伙 exist since the 2007 laws (农民专业合作社法, revised 合伙企业法) [R].
-      case "cooperative": case "partnership": established = dayIn(rnd, Math.max(2007, repBirthYear + 20), 2024); break;
-      default: established = dayIn(rnd, Math.max(1993, repBirthYear + 20), 2024);
+      case "cooperative":
+      case "partnership":
+        established = dayIn(rnd, Math.max(2007, repBirthYear + 20), 2024);
+        break;
+      default:
+        established = dayIn(rnd, Math.max(1993, repBirthYear + 20), 2024);
     }
 
     const named = body ? { name: body.name, industry: "机关" } : legalPersonName(kind, place, rnd);
@@ -233,19 +260,35 @@ export class EnterpriseCollection implements Collection {
     const cityRegistered = rnd.next() < 0.12;
     const division = body
       ? body.division
-      : !business ? (named.name.includes(place.name) ? place.code : "440500")
-      : cityRegistered && !persona && !named.name.includes(place.name) ? "440500"
-      : place.code;
+      : !business
+        ? named.name.includes(place.name)
+          ? place.code
+          : "440500"
+        : cityRegistered && !persona && !named.name.includes(place.name)
+          ? "440500"
+          : place.code;
     const style = yearOf(established) >= 2016 ? info.newStyle : "digits";
     const { uscc, orgCode } = UsccCodec.format(info.typeCode, division, this.codes.body(j, style));
     const s = rnd.next();
     const status = persona
-      ? spec.status ?? "存续"
-      : business ? (s < 0.72 ? "存续" : s < 0.88 ? "在业" : s < 0.96 ? "注销" : "吊销") : "存续";
+      ? (spec.status ?? "存续")
+      : business
+        ? s < 0.72
+          ? "存续"
+          : s < 0.88
+            ? "在业"
+            : s < 0.96
+              ? "注销"
+              : "吊销"
+        : "存续";
 
     const regFrom = Math.max(dayNumber(2016, 1, 1)!, established);
     const regDay = regFrom < REFERENCE_DAY ? rnd.int(regFrom, REFERENCE_DAY - 1) : REFERENCE_DAY - 1;
-    const createtime = compactDate(regDay) + String(rnd.int(8, 18)).padStart(2, "0") + String(rnd.int(0, 59)).padStart(2, "0") + String(rnd.int(0, 59)).padStart(2, "0");
+    const createtime =
+      compactDate(regDay) +
+      String(rnd.int(8, 18)).padStart(2, "0") +
+      String(rnd.int(0, 59)).padStart(2, "0") +
+      String(rnd.int(0, 59)).padStart(2, "0");
 
     return Object.freeze({
       id: "e" + String(j).padStart(6, "0"),

@@ -25,7 +25,14 @@ const PAIRS = MAX_SUB * MAX_LAP;
  * 440583 sit at 9 and 20 and the older codes at 60–63, so ≈9% of people carry a historical code (facts §6.4).
  */
 export const ID_DISTRICT_SLOTS: readonly string[] = (() => {
-  const weights: [string, number][] = [["440507", 8], ["440511", 8], ["440512", 3], ["440513", 13], ["440514", 11], ["440515", 8]];
+  const weights: [string, number][] = [
+    ["440507", 8],
+    ["440511", 8],
+    ["440512", 3],
+    ["440513", 13],
+    ["440514", 11],
+    ["440515", 8],
+  ];
   const total = weights.reduce((s, [, w]) => s + w, 0);
   const current = weights.map(() => 0);
   const fill: string[] = [];

@@ -12,8 +12,18 @@ import type { BodyStyle } from "./uscc-codec.js";
 import { DISTRICTS, type District } from "./shantou-places.js";
 
 export type Kind =
-  | "company" | "company-sole" | "joint-stock" | "sole-proprietorship" | "partnership" | "individual" | "cooperative"
-  | "government" | "institution" | "social-group" | "private-non-enterprise" | "foundation";
+  | "company"
+  | "company-sole"
+  | "joint-stock"
+  | "sole-proprietorship"
+  | "partnership"
+  | "individual"
+  | "cooperative"
+  | "government"
+  | "institution"
+  | "social-group"
+  | "private-non-enterprise"
+  | "foundation";
 
 export interface KindInfo {
   /** USCC positions 1–2. */
@@ -26,9 +36,24 @@ export interface KindInfo {
 }
 
 export const KINDS: Readonly<Record<Kind, KindInfo>> = {
-  company: { typeCode: "91", subjectType: "enterprise", entityType: "有限责任公司（自然人投资或控股）", newStyle: "MA" },
-  "company-sole": { typeCode: "91", subjectType: "enterprise", entityType: "有限责任公司（自然人独资）", newStyle: "MA" },
-  "joint-stock": { typeCode: "91", subjectType: "enterprise", entityType: "股份有限公司（非上市、自然人投资或控股）", newStyle: "MA" },
+  company: {
+    typeCode: "91",
+    subjectType: "enterprise",
+    entityType: "有限责任公司（自然人投资或控股）",
+    newStyle: "MA",
+  },
+  "company-sole": {
+    typeCode: "91",
+    subjectType: "enterprise",
+    entityType: "有限责任公司（自然人独资）",
+    newStyle: "MA",
+  },
+  "joint-stock": {
+    typeCode: "91",
+    subjectType: "enterprise",
+    entityType: "股份有限公司（非上市、自然人投资或控股）",
+    newStyle: "MA",
+  },
   "sole-proprietorship": { typeCode: "91", subjectType: "enterprise", entityType: "个人独资企业", newStyle: "MA" },
   partnership: { typeCode: "91", subjectType: "enterprise", entityType: "有限合伙企业", newStyle: "MA" },
   individual: { typeCode: "92", subjectType: "enterprise", entityType: "个体工商户", newStyle: "MA" },
@@ -42,8 +67,16 @@ export const KINDS: Readonly<Record<Kind, KindInfo>> = {
 
 /** Shares of kinds among non-persona legal persons (government bodies are placed separately, see governmentAt). */
 const KIND_WEIGHTS: readonly [Kind, number][] = [
-  ["company", 500], ["company-sole", 170], ["joint-stock", 25], ["sole-proprietorship", 40], ["partnership", 10],
-  ["individual", 180], ["cooperative", 15], ["institution", 30], ["social-group", 12], ["private-non-enterprise", 10],
+  ["company", 500],
+  ["company-sole", 170],
+  ["joint-stock", 25],
+  ["sole-proprietorship", 40],
+  ["partnership", 10],
+  ["individual", 180],
+  ["cooperative", 15],
+  ["institution", 30],
+  ["social-group", 12],
+  ["private-non-enterprise", 10],
   ["foundation", 3],
 ];
 const KIND_TOTAL = KIND_WEIGHTS.reduce((s, [, w]) => s + w, 0);
@@ -59,7 +92,13 @@ export function pickKind(rnd: Prng): Kind {
 
 /** Where businesses register: the city centre (龙湖/金平) and the manufacturing districts dominate [R]. */
 const DISTRICT_WEIGHTS: readonly [string, number][] = [
-  ["440507", 22], ["440511", 20], ["440512", 6], ["440513", 18], ["440514", 16], ["440515", 15], ["440523", 3],
+  ["440507", 22],
+  ["440511", 20],
+  ["440512", 6],
+  ["440513", 18],
+  ["440514", 16],
+  ["440515", 15],
+  ["440523", 3],
 ];
 
 export function pickBusinessDistrict(rnd: Prng): District {
@@ -71,7 +110,9 @@ export function pickBusinessDistrict(rnd: Prng): District {
   return DISTRICTS[0];
 }
 
-const TRADE_CHARS = [..."金宏鸿信嘉永汇德华新创联达盛丰昌泰荣益兴利隆顺海粤潮韩澄亿万天恒瑞佳安源祥和光明锦博远星卓伟晟骏俊"];
+const TRADE_CHARS = [
+  ..."金宏鸿信嘉永汇德华新创联达盛丰昌泰荣益兴利隆顺海粤潮韩澄亿万天恒瑞佳安源祥和光明锦博远星卓伟晟骏俊",
+];
 
 /** A two-character trade name (字号), e.g. 宏达, 鸿盛. */
 export function tradeName(rnd: Prng): string {
@@ -81,9 +122,36 @@ export function tradeName(rnd: Prng): string {
 }
 
 const GENERAL_INDUSTRIES = [
-  "贸易", "科技", "信息技术", "电子科技", "食品", "实业", "投资", "物流", "建筑工程", "装饰工程", "文化传播", "医药",
-  "化工", "印刷", "包装材料", "服装", "餐饮管理", "房地产开发", "物业管理", "机械设备", "五金制品", "塑料制品",
-  "供应链管理", "网络科技", "进出口", "茶业", "水产", "新能源", "医疗器械", "广告",
+  "贸易",
+  "科技",
+  "信息技术",
+  "电子科技",
+  "食品",
+  "实业",
+  "投资",
+  "物流",
+  "建筑工程",
+  "装饰工程",
+  "文化传播",
+  "医药",
+  "化工",
+  "印刷",
+  "包装材料",
+  "服装",
+  "餐饮管理",
+  "房地产开发",
+  "物业管理",
+  "机械设备",
+  "五金制品",
+  "塑料制品",
+  "供应链管理",
+  "网络科技",
+  "进出口",
+  "茶业",
+  "水产",
+  "新能源",
+  "医疗器械",
+  "广告",
 ];
 /** Local specialities: toys in 澄海, textiles and underwear in 潮南/潮阳, port logistics in 濠江, seafood in 南澳 [R]. */
 const LOCAL_INDUSTRIES: Readonly<Record<string, readonly string[]>> = {
@@ -101,11 +169,41 @@ export function industry(rnd: Prng, d: District): string {
 }
 
 const SHOPS = [
-  "商行", "茶行", "粿条店", "牛肉丸店", "卤鹅店", "五金店", "服装店", "便利店", "水果店", "小吃店", "通讯器材店",
-  "玩具商行", "针织厂", "汽车维修店", "理发店", "药店", "海鲜档", "食杂店",
+  "商行",
+  "茶行",
+  "粿条店",
+  "牛肉丸店",
+  "卤鹅店",
+  "五金店",
+  "服装店",
+  "便利店",
+  "水果店",
+  "小吃店",
+  "通讯器材店",
+  "玩具商行",
+  "针织厂",
+  "汽车维修店",
+  "理发店",
+  "药店",
+  "海鲜档",
+  "食杂店",
 ];
 const PRODUCTS = ["蔬菜", "水产养殖", "狮头鹅养殖", "茶叶", "荔枝", "青梅", "番薯", "水果", "花卉", "生猪养殖"];
-const ASSOCIATIONS = ["玩具行业", "纺织服装行业", "电子商务", "软件行业", "物流行业", "餐饮行业", "茶文化", "潮汕美食", "摄影家", "书法家", "青年企业家", "工艺美术", "中小企业"];
+const ASSOCIATIONS = [
+  "玩具行业",
+  "纺织服装行业",
+  "电子商务",
+  "软件行业",
+  "物流行业",
+  "餐饮行业",
+  "茶文化",
+  "潮汕美食",
+  "摄影家",
+  "书法家",
+  "青年企业家",
+  "工艺美术",
+  "中小企业",
+];
 const NON_ENTERPRISES = ["幼儿园", "养老服务中心", "职业培训学校", "社会工作服务中心", "青少年活动中心", "康复中心"];
 
 /** The name a legal person of this kind would register in this district. */
@@ -128,7 +226,10 @@ export function legalPersonName(kind: Kind, d: District, rnd: Prng): { name: str
       return { name: `汕头市${d.name}${trade}${ind}${rnd.pick(["商行", "厂", "经营部"])}`, industry: ind };
     }
     case "partnership":
-      return { name: `汕头市${trade}${rnd.pick(["投资", "企业管理", "股权投资"])}合伙企业（有限合伙）`, industry: "投资" };
+      return {
+        name: `汕头市${trade}${rnd.pick(["投资", "企业管理", "股权投资"])}合伙企业（有限合伙）`,
+        industry: "投资",
+      };
     case "individual": {
       const shop = rnd.pick(SHOPS);
       return { name: `汕头市${d.name}${trade}${shop}`, industry: shop };
@@ -141,10 +242,13 @@ export function legalPersonName(kind: Kind, d: District, rnd: Prng): { name: str
       const town = rnd.pick(d.towns);
       const x = rnd.next();
       const name =
-        x < 0.35 ? `汕头市${d.name}${town}中心小学`
-        : x < 0.6 ? `汕头市${d.name}${town}${town.endsWith("街道") ? "社区卫生服务中心" : "卫生院"}`
-        : x < 0.8 ? `汕头市${d.name}${town}公共服务中心`
-        : `汕头市${d.name}${trade}实验学校`;
+        x < 0.35
+          ? `汕头市${d.name}${town}中心小学`
+          : x < 0.6
+            ? `汕头市${d.name}${town}${town.endsWith("街道") ? "社区卫生服务中心" : "卫生院"}`
+            : x < 0.8
+              ? `汕头市${d.name}${town}公共服务中心`
+              : `汕头市${d.name}${trade}实验学校`;
       return { name, industry: "公共服务" };
     }
     case "social-group":
@@ -167,14 +271,46 @@ export interface GovernmentBody {
 }
 
 const CITY_DEPARTMENTS = [
-  "市场监督管理局", "政务服务数据管理局", "公安局", "民政局", "人力资源和社会保障局", "教育局", "卫生健康局",
-  "自然资源局", "住房和城乡建设局", "交通运输局", "生态环境局", "财政局", "司法局", "商务局", "文化广电旅游体育局",
-  "农业农村局", "水务局", "应急管理局", "城市管理和综合执法局", "退役军人事务局", "医疗保障局", "统计局", "审计局",
-  "科学技术局", "工业和信息化局", "发展和改革局", "人民政府办公室",
+  "市场监督管理局",
+  "政务服务数据管理局",
+  "公安局",
+  "民政局",
+  "人力资源和社会保障局",
+  "教育局",
+  "卫生健康局",
+  "自然资源局",
+  "住房和城乡建设局",
+  "交通运输局",
+  "生态环境局",
+  "财政局",
+  "司法局",
+  "商务局",
+  "文化广电旅游体育局",
+  "农业农村局",
+  "水务局",
+  "应急管理局",
+  "城市管理和综合执法局",
+  "退役军人事务局",
+  "医疗保障局",
+  "统计局",
+  "审计局",
+  "科学技术局",
+  "工业和信息化局",
+  "发展和改革局",
+  "人民政府办公室",
 ];
 const DISTRICT_DEPARTMENTS = [
-  "人民政府", "市场监督管理局", "教育局", "民政局", "人力资源和社会保障局", "卫生健康局", "住房和城乡建设局",
-  "农业农村和水利局", "政务服务数据管理局", "城市管理和综合执法局", "财政局",
+  "人民政府",
+  "市场监督管理局",
+  "教育局",
+  "民政局",
+  "人力资源和社会保障局",
+  "卫生健康局",
+  "住房和城乡建设局",
+  "农业农村和水利局",
+  "政务服务数据管理局",
+  "城市管理和综合执法局",
+  "财政局",
 ];
 
 /**
@@ -184,6 +320,9 @@ const DISTRICT_DEPARTMENTS = [
 export const GOVERNMENT_BODIES: readonly GovernmentBody[] = Object.freeze([
   ...CITY_DEPARTMENTS.map((d) => ({ name: `汕头市${d}`, division: "440500" })),
   ...DISTRICTS.flatMap((dist) =>
-    DISTRICT_DEPARTMENTS.map((dep) => ({ name: `${dist.code === "440523" ? "" : "汕头市"}${dist.name}${dep}`, division: dist.code })),
+    DISTRICT_DEPARTMENTS.map((dep) => ({
+      name: `${dist.code === "440523" ? "" : "汕头市"}${dist.name}${dep}`,
+      division: dist.code,
+    })),
   ),
 ]);

@@ -27,8 +27,41 @@ export function personaLevel(i: number): Level {
 
 /** Mobile number prefixes of the three carriers (13x–19x) [R]. */
 const MOBILE_PREFIXES = [
-  "134", "135", "136", "137", "138", "139", "150", "151", "152", "157", "158", "159", "182", "183", "187", "188", "178",
-  "130", "131", "132", "155", "156", "166", "185", "186", "176", "133", "153", "173", "177", "180", "181", "189", "191", "199",
+  "134",
+  "135",
+  "136",
+  "137",
+  "138",
+  "139",
+  "150",
+  "151",
+  "152",
+  "157",
+  "158",
+  "159",
+  "182",
+  "183",
+  "187",
+  "188",
+  "178",
+  "130",
+  "131",
+  "132",
+  "155",
+  "156",
+  "166",
+  "185",
+  "186",
+  "176",
+  "133",
+  "153",
+  "173",
+  "177",
+  "180",
+  "181",
+  "189",
+  "191",
+  "199",
 ];
 const MAIL_DOMAINS = ["163.com", "126.com", "sina.com", "139.com", "foxmail.com"];
 
@@ -71,7 +104,9 @@ export class PersonCollection implements Collection {
 
   constructor(seedValue: string, size: number) {
     if (!Number.isInteger(size) || size < 1 || size > ID_CAPACITY)
-      throw new RangeError(`自然人数量应为 1..${ID_CAPACITY} 之间的整数，实际为 ${size} / persons must be an integer in 1..${ID_CAPACITY}, got ${size}`);
+      throw new RangeError(
+        `自然人数量应为 1..${ID_CAPACITY} 之间的整数，实际为 ${size} / persons must be an integer in 1..${ID_CAPACITY}, got ${size}`,
+      );
     this.seedValue = seedValue;
     this.size = size;
     this.personaCount = Math.min(PERSONA_PERSONS, size);
@@ -131,7 +166,8 @@ export class PersonCollection implements Collection {
       residence = SUCCESSORS[other]?.[0] ?? other;
     }
     const householdAddress = residentialAddress(districtByCode(home), rnd);
-    const address = residence === home && rnd.next() < 0.55 ? householdAddress : residentialAddress(districtByCode(residence), rnd);
+    const address =
+      residence === home && rnd.next() < 0.55 ? householdAddress : residentialAddress(districtByCode(residence), rnd);
 
     const phone = rnd.pick(MOBILE_PREFIXES) + String(rnd.int(0, 99_999_999)).padStart(8, "0");
     const uid = pinyin + String(this.uidSuffix.apply(i)).padStart(this.uidWidth, "0");
@@ -141,10 +177,29 @@ export class PersonCollection implements Collection {
     // account has no realtype and logs in by password: the other methods imply a verified identity [SIM].
     const level = persona ? personaLevel(i) : weightedLevel(rnd);
     const rt = rnd.next();
-    const realtype = level === "L0" ? "" : persona ? PERSONA_REALTYPES[i % PERSONA_REALTYPES.length] : rt < 0.75 ? "PLV" : rt < 0.92 ? "SI" : "IC";
+    const realtype =
+      level === "L0"
+        ? ""
+        : persona
+          ? PERSONA_REALTYPES[i % PERSONA_REALTYPES.length]
+          : rt < 0.75
+            ? "PLV"
+            : rt < 0.92
+              ? "SI"
+              : "IC";
     const lm = rnd.next();
     const loginMethod: Person["loginMethod"] =
-      level === "L0" ? "1" : persona ? PERSONA_METHODS[i % PERSONA_METHODS.length] : lm < 0.5 ? "3" : lm < 0.82 ? "1" : lm < 0.92 ? "4" : "2";
+      level === "L0"
+        ? "1"
+        : persona
+          ? PERSONA_METHODS[i % PERSONA_METHODS.length]
+          : lm < 0.5
+            ? "3"
+            : lm < 0.82
+              ? "1"
+              : lm < 0.92
+                ? "4"
+                : "2";
     const useridcode = hex32(rnd);
     const createtime = registrationTime(rnd, parts.day);
 

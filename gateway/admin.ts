@@ -41,16 +41,14 @@ export function createAdminPlatform(rt: Runtime): PlatformModule {
       json(200, { ready: true, operations: rt.table.operations.length, platforms: [...rt.platforms.keys()] }),
     adminListScenarios: () =>
       json(200, {
-        scenarios: rt.scenarios
-          .list()
-          .map((s) => ({
-            name: s.name,
-            platform: s.platform,
-            zh: s.zh,
-            en: s.en,
-            kind: s.outcome.kind,
-            ...(s.operations?.length ? { operations: s.operations } : {}),
-          })),
+        scenarios: rt.scenarios.list().map((s) => ({
+          name: s.name,
+          platform: s.platform,
+          zh: s.zh,
+          en: s.en,
+          kind: s.outcome.kind,
+          ...(s.operations?.length ? { operations: s.operations } : {}),
+        })),
       }),
     adminListTenants: () => json(200, { tenants: rt.tenants.list().map(publicTenant) }),
     adminCreateTenant: (input) => {

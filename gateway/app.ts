@@ -32,7 +32,7 @@ import { JSON_TOO_DEEP, lingerAfterTooLarge, rawBodyOf, registerBodyParsers } fr
 import { HANDOVER_FAILED } from "./http-thread-protocol.js";
 import { traceBootId } from "./trace-id.js";
 import { registerDocs } from "./docs.js";
-import { fastifyOptions } from "./fastify-options.js";
+import { fastifyOptions, type FrameworkErrorHandler } from "./fastify-options.js";
 import { registerLanding } from "./landing.js";
 import { defaultPlatforms } from "./platforms.js";
 
@@ -377,7 +377,8 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
 
   for (const m of modules) m.attachTenants?.({ get: (p) => tenants.get(p), list: () => tenants.list() });
 
-  const app = Fastify(fastifyOptions(config));
+  let onBadUrl: FrameworkErrorHandler = () => {}; // bound below, once answerError exists
+  const app = Fastify(fastifyOptions(config, (err, req, reply) => onBadUrl(err, req, reply)));
   registerBodyParsers(app, config);
   // Platforms with timers or outbound connections (data-sharing webhooks) stop with the app.
   app.addHook("onClose", async () => {
@@ -495,6 +496,19 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
           },
         ],
       };
+    else if (err.code === "FST_ERR_BAD_URL")
+      problem = {
+        ...GATEWAY_ERRORS.contractViolation,
+        diagnostics: [
+          {
+            location: "/path",
+            rule: "gateway.url-encoding",
+            seen: req.url.slice(0, 200),
+            message: "路径中的百分号编码无效 / the path holds an invalid percent-encoding",
+            hint: "路径参数先按 UTF-8 再做百分号编码（如 encodeURIComponent）/ percent-encode path parameters as UTF-8 (e.g. encodeURIComponent)",
+          },
+        ],
+      };
     else if (err.code === JSON_TOO_DEEP)
       problem = {
         ...GATEWAY_ERRORS.badBody,
@@ -543,6 +557,10 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
     lingerAfterTooLarge(err, req, reply);
     return answerError(err, req, reply, (req.routeOptions?.config as { route?: RouteEntry } | undefined)?.route);
   });
+  onBadUrl = (err, req, reply) => {
+    lingerAfterTooLarge(err, req, reply);
+    void answerError(err, req, reply);
+  };
 
   registerDocs(app, runtime);
   registerLanding(app, runtime);

@@ -132,6 +132,9 @@ export function registerBodyParsers(app: FastifyInstance, limits: BodyLimits): v
   app.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
 }
 
+/** Refusals sent before the body was read: an upload over the limit, a path that cannot be percent-decoded. */
+const ANSWERED_BEFORE_THE_BODY = new Set(["FST_ERR_CTP_BODY_TOO_LARGE", "FST_ERR_BAD_URL"]);
+
 /** How long a refused oversized upload may go on being read (and discarded) after its 413 was sent. */
 const LINGER_MS = 10_000;
 
@@ -142,7 +145,7 @@ const LINGER_MS = 10_000;
  * drains the rest of the request itself; an upload still unfinished LINGER_MS after the answer is cut off.
  */
 export function lingerAfterTooLarge(err: { code?: string }, req: FastifyRequest, reply: FastifyReply): void {
-  if (err.code !== "FST_ERR_CTP_BODY_TOO_LARGE") return;
+  if (!ANSWERED_BEFORE_THE_BODY.has(err.code ?? "")) return;
   reply.removeHeader("connection");
   const raw = req.raw;
   reply.raw.once("finish", () => {

@@ -33,7 +33,13 @@ interface Pending {
 const pending = new Map<number, Pending>();
 let seq = 0;
 
-const app = Fastify(fastifyOptions(init.limits));
+// a path that cannot be percent-decoded: the main thread answers it in the gateway's envelope, like any refusal
+const app = Fastify(
+  fastifyOptions(init.limits, (err, req, reply) => {
+    lingerAfterTooLarge(err, req, reply);
+    hand("error", req, reply, undefined, err);
+  }),
+);
 registerBodyParsers(app, init.limits);
 
 /**

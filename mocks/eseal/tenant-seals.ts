@@ -89,10 +89,9 @@ export class TenantSealRegistry {
     let state = await store.get<SealServiceState>(STORE_KIND, STORE_ID);
     let hit = state ? this.cache.get(store) : undefined;
     if (!state || !hit || hit.state !== state) {
-      if (!state) {
-        state = { seals: {}, sequences: {}, pki: { revoked: {} } };
-        await store.put(STORE_KIND, STORE_ID, state);
-      }
+      // a tenant that has made nothing yet gets a fresh state, stored by its first save(): a read or a refused
+      // request writes nothing
+      state ??= { seals: {}, sequences: {}, pki: { revoked: {} } };
       for (const [division, n] of Object.entries(state.sequences)) this.sequences.observe(`seal:${division}`, n);
       const nextSequence = (division: string, own: number) => this.sequences.next(`seal:${division}`, own);
       hit = {

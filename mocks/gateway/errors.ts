@@ -1,5 +1,5 @@
 // The gateway's error catalogue (facts §8.1, a simulator choice) plus gatesim's documented extensions.
-// HTTP status = the first three digits of errcode. One entry per code; a test keeps it in step with the README.
+// HTTP status = the first three digits of errcode. One entry per code; test/gateway/error-catalogue.test.ts keeps it in step with the README.
 import type { Problem } from "../shared/types.js";
 
 export type CatalogueEntry = Omit<Problem, "diagnostics"> & { code: number };
@@ -28,6 +28,7 @@ export const GATEWAY_ERRORS = {
   // gatesim extensions (no public table exists; same envelope and status rule)
   contractViolation: catalogueEntry(40005, "请求不符合接口契约", "request does not match the contract"),
   badBody: catalogueEntry(40006, "请求体无法解析", "request body cannot be parsed"),
+  malformedHttp: catalogueEntry(40007, "HTTP 请求格式错误", "malformed HTTP request"),
   tokenInvalid: catalogueEntry(40102, "访问令牌缺失或无效", "access token missing or invalid"),
   adminTokenInvalid: catalogueEntry(40103, "管理令牌缺失或无效", "control-plane token missing or invalid"),
   adminForbidden: catalogueEntry(40303, "该令牌无权操作此租户", "this token may not act on this tenant"),
@@ -35,9 +36,11 @@ export const GATEWAY_ERRORS = {
   unknownService: catalogueEntry(40402, "未知的 serviceId", "unknown serviceId"),
   resourceNotFound: catalogueEntry(40403, "资源不存在", "resource not found"),
   methodNotAllowed: catalogueEntry(40501, "该路径不支持此方法", "method not allowed on this path"),
+  requestTimeout: catalogueEntry(40801, "请求未在时限内发送完毕", "the request was not received in time"),
   conflict: catalogueEntry(40901, "资源已存在", "resource already exists"),
   bodyTooLarge: catalogueEntry(41301, "请求体过大", "request body too large"),
   unsupportedMediaType: catalogueEntry(41501, "不支持的 Content-Type", "unsupported Content-Type"),
+  headersTooLarge: catalogueEntry(43101, "请求行与请求头过大", "request line and headers too large"),
   contractBroken: catalogueEntry(
     50001,
     "模拟平台的应答不符合自身契约（gatesim 缺陷）",

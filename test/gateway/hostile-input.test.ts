@@ -13,6 +13,7 @@ import { DEFAULT_STEPS, type Simulator } from "../../gateway/app.js";
 import { spawnHttpThread } from "../../gateway/http-thread.js";
 import { startSimulator, type StartedSimulator } from "../../gateway/index.js";
 import type { Step } from "../../gateway/pipeline/exchange.js";
+import { sendRaw } from "../fuzz/raw-http.js";
 import { admin, makeSim, tif } from "../helpers.js";
 
 const ADMIN = "hostile-admin-token-0000";
@@ -119,6 +120,57 @@ describe("an upload over bodyLimitBytes", () => {
       const got = await rawUpload(sim, 2 * 1024 * 1024);
       expect(got).toMatch(/^HTTP\/1\.1 413/);
       expect(got).toContain('"errcode":41301');
+    }
+  });
+});
+
+describe("a path that cannot be percent-decoded", () => {
+  it("gets 40005 in the gateway's envelope naming /path, before the socket closes, with a body still arriving", async () => {
+    for (const [, sim] of modes()) {
+      const { port } = new URL(sim.url);
+      const body = Buffer.from(JSON.stringify({ a: "x".repeat(60 * 1024) }));
+      const a = await sendRaw(
+        Number(port),
+        { method: "PUT", path: "/_gatesim/tenants/%ZZ/clock", headers: [["content-type", "application/json"]], body },
+        2000,
+      );
+      expect(a.status).toBe(400);
+      const json = JSON.parse(a.body.toString());
+      expect(json).toMatchObject({
+        errcode: 40005,
+        _diagnostics: [{ location: "/path", rule: "gateway.url-encoding" }],
+      });
+      expect(json._diagnostics[0].hint).toContain("encodeURIComponent");
+      expect(a.headers["x-gatesim-trace-id"]).toBeTruthy();
+    }
+  });
+});
+
+describe("a request Node's HTTP parser refuses", () => {
+  const raw = async (sim: StartedSimulator, path: string, headers: [string, string][]) => {
+    const a = await sendRaw(Number(new URL(sim.url).port), { method: "GET", path, headers }, 2000);
+    return { ...a, json: JSON.parse(a.body.toString() || "null") };
+  };
+
+  it("a NUL inside a header: 40007 in the gateway's envelope, both modes", async () => {
+    for (const [, sim] of modes()) {
+      const a = await raw(sim, "/ebus/eseal/v1/seal-types", [["x-note", "a\u0000b"]]);
+      expect(a.status).toBe(400);
+      expect(a.json).toMatchObject({ errcode: 40007, _diagnostics: [{ rule: "http.parse" }] });
+      expect(a.json.errmsg).toContain("malformed HTTP request");
+      expect(a.headers["x-gatesim-trace-id"]).toBe(a.json._trace_id);
+    }
+  });
+
+  it("a request line over 16 KiB: 43101 naming the limit and where long values go", async () => {
+    for (const [, sim] of modes()) {
+      const a = await raw(sim, `/ebus/eseal/v1/seals?q=${"x".repeat(20_000)}`, []);
+      expect(a.status).toBe(431);
+      expect(a.json).toMatchObject({
+        errcode: 43101,
+        _diagnostics: [{ location: "/headers", rule: "http.header-size" }],
+      });
+      expect(a.json._diagnostics[0].hint).toContain("body");
     }
   });
 });

@@ -4,9 +4,7 @@
 import type { Prng } from "../mocks/shared/prng.js";
 
 type Node =
-  | { t: "chars"; set: string }
-  | { t: "alt"; options: Node[][] }
-  | { t: "rep"; node: Node; min: number; max: number };
+  { t: "chars"; set: string } | { t: "alt"; options: Node[][] } | { t: "rep"; node: Node; min: number; max: number };
 
 const DIGITS = "0123456789";
 const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";

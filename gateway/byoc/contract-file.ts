@@ -45,7 +45,12 @@ function parseFile(path: string, problems: ContractProblem[]): ParsedFile | unde
   const doc: Document = yaml.parseDocument(text, { lineCounter: counter, uniqueKeys: true });
   for (const err of doc.errors) {
     const line = err.linePos?.[0]?.line;
-    problems.push({ file: path, pointer: "", line, message: `无法解析 / cannot be parsed: ${err.message.split("\n")[0]}` });
+    problems.push({
+      file: path,
+      pointer: "",
+      line,
+      message: `无法解析 / cannot be parsed: ${err.message.split("\n")[0]}`,
+    });
   }
   if (doc.errors.length) return undefined;
   const lineOf = (pointer: string): number | undefined => {
@@ -184,7 +189,9 @@ export async function loadContractFile(path: string): Promise<LoadedContract> {
   if (!main) throw new ContractError(problems);
   const source = main.data as Record<string, any>;
   if (!source || typeof source !== "object" || Array.isArray(source))
-    throw new ContractError([{ file: abs, pointer: "", line: 1, message: "顶层应为对象 / the top level must be an object" }]);
+    throw new ContractError([
+      { file: abs, pointer: "", line: 1, message: "顶层应为对象 / the top level must be an object" },
+    ]);
   const v = String(source.openapi ?? "");
   if (!/^3\.[01]\./.test(v))
     throw new ContractError([
@@ -203,5 +210,12 @@ export async function loadContractFile(path: string): Promise<LoadedContract> {
   // pointers are the main file's, or land on the $ref that brought a sibling's part in
   await checkAgainstOpenApi({ ...main, data: bundled }, problems);
   if (problems.length) throw new ContractError(problems);
-  return { file: abs, source, dereferenced, bundled, version: v.startsWith("3.0") ? "3.0" : "3.1", lineOf: main.lineOf };
+  return {
+    file: abs,
+    source,
+    dereferenced,
+    bundled,
+    version: v.startsWith("3.0") ? "3.0" : "3.1",
+    lineOf: main.lineOf,
+  };
 }

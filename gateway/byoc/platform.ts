@@ -40,7 +40,12 @@ function notFound(param: string, id: string): never {
  * contract adds remain) under a new or given id; GET/PUT/PATCH/DELETE on `{id}` read, replace, merge or remove it;
  * GET on the collection lists stored items when the answer is an array. Without stored state: the contract's answer.
  */
-async function crud(op: Operation, input: HandlerInput, ctx: HandlerContext, base: HandlerResult): Promise<HandlerResult> {
+async function crud(
+  op: Operation,
+  input: HandlerInput,
+  ctx: HandlerContext,
+  base: HandlerResult,
+): Promise<HandlerResult> {
   const res = resourceOf(op);
   if (!res || base.status >= 300 || input.headers.prefer) return base;
   const kind = `${op.platform}${res.collection}`;
@@ -51,7 +56,11 @@ async function crud(op: Operation, input: HandlerInput, ctx: HandlerContext, bas
       const body = isObject(input.body) ? input.body : {};
       const given = ["id", key, "code"].map((k) => body[k]).find((v) => typeof v === "string" || typeof v === "number");
       const newId = String(given ?? `${(await ctx.store.list(kind)).length + 1}`);
-      const item = { ...(isObject(base.body) ? base.body : {}), ...body, ...(given === undefined ? { id: newId } : {}) };
+      const item = {
+        ...(isObject(base.body) ? base.body : {}),
+        ...body,
+        ...(given === undefined ? { id: newId } : {}),
+      };
       await ctx.store.put(kind, newId, item);
       return { ...base, body: item, headers: { location: `${input.path}/${encodeURIComponent(newId)}` } };
     }
@@ -68,7 +77,8 @@ async function crud(op: Operation, input: HandlerInput, ctx: HandlerContext, bas
     case "PUT":
     case "PATCH": {
       const body = isObject(input.body) ? input.body : {};
-      const item = op.method === "PUT" ? { ...stored, ...body } : { ...(stored ?? notFound(res.idParam!, id)), ...body };
+      const item =
+        op.method === "PUT" ? { ...stored, ...body } : { ...(stored ?? notFound(res.idParam!, id)), ...body };
       await ctx.store.put(kind, id, item);
       return isObject(base.body) ? { ...base, body: { ...base.body, ...item } } : base;
     }
@@ -80,7 +90,12 @@ async function crud(op: Operation, input: HandlerInput, ctx: HandlerContext, bas
   }
 }
 
-export function userContractPlatform(name: string, operations: Operation[], seed: string, withCrud: boolean): PlatformModule {
+export function userContractPlatform(
+  name: string,
+  operations: Operation[],
+  seed: string,
+  withCrud: boolean,
+): PlatformModule {
   const handlers: Record<string, Handler> = {};
   for (const op of operations) {
     handlers[op.operationId] = (input, ctx) => {
@@ -92,7 +107,11 @@ export function userContractPlatform(name: string, operations: Operation[], seed
 }
 
 /** The platform modules for the user contracts in a table (their documents' platforms start with "byoc:"). */
-export function userContractPlatforms(table: OperationTable, seed: string, crudFor: (ns: string) => boolean): PlatformModule[] {
+export function userContractPlatforms(
+  table: OperationTable,
+  seed: string,
+  crudFor: (ns: string) => boolean,
+): PlatformModule[] {
   return table.documents
     .filter((d) => d.platform.startsWith(BYOC_PREFIX))
     .map((d) =>

@@ -1,7 +1,13 @@
 // A department's own OpenAPI contracts as operations of the table: mounted under /ebus/<namespace>/ behind the
 // gateway's x-tif checks (facts §1.1), optionally as GatewayMsg services, or at their own paths in mock mode.
 import { basename } from "node:path";
-import type { ContractDocument, Operation, OperationTable, ParameterSpec, ResponseSpec } from "../../contracts/loader.js";
+import type {
+  ContractDocument,
+  Operation,
+  OperationTable,
+  ParameterSpec,
+  ResponseSpec,
+} from "../../contracts/loader.js";
 import { ajvFor } from "../validation.js";
 import { ContractError, loadContractFile, type ContractProblem, type LoadedContract } from "./contract-file.js";
 import { upgradeSchema } from "./schema-dialect.js";
@@ -124,7 +130,10 @@ function compileAll(c: LoadedContract, ops: Operation[]): ContractProblem[] {
       try {
         ajvFor("body").compile(s as object);
       } catch (e) {
-        problems.push({ ...at(op, ptr), message: `schema 无法编译 / the schema cannot be compiled: ${(e as Error).message}` });
+        problems.push({
+          ...at(op, ptr),
+          message: `schema 无法编译 / the schema cannot be compiled: ${(e as Error).message}`,
+        });
       }
     }
   }
@@ -167,7 +176,10 @@ export async function loadUserContract(spec: UserContractSpec, mode: MountMode =
 }
 
 /** Every contract, all problems of all files at once. */
-export async function loadUserContracts(specs: readonly UserContractSpec[], mode: MountMode = "gateway"): Promise<UserContract[]> {
+export async function loadUserContracts(
+  specs: readonly UserContractSpec[],
+  mode: MountMode = "gateway",
+): Promise<UserContract[]> {
   const out: UserContract[] = [];
   const problems: ContractProblem[] = [];
   const names = new Set<string>();
@@ -188,7 +200,10 @@ export async function loadUserContracts(specs: readonly UserContractSpec[], mode
 }
 
 /** The table with the user's contracts added (or, in mock mode, the user's alone). */
-export function withUserContracts(base: OperationTable | undefined, contracts: readonly UserContract[]): OperationTable {
+export function withUserContracts(
+  base: OperationTable | undefined,
+  contracts: readonly UserContract[],
+): OperationTable {
   const documents = [...(base?.documents ?? []), ...contracts.map((c) => c.document)];
   const operations = [...(base?.operations ?? []), ...contracts.flatMap((c) => c.operations)];
   const byId = new Map(operations.map((o) => [o.operationId, o]));

@@ -46,6 +46,34 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
+/** The start command's flags as config keys; malformed ones noted in `problems`. */
+function flagsFrom(values: ParsedValues, problems: string[]): Record<string, unknown> {
+  const flags: Record<string, unknown> = {};
+  if (values.port !== undefined) {
+    if (!/^\d+$/.test(values.port)) problems.push(`--port: 应为整数 / must be an integer, got "${values.port}"`);
+    flags.port = Number(values.port);
+  }
+  if (values.host !== undefined) flags.host = values.host;
+  if (values.seed !== undefined) flags.seed = values.seed;
+  if (values["log-level"] !== undefined) flags.logLevel = values["log-level"];
+  if (values["admin-token"] !== undefined) flags.adminToken = values["admin-token"];
+  if (values["public-url"] !== undefined) flags.publicUrl = values["public-url"];
+  if (values["strict-envelope"]) flags.strictEnvelope = true;
+  if (values["single-thread"]) flags.httpThread = false;
+  if (values.config !== undefined) flags.config = values.config;
+  // FILE[:namespace]; a colon followed by a path separator is part of the file name (C:\…)
+  if (values.contract)
+    flags.contracts = values.contract.map((v) => {
+      const m = /^(.+):([A-Za-z0-9][A-Za-z0-9_-]*)$/.exec(v);
+      return m ? { file: m[1], namespace: m[2] } : { file: v };
+    });
+  return flags;
+}
+
+type ParsedValues = ReturnType<
+  typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>
+>["values"];
+
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const first = argv[0];
   if (first === "mock") return (await import("./byoc/mock-command.js")).runMock(argv.slice(1), env);
@@ -76,25 +104,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     return 2;
   }
   const problems: string[] = [];
-  const flags: Record<string, unknown> = {};
-  if (values.port !== undefined) {
-    if (!/^\d+$/.test(values.port)) problems.push(`--port: 应为整数 / must be an integer, got "${values.port}"`);
-    flags.port = Number(values.port);
-  }
-  if (values.host !== undefined) flags.host = values.host;
-  if (values.seed !== undefined) flags.seed = values.seed;
-  if (values["log-level"] !== undefined) flags.logLevel = values["log-level"];
-  if (values["admin-token"] !== undefined) flags.adminToken = values["admin-token"];
-  if (values["public-url"] !== undefined) flags.publicUrl = values["public-url"];
-  if (values["strict-envelope"]) flags.strictEnvelope = true;
-  if (values["single-thread"]) flags.httpThread = false;
-  if (values.config !== undefined) flags.config = values.config;
-  // FILE[:namespace]; a colon followed by a path separator is part of the file name (C:\…)
-  if (values.contract)
-    flags.contracts = values.contract.map((v) => {
-      const m = /^(.+):([A-Za-z0-9][A-Za-z0-9_-]*)$/.exec(v);
-      return m ? { file: m[1], namespace: m[2] } : { file: v };
-    });
+  const flags = flagsFrom(values, problems);
   let config;
   try {
     config = loadConfig({ flags: problems.length ? { ...flags, port: undefined } : flags, env });

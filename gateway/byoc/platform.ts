@@ -4,6 +4,8 @@ import type { Operation, OperationTable } from "../../contracts/loader.js";
 import { GATEWAY_ERRORS } from "../../mocks/gateway/errors.js";
 import { refuse } from "../../mocks/shared/problem.js";
 import type { Handler, HandlerContext, HandlerInput, HandlerResult, PlatformModule } from "../../mocks/shared/types.js";
+import { prngFor } from "../../mocks/shared/prng.js";
+import { sampleSchema } from "../sample.js";
 import { answerOperation, preferenceOf } from "./answer.js";
 import { BYOC_PREFIX } from "./user-contracts.js";
 
@@ -35,6 +37,13 @@ function notFound(param: string, id: string): never {
   ]);
 }
 
+interface CrudShape {
+  /** Collection path → the id parameter its item path names (`/permits` → permitNo). */
+  idParams: Map<string, string>;
+  idSchemas: Map<string, Record<string, unknown>>;
+  seed: string;
+}
+
 /**
  * Stateful CRUD (opt-in): POST on a collection stores the request body (over the contract's answer, so the fields the
  * contract adds remain) under a new or given id; GET/PUT/PATCH/DELETE on `{id}` read, replace, merge or remove it;
@@ -45,24 +54,32 @@ async function crud(
   input: HandlerInput,
   ctx: HandlerContext,
   base: HandlerResult,
+  shape: CrudShape,
 ): Promise<HandlerResult> {
+  const { idParams, idSchemas, seed } = shape;
   const res = resourceOf(op);
   if (!res || base.status >= 300 || input.headers.prefer) return base;
   const kind = `${op.platform}${res.collection}`;
   const id = res.idParam ? input.params[res.idParam] : undefined;
   if (id === undefined) {
     if (op.method === "POST") {
-      const key = res.collection.split("/").pop()!.replace(/s$/, "") + "Id";
+      const idKey = idParams.get(res.collection) ?? "id";
       const body = isObject(input.body) ? input.body : {};
-      const given = ["id", key, "code"].map((k) => body[k]).find((v) => typeof v === "string" || typeof v === "number");
-      const newId = String(given ?? `${(await ctx.store.list(kind)).length + 1}`);
-      const item = {
-        ...(isObject(base.body) ? base.body : {}),
-        ...body,
-        ...(given === undefined ? { id: newId } : {}),
-      };
-      await ctx.store.put(kind, newId, item);
-      return { ...base, body: item, headers: { location: `${input.path}/${encodeURIComponent(newId)}` } };
+      const stored = await ctx.store.list(kind);
+      let newId = [body[idKey], body.id].find((v) => typeof v === "string" || typeof v === "number");
+      // the contract's own id for the first, then fresh ones drawn from the id parameter's schema
+      const answered = isObject(base.body) ? base.body[idKey] : undefined;
+      for (let n = stored.length; newId === undefined || (await ctx.store.get(kind, String(newId))); n++)
+        newId =
+          n === stored.length && answered !== undefined && typeof answered !== "object"
+            ? (answered as string)
+            : String(
+                sampleSchema(idSchemas.get(res.collection) ?? { type: "string" }, prngFor(seed, `crud:${kind}:${n}`)) ??
+                  n,
+              );
+      const item = { ...(isObject(base.body) ? base.body : {}), ...body, [idKey]: newId };
+      await ctx.store.put(kind, String(newId), item);
+      return { ...base, body: item, headers: { location: `${input.path}/${encodeURIComponent(String(newId))}` } };
     }
     if (op.method === "GET" && Array.isArray(base.body)) {
       const items = await ctx.store.list(kind);
@@ -97,10 +114,19 @@ export function userContractPlatform(
   withCrud: boolean,
 ): PlatformModule {
   const handlers: Record<string, Handler> = {};
+  const shape: CrudShape = { idParams: new Map(), idSchemas: new Map(), seed };
+  for (const op of operations) {
+    const r = resourceOf(op);
+    const param = r?.idParam ? op.parameters.find((p) => p.in === "path" && p.name === r.idParam) : undefined;
+    if (r?.idParam && param) {
+      shape.idParams.set(r.collection, r.idParam);
+      if (typeof param.schema === "object") shape.idSchemas.set(r.collection, param.schema as Record<string, unknown>);
+    }
+  }
   for (const op of operations) {
     handlers[op.operationId] = (input, ctx) => {
       const base = answerOperation(op, preferenceOf(input.headers.prefer), seed);
-      return withCrud ? crud(op, input, ctx, base) : base;
+      return withCrud ? crud(op, input, ctx, base, shape) : base;
     };
   }
   return { name, handlers, contractBroken: USER_CONTRACT_BROKEN };

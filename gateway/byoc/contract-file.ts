@@ -1,7 +1,9 @@
 // Reads a user's OpenAPI document and the sibling files its $refs name, checks it against the OpenAPI meta-schema
 // (@seriousme/openapi-schema-validator) and resolves every reference; each problem names file, JSON pointer and line.
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { createRequire } from "node:module";
 import type { LineCounter as LineCounterT, Document } from "yaml";
 
@@ -23,6 +25,7 @@ export class ContractError extends Error {
 
 interface ParsedFile {
   path: string;
+  text: string;
   data: unknown;
   /** 1-based line of the node at a JSON pointer (the nearest existing ancestor when the node itself is missing). */
   lineOf(pointer: string): number | undefined;
@@ -61,7 +64,7 @@ function parseFile(path: string, problems: ContractProblem[]): ParsedFile | unde
     }
     return undefined;
   };
-  return { path, data: doc.toJS({ maxAliasCount: 1000 }), lineOf };
+  return { path, text, data: doc.toJS({ maxAliasCount: 1000 }), lineOf };
 }
 
 export interface LoadedContract {
@@ -180,6 +183,41 @@ async function checkAgainstOpenApi(file: ParsedFile, problems: ContractProblem[]
   }
 }
 
+// The meta-schema check compiles the OpenAPI schema (≈180 ms, most of a mock's start-up): a contract whose files are
+// byte for byte ones that passed before (same validator version) is not checked again. The record is a marker file
+// per content hash in the OS temp folder; losing it only costs the check.
+const CHECKED_DIR = join(tmpdir(), "gatesim-contract-checks");
+const VALIDATOR_VERSION: string = (() => {
+  try {
+    const req = createRequire(import.meta.url);
+    return JSON.parse(readFileSync(req.resolve("@seriousme/openapi-schema-validator/package.json"), "utf8")).version;
+  } catch {
+    return "unknown";
+  }
+})();
+
+function checkKey(files: Map<string, ParsedFile | undefined>): string {
+  const h = createHash("sha256").update(VALIDATOR_VERSION);
+  for (const [path, f] of [...files].sort(([a], [b]) => a.localeCompare(b)))
+    h.update("\0")
+      .update(path)
+      .update("\0")
+      .update(f?.text ?? "");
+  return h.digest("hex");
+}
+
+const passedBefore = (key: string) =>
+  process.env.GATESIM_CONTRACT_RECHECK !== "1" && existsSync(join(CHECKED_DIR, key));
+
+function rememberPassed(key: string): void {
+  try {
+    mkdirSync(CHECKED_DIR, { recursive: true });
+    writeFileSync(join(CHECKED_DIR, key), "");
+  } catch {
+    // a read-only temp folder: check every time
+  }
+}
+
 /** Load, check and resolve one contract; throws ContractError listing every problem found. */
 export async function loadContractFile(path: string): Promise<LoadedContract> {
   const abs = resolve(path);
@@ -210,8 +248,12 @@ export async function loadContractFile(path: string): Promise<LoadedContract> {
   if (problems.length) throw new ContractError(problems);
   // the validator follows internal references only: it checks the bundled copy (sibling files inlined), whose
   // pointers are the main file's, or land on the $ref that brought a sibling's part in
-  await checkAgainstOpenApi({ ...main, data: bundled }, problems);
-  if (problems.length) throw new ContractError(problems);
+  const key = checkKey(ctx.files);
+  if (!passedBefore(key)) {
+    await checkAgainstOpenApi({ ...main, data: bundled }, problems);
+    if (problems.length) throw new ContractError(problems);
+    rememberPassed(key);
+  }
   return {
     file: abs,
     source,

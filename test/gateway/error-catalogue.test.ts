@@ -19,7 +19,10 @@ describe("gateway error catalogue vs README", () => {
 
   it("every catalogue entry is in the README with its HTTP status", () => {
     for (const e of Object.values(GATEWAY_ERRORS))
-      expect(rows.find((r) => r.code === e.code), `${e.code} ${e.en}`).toMatchObject({ status: e.status });
+      expect(
+        rows.find((r) => r.code === e.code),
+        `${e.code} ${e.en}`,
+      ).toMatchObject({ status: e.status });
   });
 
   it("the README lists no code the catalogue lacks, in ascending order", () => {

@@ -35,6 +35,8 @@ import { registerDocs } from "./docs.js";
 import { fastifyOptions, type FrameworkErrorHandler } from "./fastify-options.js";
 import { registerLanding } from "./landing.js";
 import { defaultPlatforms } from "./platforms.js";
+import { userContractPlatforms } from "./byoc/platform.js";
+import { namespaceOf } from "./byoc/user-contracts.js";
 
 /** The request path, step by step (architecture.md §2). Each is swappable in tests. */
 export const DEFAULT_STEPS: Step[] = [
@@ -364,6 +366,10 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
     createAdminPlatform(runtime),
     createToolsPlatform(runtime),
     ...(opts.platforms ?? defaultPlatforms)(seed, config),
+    // departments' own contracts (gateway/byoc/), already in the table
+    ...userContractPlatforms(table, config.seed, (ns) =>
+      (config.contracts ?? []).some((c) => namespaceOf(c) === ns && c.crud),
+    ),
   ];
   for (const m of modules) {
     runtime.platforms.set(m.name, m);
@@ -563,7 +569,8 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
   };
 
   registerDocs(app, runtime);
-  registerLanding(app, runtime);
+  // a mock-mode contract may serve its own GET / (gatesim mock)
+  if (!table.operations.some((o) => o.method === "GET" && o.path === "/")) registerLanding(app, runtime);
   return { app, runtime, transport: { routes, answerNotFound, answerError } };
 }
 

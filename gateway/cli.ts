@@ -11,6 +11,7 @@ const HELP = `gatesim — 广东省政务 API 网关与共享平台模拟器 / G
 
 用法 Usage:
   gatesim [start] [options]     启动模拟器 / start the simulator (default command)
+  gatesim mock <file> [options] 只模拟一份 OpenAPI 契约 / mock one OpenAPI contract (see below)
   gatesim --help                本帮助 / this help
 
 选项 Options (flags > env GATESIM_* > gatesim.config.yaml|json > defaults):
@@ -23,6 +24,8 @@ const HELP = `gatesim — 广东省政务 API 网关与共享平台模拟器 / G
   --public-url <url>    客户端访问的基础地址 / base URL clients use (GATESIM_PUBLIC_URL)
   --strict-envelope     错误体不带 _diagnostics / drop _diagnostics from error bodies (GATESIM_STRICT_ENVELOPE)
   --single-thread       HTTP 与状态同一线程 / serve HTTP on the main thread too (GATESIM_HTTP_THREAD=false)
+  --contract <f[:ns]>   挂载部门自己的 OpenAPI 契约于 /ebus/<ns>/（可重复）/ mount an OpenAPI contract under /ebus/<ns>/ (repeatable; docs/byoc.md)
+  --watch               契约文件变化时重新加载 / reload contracts when their files change
   --replay <dir>        先按 gatesim proxy --record 录制的交换应答 / answer from exchanges recorded by gatesim proxy --record first
   -h, --help            帮助 / help
 `;
@@ -38,11 +41,42 @@ const OPTIONS = {
   "strict-envelope": { type: "boolean" },
   "single-thread": { type: "boolean" },
   replay: { type: "string" },
+  contract: { type: "string", multiple: true },
+  watch: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
+/** The start command's flags as config keys; malformed ones noted in `problems`. */
+function flagsFrom(values: ParsedValues, problems: string[]): Record<string, unknown> {
+  const flags: Record<string, unknown> = {};
+  if (values.port !== undefined) {
+    if (!/^\d+$/.test(values.port)) problems.push(`--port: 应为整数 / must be an integer, got "${values.port}"`);
+    flags.port = Number(values.port);
+  }
+  if (values.host !== undefined) flags.host = values.host;
+  if (values.seed !== undefined) flags.seed = values.seed;
+  if (values["log-level"] !== undefined) flags.logLevel = values["log-level"];
+  if (values["admin-token"] !== undefined) flags.adminToken = values["admin-token"];
+  if (values["public-url"] !== undefined) flags.publicUrl = values["public-url"];
+  if (values["strict-envelope"]) flags.strictEnvelope = true;
+  if (values["single-thread"]) flags.httpThread = false;
+  if (values.config !== undefined) flags.config = values.config;
+  // FILE[:namespace]; a colon followed by a path separator is part of the file name (C:\…)
+  if (values.contract)
+    flags.contracts = values.contract.map((v) => {
+      const m = /^(.+):([A-Za-z0-9][A-Za-z0-9_-]*)$/.exec(v);
+      return m ? { file: m[1], namespace: m[2] } : { file: v };
+    });
+  return flags;
+}
+
+type ParsedValues = ReturnType<
+  typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>
+>["values"];
+
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const first = argv[0];
+  if (first === "mock") return (await import("./byoc/mock-command.js")).runMock(argv.slice(1), env);
   if (first && !first.startsWith("-") && first !== "start") {
     const { runTool } = await import("./tools/index.js");
     const code = await runTool(first, argv.slice(1));
@@ -61,7 +95,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const command = positionals[0] ?? "start";
   if (values.help) {
     const { TOOL_HELP } = await import("./tools/index.js");
-    process.stdout.write(HELP + TOOL_HELP);
+    const { MOCK_HELP } = await import("./byoc/mock-command.js");
+    process.stdout.write(HELP + MOCK_HELP + TOOL_HELP);
     return 0;
   }
   if (command !== "start") {
@@ -69,19 +104,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     return 2;
   }
   const problems: string[] = [];
-  const flags: Record<string, unknown> = {};
-  if (values.port !== undefined) {
-    if (!/^\d+$/.test(values.port)) problems.push(`--port: 应为整数 / must be an integer, got "${values.port}"`);
-    flags.port = Number(values.port);
-  }
-  if (values.host !== undefined) flags.host = values.host;
-  if (values.seed !== undefined) flags.seed = values.seed;
-  if (values["log-level"] !== undefined) flags.logLevel = values["log-level"];
-  if (values["admin-token"] !== undefined) flags.adminToken = values["admin-token"];
-  if (values["public-url"] !== undefined) flags.publicUrl = values["public-url"];
-  if (values["strict-envelope"]) flags.strictEnvelope = true;
-  if (values["single-thread"]) flags.httpThread = false;
-  if (values.config !== undefined) flags.config = values.config;
+  const flags = flagsFrom(values, problems);
   let config;
   try {
     config = loadConfig({ flags: problems.length ? { ...flags, port: undefined } : flags, env });
@@ -102,19 +125,29 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   );
   // The HTTP thread starts before the simulator's modules load (they are most of a cold start): its own Fastify loads
   // on the other core meanwhile.
-  const httpThread = config.httpThread ? startHttpThread(config) : undefined;
+  const httpThread =
+    config.httpThread && !(values.watch && config.contracts.length) ? startHttpThread(config) : undefined;
   const { banner, listen } = await import("./server.js");
   const replay = values.replay ? await import("./tools/replay-step.js") : undefined;
   const { DEFAULT_STEPS } = await import("./app.js");
-  const sim = await listen(config, {
-    logger,
-    httpThread,
-    onHttpThreadExit: () => process.exit(1),
-    ...(replay ? { steps: replay.withReplay(DEFAULT_STEPS, replay.loadFixtures(values.replay!)) } : {}),
-  });
+  const steps = replay ? { steps: replay.withReplay(DEFAULT_STEPS, replay.loadFixtures(values.replay!)) } : {};
+  const start = (c: typeof config, thread?: typeof httpThread) =>
+    listen(c, { logger, httpThread: thread, onHttpThreadExit: () => process.exit(1), ...steps });
+  let running;
+  try {
+    running =
+      values.watch && config.contracts.length
+        ? await (await import("./byoc/watch.js")).serveWithReload(config, (c) => start(c), { log: logger })
+        : await start(config, httpThread).then((s) => ({ current: () => s, close: () => s.close() }));
+  } catch (e) {
+    if ((e as Error).name !== "ContractError") throw e;
+    process.stderr.write(`${(e as Error).message}\n`);
+    return 2;
+  }
+  const sim = running.current();
   process.stdout.write(`${banner(sim, !config.adminToken)}\n`);
   const stop = async () => {
-    await sim.close();
+    await running.close();
     process.exit(0);
   };
   process.once("SIGINT", stop);

@@ -7,6 +7,7 @@ import { parseYaml } from "../contracts/yaml.js";
 import { limitZh } from "./schema-messages.js";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import type { TenantSpec } from "./tenants.js";
+import type { UserContractSpec } from "./byoc/user-contracts.js";
 
 export interface GatesimConfig {
   host: string;
@@ -37,6 +38,8 @@ export interface GatesimConfig {
   outbound: { allowHosts: string[] };
   /** Calls the data-sharing audit log keeps (platform-wide; beyond it the oldest go, counted). ≈0.8 KB each. */
   datashare: { auditCap: number };
+  /** Departments' own OpenAPI contracts, mounted under /ebus/<namespace>/ (docs/byoc.md). */
+  contracts: UserContractSpec[];
 }
 
 export const DEFAULTS: GatesimConfig = {
@@ -74,6 +77,7 @@ export const DEFAULTS: GatesimConfig = {
   landing: { showCredentials: true },
   outbound: { allowHosts: ["*"] },
   datashare: { auditCap: 200_000 },
+  contracts: [],
 };
 
 const tenantSchema = {
@@ -137,6 +141,20 @@ export const CONFIG_SCHEMA = {
       type: "object",
       additionalProperties: false,
       properties: { auditCap: { type: "integer", minimum: 100, maximum: 10_000_000 } },
+    },
+    contracts: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["file"],
+        additionalProperties: false,
+        properties: {
+          file: { type: "string", minLength: 1 },
+          namespace: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$" },
+          serviceIds: { type: "object", additionalProperties: { type: "string", minLength: 1 } },
+          crud: { type: "boolean" },
+        },
+      },
     },
   },
 };

@@ -4,6 +4,7 @@
 import type { JsonSchema, Operation } from "../contracts/loader.js";
 import type { HandlerResult } from "../mocks/shared/types.js";
 import { Prng, prngFor } from "../mocks/shared/prng.js";
+import { sampleFromPattern } from "./pattern-sample.js";
 import { idCheck, makeLicenceId, orgCheck, usccCheck } from "../mocks/shared/ids.js";
 
 const FORMAT_SAMPLES: Record<string, (r: Prng) => string> = {
@@ -27,6 +28,10 @@ const FORMAT_SAMPLES: Record<string, (r: Prng) => string> = {
   date: () => "2026-01-01",
   email: (r) => `user${r.int(1, 999)}@example.gov.cn`,
   uri: () => "http://127.0.0.1:3000/callback",
+  time: () => "08:00:00+08:00",
+  ipv4: (r) => `10.${r.int(0, 255)}.${r.int(0, 255)}.${r.int(1, 254)}`,
+  hostname: () => "api.example.gov.cn",
+  "uri-reference": () => "/callback",
   uuid: (r) => `${r.hex(4)}-${r.hex(2)}-4${r.hex(2).slice(1)}-a${r.hex(2).slice(1)}-${r.hex(6)}`,
 };
 
@@ -73,6 +78,8 @@ export function sampleSchema(schema: JsonSchema, r: Prng, depth = 0): unknown {
       return null;
     case "string": {
       if (s.format && FORMAT_SAMPLES[s.format]) return FORMAT_SAMPLES[s.format](r);
+      const matching = typeof s.pattern === "string" ? sampleFromPattern(s.pattern, r) : undefined;
+      if (matching !== undefined) return matching;
       const min = s.minLength ?? 1,
         max = s.maxLength ?? Math.max(min, 12);
       const len = Math.min(Math.max(min, 8), max);

@@ -1,9 +1,9 @@
 // Listening: build the app, bind the port, tell the person at the terminal what they have.
-import { loadContracts } from "../contracts/loader.js";
 import { buildApp, type BuildOptions, type Simulator } from "./app.js";
 import type { GatesimConfig } from "./config.js";
 import { spawnHttpThread } from "./http-thread.js";
 import type { StartedThread } from "./http-thread-start.js";
+import { tableFor } from "./byoc/table.js";
 
 export interface RunningSimulator extends Simulator {
   url: string;
@@ -34,7 +34,7 @@ export async function listen(config: Readonly<GatesimConfig>, options: ListenOpt
   const { onHttpThreadExit, httpThread, ...opts } = options;
   if (config.port === 0) config = Object.freeze({ ...config, port: await freePort(config.host) });
   // HTTP on a second thread, state on this one (http-thread.ts); the thread starts while the simulator is built
-  const table = opts.table ?? loadContracts();
+  const table = opts.table ?? (await tableFor(config));
   const early = config.httpThread ? spawnHttpThread(config, table, undefined, httpThread) : undefined;
   let sim: Simulator;
   try {

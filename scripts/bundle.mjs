@@ -24,6 +24,7 @@ const external = [
   "msw",
   "playwright-core",
   "undici",
+  "@seriousme/openapi-schema-validator",
 ];
 
 const common = {

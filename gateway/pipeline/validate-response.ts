@@ -18,5 +18,6 @@ export function checkResponse(x: Exchange): void {
     { operationId: x.op!.operationId, traceId: x.traceId, violations: diags },
     "handler answered outside its contract",
   );
-  if (x.rt.config.responseViolation === "refuse") refuse(GATEWAY_ERRORS.contractBroken, diags);
+  if (x.rt.config.responseViolation === "refuse")
+    refuse(x.platform?.contractBroken ?? GATEWAY_ERRORS.contractBroken, diags);
 }

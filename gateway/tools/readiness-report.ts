@@ -6,6 +6,7 @@ import type { Diagnostic } from "../../mocks/shared/types.js";
 import type { JournalEntry } from "../journal.js";
 import type { Runtime } from "../runtime.js";
 import { curlFor } from "./curl-reproduction.js";
+import { withUserContractOperations } from "../byoc/report-coverage.js";
 import {
   OPERATION_CATALOGUE,
   RECOVERY_KINDS,
@@ -912,7 +913,7 @@ export async function buildReport(
     table: rt.table,
     platforms: new Set(rt.platforms.keys()),
     tenant: { paasid, name: t.tenant.name },
-    profile: opts.profile,
+    profile: withUserContractOperations(opts.profile, rt.table),
     window: w,
     licenceRecords: await licenceRecordsOf(rt, paasid, w),
     baseUrl: opts.baseUrl,

@@ -167,6 +167,8 @@ export interface PlatformModule {
   /** Named alternative envelopes an operation can pick with `x-gatesim-envelope: <name>` in its contract. */
   envelopes?: Record<string, EnvelopeFormatter>;
   scenarios?: ScenarioDef[];
+  /** The refusal that replaces an answer outside the contract, when not the gateway's "gatesim bug" (user contracts). */
+  contractBroken?: Omit<Problem, "diagnostics">;
   /** In-process API offered to other platforms (ctx.platforms.get(name)). */
   api?: unknown;
   /**

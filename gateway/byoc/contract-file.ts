@@ -1,0 +1,265 @@
+// Reads a user's OpenAPI document and the sibling files its $refs name, checks it against the OpenAPI meta-schema
+// (@seriousme/openapi-schema-validator) and resolves every reference; each problem names file, JSON pointer and line.
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { createRequire } from "node:module";
+import type { LineCounter as LineCounterT, Document } from "yaml";
+
+export interface ContractProblem {
+  file: string;
+  pointer: string;
+  line?: number;
+  message: string;
+}
+
+export class ContractError extends Error {
+  constructor(readonly problems: ContractProblem[]) {
+    super(
+      `契约无效 / invalid contract:\n${problems.map((p) => `  - ${p.file}${p.line ? `:${p.line}` : ""} ${p.pointer || "/"}: ${p.message}`).join("\n")}`,
+    );
+    this.name = "ContractError";
+  }
+}
+
+interface ParsedFile {
+  path: string;
+  text: string;
+  data: unknown;
+  /** 1-based line of the node at a JSON pointer (the nearest existing ancestor when the node itself is missing). */
+  lineOf(pointer: string): number | undefined;
+}
+
+const esc = (k: string) => k.replace(/~/g, "~0").replace(/\//g, "~1");
+const unesc = (k: string) => k.replace(/~1/g, "/").replace(/~0/g, "~");
+
+function parseFile(path: string, problems: ContractProblem[]): ParsedFile | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    problems.push({ file: path, pointer: "", message: `无法读取 / cannot be read: ${(e as Error).message}` });
+    return undefined;
+  }
+  const yaml = createRequire(import.meta.url)("yaml") as typeof import("yaml");
+  const counter: LineCounterT = new yaml.LineCounter();
+  // YAML 1.2 is a superset of JSON: one parser for both, with positions for every node
+  const doc: Document = yaml.parseDocument(text, { lineCounter: counter, uniqueKeys: true });
+  for (const err of doc.errors) {
+    const line = err.linePos?.[0]?.line;
+    problems.push({
+      file: path,
+      pointer: "",
+      line,
+      message: `无法解析 / cannot be parsed: ${err.message.split("\n")[0]}`,
+    });
+  }
+  if (doc.errors.length) return undefined;
+  const lineOf = (pointer: string): number | undefined => {
+    const keys = pointer.split("/").slice(1).map(unesc);
+    for (let n = keys.length; n >= 0; n--) {
+      const node = doc.getIn(keys.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+      if (node && typeof node === "object" && node.range) return counter.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+  return { path, text, data: doc.toJS({ maxAliasCount: 1000 }), lineOf };
+}
+
+export interface LoadedContract {
+  file: string;
+  /** The main document as written. */
+  source: Record<string, any>;
+  /** Every $ref resolved (cycles left as an open schema: see resolveRefs). */
+  dereferenced: Record<string, any>;
+  /** Self-contained copy for /docs: references into sibling files inlined, the document's own kept. */
+  bundled: Record<string, any>;
+  version: "3.0" | "3.1";
+  lineOf(pointer: string): number | undefined;
+}
+
+function pointerGet(data: unknown, ptr: string): { found: boolean; value?: unknown } {
+  let cur: any = data;
+  for (const raw of ptr.split("/").slice(1)) {
+    const k = unesc(raw);
+    if (cur === null || typeof cur !== "object" || !Object.hasOwn(cur, k)) return { found: false };
+    cur = cur[k];
+  }
+  return { found: true, value: cur };
+}
+
+interface RefContext {
+  files: Map<string, ParsedFile | undefined>;
+  problems: ContractProblem[];
+  memo: Map<string, unknown>;
+}
+
+function fileFor(ctx: RefContext, path: string): ParsedFile | undefined {
+  if (!ctx.files.has(path)) ctx.files.set(path, existsSync(path) ? parseFile(path, ctx.problems) : undefined);
+  return ctx.files.get(path);
+}
+
+/**
+ * Replace `$ref`s by their targets across files. `external` only: inline references into other files and keep the
+ * file's own (the bundled copy). A reference cycle (a tree schema) is cut with an open schema `{}` there: the answer
+ * is then checked down to the cycle only.
+ */
+function resolveRefs(
+  node: unknown,
+  file: ParsedFile,
+  ptr: string,
+  ctx: RefContext,
+  opts: { external: boolean; stack: string[] },
+): unknown {
+  if (Array.isArray(node)) return node.map((n, i) => resolveRefs(n, file, `${ptr}/${i}`, ctx, opts));
+  if (node === null || typeof node !== "object") return node;
+  const obj = node as Record<string, unknown>;
+  if (typeof obj.$ref === "string") {
+    const ref = obj.$ref;
+    const i = ref.indexOf("#");
+    const rel = i === -1 ? ref : ref.slice(0, i);
+    const targetPtr = decodeURIComponent(i === -1 ? "" : ref.slice(i + 1));
+    if (!(opts.external && !rel)) {
+      const targetPath = rel ? resolve(dirname(file.path), rel) : file.path;
+      const target = fileFor(ctx, targetPath);
+      const where = { file: file.path, pointer: `${ptr}/$ref`, line: file.lineOf(`${ptr}/$ref`) };
+      if (!target) {
+        if (!existsSync(targetPath))
+          ctx.problems.push({ ...where, message: `$ref 指向的文件不存在 / $ref names a missing file: ${targetPath}` });
+        return {};
+      }
+      const key = `${targetPath}#${targetPtr}`;
+      if (opts.stack.includes(key)) return {};
+      const got = pointerGet(target.data, targetPtr);
+      if (!got.found) {
+        ctx.problems.push({ ...where, message: `$ref 无法解析 / unresolvable $ref ${ref}` });
+        return {};
+      }
+      const memoKey = `${opts.external ? "b" : "d"}${key}`;
+      let resolved = ctx.memo.get(memoKey);
+      if (resolved === undefined) {
+        const inner = { external: false, stack: [...opts.stack, key] };
+        resolved = resolveRefs(got.value, target, targetPtr, ctx, inner);
+        if (!opts.stack.length) ctx.memo.set(memoKey, resolved);
+      }
+      const { $ref: _r, ...siblings } = obj;
+      return Object.keys(siblings).length && resolved && typeof resolved === "object"
+        ? { ...(resolved as object), ...(resolveRefs(siblings, file, ptr, ctx, opts) as object) }
+        : resolved;
+    }
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) out[k] = resolveRefs(v, file, `${ptr}/${esc(k)}`, ctx, opts);
+  return out;
+}
+
+/** The meta-schema check: every problem, each with its pointer and line. */
+async function checkAgainstOpenApi(file: ParsedFile, problems: ContractProblem[]): Promise<void> {
+  const { Validator } = await import("@seriousme/openapi-schema-validator");
+  const validator = new Validator({ allErrors: true });
+  const res = await validator.validate(file.data as Record<string, unknown>);
+  if (res.valid) return;
+  if (typeof res.errors === "string") {
+    problems.push({ file: file.path, pointer: "", line: 1, message: res.errors });
+    return;
+  }
+  const seen = new Set<string>();
+  for (const e of res.errors ?? []) {
+    const p = e.params as Record<string, unknown>;
+    const extra =
+      e.keyword === "additionalProperties"
+        ? ` (${String(p.additionalProperty)})`
+        : e.keyword === "required"
+          ? ""
+          : e.keyword === "enum"
+            ? ` ${JSON.stringify(p.allowedValues)}`
+            : "";
+    const message = `不符合 OpenAPI 规范 / violates the OpenAPI schema: ${e.message}${extra}`;
+    const key = `${e.instancePath} ${message}`;
+    if (seen.has(key)) continue; // oneOf branches repeat the same complaint
+    seen.add(key);
+    problems.push({ file: file.path, pointer: e.instancePath, line: file.lineOf(e.instancePath), message });
+  }
+}
+
+// The meta-schema check compiles the OpenAPI schema (≈180 ms, most of a mock's start-up): a contract whose files are
+// byte for byte ones that passed before (same validator version) is not checked again. The record is a marker file
+// per content hash in the OS temp folder; losing it only costs the check.
+const CHECKED_DIR = join(tmpdir(), "gatesim-contract-checks");
+const VALIDATOR_VERSION: string = (() => {
+  try {
+    const req = createRequire(import.meta.url);
+    return JSON.parse(readFileSync(req.resolve("@seriousme/openapi-schema-validator/package.json"), "utf8")).version;
+  } catch {
+    return "unknown";
+  }
+})();
+
+function checkKey(files: Map<string, ParsedFile | undefined>): string {
+  const h = createHash("sha256").update(VALIDATOR_VERSION);
+  for (const [path, f] of [...files].sort(([a], [b]) => a.localeCompare(b)))
+    h.update("\0")
+      .update(path)
+      .update("\0")
+      .update(f?.text ?? "");
+  return h.digest("hex");
+}
+
+const passedBefore = (key: string) =>
+  process.env.GATESIM_CONTRACT_RECHECK !== "1" && existsSync(join(CHECKED_DIR, key));
+
+function rememberPassed(key: string): void {
+  try {
+    mkdirSync(CHECKED_DIR, { recursive: true });
+    writeFileSync(join(CHECKED_DIR, key), "");
+  } catch {
+    // a read-only temp folder: check every time
+  }
+}
+
+/** Load, check and resolve one contract; throws ContractError listing every problem found. */
+export async function loadContractFile(path: string): Promise<LoadedContract> {
+  const abs = resolve(path);
+  const problems: ContractProblem[] = [];
+  if (!existsSync(abs)) throw new ContractError([{ file: abs, pointer: "", message: "文件不存在 / file not found" }]);
+  const main = parseFile(abs, problems);
+  if (!main) throw new ContractError(problems);
+  const source = main.data as Record<string, any>;
+  if (!source || typeof source !== "object" || Array.isArray(source))
+    throw new ContractError([
+      { file: abs, pointer: "", line: 1, message: "顶层应为对象 / the top level must be an object" },
+    ]);
+  const v = String(source.openapi ?? "");
+  if (!/^3\.[01]\./.test(v))
+    throw new ContractError([
+      {
+        file: abs,
+        pointer: "/openapi",
+        line: main.lineOf("/openapi"),
+        message: `只支持 OpenAPI 3.0 与 3.1 / only OpenAPI 3.0 and 3.1 are supported (openapi: ${JSON.stringify(source.openapi ?? null)})`,
+      },
+    ]);
+  const ctx: RefContext = { files: new Map([[abs, main]]), problems, memo: new Map() };
+  const dereferenced = resolveRefs(source, main, "", ctx, { external: false, stack: [] }) as Record<string, any>;
+  const before = problems.length; // the bundling pass meets the same broken references again
+  const bundled = resolveRefs(source, main, "", ctx, { external: true, stack: [] }) as Record<string, any>;
+  problems.splice(before);
+  if (problems.length) throw new ContractError(problems);
+  // the validator follows internal references only: it checks the bundled copy (sibling files inlined), whose
+  // pointers are the main file's, or land on the $ref that brought a sibling's part in
+  const key = checkKey(ctx.files);
+  if (!passedBefore(key)) {
+    await checkAgainstOpenApi({ ...main, data: bundled }, problems);
+    if (problems.length) throw new ContractError(problems);
+    rememberPassed(key);
+  }
+  return {
+    file: abs,
+    source,
+    dereferenced,
+    bundled,
+    version: v.startsWith("3.0") ? "3.0" : "3.1",
+    lineOf: main.lineOf,
+  };
+}

@@ -1,4 +1,4 @@
-// Tenants: every registered application (paasid) with its own store, virtual clock, journal, nonce cache and rules.
+// Tenants: every registered application (paasid) with its own store (nonces included), virtual clock, journal and rules.
 import { createHash, randomBytes } from "node:crypto";
 import { Clock } from "../mocks/shared/clock.js";
 import { MemoryStore } from "../mocks/shared/store.js";
@@ -16,80 +16,8 @@ export interface TenantSpec {
   orgCode?: string;
 }
 
-/**
- * Replay protection (facts §1.4): a nonce may not repeat within the window, per paasid, on the tenant's clock.
- *
- * Nonces live in generations of at most `max / 8` entries: a new generation starts when the current one
- * is full, a generation whose every nonce has expired is dropped whole, and when the cache holds `max` nonces the
- * oldest generation goes (bounded memory; documented trade-off). One big Map stalled the event loop for up to ≈120 ms
- * each time it grew (rehashing 1M entries) and for a full scan on every eviction — spikes a load test would see.
- */
-export class NonceCache {
-  private gens: { seen: Map<string, number>; maxUntil: number }[] = [];
-  private current = { seen: new Map<string, number>(), maxUntil: 0 };
-  private readonly genSize: number;
-  private total = 0;
-  /** The earliest time at which some past generation has fully expired. */
-  private firstExpiry = Infinity;
-
-  constructor(
-    private readonly ttlMs: number,
-    private readonly max: number,
-  ) {
-    this.genSize = Math.max(1, Math.floor(max / 8));
-  }
-
-  /** Records the nonce; returns false when it was already used inside the window. */
-  use(nonce: string, nowMs: number): boolean {
-    const until = this.lookup(nonce);
-    if (until !== undefined && until > nowMs) return false;
-    this.dropExpired(nowMs);
-    if (this.current.seen.size >= this.genSize) {
-      this.gens.push(this.current);
-      this.firstExpiry = Math.min(this.firstExpiry, this.current.maxUntil);
-      this.current = { seen: new Map(), maxUntil: 0 };
-    }
-    while (this.total >= this.max && this.gens.length) this.total -= this.gens.shift()!.seen.size; // firstExpiry may now be early: harmless
-    const u = nowMs + this.ttlMs;
-    if (!this.current.seen.has(nonce)) this.total++;
-    this.current.seen.set(nonce, u);
-    if (u > this.current.maxUntil) this.current.maxUntil = u;
-    return true;
-  }
-
-  private lookup(nonce: string): number | undefined {
-    const c = this.current.seen.get(nonce);
-    if (c !== undefined) return c;
-    for (let i = this.gens.length - 1; i >= 0; i--) {
-      const u = this.gens[i].seen.get(nonce);
-      if (u !== undefined) return u;
-    }
-    return undefined;
-  }
-
-  /** Generations whose every nonce has expired (on this clock) go whole. */
-  private dropExpired(nowMs: number): void {
-    if (nowMs < this.firstExpiry) return;
-    const keep: typeof this.gens = [];
-    for (const g of this.gens) {
-      if (g.maxUntil > nowMs) keep.push(g);
-      else this.total -= g.seen.size;
-    }
-    this.gens = keep;
-    this.firstExpiry = Math.min(...keep.map((g) => g.maxUntil), Infinity);
-  }
-
-  get size(): number {
-    return this.total;
-  }
-
-  clear(): void {
-    this.gens = [];
-    this.current = { seen: new Map(), maxUntil: 0 };
-    this.total = 0;
-    this.firstExpiry = Infinity;
-  }
-}
+/** The store kind under which the gateway claims nonces (facts §1.4); cleared with the tenant's store on reset. */
+export const NONCE_KIND = "gateway.nonce";
 
 export interface TenantRuntime {
   tenant: Tenant;
@@ -97,7 +25,6 @@ export interface TenantRuntime {
   clock: Clock;
   store: MemoryStore;
   journal: Journal;
-  nonces: NonceCache;
   rules: RuleSet;
   /** An event in this tenant's journal, from outside its own requests (TenantView.emit). */
   emit(event: string, data: unknown, meta?: { traceId?: string; operationId?: string }): void;
@@ -158,9 +85,8 @@ export class TenantRegistry {
       tenant,
       builtIn,
       clock,
-      store: new MemoryStore(clock),
+      store: new MemoryStore(clock, { claimMax: this.limits.nonceCacheMax }),
       journal,
-      nonces: new NonceCache(this.limits.nonceTtlMs, this.limits.nonceCacheMax),
       rules: new RuleSet(),
       emit: (event, data, meta) =>
         journal.record({
@@ -203,10 +129,9 @@ export class TenantRegistry {
   reset(paasid: string): boolean {
     const rt = this.tenants.get(paasid);
     if (!rt) return false;
-    rt.store.clear();
+    rt.store.clear(); // records, nonce claims, counters, logs
     rt.clock.reset();
     rt.journal.clear();
-    rt.nonces.clear();
     rt.rules.clear();
     for (const h of this.resetHooks) h(rt);
     for (const h of this.createHooks) h(rt);

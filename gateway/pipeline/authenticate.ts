@@ -13,9 +13,11 @@ import { createHash } from "node:crypto";
 import { GATEWAY_ERRORS } from "../../mocks/gateway/errors.js";
 import { safeEqual, tifSign } from "../../mocks/gateway/tif-signature.js";
 import { refuse, ProblemError } from "../../mocks/shared/problem.js";
+import type { Store } from "../../mocks/shared/store.js";
 import type { Diagnostic } from "../../mocks/shared/types.js";
 import { header, singleHeader, type Exchange } from "./exchange.js";
 import { ipAllowed } from "../ip-allow.js";
+import { NONCE_KIND } from "../tenants.js";
 
 const TIF_HINT =
   "x-tif-signature = hex(SHA-256(x-tif-timestamp + paasToken + x-tif-nonce + x-tif-timestamp))，无分隔符，时间戳出现两次 / no separators, the timestamp appears twice (facts §1.3)";
@@ -48,7 +50,7 @@ function diagnoseSignature(sig: string, ts: string, token: string, nonce: string
   return tries.find(([v]) => v === s)?.[1];
 }
 
-function authenticateTif(x: Exchange): void {
+function authenticateTif(x: Exchange): void | Promise<void> {
   const t = x.tenant!;
   const tenant = t.tenant;
   const ts = singleHeader(x, "x-tif-timestamp");
@@ -139,17 +141,30 @@ function authenticateTif(x: Exchange): void {
     refuse(GATEWAY_ERRORS.signatureMismatch, [d]);
   }
 
-  if (!t.nonces.use(nonce, t.clock.now()))
-    refuse(GATEWAY_ERRORS.nonceReused, [
-      {
-        location: "/headers/x-tif-nonce",
-        rule: "x-tif.nonce-unique",
-        seen: nonce,
-        message: `nonce 在 ${cfg.nonceTtlSec} 秒内已用过 / this nonce was used within the last ${cfg.nonceTtlSec} s`,
-        hint: "每次请求生成新的随机 nonce（重试也要重新签名）/ generate a fresh nonce for every call, retries included, and sign again",
-      },
-    ]);
+  // Claimed through the tenant's store (atomic on every backend); memory answers synchronously, so the signed hot
+  // path awaits nothing, and a shared backend's answer is awaited before the grant check below.
+  const store: Store = t.store; // as platform code sees it: any backend
+  const claimed = store.claim(NONCE_KIND, nonce, cfg.nonceTtlSec * 1000);
+  if (claimed === true) return grantTif(x);
+  if (claimed === false) return refuseNonce(nonce, cfg.nonceTtlSec);
+  return claimed.then((ok) => (ok ? grantTif(x) : refuseNonce(nonce, cfg.nonceTtlSec)));
+}
 
+function refuseNonce(nonce: string, nonceTtlSec: number): never {
+  refuse(GATEWAY_ERRORS.nonceReused, [
+    {
+      location: "/headers/x-tif-nonce",
+      rule: "x-tif.nonce-unique",
+      seen: nonce,
+      message: `nonce 在 ${nonceTtlSec} 秒内已用过 / this nonce was used within the last ${nonceTtlSec} s`,
+      hint: "每次请求生成新的随机 nonce（重试也要重新签名）/ generate a fresh nonce for every call, retries included, and sign again",
+    },
+  ]);
+}
+
+/** After the nonce is claimed: the service grant, then the principal. */
+function grantTif(x: Exchange): void {
+  const tenant = x.tenant!.tenant;
   if (x.serviceId && !tenant.serviceIds.includes("*") && !tenant.serviceIds.includes(x.serviceId))
     refuse(GATEWAY_ERRORS.serviceNotGranted, [
       {
@@ -239,7 +254,8 @@ export function authenticate(x: Exchange): void | Promise<void> {
   const hasTif = header(x, "x-tif-paasid") !== undefined;
   const token = sec.includes("bearer") ? bearerToken(x) : undefined;
   if (sec.includes("tif") && (hasTif || !sec.includes("bearer"))) {
-    authenticateTif(x);
+    const p = authenticateTif(x);
+    if (p) return token ? p.then(() => authenticateBearer(x, token)) : p;
     if (token) return authenticateBearer(x, token);
     return;
   }

@@ -1,4 +1,5 @@
 // The small async store behind all platform state (architecture.md §4), with its in-memory implementation.
+import { ClaimTable } from "./claim-table.js";
 import type { Clock } from "./clock.js";
 
 export interface PutOptions {
@@ -14,6 +15,23 @@ export interface Store {
   delete(kind: string, id: string): Promise<boolean>;
   /** All live records of a kind, or those whose index `index` equals `value`; insertion order. */
   list<T = unknown>(kind: string, by?: { index: string; value: string }): Promise<T[]>;
+  /**
+   * Atomic claim-with-TTL (nonces, facts §1.4): true when `id` was free and is now taken for `ttlMs` on the tenant's
+   * clock, false while it is still taken. A backend may answer synchronously (memory does: the signed hot path awaits
+   * nothing); callers handle both.
+   */
+  claim(kind: string, id: string, ttlMs: number): boolean | Promise<boolean>;
+  /** Counter (sequences): the next value of `key`, above both every value handed out and `floor`. */
+  next(kind: string, key: string, floor?: number): Promise<number>;
+  /** Capped append (journals, audit logs): keeps the newest `cap` values of `kind`. */
+  append(kind: string, value: unknown, cap: number): Promise<void>;
+  /** The appended values of `kind`, oldest first; the newest `limit` when given. */
+  tail<T = unknown>(kind: string, limit?: number): Promise<T[]>;
+}
+
+export interface MemoryStoreOptions {
+  /** Live claims kept per kind before the oldest go (bounded memory; gateway.nonceCacheMax). */
+  claimMax?: number;
 }
 
 interface Entry {
@@ -25,8 +43,17 @@ interface Entry {
 /** One tenant's namespace in memory. Expired records vanish on read (virtual clock). */
 export class MemoryStore implements Store {
   private readonly kinds = new Map<string, Map<string, Entry>>();
+  private readonly claims = new Map<string, ClaimTable>();
+  private readonly counters = new Map<string, number>();
+  private readonly logs = new Map<string, { items: unknown[]; cap: number }>();
+  private readonly claimMax: number;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    opts: MemoryStoreOptions = {},
+  ) {
+    this.claimMax = opts.claimMax ?? 1_000_000;
+  }
 
   private bucket(kind: string): Map<string, Entry> {
     let b = this.kinds.get(kind);
@@ -73,8 +100,45 @@ export class MemoryStore implements Store {
     return out;
   }
 
-  /** Drop everything (tenant reset). */
+  claim(kind: string, id: string, ttlMs: number): boolean {
+    let t = this.claims.get(kind);
+    if (!t) this.claims.set(kind, (t = new ClaimTable(this.claimMax)));
+    return t.claim(id, ttlMs, this.clock.now());
+  }
+
+  /** Live claims of a kind (for tests and readiness). */
+  claimCount(kind: string): number {
+    return this.claims.get(kind)?.size ?? 0;
+  }
+
+  async next(kind: string, key: string, floor = 0): Promise<number> {
+    const k = `${kind}\u0000${key}`;
+    const n = Math.max(this.counters.get(k) ?? 0, floor) + 1;
+    this.counters.set(k, n);
+    return n;
+  }
+
+  async append(kind: string, value: unknown, cap: number): Promise<void> {
+    let log = this.logs.get(kind);
+    if (!log) this.logs.set(kind, (log = { items: [], cap }));
+    log.cap = Math.max(1, cap);
+    log.items.push(value);
+    // trim in batches: amortised O(1) per append, never more than 2 × cap held
+    if (log.items.length > log.cap * 2) log.items.splice(0, log.items.length - log.cap);
+  }
+
+  async tail<T>(kind: string, limit?: number): Promise<T[]> {
+    const log = this.logs.get(kind);
+    if (!log) return [];
+    const keep = Math.min(log.cap, limit ?? log.cap);
+    return log.items.slice(Math.max(0, log.items.length - keep)) as T[];
+  }
+
+  /** Drop everything (tenant reset): records, claims, counters, logs. */
   clear(): void {
     this.kinds.clear();
+    this.claims.clear();
+    this.counters.clear();
+    this.logs.clear();
   }
 }

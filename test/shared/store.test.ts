@@ -1,0 +1,75 @@
+// The store seam (architecture.md §4) as platform code sees it, run over every backend by one parametrised suite:
+// records with TTL and indexes, claim-with-TTL, counters, capped append, and reset clearing exactly one namespace.
+import { describe, expect, it } from "vitest";
+import { Clock } from "../../mocks/shared/clock.js";
+import { MemoryStore, type Store } from "../../mocks/shared/store.js";
+
+interface Backend {
+  name: string;
+  /** Two namespaces (tenants) on one backend, on their own clocks, and a reset of the first. */
+  open(): Promise<{ a: Store; b: Store; clockA: Clock; resetA(): Promise<void> }>;
+}
+
+const BACKENDS: Backend[] = [
+  {
+    name: "memory",
+    async open() {
+      const clockA = new Clock();
+      const a = new MemoryStore(clockA, { claimMax: 10_000 });
+      return { a, b: new MemoryStore(new Clock()), clockA, resetA: async () => a.clear() };
+    },
+  },
+];
+
+describe.each(BACKENDS)("Store on $name", (backend) => {
+  it("claims an id once inside its TTL, again after it (on the namespace's clock), per namespace", async () => {
+    const { a, b, clockA } = await backend.open();
+    expect(await a.claim("nonce", "n-1", 600_000)).toBe(true);
+    expect(await a.claim("nonce", "n-1", 600_000)).toBe(false);
+    expect(await b.claim("nonce", "n-1", 600_000)).toBe(true); // another tenant's nonces are its own
+    expect(await a.claim("other", "n-1", 600_000)).toBe(true); // kinds are separate
+    clockA.advance(599_000);
+    expect(await a.claim("nonce", "n-1", 600_000)).toBe(false);
+    clockA.advance(1_000);
+    expect(await a.claim("nonce", "n-1", 600_000)).toBe(true);
+  });
+
+  it("counts per key above every value handed out and above the floor", async () => {
+    const { a, b } = await backend.open();
+    expect(await a.next("seq", "440500")).toBe(1);
+    expect(await a.next("seq", "440500")).toBe(2);
+    expect(await a.next("seq", "440500", 10)).toBe(11);
+    expect(await a.next("seq", "440500", 3)).toBe(12);
+    expect(await a.next("seq", "440600")).toBe(1);
+    expect(await b.next("seq", "440500")).toBe(1);
+  });
+
+  it("keeps the newest `cap` appended values, oldest first", async () => {
+    const { a } = await backend.open();
+    for (let i = 1; i <= 25; i++) await a.append("audit", { i }, 10);
+    const all = await a.tail<{ i: number }>("audit");
+    expect(all.map((e) => e.i)).toEqual([16, 17, 18, 19, 20, 21, 22, 23, 24, 25]);
+    expect((await a.tail<{ i: number }>("audit", 3)).map((e) => e.i)).toEqual([23, 24, 25]);
+    expect(await a.tail("empty")).toEqual([]);
+  });
+
+  it("reset clears every kind of state of exactly that namespace", async () => {
+    const { a, b, resetA } = await backend.open();
+    for (const s of [a, b]) {
+      await s.put("seal", "S1", { code: "S1" }, { index: { owner: "o1" } });
+      await s.claim("nonce", "n-1", 600_000);
+      await s.next("seq", "k");
+      await s.append("audit", "x", 5);
+    }
+    await resetA();
+    expect(await a.get("seal", "S1")).toBeUndefined();
+    expect(await a.list("seal", { index: "owner", value: "o1" })).toEqual([]);
+    expect(await a.claim("nonce", "n-1", 600_000)).toBe(true);
+    expect(await a.next("seq", "k")).toBe(1);
+    expect(await a.tail("audit")).toEqual([]);
+    expect(await b.get("seal", "S1")).toEqual({ code: "S1" });
+    expect(await b.claim("nonce", "n-1", 600_000)).toBe(false);
+    expect(await b.next("seq", "k")).toBe(2);
+    expect(await b.tail("audit")).toEqual(["x"]);
+  });
+});

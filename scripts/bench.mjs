@@ -100,6 +100,14 @@ async function run(opts, pid = globalThis.server.pid, who = "simulator") {
 const fmt = (name, r) =>
   `${name.padEnd(34)} ${Math.round(r.requests.average).toString().padStart(7)} req/s   p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms   non-2xx ${r.non2xx}   errors ${r.errors}${r.cpu}`;
 
+// `npm run bench -- --soak [--requests N] [--single-thread]`: only the soak (1,000,000 mixed requests by default,
+// minutes long), which the ordinary run leaves out.
+if (process.argv.includes("--soak")) {
+  const soak = spawn(process.execPath, [join(root, "scripts/bench/soak.mjs"), ...process.argv.slice(2)], {
+    stdio: "inherit",
+  });
+  process.exit(await new Promise((resolve) => soak.once("exit", (code) => resolve(code ?? 1))));
+}
 const cold = await coldStarts(Number(process.env.BENCH_COLD_RUNS ?? 7));
 const range = (a) =>
   `${Math.round(Math.min(...a))}–${Math.round(Math.max(...a))} ms (median ${Math.round([...a].sort((x, y) => x - y)[a.length >> 1])})`;
@@ -217,7 +225,7 @@ await bare.stop();
 // `npm run bench -- --core` stops here; otherwise every platform bench follows.
 if (process.argv.includes("--core")) process.exit(0);
 for (const f of readdirSync(join(root, "scripts/bench"))
-  .filter((f) => f.endsWith(".mjs"))
+  .filter((f) => f.endsWith(".mjs") && f !== "soak.mjs")
   .sort()) {
   console.log(`\n# scripts/bench/${f}`);
   await new Promise((resolve) =>

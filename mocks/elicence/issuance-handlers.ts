@@ -212,7 +212,7 @@ async function finishIssue(
   const now = ctx.clock.now();
   const lt = (await findLicenceType(ctx.store, l.typeCode))!;
   const file = await sealLicencePdf(esealOf(ctx)!, ctx, l, lt, { now });
-  await keepOriginal(ctx.store, l.id, file);
+  await keepOriginal(ctx.store, l, lt, file);
   const delivery = await publishCatalogueRecord(ctx, record);
   ctx.emit("elicence.issued", { certIdentifier: l.id, licenseCode: l.licenseCode, sealId: file.sealId });
   return issuanceResult(now, {
@@ -435,7 +435,7 @@ export function issuanceHandlers(deps: ElicenceDeps): Record<string, Handler> {
             );
           const lt = (await findLicenceType(ctx.store, a.typeCode))!;
           file = await sealLicencePdf(eseal, ctx, a, lt, { now: ctx.clock.now() });
-          await keepOriginal(ctx.store, a.id, file);
+          await keepOriginal(ctx.store, a, lt, file);
         }
         return issuanceResult(ctx.clock.now(), {
           data: {

@@ -1,5 +1,6 @@
 // Licence files sealed through the e-seal platform's in-process API (architecture §3): the original sealed at issuance
 // and kept by the issuing tenant, and copies made on demand (watermarked downloads, annotated copies).
+import { createHash } from "node:crypto";
 import type { LicenceFile } from "./licence-file.js";
 import type { EsealApi, EsealApiContext } from "../eseal/eseal-api.js";
 import type { Store } from "../shared/store.js";
@@ -15,10 +16,18 @@ export type EsealPort = Pick<EsealApi, "sealDocument" | "verify" | "listSeals">;
 /** A rendered licence PDF with the issuer's seal over it (the same shape as licence-file.ts's LicenceFile). */
 export type SealedFile = LicenceFile;
 
+/**
+ * The kept original, without its bytes: the licence and type as they were rendered, the PDF's SHA-256 and the seal's
+ * signature. Rendering is deterministic (RenderOptions.now), so the PDF is rendered again when it is asked for, and
+ * the digest proves it is the very file that was sealed. Storing the PDF instead cost ≈ 61 KB of base64 per licence,
+ * the largest part of a long-running sandbox's memory (scripts/bench/soak.mjs); this is ≈ 2 KB.
+ */
 interface StoredFile {
   fileName: string;
+  licence: Licence;
+  type: Pick<LicenceType, "name" | "items">;
+  sha256: string;
   /** base64, so the record stays JSON-serialisable for any Store implementation. */
-  pdf: string;
   signature: string;
   sealId: string;
   sealName: string;
@@ -43,10 +52,20 @@ export async function sealLicencePdf(
   return { fileName, pdf, signature: s.signature, sealId: s.sealId, sealName: s.sealName, signedAt: opts.now };
 }
 
-export async function keepOriginal(store: Store, licenceId: string, f: SealedFile): Promise<void> {
-  await store.put<StoredFile>(FILE_KIND, licenceId, {
+const sha256 = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
+
+/** Keep what re-renders the original: `licence` and `type` exactly as `f` was rendered from them (no copy). */
+export async function keepOriginal(
+  store: Store,
+  licence: Licence,
+  type: Pick<LicenceType, "name" | "items">,
+  f: SealedFile,
+): Promise<void> {
+  await store.put<StoredFile>(FILE_KIND, licence.id, {
     fileName: f.fileName,
-    pdf: f.pdf.toString("base64"),
+    licence: structuredClone(licence),
+    type: { name: type.name, items: structuredClone(type.items) },
+    sha256: sha256(f.pdf),
     signature: f.signature.toString("base64"),
     sealId: f.sealId,
     sealName: f.sealName,
@@ -54,7 +73,18 @@ export async function keepOriginal(store: Store, licenceId: string, f: SealedFil
   });
 }
 
+/** The sealed original, rendered again from what was kept; throws when the bytes would differ from the sealed ones. */
 export async function originalOf(store: Store, licenceId: string): Promise<SealedFile | undefined> {
   const s = await store.get<StoredFile>(FILE_KIND, licenceId);
-  return s && { ...s, pdf: Buffer.from(s.pdf, "base64"), signature: Buffer.from(s.signature, "base64") };
+  if (!s) return undefined;
+  const pdf = Buffer.from(await renderLicencePdf(s.licence, s.type, { now: s.signedAt }));
+  if (sha256(pdf) !== s.sha256) throw new Error(`re-rendered original of ${licenceId} differs from the sealed file`);
+  return {
+    fileName: s.fileName,
+    pdf,
+    signature: Buffer.from(s.signature, "base64"),
+    sealId: s.sealId,
+    sealName: s.sealName,
+    signedAt: s.signedAt,
+  };
 }

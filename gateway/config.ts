@@ -76,7 +76,7 @@ export const DEFAULTS: GatesimConfig = {
   ],
   landing: { showCredentials: true },
   outbound: { allowHosts: ["*"] },
-  datashare: { auditCap: 200_000 },
+  datashare: { auditCap: 20_000 },
   contracts: [],
 };
 

@@ -27,7 +27,7 @@ export const DEFAULT_DATASHARE_CONFIG: DatashareConfig = Object.freeze({
   grant: DEFAULT_GRANT,
   licenceDeadlineSeconds: DEFAULT_LICENCE_DEADLINE_SECONDS,
   providerTimeoutMs: DEFAULT_PROVIDER_TIMEOUT_MS,
-  auditCap: 200_000,
+  auditCap: 20_000,
   retry: DEFAULT_RETRY,
   outboundAllowHosts: ALLOW_ALL_HOSTS,
 });

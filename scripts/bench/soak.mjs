@@ -58,7 +58,8 @@ function diagnose(rt) {
   ];
   for (const t of rt.tenants.list()) {
     const s = t.store;
-    const kinds = [...(s.kinds ?? new Map())].map(([k, b]) => `${k}:${b.size}`);
+    const bytes = (b) => [...b.values()].reduce((n, e) => n + (JSON.stringify(e.value)?.length ?? 0), 0);
+    const kinds = [...(s.kinds ?? new Map())].map(([k, b]) => `${k}:${b.size}/${(bytes(b) / 1024).toFixed(0)}k`);
     const logs = [...(s.logs ?? new Map())].map(([k, l]) => `${k}[${l.items.length}]`);
     const n = kinds.length + logs.length;
     if (n) parts.push(`${t.tenant.paasid} ${kinds.join(" ")} ${logs.join(" ")} journal ${t.journal.size ?? "?"}`);

@@ -49,7 +49,7 @@ describe("config", () => {
   });
 
   it("datashare.auditCap (GATESIM_DATASHARE_AUDIT_CAP) bounds the data-sharing audit log of a default simulator", async () => {
-    expect(loadConfig({ cwd: dir(), env: {} }).datashare.auditCap).toBe(200_000);
+    expect(loadConfig({ cwd: dir(), env: {} }).datashare.auditCap).toBe(20_000);
     expect(loadConfig({ cwd: dir(), env: { GATESIM_DATASHARE_AUDIT_CAP: "5000" } }).datashare.auditCap).toBe(5000);
     expect(() => loadConfig({ cwd: dir(), env: { GATESIM_DATASHARE_AUDIT_CAP: "50" } })).toThrow(
       /\/datashare\/auditCap/,

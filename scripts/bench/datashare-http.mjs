@@ -5,6 +5,7 @@
 // Usage: npm run build && node scripts/bench/datashare-http.mjs [seconds=10]   (BENCH_CPU_PROF=1 profiles the server)
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { grantPopulation } from "../bench-grant.mjs";
 import { startChild } from "../child-server.mjs";
 
 const SERVE = process.argv[2] === "--serve";
@@ -26,15 +27,7 @@ if (SERVE) {
   const rt = sim.runtime;
   const consumer = rt.tenants.list()[0].tenant;
   const ds = platform.api.domain;
-  const entry = await ds.catalogue.require({ resourceCode: "101001/000001" });
-  const { application } = await ds.applications.apply(consumer.paasid, {
-    resourceCode: entry.resourceCode,
-    fields: ["XM", "SFZH", "XB", "CSRQ", "ZZ"],
-    purpose: "基准测试 / benchmark",
-    legalBasis: "基准测试 / benchmark",
-    itemCode: "11440100696927671X3442011817001",
-  });
-  await ds.applications.approve({ kind: "admin" }, application.id, { quota: 1e9 });
+  const { entry } = await grantPopulation(ds, consumer.paasid);
   const ids = Array.from({ length: 2048 }, (_, k) => rt.seed.persons.at((k * 7919) % rt.seed.persons.size).idNumber);
   const dept = rt.seed.enterprises.at(1).uscc;
   process.stdout.write(

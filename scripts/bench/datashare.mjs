@@ -2,6 +2,7 @@
 // executions (audit validation, grant, quota, projection, masking, audit log) sequentially and 50 at a time.
 // Run after `npm run build`: node scripts/bench/datashare.mjs   (about 10 s)
 import { performance } from "node:perf_hooks";
+import { grantPopulation } from "../bench-grant.mjs";
 
 const { createSeed } = await import("../../dist/mocks/shared/seed/index.js");
 const { Clock } = await import("../../dist/mocks/shared/clock.js");
@@ -50,14 +51,7 @@ for (const [name, fn] of [
   console.log(`${name.padEnd(32)} ${fmt(rate(fn)).padStart(10)} lookups/s`);
 
 // ---- full query executions on the population library (有条件共享 → admin approval, SFZH masked)
-const { application } = await ds.applications.apply(consumer.paasid, {
-  resourceCode: "101001/000001",
-  fields: ["XM", "SFZH", "XB", "CSRQ", "ZZ"],
-  purpose: "基准测试 / benchmark",
-  legalBasis: "基准测试 / benchmark",
-  itemCode: "11440100696927671X3442011817001",
-});
-const { grant } = await ds.applications.approve({ kind: "admin" }, application.id, { quota: 1e9 });
+const { grant } = await grantPopulation(ds, consumer.paasid);
 const dept = seed.enterprises.at(0).uscc;
 const bodies = ids.map((id) => ({
   system_id: consumer.paasid,

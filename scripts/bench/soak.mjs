@@ -9,6 +9,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { grantPopulation } from "../bench-grant.mjs";
 import { startChild } from "../child-server.mjs";
 
 const ADMIN = "soak-admin-token-0123456789abcdef";
@@ -21,15 +22,7 @@ async function serve() {
   const rt = sim.runtime;
   const tenant = rt.tenants.list()[0];
   const ds = rt.platforms.get("datashare").api.domain;
-  const entry = await ds.catalogue.require({ resourceCode: "101001/000001" });
-  const { application } = await ds.applications.apply(tenant.tenant.paasid, {
-    resourceCode: entry.resourceCode,
-    fields: ["XM", "SFZH", "XB", "CSRQ", "ZZ"],
-    purpose: "浸泡测试 / soak",
-    legalBasis: "浸泡测试 / soak",
-    itemCode: "11440100696927671X3442011817001",
-  });
-  await ds.applications.approve({ kind: "admin" }, application.id, { quota: 1e9 });
+  const { entry } = await grantPopulation(ds, tenant.tenant.paasid, "浸泡测试 / soak");
   const ids = Array.from({ length: 4096 }, (_, k) => rt.seed.persons.at((k * 7919) % rt.seed.persons.size).idNumber);
   const holders = Array.from({ length: 256 }, (_, k) => rt.seed.persons.at((k * 104729) % rt.seed.persons.size));
   process.stdout.write(

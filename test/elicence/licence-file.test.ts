@@ -10,7 +10,7 @@ import { PNG } from "pngjs";
 import jsQRModule from "jsqr";
 import { MemoryStore } from "../../mocks/shared/store.js";
 import { Clock } from "../../mocks/shared/clock.js";
-import { BUILTIN_LICENCE_TYPES, LICENCE_TYPE_CODES } from "../../mocks/elicence/catalogue.js";
+import { BUILTIN_LICENCE_TYPES } from "../../mocks/elicence/catalogue.js";
 import {
   createAndIssueLicence,
   modifyLicence,
@@ -28,8 +28,9 @@ import {
 import { seedLicenceSource } from "../../mocks/elicence/seed-licences.js";
 import { createSeed } from "../../mocks/shared/seed/index.js";
 import { fakeSealer, type FakeSealer } from "./fake-sealer.js";
+import { DRUG_LICENCE_ISSUER, drugLicenceFields } from "./drug-licence.js";
 
-const ISSUER = { uscc: "11440500553696992R", name: "汕头市市场监督管理局" };
+const ISSUER = DRUG_LICENCE_ISSUER;
 const typeOf = (l: Licence) => BUILTIN_LICENCE_TYPES.find((t) => t.code === l.typeCode)!;
 
 requireTool(commandWorks("pdftoppm", ["-v"]), "pdftoppm (renders the PDF to decode its QR code)", "poppler-utils");
@@ -71,18 +72,7 @@ beforeEach(async () => {
   sealer = fakeSealer();
   ({ licence } = await createAndIssueLicence(
     env,
-    {
-      ZZLXDM: LICENCE_TYPE_CODES.drugBusiness,
-      CZZT: "汕头市龙湖区示例贸易有限公司",
-      CZZTDM: "91440507192781592B",
-      CZZTDMLXDM: "001",
-      KZ_FDDBR: "陈伟",
-      KZ_ZLFZR: "林芳",
-      KZ_ZCDZ: "汕头市龙湖区金砂东路10号",
-      KZ_CKDZ: "汕头市龙湖区珠津工业区3栋",
-      KZ_JYFS: "零售",
-      KZ_JYFW: "中药饮片、中成药、化学药制剂、抗生素制剂、生化药品、生物制品（除疫苗）",
-    },
+    drugLicenceFields("中药饮片、中成药、化学药制剂、抗生素制剂、生化药品、生物制品（除疫苗）"),
     { now: clock.now(), issuer: ISSUER },
   ));
 });

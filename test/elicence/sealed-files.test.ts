@@ -2,7 +2,8 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { MemoryStore } from "../../mocks/shared/store.js";
 import { Clock } from "../../mocks/shared/clock.js";
-import { BUILTIN_LICENCE_TYPES, LICENCE_TYPE_CODES } from "../../mocks/elicence/catalogue.js";
+import { BUILTIN_LICENCE_TYPES } from "../../mocks/elicence/catalogue.js";
+import { DRUG_LICENCE_ISSUER, drugLicenceFields } from "./drug-licence.js";
 import { createAndIssueLicence, type Licence } from "../../mocks/elicence/licences.js";
 import { licenceFileName, renderLicencePdf } from "../../mocks/elicence/licence-file.js";
 import { keepOriginal, originalOf, type SealedFile } from "../../mocks/elicence/sealed-files.js";
@@ -19,22 +20,10 @@ const typeOf = (l: Licence) => BUILTIN_LICENCE_TYPES.find((t) => t.code === l.ty
 
 beforeAll(async () => {
   store = new MemoryStore(clock);
-  ({ licence } = await createAndIssueLicence(
-    { store, seedLicences: seedLicenceSource(seed) },
-    {
-      ZZLXDM: LICENCE_TYPE_CODES.drugBusiness,
-      CZZT: "汕头市龙湖区示例贸易有限公司",
-      CZZTDM: "91440507192781592B",
-      CZZTDMLXDM: "001",
-      KZ_FDDBR: "陈伟",
-      KZ_ZLFZR: "林芳",
-      KZ_ZCDZ: "汕头市龙湖区金砂东路10号",
-      KZ_CKDZ: "汕头市龙湖区珠津工业区3栋",
-      KZ_JYFS: "零售",
-      KZ_JYFW: "中药饮片、中成药",
-    },
-    { now: clock.now(), issuer: { uscc: "11440500553696992R", name: "汕头市市场监督管理局" } },
-  ));
+  ({ licence } = await createAndIssueLicence({ store, seedLicences: seedLicenceSource(seed) }, drugLicenceFields(), {
+    now: clock.now(),
+    issuer: DRUG_LICENCE_ISSUER,
+  }));
   const pdf = Buffer.from(await renderLicencePdf(licence, typeOf(licence), { now: clock.now() }));
   sealed = {
     fileName: licenceFileName(licence),

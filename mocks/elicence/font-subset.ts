@@ -3,8 +3,18 @@
 // Why not pdf-lib's own `subset: true`: @pdf-lib/fontkit drops glyphs of Noto Serif SC when subsetting (characters
 // such as 照 编 信 vanish from the page), so the licence PDF embeds a HarfBuzz subset instead (`subset: false`).
 // The face is created once per font and kept in wasm memory, so each subset costs only the subsetting itself.
+//
+// Two layers per font (cjkFonts): the full 14.8 MB file held in HarfBuzz costs ≈33 MB of wasm memory per font, for
+// the life of the process. So the build cuts a "core" font (scripts/subset-fonts.mjs: GB 2312, ASCII, CJK and
+// full-width punctuation, and every character in gatesim's own sources — the seed's names and addresses, the
+// catalogue — ≈8,000 characters, ≈2 MB) and a document is cut from the core whenever every character it prints is
+// in it; the full font is loaded only the first time a text needs a character outside the core (a rare name
+// character, say). Which layer is used depends only on the text, so rendering stays deterministic.
+import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
 
@@ -97,4 +107,53 @@ export async function loadSubsettableFont(bytes: Uint8Array): Promise<Subsettabl
       }
     },
   };
+}
+
+/** Noto Serif SC (SIL OFL 1.1, from the npm package @expo-google-fonts/noto-serif-sc), the licence's typeface. */
+export const NOTO_SERIF_SC = {
+  regular: "@expo-google-fonts/noto-serif-sc/400Regular/NotoSerifSC_400Regular.ttf",
+  bold: "@expo-google-fonts/noto-serif-sc/700Bold/NotoSerifSC_700Bold.ttf",
+} as const;
+export type FontWeight = keyof typeof NOTO_SERIF_SC;
+
+/** Where the build writes the core fonts: dist/fonts, found from the sources, the compiled files and the bundle. */
+export const CORE_FONT_DIR_NAME = "fonts";
+export const CORE_CHARS_FILE = "core-chars.txt";
+function coreFontDir(): string | undefined {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return [join(here, "..", "fonts"), join(here, "..", "..", "fonts"), join(here, "..", "..", "dist", "fonts")].find(
+    (d) => existsSync(join(d, CORE_CHARS_FILE)),
+  );
+}
+
+/** A font that cuts a document's subset from the core layer when it can, from the full font when it must. */
+export interface CjkFont {
+  subset(text: string): Promise<Uint8Array>;
+}
+
+function layeredFont(fullFile: string, core: { file: string; chars: ReadonlySet<number> } | undefined): CjkFont {
+  const load = (file: string) => readFile(file).then((b) => loadSubsettableFont(new Uint8Array(b)));
+  let small: Promise<SubsettableFont> | undefined;
+  let full: Promise<SubsettableFont> | undefined;
+  return {
+    async subset(text) {
+      const inCore = core !== undefined && [...text].every((ch) => core.chars.has(ch.codePointAt(0)!));
+      const font = inCore ? (small ??= load(core.file)) : (full ??= load(fullFile));
+      return (await font).subset(text);
+    },
+  };
+}
+
+let fonts: Record<FontWeight, CjkFont> | undefined;
+/** The licence fonts, regular and bold; nothing is read until a document is cut. Without a build, full fonts only. */
+export function cjkFonts(): Record<FontWeight, CjkFont> {
+  if (fonts) return fonts;
+  const dir = coreFontDir();
+  const chars = dir
+    ? new Set([...readFileSync(join(dir, CORE_CHARS_FILE), "utf8")].map((c) => c.codePointAt(0)!))
+    : undefined;
+  const layer = (w: FontWeight) =>
+    layeredFont(require.resolve(NOTO_SERIF_SC[w]), dir && chars ? { file: join(dir, `${w}.ttf`), chars } : undefined);
+  fonts = { regular: layer("regular"), bold: layer("bold") };
+  return fonts;
 }

@@ -1,6 +1,4 @@
 // The licence file itself (heavy: pdf-lib, fontkit, HarfBuzz, QR) — loaded on first use through licence-file.ts.
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import {
   PDFDocument,
   PDFDict,
@@ -14,7 +12,7 @@ import {
   type RGB,
 } from "pdf-lib";
 import fontkit from "@pdf-lib/fontkit";
-import { loadSubsettableFont, type SubsettableFont } from "./font-subset.js";
+import { cjkFonts } from "./font-subset.js";
 import QRCode from "qrcode";
 import { CORE_KEYS, LONG_TERM, type LicenceItem, type LicenceType } from "./catalogue.js";
 import { licenceStatus, getLicence, type Licence, type LicenceEnv, type LicenceStatus } from "./licences.js";
@@ -44,30 +42,8 @@ export interface SealVerification {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Fonts. Noto Serif SC (SIL OFL 1.1, from the npm package @expo-google-fonts/noto-serif-sc) renders the Chinese
-// text. The font files are 14.8 MB each; each document embeds a HarfBuzz subset holding only the characters it
-// prints (font-subset.ts), so a licence PDF stays small.
-
-const require = createRequire(import.meta.url);
-const FONT_FILES = {
-  regular: "@expo-google-fonts/noto-serif-sc/400Regular/NotoSerifSC_400Regular.ttf",
-  bold: "@expo-google-fonts/noto-serif-sc/700Bold/NotoSerifSC_700Bold.ttf",
-} as const;
-
-let fonts: Promise<{ regular: SubsettableFont; bold: SubsettableFont }> | undefined;
-function loadFonts(): Promise<{ regular: SubsettableFont; bold: SubsettableFont }> {
-  fonts ??= (async () => {
-    const [r, b] = await Promise.all([
-      readFile(require.resolve(FONT_FILES.regular)),
-      readFile(require.resolve(FONT_FILES.bold)),
-    ]);
-    return {
-      regular: await loadSubsettableFont(new Uint8Array(r)),
-      bold: await loadSubsettableFont(new Uint8Array(b)),
-    };
-  })();
-  return fonts;
-}
+// Fonts: Noto Serif SC renders the Chinese text; each document embeds a HarfBuzz subset holding only the
+// characters it prints (font-subset.ts), so a licence PDF stays small.
 
 /** Every fixed string the layout prints, so the font subset holds its characters. */
 const LAYOUT_TEXT =
@@ -255,7 +231,7 @@ export async function renderLicencePdf(
   type: Pick<LicenceType, "name" | "items">,
   opts: RenderOptions,
 ): Promise<Uint8Array> {
-  const f = await loadFonts();
+  const f = cjkFonts();
   const d = licence.data;
   const title = d.ZZMC ?? type.name;
   const printed =
@@ -267,8 +243,8 @@ export async function renderLicencePdf(
     (opts.annotation ? annotationLine(opts.annotation) : "");
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
-  const regular = await doc.embedFont(f.regular.subset(printed), { subset: false });
-  const bold = await doc.embedFont(f.bold.subset(title), { subset: false });
+  const regular = await doc.embedFont(await f.regular.subset(printed), { subset: false });
+  const bold = await doc.embedFont(await f.bold.subset(title), { subset: false });
   const page = doc.addPage(A4);
   const [W, H] = A4;
 

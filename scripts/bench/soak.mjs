@@ -4,6 +4,7 @@
 // unknown serviceId, deep JSON). Target (issue: hostile input and memory): RSS after 1M requests ≤ 150 MB with the
 // default caps, growth over the last half < 10 %.
 // Usage: npm run bench -- --soak [--requests N] [--single-thread]   (or, after npm run build: node scripts/bench/soak.mjs …)
+// SOAK_NODE_FLAGS="--max-semi-space-size=…" passes flags to the server child only.
 // SOAK_DIAG=1 makes the server print heap and store sizes to stderr every 10 s; SOAK_SKIP="name,…" drops parts of the mix.
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -249,7 +250,9 @@ async function drive() {
   });
   const total = Number(values.requests);
   const env = values["single-thread"] ? { GATESIM_HTTP_THREAD: "false" } : {};
-  const { info, pid, stop } = await startChild([fileURLToPath(import.meta.url), "--serve"], { env });
+  // SOAK_NODE_FLAGS="--flag …": V8/Node flags for the server child only (to compare heap settings)
+  const flags = (process.env.SOAK_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+  const { info, pid, stop } = await startChild([...flags, fileURLToPath(import.meta.url), "--serve"], { env });
   try {
     report({ ...(await load(info, pid, total)), total, mode: values["single-thread"] ? "one thread" : "HTTP thread" });
   } finally {

@@ -5,7 +5,8 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PDFDocument } from "pdf-lib";
+import { PDFDict, PDFDocument, PDFName, PDFRawStream, decodePDFRawStream } from "pdf-lib";
+import fontkit from "@pdf-lib/fontkit";
 import { PNG } from "pngjs";
 import jsQRModule from "jsqr";
 import { MemoryStore } from "../../mocks/shared/store.js";
@@ -55,6 +56,20 @@ function renderAndDecode(pdf: Uint8Array): { qr: string | undefined; width: numb
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** The characters of `text` that no font embedded in the PDF (its FontFile2 streams) has a glyph for. */
+async function glyphlessChars(pdf: Uint8Array, text: string): Promise<string[]> {
+  const doc = await PDFDocument.load(pdf);
+  const fonts = doc.context
+    .enumerateIndirectObjects()
+    .map(([, o]) => o)
+    .filter((o): o is PDFDict => o instanceof PDFDict && o.has(PDFName.of("FontFile2")))
+    .map((d) => doc.context.lookup(d.get(PDFName.of("FontFile2"))) as PDFRawStream)
+    .map((s) => fontkit.create(Buffer.from(decodePDFRawStream(s).decode())) as unknown as CharMap);
+  expect(fonts.length).toBeGreaterThan(0);
+  return [...text].filter((ch) => !fonts.some((f) => f.hasGlyphForCodePoint(ch.codePointAt(0)!)));
+}
+type CharMap = { hasGlyphForCodePoint(c: number): boolean };
 
 // jsqr is CommonJS with an ES-style default export: take whichever shape the loader hands us.
 const jsQR = ((jsQRModule as unknown as { default?: typeof jsQRModule }).default ??
@@ -117,6 +132,24 @@ describe("the PDF", () => {
     });
     expect((await readLicenceFileInfo(pdf)).YZSY).toBe("办理药品零售企业变更登记核验");
     expect(renderAndDecode(pdf).qr).toBe(licence.id);
+  });
+
+  // The fonts come in two layers (font-subset.ts): a core cut at build time, the full font for anything else.
+  test.each([
+    ["in the core font (GB 2312)", "汕头市龙湖区示例贸易有限公司"],
+    ["outside the core font (珺 is GBK, not GB 2312)", "汕头市珺悦贸易有限公司"],
+  ])("a holder name %s prints as text", async (_, name) => {
+    const { licence: l } = await createAndIssueLicence(
+      env,
+      { ...drugLicenceFields(), CZZT: name },
+      { now: clock.now(), issuer: ISSUER },
+    );
+    const pdf = await renderLicencePdf(l, typeOf(l), { now: clock.now() });
+    const text = execFileSync("pdftotext", ["-", "-"], { input: pdf }).toString("utf8");
+    expect(text.replace(/\s+/g, "")).toContain(name);
+    // …and with its own glyphs: the text layer alone would read back even if a glyph were missing (.notdef)
+    const missing = await glyphlessChars(pdf, name);
+    expect(missing).toEqual([]);
   });
 
   test("a seeded person's licence renders and decodes too", async () => {

@@ -43,7 +43,7 @@ const common = {
 
 // Code loaded on first use (the PDF stack, /docs, the tools) stays lazy: dynamic imports become chunks of their own,
 // beside the entry files so that paths relative to import.meta.url resolve as from the compiled modules.
-for (const f of readdirSync(OUT)) if (f.startsWith("gatesim-chunk-")) rmSync(`${OUT}/${f}`);
+for (const f of readdirSync(OUT)) if (/^gatesim-(mock-)?chunk-/.test(f)) rmSync(`${OUT}/${f}`);
 await build({
   ...common,
   entryPoints: { gatesim: "dist/gateway/cli.js", "http-thread-worker.bundle": "dist/gateway/http-thread-worker.js" },
@@ -52,3 +52,38 @@ await build({
   splitting: true,
   chunkNames: "gatesim-chunk-[hash]",
 });
+
+// `gatesim mock` (gateway/byoc/mock-command.ts) has a bundle of its own, which the CLI imports for that command: mock
+// mode constructs no built-in platform, so gateway/platforms.ts is replaced by gateway/byoc/mock-platforms.ts and the
+// four platforms' code (≈730 KB, most of what a mock's start-up spent loading) stays out. Its banner is ASCII: one
+// non-ASCII character makes Node decode the whole file into a two-byte string, slower to decode and to compile.
+const mockOnly = {
+  name: "mock-only",
+  setup(b) {
+    b.onResolve({ filter: /\/platforms\.js$/ }, (args) =>
+      /dist[\\/]gateway$/.test(args.resolveDir) || /dist[\\/]gateway[\\/]tools$/.test(args.resolveDir)
+        ? { path: new URL("../dist/gateway/byoc/mock-platforms.js", import.meta.url).pathname }
+        : undefined,
+    );
+  },
+};
+const mock = await build({
+  ...common,
+  banner: { js: common.banner.js.replace("\u2014", "-") },
+  // pino inside the bundle (loading it file by file took ≈45 ms): mock mode logs to stdout and starts no transport,
+  // the one part of pino that reads its own files at run time (thread-stream stays external)
+  external: external.filter((p) => p !== "pino"),
+  entryPoints: { "gatesim-mock": "dist/gateway/byoc/mock-command.js" },
+  outdir: OUT,
+  outExtension: { ".js": ".mjs" },
+  splitting: true,
+  chunkNames: "gatesim-mock-chunk-[hash]",
+  plugins: [mockOnly],
+  metafile: true,
+});
+// the readiness report (gatesim report, tools) checks audit fields with data sharing's own rules: that file may stay
+const REPORT_NEEDS = /mocks[\\/]datashare[\\/](audit-info|errors)\.js$/;
+const leaked = Object.keys(mock.metafile.inputs).filter(
+  (f) => /mocks[\\/](identity|eseal|elicence|datashare)[\\/]/.test(f) && !REPORT_NEEDS.test(f),
+);
+if (leaked.length) throw new Error(`the mock bundle must not hold the built-in platforms: ${leaked.join(", ")}`);

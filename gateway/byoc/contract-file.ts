@@ -1,7 +1,7 @@
 // Reads a user's OpenAPI document and the sibling files its $refs name, checks it against the OpenAPI meta-schema
 // (@seriousme/openapi-schema-validator) and resolves every reference; each problem names file, JSON pointer and line.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createRequire } from "node:module";
@@ -288,7 +288,11 @@ function rememberPassed(key: string, files: Map<string, ParsedFile | undefined>)
     for (const f of files.values()) {
       if (!f || existsSync(join(CHECKED_DIR, f.cacheKey))) continue;
       const json = asJson(f.data);
-      if (json !== undefined) writeFileSync(join(CHECKED_DIR, f.cacheKey), json);
+      if (json === undefined) continue;
+      // written whole, then renamed: another start reading it meanwhile never sees half a record
+      const part = join(CHECKED_DIR, `${f.cacheKey}.${process.pid}.part`);
+      writeFileSync(part, json);
+      renameSync(part, join(CHECKED_DIR, f.cacheKey));
     }
     writeFileSync(join(CHECKED_DIR, key), "");
     pruneParsed();

@@ -232,7 +232,19 @@ const CHECK_VERSIONS = `${CHECKS}\0${versionOf("@seriousme/openapi-schema-valida
 const PARSE_VERSION = `yaml ${versionOf("yaml")} uniqueKeys maxAliasCount=1000`;
 /** Parsed forms kept at most (each saved version of an edited contract leaves one). */
 const PARSED_KEPT = 64;
-const recheck = () => process.env.GATESIM_CONTRACT_RECHECK === "1";
+/**
+ * Records are trusted only from a folder this user owns that nobody else may write to: the OS temp folder is shared,
+ * and a parsed form planted by another account would be served as the contract, unchecked. Otherwise: check every time.
+ */
+function ownFolder(): boolean {
+  try {
+    const st = statSync(CHECKED_DIR);
+    return st.isDirectory() && (process.getuid === undefined || (st.uid === process.getuid() && !(st.mode & 0o022)));
+  } catch {
+    return false;
+  }
+}
+const recheck = () => process.env.GATESIM_CONTRACT_RECHECK === "1" || !ownFolder();
 
 function checkKey(files: Map<string, ParsedFile | undefined>): string {
   const h = createHash("sha256").update(CHECK_VERSIONS);
@@ -284,7 +296,8 @@ function pruneParsed(): void {
 /** Record that these files passed every check, and keep their parsed forms. */
 function rememberPassed(key: string, files: Map<string, ParsedFile | undefined>): void {
   try {
-    mkdirSync(CHECKED_DIR, { recursive: true });
+    mkdirSync(CHECKED_DIR, { recursive: true, mode: 0o700 });
+    if (!ownFolder()) return;
     for (const f of files.values()) {
       if (!f || existsSync(join(CHECKED_DIR, f.cacheKey))) continue;
       const json = asJson(f.data);

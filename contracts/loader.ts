@@ -209,7 +209,8 @@ function lazyDocument(
   };
 }
 
-export function loadContracts(dir: string = CONTRACTS_DIR): OperationTable {
+/** `platforms`: only the documents of these platforms (`gatesim mock` needs the control plane's alone). */
+export function loadContracts(dir: string = CONTRACTS_DIR, platforms?: readonly string[]): OperationTable {
   const docs = parseDocuments(dir);
   const memo = new Map<string, unknown>();
   const documents: ContractDocument[] = [];
@@ -218,6 +219,7 @@ export function loadContracts(dir: string = CONTRACTS_DIR): OperationTable {
   for (const [name, source] of docs) {
     const platform = source["x-gatesim-platform"];
     if (!platform) continue; // shared.yaml and other component-only files
+    if (platforms && !platforms.includes(platform)) continue;
     documents.push(lazyDocument(name, platform, source, docs, memo));
     for (const [openapiPath, rawItem] of Object.entries<Record<string, any>>(source.paths ?? {})) {
       const item = deref(rawItem, name, docs, [], memo) as Record<string, any>;

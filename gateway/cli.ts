@@ -1,11 +1,8 @@
 #!/usr/bin/env node
 // The gatesim command: `gatesim [start] [flags]` starts the simulator with its built-in defaults.
-import { realpathSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import pino from "pino";
-import { ConfigError, loadConfig } from "./config.js";
-import { startHttpThread } from "./http-thread-start.js";
 
 const HELP = `gatesim — 广东省政务 API 网关与共享平台模拟器 / Guangdong provincial gateway and shared-platform simulator
 
@@ -70,13 +67,23 @@ function flagsFrom(values: ParsedValues, problems: string[]): Record<string, unk
   return flags;
 }
 
+/** `gatesim mock`: from its own bundle beside this file when the build made it (scripts/bundle.mjs), else the module. */
+async function mockCommand(): Promise<typeof import("./byoc/mock-command.js")> {
+  const bundle = new URL("./gatesim-mock.mjs", import.meta.url);
+  return existsSync(bundle) ? import(bundle.href) : import("./byoc/mock-command.js");
+}
+
+/** What `start` needs first, loaded when it runs, not at the top: `gatesim mock` has its own copies in its bundle. */
+const startModules = () =>
+  Promise.all([import("pino"), import("./config.js"), import("./http-thread-start.js")] as const);
+
 type ParsedValues = ReturnType<
   typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>
 >["values"];
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const first = argv[0];
-  if (first === "mock") return (await import("./byoc/mock-command.js")).runMock(argv.slice(1), env);
+  if (first === "mock") return (await mockCommand()).runMock(argv.slice(1), env);
   if (first && !first.startsWith("-") && first !== "start") {
     const { runTool } = await import("./tools/index.js");
     const code = await runTool(first, argv.slice(1));
@@ -103,6 +110,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     process.stderr.write(`未知命令 unknown command: ${command}\n\n${HELP}`);
     return 2;
   }
+  const [{ default: pino }, { ConfigError, loadConfig }, { startHttpThread }] = await startModules();
   const problems: string[] = [];
   const flags = flagsFrom(values, problems);
   let config;

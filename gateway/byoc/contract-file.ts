@@ -1,7 +1,7 @@
 // Reads a user's OpenAPI document and the sibling files its $refs name, checks it against the OpenAPI meta-schema
 // (@seriousme/openapi-schema-validator) and resolves every reference; each problem names file, JSON pointer and line.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createRequire } from "node:module";
@@ -29,10 +29,46 @@ interface ParsedFile {
   data: unknown;
   /** 1-based line of the node at a JSON pointer (the nearest existing ancestor when the node itself is missing). */
   lineOf(pointer: string): number | undefined;
+  /** Where the parsed form is (or will be) recorded, see parsedBefore. */
+  cacheKey: string;
 }
 
 const esc = (k: string) => k.replace(/~/g, "~0").replace(/\//g, "~1");
 const unesc = (k: string) => k.replace(/~1/g, "/").replace(/~0/g, "~");
+
+const req = createRequire(import.meta.url);
+const loadYaml = () => req("yaml") as typeof import("yaml");
+
+/** A package's version, for the check and parse records' keys (a new version checks and parses afresh). */
+function versionOf(pkg: string): string {
+  try {
+    return JSON.parse(readFileSync(req.resolve(`${pkg}/package.json`), "utf8")).version;
+  } catch {
+    return "unknown";
+  }
+}
+
+/** The YAML document with its positions, for line numbers: parsed once, when first needed. */
+function positionsOf(text: string) {
+  const yaml = loadYaml();
+  const counter: LineCounterT = new yaml.LineCounter();
+  // YAML 1.2 is a superset of JSON: one parser for both, with positions for every node
+  const doc: Document = yaml.parseDocument(text, { lineCounter: counter, uniqueKeys: true });
+  return { yaml, counter, doc };
+}
+
+function lineFinder(text: string, parsed?: ReturnType<typeof positionsOf>): (pointer: string) => number | undefined {
+  let p = parsed;
+  return (pointer) => {
+    p ??= positionsOf(text);
+    const keys = pointer.split("/").slice(1).map(unesc);
+    for (let n = keys.length; n >= 0; n--) {
+      const node = p.doc.getIn(keys.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+      if (node && typeof node === "object" && node.range) return p.counter.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+}
 
 function parseFile(path: string, problems: ContractProblem[]): ParsedFile | undefined {
   let text: string;
@@ -42,11 +78,10 @@ function parseFile(path: string, problems: ContractProblem[]): ParsedFile | unde
     problems.push({ file: path, pointer: "", message: `无法读取 / cannot be read: ${(e as Error).message}` });
     return undefined;
   }
-  const yaml = createRequire(import.meta.url)("yaml") as typeof import("yaml");
-  const counter: LineCounterT = new yaml.LineCounter();
-  // YAML 1.2 is a superset of JSON: one parser for both, with positions for every node
-  const doc: Document = yaml.parseDocument(text, { lineCounter: counter, uniqueKeys: true });
-  for (const err of doc.errors) {
+  const cached = parsedBefore(text);
+  if (cached) return { path, text, data: cached.data, lineOf: lineFinder(text), cacheKey: cached.key };
+  const parsed = positionsOf(text);
+  for (const err of parsed.doc.errors) {
     const line = err.linePos?.[0]?.line;
     problems.push({
       file: path,
@@ -55,16 +90,9 @@ function parseFile(path: string, problems: ContractProblem[]): ParsedFile | unde
       message: `无法解析 / cannot be parsed: ${err.message.split("\n")[0]}`,
     });
   }
-  if (doc.errors.length) return undefined;
-  const lineOf = (pointer: string): number | undefined => {
-    const keys = pointer.split("/").slice(1).map(unesc);
-    for (let n = keys.length; n >= 0; n--) {
-      const node = doc.getIn(keys.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-      if (node && typeof node === "object" && node.range) return counter.linePos(node.range[0]).line;
-    }
-    return undefined;
-  };
-  return { path, text, data: doc.toJS({ maxAliasCount: 1000 }), lineOf };
+  if (parsed.doc.errors.length) return undefined;
+  const data = parsed.doc.toJS({ maxAliasCount: 1000 });
+  return { path, text, data, lineOf: lineFinder(text, parsed), cacheKey: parseKey(text) };
 }
 
 export interface LoadedContract {
@@ -77,6 +105,10 @@ export interface LoadedContract {
   bundled: Record<string, any>;
   version: "3.0" | "3.1";
   lineOf(pointer: string): number | undefined;
+  /** These very files passed the meta-schema check and compiled before: the caller may skip compiling them now. */
+  checkedBefore: boolean;
+  /** Record that they passed every check (the caller's too), for the next start. */
+  remember(): void;
 }
 
 function pointerGet(data: unknown, ptr: string): { found: boolean; value?: unknown } {
@@ -123,17 +155,21 @@ function resolveRefs(
     if (!(opts.external && !rel)) {
       const targetPath = rel ? resolve(dirname(file.path), rel) : file.path;
       const target = fileFor(ctx, targetPath);
-      const where = { file: file.path, pointer: `${ptr}/$ref`, line: file.lineOf(`${ptr}/$ref`) };
+      // the line only when there is a problem: finding it parses the YAML with positions (parsedBefore)
+      const where = () => ({ file: file.path, pointer: `${ptr}/$ref`, line: file.lineOf(`${ptr}/$ref`) });
       if (!target) {
         if (!existsSync(targetPath))
-          ctx.problems.push({ ...where, message: `$ref 指向的文件不存在 / $ref names a missing file: ${targetPath}` });
+          ctx.problems.push({
+            ...where(),
+            message: `$ref 指向的文件不存在 / $ref names a missing file: ${targetPath}`,
+          });
         return {};
       }
       const key = `${targetPath}#${targetPtr}`;
       if (opts.stack.includes(key)) return {};
       const got = pointerGet(target.data, targetPtr);
       if (!got.found) {
-        ctx.problems.push({ ...where, message: `$ref 无法解析 / unresolvable $ref ${ref}` });
+        ctx.problems.push({ ...where(), message: `$ref 无法解析 / unresolvable $ref ${ref}` });
         return {};
       }
       const memoKey = `${opts.external ? "b" : "d"}${key}`;
@@ -183,36 +219,96 @@ async function checkAgainstOpenApi(file: ParsedFile, problems: ContractProblem[]
   }
 }
 
-// The meta-schema check compiles the OpenAPI schema (≈180 ms, most of a mock's start-up): a contract whose files are
-// byte for byte ones that passed before (same validator version) is not checked again. The record is a marker file
-// per content hash in the OS temp folder; losing it only costs the check.
+// The meta-schema check compiles the OpenAPI schema (≈180 ms) and compiling every schema of the contract takes tens of
+// ms more: a contract whose files are byte for byte ones that passed both before (same validator and Ajv versions) is
+// not checked again — its validators compile on first use, as the built-in contracts' do. The record is a marker
+// file per content hash in the OS temp folder; losing it only costs the checks. Each file's parsed form is kept
+// beside it (parsing YAML with positions was the next largest part of a mock's start-up); the positions, for line
+// numbers in problems, are parsed again only when a problem needs one.
 const CHECKED_DIR = join(tmpdir(), "gatesim-contract-checks");
-const VALIDATOR_VERSION: string = (() => {
+/** Bump when the checks a marker stands for change (user-contracts.ts compileAll, the meta-schema check). */
+const CHECKS = "meta-schema+compile/2";
+const CHECK_VERSIONS = `${CHECKS}\0${versionOf("@seriousme/openapi-schema-validator")}\0${versionOf("ajv")}`;
+const PARSE_VERSION = `yaml ${versionOf("yaml")} uniqueKeys maxAliasCount=1000`;
+/** Parsed forms kept at most (each saved version of an edited contract leaves one). */
+const PARSED_KEPT = 64;
+/**
+ * Records are trusted only from a folder this user owns that nobody else may write to: the OS temp folder is shared,
+ * and a parsed form planted by another account would be served as the contract, unchecked. Otherwise: check every time.
+ */
+function ownFolder(): boolean {
   try {
-    const req = createRequire(import.meta.url);
-    return JSON.parse(readFileSync(req.resolve("@seriousme/openapi-schema-validator/package.json"), "utf8")).version;
+    const st = statSync(CHECKED_DIR);
+    return st.isDirectory() && (process.getuid === undefined || (st.uid === process.getuid() && !(st.mode & 0o022)));
   } catch {
-    return "unknown";
+    return false;
   }
-})();
+}
+const recheck = () => process.env.GATESIM_CONTRACT_RECHECK === "1" || !ownFolder();
 
 function checkKey(files: Map<string, ParsedFile | undefined>): string {
-  const h = createHash("sha256").update(VALIDATOR_VERSION);
+  const h = createHash("sha256").update(CHECK_VERSIONS);
   for (const [path, f] of [...files].sort(([a], [b]) => a.localeCompare(b)))
     h.update("\0")
       .update(path)
       .update("\0")
       .update(f?.text ?? "");
-  return h.digest("hex");
+  return `checked-${h.digest("hex")}`;
 }
 
-const passedBefore = (key: string) =>
-  process.env.GATESIM_CONTRACT_RECHECK !== "1" && existsSync(join(CHECKED_DIR, key));
+const parseKey = (text: string) =>
+  `parsed-${createHash("sha256").update(PARSE_VERSION).update("\0").update(text).digest("hex")}.json`;
 
-function rememberPassed(key: string): void {
+function parsedBefore(text: string): { key: string; data: unknown } | undefined {
+  if (recheck()) return undefined;
+  const key = parseKey(text);
   try {
-    mkdirSync(CHECKED_DIR, { recursive: true });
+    return { key, data: JSON.parse(readFileSync(join(CHECKED_DIR, key), "utf8")) };
+  } catch {
+    return undefined; // not recorded, or a broken record: parse the text
+  }
+}
+
+/** The parsed form as JSON, or undefined when JSON cannot hold it (.inf/.nan, a cycle through YAML aliases). */
+function asJson(data: unknown): string | undefined {
+  let exact = true;
+  try {
+    const json = JSON.stringify(data, (_k, v: unknown) => {
+      if (typeof v === "number" && !Number.isFinite(v)) exact = false;
+      return v;
+    });
+    return exact ? json : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function pruneParsed(): void {
+  const kept = readdirSync(CHECKED_DIR).filter((f) => f.startsWith("parsed-"));
+  if (kept.length <= PARSED_KEPT) return;
+  const byAge = kept
+    .map((f) => ({ f, t: statSync(join(CHECKED_DIR, f)).mtimeMs }))
+    .sort((x, y) => x.t - y.t)
+    .slice(0, kept.length - PARSED_KEPT);
+  for (const { f } of byAge) rmSync(join(CHECKED_DIR, f), { force: true });
+}
+
+/** Record that these files passed every check, and keep their parsed forms. */
+function rememberPassed(key: string, files: Map<string, ParsedFile | undefined>): void {
+  try {
+    mkdirSync(CHECKED_DIR, { recursive: true, mode: 0o700 });
+    if (!ownFolder()) return;
+    for (const f of files.values()) {
+      if (!f || existsSync(join(CHECKED_DIR, f.cacheKey))) continue;
+      const json = asJson(f.data);
+      if (json === undefined) continue;
+      // written whole, then renamed: another start reading it meanwhile never sees half a record
+      const part = join(CHECKED_DIR, `${f.cacheKey}.${process.pid}.part`);
+      writeFileSync(part, json);
+      renameSync(part, join(CHECKED_DIR, f.cacheKey));
+    }
     writeFileSync(join(CHECKED_DIR, key), "");
+    pruneParsed();
   } catch {
     // a read-only temp folder: check every time
   }
@@ -249,12 +345,14 @@ export async function loadContractFile(path: string): Promise<LoadedContract> {
   // the validator follows internal references only: it checks the bundled copy (sibling files inlined), whose
   // pointers are the main file's, or land on the $ref that brought a sibling's part in
   const key = checkKey(ctx.files);
-  if (!passedBefore(key)) {
+  const checkedBefore = !recheck() && existsSync(join(CHECKED_DIR, key));
+  if (!checkedBefore) {
     await checkAgainstOpenApi({ ...main, data: bundled }, problems);
     if (problems.length) throw new ContractError(problems);
-    rememberPassed(key);
   }
   return {
+    checkedBefore,
+    remember: () => rememberPassed(key, ctx.files),
     file: abs,
     source,
     dereferenced,

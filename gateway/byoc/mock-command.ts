@@ -3,6 +3,7 @@
 import { parseArgs } from "node:util";
 import pino from "pino";
 import { ConfigError, loadConfig, type GatesimConfig } from "../config.js";
+import { startHttpThread, type StartedThread } from "../http-thread-start.js";
 import { ContractError } from "./contract-file.js";
 import { tableFor } from "./table.js";
 import { serveWithReload } from "./watch.js";
@@ -24,9 +25,15 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-export async function startMock(config: Readonly<GatesimConfig>, logger: pino.Logger) {
-  const { listen } = await import("../server.js");
-  return listen(config, { logger, table: await tableFor(config, undefined, "mock"), platforms: () => [] });
+/** `httpThread`: one started before the simulator's modules loaded (its Fastify loads on the other core meanwhile). */
+export async function startMock(config: Readonly<GatesimConfig>, logger: pino.Logger, httpThread?: StartedThread) {
+  try {
+    const [{ listen }, table] = await Promise.all([import("../server.js"), tableFor(config, undefined, "mock")]);
+    return await listen(config, { logger, table, platforms: () => [], httpThread });
+  } catch (e) {
+    await httpThread?.worker.terminate();
+    throw e;
+  }
 }
 
 export async function runMock(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -66,8 +73,10 @@ export async function runMock(argv: string[], env: NodeJS.ProcessEnv = process.e
     return 2;
   }
   const logger = pino({ level: config.logLevel });
+  // as `gatesim start` does; --watch starts a thread per reload itself
+  const early = config.httpThread && !values.watch ? startHttpThread(config) : undefined;
   try {
-    const start = (c: Readonly<GatesimConfig>) => startMock(c, logger);
+    const start = (c: Readonly<GatesimConfig>) => startMock(c, logger, early);
     const running = values.watch
       ? await serveWithReload(config, start, { log: logger, mode: "mock" })
       : await start(config).then((s) => ({ current: () => s, close: () => s.close() }));

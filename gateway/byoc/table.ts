@@ -10,8 +10,9 @@ export async function tableFor(
   base?: OperationTable,
   mode: MountMode = "gateway",
 ): Promise<OperationTable> {
-  let builtIn = base ?? loadContracts();
-  if (mode === "mock") {
+  // mock mode serves the control plane alone: the other built-in contracts are not even resolved
+  let builtIn = base ?? loadContracts(undefined, mode === "mock" ? ["admin"] : undefined);
+  if (mode === "mock" && base) {
     const documents = builtIn.documents.filter((d) => d.platform === "admin");
     const operations = builtIn.operations.filter((o) => o.platform === "admin");
     builtIn = { documents, operations, byId: new Map(operations.map((o) => [o.operationId, o])) };

@@ -160,7 +160,8 @@ export async function loadUserContract(spec: UserContractSpec, mode: MountMode =
     ]);
   const c = await loadContractFile(spec.file);
   const operations = operationsOf(c, ns, mode, spec);
-  const problems = compileAll(c, operations);
+  // files that compiled before compile again on first use (validation.ts), not all at start
+  const problems = c.checkedBefore ? [] : compileAll(c, operations);
   for (const [sid, opId] of Object.entries(spec.serviceIds ?? {}))
     if (!operations.some((o) => o.serviceId === sid))
       problems.push({
@@ -169,6 +170,7 @@ export async function loadUserContract(spec: UserContractSpec, mode: MountMode =
         message: `serviceIds: ${sid} 指向的接口 ${opId} 不存在 / serviceId ${sid} names an unknown operationId ${opId}`,
       });
   if (problems.length) throw new ContractError(problems);
+  if (!c.checkedBefore) c.remember();
   const dereferenced = servedCopy(c.dereferenced, operations, mode);
   const bundled = servedCopy(c.bundled, operations, mode);
   const document: ContractDocument = { name: ns, platform: BYOC_PREFIX + ns, source: c.source, bundled, dereferenced };

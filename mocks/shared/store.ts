@@ -27,6 +27,19 @@ export interface Store {
   append(kind: string, value: unknown, cap: number): Promise<void>;
   /** The appended values of `kind`, oldest first; the newest `limit` when given. */
   tail<T = unknown>(kind: string, limit?: number): Promise<T[]>;
+  /** What is held, for diagnostics and tests: live records and approx JSON bytes per kind, log lengths, claims. */
+  stats(): StoreStats;
+}
+
+export interface StoreStats {
+  /** kind -> live records and approximate size (JSON characters of their values). */
+  kinds: Record<string, { records: number; bytes: number }>;
+  /** log kind -> values held. */
+  logs: Record<string, number>;
+  /** claim kind -> live claims. */
+  claims: Record<string, number>;
+  /** Counters handed out so far (sequences). */
+  counters: number;
 }
 
 export interface MemoryStoreOptions {
@@ -132,6 +145,23 @@ export class MemoryStore implements Store {
     if (!log) return [];
     const keep = Math.min(log.cap, limit ?? log.cap);
     return log.items.slice(Math.max(0, log.items.length - keep)) as T[];
+  }
+
+  stats(): StoreStats {
+    const out: StoreStats = { kinds: {}, logs: {}, claims: {}, counters: this.counters.size };
+    for (const [kind, b] of this.kinds) {
+      let records = 0;
+      let bytes = 0;
+      for (const e of b.values()) {
+        if (!this.live(e)) continue;
+        records++;
+        bytes += JSON.stringify(e.value)?.length ?? 0;
+      }
+      if (records) out.kinds[kind] = { records, bytes };
+    }
+    for (const [kind, log] of this.logs) out.logs[kind] = Math.min(log.items.length, log.cap);
+    for (const [kind, t] of this.claims) out.claims[kind] = t.size;
+    return out;
   }
 
   /** Drop everything (tenant reset): records, claims, counters, logs. */

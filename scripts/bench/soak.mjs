@@ -51,12 +51,11 @@ function diagnose(rt) {
     `rss ${mb(m.rss)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} ext ${mb(m.external)} ab ${mb(m.arrayBuffers)}`,
   ];
   for (const t of rt.tenants.list()) {
-    const s = t.store;
-    const bytes = (b) => [...b.values()].reduce((n, e) => n + (JSON.stringify(e.value)?.length ?? 0), 0);
-    const kinds = [...(s.kinds ?? new Map())].map(([k, b]) => `${k}:${b.size}/${(bytes(b) / 1024).toFixed(0)}k`);
-    const logs = [...(s.logs ?? new Map())].map(([k, l]) => `${k}[${l.items.length}]`);
+    const st = t.store.stats();
+    const kinds = Object.entries(st.kinds).map(([k, v]) => `${k}:${v.records}/${(v.bytes / 1024).toFixed(0)}k`);
+    const logs = Object.entries(st.logs).map(([k, n]) => `${k}[${n}]`);
     const n = kinds.length + logs.length;
-    if (n) parts.push(`${t.tenant.paasid} ${kinds.join(" ")} ${logs.join(" ")} journal ${t.journal.size ?? "?"}`);
+    if (n) parts.push(`${t.tenant.paasid} ${kinds.join(" ")} ${logs.join(" ")}`);
   }
   process.stderr.write(parts.join("\n  ") + "\n");
 }

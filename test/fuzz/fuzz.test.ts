@@ -86,19 +86,19 @@ function withoutSeededSeals(state: EsealState): EsealState | undefined {
   return empty ? undefined : rest;
 }
 
-/** Every tenant's stored records and rules, by "paasid kind id" (a refused request must leave them as they were). */
-function storedState(sim: RunningSimulator): Map<string, string> {
+/** Every tenant's stored records and rules, by "paasid kind" (a refused request must leave them as they were). */
+async function storedState(sim: RunningSimulator): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const t of sim.runtime.tenants.list()) {
     const p = t.tenant.paasid;
     out.set(`${p} rules`, JSON.stringify(t.rules.list()));
-    // MemoryStore keeps its records in a private map; reading it here is the only way to see "nothing changed"
-    const kinds = (t.store as unknown as { kinds: Map<string, Map<string, { value: unknown }>> }).kinds;
-    for (const [k, b] of kinds)
-      for (const [id, e] of b) {
-        const v = k === "eseal" && id === "state" ? withoutSeededSeals(e.value as EsealState) : e.value;
-        if (v !== undefined) out.set(`${p} ${k} ${id}`, JSON.stringify(v));
-      }
+    // the public Store surface: stats() names the kinds held, list() gives their live values
+    for (const k of Object.keys(t.store.stats().kinds)) {
+      const values = (await t.store.list(k))
+        .map((v) => (k === "eseal" ? withoutSeededSeals(v as EsealState) : v))
+        .filter((v) => v !== undefined);
+      if (values.length) out.set(`${p} ${k}`, JSON.stringify(values));
+    }
   }
   return out;
 }
@@ -161,7 +161,7 @@ async function fuzz(
           r,
         ),
       );
-    const before = storedState(sim);
+    const before = await storedState(sim);
     let allRefused = true;
     for (let k = 0; k < cases.length; k += IN_FLIGHT) {
       const results = await Promise.all(cases.slice(k, k + IN_FLIGHT).map((fc) => runCase(port, fc, c, failures)));
@@ -170,7 +170,7 @@ async function fuzz(
     sent += cases.length;
     if (allRefused) {
       stateChecks++;
-      const changed = changedKeys(before, storedState(sim));
+      const changed = changedKeys(before, await storedState(sim));
       if (changed.length)
         failures.push({
           operationId: cases.map((fc) => fc.operationId).join(","),

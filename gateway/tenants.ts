@@ -85,7 +85,12 @@ export class TenantRegistry {
       tenant,
       builtIn,
       clock,
-      store: new MemoryStore(clock, { claimMax: this.limits.nonceCacheMax }),
+      // GATESIM_STORE_CHECK=json keeps values as JSON text, as a durable backend will: the suite run that way proves
+      // no platform relies on changing a stored object in place or stores a non-JSON value.
+      store: new MemoryStore(clock, {
+        claimMax: this.limits.nonceCacheMax,
+        json: process.env.GATESIM_STORE_CHECK === "json",
+      }),
       journal,
       rules: new RuleSet(),
       emit: (event, data, meta) =>

@@ -29,6 +29,25 @@ export interface Store {
   tail<T = unknown>(kind: string, limit?: number): Promise<T[]>;
   /** What is held, for diagnostics and tests: live records and approx JSON bytes per kind, log lengths, claims. */
   stats(): StoreStats;
+  /** Drop everything of this namespace (tenant reset): records, claims, counters, logs. */
+  clear(): void | Promise<void>;
+}
+
+/**
+ * Where the sandbox keeps state (issue: durable and shared state): one namespace per tenant, plus the sandbox's own
+ * (registered tenants and the like). Values must be plain JSON (no Buffer, Date, Map, bigint): a durable backend
+ * stores them serialised, so a value read back is a copy — change it, then `put` it again.
+ */
+export interface StoreBackend {
+  readonly name: "memory" | "sqlite" | "redis";
+  /** For the start banner and GET /_gatesim/ready, e.g. "memory" or "sqlite /srv/gatesim/state.db". */
+  describe(): string;
+  /** One tenant's namespace; TTLs run on that tenant's (virtual) clock. */
+  forTenant(paasid: string, clock: Clock): Store;
+  /** The sandbox-wide namespace (tenant registry, …), on the real clock. */
+  sandbox(): Store;
+  health(): Promise<{ ok: boolean; detail?: string }>;
+  close(): Promise<void>;
 }
 
 export interface StoreStats {
@@ -45,6 +64,11 @@ export interface StoreStats {
 export interface MemoryStoreOptions {
   /** Live claims kept per kind before the oldest go (bounded memory; gateway.nonceCacheMax). */
   claimMax?: number;
+  /**
+   * Keep values as JSON text, as a durable backend does: a value read back is a copy, and a value that is not plain
+   * JSON fails at `put`. Tests use it to prove platform code does not rely on in-place mutation of stored objects.
+   */
+  json?: boolean;
 }
 
 interface Entry {
@@ -60,12 +84,23 @@ export class MemoryStore implements Store {
   private readonly counters = new Map<string, number>();
   private readonly logs = new Map<string, { items: unknown[]; cap: number }>();
   private readonly claimMax: number;
+  private readonly json: boolean;
 
   constructor(
     private readonly clock: Clock,
     opts: MemoryStoreOptions = {},
   ) {
     this.claimMax = opts.claimMax ?? 1_000_000;
+    this.json = opts.json ?? false;
+  }
+
+  private encode(kind: string, value: unknown): unknown {
+    if (!this.json) return value;
+    return jsonText(kind, value);
+  }
+
+  private decode(value: unknown): unknown {
+    return this.json && typeof value === "string" ? JSON.parse(value) : value;
   }
 
   private bucket(kind: string): Map<string, Entry> {
@@ -85,13 +120,17 @@ export class MemoryStore implements Store {
       if (e) b!.delete(id);
       return undefined;
     }
-    return e.value as T;
+    return this.decode(e.value) as T;
   }
 
   async put<T>(kind: string, id: string, value: T, opts: PutOptions = {}): Promise<void> {
     const b = this.bucket(kind);
     b.delete(id); // keep insertion order = last write
-    b.set(id, { value, expiresAt: opts.ttlMs !== undefined ? this.clock.now() + opts.ttlMs : null, index: opts.index });
+    b.set(id, {
+      value: this.encode(kind, value),
+      expiresAt: opts.ttlMs !== undefined ? this.clock.now() + opts.ttlMs : null,
+      index: opts.index,
+    });
   }
 
   async delete(kind: string, id: string): Promise<boolean> {
@@ -108,7 +147,7 @@ export class MemoryStore implements Store {
         continue;
       }
       if (by && e.index?.[by.index] !== by.value) continue;
-      out.push(e.value as T);
+      out.push(this.decode(e.value) as T);
     }
     return out;
   }
@@ -135,7 +174,7 @@ export class MemoryStore implements Store {
     let log = this.logs.get(kind);
     if (!log) this.logs.set(kind, (log = { items: [], cap }));
     log.cap = Math.max(1, cap);
-    log.items.push(value);
+    log.items.push(this.encode(kind, value));
     // trim in batches: amortised O(1) per append, never more than 2 × cap held
     if (log.items.length > log.cap * 2) log.items.splice(0, log.items.length - log.cap);
   }
@@ -144,7 +183,7 @@ export class MemoryStore implements Store {
     const log = this.logs.get(kind);
     if (!log) return [];
     const keep = Math.min(log.cap, limit ?? log.cap);
-    return log.items.slice(Math.max(0, log.items.length - keep)) as T[];
+    return log.items.slice(Math.max(0, log.items.length - keep)).map((v) => this.decode(v)) as T[];
   }
 
   stats(): StoreStats {
@@ -155,7 +194,7 @@ export class MemoryStore implements Store {
       for (const e of b.values()) {
         if (!this.live(e)) continue;
         records++;
-        bytes += JSON.stringify(e.value)?.length ?? 0;
+        bytes += typeof e.value === "string" && this.json ? e.value.length : (JSON.stringify(e.value)?.length ?? 0);
       }
       if (records) out.kinds[kind] = { records, bytes };
     }
@@ -171,4 +210,33 @@ export class MemoryStore implements Store {
     this.counters.clear();
     this.logs.clear();
   }
+}
+
+/**
+ * A value as JSON text, refusing what JSON would silently change (Buffer, Date, Map, Set, bigint, undefined in
+ * arrays, functions): the durable backends store exactly this text, so the error names the kind and the path.
+ */
+export function jsonText(kind: string, value: unknown): string {
+  assertPlainJson(value, `${kind}`);
+  return JSON.stringify(value);
+}
+
+function assertPlainJson(v: unknown, at: string): void {
+  if (v === null || typeof v === "string" || typeof v === "boolean") return;
+  if (typeof v === "number") {
+    if (!Number.isFinite(v)) throw new TypeError(`store: ${at} is ${v}, which JSON cannot keep`);
+    return;
+  }
+  if (typeof v !== "object") throw new TypeError(`store: ${at} is a ${typeof v}, which JSON cannot keep`);
+  if (Array.isArray(v)) {
+    v.forEach((x, i) => {
+      if (x === undefined) throw new TypeError(`store: ${at}[${i}] is undefined, which JSON turns into null`);
+      assertPlainJson(x, `${at}[${i}]`);
+    });
+    return;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null)
+    throw new TypeError(`store: ${at} is a ${proto?.constructor?.name ?? "non-plain object"}, not plain JSON`);
+  for (const [k, x] of Object.entries(v)) if (x !== undefined) assertPlainJson(x, `${at}.${k}`);
 }

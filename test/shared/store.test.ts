@@ -19,7 +19,37 @@ const BACKENDS: Backend[] = [
       return { a, b: new MemoryStore(new Clock()), clockA, resetA: async () => a.clear() };
     },
   },
+  {
+    name: "memory (json)",
+    async open() {
+      const clockA = new Clock();
+      const a = new MemoryStore(clockA, { claimMax: 10_000, json: true });
+      return { a, b: new MemoryStore(new Clock(), { json: true }), clockA, resetA: async () => a.clear() };
+    },
+  },
 ];
+
+describe("MemoryStore in json mode (what a durable backend keeps)", () => {
+  it("hands back a copy, so a change without put is not kept", async () => {
+    const s = new MemoryStore(new Clock(), { json: true });
+    await s.put("seal", "S1", { status: "active", tags: ["a"] });
+    const v = (await s.get<{ status: string; tags: string[] }>("seal", "S1"))!;
+    v.status = "revoked";
+    v.tags.push("b");
+    expect(await s.get("seal", "S1")).toEqual({ status: "active", tags: ["a"] });
+    expect(await s.list("seal")).toEqual([{ status: "active", tags: ["a"] }]);
+  });
+
+  it("refuses values JSON would change, naming the kind and the path", async () => {
+    const s = new MemoryStore(new Clock(), { json: true });
+    await expect(s.put("audit", "1", { raw: Buffer.from("x") })).rejects.toThrow(/audit\.raw is a Buffer/);
+    await expect(s.put("k", "1", { at: new Date(0) })).rejects.toThrow(/k\.at is a Date/);
+    await expect(s.put("k", "1", { n: 10n })).rejects.toThrow(/k\.n is a bigint/);
+    await expect(s.put("k", "1", { m: new Map() })).rejects.toThrow(/k\.m is a Map/);
+    await expect(s.append("log", [1, undefined], 5)).rejects.toThrow(/log\[1\] is undefined/);
+    expect(await s.get("k", "1")).toBeUndefined(); // nothing half-written
+  });
+});
 
 describe.each(BACKENDS)("Store on $name", (backend) => {
   it("claims an id once inside its TTL, again after it (on the namespace's clock), per namespace", async () => {

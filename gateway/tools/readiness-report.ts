@@ -227,7 +227,8 @@ const RECOVERY: Record<
     seen: (e) =>
       e.status === 401 &&
       (hasRule(e, (r) => r === "jwt-exp") ||
-        /expired|过期/i.test(String(answerOf(e)?.errmsg ?? answerOf(e)?.error_description ?? ""))),
+        // \u8FC7\u671F is 过期 (expired), escaped so the bundle stays ASCII (scripts/bundle.mjs)
+        /expired|\u8FC7\u671F/i.test(String(answerOf(e)?.errmsg ?? answerOf(e)?.error_description ?? ""))),
     recovers: (l) =>
       succeeded(l) &&
       (matchesOperation(OPERATION_CATALOGUE["identity.refresh"].match, l) ||

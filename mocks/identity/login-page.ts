@@ -102,7 +102,8 @@ export function renderLoginPage(i: LoginPageInput): string {
       const ps = i.personas.filter((p) => p.kind === kind && p.level === level);
       if (!ps.length) continue;
       const anchor = `${kind}-${level}`;
-      links.push(`<a href="#${anchor}">${zh.replace(/（.*）/, "")} ${level} · ${ps.length}</a>`);
+      // \uFF08…\uFF09 are the full-width brackets: escaped so the bundle stays ASCII (scripts/bundle.mjs)
+      links.push(`<a href="#${anchor}">${zh.replace(/\uFF08.*\uFF09/, "")} ${level} · ${ps.length}</a>`);
       groups.push(
         `<section id="${anchor}"><h2>${zh} · ${level} / ${en} · ${level}</h2><ul>${ps.map((p) => personaButton(p, client, i.hint)).join("")}</ul></section>`,
       );

@@ -1,6 +1,6 @@
 // The small async store behind all platform state (architecture.md §4), with its in-memory implementation.
 import { ClaimTable } from "./claim-table.js";
-import type { Clock } from "./clock.js";
+import { Clock } from "./clock.js";
 
 export interface PutOptions {
   /** Time to live in ms, measured on the tenant's virtual clock. */
@@ -239,4 +239,32 @@ function assertPlainJson(v: unknown, at: string): void {
   if (proto !== Object.prototype && proto !== null)
     throw new TypeError(`store: ${at} is a ${proto?.constructor?.name ?? "non-plain object"}, not plain JSON`);
   for (const [k, x] of Object.entries(v)) if (x !== undefined) assertPlainJson(x, `${at}.${k}`);
+}
+
+/** Today's default: every namespace in this process's memory, gone when it stops. */
+export class MemoryBackend implements StoreBackend {
+  readonly name = "memory" as const;
+  private readonly sandboxStore: MemoryStore;
+
+  constructor(private readonly opts: MemoryStoreOptions = {}) {
+    this.sandboxStore = new MemoryStore(new Clock(), opts);
+  }
+
+  describe(): string {
+    return "memory";
+  }
+
+  forTenant(_paasid: string, clock: Clock): MemoryStore {
+    return new MemoryStore(clock, this.opts);
+  }
+
+  sandbox(): MemoryStore {
+    return this.sandboxStore;
+  }
+
+  async health(): Promise<{ ok: boolean; detail?: string }> {
+    return { ok: true, detail: "进程内存，重启即清空 / process memory, empty after a restart" };
+  }
+
+  async close(): Promise<void> {}
 }

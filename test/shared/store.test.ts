@@ -2,7 +2,14 @@
 // records with TTL and indexes, claim-with-TTL, counters, capped append, and reset clearing exactly one namespace.
 import { describe, expect, it } from "vitest";
 import { Clock } from "../../mocks/shared/clock.js";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
 import { MemoryStore, type Store } from "../../mocks/shared/store.js";
+import { SQLITE_FILE, SqliteBackend, StoreOpenError } from "../../mocks/shared/sqlite-store.js";
+
+const tempDir = () => mkdtempSync(join(tmpdir(), "gatesim-store-"));
 
 interface Backend {
   name: string;
@@ -27,7 +34,71 @@ const BACKENDS: Backend[] = [
       return { a, b: new MemoryStore(new Clock(), { json: true }), clockA, resetA: async () => a.clear() };
     },
   },
+  {
+    name: "sqlite",
+    async open() {
+      const be = new SqliteBackend(tempDir());
+      const clockA = new Clock();
+      const a = be.forTenant("A", clockA);
+      return { a, b: be.forTenant("B", new Clock()), clockA, resetA: async () => a.clear() };
+    },
+  },
 ];
+
+describe("SqliteBackend on disk", () => {
+  it("keeps every kind of state across close and reopen of the same data dir", async () => {
+    const dir = tempDir();
+    const first = new SqliteBackend(dir);
+    const clock = new Clock();
+    const a = first.forTenant("A", clock);
+    await a.put("seal", "S1", { code: "S1" }, { index: { owner: "o1" } });
+    await a.put("session", "s1", { u: 1 }, { ttlMs: 60_000 });
+    expect(a.claim("nonce", "n-1", 600_000)).toBe(true);
+    await a.next("seq", "k");
+    await a.append("audit", { i: 1 }, 5);
+    await first.sandbox().put("tenant", "T1", { paasid: "T1" });
+    await first.close();
+
+    const again = new SqliteBackend(dir);
+    const b = again.forTenant("A", clock);
+    expect(await b.get("seal", "S1")).toEqual({ code: "S1" });
+    expect(await b.list("seal", { index: "owner", value: "o1" })).toEqual([{ code: "S1" }]);
+    expect(await b.get("session", "s1")).toEqual({ u: 1 });
+    expect(b.claim("nonce", "n-1", 600_000)).toBe(false); // a nonce used before the restart is still refused
+    expect(await b.next("seq", "k")).toBe(2);
+    expect(await b.tail("audit")).toEqual([{ i: 1 }]);
+    expect(await again.sandbox().list("tenant")).toEqual([{ paasid: "T1" }]);
+    clock.advance(61_000);
+    expect(await b.get("session", "s1")).toBeUndefined(); // TTL on the tenant's clock, after the restart too
+    await again.close();
+  });
+
+  it("refuses a data dir of another schema version, naming the file and both versions", () => {
+    const dir = tempDir();
+    new SqliteBackend(dir).close();
+    const db = new Database(join(dir, SQLITE_FILE));
+    db.prepare("UPDATE meta SET value = '99' WHERE key = 'schema_version'").run();
+    db.close();
+    expect(() => new SqliteBackend(dir)).toThrow(StoreOpenError);
+    expect(() => new SqliteBackend(dir)).toThrow(new RegExp(`${SQLITE_FILE}.*schema version 99 found.*version 1`));
+  });
+
+  it("refuses a corrupt file and a SQLite file gatesim did not write, never resetting them", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, SQLITE_FILE), "this is not a database, but someone's notes".repeat(100));
+    expect(() => new SqliteBackend(dir)).toThrow(
+      /cannot open the state store .*gatesim\.db.*corrupt or not a SQLite database/,
+    );
+    const other = tempDir();
+    const db = new Database(join(other, SQLITE_FILE));
+    db.exec("CREATE TABLE notes (t TEXT)");
+    db.close();
+    expect(() => new SqliteBackend(other)).toThrow(/not written by gatesim/);
+    const db2 = new Database(join(other, SQLITE_FILE));
+    expect(db2.prepare("SELECT name FROM sqlite_master").all()).toEqual([{ name: "notes" }]); // left as it was
+    db2.close();
+  });
+});
 
 describe("MemoryStore in json mode (what a durable backend keeps)", () => {
   it("hands back a copy, so a change without put is not kept", async () => {

@@ -1,0 +1,294 @@
+// The embedded durable backend: one SQLite file (better-sqlite3 12.x, WAL) holding every tenant's namespace and the
+// sandbox's own. Every write is its own committed transaction before the call returns, so a write acknowledged to a
+// client survives `kill -9` of the process (WAL with synchronous=NORMAL loses a commit only on an OS crash or power
+// loss; `synchronous: "full"` closes that too, at ≈2× the cost of a write).
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import Database from "better-sqlite3";
+import { Clock } from "./clock.js";
+import { jsonText, type PutOptions, type Store, type StoreBackend, type StoreStats } from "./store.js";
+
+/** Bumped when the tables change; a data dir with another version is refused at start (never silently reset). */
+export const SQLITE_SCHEMA_VERSION = 1;
+export const SQLITE_FILE = "gatesim.db";
+const SANDBOX_NS = "\u0000sandbox";
+
+export class StoreOpenError extends Error {
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
+    super(`无法打开状态存储 / cannot open the state store ${path}: ${reason}`);
+    this.name = "StoreOpenError";
+  }
+}
+
+export interface SqliteBackendOptions {
+  synchronous?: "normal" | "full";
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records (
+  ns TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, value TEXT NOT NULL, expires_at INTEGER,
+  PRIMARY KEY (ns, kind, id));
+CREATE INDEX IF NOT EXISTS records_order ON records (ns, kind, seq);
+CREATE TABLE IF NOT EXISTS record_index (
+  ns TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, id TEXT NOT NULL,
+  PRIMARY KEY (ns, kind, name, value, id));
+CREATE INDEX IF NOT EXISTS record_index_id ON record_index (ns, kind, id);
+CREATE TABLE IF NOT EXISTS claims (
+  ns TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (ns, kind, id));
+CREATE INDEX IF NOT EXISTS claims_expiry ON claims (ns, expires_at);
+CREATE TABLE IF NOT EXISTS counters (
+  ns TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (ns, kind, key));
+CREATE TABLE IF NOT EXISTS logs (
+  ns TEXT NOT NULL, kind TEXT NOT NULL, seq INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY (ns, kind, seq));
+`;
+
+type Db = Database.Database;
+
+function statements(db: Db) {
+  const p = (sql: string) => db.prepare(sql);
+  return {
+    get: p("SELECT value, expires_at FROM records WHERE ns = ? AND kind = ? AND id = ?"),
+    put: p(
+      `INSERT INTO records (ns, kind, id, seq, value, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (ns, kind, id) DO UPDATE SET seq = excluded.seq, value = excluded.value, expires_at = excluded.expires_at`,
+    ),
+    maxSeq: p("SELECT COALESCE(MAX(seq), 0) AS s FROM records"),
+    delete: p("DELETE FROM records WHERE ns = ? AND kind = ? AND id = ?"),
+    deleteIndex: p("DELETE FROM record_index WHERE ns = ? AND kind = ? AND id = ?"),
+    addIndex: p("INSERT OR IGNORE INTO record_index (ns, kind, name, value, id) VALUES (?, ?, ?, ?, ?)"),
+    list: p("SELECT id, value, expires_at FROM records WHERE ns = ? AND kind = ? ORDER BY seq"),
+    listBy: p(
+      `SELECT r.id, r.value, r.expires_at FROM record_index i JOIN records r ON r.ns = i.ns AND r.kind = i.kind AND r.id = i.id
+       WHERE i.ns = ? AND i.kind = ? AND i.name = ? AND i.value = ? ORDER BY r.seq`,
+    ),
+    claimPut: p(
+      `INSERT INTO claims (ns, kind, id, expires_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (ns, kind, id) DO UPDATE SET expires_at = excluded.expires_at WHERE claims.expires_at <= ?`,
+    ),
+    claimPurge: p("DELETE FROM claims WHERE ns = ? AND expires_at <= ?"),
+    counterGet: p("SELECT value FROM counters WHERE ns = ? AND kind = ? AND key = ?"),
+    counterPut: p(
+      `INSERT INTO counters (ns, kind, key, value) VALUES (?, ?, ?, ?)
+       ON CONFLICT (ns, kind, key) DO UPDATE SET value = excluded.value`,
+    ),
+    logMax: p("SELECT COALESCE(MAX(seq), 0) AS s FROM logs WHERE ns = ? AND kind = ?"),
+    logAdd: p("INSERT INTO logs (ns, kind, seq, value) VALUES (?, ?, ?, ?)"),
+    logTrim: p("DELETE FROM logs WHERE ns = ? AND kind = ? AND seq <= ?"),
+    logTail: p("SELECT value FROM logs WHERE ns = ? AND kind = ? AND seq > ? ORDER BY seq"),
+    statsRecords: p(
+      "SELECT kind, COUNT(*) AS n, SUM(LENGTH(value)) AS b FROM records WHERE ns = ? AND (expires_at IS NULL OR expires_at > ?) GROUP BY kind",
+    ),
+    statsLogs: p("SELECT kind, COUNT(*) AS n FROM logs WHERE ns = ? GROUP BY kind"),
+    statsClaims: p("SELECT kind, COUNT(*) AS n FROM claims WHERE ns = ? AND expires_at > ? GROUP BY kind"),
+    statsCounters: p("SELECT COUNT(*) AS n FROM counters WHERE ns = ?"),
+    clear: ["records", "record_index", "claims", "counters", "logs"].map((t) => p(`DELETE FROM ${t} WHERE ns = ?`)),
+  };
+}
+type Statements = ReturnType<typeof statements>;
+
+interface Row {
+  id?: string;
+  value: string;
+  expires_at: number | null;
+}
+
+/** One namespace (a tenant, or the sandbox) in the shared SQLite file. TTLs run on the namespace's clock. */
+class SqliteStore implements Store {
+  private claimsSincePurge = 0;
+
+  constructor(
+    private readonly backend: SqliteBackend,
+    private readonly s: Statements,
+    private readonly ns: string,
+    private readonly clock: Clock,
+  ) {}
+
+  private live(r: Row | undefined): r is Row {
+    return !!r && (r.expires_at === null || r.expires_at > this.clock.now());
+  }
+
+  async get<T>(kind: string, id: string): Promise<T | undefined> {
+    const r = this.s.get.get(this.ns, kind, id) as Row | undefined;
+    return this.live(r) ? (JSON.parse(r.value) as T) : undefined;
+  }
+
+  async put<T>(kind: string, id: string, value: T, opts: PutOptions = {}): Promise<void> {
+    const text = jsonText(kind, value);
+    const expires = opts.ttlMs !== undefined ? this.clock.now() + opts.ttlMs : null;
+    this.backend.tx(() => {
+      this.s.put.run(this.ns, kind, id, this.backend.nextSeq(), text, expires);
+      this.s.deleteIndex.run(this.ns, kind, id);
+      for (const [name, v] of Object.entries(opts.index ?? {})) this.s.addIndex.run(this.ns, kind, name, v, id);
+    });
+  }
+
+  async delete(kind: string, id: string): Promise<boolean> {
+    return this.backend.tx(() => {
+      this.s.deleteIndex.run(this.ns, kind, id);
+      return this.s.delete.run(this.ns, kind, id).changes > 0;
+    });
+  }
+
+  async list<T>(kind: string, by?: { index: string; value: string }): Promise<T[]> {
+    const rows = (by ? this.s.listBy.all(this.ns, kind, by.index, by.value) : this.s.list.all(this.ns, kind)) as Row[];
+    const out: T[] = [];
+    for (const r of rows) if (this.live(r)) out.push(JSON.parse(r.value) as T);
+    return out;
+  }
+
+  /** Synchronous, like memory's: the signed hot path awaits nothing (one indexed upsert). */
+  claim(kind: string, id: string, ttlMs: number): boolean {
+    const now = this.clock.now();
+    // taken only when the row is new or its claim had expired (the upsert's WHERE), atomically in SQLite
+    const taken = this.s.claimPut.run(this.ns, kind, id, now + ttlMs, now).changes > 0;
+    if (++this.claimsSincePurge >= 1000) {
+      this.claimsSincePurge = 0;
+      this.s.claimPurge.run(this.ns, now);
+    }
+    return taken;
+  }
+
+  async next(kind: string, key: string, floor = 0): Promise<number> {
+    return this.backend.tx(() => {
+      const cur = (this.s.counterGet.get(this.ns, kind, key) as { value: number } | undefined)?.value ?? 0;
+      const n = Math.max(cur, floor) + 1;
+      this.s.counterPut.run(this.ns, kind, key, n);
+      return n;
+    });
+  }
+
+  async append(kind: string, value: unknown, cap: number): Promise<void> {
+    const text = jsonText(kind, value);
+    const keep = Math.max(1, cap);
+    this.backend.tx(() => {
+      const seq = (this.s.logMax.get(this.ns, kind) as { s: number }).s + 1;
+      this.s.logAdd.run(this.ns, kind, seq, text);
+      if (seq > keep) this.s.logTrim.run(this.ns, kind, seq - keep);
+    });
+  }
+
+  async tail<T>(kind: string, limit?: number): Promise<T[]> {
+    const max = (this.s.logMax.get(this.ns, kind) as { s: number }).s;
+    const from = limit === undefined ? 0 : Math.max(0, max - limit);
+    return (this.s.logTail.all(this.ns, kind, from) as Row[]).map((r) => JSON.parse(r.value) as T);
+  }
+
+  stats(): StoreStats {
+    const now = this.clock.now();
+    const out: StoreStats = { kinds: {}, logs: {}, claims: {}, counters: 0 };
+    for (const r of this.s.statsRecords.all(this.ns, now) as { kind: string; n: number; b: number }[])
+      out.kinds[r.kind] = { records: r.n, bytes: r.b };
+    for (const r of this.s.statsLogs.all(this.ns) as { kind: string; n: number }[]) out.logs[r.kind] = r.n;
+    for (const r of this.s.statsClaims.all(this.ns, now) as { kind: string; n: number }[]) out.claims[r.kind] = r.n;
+    out.counters = (this.s.statsCounters.get(this.ns) as { n: number }).n;
+    return out;
+  }
+
+  clear(): void {
+    this.backend.tx(() => {
+      for (const st of this.s.clear) st.run(this.ns);
+    });
+  }
+}
+
+export class SqliteBackend implements StoreBackend {
+  readonly name = "sqlite" as const;
+  readonly file: string;
+  private readonly db: Db;
+  private readonly s: Statements;
+  private seq: number;
+  private readonly sandboxStore: SqliteStore;
+
+  /** Opens (creating when absent) DIR/gatesim.db; a foreign, newer, older or corrupt file throws StoreOpenError. */
+  constructor(dir: string, opts: SqliteBackendOptions = {}) {
+    this.file = join(resolve(dir), SQLITE_FILE);
+    try {
+      mkdirSync(resolve(dir), { recursive: true });
+    } catch (e) {
+      throw new StoreOpenError(resolve(dir), `无法创建目录 / cannot create the folder (${(e as Error).message})`);
+    }
+    try {
+      this.db = new Database(this.file, { fileMustExist: false });
+      this.db.pragma("journal_mode = WAL");
+      this.db.pragma(`synchronous = ${opts.synchronous === "full" ? "FULL" : "NORMAL"}`);
+      this.db.pragma("busy_timeout = 5000");
+      const check = this.db.pragma("quick_check", { simple: true });
+      if (check !== "ok") throw new Error(`quick_check: ${String(check)}`);
+    } catch (e) {
+      throw new StoreOpenError(
+        this.file,
+        `文件损坏或不是 gatesim 的 SQLite 数据库 / the file is corrupt or not a SQLite database (${(e as Error).message}); 移走它或换一个 --data-dir / move it away or choose another --data-dir`,
+      );
+    }
+    this.migrate();
+    this.s = statements(this.db);
+    this.seq = (this.s.maxSeq.get() as { s: number }).s;
+    this.sandboxStore = new SqliteStore(this, this.s, SANDBOX_NS, new Clock());
+  }
+
+  private migrate(): void {
+    const hasMeta = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
+    const tables = (
+      this.db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }
+    ).n;
+    if (!hasMeta && tables > 0)
+      throw new StoreOpenError(
+        this.file,
+        "这个 SQLite 文件不是 gatesim 写的（没有 meta 表）/ this SQLite file was not written by gatesim (no meta table)",
+      );
+    if (hasMeta) {
+      const row = this.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
+        { value: string } | undefined;
+      const found = Number(row?.value);
+      if (found !== SQLITE_SCHEMA_VERSION)
+        throw new StoreOpenError(
+          this.file,
+          `数据格式版本 ${row?.value ?? "（无）"}，本版 gatesim 读写版本 ${SQLITE_SCHEMA_VERSION} / schema version ${row?.value ?? "(none)"} found, this gatesim reads and writes version ${SQLITE_SCHEMA_VERSION}: ` +
+            (found > SQLITE_SCHEMA_VERSION
+              ? "用写它的那一版（或更新版）gatesim 打开 / open it with the gatesim that wrote it, or a newer one"
+              : "没有自动迁移，换一个空的 --data-dir 或删掉旧文件 / no migration exists: use an empty --data-dir or delete the old file"),
+        );
+      return;
+    }
+    this.db.exec(SCHEMA);
+    this.db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SQLITE_SCHEMA_VERSION));
+  }
+
+  /** Insertion order across the file (records of a kind list in the order of their last write). */
+  nextSeq(): number {
+    return ++this.seq;
+  }
+
+  tx<T>(fn: () => T): T {
+    return this.db.inTransaction ? fn() : this.db.transaction(fn)();
+  }
+
+  describe(): string {
+    return `sqlite ${this.file}`;
+  }
+
+  forTenant(paasid: string, clock: Clock): Store {
+    return new SqliteStore(this, this.s, paasid, clock);
+  }
+
+  sandbox(): Store {
+    return this.sandboxStore;
+  }
+
+  async health(): Promise<{ ok: boolean; detail?: string }> {
+    try {
+      this.db.prepare("SELECT 1").get();
+      return { ok: true, detail: this.file };
+    } catch (e) {
+      return { ok: false, detail: (e as Error).message };
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

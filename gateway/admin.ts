@@ -37,8 +37,15 @@ export function createAdminPlatform(rt: Runtime): PlatformModule {
   const handlers: Record<string, Handler> = {
     adminHealth: () =>
       json(200, { status: "ok", version: rt.version, uptimeSec: Math.round((Date.now() - rt.startedAt) / 1000) }),
-    adminReady: () =>
-      json(200, { ready: true, operations: rt.table.operations.length, platforms: [...rt.platforms.keys()] }),
+    adminReady: async () => {
+      const health = await rt.tenants.backend.health();
+      return json(health.ok ? 200 : 503, {
+        ready: health.ok,
+        operations: rt.table.operations.length,
+        platforms: [...rt.platforms.keys()],
+        store: { backend: rt.tenants.backend.name, ...health },
+      });
+    },
     adminListScenarios: () =>
       json(200, {
         scenarios: rt.scenarios.list().map((s) => ({
@@ -67,9 +74,9 @@ export function createAdminPlatform(rt: Runtime): PlatformModule {
       return json(201, { ...publicTenant(t), paasToken: t.tenant.paasToken, controlToken: t.tenant.controlToken });
     },
     adminGetTenant: (input) => json(200, publicTenant(tenantOf(input))),
-    adminResetTenant: (input) => {
+    adminResetTenant: async (input) => {
       const t = tenantOf(input);
-      rt.tenants.reset(t.tenant.paasid);
+      await rt.tenants.reset(t.tenant.paasid);
       return json(200, { paasid: t.tenant.paasid, reset: true });
     },
     adminGetClock: (input) => json(200, clockView(tenantOf(input))),

@@ -26,6 +26,8 @@ import { journalOf, recordJournal } from "./pipeline/record-journal.js";
 import type { Runtime } from "./runtime.js";
 import { GATEWAY_SCENARIOS, ScenarioCatalogue } from "./scenarios.js";
 import { TenantRegistry } from "./tenants.js";
+import { MemoryBackend, type StoreBackend } from "../mocks/shared/store.js";
+import { SqliteBackend } from "../mocks/shared/sqlite-store.js";
 import { createAdminPlatform } from "./admin.js";
 import { createToolsPlatform } from "./tools/platform.js";
 import { JSON_TOO_DEEP, lingerAfterTooLarge, rawBodyOf, registerBodyParsers } from "./body-parsers.js";
@@ -58,6 +60,19 @@ export interface BuildOptions {
   logger?: Logger;
   table?: OperationTable;
   seed?: Seed;
+  /** Where state is kept; default from config.store (memory, or SQLite in store.sqlite). Closed with the app. */
+  backend?: StoreBackend;
+}
+
+/** The configured backend: SQLite when config.store.sqlite names a folder (opening it may throw StoreOpenError). */
+export function openBackend(config: Readonly<GatesimConfig>): StoreBackend {
+  if (config.store?.sqlite) return new SqliteBackend(config.store.sqlite, { synchronous: config.store.synchronous });
+  return new MemoryBackend({
+    claimMax: config.gateway.nonceCacheMax,
+    // GATESIM_STORE_CHECK=json keeps values as JSON text, as a durable backend does: the suite run that way proves
+    // no platform relies on changing a stored object in place or stores a non-JSON value.
+    json: process.env.GATESIM_STORE_CHECK === "json",
+  });
 }
 
 export interface Simulator {
@@ -336,12 +351,18 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
   const log = opts.logger ?? pino({ level: config.logLevel });
   const table = opts.table ?? loadContracts();
   const seed = opts.seed ?? createSeed(config.seed);
-  const tenants = new TenantRegistry(config.seed, {
-    journalCap: config.journal.cap,
-    journalMaxBodyBytes: config.journal.maxBodyBytes,
-    nonceTtlMs: config.gateway.nonceTtlSec * 1000,
-    nonceCacheMax: config.gateway.nonceCacheMax,
-  });
+  const backend = opts.backend ?? openBackend(config);
+  const tenants = new TenantRegistry(
+    config.seed,
+    {
+      journalCap: config.journal.cap,
+      journalMaxBodyBytes: config.journal.maxBodyBytes,
+      nonceTtlMs: config.gateway.nonceTtlSec * 1000,
+      nonceCacheMax: config.gateway.nonceCacheMax,
+    },
+    backend,
+    (e) => log.error({ err: e, store: backend.describe() }, "状态写入失败 / a state write failed"),
+  );
   const orgs = defaultOrganisations(seed);
   config.tenants.forEach((t, i) => tenants.add(t.orgCode ? t : { ...t, orgCode: orgs[i % orgs.length] }, true));
   const scenarios = new ScenarioCatalogue();
@@ -386,9 +407,15 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
   let onBadUrl: FrameworkErrorHandler = () => {}; // bound below, once answerError exists
   const app = Fastify(fastifyOptions(config, (err, req, reply) => onBadUrl(err, req, reply)));
   registerBodyParsers(app, config);
-  // Platforms with timers or outbound connections (data-sharing webhooks) stop with the app.
+  // Platforms with timers or outbound connections (data-sharing webhooks) stop with the app, then the store closes.
   app.addHook("onClose", async () => {
     for (const m of modules) await m.close?.();
+    await backend.close();
+  });
+  // Tenants registered at run time, clocks and rules come back from a durable store before the first request.
+  app.addHook("onReady", async () => {
+    const n = await tenants.restore();
+    if (n) log.info({ tenants: n, store: backend.describe() }, "已恢复租户 / tenants restored");
   });
   const steps = opts.steps ?? DEFAULT_STEPS;
 

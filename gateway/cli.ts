@@ -20,6 +20,7 @@ const HELP = `gatesim — 广东省政务 API 网关与共享平台模拟器 / G
   --admin-token <t>     管理平面令牌 / control-plane token, ≥16 chars (GATESIM_ADMIN_TOKEN; generated and printed when absent)
   --public-url <url>    客户端访问的基础地址 / base URL clients use (GATESIM_PUBLIC_URL)
   --strict-envelope     错误体不带 _diagnostics / drop _diagnostics from error bodies (GATESIM_STRICT_ENVELOPE)
+  --data-dir <dir>      状态持久保存于该目录的 SQLite 文件 / keep state durable in a SQLite file in <dir> (GATESIM_DATA_DIR; default: memory)
   --single-thread       HTTP 与状态同一线程 / serve HTTP on the main thread too (GATESIM_HTTP_THREAD=false)
   --contract <f[:ns]>   挂载部门自己的 OpenAPI 契约于 /ebus/<ns>/（可重复）/ mount an OpenAPI contract under /ebus/<ns>/ (repeatable; docs/byoc.md)
   --watch               契约文件变化时重新加载 / reload contracts when their files change
@@ -37,6 +38,7 @@ const OPTIONS = {
   "public-url": { type: "string" },
   "strict-envelope": { type: "boolean" },
   "single-thread": { type: "boolean" },
+  "data-dir": { type: "string" },
   replay: { type: "string" },
   contract: { type: "string", multiple: true },
   watch: { type: "boolean" },
@@ -57,6 +59,7 @@ function flagsFrom(values: ParsedValues, problems: string[]): Record<string, unk
   if (values["public-url"] !== undefined) flags.publicUrl = values["public-url"];
   if (values["strict-envelope"]) flags.strictEnvelope = true;
   if (values["single-thread"]) flags.httpThread = false;
+  if (values["data-dir"] !== undefined) flags.store = { sqlite: values["data-dir"] };
   if (values.config !== undefined) flags.config = values.config;
   // FILE[:namespace]; a colon followed by a path separator is part of the file name (C:\…)
   if (values.contract)
@@ -148,7 +151,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         ? await (await import("./byoc/watch.js")).serveWithReload(config, (c) => start(c), { log: logger })
         : await start(config, httpThread).then((s) => ({ current: () => s, close: () => s.close() }));
   } catch (e) {
-    if ((e as Error).name !== "ContractError") throw e;
+    if ((e as Error).name !== "ContractError" && (e as Error).name !== "StoreOpenError") throw e;
     process.stderr.write(`${(e as Error).message}\n`);
     return 2;
   }

@@ -40,6 +40,11 @@ export interface GatesimConfig {
   datashare: { auditCap: number };
   /** Departments' own OpenAPI contracts, mounted under /ebus/<namespace>/ (docs/byoc.md). */
   contracts: UserContractSpec[];
+  /**
+   * Where state is kept: in memory (default, gone at restart), or durable in a SQLite file in the `sqlite` folder
+   * (README "Shared sandbox"). `synchronous: full` also survives an OS crash or power loss, at about twice a write's cost.
+   */
+  store: { sqlite?: string; synchronous?: "normal" | "full" };
 }
 
 export const DEFAULTS: GatesimConfig = {
@@ -78,6 +83,7 @@ export const DEFAULTS: GatesimConfig = {
   outbound: { allowHosts: ["*"] },
   datashare: { auditCap: 20_000 },
   contracts: [],
+  store: {},
 };
 
 const tenantSchema = {
@@ -141,6 +147,11 @@ export const CONFIG_SCHEMA = {
       type: "object",
       additionalProperties: false,
       properties: { auditCap: { type: "integer", minimum: 100, maximum: 10_000_000 } },
+    },
+    store: {
+      type: "object",
+      additionalProperties: false,
+      properties: { sqlite: { type: "string", minLength: 1 }, synchronous: { enum: ["normal", "full"] } },
     },
     contracts: {
       type: "array",
@@ -215,6 +226,7 @@ const ENV: Record<string, { path: string[]; type: "string" | "int" | "bool" | "l
   GATESIM_JOURNAL_CAP: { path: ["journal", "cap"], type: "int" },
   GATESIM_OUTBOUND_ALLOW_HOSTS: { path: ["outbound", "allowHosts"], type: "list" },
   GATESIM_DATASHARE_AUDIT_CAP: { path: ["datashare", "auditCap"], type: "int" },
+  GATESIM_DATA_DIR: { path: ["store", "sqlite"], type: "string" },
 };
 
 function convert(raw: string, type: "string" | "int" | "bool" | "list", where: string, problems: string[]): unknown {

@@ -97,10 +97,22 @@ export interface Rule {
 /** Per-tenant rules; the first live match applies; `times` counts down. */
 export class RuleSet {
   private rules: Rule[] = [];
+  /** Called after every change, hits included (the tenant registry stores the rules, so a restart keeps them). */
+  onChange?: (rules: Rule[]) => void;
+
+  private changed(): void {
+    this.onChange?.(this.list());
+  }
+
+  /** Back to stored rules (no onChange: they are already stored). */
+  restore(rules: Rule[]): void {
+    this.rules = rules.map((r) => ({ ...r }));
+  }
 
   add(input: Omit<Rule, "id" | "hits">): Rule {
     const rule: Rule = { id: randomUUID().slice(0, 8), hits: 0, ...input };
     this.rules.push(rule);
+    this.changed();
     return rule;
   }
 
@@ -111,12 +123,14 @@ export class RuleSet {
   delete(id: string): number {
     const before = this.rules.length;
     this.rules = this.rules.filter((r) => r.id !== id);
+    if (before !== this.rules.length) this.changed();
     return before - this.rules.length;
   }
 
   clear(): number {
     const n = this.rules.length;
     this.rules = [];
+    if (n) this.changed();
     return n;
   }
 
@@ -133,6 +147,7 @@ export class RuleSet {
       if (m.pathPrefix && !req.path.startsWith(m.pathPrefix)) continue;
       r.hits++;
       if (r.times !== undefined && r.hits >= r.times) this.rules = this.rules.filter((x) => x !== r);
+      this.changed();
       return r;
     }
     return undefined;

@@ -77,6 +77,7 @@ export function banner(sim: RunningSimulator, adminTokenGenerated: boolean): str
     `  首页 landing   ${sim.url}/`,
     `  接口文档 docs  ${sim.url}/docs`,
     `  HTTP          ${rt.config.httpThread ? "独立线程，状态在主线程 / served from a second thread, state on the main one (--single-thread: one thread)" : "单线程 / one thread"}`,
+    `  状态 state     ${rt.tenants.backend.name === "memory" ? "内存，重启即清空 / memory, gone at restart (--data-dir DIR keeps it)" : `${rt.tenants.backend.describe()}（持久 / durable）`}`,
     `  管理令牌 admin token: ${rt.adminToken}${adminTokenGenerated ? "  (本次生成 generated for this run; set GATESIM_ADMIN_TOKEN to fix it)" : "  (from config)"}`,
     `  测试应用 test apps:`,
     ...rt.tenants

@@ -1,10 +1,10 @@
 // Tenants: every registered application (paasid) with its own store (nonces included), virtual clock, journal and rules.
 import { createHash, randomBytes } from "node:crypto";
-import { Clock } from "../mocks/shared/clock.js";
-import { MemoryStore } from "../mocks/shared/store.js";
+import { Clock, type ClockState } from "../mocks/shared/clock.js";
+import { MemoryBackend, type Store, type StoreBackend } from "../mocks/shared/store.js";
 import type { Tenant } from "../mocks/shared/types.js";
 import { Journal } from "./journal.js";
-import { RuleSet } from "./scenarios.js";
+import { RuleSet, type Rule } from "./scenarios.js";
 
 export interface TenantSpec {
   paasid: string;
@@ -19,11 +19,23 @@ export interface TenantSpec {
 /** The store kind under which the gateway claims nonces (facts §1.4); cleared with the tenant's store on reset. */
 export const NONCE_KIND = "gateway.nonce";
 
+/** Sandbox-store kinds: tenants registered at run time (with their secrets), and every tenant's clock and rules. */
+const TENANT_KIND = "gateway.tenant";
+const TENANT_STATE_KIND = "gateway.tenant-state";
+
+interface StoredTenant {
+  tenant: Tenant;
+}
+interface StoredTenantState {
+  clock?: ClockState;
+  rules?: Rule[];
+}
+
 export interface TenantRuntime {
   tenant: Tenant;
   builtIn: boolean;
   clock: Clock;
-  store: MemoryStore;
+  store: Store;
   journal: Journal;
   rules: RuleSet;
   /** An event in this tenant's journal, from outside its own requests (TenantView.emit). */
@@ -45,11 +57,47 @@ export class TenantRegistry {
   private readonly byControl = new Map<string, TenantRuntime>();
   private readonly resetHooks: ((rt: TenantRuntime) => void)[] = [];
   private readonly createHooks: ((rt: TenantRuntime) => void)[] = [];
+  private readonly states = new Map<string, StoredTenantState>();
 
+  /**
+   * `backend` keeps each tenant's store, and in its sandbox namespace the tenants registered at run time and every
+   * tenant's clock and rules, so a durable backend restores them (restore()); `onStoreError` hears a failed write.
+   */
   constructor(
     private readonly seed: string,
     private readonly limits: TenantLimits,
+    readonly backend: StoreBackend = new MemoryBackend({ claimMax: limits.nonceCacheMax }),
+    private readonly onStoreError: (e: unknown) => void = () => {},
   ) {}
+
+  /** Tenants registered at run time, and every tenant's clock and rules, back from the sandbox store. */
+  async restore(): Promise<number> {
+    const sandbox = this.backend.sandbox();
+    let restored = 0;
+    for (const { tenant } of await sandbox.list<StoredTenant>(TENANT_KIND)) {
+      if (this.tenants.has(tenant.paasid)) continue; // a built-in tenant of the same name wins (config)
+      this.add(tenant, false, tenant);
+      restored++;
+    }
+    for (const rt of this.tenants.values()) {
+      const st = await sandbox.get<StoredTenantState>(TENANT_STATE_KIND, rt.tenant.paasid);
+      if (!st) continue;
+      this.states.set(rt.tenant.paasid, st);
+      if (st.clock) rt.clock.restore(st.clock);
+      if (st.rules) rt.rules.restore(st.rules);
+    }
+    return restored;
+  }
+
+  private save(p: Promise<void>): void {
+    p.catch(this.onStoreError);
+  }
+
+  private saveState(paasid: string, change: StoredTenantState): void {
+    const st = { ...this.states.get(paasid), ...change };
+    this.states.set(paasid, st);
+    this.save(this.backend.sandbox().put(TENANT_STATE_KIND, paasid, st));
+  }
 
   /** Platforms that keep per-tenant state outside the store (e.g. identity clients) restore it here. */
   onReset(hook: (rt: TenantRuntime) => void): void {
@@ -66,9 +114,9 @@ export class TenantRegistry {
    * Built-in tenants get secrets derived from the seed (same on every machine, shown on the landing page);
    * tenants created at run time get random ones, returned once.
    */
-  add(spec: TenantSpec, builtIn: boolean): TenantRuntime {
+  add(spec: TenantSpec, builtIn: boolean, stored?: Tenant): TenantRuntime {
     if (this.tenants.has(spec.paasid)) throw new Error(`tenant ${spec.paasid} exists`);
-    const tenant: Tenant = {
+    const tenant: Tenant = stored ?? {
       paasid: spec.paasid,
       name: spec.name,
       paasToken:
@@ -80,17 +128,13 @@ export class TenantRegistry {
       controlToken: `ctl-${builtIn ? derive(this.seed, "control", spec.paasid, 32) : randomBytes(16).toString("hex")}`,
     };
     const clock = new Clock();
+    clock.onChange = (c) => this.saveState(tenant.paasid, { clock: c });
     const journal = new Journal(this.limits.journalCap, this.limits.journalMaxBodyBytes);
     const rt: TenantRuntime = {
       tenant,
       builtIn,
       clock,
-      // GATESIM_STORE_CHECK=json keeps values as JSON text, as a durable backend will: the suite run that way proves
-      // no platform relies on changing a stored object in place or stores a non-JSON value.
-      store: new MemoryStore(clock, {
-        claimMax: this.limits.nonceCacheMax,
-        json: process.env.GATESIM_STORE_CHECK === "json",
-      }),
+      store: this.backend.forTenant(tenant.paasid, clock),
       journal,
       rules: new RuleSet(),
       emit: (event, data, meta) =>
@@ -107,8 +151,11 @@ export class TenantRegistry {
           event,
         }),
     };
+    rt.rules.onChange = (rules) => this.saveState(tenant.paasid, { rules });
     this.tenants.set(tenant.paasid, rt);
     this.byControl.set(tenant.controlToken, rt);
+    // secrets are state: a registered tenant keeps its paasToken and control token across a restart
+    if (!builtIn && !stored) this.save(this.backend.sandbox().put(TENANT_KIND, tenant.paasid, { tenant }));
     for (const h of this.createHooks) h(rt);
     return rt;
   }
@@ -131,10 +178,10 @@ export class TenantRegistry {
   }
 
   /** Back to the seeded start: state, clock, journal, nonces, rules — and platform hooks. */
-  reset(paasid: string): boolean {
+  async reset(paasid: string): Promise<boolean> {
     const rt = this.tenants.get(paasid);
     if (!rt) return false;
-    rt.store.clear(); // records, nonce claims, counters, logs
+    await rt.store.clear(); // records, nonce claims, counters, logs
     rt.clock.reset();
     rt.journal.clear();
     rt.rules.clear();

@@ -25,6 +25,7 @@ const external = [
   "playwright-core",
   "undici",
   "@seriousme/openapi-schema-validator",
+  "better-sqlite3", // a native module: node-gyp's build folder is found from its own package
 ];
 
 const common = {

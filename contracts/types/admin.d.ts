@@ -217,6 +217,19 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Readiness: {
+            ready: boolean;
+            /** @description operations routed / 已注册的接口数 */
+            operations: number;
+            platforms: string[];
+            store: {
+                /** @enum {string} */
+                backend: "memory" | "sqlite" | "redis";
+                ok: boolean;
+                /** @description 不健康时的原因 / reason when not ok */
+                detail?: string;
+            };
+        };
         Tenant: {
             paasid: string;
             name: string;
@@ -406,11 +419,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        ready: boolean;
-                        operations: number;
-                        platforms: string[];
-                    };
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description 状态存储不可用 / the state store is unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
                 };
             };
         };

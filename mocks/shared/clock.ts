@@ -9,7 +9,20 @@ export class Clock {
   private offsetMs = 0;
   private frozenAt: number | null = null;
 
+  /** Called after every change (the tenant registry stores the offset, so a restart keeps the tenant's time). */
+  onChange?: (state: ClockState) => void;
+
   constructor(private readonly realNow: () => number = Date.now) {}
+
+  private changed(): void {
+    this.onChange?.({ offsetMs: this.offsetMs, frozenAt: this.frozenAt });
+  }
+
+  /** Back to a stored state (no onChange: it is already stored). */
+  restore(s: ClockState): void {
+    this.offsetMs = s.offsetMs;
+    this.frozenAt = s.frozenAt;
+  }
 
   /** Milliseconds since the epoch, as this tenant sees them. */
   now(): number {
@@ -23,26 +36,31 @@ export class Clock {
 
   freeze(at: number = this.now()): void {
     this.frozenAt = at;
+    this.changed();
   }
 
   unfreeze(): void {
     if (this.frozenAt !== null) this.offsetMs = this.frozenAt - this.realNow();
     this.frozenAt = null;
+    this.changed();
   }
 
   advance(ms: number): void {
     if (this.frozenAt !== null) this.frozenAt += ms;
     else this.offsetMs += ms;
+    this.changed();
   }
 
   set(at: number): void {
     if (this.frozenAt !== null) this.frozenAt = at;
     else this.offsetMs = at - this.realNow();
+    this.changed();
   }
 
   reset(): void {
     this.offsetMs = 0;
     this.frozenAt = null;
+    this.changed();
   }
 
   state(): ClockState & { now: number; frozen: boolean } {

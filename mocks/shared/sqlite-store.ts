@@ -3,8 +3,9 @@
 // client survives `kill -9` of the process (WAL with synchronous=NORMAL loses a commit only on an OS crash or power
 // loss; `synchronous: "full"` closes that too, at ≈2× the cost of a write).
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { Clock } from "./clock.js";
 import { jsonText, type PutOptions, type Store, type StoreBackend, type StoreStats } from "./store.js";
 
@@ -212,7 +213,9 @@ export class SqliteBackend implements StoreBackend {
       throw new StoreOpenError(resolve(dir), `无法创建目录 / cannot create the folder (${(e as Error).message})`);
     }
     try {
-      this.db = new Database(this.file, { fileMustExist: false });
+      // loaded here, not at the top: the memory backend (the default) never loads the native module
+      const Sqlite = createRequire(import.meta.url)("better-sqlite3") as typeof Database;
+      this.db = new Sqlite(this.file, { fileMustExist: false });
       this.db.pragma("journal_mode = WAL");
       this.db.pragma(`synchronous = ${opts.synchronous === "full" ? "FULL" : "NORMAL"}`);
       this.db.pragma("busy_timeout = 5000");
@@ -282,7 +285,7 @@ export class SqliteBackend implements StoreBackend {
   async health(): Promise<{ ok: boolean; detail?: string }> {
     try {
       this.db.prepare("SELECT 1").get();
-      return { ok: true, detail: this.file };
+      return { ok: true };
     } catch (e) {
       return { ok: false, detail: (e as Error).message };
     }

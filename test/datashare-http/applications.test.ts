@@ -263,7 +263,7 @@ describe("tenant isolation of applications and grants", () => {
   it("a tenant reset forgets its applications and grants but not another tenant's", async () => {
     await w.grant("dsa", SID.entity, ["JGMC"]);
     await w.grant("dsb", SID.entity, ["JGMC"]);
-    w.sim.runtime.tenants.reset("dsa");
+    await w.sim.runtime.tenants.reset("dsa");
     w.t("dsa").clock.freeze(Date.UTC(2025, 0, 6, 2));
     expect((await w.call("dsa", "GET", "/ebus/datashare/v1/grants")).json().data.total).toBe(0);
     expect((await w.call("dsb", "GET", "/ebus/datashare/v1/grants")).json().data.total).toBe(1);

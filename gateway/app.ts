@@ -416,6 +416,7 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
   app.addHook("onReady", async () => {
     const n = await tenants.restore();
     if (n) log.info({ tenants: n, store: backend.describe() }, "已恢复租户 / tenants restored");
+    for (const m of modules) await m.attachStore?.(backend.sandbox());
   });
   const steps = opts.steps ?? DEFAULT_STEPS;
 

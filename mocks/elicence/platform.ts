@@ -50,6 +50,7 @@ export function createElicencePlatform(seed: Seed, opts: ElicenceOptions = {}): 
       licencesOfHolder: (ctx, paasid, t, c) => library.byHolder(ctx, paasid, t, c),
     },
     attachTenants: (directory) => library.attach(directory),
+    attachStore: (store) => library.sequences.attach(store, "elicence.sequence"),
     // The open download route: the one-time token names its tenant (journal and clock follow it).
     resolveTenant: ({ query }) => ticketTenant(query.token),
   };

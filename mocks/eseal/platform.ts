@@ -24,5 +24,6 @@ export function createEsealPlatform(seed: Seed, opts: EsealPlatformOptions = {})
     handlers: createEsealHandlers(registry),
     scenarios: ESEAL_SCENARIOS,
     api: createEsealApi(registry),
+    attachStore: (store) => registry.attachStore(store),
   };
 }

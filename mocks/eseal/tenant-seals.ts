@@ -57,6 +57,11 @@ export class TenantSealRegistry {
   /** Applied seal codes are unique platform-wide, as national seal codes are (facts §8.3), not per tenant. */
   private readonly sequences = new PlatformSequences();
 
+  /** Seal-code sequences kept in the sandbox store: a restart does not hand out a code another tenant holds. */
+  attachStore(store: Store): Promise<void> {
+    return this.sequences.attach(store, "eseal.sequence");
+  }
+
   constructor(
     private readonly seed: Seed,
     opts: TenantSealsOptions = {},

@@ -185,6 +185,11 @@ export interface PlatformModule {
    * once after start-up with a directory of every tenant's own store and clock.
    */
   attachTenants?(directory: TenantDirectoryView): void;
+  /**
+   * For state that spans tenants (sequences unique across tenants): the sandbox-wide namespace of the configured
+   * store, called once before the first request (a durable store hands back what it kept).
+   */
+  attachStore?(store: Store): Promise<void> | void;
   /** Stop timers and close outbound connections (called when the app closes). */
   close?(): Promise<void> | void;
   /** Per-tenant state a platform keeps outside the tenant store (e.g. identity's clients): seed it, restore it. */

@@ -58,7 +58,7 @@ export function createAdminPlatform(rt: Runtime): PlatformModule {
         })),
       }),
     adminListTenants: () => json(200, { tenants: rt.tenants.list().map(publicTenant) }),
-    adminCreateTenant: (input) => {
+    adminCreateTenant: async (input) => {
       const spec = input.body as TenantSpec;
       if (rt.tenants.get(spec.paasid))
         refuse(GATEWAY_ERRORS.conflict, [
@@ -70,7 +70,7 @@ export function createAdminPlatform(rt: Runtime): PlatformModule {
             hint: "换一个 paasid，或 POST /_gatesim/tenants/{paasid}/reset 重置它 / choose another paasid, or reset the existing one",
           },
         ]);
-      const t = rt.tenants.add(spec, false);
+      const t = await rt.tenants.register(spec);
       return json(201, { ...publicTenant(t), paasToken: t.tenant.paasToken, controlToken: t.tenant.controlToken });
     },
     adminGetTenant: (input) => json(200, publicTenant(tenantOf(input))),

@@ -154,9 +154,23 @@ export class TenantRegistry {
     rt.rules.onChange = (rules) => this.saveState(tenant.paasid, { rules });
     this.tenants.set(tenant.paasid, rt);
     this.byControl.set(tenant.controlToken, rt);
-    // secrets are state: a registered tenant keeps its paasToken and control token across a restart
-    if (!builtIn && !stored) this.save(this.backend.sandbox().put(TENANT_KIND, tenant.paasid, { tenant }));
     for (const h of this.createHooks) h(rt);
+    return rt;
+  }
+
+  /**
+   * A tenant registered through the control plane: added, and stored before the caller answers 201 — secrets are
+   * state, so it keeps its paasToken and control token across a restart.
+   */
+  async register(spec: TenantSpec): Promise<TenantRuntime> {
+    const rt = this.add(spec, false);
+    try {
+      await this.backend.sandbox().put<StoredTenant>(TENANT_KIND, rt.tenant.paasid, { tenant: rt.tenant });
+    } catch (e) {
+      this.tenants.delete(rt.tenant.paasid);
+      this.byControl.delete(rt.tenant.controlToken);
+      throw e;
+    }
     return rt;
   }
 

@@ -124,6 +124,8 @@ export function normaliseClient(
 export class ClientRegistry {
   private readonly byTenant = new Map<string, Map<string, IdentityClient>>();
   private readonly owner = new Map<string, string>();
+  /** Called with a tenant's whole client list after every change (durable-state.ts stores it). */
+  onChange?: (paasid: string, clients: IdentityClient[]) => void;
 
   constructor(
     private readonly seedValue: string,
@@ -189,6 +191,7 @@ export class ClientRegistry {
     const c = normaliseClient(input, undefined, this.outbound);
     this.tenant(paasid).set(c.clientId, c);
     this.owner.set(c.clientId, paasid);
+    this.changed(paasid);
     return c;
   }
 
@@ -203,12 +206,14 @@ export class ClientRegistry {
       );
     const next = normaliseClient({ ...patch, clientId }, cur, this.outbound);
     this.tenant(paasid).set(clientId, next);
+    this.changed(paasid);
     return next;
   }
 
   delete(paasid: string, clientId: string): boolean {
     const ok = this.byTenant.get(paasid)?.delete(clientId) ?? false;
     if (ok) this.owner.delete(clientId);
+    if (ok) this.changed(paasid);
     return ok;
   }
 
@@ -229,6 +234,23 @@ export class ClientRegistry {
   clearTenant(paasid: string): void {
     for (const id of this.byTenant.get(paasid)?.keys() ?? []) this.owner.delete(id);
     this.byTenant.delete(paasid);
+    this.changed(paasid);
+  }
+
+  /** A tenant's clients as stored (secrets included), replacing what it has; no onChange (they are stored). */
+  restoreTenant(paasid: string, clients: IdentityClient[]): void {
+    for (const id of this.byTenant.get(paasid)?.keys() ?? []) this.owner.delete(id);
+    const m = new Map<string, IdentityClient>();
+    for (const c of clients) {
+      if (this.owner.has(c.clientId)) continue; // taken by another tenant meanwhile: the live registration wins
+      m.set(c.clientId, c);
+      this.owner.set(c.clientId, paasid);
+    }
+    this.byTenant.set(paasid, m);
+  }
+
+  private changed(paasid: string): void {
+    this.onChange?.(paasid, this.list(paasid));
   }
 
   /** All clients of all tenants (tenant lookup by redirect URI for the tyrz logout page). */

@@ -1,5 +1,6 @@
 // The identity platform module (统一身份认证): tyrz-compatible face, OpenID Connect face, admin operations, scenarios and
 // the in-process IdentityApi (shared token verifier) — assembled for the gateway (issue 3; facts §2, §8.2).
+import { attachIdentityStore } from "./durable-state.js";
 import { FORCED_LOGIN_OUTCOMES } from "./authorize-flow.js";
 import type { EnvelopeFormatter, Handler, PlatformModule, ScenarioDef } from "../shared/types.js";
 import type { Seed } from "../shared/seed-types.js";
@@ -274,6 +275,7 @@ export function createIdentityPlatform(opts: IdentityPlatformOptions): IdentityP
   return {
     name: "identity",
     handlers,
+    attachStore: (store) => attachIdentityStore(core, store),
     envelope: oauthEnvelope,
     envelopes: identityEnvelopes,
     scenarios: IDENTITY_SCENARIOS,

@@ -26,6 +26,9 @@ export class PersonaDirectory {
   private readonly byId = new Map<string, IdentityPersona>();
   private readonly added: IdentityPersona[] = [];
 
+  /** Called after an admin add (durable-state.ts stores the input: a persona is derived from it and the seed). */
+  onAdd?: (input: AddPersonaInput, persona: IdentityPersona) => void;
+
   constructor(private readonly seed: Seed) {}
 
   /** Seed personas are built on first use: the seed's collections are lazy and most requests never need the list. */
@@ -134,6 +137,7 @@ export class PersonaDirectory {
     };
     this.added.push(persona);
     this.byId.set(id, persona);
+    this.onAdd?.(input, persona);
     return persona;
   }
 

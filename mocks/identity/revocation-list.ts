@@ -9,8 +9,13 @@ interface TenantRevocations {
 /** Entries beyond this many per tenant trigger a sweep of expired ones. */
 const SWEEP_AT = 10_000;
 
+export type RevocationKind = keyof TenantRevocations;
+
 export class RevocationList {
   private readonly tenants = new Map<string, TenantRevocations>();
+  /** Called after every revocation and tenant clear (durable-state.ts stores them). */
+  onRevoke?: (paasid: string, kind: RevocationKind, id: string, untilMs: number) => void;
+  onClear?: (paasid: string) => void;
 
   private of(paasid: string): TenantRevocations {
     let t = this.tenants.get(paasid);
@@ -25,10 +30,17 @@ export class RevocationList {
 
   revokeToken(paasid: string, jti: string, untilMs: number, now: number): void {
     this.add(this.of(paasid).jti, jti, untilMs, now);
+    this.onRevoke?.(paasid, "jti", jti, untilMs);
   }
 
   endSession(paasid: string, sid: string, untilMs: number, now: number): void {
     this.add(this.of(paasid).sid, sid, untilMs, now);
+    this.onRevoke?.(paasid, "sid", sid, untilMs);
+  }
+
+  /** A stored revocation read back (no onRevoke: it is stored). */
+  restore(paasid: string, kind: RevocationKind, id: string, untilMs: number, now: number): void {
+    this.add(this.of(paasid)[kind], id, untilMs, now);
   }
 
   isTokenRevoked(paasid: string, jti: string): boolean {
@@ -41,5 +53,6 @@ export class RevocationList {
 
   clearTenant(paasid: string): void {
     this.tenants.delete(paasid);
+    this.onClear?.(paasid);
   }
 }

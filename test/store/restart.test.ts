@@ -119,6 +119,29 @@ beforeAll(async () => {
     expect(t.status).toBe(200);
     before.refresh = t.json.refresh_token;
     before.access = t.json.access_token;
+    // a department's own OIDC client, a persona added through the admin API, a revoked access token
+    const client = await call(sim, "POST", `/_gatesim/identity/tenants/${A}/clients`, {
+      headers: admin,
+      body: { clientId: "durable_rp", name: "持久化 RP", redirectUris: [REDIRECT], requiredLevel: "L1" },
+    });
+    expect(client.status, JSON.stringify(client.json)).toBe(201);
+    before.client = client.json;
+    const persona = await call(sim, "POST", "/_gatesim/identity/personas", {
+      headers: admin,
+      body: { name: "陈持久", idNumber: "440507199001011233", level: "L2" },
+    });
+    expect(persona.status, JSON.stringify(persona.json)).toBe(201);
+    before.persona = persona.json;
+    const rev = await sim.app.inject({
+      method: "POST",
+      url: "/oidc/revoke",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: `Basic ${Buffer.from(`${ci.clientId}:${ci.secret}`).toString("base64")}`,
+      },
+      payload: new URLSearchParams({ token: before.access }).toString(),
+    });
+    expect(rev.statusCode).toBe(200);
     // an application approved at once with its grant, and a webhook subscription on it
     const applied = await call(sim, "POST", "/ebus/datashare/v1/applications", {
       body: {
@@ -225,6 +248,21 @@ describe("after a restart on the same data dir", () => {
     // the old one was used: rotation, not reuse (and reuse revokes the family, as before the restart)
     const again = await token(sim, { grant_type: "refresh_token", refresh_token: before.refresh }, before.ci);
     expect(again.status).toBe(400);
+  });
+
+  it("the department's OIDC client and the added persona are there; a revoked token stays revoked", async () => {
+    const clients = await call(sim, "GET", `/_gatesim/identity/tenants/${A}/clients`, { headers: admin });
+    const rp = clients.json.clients.find((c: any) => c.clientId === "durable_rp");
+    expect(rp).toMatchObject({ clientId: "durable_rp", secret: before.client.secret, redirectUris: [REDIRECT] });
+    const personas = await call(sim, "GET", "/_gatesim/identity/personas", { headers: admin });
+    expect(personas.json.personas.map((p: any) => p.id)).toContain(before.persona.id);
+    const info = await sim.app.inject({
+      method: "GET",
+      url: "/oidc/userinfo",
+      headers: { authorization: `Bearer ${before.access}` },
+    });
+    expect(info.statusCode).toBe(401);
+    expect(info.json()._diagnostics[0].rule).toBe("token-revoked");
   });
 
   it("the grant is there and the query works; the subscription is listed", async () => {

@@ -221,5 +221,16 @@ export function createAdminPlatform(rt: Runtime): PlatformModule {
       return json(200, rt.unmatched.query({ limit }));
     },
   };
-  return { name: "admin", handlers, envelope: gatewayEnvelope };
+  // a clock or rule change is answered once it is stored (on Redis the write is a round trip away)
+  const stored = Object.fromEntries(
+    Object.entries(handlers).map(([id, h]): [string, Handler] => [
+      id,
+      async (input, ctx) => {
+        const out = await h(input, ctx);
+        await rt.tenants.flush();
+        return out;
+      },
+    ]),
+  );
+  return { name: "admin", handlers: stored, envelope: gatewayEnvelope };
 }

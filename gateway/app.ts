@@ -26,7 +26,7 @@ import { journalOf, recordJournal } from "./pipeline/record-journal.js";
 import type { Runtime } from "./runtime.js";
 import { GATEWAY_SCENARIOS, ScenarioCatalogue } from "./scenarios.js";
 import { TenantRegistry } from "./tenants.js";
-import { MemoryBackend, type StoreBackend } from "../mocks/shared/store.js";
+import { MemoryBackend, StoreUnavailableError, type StoreBackend } from "../mocks/shared/store.js";
 import { SqliteBackend } from "../mocks/shared/sqlite-store.js";
 import { createAdminPlatform } from "./admin.js";
 import { createToolsPlatform } from "./tools/platform.js";
@@ -66,6 +66,10 @@ export interface BuildOptions {
 
 /** The configured backend: SQLite when config.store.sqlite names a folder (opening it may throw StoreOpenError). */
 export function openBackend(config: Readonly<GatesimConfig>): StoreBackend {
+  if (config.store?.redis)
+    throw new Error(
+      "a Redis store is opened asynchronously: use listen()/startSimulator(), or pass BuildOptions.backend (openStore)",
+    );
   if (config.store?.sqlite) return new SqliteBackend(config.store.sqlite, { synchronous: config.store.synchronous });
   return new MemoryBackend({
     claimMax: config.gateway.nonceCacheMax,
@@ -73,6 +77,13 @@ export function openBackend(config: Readonly<GatesimConfig>): StoreBackend {
     // no platform relies on changing a stored object in place or stores a non-JSON value.
     json: process.env.GATESIM_STORE_CHECK === "json",
   });
+}
+
+/** The configured backend, Redis included (connecting may throw StoreOpenError within 5 s). */
+export async function openStore(config: Readonly<GatesimConfig>): Promise<StoreBackend> {
+  if (!config.store?.redis) return openBackend(config);
+  const { RedisBackend } = await import("../mocks/shared/redis-store.js");
+  return RedisBackend.open(config.store.redis, { prefix: config.store.redisPrefix });
 }
 
 export interface Simulator {
@@ -187,6 +198,20 @@ function envelopeOf(x: Exchange, problem: Problem): EnvelopeFormatter {
 
 function problemOf(e: unknown, rt: Runtime, traceId: string): Problem {
   if (e instanceof ProblemError) return e.problem;
+  if (e instanceof StoreUnavailableError) {
+    rt.log.warn({ traceId, reason: e.reason }, "状态存储不可用 / the state store is unavailable");
+    return {
+      ...GATEWAY_ERRORS.upstreamUnavailable,
+      diagnostics: [
+        {
+          location: "/",
+          rule: "store.unavailable",
+          message: e.message,
+          hint: "稍后重试：存储恢复后自动继续服务，已应答的写入不会丢失 / retry shortly: serving resumes by itself once the store is back, and no acknowledged write is lost",
+        },
+      ],
+    };
+  }
   rt.log.error({ err: e, traceId }, "unexpected error in the pipeline");
   return {
     code: 50001,

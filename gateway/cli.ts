@@ -21,6 +21,8 @@ const HELP = `gatesim — 广东省政务 API 网关与共享平台模拟器 / G
   --public-url <url>    客户端访问的基础地址 / base URL clients use (GATESIM_PUBLIC_URL)
   --strict-envelope     错误体不带 _diagnostics / drop _diagnostics from error bodies (GATESIM_STRICT_ENVELOPE)
   --data-dir <dir>      状态持久保存于该目录的 SQLite 文件 / keep state durable in a SQLite file in <dir> (GATESIM_DATA_DIR; default: memory)
+  --redis <url>         状态存于 Redis，多个实例共享 / keep state in Redis, shared by every gatesim on it (GATESIM_REDIS_URL;
+                        redis://[:password@]host:port[/db], rediss://…, redis+cluster://host:port,host:port)
   --single-thread       HTTP 与状态同一线程 / serve HTTP on the main thread too (GATESIM_HTTP_THREAD=false)
   --contract <f[:ns]>   挂载部门自己的 OpenAPI 契约于 /ebus/<ns>/（可重复）/ mount an OpenAPI contract under /ebus/<ns>/ (repeatable; docs/byoc.md)
   --watch               契约文件变化时重新加载 / reload contracts when their files change
@@ -39,6 +41,7 @@ const OPTIONS = {
   "strict-envelope": { type: "boolean" },
   "single-thread": { type: "boolean" },
   "data-dir": { type: "string" },
+  redis: { type: "string" },
   replay: { type: "string" },
   contract: { type: "string", multiple: true },
   watch: { type: "boolean" },
@@ -60,6 +63,7 @@ function flagsFrom(values: ParsedValues, problems: string[]): Record<string, unk
   if (values["strict-envelope"]) flags.strictEnvelope = true;
   if (values["single-thread"]) flags.httpThread = false;
   if (values["data-dir"] !== undefined) flags.store = { sqlite: values["data-dir"] };
+  if (values.redis !== undefined) flags.store = { ...(flags.store as object), redis: values.redis };
   if (values.config !== undefined) flags.config = values.config;
   // FILE[:namespace]; a colon followed by a path separator is part of the file name (C:\…)
   if (values.contract)

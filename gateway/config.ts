@@ -44,7 +44,7 @@ export interface GatesimConfig {
    * Where state is kept: in memory (default, gone at restart), or durable in a SQLite file in the `sqlite` folder
    * (README "Shared sandbox"). `synchronous: full` also survives an OS crash or power loss, at about twice a write's cost.
    */
-  store: { sqlite?: string; synchronous?: "normal" | "full" };
+  store: { sqlite?: string; synchronous?: "normal" | "full"; redis?: string; redisPrefix?: string };
 }
 
 export const DEFAULTS: GatesimConfig = {
@@ -151,7 +151,12 @@ export const CONFIG_SCHEMA = {
     store: {
       type: "object",
       additionalProperties: false,
-      properties: { sqlite: { type: "string", minLength: 1 }, synchronous: { enum: ["normal", "full"] } },
+      properties: {
+        sqlite: { type: "string", minLength: 1 },
+        synchronous: { enum: ["normal", "full"] },
+        redis: { type: "string", pattern: "^(redis|rediss|redis\\+cluster)://" },
+        redisPrefix: { type: "string", pattern: "^[A-Za-z0-9_.-]{1,32}$" },
+      },
     },
     contracts: {
       type: "array",
@@ -227,6 +232,7 @@ const ENV: Record<string, { path: string[]; type: "string" | "int" | "bool" | "l
   GATESIM_OUTBOUND_ALLOW_HOSTS: { path: ["outbound", "allowHosts"], type: "list" },
   GATESIM_DATASHARE_AUDIT_CAP: { path: ["datashare", "auditCap"], type: "int" },
   GATESIM_DATA_DIR: { path: ["store", "sqlite"], type: "string" },
+  GATESIM_REDIS_URL: { path: ["store", "redis"], type: "string" },
 };
 
 function convert(raw: string, type: "string" | "int" | "bool" | "list", where: string, problems: string[]): unknown {
@@ -348,6 +354,11 @@ export function loadConfig(src: ConfigSources = {}): Readonly<GatesimConfig> {
     if (t && seen.has(t.paasid)) problems.push(`/tenants: paasid ${t.paasid} 重复 / is listed twice`);
     if (t) seen.add(t.paasid);
   }
+  const store = merged.store as GatesimConfig["store"] | undefined;
+  if (store?.sqlite && store.redis)
+    problems.push(
+      "/store: sqlite（--data-dir）与 redis（--redis）只能选一个 / choose one of sqlite (--data-dir) and redis (--redis)",
+    );
   if (problems.length) throw new ConfigError(problems);
   return deepFreeze(merged as unknown as GatesimConfig);
 }
@@ -357,6 +368,7 @@ export function redactedConfig(c: GatesimConfig): Record<string, unknown> {
   return {
     ...c,
     adminToken: c.adminToken ? "[REDACTED]" : undefined,
+    store: c.store?.redis ? { ...c.store, redis: c.store.redis.replace(/\/\/[^@/]*@/, "//[REDACTED]@") } : c.store,
     tenants: c.tenants.map(({ paasToken, ...t }) => ({ ...t, paasToken: paasToken ? "[REDACTED]" : undefined })),
   };
 }

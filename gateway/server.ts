@@ -1,5 +1,6 @@
 // Listening: build the app, bind the port, tell the person at the terminal what they have.
-import { buildApp, type BuildOptions, type Simulator } from "./app.js";
+import { buildApp, openStore, type BuildOptions, type Simulator } from "./app.js";
+import type { StoreBackend } from "../mocks/shared/store.js";
 import type { GatesimConfig } from "./config.js";
 import { spawnHttpThread } from "./http-thread.js";
 import type { StartedThread } from "./http-thread-start.js";
@@ -37,9 +38,12 @@ export async function listen(config: Readonly<GatesimConfig>, options: ListenOpt
   const table = opts.table ?? (await tableFor(config));
   const early = config.httpThread ? spawnHttpThread(config, table, undefined, httpThread) : undefined;
   let sim: Simulator;
+  let backend: StoreBackend | undefined;
   try {
-    sim = buildApp({ ...opts, config, table });
+    backend = opts.backend ?? (await openStore(config));
+    sim = buildApp({ ...opts, config, table, backend });
   } catch (e) {
+    await backend?.close();
     await early?.abort();
     throw e;
   }
@@ -77,7 +81,7 @@ export function banner(sim: RunningSimulator, adminTokenGenerated: boolean): str
     `  首页 landing   ${sim.url}/`,
     `  接口文档 docs  ${sim.url}/docs`,
     `  HTTP          ${rt.config.httpThread ? "独立线程，状态在主线程 / served from a second thread, state on the main one (--single-thread: one thread)" : "单线程 / one thread"}`,
-    `  状态 state     ${rt.tenants.backend.name === "memory" ? "内存，重启即清空 / memory, gone at restart (--data-dir DIR keeps it)" : `${rt.tenants.backend.describe()}（持久 / durable）`}`,
+    `  状态 state     ${rt.tenants.backend.name === "memory" ? "内存，重启即清空 / memory, gone at restart (--data-dir DIR keeps it)" : `${rt.tenants.backend.describe()}（${rt.tenants.backend.name === "redis" ? "共享，持久取决于 Redis 的持久化设置 / shared; as durable as Redis's persistence" : "持久 / durable"}）`}`,
     `  管理令牌 admin token: ${rt.adminToken}${adminTokenGenerated ? "  (本次生成 generated for this run; set GATESIM_ADMIN_TOKEN to fix it)" : "  (from config)"}`,
     `  测试应用 test apps:`,
     ...rt.tenants

@@ -89,8 +89,16 @@ export class TenantRegistry {
     return restored;
   }
 
+  private readonly pending = new Set<Promise<void>>();
+
   private save(p: Promise<void>): void {
-    p.catch(this.onStoreError);
+    this.pending.add(p);
+    p.catch(this.onStoreError).finally(() => this.pending.delete(p));
+  }
+
+  /** The clock and rule writes fired so far have landed (the control plane answers after this). */
+  async flush(): Promise<void> {
+    while (this.pending.size) await Promise.allSettled([...this.pending]);
   }
 
   private saveState(paasid: string, change: StoredTenantState): void {

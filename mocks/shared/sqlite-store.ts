@@ -7,22 +7,14 @@ import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import type Database from "better-sqlite3";
 import { Clock } from "./clock.js";
-import { jsonText, type PutOptions, type Store, type StoreBackend, type StoreStats } from "./store.js";
+import { jsonText, StoreOpenError, type PutOptions, type Store, type StoreBackend, type StoreStats } from "./store.js";
 
 /** Bumped when the tables change; a data dir with another version is refused at start (never silently reset). */
 export const SQLITE_SCHEMA_VERSION = 1;
 export const SQLITE_FILE = "gatesim.db";
 const SANDBOX_NS = "\u0000sandbox";
 
-export class StoreOpenError extends Error {
-  constructor(
-    readonly path: string,
-    reason: string,
-  ) {
-    super(`无法打开状态存储 / cannot open the state store ${path}: ${reason}`);
-    this.name = "StoreOpenError";
-  }
-}
+export { StoreOpenError } from "./store.js";
 
 export interface SqliteBackendOptions {
   synchronous?: "normal" | "full";

@@ -2,6 +2,25 @@
 import { ClaimTable } from "./claim-table.js";
 import { Clock } from "./clock.js";
 
+/** The store named in `path` (a file, a Redis address without its password) cannot be opened: start-up stops. */
+export class StoreOpenError extends Error {
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
+    super(`无法打开状态存储 / cannot open the state store ${path}: ${reason}`);
+    this.name = "StoreOpenError";
+  }
+}
+
+/** The store went away while running (Redis lost): the request is refused 50201 with this reason; serving resumes. */
+export class StoreUnavailableError extends Error {
+  constructor(readonly reason: string) {
+    super(`状态存储不可用 / the state store is unavailable: ${reason}`);
+    this.name = "StoreUnavailableError";
+  }
+}
+
 export interface PutOptions {
   /** Time to live in ms, measured on the tenant's virtual clock. */
   ttlMs?: number;

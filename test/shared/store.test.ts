@@ -1,6 +1,6 @@
 // The store seam (architecture.md §4) as platform code sees it, run over every backend by one parametrised suite:
 // records with TTL and indexes, claim-with-TTL, counters, capped append, and reset clearing exactly one namespace.
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { Clock } from "../../mocks/shared/clock.js";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,6 +8,8 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { MemoryStore, type Store } from "../../mocks/shared/store.js";
 import { SQLITE_FILE, SqliteBackend, StoreOpenError } from "../../mocks/shared/sqlite-store.js";
+import { RedisBackend } from "../../mocks/shared/redis-store.js";
+import { testRedis } from "../redis-server.js";
 
 const tempDir = () => mkdtempSync(join(tmpdir(), "gatesim-store-"));
 
@@ -43,7 +45,22 @@ const BACKENDS: Backend[] = [
       return { a, b: be.forTenant("B", new Clock()), clockA, resetA: async () => a.clear() };
     },
   },
+  {
+    name: "redis",
+    async open() {
+      const { url, prefix } = await testRedis();
+      const be = await RedisBackend.open(url, { prefix });
+      opened.push(be);
+      const clockA = new Clock();
+      const a = be.forTenant("A", clockA);
+      return { a, b: be.forTenant("B", new Clock()), clockA, resetA: async () => a.clear() };
+    },
+  },
 ];
+const opened: RedisBackend[] = [];
+afterAll(async () => {
+  for (const be of opened) await be.close();
+});
 
 describe("SqliteBackend on disk", () => {
   it("keeps every kind of state across close and reopen of the same data dir", async () => {
@@ -123,6 +140,38 @@ describe("MemoryStore in json mode (what a durable backend keeps)", () => {
 });
 
 describe.each(BACKENDS)("Store on $name", (backend) => {
+  it("puts, gets, lists in last-write order and by index, deletes; TTLs on the namespace's clock", async () => {
+    const { a, b, clockA } = await backend.open();
+    await a.put("seal", "S1", { code: "S1", v: 1 }, { index: { owner: "o1" } });
+    await a.put("seal", "S2", { code: "S2" }, { index: { owner: "o2" } });
+    await a.put("seal", "S3", { code: "S3" }, { index: { owner: "o1" } });
+    expect(await a.get("seal", "S1")).toEqual({ code: "S1", v: 1 });
+    expect(await a.get("seal", "nope")).toBeUndefined();
+    expect(await b.get("seal", "S1")).toBeUndefined(); // another namespace
+    await a.put("seal", "S1", { code: "S1", v: 2 }, { index: { owner: "o2" } }); // rewritten: last, other owner
+    expect((await a.list<{ code: string }>("seal")).map((x) => x.code)).toEqual(["S2", "S3", "S1"]);
+    expect((await a.list<{ code: string }>("seal", { index: "owner", value: "o1" })).map((x) => x.code)).toEqual([
+      "S3",
+    ]);
+    expect((await a.list<{ code: string }>("seal", { index: "owner", value: "o2" })).map((x) => x.code)).toEqual([
+      "S2",
+      "S1",
+    ]);
+    expect(await a.delete("seal", "S2")).toBe(true);
+    expect(await a.delete("seal", "S2")).toBe(false);
+    expect(await a.list("seal", { index: "owner", value: "o2" })).toEqual([{ code: "S1", v: 2 }]);
+    await a.put("session", "s1", { u: 1 }, { ttlMs: 60_000 });
+    await a.put("session", "s2", { u: 2 });
+    clockA.advance(59_000);
+    expect(await a.get("session", "s1")).toEqual({ u: 1 });
+    clockA.advance(1_000);
+    expect(await a.get("session", "s1")).toBeUndefined();
+    expect(await a.list("session")).toEqual([{ u: 2 }]);
+    await a.put("session", "s1", { u: 3 }); // written again without a TTL: lives
+    clockA.advance(86_400_000);
+    expect(await a.get("session", "s1")).toEqual({ u: 3 });
+  });
+
   it("claims an id once inside its TTL, again after it (on the namespace's clock), per namespace", async () => {
     const { a, b, clockA } = await backend.open();
     expect(await a.claim("nonce", "n-1", 600_000)).toBe(true);
@@ -174,19 +223,23 @@ describe.each(BACKENDS)("Store on $name", (backend) => {
     expect(await b.tail("audit")).toEqual(["x"]);
   });
 
-  it("reports what it holds in stats(): live records and bytes per kind, log lengths, claims", async () => {
-    const { a, clockA } = await backend.open();
-    await a.put("licence", "L1", { no: "L1" });
-    await a.put("licence", "L2", { no: "L2" });
-    await a.put("session", "s1", { u: 1 }, { ttlMs: 1_000 });
-    for (let i = 0; i < 5; i++) await a.append("audit", i, 3);
-    await a.claim("nonce", "n-1", 600_000);
-    await a.next("seq", "k");
-    clockA.advance(2_000); // the session has expired: not counted
-    const st = a.stats();
-    expect(st.kinds).toEqual({ licence: { records: 2, bytes: 2 * JSON.stringify({ no: "L1" }).length } });
-    expect(st.logs).toEqual({ audit: 3 });
-    expect(st.claims).toEqual({ nonce: 1 });
-    expect(st.counters).toBe(1);
-  });
+  // Redis cannot answer the synchronous stats() (it reports zeros; memory accounting is for the in-process backends)
+  it.skipIf(backend.name === "redis")(
+    "reports what it holds in stats(): live records and bytes per kind, log lengths, claims",
+    async () => {
+      const { a, clockA } = await backend.open();
+      await a.put("licence", "L1", { no: "L1" });
+      await a.put("licence", "L2", { no: "L2" });
+      await a.put("session", "s1", { u: 1 }, { ttlMs: 1_000 });
+      for (let i = 0; i < 5; i++) await a.append("audit", i, 3);
+      await a.claim("nonce", "n-1", 600_000);
+      await a.next("seq", "k");
+      clockA.advance(2_000); // the session has expired: not counted
+      const st = a.stats();
+      expect(st.kinds).toEqual({ licence: { records: 2, bytes: 2 * JSON.stringify({ no: "L1" }).length } });
+      expect(st.logs).toEqual({ audit: 3 });
+      expect(st.claims).toEqual({ nonce: 1 });
+      expect(st.counters).toBe(1);
+    },
+  );
 });

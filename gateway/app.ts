@@ -26,6 +26,7 @@ import { journalOf, recordJournal } from "./pipeline/record-journal.js";
 import type { Runtime } from "./runtime.js";
 import { GATEWAY_SCENARIOS, ScenarioCatalogue } from "./scenarios.js";
 import { TenantRegistry } from "./tenants.js";
+import { Clock } from "../mocks/shared/clock.js";
 import { MemoryBackend, StoreUnavailableError, type StoreBackend } from "../mocks/shared/store.js";
 import { SqliteBackend } from "../mocks/shared/sqlite-store.js";
 import { createAdminPlatform } from "./admin.js";
@@ -441,7 +442,10 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
   app.addHook("onReady", async () => {
     const n = await tenants.restore();
     if (n) log.info({ tenants: n, store: backend.describe() }, "已恢复租户 / tenants restored");
-    for (const m of modules) await m.attachStore?.(backend.sandbox());
+    // each platform its own namespace ("~name": no paasid can look like it), on the real clock; in memory the
+    // platforms keep their own in-process state (the data-sharing audit log's compact arena, no store round trips)
+    if (backend.name !== "memory")
+      for (const m of modules) await m.attachStore?.(backend.forTenant(`~${m.name}`, new Clock()));
   });
   const steps = opts.steps ?? DEFAULT_STEPS;
 

@@ -79,7 +79,7 @@ const AUDIT_INFO = FIELDS.indexOf("auditInfo");
  * Reads are rare (audit views, exports) and decode. audit_info is the client's: a huge one is cut
  * (AUDIT_INFO_MAX_CHARS), one JSON cannot express is described.
  */
-function encode(e: AuditEntry, arena: Arena): Buffer {
+function encode(e: AuditEntry): string {
   const values: unknown[] = new Array(FIELDS.length);
   for (let i = 0; i < FIELDS.length; i++) values[i] = e[FIELDS[i]];
   let json: string;
@@ -96,7 +96,7 @@ function encode(e: AuditEntry, arena: Arena): Buffer {
       json = JSON.stringify(values);
     }
   }
-  return arena.put(json);
+  return json;
 }
 
 /**
@@ -123,8 +123,9 @@ class Arena {
   }
 }
 
-function decode(b: Buffer): AuditEntry {
-  const values = JSON.parse(b.toString("utf8")) as unknown[];
+/** An entry back from its encoded form: a Buffer in the arena (memory), or the JSON text itself (a durable store). */
+function decode(b: Buffer | string): AuditEntry {
+  const values = JSON.parse(typeof b === "string" ? b : b.toString("utf8")) as unknown[];
   const e: Record<string, unknown> = {};
   for (let i = 0; i < FIELDS.length; i++) if (values[i] !== null || i === AUDIT_INFO) e[FIELDS[i]] = values[i];
   return e as unknown as AuditEntry;
@@ -147,9 +148,11 @@ export class AuditLog {
 
   /** Append one call; entries are never changed afterwards. */
   async append(e: Omit<AuditEntry, "seq" | "id">): Promise<AuditEntry> {
-    const seq = ++this.seq;
+    const durable = this.directory.durable;
+    const seq = durable ? await this.store.next(K_AUDIT, "seq") : ++this.seq;
     const entry: AuditEntry = { seq, id: `DSL${String(seq).padStart(10, "0")}`, ...e };
-    await this.store.put(K_AUDIT, entry.id, encode(entry, this.arena), {
+    const text = encode(entry);
+    await this.store.put(K_AUDIT, entry.id, durable ? text : this.arena.put(text), {
       index: { consumer: entry.consumerPaasid, provider: entry.providerCode, owner: entry.ownerPaasid ?? "" },
     });
     if (seq > this.cap && (await this.store.delete(K_AUDIT, `DSL${String(seq - this.cap).padStart(10, "0")}`)))
@@ -164,16 +167,21 @@ export class AuditLog {
 
   /** What a consumer read. */
   async forConsumer(paasid: string, f: AuditFilter = {}): Promise<AuditEntry[]> {
-    return applyFilter((await this.store.list<Buffer>(K_AUDIT, { index: "consumer", value: paasid })).map(decode), f);
+    return applyFilter(
+      (await this.store.list<Buffer | string>(K_AUDIT, { index: "consumer", value: paasid })).map(decode),
+      f,
+    );
   }
 
   /** Who read the actor's data: entries of resources it owns or whose provider code is its organisation's. */
   async forProvider(actor: Actor, f: AuditFilter = {}): Promise<AuditEntry[]> {
-    if (actor.kind === "admin") return applyFilter((await this.store.list<Buffer>(K_AUDIT)).map(decode), f);
+    if (actor.kind === "admin") return applyFilter((await this.store.list<Buffer | string>(K_AUDIT)).map(decode), f);
     const orgCode = this.directory.tenant(actor.paasid)?.orgCode;
-    const owned = (await this.store.list<Buffer>(K_AUDIT, { index: "owner", value: actor.paasid })).map(decode);
+    const owned = (await this.store.list<Buffer | string>(K_AUDIT, { index: "owner", value: actor.paasid })).map(
+      decode,
+    );
     const byOrg = orgCode
-      ? (await this.store.list<Buffer>(K_AUDIT, { index: "provider", value: orgCode })).map(decode)
+      ? (await this.store.list<Buffer | string>(K_AUDIT, { index: "provider", value: orgCode })).map(decode)
       : [];
     const seen = new Set<number>();
     const all = [...owned, ...byOrg]

@@ -9,7 +9,16 @@ import type { DatashareTenant, TenantDirectory } from "./types.js";
 export class GatewayTenantDirectory implements TenantDirectory {
   /** Platform-level state (catalogue, review queue, audit log) lives on the platform's own clock, not a tenant's. */
   readonly clock = new Clock();
-  readonly platform: Store = new MemoryStore(this.clock);
+  /** In memory until attachStore hands over the configured backend's namespace for this platform. */
+  platform: Store = new MemoryStore(this.clock);
+  /** Values go to a store that keeps JSON (no Buffers); sequences come from its counters, so they survive a restart. */
+  durable = false;
+
+  /** Called once before the first request (PlatformModule.attachStore): platform state in the configured store. */
+  attachStore(store: Store): void {
+    this.platform = store;
+    this.durable = true;
+  }
   private registry?: TenantDirectoryView;
   private readonly seen = new Map<string, TenantView>();
 

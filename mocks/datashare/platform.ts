@@ -63,7 +63,7 @@ export function createDatasharePlatform(seed: Seed, opts: DatasharePlatformOptio
   const ds = createDatashare({ seed, directory, config: opts.config, callProvider: (call) => transport!(call) });
   transport ??= createProviderTransport({ dispatcher: agent, directory, catalogue: ds.catalogue });
   const webhooks = new WebhookScheduler(ds, directory, agent, opts.webhooks);
-  const violations = new ProviderViolationLog(directory.platform);
+  const violations = new ProviderViolationLog(directory);
 
   const api: DatashareApi = {
     domain: ds,
@@ -88,6 +88,7 @@ export function createDatasharePlatform(seed: Seed, opts: DatasharePlatformOptio
     api,
     resolveService: (serviceId) => (ds.ownsService(serviceId) ? DATASHARE_OPERATIONS.query : undefined),
     attachTenants: (view) => directory.attach(view),
+    attachStore: (store) => directory.attachStore(store),
     onTenant: { reset: (paasid) => void ds.resetTenant(paasid) },
     runDeliveries: () => webhooks.runDue(),
     async close() {

@@ -1,7 +1,7 @@
 // The provider's side of a contract check: violations found in a hooked interface's answers (issue 6 item 5), kept
 // per call next to its audit entry, bounded, and readable by the resource's provider.
 import type { Store } from "../shared/store.js";
-import type { AuditEntry, Diagnostic } from "./types.js";
+import type { AuditEntry, Diagnostic, TenantDirectory } from "./types.js";
 
 const K_VIOLATION = "ds.provider-violation";
 
@@ -24,12 +24,16 @@ export class ProviderViolationLog {
 
   /** `cap` bounds memory (architecture §7): beyond it the oldest records are dropped. */
   constructor(
-    private readonly store: Store,
+    private readonly directory: Pick<TenantDirectory, "platform" | "durable">,
     private readonly cap = 10_000,
   ) {}
 
+  private get store(): Store {
+    return this.directory.platform;
+  }
+
   async record(audit: AuditEntry, violations: Diagnostic[]): Promise<void> {
-    const seq = ++this.seq;
+    const seq = this.directory.durable ? await this.store.next(K_VIOLATION, "seq") : ++this.seq;
     const rec: ProviderViolationRecord = {
       auditId: audit.id,
       time: new Date(audit.time).toISOString(),

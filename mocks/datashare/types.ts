@@ -196,6 +196,8 @@ export interface DatashareTenant {
 export interface TenantDirectory {
   /** Platform-level state shared by all tenants (catalogue, review queue, audit log). */
   platform: Store;
+  /** True once `platform` is the configured (JSON-keeping, maybe durable) store: sequences come from its counters. */
+  durable?: boolean;
   /** The platform's clock, for admin actions that belong to no tenant. */
   clock: Clock;
   tenant(paasid: string): DatashareTenant | undefined;

@@ -180,6 +180,33 @@ describe.each(BACKENDS)("on $name", ({ store }) => {
       });
       expect(sub.status, JSON.stringify(sub.json)).toBe(201);
       before.subscription = sub.json.data;
+      // a query (its audit entry), and an application for a conditional resource, pending review
+      const uscc = sim.runtime.seed.enterprises.at(7)!.uscc;
+      const q = await gw(
+        sim,
+        ENTITY_SID,
+        auditedBody({
+          paasid: A,
+          query: { TYSHXYDM: uscc },
+          vender: uscc,
+          department: org,
+          objectId: uscc,
+          objectIdType: "001",
+        }),
+      );
+      expect(q.status, JSON.stringify(q.json)).toBe(200);
+      before.auditId = q.json.data.metadata.request_id;
+      const pending = await call(sim, "POST", "/ebus/datashare/v1/applications", {
+        body: {
+          resourceCode: "101001/000001",
+          fields: ["XM", "SFZH"],
+          purpose: "办理户籍迁入时核验申请人身份",
+          legalBasis: "《中华人民共和国户口登记条例》第十条",
+          itemCode: "11440100696927671X3442011817001",
+        },
+      });
+      expect(pending.json.data?.application?.status, JSON.stringify(pending.json)).toBe("pending");
+      before.pending = pending.json.data.application.id;
       // the clock and a rule
       expect(
         (
@@ -303,6 +330,36 @@ describe.each(BACKENDS)("on $name", ({ store }) => {
       expect(Object.keys(q.json.data.data[0])).toEqual(["TYSHXYDM", "JGMC"]);
       const subs = await call(sim, "GET", "/ebus/datashare/v1/subscriptions");
       expect(subs.json.data.items.map((s: any) => s.id)).toContain(before.subscription.id);
+    });
+
+    it("the audit log keeps the query from before and numbers on after it; the pending review is still queued", async () => {
+      const org = sim.tenant(A).tenant.orgCode!;
+      const uscc = sim.runtime.seed.enterprises.at(7)!.uscc;
+      const q = await gw(
+        sim,
+        ENTITY_SID,
+        auditedBody({
+          paasid: A,
+          query: { TYSHXYDM: uscc },
+          vender: uscc,
+          department: org,
+          objectId: uscc,
+          objectIdType: "001",
+        }),
+      );
+      const after = q.json.data.metadata.request_id;
+      expect(after).not.toBe(before.auditId);
+      const audit = await call(sim, "GET", "/ebus/datashare/v1/audit/consumer");
+      expect(audit.status, JSON.stringify(audit.json)).toBe(200);
+      const ids = audit.json.data.items.map((e: any) => e.id);
+      expect(ids).toEqual(expect.arrayContaining([before.auditId, after]));
+      const reviews = await call(sim, "GET", "/_gatesim/datashare/reviews", { headers: admin });
+      expect(reviews.json.data.items.map((t: any) => t.applicationId)).toContain(before.pending);
+      const ok = await call(sim, "POST", `/_gatesim/datashare/applications/${before.pending}/approve`, {
+        headers: admin,
+        body: {},
+      });
+      expect(ok.status, JSON.stringify(ok.json)).toBe(200);
     });
 
     it("B's clock is still a day ahead and its rule still applies", async () => {

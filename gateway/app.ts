@@ -446,6 +446,18 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
     // platforms keep their own in-process state (the data-sharing audit log's compact arena, no store round trips)
     if (backend.name !== "memory")
       for (const m of modules) await m.attachStore?.(backend.forTenant(`~${m.name}`, new Clock()));
+    // several processes on one shared store: follow what the others change in the sandbox and platform namespaces
+    backend.watch?.((change) => {
+      const done = change.kind.startsWith("gateway.")
+        ? tenants.followRemote(change)
+        : modules.find((m) => change.ns === `~${m.name}`)?.onStoreChange?.(change);
+      void Promise.resolve(done).catch((e: unknown) =>
+        log.warn(
+          { err: e, kind: change.kind },
+          "跟随其他实例的状态变更失败 / following another replica's change failed",
+        ),
+      );
+    });
   });
   const steps = opts.steps ?? DEFAULT_STEPS;
 

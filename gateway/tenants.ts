@@ -1,7 +1,7 @@
 // Tenants: every registered application (paasid) with its own store (nonces included), virtual clock, journal and rules.
 import { createHash, randomBytes } from "node:crypto";
 import { Clock, type ClockState } from "../mocks/shared/clock.js";
-import { MemoryBackend, type Store, type StoreBackend } from "../mocks/shared/store.js";
+import { MemoryBackend, type Store, type StoreBackend, type StoreChange } from "../mocks/shared/store.js";
 import type { Tenant } from "../mocks/shared/types.js";
 import { Journal } from "./journal.js";
 import { RuleSet, type Rule } from "./scenarios.js";
@@ -22,6 +22,8 @@ export const NONCE_KIND = "gateway.nonce";
 /** Sandbox-store kinds: tenants registered at run time (with their secrets), and every tenant's clock and rules. */
 const TENANT_KIND = "gateway.tenant";
 const TENANT_STATE_KIND = "gateway.tenant-state";
+/** A reset, told to the other processes on a shared store (they clear what they keep in memory: the journal). */
+const TENANT_RESET_KIND = "gateway.tenant-reset";
 
 interface StoredTenant {
   tenant: Tenant;
@@ -209,7 +211,32 @@ export class TenantRegistry {
     rt.rules.clear();
     for (const h of this.resetHooks) h(rt);
     for (const h of this.createHooks) h(rt);
+    if (this.backend.watch)
+      this.save(this.backend.sandbox().put(TENANT_RESET_KIND, paasid, { paasid, at: Date.now() }));
+    await this.flush();
     return true;
+  }
+
+  /**
+   * Another process on the shared store changed a tenant (StoreBackend.watch): registered it, moved its clock or its
+   * rules, or reset it. What this process keeps in memory follows; nothing is written back.
+   */
+  async followRemote(change: StoreChange): Promise<void> {
+    if (change.op !== "put") return;
+    const sandbox = this.backend.sandbox();
+    if (change.kind === TENANT_KIND && !this.tenants.has(change.id)) {
+      const stored = await sandbox.get<StoredTenant>(TENANT_KIND, change.id);
+      if (stored && !this.tenants.has(change.id)) this.add(stored.tenant, false, stored.tenant);
+    } else if (change.kind === TENANT_STATE_KIND) {
+      const rt = this.tenants.get(change.id);
+      const st = rt && (await sandbox.get<StoredTenantState>(TENANT_STATE_KIND, change.id));
+      if (!rt || !st) return;
+      this.states.set(change.id, st);
+      if (st.clock) rt.clock.restore(st.clock);
+      if (st.rules) rt.rules.restore(st.rules);
+    } else if (change.kind === TENANT_RESET_KIND) {
+      this.tenants.get(change.id)?.journal.clear();
+    }
   }
 }
 

@@ -2,7 +2,7 @@
 // personas added through the admin API — kept in the sandbox store (issue 14), so a restart on a durable backend keeps
 // a department's own OIDC client, a revoked token stays revoked, and an added persona can still log in. Sessions,
 // codes and refresh tokens are in each tenant's store already (authorize-flow.ts, token-families.ts).
-import type { Store } from "../shared/store.js";
+import type { Store, StoreChange } from "../shared/store.js";
 import type { IdentityCore } from "./identity-core.js";
 import type { AddPersonaInput, IdentityClient } from "./identity-types.js";
 import type { RevocationKind } from "./revocation-list.js";
@@ -65,4 +65,30 @@ export async function attachIdentityStore(core: IdentityCore, store: Store): Pro
     }
   }
   core.personas.onAdd = (input, persona) => keep(store.put(PERSONAS, persona.id, { input }));
+}
+
+/** Another process on the shared store changed identity state: this process's memory follows (nothing written back). */
+export async function followIdentityStore(core: IdentityCore, store: Store, change: StoreChange): Promise<void> {
+  if (change.kind === CLIENTS && change.op === "put") {
+    const stored = await store.get<StoredClients>(CLIENTS, change.id);
+    if (stored) core.clients.restoreTenant(stored.paasid, stored.clients);
+  } else if (change.kind === REVOKED) {
+    const [paasid, kind, id] = change.id.split("\u0000") as [string, RevocationKind, string];
+    if (change.op === "delete") core.revocations.forget(paasid, kind, id);
+    else {
+      const r = await store.get<StoredRevocation>(REVOKED, change.id);
+      if (r) core.revocations.restore(r.paasid, r.kind, r.id, r.untilMs, Date.now());
+    }
+  } else if (change.kind === PERSONAS && change.op === "put" && !core.personas.get(change.id)) {
+    const stored = await store.get<{ input: AddPersonaInput }>(PERSONAS, change.id);
+    const onAdd = core.personas.onAdd;
+    core.personas.onAdd = undefined; // already stored
+    try {
+      if (stored) core.personas.add(stored.input);
+    } catch {
+      // added here meanwhile
+    } finally {
+      core.personas.onAdd = onAdd;
+    }
+  }
 }

@@ -1,6 +1,7 @@
 // The identity platform module (统一身份认证): tyrz-compatible face, OpenID Connect face, admin operations, scenarios and
 // the in-process IdentityApi (shared token verifier) — assembled for the gateway (issue 3; facts §2, §8.2).
-import { attachIdentityStore } from "./durable-state.js";
+import { attachIdentityStore, followIdentityStore } from "./durable-state.js";
+import type { Store } from "../shared/store.js";
 import { FORCED_LOGIN_OUTCOMES } from "./authorize-flow.js";
 import type { EnvelopeFormatter, Handler, PlatformModule, ScenarioDef } from "../shared/types.js";
 import type { Seed } from "../shared/seed-types.js";
@@ -118,6 +119,7 @@ export function createIdentityPlatform(opts: IdentityPlatformOptions): IdentityP
     issuer,
   };
   const core = new IdentityCore(opts.seed, cfg, opts.keySeed ?? opts.seed.value);
+  let identityStore: Store | undefined; // the configured store's ~identity namespace, once attached
 
   const api: IdentityApi = {
     issuer,
@@ -275,7 +277,11 @@ export function createIdentityPlatform(opts: IdentityPlatformOptions): IdentityP
   return {
     name: "identity",
     handlers,
-    attachStore: (store) => attachIdentityStore(core, store),
+    attachStore: (store) => {
+      identityStore = store;
+      return attachIdentityStore(core, store);
+    },
+    onStoreChange: (change) => (identityStore ? followIdentityStore(core, identityStore, change) : undefined),
     envelope: oauthEnvelope,
     envelopes: identityEnvelopes,
     scenarios: IDENTITY_SCENARIOS,

@@ -51,6 +51,11 @@ export class RevocationList {
     return this.tenants.get(paasid)?.sid.has(sid) ?? false;
   }
 
+  /** A stored revocation removed by another process (its tenant was reset there). */
+  forget(paasid: string, kind: RevocationKind, id: string): void {
+    this.tenants.get(paasid)?.[kind].delete(id);
+  }
+
   clearTenant(paasid: string): void {
     this.tenants.delete(paasid);
     this.onClear?.(paasid);

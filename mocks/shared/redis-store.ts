@@ -27,6 +27,7 @@ import {
   type PutOptions,
   type Store,
   type StoreBackend,
+  type StoreChange,
   type StoreStats,
 } from "./store.js";
 
@@ -149,13 +150,20 @@ const SCRIPTS: [keyof Client & `gs${string}`, number, string][] = [
 /** One namespace (a tenant, or the sandbox) in the shared Redis. TTLs run on the namespace's clock. */
 class RedisStore implements Store {
   private readonly p: string;
+  /** Sandbox and platform namespaces tell the other processes of each write (RedisBackend.watch). */
+  private readonly shared: boolean;
 
   constructor(
     private readonly backend: RedisBackend,
-    ns: string,
+    private readonly ns: string,
     private readonly clock: Clock,
   ) {
     this.p = `${backend.prefix}:{${ns}}:`;
+    this.shared = ns.startsWith("~");
+  }
+
+  private tell(op: StoreChange["op"], kind: string, id: string): Promise<unknown> | undefined {
+    return this.shared ? this.backend.publish({ ns: this.ns, kind, id, op }) : undefined;
   }
 
   private get r(): Client {
@@ -190,12 +198,14 @@ class RedisStore implements Store {
         JSON.stringify(index),
       ),
     );
+    await this.tell("put", kind, id);
   }
 
   async delete(kind: string, id: string): Promise<boolean> {
     const n = await this.backend.run(() =>
       this.r.gsDelete(this.k("v", kind), this.k("e", kind), this.k("o", kind), this.k("x", kind), id),
     );
+    if (n > 0) await this.tell("delete", kind, id);
     return n > 0;
   }
 
@@ -240,6 +250,7 @@ class RedisStore implements Store {
 
   async clear(): Promise<void> {
     await this.backend.run(() => this.r.gsClear(`${this.p}keys`, `${this.p}gen`));
+    await this.tell("clear", "", "");
   }
 }
 
@@ -342,6 +353,46 @@ export class RedisBackend implements StoreBackend {
     while (this.inflight.size) await Promise.allSettled([...this.inflight]);
   }
 
+  /** This process's id in change messages (its own are not handed back to it). */
+  private readonly origin = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  private subscriber?: Redis | Cluster;
+  private subscribed?: Promise<void>;
+
+  private get channel(): string {
+    return `${this.prefix}:changes`;
+  }
+
+  publish(change: StoreChange): Promise<unknown> {
+    return this.run(() => this.client.publish(this.channel, JSON.stringify({ ...change, origin: this.origin })));
+  }
+
+  watch(onChange: (change: StoreChange) => void): void {
+    if (!this.subscriber) {
+      // its own connection (a subscribed one can do nothing else); queued until connected, resubscribed after a loss
+      const sub = (this.client as Redis).duplicate({ enableOfflineQueue: true, lazyConnect: false }) as Redis | Cluster;
+      sub.on("error", () => {});
+      this.subscribed = sub.subscribe(this.channel).then(
+        () => undefined,
+        () => undefined,
+      );
+      this.subscriber = sub;
+    }
+    this.subscriber.on("message", (channel: string, text: string) => {
+      if (channel !== this.channel) return;
+      try {
+        const m = JSON.parse(text) as StoreChange & { origin: string };
+        if (m.origin !== this.origin) onChange({ ns: m.ns, kind: m.kind, id: m.id, op: m.op });
+      } catch {
+        // not ours
+      }
+    });
+  }
+
+  /** Subscribed and listening (tests wait for it before a second process writes). */
+  async watching(): Promise<void> {
+    await this.subscribed;
+  }
+
   describe(): string {
     return `redis ${this.where}`;
   }
@@ -365,6 +416,7 @@ export class RedisBackend implements StoreBackend {
 
   async close(): Promise<void> {
     await this.settled();
+    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
     await this.client.quit().catch(() => this.client.disconnect());
   }
 }

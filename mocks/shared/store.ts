@@ -67,6 +67,19 @@ export interface StoreBackend {
   sandbox(): Store;
   health(): Promise<{ ok: boolean; detail?: string }>;
   close(): Promise<void>;
+  /**
+   * Shared backends only (Redis): hear about writes other processes made to the sandbox and platform namespaces
+   * (`~…`), so what a process keeps in memory from them (tenants, clocks, rules, identity clients) follows.
+   */
+  watch?(onChange: (change: StoreChange) => void): void;
+}
+
+/** A write another process made: `ns` "~sandbox" or "~<platform>", the record's kind and id. */
+export interface StoreChange {
+  ns: string;
+  kind: string;
+  id: string;
+  op: "put" | "delete" | "clear";
 }
 
 export interface StoreStats {

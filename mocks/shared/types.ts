@@ -1,5 +1,5 @@
 // The framework-free seam between the gateway and the platforms (architecture.md §4): handlers, context, results.
-import type { Store } from "./store.js";
+import type { Store, StoreChange } from "./store.js";
 import type { Clock } from "./clock.js";
 import type { Seed } from "./seed-types.js";
 
@@ -190,6 +190,8 @@ export interface PlatformModule {
    * store, called once before the first request (a durable store hands back what it kept).
    */
   attachStore?(store: Store): Promise<void> | void;
+  /** On a shared store: another process wrote to this platform's namespace (what it keeps in memory follows). */
+  onStoreChange?(change: StoreChange): Promise<void> | void;
   /** Stop timers and close outbound connections (called when the app closes). */
   close?(): Promise<void> | void;
   /** Per-tenant state a platform keeps outside the tenant store (e.g. identity's clients): seed it, restore it. */

@@ -1,0 +1,251 @@
+// Two gatesim processes on one Redis are one sandbox (issue 14): what one replica is told, the other knows — nonces,
+// licences, seal revocations, tenants registered, clocks moved, rules set, resets. And Redis going away while running
+// refuses requests with 50201 and a reason, and serving resumes when it is back; unreachable at start is a clear error.
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openStore } from "../../gateway/app.js";
+import { loadConfig } from "../../gateway/config.js";
+import type { IdentityPlatform } from "../../mocks/identity/index.js";
+import { signedHeaders } from "../../mocks/gateway/tif-signature.js";
+import { RedisBackend } from "../../mocks/shared/redis-store.js";
+import { StoreOpenError } from "../../mocks/shared/store.js";
+import { sm3 } from "../../mocks/eseal/sm3.js";
+import { admin, makeSim, tif } from "../helpers.js";
+import { testRedis } from "../redis-server.js";
+import { commandWorks, requireTool } from "../system-tool.js";
+
+type Sim = Awaited<ReturnType<typeof makeSim>>;
+const A = "C90-44050001";
+const B = "C90-44050002";
+const DRIVING = "11100000GT0000088Y001";
+
+async function replica(store: Record<string, unknown>): Promise<Sim> {
+  const overrides = { store };
+  return makeSim({ overrides, backend: await openStore(loadConfig({ env: {}, overrides })) });
+}
+
+async function call(
+  sim: Sim,
+  method: string,
+  url: string,
+  o: { as?: string; headers?: Record<string, string>; body?: unknown } = {},
+) {
+  const res = await sim.app.inject({
+    method: method as "GET",
+    url,
+    headers: {
+      ...(o.headers ?? tif(sim.tenant(o.as ?? A))),
+      ...(o.body !== undefined ? { "content-type": "application/json" } : {}),
+    },
+    payload: o.body === undefined ? undefined : JSON.stringify(o.body),
+  });
+  let json: any;
+  try {
+    json = res.json();
+  } catch {
+    json = undefined;
+  }
+  return { status: res.statusCode, json };
+}
+
+/** Until `check` holds (a change travels by pub/sub: milliseconds, bounded here at 3 s). */
+async function eventually(check: () => Promise<boolean> | boolean): Promise<void> {
+  const until = Date.now() + 3000;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error("the other replica did not follow within 3 s");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe("two replicas on one Redis", () => {
+  let r1: Sim;
+  let r2: Sim;
+  beforeAll(async () => {
+    const { url, prefix } = await testRedis();
+    const store = { redis: url, redisPrefix: prefix };
+    r1 = await replica(store);
+    r2 = await replica(store);
+    for (const r of [r1, r2]) await (r.runtime.tenants.backend as RedisBackend).watching();
+  }, 30_000);
+  afterAll(async () => {
+    await r1?.app.close();
+    await r2?.app.close();
+  });
+
+  it("a nonce used through one is refused (40003) through the other", async () => {
+    const h = tif(r1.tenant(A), { nonce: `replica-${Date.now()}` });
+    expect((await call(r1, "GET", "/ebus/gatesim/ping", { headers: h })).status).toBe(200);
+    const again = await call(r2, "GET", "/ebus/gatesim/ping", { headers: h });
+    expect(again.json.errcode).toBe(40003);
+  });
+
+  it("a licence issued on one is found by its holder on the other", async () => {
+    const identity = r1.runtime.platforms.get("identity")!.api as IdentityPlatform["api"];
+    const p = identity.personas().find((x) => x.kind === "person" && !x.locked && x.level !== "L0")!;
+    const issued = await call(r1, "POST", "/GatewayMsg/http/api/proxy/invoke", {
+      headers: tif(r1.tenant(A), { serviceId: "D1597131569652" }),
+      body: {
+        ZZLXDM: DRIVING,
+        CZZT: p.person!.name,
+        CZZTDM: p.person!.idNumber,
+        CZZTDMLXDM: "111",
+        KZ_XB: "男",
+        KZ_GJ: "中国",
+        KZ_ZZ: "广东省汕头市龙湖区示例路 8 号",
+        KZ_CSRQ: "1990-01-01",
+        KZ_CCLZRQ: "2026-03-02",
+        KZ_ZJCX: "C1",
+      },
+    });
+    expect(issued.json.ack_code, JSON.stringify(issued.json)).toBe("SUCCESS");
+    const q = await call(r2, "POST", "/ebus/elicence/v1/licences/query-by-holder", {
+      body: { holderCode: p.person!.idNumber, holderTypeCode: "111", certTypeCode: DRIVING, useCause: "跨实例核验" },
+    });
+    expect(q.json.data.licences.map((l: any) => l.certIdentifier)).toContain(issued.json.data.ZZBS);
+  });
+
+  it("a seal revoked on one fails verification on the other at the next request", async () => {
+    const org = r1.tenant(A).tenant.orgCode!;
+    const seal = await call(r1, "POST", "/ebus/eseal/v1/seals", {
+      body: { orgUscc: org, type: "04", validTo: new Date(Date.now() + 300 * 86_400_000).toISOString() },
+    });
+    expect(seal.status, JSON.stringify(seal.json)).toBe(201);
+    const digest = sm3(Buffer.from("跨实例文书")).toString("hex");
+    const signed = await call(r1, "POST", "/ebus/eseal/v1/signatures", {
+      body: { sealCode: seal.json.data.sealCode, digest },
+    });
+    expect(signed.status, JSON.stringify(signed.json)).toBe(200);
+    const verify = (sim: Sim) =>
+      call(sim, "POST", "/ebus/eseal/v1/verifications", { body: { signature: signed.json.data.signature, digest } });
+    expect((await verify(r1)).json.data.result).toBe("PASSED");
+    expect((await call(r2, "POST", `/ebus/eseal/v1/seals/${seal.json.data.sealCode}/revoke`)).status).toBe(200);
+    const after = await verify(r1);
+    expect(after.json.data.result).not.toBe("PASSED");
+  });
+
+  it("a tenant registered on one signs on the other", async () => {
+    const reg = await call(r1, "POST", "/_gatesim/tenants", {
+      headers: admin,
+      body: { paasid: `replica-${Date.now()}`, name: "跨实例 / cross-replica" },
+    });
+    expect(reg.status).toBe(201);
+    await eventually(() => r2.runtime.tenants.get(reg.json.paasid) !== undefined);
+    const ping = await call(r2, "GET", "/ebus/gatesim/ping", {
+      headers: signedHeaders(reg.json.paasid, reg.json.paasToken, {}),
+    });
+    expect(ping.status, JSON.stringify(ping.json)).toBe(200);
+  });
+
+  it("an OIDC client registered on one authenticates on the other", async () => {
+    const reg = await call(r1, "POST", `/_gatesim/identity/tenants/${A}/clients`, {
+      headers: admin,
+      body: {
+        clientId: `replica_rp_${Date.now()}`,
+        name: "跨实例 RP",
+        redirectUris: ["http://127.0.0.1:3000/cb"],
+        grants: ["client_credentials"],
+      },
+    });
+    expect(reg.status, JSON.stringify(reg.json)).toBe(201);
+    const identity2 = r2.runtime.platforms.get("identity")!.api as IdentityPlatform["api"];
+    await eventually(() => identity2.getClient(reg.json.clientId) !== undefined);
+    const tok = await r2.app.inject({
+      method: "POST",
+      url: "/oidc/token",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: `Basic ${Buffer.from(`${reg.json.clientId}:${reg.json.secret}`).toString("base64")}`,
+      },
+      payload: "grant_type=client_credentials",
+    });
+    expect(tok.statusCode, tok.body).toBe(200);
+  });
+
+  it("a clock advanced and a rule set on one hold on the other; a reset on one resets both", async () => {
+    await call(r1, "POST", `/_gatesim/tenants/${B}/clock`, {
+      headers: admin,
+      body: { action: "advance", ms: 3_600_000 },
+    });
+    await eventually(
+      async () => (await call(r2, "GET", `/_gatesim/tenants/${B}/clock`, { headers: admin })).json.offsetMs > 3_500_000,
+    );
+    const rule = await call(r2, "POST", `/_gatesim/tenants/${B}/rules`, {
+      headers: admin,
+      body: { match: { pathPrefix: "/ebus/gatesim/echo" }, action: { errcode: 50201 } },
+    });
+    expect(rule.status).toBe(201);
+    await eventually(() => r1.tenant(B).rules.list().length === 1);
+    expect((await call(r1, "POST", "/ebus/gatesim/echo", { as: B, body: {} })).json.errcode).toBe(50201);
+
+    expect((await call(r2, "POST", `/_gatesim/tenants/${B}/reset`, { headers: admin })).status).toBe(200);
+    await eventually(
+      () => r1.tenant(B).rules.list().length === 0 && Math.abs(r1.tenant(B).clock.state().offsetMs) < 1000,
+    );
+    expect((await call(r1, "POST", "/ebus/gatesim/echo", { as: B, body: {} })).status).toBe(200);
+  });
+});
+
+describe("Redis unreachable or lost", () => {
+  requireTool(commandWorks("redis-server", ["--version"]), "redis-server (the Redis backend's tests)", "redis-server");
+
+  async function freePort(): Promise<number> {
+    return new Promise((resolve) => {
+      const s = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = s.address() as { port: number };
+        s.close(() => resolve(port));
+      });
+    });
+  }
+  const startRedis = (port: number) => {
+    const child = spawn(
+      "redis-server",
+      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      {
+        stdio: "ignore",
+      },
+    );
+    return child;
+  };
+
+  it("unreachable at start: a clear error naming the address (not the password) within 5 s", async () => {
+    const port = await freePort();
+    const t0 = Date.now();
+    const err = await RedisBackend.open(`redis://:s3cret-pass@127.0.0.1:${port}`, { connectTimeoutMs: 2000 }).catch(
+      (e) => e,
+    );
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(err).toBeInstanceOf(StoreOpenError);
+    expect(err.message).toContain(`127.0.0.1:${port}`);
+    expect(err.message).toContain("cannot reach Redis");
+    expect(err.message).not.toContain("s3cret-pass");
+  });
+
+  it("lost while running: 50201 with the reason; back again: serving resumes", async () => {
+    const port = await freePort();
+    let redis = startRedis(port);
+    try {
+      let sim: Sim | undefined;
+      for (let i = 0; i < 50 && !sim; i++)
+        sim = await replica({ redis: `redis://127.0.0.1:${port}` }).catch(async () => {
+          await new Promise((r) => setTimeout(r, 100));
+          return undefined;
+        });
+      expect(sim).toBeDefined();
+      expect((await call(sim!, "GET", "/ebus/gatesim/ping")).status).toBe(200);
+      const gone = new Promise((r) => redis.once("exit", r));
+      redis.kill("SIGKILL");
+      await gone;
+      const refused = await call(sim!, "GET", "/ebus/gatesim/ping");
+      expect(refused.status).toBe(502);
+      expect(refused.json.errcode).toBe(50201);
+      expect(refused.json._diagnostics[0]).toMatchObject({ rule: "store.unavailable" });
+      expect((await call(sim!, "GET", "/_gatesim/ready", { headers: {} })).status).toBe(503);
+      redis = startRedis(port);
+      await eventually(async () => (await call(sim!, "GET", "/ebus/gatesim/ping")).status === 200);
+      await sim!.app.close();
+    } finally {
+      redis.kill("SIGKILL");
+    }
+  }, 20_000);
+});

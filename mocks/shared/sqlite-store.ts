@@ -204,9 +204,17 @@ export class SqliteBackend implements StoreBackend {
     } catch (e) {
       throw new StoreOpenError(resolve(dir), `无法创建目录 / cannot create the folder (${(e as Error).message})`);
     }
+    let Sqlite: typeof Database;
     try {
       // loaded here, not at the top: the memory backend (the default) never loads the native module
-      const Sqlite = createRequire(import.meta.url)("better-sqlite3") as typeof Database;
+      Sqlite = createRequire(import.meta.url)("better-sqlite3") as typeof Database;
+    } catch (e) {
+      throw new StoreOpenError(
+        this.file,
+        `无法加载 better-sqlite3（原生模块）/ cannot load better-sqlite3, a native module (${(e as Error).message.split("\n")[0]}); 重新运行 npm ci / run npm ci again`,
+      );
+    }
+    try {
       this.db = new Sqlite(this.file, { fileMustExist: false });
       this.db.pragma("journal_mode = WAL");
       this.db.pragma(`synchronous = ${opts.synchronous === "full" ? "FULL" : "NORMAL"}`);

@@ -103,6 +103,46 @@ function load(url, path, bodies, sign) {
   });
 }
 
+/** 512 population queries (consumer A, for its organisation) and 512 driving-licence issuances, as JSON text. */
+function requestBodies(org) {
+  const ids = Array.from({ length: 512 }, (_, i) => seed.persons.at((i * 7919) % seed.persons.size).idNumber);
+  const queries = ids.map((id) =>
+    JSON.stringify({
+      system_id: A,
+      vender_id: org,
+      department_id: org,
+      query_timestamp: "20250106100000",
+      UID: "bench",
+      query: { SFZH: id },
+      audit_info: {
+        operator_id: "op-7",
+        operator_name: "陈晓华",
+        query_object_id: id,
+        query_object_id_type: "01",
+        item_code: "11440100696927671X3442011817001",
+        terminal_info: "10.20.30.40",
+        query_timestamp: "2025-01-06 10:00:00",
+      },
+    }),
+  );
+  const persons = Array.from({ length: 512 }, (_, i) => seed.persons.at((i * 7919) % seed.persons.size));
+  const issuances = persons.map((p) =>
+    JSON.stringify({
+      ZZLXDM: "11100000GT0000088Y001",
+      CZZT: p.name,
+      CZZTDM: p.idNumber,
+      CZZTDMLXDM: "111",
+      KZ_XB: p.sex === 2 ? "女" : "男",
+      KZ_GJ: "中国",
+      KZ_ZZ: "广东省汕头市龙湖区示例路 8 号",
+      KZ_CSRQ: p.birthDate,
+      KZ_CCLZRQ: "2026-03-02",
+      KZ_ZJCX: "C1",
+    }),
+  );
+  return { queries, issuances };
+}
+
 async function measure(name, extra, redisPort) {
   const { child, url } = await startGatesim(extra);
   try {
@@ -126,41 +166,7 @@ async function measure(name, extra, redisPort) {
       { quota: 1e9 },
     );
     if (approved.status !== 200) throw new Error(`grant failed: ${JSON.stringify([applied.json, approved.json])}`);
-    const ids = Array.from({ length: 512 }, (_, i) => seed.persons.at((i * 7919) % seed.persons.size).idNumber);
-    const queries = ids.map((id) =>
-      JSON.stringify({
-        system_id: A,
-        vender_id: org,
-        department_id: org,
-        query_timestamp: "20250106100000",
-        UID: "bench",
-        query: { SFZH: id },
-        audit_info: {
-          operator_id: "op-7",
-          operator_name: "陈晓华",
-          query_object_id: id,
-          query_object_id_type: "01",
-          item_code: "11440100696927671X3442011817001",
-          terminal_info: "10.20.30.40",
-          query_timestamp: "2025-01-06 10:00:00",
-        },
-      }),
-    );
-    const persons = Array.from({ length: 512 }, (_, i) => seed.persons.at((i * 7919) % seed.persons.size));
-    const issuances = persons.map((p) =>
-      JSON.stringify({
-        ZZLXDM: "11100000GT0000088Y001",
-        CZZT: p.name,
-        CZZTDM: p.idNumber,
-        CZZTDMLXDM: "111",
-        KZ_XB: p.sex === 2 ? "女" : "男",
-        KZ_GJ: "中国",
-        KZ_ZZ: "广东省汕头市龙湖区示例路 8 号",
-        KZ_CSRQ: p.birthDate,
-        KZ_CCLZRQ: "2026-03-02",
-        KZ_ZJCX: "C1",
-      }),
-    );
+    const { queries, issuances } = requestBodies(org);
     const probe = await json(
       `${url}/GatewayMsg/http/api/proxy/invoke`,
       "POST",

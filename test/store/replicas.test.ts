@@ -12,41 +12,13 @@ import { RedisBackend } from "../../mocks/shared/redis-store.js";
 import { StoreOpenError } from "../../mocks/shared/store.js";
 import { sm3 } from "../../mocks/eseal/sm3.js";
 import { admin, makeSim, tif } from "../helpers.js";
+import { A, B, DRIVING, call, drivingLicence, type Sim } from "./helpers.js";
 import { testRedis } from "../redis-server.js";
 import { commandWorks, requireTool } from "../system-tool.js";
-
-type Sim = Awaited<ReturnType<typeof makeSim>>;
-const A = "C90-44050001";
-const B = "C90-44050002";
-const DRIVING = "11100000GT0000088Y001";
 
 async function replica(store: Record<string, unknown>): Promise<Sim> {
   const overrides = { store };
   return makeSim({ overrides, backend: await openStore(loadConfig({ env: {}, overrides })) });
-}
-
-async function call(
-  sim: Sim,
-  method: string,
-  url: string,
-  o: { as?: string; headers?: Record<string, string>; body?: unknown } = {},
-) {
-  const res = await sim.app.inject({
-    method: method as "GET",
-    url,
-    headers: {
-      ...(o.headers ?? tif(sim.tenant(o.as ?? A))),
-      ...(o.body !== undefined ? { "content-type": "application/json" } : {}),
-    },
-    payload: o.body === undefined ? undefined : JSON.stringify(o.body),
-  });
-  let json: any;
-  try {
-    json = res.json();
-  } catch {
-    json = undefined;
-  }
-  return { status: res.statusCode, json };
 }
 
 /** Until `check` holds (a change travels by pub/sub: milliseconds, bounded here at 3 s). */
@@ -85,18 +57,7 @@ describe("two replicas on one Redis", () => {
     const p = identity.personas().find((x) => x.kind === "person" && !x.locked && x.level !== "L0")!;
     const issued = await call(r1, "POST", "/GatewayMsg/http/api/proxy/invoke", {
       headers: tif(r1.tenant(A), { serviceId: "D1597131569652" }),
-      body: {
-        ZZLXDM: DRIVING,
-        CZZT: p.person!.name,
-        CZZTDM: p.person!.idNumber,
-        CZZTDMLXDM: "111",
-        KZ_XB: "男",
-        KZ_GJ: "中国",
-        KZ_ZZ: "广东省汕头市龙湖区示例路 8 号",
-        KZ_CSRQ: "1990-01-01",
-        KZ_CCLZRQ: "2026-03-02",
-        KZ_ZJCX: "C1",
-      },
+      body: drivingLicence(p.person!),
     });
     expect(issued.json.ack_code, JSON.stringify(issued.json)).toBe("SUCCESS");
     const q = await call(r2, "POST", "/ebus/elicence/v1/licences/query-by-holder", {

@@ -11,16 +11,11 @@ import { DEFAULTS, loadConfig } from "../../gateway/config.js";
 import { testRedis } from "../redis-server.js";
 import type { IdentityPlatform } from "../../mocks/identity/index.js";
 import { signedHeaders } from "../../mocks/gateway/tif-signature.js";
-import { auditedBody } from "../datashare/audited-body.js";
 import { admin, makeSim, tif } from "../helpers.js";
+import { A, B, DRIVING, ENTITY_SID, call, drivingLicence, entityQuery, type Sim } from "./helpers.js";
 
-const A = "C90-44050001";
-const B = "C90-44050002";
 const REDIRECT = "http://127.0.0.1:3000/callback";
-const ENTITY_SID = "C1547427908823"; // 市场主体登记信息, 无条件共享: approved at once
-const DRIVING = "11100000GT0000088Y001";
 
-type Sim = Awaited<ReturnType<typeof makeSim>>;
 const dir = mkdtempSync(join(tmpdir(), "gatesim-restart-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let redis: { url: string; prefix: string };
@@ -37,29 +32,6 @@ const BACKENDS: { name: string; store: () => Promise<Record<string, unknown>> }[
   },
 ];
 
-async function call(
-  sim: Sim,
-  method: string,
-  url: string,
-  opts: { as?: string; headers?: Record<string, string>; body?: unknown } = {},
-) {
-  const res = await sim.app.inject({
-    method: method as "GET",
-    url,
-    headers: {
-      ...(opts.headers ?? tif(sim.tenant(opts.as ?? A))),
-      ...(opts.body !== undefined ? { "content-type": "application/json" } : {}),
-    },
-    payload: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-  });
-  let json: any;
-  try {
-    json = res.json();
-  } catch {
-    json = undefined;
-  }
-  return { status: res.statusCode, json, headers: res.headers };
-}
 const gw = (sim: Sim, serviceId: string, body: unknown, as = A) =>
   call(sim, "POST", "/GatewayMsg/http/api/proxy/invoke", { headers: tif(sim.tenant(as), { serviceId }), body });
 
@@ -114,18 +86,7 @@ describe.each(BACKENDS)("on $name", ({ store }) => {
       const identity = sim.runtime.platforms.get("identity")!.api as IdentityPlatform["api"];
       const p = identity.personas().find((x) => x.kind === "person" && !x.locked && x.level !== "L0")!;
       before.holder = p.person;
-      const issued = await gw(sim, "D1597131569652", {
-        ZZLXDM: DRIVING,
-        CZZT: p.person!.name,
-        CZZTDM: p.person!.idNumber,
-        CZZTDMLXDM: "111",
-        KZ_XB: "男",
-        KZ_GJ: "中国",
-        KZ_ZZ: "广东省汕头市龙湖区示例路 8 号",
-        KZ_CSRQ: "1990-01-01",
-        KZ_CCLZRQ: "2026-03-02",
-        KZ_ZJCX: "C1",
-      });
+      const issued = await gw(sim, "D1597131569652", drivingLicence(p.person!));
       expect(issued.json.ack_code, JSON.stringify(issued.json)).toBe("SUCCESS");
       before.licenceId = issued.json.data.ZZBS;
       // the persona logs in (code flow on the tenant's CI client)
@@ -181,19 +142,7 @@ describe.each(BACKENDS)("on $name", ({ store }) => {
       expect(sub.status, JSON.stringify(sub.json)).toBe(201);
       before.subscription = sub.json.data;
       // a query (its audit entry), and an application for a conditional resource, pending review
-      const uscc = sim.runtime.seed.enterprises.at(7)!.uscc;
-      const q = await gw(
-        sim,
-        ENTITY_SID,
-        auditedBody({
-          paasid: A,
-          query: { TYSHXYDM: uscc },
-          vender: uscc,
-          department: org,
-          objectId: uscc,
-          objectIdType: "001",
-        }),
-      );
+      const q = await entityQuery(sim);
       expect(q.status, JSON.stringify(q.json)).toBe(200);
       before.auditId = q.json.data.metadata.request_id;
       const pending = await call(sim, "POST", "/ebus/datashare/v1/applications", {
@@ -312,20 +261,7 @@ describe.each(BACKENDS)("on $name", ({ store }) => {
     });
 
     it("the grant is there and the query works; the subscription is listed", async () => {
-      const org = sim.tenant(A).tenant.orgCode!;
-      const uscc = sim.runtime.seed.enterprises.at(7)!.uscc;
-      const q = await gw(
-        sim,
-        ENTITY_SID,
-        auditedBody({
-          paasid: A,
-          query: { TYSHXYDM: uscc },
-          vender: uscc,
-          department: org,
-          objectId: uscc,
-          objectIdType: "001",
-        }),
-      );
+      const q = await entityQuery(sim);
       expect(q.status, JSON.stringify(q.json)).toBe(200);
       expect(Object.keys(q.json.data.data[0])).toEqual(["TYSHXYDM", "JGMC"]);
       const subs = await call(sim, "GET", "/ebus/datashare/v1/subscriptions");
@@ -333,20 +269,7 @@ describe.each(BACKENDS)("on $name", ({ store }) => {
     });
 
     it("the audit log keeps the query from before and numbers on after it; the pending review is still queued", async () => {
-      const org = sim.tenant(A).tenant.orgCode!;
-      const uscc = sim.runtime.seed.enterprises.at(7)!.uscc;
-      const q = await gw(
-        sim,
-        ENTITY_SID,
-        auditedBody({
-          paasid: A,
-          query: { TYSHXYDM: uscc },
-          vender: uscc,
-          department: org,
-          objectId: uscc,
-          objectIdType: "001",
-        }),
-      );
+      const q = await entityQuery(sim);
       const after = q.json.data.metadata.request_id;
       expect(after).not.toBe(before.auditId);
       const audit = await call(sim, "GET", "/ebus/datashare/v1/audit/consumer");

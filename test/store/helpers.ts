@@ -1,0 +1,65 @@
+// Shared by the store tests (restart, replicas): a call as a tenant or with given headers, and the bodies they send.
+import { auditedBody } from "../datashare/audited-body.js";
+import { makeSim, tif } from "../helpers.js";
+
+export type Sim = Awaited<ReturnType<typeof makeSim>>;
+export const A = "C90-44050001";
+export const B = "C90-44050002";
+export const DRIVING = "11100000GT0000088Y001";
+export const ENTITY_SID = "C1547427908823"; // 市场主体登记信息, 无条件共享: approved at once
+
+/** A call signed as tenant `as` (default A), or with `headers`; the JSON answer parsed when there is one. */
+export async function call(
+  sim: Sim,
+  method: string,
+  url: string,
+  o: { as?: string; headers?: Record<string, string>; body?: unknown } = {},
+) {
+  const res = await sim.app.inject({
+    method: method as "GET",
+    url,
+    headers: {
+      ...(o.headers ?? tif(sim.tenant(o.as ?? A))),
+      ...(o.body !== undefined ? { "content-type": "application/json" } : {}),
+    },
+    payload: o.body === undefined ? undefined : JSON.stringify(o.body),
+  });
+  let json: any;
+  try {
+    json = res.json();
+  } catch {
+    json = undefined;
+  }
+  return { status: res.statusCode, json, headers: res.headers };
+}
+
+/** A 机动车驾驶证 issuance body (D1597131569652) for a holder. */
+export const drivingLicence = (holder: { name: string; idNumber: string }) => ({
+  ZZLXDM: DRIVING,
+  CZZT: holder.name,
+  CZZTDM: holder.idNumber,
+  CZZTDMLXDM: "111",
+  KZ_XB: "男",
+  KZ_GJ: "中国",
+  KZ_ZZ: "广东省汕头市龙湖区示例路 8 号",
+  KZ_CSRQ: "1990-01-01",
+  KZ_CCLZRQ: "2026-03-02",
+  KZ_ZJCX: "C1",
+});
+
+/** Tenant A's signed query of the market-entity service for a seeded enterprise (A holds the grant). */
+export function entityQuery(sim: Sim) {
+  const uscc = sim.runtime.seed.enterprises.at(7)!.uscc;
+  const body = auditedBody({
+    paasid: A,
+    query: { TYSHXYDM: uscc },
+    vender: uscc,
+    department: sim.tenant(A).tenant.orgCode!,
+    objectId: uscc,
+    objectIdType: "001",
+  });
+  return call(sim, "POST", "/GatewayMsg/http/api/proxy/invoke", {
+    headers: tif(sim.tenant(A), { serviceId: ENTITY_SID }),
+    body,
+  });
+}

@@ -222,24 +222,24 @@ describe.each(BACKENDS)("Store on $name", (backend) => {
     expect(await b.next("seq", "k")).toBe(2);
     expect(await b.tail("audit")).toEqual(["x"]);
   });
+});
 
-  // Redis cannot answer the synchronous stats() (it reports zeros; memory accounting is for the in-process backends)
-  it.skipIf(backend.name === "redis")(
-    "reports what it holds in stats(): live records and bytes per kind, log lengths, claims",
-    async () => {
-      const { a, clockA } = await backend.open();
-      await a.put("licence", "L1", { no: "L1" });
-      await a.put("licence", "L2", { no: "L2" });
-      await a.put("session", "s1", { u: 1 }, { ttlMs: 1_000 });
-      for (let i = 0; i < 5; i++) await a.append("audit", i, 3);
-      await a.claim("nonce", "n-1", 600_000);
-      await a.next("seq", "k");
-      clockA.advance(2_000); // the session has expired: not counted
-      const st = a.stats();
-      expect(st.kinds).toEqual({ licence: { records: 2, bytes: 2 * JSON.stringify({ no: "L1" }).length } });
-      expect(st.logs).toEqual({ audit: 3 });
-      expect(st.claims).toEqual({ nonce: 1 });
-      expect(st.counters).toBe(1);
-    },
-  );
+// stats() is synchronous: the in-process backends count what they hold; Redis cannot answer without a round trip, so
+// it is not among these (its stats() reports zeros).
+describe.each(BACKENDS.filter((b) => b.name !== "redis"))("Store stats on $name", (backend) => {
+  it("reports what it holds in stats(): live records and bytes per kind, log lengths, claims", async () => {
+    const { a, clockA } = await backend.open();
+    await a.put("licence", "L1", { no: "L1" });
+    await a.put("licence", "L2", { no: "L2" });
+    await a.put("session", "s1", { u: 1 }, { ttlMs: 1_000 });
+    for (let i = 0; i < 5; i++) await a.append("audit", i, 3);
+    await a.claim("nonce", "n-1", 600_000);
+    await a.next("seq", "k");
+    clockA.advance(2_000); // the session has expired: not counted
+    const st = a.stats();
+    expect(st.kinds).toEqual({ licence: { records: 2, bytes: 2 * JSON.stringify({ no: "L1" }).length } });
+    expect(st.logs).toEqual({ audit: 3 });
+    expect(st.claims).toEqual({ nonce: 1 });
+    expect(st.counters).toBe(1);
+  });
 });

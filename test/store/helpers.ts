@@ -33,19 +33,8 @@ export async function call(
   return { status: res.statusCode, json, headers: res.headers };
 }
 
-/** A 机动车驾驶证 issuance body (D1597131569652) for a holder. */
-export const drivingLicence = (holder: { name: string; idNumber: string }) => ({
-  ZZLXDM: DRIVING,
-  CZZT: holder.name,
-  CZZTDM: holder.idNumber,
-  CZZTDMLXDM: "111",
-  KZ_XB: "男",
-  KZ_GJ: "中国",
-  KZ_ZZ: "广东省汕头市龙湖区示例路 8 号",
-  KZ_CSRQ: "1990-01-01",
-  KZ_CCLZRQ: "2026-03-02",
-  KZ_ZJCX: "C1",
-});
+/** A 机动车驾驶证 issuance body (D1597131569652) for a holder: the e-licence tests' own. */
+export { drivingLicenceBody as drivingLicence } from "../elicence-http/helpers.js";
 
 /** Tenant A's signed query of the market-entity service for a seeded enterprise (A holds the grant). */
 export function entityQuery(sim: Sim) {

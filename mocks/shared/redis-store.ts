@@ -110,6 +110,17 @@ redis.call('HSET', KEYS[2], ARGV[1], n)
 redis.call('SADD', KEYS[1], KEYS[2])
 return n`;
 
+/** Lua: KEYS = [keys, n]; ARGV = [key, delta, max or ""] → the new value, or nil (unchanged) when out of bounds. */
+const ADD = `
+local cur = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
+local d = tonumber(ARGV[2])
+if d == 0 then return cur end
+local n = cur + d
+if n < 0 or (ARGV[3] ~= '' and n > tonumber(ARGV[3])) then return false end
+redis.call('HSET', KEYS[2], ARGV[1], n)
+redis.call('SADD', KEYS[1], KEYS[2])
+return n`;
+
 /** Lua: KEYS = [keys, l]; ARGV = [value, cap]. */
 const APPEND = `
 redis.call('RPUSH', KEYS[2], ARGV[1])
@@ -133,6 +144,7 @@ type Client = (Redis | Cluster) & {
   gsClaim(...a: (string | number)[]): Promise<number>;
   gsNext(...a: (string | number)[]): Promise<number>;
   gsAppend(...a: (string | number)[]): Promise<number>;
+  gsAdd(...a: (string | number)[]): Promise<number | null>;
   gsClear(...a: (string | number)[]): Promise<number>;
 };
 
@@ -144,6 +156,7 @@ const SCRIPTS: [keyof Client & `gs${string}`, number, string][] = [
   ["gsClaim", 1, CLAIM],
   ["gsNext", 2, NEXT],
   ["gsAppend", 2, APPEND],
+  ["gsAdd", 2, ADD],
   ["gsClear", 2, CLEAR],
 ];
 
@@ -229,6 +242,12 @@ class RedisStore implements Store {
 
   async next(kind: string, key: string, floor = 0): Promise<number> {
     return this.backend.run(() => this.r.gsNext(`${this.p}keys`, this.k("n", kind), key, floor));
+  }
+
+  add(kind: string, key: string, delta: number, max?: number): Promise<number | null> {
+    return this.backend.run(() =>
+      this.r.gsAdd(`${this.p}keys`, this.k("n", kind), key, delta, max === undefined || max === Infinity ? "" : max),
+    );
   }
 
   async append(kind: string, value: unknown, cap: number): Promise<void> {

@@ -42,6 +42,12 @@ export interface Store {
   claim(kind: string, id: string, ttlMs: number): boolean | Promise<boolean>;
   /** Counter (sequences): the next value of `key`, above both every value handed out and `floor`. */
   next(kind: string, key: string, floor?: number): Promise<number>;
+  /**
+   * Bounded counter (quotas), atomic across processes: adds `delta` to `key` and answers the new value, or null —
+   * nothing changed — when it would rise above `max` or fall below 0. `delta` 0 reads the value (0 when never set).
+   * It shares `next`'s counters.
+   */
+  add(kind: string, key: string, delta: number, max?: number): Promise<number | null>;
   /** Capped append (journals, audit logs): keeps the newest `cap` values of `kind`. */
   append(kind: string, value: unknown, cap: number): Promise<void>;
   /** The appended values of `kind`, oldest first; the newest `limit` when given. */
@@ -198,6 +204,15 @@ export class MemoryStore implements Store {
   async next(kind: string, key: string, floor = 0): Promise<number> {
     const k = `${kind}\u0000${key}`;
     const n = Math.max(this.counters.get(k) ?? 0, floor) + 1;
+    this.counters.set(k, n);
+    return n;
+  }
+
+  async add(kind: string, key: string, delta: number, max = Infinity): Promise<number | null> {
+    const k = `${kind}\u0000${key}`;
+    const n = (this.counters.get(k) ?? 0) + delta;
+    if (delta === 0) return n;
+    if (n > max || n < 0) return null;
     this.counters.set(k, n);
     return n;
   }

@@ -70,7 +70,7 @@ describe("SqliteBackend on disk", () => {
     const a = first.forTenant("A", clock);
     await a.put("seal", "S1", { code: "S1" }, { index: { owner: "o1" } });
     await a.put("session", "s1", { u: 1 }, { ttlMs: 60_000 });
-    expect(a.claim("nonce", "n-1", 600_000)).toBe(true);
+    expect(await a.claim("nonce", "n-1", 600_000)).toBe(true);
     await a.next("seq", "k");
     await a.append("audit", { i: 1 }, 5);
     await first.sandbox().put("tenant", "T1", { paasid: "T1" });
@@ -81,13 +81,35 @@ describe("SqliteBackend on disk", () => {
     expect(await b.get("seal", "S1")).toEqual({ code: "S1" });
     expect(await b.list("seal", { index: "owner", value: "o1" })).toEqual([{ code: "S1" }]);
     expect(await b.get("session", "s1")).toEqual({ u: 1 });
-    expect(b.claim("nonce", "n-1", 600_000)).toBe(false); // a nonce used before the restart is still refused
+    expect(await b.claim("nonce", "n-1", 600_000)).toBe(false); // a nonce used before the restart is still refused
     expect(await b.next("seq", "k")).toBe(2);
     expect(await b.tail("audit")).toEqual([{ i: 1 }]);
     expect(await again.sandbox().list("tenant")).toEqual([{ paasid: "T1" }]);
     clock.advance(61_000);
     expect(await b.get("session", "s1")).toBeUndefined(); // TTL on the tenant's clock, after the restart too
     await again.close();
+  });
+
+  it("group-commits: a write resolves once committed, a failing write leaves nothing, the rest of its turn lands", async () => {
+    const dir = tempDir();
+    const first = new SqliteBackend(dir);
+    const a = first.forTenant("A", new Clock());
+    const ok1 = a.put("seal", "S1", { code: "S1" });
+    const bad = a.put("seal", "S2", { when: new Date(0) }); // not plain JSON: refused, nothing written
+    const ok2 = a.next("seq", "k");
+    await expect(bad).rejects.toThrow(/seal/);
+    // before the turn's COMMIT, another connection to the file sees none of it
+    const peek = new Database(join(dir, SQLITE_FILE), { readonly: true });
+    const count = () => (peek.prepare("SELECT COUNT(*) AS n FROM records").get() as { n: number }).n;
+    expect(count()).toBe(0);
+    await ok1;
+    expect(await ok2).toBe(1);
+    expect(count()).toBe(1); // committed when the writes resolved
+    peek.close();
+    await first.close();
+    const b = new SqliteBackend(dir).forTenant("A", new Clock());
+    expect(await b.get("seal", "S1")).toEqual({ code: "S1" });
+    expect(await b.get("seal", "S2")).toBeUndefined();
   });
 
   it("refuses a data dir of another schema version, naming the file and both versions", () => {
@@ -192,6 +214,24 @@ describe.each(BACKENDS)("Store on $name", (backend) => {
     expect(await a.next("seq", "440500", 3)).toBe(12);
     expect(await a.next("seq", "440600")).toBe(1);
     expect(await b.next("seq", "440500")).toBe(1);
+  });
+
+  it("adds to a bounded counter atomically: never above max nor below 0, 0 reads; shares next's counters", async () => {
+    const { a, b } = await backend.open();
+    expect(await a.add("usage", "g1", 0)).toBe(0);
+    // 30 concurrent takes from a quota of 20: exactly 20 succeed, each with its own value
+    const took = await Promise.all(Array.from({ length: 30 }, () => a.add("usage", "g1", 1, 20)));
+    expect(took.filter((n) => n !== null).sort((x, y) => x! - y!)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(took.filter((n) => n === null)).toHaveLength(10);
+    expect(await a.add("usage", "g1", 0)).toBe(20);
+    expect(await a.add("usage", "g1", -1)).toBe(19);
+    expect(await a.add("usage", "g1", -19)).toBe(0);
+    expect(await a.add("usage", "g1", -1)).toBeNull(); // would go below 0: unchanged
+    expect(await a.add("usage", "g1", 0)).toBe(0);
+    expect(await a.add("usage", "g1", 100)).toBe(100); // no max
+    expect(await b.add("usage", "g1", 0)).toBe(0); // another namespace
+    expect(await a.add("seq", "k", 5)).toBe(5);
+    expect(await a.next("seq", "k")).toBe(6);
   });
 
   it("keeps the newest `cap` appended values, oldest first", async () => {

@@ -66,28 +66,11 @@ function newId(prefix: string): string {
   return prefix + randomBytes(8).toString("hex");
 }
 
-/** Serialises read-modify-write of one key (quota counters) across interleaved async calls. */
-class KeyedLock {
-  private readonly tails = new Map<string, Promise<unknown>>();
-  run<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.tails.get(key) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
-    const tail = next.catch(() => undefined);
-    this.tails.set(key, tail);
-    void tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    });
-    return next;
-  }
-}
-
 /**
  * 无条件共享 is approved at once, 有条件共享 waits for the provider's tenant (or an admin), 不予共享 is refused with its
  * legal basis. The provider's review queue is a platform-level index of tickets pointing into consumers' namespaces.
  */
 export class Applications {
-  private readonly lock = new KeyedLock();
-
   constructor(
     private readonly directory: TenantDirectory,
     private readonly catalogue: Catalogue,
@@ -313,25 +296,20 @@ export class Applications {
   }
 
   async usage(t: DatashareTenant, grant: Grant): Promise<number> {
-    return (await t.store.get<number>(K_USAGE, grant.id)) ?? 0;
+    return (await t.store.add(K_USAGE, grant.id, 0)) ?? 0;
   }
 
-  /** Take one call from the grant's quota: the calls used including this one, or null when exhausted. */
+  /**
+   * Take one call from the grant's quota: the calls used including this one, or null when exhausted. One atomic
+   * store step, so replicas on one Redis share the quota exactly.
+   */
   reserveCall(t: DatashareTenant, grant: Grant): Promise<number | null> {
-    return this.lock.run(`${t.paasid}\u0000${grant.id}`, async () => {
-      const used = (await t.store.get<number>(K_USAGE, grant.id)) ?? 0;
-      if (used >= grant.quota) return null;
-      await t.store.put(K_USAGE, grant.id, used + 1);
-      return used + 1;
-    });
+    return t.store.add(K_USAGE, grant.id, 1, grant.quota);
   }
 
   /** Give a reserved call back (the call failed before data was returned). */
-  refundCall(t: DatashareTenant, grant: Grant): Promise<void> {
-    return this.lock.run(`${t.paasid}\u0000${grant.id}`, async () => {
-      const used = (await t.store.get<number>(K_USAGE, grant.id)) ?? 0;
-      if (used > 0) await t.store.put(K_USAGE, grant.id, used - 1);
-    });
+  async refundCall(t: DatashareTenant, grant: Grant): Promise<void> {
+    await t.store.add(K_USAGE, grant.id, -1);
   }
 
   /** Withdraw a consumer's grant: by the consumer itself, the resource's provider, or an admin. */

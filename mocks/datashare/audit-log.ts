@@ -131,10 +131,16 @@ function decode(b: Buffer | string): AuditEntry {
   return e as unknown as AuditEntry;
 }
 
+/** Audit numbers a process takes from a durable store's counter at a time (one counter step per this many calls). */
+export const AUDIT_SEQ_BLOCK = 100;
+
 export class AuditLog {
   private readonly arena = new Arena(256 * 1024);
   private seq = 0;
   private dropped = 0;
+  /** The block of numbers this process holds from the store's counter: next to hand out, last of the block. */
+  private block = { next: 1, last: 0 };
+  private refill?: Promise<void>;
 
   /** `cap` bounds memory: beyond it the oldest entries are dropped and counted (architecture §7: nothing unbounded). */
   constructor(
@@ -149,7 +155,7 @@ export class AuditLog {
   /** Append one call; entries are never changed afterwards. */
   async append(e: Omit<AuditEntry, "seq" | "id">): Promise<AuditEntry> {
     const durable = this.directory.durable;
-    const seq = durable ? await this.store.next(K_AUDIT, "seq") : ++this.seq;
+    const seq = durable ? await this.nextDurableSeq() : ++this.seq;
     const entry: AuditEntry = { seq, id: `DSL${String(seq).padStart(10, "0")}`, ...e };
     const text = encode(entry);
     await this.store.put(K_AUDIT, entry.id, durable ? text : this.arena.put(text), {
@@ -158,6 +164,27 @@ export class AuditLog {
     if (seq > this.cap && (await this.store.delete(K_AUDIT, `DSL${String(seq - this.cap).padStart(10, "0")}`)))
       this.dropped++;
     return entry;
+  }
+
+  /**
+   * On a durable store, numbers come in blocks of AUDIT_SEQ_BLOCK from its counter: unique across restarts and
+   * replicas, increasing within a process; a restart (or another replica) starts a new block, so numbers can skip.
+   */
+  private async nextDurableSeq(): Promise<number> {
+    while (this.block.next > this.block.last) {
+      this.refill ??= this.store.add(K_AUDIT, "seq", AUDIT_SEQ_BLOCK).then(
+        (top) => {
+          this.block = { next: top! - AUDIT_SEQ_BLOCK + 1, last: top! };
+          this.refill = undefined;
+        },
+        (e: unknown) => {
+          this.refill = undefined;
+          throw e;
+        },
+      );
+      await this.refill;
+    }
+    return this.block.next++;
   }
 
   /** Entries dropped to keep within the cap. */

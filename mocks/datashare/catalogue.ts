@@ -85,6 +85,12 @@ export class Catalogue {
   private readonly seededBySid = new Map<string, string>();
   /** serviceIds of compiled entries, for the gateway's synchronous resolveService. */
   private readonly compiledSids = new Set<string>();
+  /**
+   * Resource codes with a stored entry (compiled, or a seeded one changed: withdrawn, …). A seeded code not in it is
+   * answered from the seed without a store read (the hot path of every signed query). Loaded from a durable store at
+   * start (attach) and kept by the other replicas' writes (follow).
+   */
+  private readonly stored = new Set<string>();
 
   constructor(
     private readonly directory: TenantDirectory,
@@ -102,7 +108,23 @@ export class Catalogue {
   }
 
   async get(resourceCode: string): Promise<CatalogueEntry | undefined> {
+    if (!this.stored.has(resourceCode)) return this.seeded.get(resourceCode);
     return (await this.store.get<CatalogueEntry>(K_ENTRY, resourceCode)) ?? this.seeded.get(resourceCode);
+  }
+
+  /** A durable store handed over at start: what it keeps is known again (compiled serviceIds route, changed entries). */
+  async attach(): Promise<void> {
+    for (const e of await this.store.list<CatalogueEntry>(K_ENTRY)) {
+      this.stored.add(e.resourceCode);
+      if (!this.seededBySid.has(e.serviceId)) this.compiledSids.add(e.serviceId);
+    }
+  }
+
+  /** Another replica wrote to the platform's namespace: entries it stored and serviceIds it compiled are known here. */
+  follow(change: { kind: string; id: string; op: "put" | "delete" | "clear" }): void {
+    if (change.kind === K_ENTRY && change.op === "put") this.stored.add(change.id);
+    else if (change.kind === K_SID && change.op === "put") this.compiledSids.add(change.id);
+    else if (change.kind === K_SID && change.op === "delete") this.compiledSids.delete(change.id);
   }
 
   async byServiceId(serviceId: string): Promise<CatalogueEntry | undefined> {
@@ -262,6 +284,7 @@ export class Catalogue {
   }
 
   private save(entry: CatalogueEntry): Promise<void> {
+    this.stored.add(entry.resourceCode);
     return this.store.put(K_ENTRY, entry.resourceCode, entry, {
       index: { owner: entry.ownerPaasid ?? "", sid: entry.serviceId },
     });

@@ -88,7 +88,11 @@ export function createDatasharePlatform(seed: Seed, opts: DatasharePlatformOptio
     api,
     resolveService: (serviceId) => (ds.ownsService(serviceId) ? DATASHARE_OPERATIONS.query : undefined),
     attachTenants: (view) => directory.attach(view),
-    attachStore: (store) => directory.attachStore(store),
+    async attachStore(store) {
+      directory.attachStore(store);
+      await ds.catalogue.attach();
+    },
+    onStoreChange: (change) => ds.catalogue.follow(change),
     onTenant: { reset: (paasid) => void ds.resetTenant(paasid) },
     runDeliveries: () => webhooks.runDue(),
     async close() {

@@ -68,6 +68,9 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
   const t = deps.directory.tenant(req.paasid);
   if (!t) throw new Error(`executeQuery: unknown tenant ${req.paasid}`);
   const now = t.clock.now();
+  // the grant is read alongside the entry (one round trip on a shared store), and used only once it is checked
+  const grantRead = deps.applications.grant(t, req.serviceId);
+  grantRead.catch(() => undefined); // a refusal before the grant check never awaits it
   const entry = await deps.catalogue.byServiceId(req.serviceId);
   const body = (req.body && typeof req.body === "object" && !Array.isArray(req.body) ? req.body : {}) as Record<
     string,
@@ -162,7 +165,7 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
       },
     });
 
-  grant = await deps.applications.grant(t, req.serviceId);
+  grant = await grantRead;
   const grantRefusal = checkGrant(entry, grant, now);
   if (grantRefusal) return finish({ refusal: grantRefusal });
   const g = grant!;

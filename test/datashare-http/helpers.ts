@@ -36,6 +36,29 @@ export const CODES = {
   tax: "307001/000001",
 } as const;
 
+/** A department's own catalogue entry (食品抽检结果信息, 无条件共享), as its provider compiles it. */
+export function foodInspectionEntry(items = ["TYSHXYDM", "CJRQ", "JL"]) {
+  const all = [
+    { code: "TYSHXYDM", name: "统一社会信用代码", type: "C", length: 18, format: "gb32100-uscc" },
+    { code: "CJRQ", name: "抽检日期", type: "D", length: 10 },
+    { code: "JL", name: "抽检结论", type: "C", length: 20 },
+  ];
+  return {
+    classification: {
+      class: "3",
+      item: "06",
+      category: "002",
+      labels: ["部门信息资源", "汕头市市场监督管理局", "食品安全"],
+    },
+    name: "食品抽检结果信息",
+    summary: "按统一社会信用代码查询食品安全监督抽检结果。",
+    items: all.filter((i) => items.includes(i.code)),
+    keyItems: ["TYSHXYDM"],
+    share: { type: "无条件共享", method: "共享平台/接口" },
+    updateCycle: "每日",
+  };
+}
+
 export type DsSim = Awaited<ReturnType<typeof makeDsSim>>;
 
 /** Tenants: dsa and dsb consume, stpolice provides the population library, stmarket compiles its own entries. */

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { verifyTifBackendSignature } from "../../mocks/gateway/tif-signature.js";
-import { T0, body, makeDsSim, type DsSim } from "./helpers.js";
+import { T0, body, foodInspectionEntry, makeDsSim, type DsSim } from "./helpers.js";
 
 let w: DsSim;
 let server: Server | undefined;
@@ -44,26 +44,7 @@ const json = (res: ServerResponse, status: number, b: unknown) => {
 
 /** stmarket compiles a food-inspection resource; returns the entry. */
 async function compiled(): Promise<{ serviceId: string }> {
-  return (
-    await w.call("stmarket", "POST", "/ebus/datashare/v1/catalogue", {
-      classification: {
-        class: "3",
-        item: "06",
-        category: "002",
-        labels: ["部门信息资源", "汕头市市场监督管理局", "食品安全"],
-      },
-      name: "食品抽检结果信息",
-      summary: "按统一社会信用代码查询食品安全监督抽检结果。",
-      items: [
-        { code: "TYSHXYDM", name: "统一社会信用代码", type: "C", length: 18, format: "gb32100-uscc" },
-        { code: "CJRQ", name: "抽检日期", type: "D", length: 10 },
-        { code: "JL", name: "抽检结论", type: "C", length: 20 },
-      ],
-      keyItems: ["TYSHXYDM"],
-      share: { type: "无条件共享", method: "共享平台/接口" },
-      updateCycle: "每日",
-    })
-  ).json().data;
+  return (await w.call("stmarket", "POST", "/ebus/datashare/v1/catalogue", foodInspectionEntry())).json().data;
 }
 
 /** stmarket compiles a resource, hooks `url`, dsa is granted it; returns the serviceId. */

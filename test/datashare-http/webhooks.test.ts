@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { verifyTifBackendSignature } from "../../mocks/gateway/tif-signature.js";
-import { SID, T0, makeDsSim, type DsSim } from "./helpers.js";
+import { SID, T0, foodInspectionEntry, makeDsSim, type DsSim } from "./helpers.js";
 
 let w: DsSim;
 let server: Server;
@@ -35,23 +35,7 @@ const hookUrl = () => `http://127.0.0.1:${(server.address() as AddressInfo).port
 
 async function compiledAndSubscribed(): Promise<{ sid: string; subId: string }> {
   const e = (
-    await w.call("stmarket", "POST", "/ebus/datashare/v1/catalogue", {
-      classification: {
-        class: "3",
-        item: "06",
-        category: "002",
-        labels: ["部门信息资源", "汕头市市场监督管理局", "食品安全"],
-      },
-      name: "食品抽检结果信息",
-      summary: "按统一社会信用代码查询食品安全监督抽检结果。",
-      items: [
-        { code: "TYSHXYDM", name: "统一社会信用代码", type: "C", length: 18, format: "gb32100-uscc" },
-        { code: "JL", name: "抽检结论", type: "C", length: 20 },
-      ],
-      keyItems: ["TYSHXYDM"],
-      share: { type: "无条件共享", method: "共享平台/接口" },
-      updateCycle: "每日",
-    })
+    await w.call("stmarket", "POST", "/ebus/datashare/v1/catalogue", foodInspectionEntry(["TYSHXYDM", "JL"]))
   ).json().data;
   await w.call("dsa", "POST", "/ebus/datashare/v1/applications", {
     serviceId: e.serviceId,

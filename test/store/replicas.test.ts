@@ -12,6 +12,8 @@ import { RedisBackend } from "../../mocks/shared/redis-store.js";
 import { StoreOpenError } from "../../mocks/shared/store.js";
 import { sm3 } from "../../mocks/eseal/sm3.js";
 import { admin, makeSim, tif } from "../helpers.js";
+import { auditedBody } from "../datashare/audited-body.js";
+import { foodInspectionEntry, ITEM_CODE } from "../datashare-http/helpers.js";
 import { A, B, DRIVING, call, drivingLicence, type Sim } from "./helpers.js";
 import { testRedis } from "../redis-server.js";
 import { commandWorks, requireTool } from "../system-tool.js";
@@ -83,6 +85,39 @@ describe("two replicas on one Redis", () => {
     expect((await call(r2, "POST", `/ebus/eseal/v1/seals/${seal.json.data.sealCode}/revoke`)).status).toBe(200);
     const after = await verify(r1);
     expect(after.json.data.result).not.toBe("PASSED");
+  });
+
+  it("a resource compiled on one is routed on the other; its grant's quota is one count across both", async () => {
+    const compiled = await call(r1, "POST", "/ebus/datashare/v1/catalogue", { body: foodInspectionEntry() });
+    expect(compiled.status, JSON.stringify(compiled.json)).toBe(201);
+    const sid = compiled.json.data.serviceId;
+    const applied = await call(r1, "POST", "/ebus/datashare/v1/applications", {
+      as: B,
+      body: { serviceId: sid, fields: ["TYSHXYDM", "JL"], purpose: "核查抽检结果", itemCode: ITEM_CODE },
+    });
+    expect(applied.status, JSON.stringify(applied.json)).toBe(201);
+    const uscc = r1.runtime.seed.enterprises.at(3)!.uscc;
+    const query = (r: Sim) =>
+      call(r, "POST", "/GatewayMsg/http/api/proxy/invoke", {
+        headers: tif(r.tenant(B), { serviceId: sid }),
+        body: auditedBody({
+          paasid: B,
+          query: { TYSHXYDM: uscc },
+          vender: uscc,
+          department: r.tenant(B).tenant.orgCode!,
+          objectId: uscc,
+          objectIdType: "001",
+        }),
+      });
+    await eventually(async () => (await query(r2)).status === 200);
+    // 20 queries split over both replicas at once: the grant's usage counts every one of them
+    const grantId = applied.json.data.grant.id;
+    const before = (await call(r1, "GET", "/ebus/datashare/v1/grants", { as: B })).json.data.items;
+    const used0 = before.find((g: any) => g.id === grantId).used;
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => query(i % 2 ? r1 : r2)));
+    expect(answers.map((a) => a.json.errcode)).toEqual(Array(20).fill(0));
+    const after = (await call(r2, "GET", "/ebus/datashare/v1/grants", { as: B })).json.data.items;
+    expect(after.find((g: any) => g.id === grantId).used).toBe(used0 + 20);
   });
 
   it("a tenant registered on one signs on the other", async () => {

@@ -12,6 +12,8 @@ import { testRedis } from "../redis-server.js";
 import type { IdentityPlatform } from "../../mocks/identity/index.js";
 import { signedHeaders } from "../../mocks/gateway/tif-signature.js";
 import { admin, makeSim, tif } from "../helpers.js";
+import { auditedBody } from "../datashare/audited-body.js";
+import { foodInspectionEntry, ITEM_CODE } from "../datashare-http/helpers.js";
 import { A, B, DRIVING, ENTITY_SID, call, drivingLicence, entityQuery, type Sim } from "./helpers.js";
 
 const REDIRECT = "http://127.0.0.1:3000/callback";
@@ -124,6 +126,10 @@ describe.each(BACKENDS)("on $name", ({ store }) => {
         payload: new URLSearchParams({ token: before.access }).toString(),
       });
       expect(rev.statusCode).toBe(200);
+      // a department's own catalogue resource, compiled by A
+      const compiled = await call(sim, "POST", "/ebus/datashare/v1/catalogue", { body: foodInspectionEntry() });
+      expect(compiled.status, JSON.stringify(compiled.json)).toBe(201);
+      before.compiledSid = compiled.json.data.serviceId;
       // an application approved at once with its grant, and a webhook subscription on it
       const applied = await call(sim, "POST", "/ebus/datashare/v1/applications", {
         body: {
@@ -202,6 +208,27 @@ describe.each(BACKENDS)("on $name", ({ store }) => {
       const r = await call(sim, "GET", "/ebus/gatesim/ping", { headers: tif(sim.tenant(A), { nonce: before.nonce }) });
       expect(r.status).toBe(400);
       expect(r.json.errcode).toBe(40003);
+    });
+
+    it("a resource compiled before the restart is still routed: applied for and queried by its serviceId", async () => {
+      const sid = before.compiledSid;
+      const applied = await call(sim, "POST", "/ebus/datashare/v1/applications", {
+        as: B,
+        body: { serviceId: sid, fields: ["TYSHXYDM", "JL"], purpose: "核查抽检结果", itemCode: ITEM_CODE },
+      });
+      expect(applied.status, JSON.stringify(applied.json)).toBe(201);
+      const uscc = sim.runtime.seed.enterprises.at(3)!.uscc;
+      const body = auditedBody({
+        paasid: B,
+        query: { TYSHXYDM: uscc },
+        vender: uscc,
+        department: sim.tenant(B).tenant.orgCode!,
+        objectId: uscc,
+        objectIdType: "001",
+      });
+      const q = await gw(sim, sid, body, B);
+      expect(q.status, JSON.stringify(q.json)).toBe(200);
+      expect(q.json).toMatchObject({ errcode: 0, data: { metadata: { service_id: sid, total: 0 } } });
     });
 
     it("the seal is there; the next seal gets the next code, not the same one", async () => {

@@ -31,6 +31,12 @@ export const SEEDED_SEAL = Object.freeze({
 
 const STORE_KIND = "eseal";
 const STORE_ID = "state";
+const VERSION_KIND = "eseal.version";
+
+interface CachedSeals {
+  state: SealServiceState;
+  svc: SealService;
+}
 
 /** A tenant's seal service for one request; call save() after changing anything. */
 export interface TenantSeals {
@@ -51,9 +57,13 @@ export class TenantSealRegistry {
   readonly sealTypes: readonly SealType[];
   readonly maxDocumentBytes: number;
   private readonly vid?: string;
-  // Per tenant store: the state object last seen there and the service over it (rebuilt when the store's record
-  // changes identity — after a reset, or with a store that deserialises on every read).
-  private readonly cache = new WeakMap<Store, { state: SealServiceState; svc: SealService }>();
+  /**
+   * Per tenant store: the state this process works on and the service over it, valid while the store's version counter
+   * (bumped by every save) is the one this process last saw or wrote. Every request of the process shares one state
+   * object, so concurrent requests of a tenant never save over each other's changes (a durable store hands back a
+   * copy on every read); a reset, or another replica's save, changes the version and the state is read again.
+   */
+  private readonly cache = new WeakMap<Store, { version: number; hit: Promise<CachedSeals> }>();
   /** Applied seal codes are unique platform-wide, as national seal codes are (facts §8.3), not per tenant. */
   private readonly sequences = new PlatformSequences();
 
@@ -90,31 +100,40 @@ export class TenantSealRegistry {
     return e && this.seededOrg(e.uscc) && this.seededCode(e) === sealCode ? e : undefined;
   }
 
-  async open(store: Store): Promise<TenantSeals> {
-    let state = await store.get<SealServiceState>(STORE_KIND, STORE_ID);
-    let hit = state ? this.cache.get(store) : undefined;
-    if (!state || !hit || hit.state !== state) {
-      // a tenant that has made nothing yet gets a fresh state, stored by its first save(): a read or a refused
-      // request writes nothing
-      state ??= { seals: {}, sequences: {}, pki: { revoked: {} } };
-      for (const [division, n] of Object.entries(state.sequences)) this.sequences.observe(`seal:${division}`, n);
-      const nextSequence = (division: string, own: number) => this.sequences.next(`seal:${division}`, own);
-      hit = {
+  private async load(store: Store): Promise<CachedSeals> {
+    // a tenant that has made nothing yet gets a fresh state, stored by its first save(): a read or a refused
+    // request writes nothing
+    const state = (await store.get<SealServiceState>(STORE_KIND, STORE_ID)) ?? {
+      seals: {},
+      sequences: {},
+      pki: { revoked: {} },
+    };
+    for (const [division, n] of Object.entries(state.sequences)) this.sequences.observe(`seal:${division}`, n);
+    const nextSequence = (division: string, own: number) => this.sequences.next(`seal:${division}`, own);
+    return {
+      state,
+      svc: createSealService({
+        seed: this.seed.value,
         state,
-        svc: createSealService({
-          seed: this.seed.value,
-          state,
-          pki: this.pki,
-          sealTypes: this.sealTypes,
-          vid: this.vid,
-          maxDocumentBytes: this.maxDocumentBytes,
-          nextSequence,
-        }),
-      };
-      this.cache.set(store, hit);
+        pki: this.pki,
+        sealTypes: this.sealTypes,
+        vid: this.vid,
+        maxDocumentBytes: this.maxDocumentBytes,
+        nextSequence,
+      }),
+    };
+  }
+
+  async open(store: Store): Promise<TenantSeals> {
+    const version = (await store.add(VERSION_KIND, STORE_ID, 0)) ?? 0;
+    let entry = this.cache.get(store);
+    if (!entry || entry.version !== version) {
+      entry = { version, hit: this.load(store) };
+      this.cache.set(store, entry);
     }
+    const cached = entry;
+    const hit = await cached.hit;
     const { svc } = hit;
-    const saved = state;
     const ensureSeeded = (uscc: string): SealRecord | undefined => {
       const e = this.seededOrg(uscc);
       if (!e) return undefined;
@@ -139,7 +158,14 @@ export class TenantSealRegistry {
         return svc.listSeals({ uscc });
       },
       save: async () => {
-        await store.put(STORE_KIND, STORE_ID, saved);
+        // both sent at once, so an open after this one already reads the new version (what this process expects)
+        cached.version++;
+        const [, added] = await Promise.all([
+          store.put(STORE_KIND, STORE_ID, hit.state),
+          store.add(VERSION_KIND, STORE_ID, 1),
+        ]);
+        const written = added ?? 0;
+        if (written > cached.version) cached.version = written; // another replica saved too: ours is the newest
       },
     };
   }

@@ -4,7 +4,7 @@
 // Redis the commands it processed per request (auto-pipelining sends a request's commands in as few round trips).
 // The built CLI serves, as `npm start` does (HTTP thread on). Targets: sqlite ≥ 70 % of memory's query rate; redis
 // ≥ 50 % per replica. Usage: npm run build && node scripts/bench/store.mjs [seconds=10]
-// (BENCH_CPU_PROF=1 profiles each simulator into bench-profiles/)
+// (BENCH_CPU_PROF=1 profiles each simulator into bench-profiles/; BENCH_BACKENDS=memory,sqlite runs only those, BENCH_ONLY=query only that)
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -180,7 +180,7 @@ async function measure(name, extra, redisPort) {
     for (const [what, sid, bodies] of [
       ["query", POPULATION, queries],
       ["issuance", "D1597131569652", issuances],
-    ]) {
+    ].filter(([w]) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY === w)) {
       await load(url, "/GatewayMsg/http/api/proxy/invoke", bodies, sign(sid)); // warm-up
       const redisBefore = redisPort ? redisCommands(redisPort) : undefined;
       const cpu0 = procCpuUs(child.pid);
@@ -219,14 +219,19 @@ function redisCommands(port) {
 
 // The warm-up runs are as long as the measured ones (SECONDS): the issuance runs write every licence they make.
 // BENCH_SECONDS=3 gives a quick look.
+const only = new Set((process.env.BENCH_BACKENDS ?? "memory,sqlite,redis").split(","));
 const rows = [await measure("memory", [])];
-const dir = mkdtempSync(join(tmpdir(), "gatesim-bench-sqlite-"));
-try {
-  rows.push(await measure("sqlite", ["--data-dir", dir]));
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+if (only.has("sqlite")) {
+  const dir = mkdtempSync(join(tmpdir(), "gatesim-bench-sqlite-"));
+  try {
+    rows.push(await measure("sqlite", ["--data-dir", dir]));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
-if (hasRedis) {
+if (!only.has("redis")) {
+  // not asked for
+} else if (hasRedis) {
   const port = await freePort();
   const redis = spawn(
     "redis-server",
@@ -245,7 +250,7 @@ if (hasRedis) {
 
 const mem = rows[0];
 console.log(`node ${process.version}, ${SECONDS} s per run, 50 connections, HTTP thread on`);
-for (const what of ["query", "issuance"]) {
+for (const what of ["query", "issuance"].filter((w) => mem[w])) {
   console.log(
     `\n${what === "query" ? "signed data-sharing query (population, C1534277412332)" : "e-licence issuance (D1597131569652)"}:`,
   );

@@ -476,6 +476,13 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
       }
       if (!problem && !x.result && !x.drop)
         problem = problemOf(new Error("pipeline produced no result"), runtime, x.traceId);
+      // a group-committing store (SQLite): what this request wrote is on disk before its answer leaves
+      if (backend.sync)
+        try {
+          await backend.sync();
+        } catch (e) {
+          problem = problemOf(new StoreUnavailableError((e as Error).message), runtime, x.traceId);
+        }
       return send(x, reply, problem);
     };
     routes.set(routeKey(route), { route, handle });

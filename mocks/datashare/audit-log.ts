@@ -158,9 +158,9 @@ export class AuditLog {
     const seq = durable ? await this.nextDurableSeq() : ++this.seq;
     const entry: AuditEntry = { seq, id: `DSL${String(seq).padStart(10, "0")}`, ...e };
     const text = encode(entry);
-    await this.store.put(K_AUDIT, entry.id, durable ? text : this.arena.put(text), {
-      index: { consumer: entry.consumerPaasid, provider: entry.providerCode, owner: entry.ownerPaasid ?? "" },
-    });
+    const index: Record<string, string> = { consumer: entry.consumerPaasid, provider: entry.providerCode };
+    if (entry.ownerPaasid) index.owner = entry.ownerPaasid; // seeded resources have none: no index row for them
+    await this.store.put(K_AUDIT, entry.id, durable ? text : this.arena.put(text), { index });
     if (seq > this.cap && (await this.store.delete(K_AUDIT, `DSL${String(seq - this.cap).padStart(10, "0")}`)))
       this.dropped++;
     return entry;

@@ -74,6 +74,12 @@ export interface StoreBackend {
   health(): Promise<{ ok: boolean; detail?: string }>;
   close(): Promise<void>;
   /**
+   * Backends that commit in groups (SQLite): resolves once every write made so far is durable; rejects when a write
+   * was lost. The gateway awaits it before any answer leaves, so an acknowledged write is on disk. Without it, a
+   * write is durable when its promise resolves.
+   */
+  sync?(): Promise<void>;
+  /**
    * Shared backends only (Redis): hear about writes other processes made to the sandbox and platform namespaces
    * (`~…`), so what a process keeps in memory from them (tenants, clocks, rules, identity clients) follows.
    */

@@ -90,26 +90,27 @@ describe("SqliteBackend on disk", () => {
     await again.close();
   });
 
-  it("group-commits: a write resolves once committed, a failing write leaves nothing, the rest of its turn lands", async () => {
+  it("group-commits: sync() resolves once the turn's writes are on disk; a refused write leaves nothing", async () => {
     const dir = tempDir();
     const first = new SqliteBackend(dir);
     const a = first.forTenant("A", new Clock());
-    const ok1 = a.put("seal", "S1", { code: "S1" });
-    const bad = a.put("seal", "S2", { when: new Date(0) }); // not plain JSON: refused, nothing written
-    const ok2 = a.next("seq", "k");
-    await expect(bad).rejects.toThrow(/seal/);
-    // before the turn's COMMIT, another connection to the file sees none of it
+    await a.put("seal", "S1", { code: "S1" });
+    await expect(a.put("seal", "S2", { when: new Date(0) })).rejects.toThrow(/seal/); // not plain JSON: nothing written
+    expect(await a.next("seq", "k")).toBe(1);
+    expect(a.claim("nonce", "n-1", 600_000)).toBe(true); // decided at once
+    // until the turn's COMMIT, another connection to the file sees none of it
     const peek = new Database(join(dir, SQLITE_FILE), { readonly: true });
     const count = () => (peek.prepare("SELECT COUNT(*) AS n FROM records").get() as { n: number }).n;
     expect(count()).toBe(0);
-    await ok1;
-    expect(await ok2).toBe(1);
-    expect(count()).toBe(1); // committed when the writes resolved
+    await first.sync();
+    expect(count()).toBe(1);
+    await first.sync(); // nothing waiting: at once
     peek.close();
     await first.close();
     const b = new SqliteBackend(dir).forTenant("A", new Clock());
     expect(await b.get("seal", "S1")).toEqual({ code: "S1" });
     expect(await b.get("seal", "S2")).toBeUndefined();
+    expect(await b.claim("nonce", "n-1", 600_000)).toBe(false);
   });
 
   it("refuses a data dir of another schema version, naming the file and both versions", () => {

@@ -160,7 +160,7 @@ export class AuditLog {
     const text = encode(entry);
     const index: Record<string, string> = { consumer: entry.consumerPaasid, provider: entry.providerCode };
     if (entry.ownerPaasid) index.owner = entry.ownerPaasid; // seeded resources have none: no index row for them
-    await this.store.put(K_AUDIT, entry.id, durable ? text : this.arena.put(text), { index });
+    await this.store.put(K_AUDIT, entry.id, durable ? text : this.arena.put(text), { index, silent: true });
     if (seq > this.cap && (await this.store.delete(K_AUDIT, `DSL${String(seq - this.cap).padStart(10, "0")}`)))
       this.dropped++;
     return entry;

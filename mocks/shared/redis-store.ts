@@ -33,38 +33,51 @@ import {
 
 const SANDBOX_NS = "~sandbox";
 
-/** Lua: KEYS = [keys, v, e, o, x, seq]; ARGV = [id, value, expiresAt or "", now, index keys as JSON array]. */
+/**
+ * Lua: KEYS = [keys, v, e, o, x, seq]; ARGV = [id, value, expiresAt or "", now, index keys as JSON array, channel or
+ * "", change message]. A new record registers its kind's keys (one SADD); an unchanged index is left alone; the change
+ * is published from inside the script, so it needs no round trip of its own.
+ */
 const PUT = `
 local id, now = ARGV[1], tonumber(ARGV[4])
 local old = redis.call('HGET', KEYS[5], id)
-if old then for _, k in ipairs(cjson.decode(old)) do redis.call('SREM', k, id) end end
-redis.call('HSET', KEYS[2], id, ARGV[2])
-if ARGV[3] == '' then redis.call('ZREM', KEYS[3], id) else redis.call('ZADD', KEYS[3], ARGV[3], id) end
+local isNew = redis.call('HSET', KEYS[2], id, ARGV[2]) == 1
+if ARGV[3] ~= '' then redis.call('ZADD', KEYS[3], ARGV[3], id) elseif not isNew then redis.call('ZREM', KEYS[3], id) end
 redis.call('ZADD', KEYS[4], redis.call('INCR', KEYS[6]), id)
 local idx = cjson.decode(ARGV[5])
-if #idx > 0 then
-  redis.call('HSET', KEYS[5], id, ARGV[5])
-  for _, k in ipairs(idx) do redis.call('SADD', k, id); redis.call('SADD', KEYS[1], k) end
-else redis.call('HDEL', KEYS[5], id) end
-redis.call('SADD', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
--- expired records of this kind go with the next write of it (at most 20 per write)
-for _, eid in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 20)) do
-  if eid ~= id then
-    local o = redis.call('HGET', KEYS[5], eid)
-    if o then for _, k in ipairs(cjson.decode(o)) do redis.call('SREM', k, eid) end end
-    redis.call('HDEL', KEYS[2], eid); redis.call('ZREM', KEYS[3], eid); redis.call('HDEL', KEYS[5], eid)
-    redis.call('ZREM', KEYS[4], eid)
+local reg = {}
+if isNew then reg = { KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6] } end
+if (old or '[]') ~= ARGV[5] then
+  if old then for _, k in ipairs(cjson.decode(old)) do redis.call('SREM', k, id) end end
+  if #idx > 0 then
+    redis.call('HSET', KEYS[5], id, ARGV[5])
+    for _, k in ipairs(idx) do redis.call('SADD', k, id); reg[#reg + 1] = k end
+  else redis.call('HDEL', KEYS[5], id) end
+end
+if #reg > 0 then redis.call('SADD', KEYS[1], unpack(reg)) end
+-- expired records of a kind written with TTLs go with its next write (at most 20 per write)
+if ARGV[3] ~= '' then
+  for _, eid in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 20)) do
+    if eid ~= id then
+      local o = redis.call('HGET', KEYS[5], eid)
+      if o then for _, k in ipairs(cjson.decode(o)) do redis.call('SREM', k, eid) end end
+      redis.call('HDEL', KEYS[2], eid); redis.call('ZREM', KEYS[3], eid); redis.call('HDEL', KEYS[5], eid)
+      redis.call('ZREM', KEYS[4], eid)
+    end
   end
 end
+if ARGV[6] ~= '' then redis.call('PUBLISH', ARGV[6], ARGV[7]) end
 return 1`;
 
-/** Lua: KEYS = [v, e, o, x]; ARGV = [id]. */
+/** Lua: KEYS = [v, e, o, x]; ARGV = [id, channel or "", change message] (published when a record went). */
 const DELETE = `
 local id = ARGV[1]
 local old = redis.call('HGET', KEYS[4], id)
 if old then for _, k in ipairs(cjson.decode(old)) do redis.call('SREM', k, id) end end
 redis.call('ZREM', KEYS[2], id); redis.call('HDEL', KEYS[4], id); redis.call('ZREM', KEYS[3], id)
-return redis.call('HDEL', KEYS[1], id)`;
+local n = redis.call('HDEL', KEYS[1], id)
+if n > 0 and ARGV[2] ~= '' then redis.call('PUBLISH', ARGV[2], ARGV[3]) end
+return n`;
 
 /** Lua: KEYS = [v, e, o or index set]; ARGV = [now, "z" (sorted set) or "s" (index set, sorted by o = KEYS[4])]. */
 const LIST = `
@@ -128,12 +141,16 @@ redis.call('LTRIM', KEYS[2], -tonumber(ARGV[2]), -1)
 redis.call('SADD', KEYS[1], KEYS[2])
 return 1`;
 
-/** Lua: KEYS = [keys, gen]: every key of the namespace goes, and claims of before are not seen (new generation). */
+/**
+ * Lua: KEYS = [keys, gen]; ARGV = [channel or "", change message]: every key of the namespace goes, and claims of
+ * before are not seen (new generation).
+ */
 const CLEAR = `
 local ks = redis.call('SMEMBERS', KEYS[1])
 for _, k in ipairs(ks) do redis.call('DEL', k) end
 redis.call('DEL', KEYS[1])
 redis.call('INCR', KEYS[2])
+if ARGV[1] ~= '' then redis.call('PUBLISH', ARGV[1], ARGV[2]) end
 return #ks`;
 
 type Client = (Redis | Cluster) & {
@@ -175,8 +192,9 @@ class RedisStore implements Store {
     this.shared = ns.startsWith("~");
   }
 
-  private tell(op: StoreChange["op"], kind: string, id: string): Promise<unknown> | undefined {
-    return this.shared ? this.backend.publish({ ns: this.ns, kind, id, op }) : undefined;
+  /** [channel, message] of a change to announce (sandbox and platform namespaces), or ["", ""] for none. */
+  private tell(op: StoreChange["op"], kind: string, id: string, silent = false): [string, string] {
+    return this.shared && !silent ? this.backend.changeMessage({ ns: this.ns, kind, id, op }) : ["", ""];
   }
 
   private get r(): Client {
@@ -209,16 +227,22 @@ class RedisStore implements Store {
         opts.ttlMs !== undefined ? String(now + opts.ttlMs) : "",
         now,
         JSON.stringify(index),
+        ...this.tell("put", kind, id, opts.silent),
       ),
     );
-    await this.tell("put", kind, id);
   }
 
   async delete(kind: string, id: string): Promise<boolean> {
     const n = await this.backend.run(() =>
-      this.r.gsDelete(this.k("v", kind), this.k("e", kind), this.k("o", kind), this.k("x", kind), id),
+      this.r.gsDelete(
+        this.k("v", kind),
+        this.k("e", kind),
+        this.k("o", kind),
+        this.k("x", kind),
+        id,
+        ...this.tell("delete", kind, id),
+      ),
     );
-    if (n > 0) await this.tell("delete", kind, id);
     return n > 0;
   }
 
@@ -268,8 +292,7 @@ class RedisStore implements Store {
   }
 
   async clear(): Promise<void> {
-    await this.backend.run(() => this.r.gsClear(`${this.p}keys`, `${this.p}gen`));
-    await this.tell("clear", "", "");
+    await this.backend.run(() => this.r.gsClear(`${this.p}keys`, `${this.p}gen`, ...this.tell("clear", "", "")));
   }
 }
 
@@ -381,8 +404,9 @@ export class RedisBackend implements StoreBackend {
     return `${this.prefix}:changes`;
   }
 
-  publish(change: StoreChange): Promise<unknown> {
-    return this.run(() => this.client.publish(this.channel, JSON.stringify({ ...change, origin: this.origin })));
+  /** The channel and message announcing a change (published by the script that made it). */
+  changeMessage(change: StoreChange): [string, string] {
+    return [this.channel, JSON.stringify({ ...change, origin: this.origin })];
   }
 
   watch(onChange: (change: StoreChange) => void): void {

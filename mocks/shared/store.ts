@@ -26,6 +26,11 @@ export interface PutOptions {
   ttlMs?: number;
   /** Secondary index values: index name -> key; list({index, value}) finds the record by them. */
   index?: Record<string, string>;
+  /**
+   * No process keeps anything of this kind in memory (audit entries): on a shared store the write is not announced to
+   * the other replicas (StoreBackend.watch), which saves each of them a message per write.
+   */
+  silent?: boolean;
 }
 
 export interface Store {

@@ -4,6 +4,9 @@
 // so test files sharing one Redis never see each other's keys.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { connect, createServer } from "node:net";
 import { commandWorks, requireTool } from "./system-tool.js";
 
@@ -52,4 +55,93 @@ export async function testRedis(): Promise<{ url: string; prefix: string }> {
     started = { url, child };
   }
   return { url: started.url, prefix };
+}
+
+let cluster: Promise<string> | undefined;
+
+/**
+ * A Redis Cluster URL for tests (`redis+cluster://…`, three masters, no replicas), and a fresh key prefix: the one
+ * GATESIM_TEST_REDIS_CLUSTER_URL names, or three private cluster-enabled redis-servers (in a temporary folder, on free
+ * loopback ports) joined by `redis-cli --cluster create` — both come with Debian's redis-server (redis-tools).
+ */
+export async function testRedisCluster(): Promise<{ url: string; prefix: string }> {
+  const prefix = `t${randomBytes(4).toString("hex")}`;
+  if (process.env.GATESIM_TEST_REDIS_CLUSTER_URL) return { url: process.env.GATESIM_TEST_REDIS_CLUSTER_URL, prefix };
+  cluster ??= startCluster();
+  return { url: await cluster, prefix };
+}
+
+async function startCluster(): Promise<string> {
+  requireTool(commandWorks("redis-server", ["--version"]), "redis-server (the Redis Cluster tests)", "redis-server");
+  requireTool(commandWorks("redis-cli", ["--version"]), "redis-cli (the Redis Cluster tests)", "redis-tools");
+  const dir = mkdtempSync(join(tmpdir(), "gatesim-redis-cluster-"));
+  // a node also listens on its port + 10000 (the cluster bus): ports from 20000 to 45000 whose pair is free too
+  const ports: number[] = [];
+  while (ports.length < 3) {
+    const p = 20000 + Math.floor(Math.random() * 25000);
+    if (!ports.includes(p) && (await portFree(p)) && (await portFree(p + 10000))) ports.push(p);
+  }
+  for (const port of ports) {
+    const child = spawn(
+      "redis-server",
+      [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--cluster-enabled",
+        "yes",
+        "--cluster-config-file",
+        `nodes-${port}.conf`,
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+      ],
+      { stdio: "ignore", cwd: dir },
+    );
+    process.once("exit", () => child.kill("SIGKILL"));
+    await accepting(port);
+  }
+  await new Promise<void>((resolve, reject) => {
+    const cli = spawn(
+      "redis-cli",
+      ["--cluster", "create", ...ports.map((p) => `127.0.0.1:${p}`), "--cluster-replicas", "0", "--cluster-yes"],
+      { stdio: "ignore" },
+    );
+    cli.once("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`redis-cli --cluster create exited ${code}`)),
+    );
+  });
+  // every slot served before the first test
+  for (let i = 0; i < 100; i++) {
+    const info = await new Promise<string>((resolve) => {
+      const cli = spawn("redis-cli", ["-p", String(ports[0]), "cluster", "info"]);
+      let out = "";
+      cli.stdout.on("data", (c) => (out += c));
+      cli.once("exit", () => resolve(out));
+    });
+    if (/cluster_state:ok/.test(info)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return `redis+cluster://${ports.map((p) => `127.0.0.1:${p}`).join(",")}`;
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once("error", () => resolve(false));
+    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
+  });
+}
+
+async function accepting(port: number): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    const up = await new Promise<boolean>((resolve) => {
+      const c = connect(port, "127.0.0.1", () => (c.end(), resolve(true)));
+      c.once("error", () => resolve(false));
+    });
+    if (up) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -412,7 +412,15 @@ export class RedisBackend implements StoreBackend {
   watch(onChange: (change: StoreChange) => void): void {
     if (!this.subscriber) {
       // its own connection (a subscribed one can do nothing else); queued until connected, resubscribed after a loss
-      const sub = (this.client as Redis).duplicate({ enableOfflineQueue: true, lazyConnect: false }) as Redis | Cluster;
+      const opts = { enableOfflineQueue: true, lazyConnect: false };
+      const sub: Redis | Cluster =
+        "isCluster" in this.client && this.client.isCluster
+          ? (this.client as Cluster).duplicate(undefined, {
+              redisOptions: opts,
+              lazyConnect: false,
+              enableOfflineQueue: true,
+            })
+          : (this.client as Redis).duplicate(opts);
       sub.on("error", () => {});
       this.subscribed = sub.subscribe(this.channel).then(
         () => undefined,

@@ -9,7 +9,7 @@ import Database from "better-sqlite3";
 import { MemoryStore, type Store } from "../../mocks/shared/store.js";
 import { SQLITE_FILE, SqliteBackend, StoreOpenError } from "../../mocks/shared/sqlite-store.js";
 import { RedisBackend } from "../../mocks/shared/redis-store.js";
-import { testRedis } from "../redis-server.js";
+import { testRedis, testRedisCluster } from "../redis-server.js";
 
 const tempDir = () => mkdtempSync(join(tmpdir(), "gatesim-store-"));
 
@@ -49,6 +49,17 @@ const BACKENDS: Backend[] = [
     name: "redis",
     async open() {
       const { url, prefix } = await testRedis();
+      const be = await RedisBackend.open(url, { prefix });
+      opened.push(be);
+      const clockA = new Clock();
+      const a = be.forTenant("A", clockA);
+      return { a, b: be.forTenant("B", new Clock()), clockA, resetA: async () => a.clear() };
+    },
+  },
+  {
+    name: "redis cluster",
+    async open() {
+      const { url, prefix } = await testRedisCluster();
       const be = await RedisBackend.open(url, { prefix });
       opened.push(be);
       const clockA = new Clock();
@@ -267,7 +278,7 @@ describe.each(BACKENDS)("Store on $name", (backend) => {
 
 // stats() is synchronous: the in-process backends count what they hold; Redis cannot answer without a round trip, so
 // it is not among these (its stats() reports zeros).
-describe.each(BACKENDS.filter((b) => b.name !== "redis"))("Store stats on $name", (backend) => {
+describe.each(BACKENDS.filter((b) => !b.name.startsWith("redis")))("Store stats on $name", (backend) => {
   it("reports what it holds in stats(): live records and bytes per kind, log lengths, claims", async () => {
     const { a, clockA } = await backend.open();
     await a.put("licence", "L1", { no: "L1" });

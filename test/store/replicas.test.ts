@@ -15,7 +15,7 @@ import { admin, makeSim, tif } from "../helpers.js";
 import { auditedBody } from "../datashare/audited-body.js";
 import { foodInspectionEntry, ITEM_CODE } from "../datashare-http/helpers.js";
 import { A, B, DRIVING, call, drivingLicence, type Sim } from "./helpers.js";
-import { testRedis } from "../redis-server.js";
+import { testRedis, testRedisCluster } from "../redis-server.js";
 import { commandWorks, requireTool } from "../system-tool.js";
 
 async function replica(store: Record<string, unknown>): Promise<Sim> {
@@ -32,11 +32,15 @@ async function eventually(check: () => Promise<boolean> | boolean): Promise<void
   }
 }
 
-describe("two replicas on one Redis", () => {
+// the same promises on one Redis and on a Redis Cluster (three masters: every namespace in one slot by its hash tag)
+describe.each([
+  { name: "Redis", redis: testRedis },
+  { name: "Redis Cluster", redis: testRedisCluster },
+])("two replicas on one $name", ({ redis }) => {
   let r1: Sim;
   let r2: Sim;
   beforeAll(async () => {
-    const { url, prefix } = await testRedis();
+    const { url, prefix } = await redis();
     const store = { redis: url, redisPrefix: prefix };
     r1 = await replica(store);
     r2 = await replica(store);

@@ -13,6 +13,7 @@ import { DATASHARE_OPERATIONS, DATASHARE_SCENARIOS } from "./scenarios.js";
 import { createOutboundAgent } from "./signed-post.js";
 import type { Delivery } from "./subscriptions.js";
 import { WebhookScheduler, type WebhookOptions } from "./webhook-scheduler.js";
+import { SUBSCRIPTION_INDEX_KIND } from "./subscriptions.js";
 
 export const DATASHARE_PLATFORM = "datashare";
 
@@ -50,6 +51,8 @@ export type DatasharePlatform = PlatformModule & {
   attachTenants(directory: TenantDirectoryView): void;
   /** Attempt every webhook delivery that is due now (the timer does this every second). */
   runDeliveries(): Promise<Delivery[]>;
+  /** Tenants whose webhook deliveries this process runs (every subscriber, wherever it subscribed). */
+  webhookSubscribers(): readonly string[];
   /** Stop the webhook timer and close outbound connections (call on app close). */
   close(): Promise<void>;
 };
@@ -91,8 +94,14 @@ export function createDatasharePlatform(seed: Seed, opts: DatasharePlatformOptio
     async attachStore(store) {
       directory.attachStore(store);
       await ds.catalogue.attach();
+      await webhooks.follow(); // subscribers from before a restart get their deliveries
     },
-    onStoreChange: (change) => ds.catalogue.follow(change),
+    onStoreChange(change) {
+      ds.catalogue.follow(change);
+      // a tenant subscribed through another replica: this one runs its deliveries too (each attempt is claimed once)
+      if (change.kind === SUBSCRIPTION_INDEX_KIND && change.op === "put") return webhooks.follow();
+    },
+    webhookSubscribers: () => webhooks.subscribers(),
     onTenant: { reset: (paasid) => void ds.resetTenant(paasid) },
     runDeliveries: () => webhooks.runDue(),
     async close() {

@@ -7,8 +7,14 @@ import { DatashareError, diag } from "./errors.js";
 import type { CatalogueEntry, DatashareTenant, TenantDirectory } from "./types.js";
 
 const K_SUB = "ds.subscription";
+/** One claim per (delivery, attempt number): the replica that takes it makes the attempt. */
+const K_ATTEMPT = "ds.delivery-attempt";
+/** How long an attempt stays claimed (the subscriber's clock): far above an attempt's time limit. */
+const ATTEMPT_CLAIM_MS = 10 * 60_000;
 const K_DELIVERY = "ds.delivery";
 const K_SUB_INDEX = "ds.sub-index";
+/** The platform-level index of every subscription (its writes tell other replicas of a new subscriber). */
+export const SUBSCRIPTION_INDEX_KIND = K_SUB_INDEX;
 
 export type ChangeEvent = "data.changed" | "resource.updated" | "resource.withdrawn";
 export const CHANGE_EVENTS: readonly ChangeEvent[] = ["data.changed", "resource.updated", "resource.withdrawn"];
@@ -140,6 +146,12 @@ export class Subscriptions {
     return sub;
   }
 
+  /** Every tenant holding a subscription (from the platform's index, so those of before a restart too). */
+  async subscribers(): Promise<string[]> {
+    const refs = await this.directory.platform.list<{ paasid: string }>(K_SUB_INDEX);
+    return [...new Set(refs.map((r) => r.paasid))];
+  }
+
   async unsubscribe(paasid: string, id: string): Promise<boolean> {
     const t = this.tenant(paasid);
     await this.directory.platform.delete(K_SUB_INDEX, id);
@@ -191,14 +203,20 @@ export class Subscriptions {
     return n;
   }
 
-  /** Attempt every pending delivery of one tenant that is due on its clock; returns the deliveries attempted. Run it
-   *  serially per tenant (a scheduler tick), or a delivery may be attempted twice. */
+  /**
+   * Attempt every pending delivery of one tenant that is due on its clock; returns the deliveries attempted. Each
+   * attempt is claimed in the tenant's store first, so replicas on one shared store (each runs its own scheduler)
+   * make it exactly once; a replica that dies mid-attempt leaves the claim to expire, and another retries.
+   */
   async runDue(paasid: string, deliver: DeliverFn): Promise<Delivery[]> {
     const t = this.tenant(paasid);
     const now = t.clock.now();
-    const due = (await t.store.list<Delivery>(K_DELIVERY, { index: "status", value: "pending" })).filter(
+    const pending = (await t.store.list<Delivery>(K_DELIVERY, { index: "status", value: "pending" })).filter(
       (d) => d.nextAttemptAt <= now,
     );
+    const due: Delivery[] = [];
+    for (const d of pending)
+      if (await t.store.claim(K_ATTEMPT, `${d.id}:${d.attempts.length}`, ATTEMPT_CLAIM_MS)) due.push(d);
     for (const d of due) {
       let result: { ok: boolean; status?: number; error?: string };
       try {

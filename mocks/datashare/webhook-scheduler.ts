@@ -65,9 +65,19 @@ export class WebhookScheduler {
     this.timer.unref();
   }
 
+  /** Watch every tenant the platform's subscription index names (after a restart, or another replica's subscribe). */
+  async follow(): Promise<void> {
+    for (const paasid of await this.ds.subscriptions.subscribers()) this.watch(paasid);
+  }
+
+  /** Tenants whose deliveries this scheduler runs. */
+  subscribers(): readonly string[] {
+    return [...this.tenants];
+  }
+
   /**
-   * Attempt every delivery that is due on its subscriber's clock. Ticks are chained, never concurrent, so a delivery is
-   * not attempted twice (Subscriptions.runDue's requirement). Resolves with the deliveries attempted.
+   * Attempt every delivery that is due on its subscriber's clock. Ticks are chained, never concurrent; across replicas
+   * each attempt is claimed in the store (Subscriptions.runDue), so none is made twice. Resolves with the deliveries attempted.
    */
   runDue(): Promise<Delivery[]> {
     const run = this.chain.then(async () => {

@@ -125,13 +125,14 @@ return n`;
 
 /** Lua: KEYS = [keys, n]; ARGV = [key, delta, max or ""] → the new value, or nil (unchanged) when out of bounds. */
 const ADD = `
-local cur = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
+local raw = redis.call('HGET', KEYS[2], ARGV[1])
+local cur = tonumber(raw or '0')
 local d = tonumber(ARGV[2])
 if d == 0 then return cur end
 local n = cur + d
 if n < 0 or (ARGV[3] ~= '' and n > tonumber(ARGV[3])) then return false end
 redis.call('HSET', KEYS[2], ARGV[1], n)
-redis.call('SADD', KEYS[1], KEYS[2])
+if not raw then redis.call('SADD', KEYS[1], KEYS[2]) end
 return n`;
 
 /** Lua: KEYS = [keys, l]; ARGV = [value, cap]. */

@@ -2,11 +2,14 @@
 // licences, seal revocations, tenants registered, clocks moved, rules set, resets. And Redis going away while running
 // refuses requests with 50201 and a reason, and serving resumes when it is back; unreachable at start is a clear error.
 import { spawn } from "node:child_process";
+import { createServer as createHttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore } from "../../gateway/app.js";
 import { loadConfig } from "../../gateway/config.js";
 import type { IdentityPlatform } from "../../mocks/identity/index.js";
+import type { DatasharePlatform } from "../../mocks/datashare/platform.js";
 import { signedHeaders } from "../../mocks/gateway/tif-signature.js";
 import { RedisBackend } from "../../mocks/shared/redis-store.js";
 import { StoreOpenError } from "../../mocks/shared/store.js";
@@ -122,6 +125,47 @@ describe.each([
     expect(answers.map((a) => a.json.errcode)).toEqual(Array(20).fill(0));
     const after = (await call(r2, "GET", "/ebus/datashare/v1/grants", { as: B })).json.data.items;
     expect(after.find((g: any) => g.id === grantId).used).toBe(used0 + 20);
+  });
+
+  it("a webhook delivery is made once, though both replicas run their delivery scheduler", async () => {
+    const hits: string[] = [];
+    const receiver = createHttpServer((req, res) => {
+      req.resume().on("end", () => {
+        hits.push(String(req.headers["x-gatesim-event"]));
+        res.end("ok");
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", () => r()));
+    try {
+      const compiled = await call(r1, "POST", "/ebus/datashare/v1/catalogue", { body: foodInspectionEntry() });
+      const sid = compiled.json.data.serviceId;
+      const applied = await call(r1, "POST", "/ebus/datashare/v1/applications", {
+        as: B,
+        body: { serviceId: sid, fields: ["TYSHXYDM", "JL"], purpose: "接收变更通知", itemCode: ITEM_CODE },
+      });
+      expect(applied.status, JSON.stringify(applied.json)).toBe(201);
+      const port = (receiver.address() as AddressInfo).port;
+      const sub = await call(r2, "POST", "/ebus/datashare/v1/subscriptions", {
+        as: B,
+        body: { serviceId: sid, webhookUrl: `http://127.0.0.1:${port}/hook` },
+      });
+      expect(sub.status, JSON.stringify(sub.json)).toBe(201);
+      const ds = (r: Sim) => r.runtime.platforms.get("datashare") as unknown as DatasharePlatform;
+      await eventually(() => ds(r1).webhookSubscribers().includes(B)); // subscribed on r2: r1 runs B's deliveries too
+      const uscc = r1.runtime.seed.enterprises.at(3)!.uscc;
+      const rows = await call(r1, "PUT", `/ebus/datashare/v1/catalogue/${sid}/rows`, {
+        body: { rows: [{ TYSHXYDM: uscc, CJRQ: "2025-01-06", JL: "合格" }] },
+      });
+      expect(rows.status, JSON.stringify(rows.json)).toBe(200);
+      const run = (r: Sim) => ds(r).runDeliveries();
+      const [a, b] = await Promise.all([run(r1), run(r2)]);
+      expect(a.length + b.length).toBe(1);
+      expect(hits).toEqual(["data.changed"]);
+      await Promise.all([run(r1), run(r2)]); // delivered: nothing left to attempt
+      expect(hits).toHaveLength(1);
+    } finally {
+      receiver.close();
+    }
   });
 
   it("a tenant registered on one signs on the other", async () => {

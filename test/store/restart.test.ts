@@ -10,6 +10,7 @@ import { openStore } from "../../gateway/app.js";
 import { DEFAULTS, loadConfig } from "../../gateway/config.js";
 import { testRedis } from "../redis-server.js";
 import type { IdentityPlatform } from "../../mocks/identity/index.js";
+import type { DatasharePlatform } from "../../mocks/datashare/platform.js";
 import { signedHeaders } from "../../mocks/gateway/tif-signature.js";
 import { admin, makeSim, tif } from "../helpers.js";
 import { auditedBody } from "../datashare/audited-body.js";
@@ -293,6 +294,9 @@ describe.each(BACKENDS)("on $name", ({ store }) => {
       expect(Object.keys(q.json.data.data[0])).toEqual(["TYSHXYDM", "JGMC"]);
       const subs = await call(sim, "GET", "/ebus/datashare/v1/subscriptions");
       expect(subs.json.data.items.map((s: any) => s.id)).toContain(before.subscription.id);
+      // and its deliveries are run again: the subscriber is watched without subscribing anew
+      const ds = sim.runtime.platforms.get("datashare") as unknown as DatasharePlatform;
+      expect(ds.webhookSubscribers()).toContain(A);
     });
 
     it("the audit log keeps the query from before and numbers on after it; the pending review is still queued", async () => {

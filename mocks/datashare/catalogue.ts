@@ -1,7 +1,7 @@
 // The resource catalogue (facts §5.1): search/list/get, departments' own entries, withdrawal, data hooking (编目挂接).
 import { outboundPolicy, withoutUrlPassword, type OutboundPolicy } from "../shared/outbound.js";
 import { checkUscc } from "../shared/ids.js";
-import type { Store } from "../shared/store.js";
+import type { Store, StoreChange } from "../shared/store.js";
 import type { Row } from "./base-libraries.js";
 import { parseCsv } from "./csv.js";
 import { DatashareError, diag } from "./errors.js";
@@ -121,7 +121,7 @@ export class Catalogue {
   }
 
   /** Another replica wrote to the platform's namespace: entries it stored and serviceIds it compiled are known here. */
-  follow(change: { kind: string; id: string; op: "put" | "delete" | "clear" }): void {
+  follow(change: StoreChange): void {
     if (change.kind === K_ENTRY && change.op === "put") this.stored.add(change.id);
     else if (change.kind === K_SID && change.op === "put") this.compiledSids.add(change.id);
     else if (change.kind === K_SID && change.op === "delete") this.compiledSids.delete(change.id);

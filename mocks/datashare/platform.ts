@@ -101,7 +101,7 @@ export function createDatasharePlatform(seed: Seed, opts: DatasharePlatformOptio
       // a tenant subscribed through another replica: this one runs its deliveries too (each attempt is claimed once)
       if (change.kind === SUBSCRIPTION_INDEX_KIND && change.op === "put") return webhooks.follow();
     },
-    webhookSubscribers: () => webhooks.subscribers(),
+    webhookSubscribers: () => webhooks.watched(),
     onTenant: { reset: (paasid) => void ds.resetTenant(paasid) },
     runDeliveries: () => webhooks.runDue(),
     async close() {

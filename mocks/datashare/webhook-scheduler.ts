@@ -71,7 +71,7 @@ export class WebhookScheduler {
   }
 
   /** Tenants whose deliveries this scheduler runs. */
-  subscribers(): readonly string[] {
+  watched(): readonly string[] {
     return [...this.tenants];
   }
 

@@ -136,15 +136,10 @@ class SqliteStore implements Store {
   }
 
   put<T>(kind: string, id: string, value: T, opts: PutOptions = {}): Promise<void> {
-    let text: string;
-    try {
-      text = jsonText(kind, value);
-    } catch (e) {
-      return Promise.reject(e);
-    }
     const expires = opts.ttlMs !== undefined ? this.clock.now() + opts.ttlMs : null;
     const index = opts.index;
     return this.backend.writeAsync(() => {
+      const text = jsonText(kind, value); // a value JSON cannot keep is refused before any statement runs
       this.s.put.run(this.ns, kind, id, this.backend.nextSeq(), text, expires);
       this.s.deleteIndex.run(this.ns, kind, id);
       if (index) for (const name in index) this.s.addIndex.run(this.ns, kind, name, index[name], id);
@@ -179,18 +174,20 @@ class SqliteStore implements Store {
 
   next(kind: string, key: string, floor = 0): Promise<number> {
     return this.backend.writeAsync(() => {
-      const cur = (this.s.counterGet.get(this.ns, kind, key) as { value: number } | undefined)?.value ?? 0;
-      const n = Math.max(cur, floor) + 1;
+      const n = Math.max(this.counter(kind, key), floor) + 1;
       this.s.counterPut.run(this.ns, kind, key, n);
       return n;
     });
   }
 
+  private counter(kind: string, key: string): number {
+    return (this.s.counterGet.get(this.ns, kind, key) as { value: number } | undefined)?.value ?? 0;
+  }
+
   add(kind: string, key: string, delta: number, max = Infinity): Promise<number | null> {
-    const read = () => (this.s.counterGet.get(this.ns, kind, key) as { value: number } | undefined)?.value ?? 0;
-    if (delta === 0) return Promise.resolve(read());
+    if (delta === 0) return Promise.resolve(this.counter(kind, key));
     return this.backend.writeAsync(() => {
-      const n = read() + delta;
+      const n = this.counter(kind, key) + delta;
       if (n > max || n < 0) return null;
       this.s.counterPut.run(this.ns, kind, key, n);
       return n;
@@ -198,14 +195,9 @@ class SqliteStore implements Store {
   }
 
   append(kind: string, value: unknown, cap: number): Promise<void> {
-    let text: string;
-    try {
-      text = jsonText(kind, value);
-    } catch (e) {
-      return Promise.reject(e);
-    }
     const keep = Math.max(1, cap);
     return this.backend.writeAsync(() => {
+      const text = jsonText(kind, value);
       const seq = (this.s.logMax.get(this.ns, kind) as { s: number }).s + 1;
       this.s.logAdd.run(this.ns, kind, seq, text);
       if (seq > keep) this.s.logTrim.run(this.ns, kind, seq - keep);
@@ -379,11 +371,10 @@ export class SqliteBackend implements StoreBackend {
    */
   private broken: Error | null = null;
 
-  private failed(e: unknown): void {
+  private failed(e: unknown, waiting = this.pending ?? []): void {
     this.broken = new Error(
       `SQLite 写入失败，重启前不再确认任何写入 / a SQLite write failed; nothing is acknowledged until a restart: ${(e as Error).message}`,
     );
-    const waiting = this.pending ?? [];
     this.pending = null;
     for (const w of waiting) w.reject(this.broken);
   }
@@ -397,8 +388,7 @@ export class SqliteBackend implements StoreBackend {
       this.s.commit.run();
     } catch (e) {
       if (this.db.inTransaction) this.s.rollback.run();
-      this.pending = waiting;
-      this.failed(e);
+      this.failed(e, waiting);
       return;
     }
     for (const w of waiting) w.resolve();

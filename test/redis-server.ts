@@ -43,15 +43,7 @@ export async function testRedis(): Promise<{ url: string; prefix: string }> {
     );
     process.once("exit", () => child.kill("SIGKILL"));
     const url = `redis://127.0.0.1:${port}`;
-    // ready when it accepts a connection
-    for (let i = 0; i < 50; i++) {
-      const up = await new Promise<boolean>((resolve) => {
-        const c = connect(port, "127.0.0.1", () => (c.end(), resolve(true)));
-        c.once("error", () => resolve(false));
-      });
-      if (up) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await accepting(port);
     started = { url, child };
   }
   return { url: started.url, prefix };
@@ -135,6 +127,7 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
+/** Ready when it accepts a connection (5 s at most). */
 async function accepting(port: number): Promise<void> {
   for (let i = 0; i < 50; i++) {
     const up = await new Promise<boolean>((resolve) => {

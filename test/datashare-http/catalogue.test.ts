@@ -1,30 +1,13 @@
 // The catalogue over HTTP: search, get by any reference, compile, hook rows (JSON and CSV), withdraw (facts §5.1).
 import { beforeEach, describe, expect, it } from "vitest";
-import { MARKET, SID, body, makeDsSim, type DsSim } from "./helpers.js";
+import { MARKET, SID, body, foodInspectionEntry, makeDsSim, type DsSim } from "./helpers.js";
 
 let w: DsSim;
 beforeEach(async () => {
   w = await makeDsSim();
 });
 
-const COMPILE = {
-  classification: {
-    class: "3",
-    item: "06",
-    category: "002",
-    labels: ["部门信息资源", "汕头市市场监督管理局", "食品安全"],
-  },
-  name: "食品抽检结果信息",
-  summary: "按统一社会信用代码查询食品安全监督抽检结果。",
-  items: [
-    { code: "TYSHXYDM", name: "统一社会信用代码", type: "C", length: 18, format: "gb32100-uscc" },
-    { code: "CJRQ", name: "抽检日期", type: "D", length: 10 },
-    { code: "JL", name: "抽检结论", type: "C", length: 20 },
-  ],
-  keyItems: ["TYSHXYDM"],
-  share: { type: "无条件共享", method: "共享平台/接口" },
-  updateCycle: "每日",
-};
+const COMPILE = foodInspectionEntry();
 
 describe("catalogue search, list and get", () => {
   it("finds the population resources by keyword and filters by share type", async () => {

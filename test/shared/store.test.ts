@@ -45,30 +45,25 @@ const BACKENDS: Backend[] = [
       return { a, b: be.forTenant("B", new Clock()), clockA, resetA: async () => a.clear() };
     },
   },
-  {
-    name: "redis",
-    async open() {
-      const { url, prefix } = await testRedis();
-      const be = await RedisBackend.open(url, { prefix });
-      opened.push(be);
-      const clockA = new Clock();
-      const a = be.forTenant("A", clockA);
-      return { a, b: be.forTenant("B", new Clock()), clockA, resetA: async () => a.clear() };
-    },
-  },
-  {
-    name: "redis cluster",
-    async open() {
-      const { url, prefix } = await testRedisCluster();
-      const be = await RedisBackend.open(url, { prefix });
-      opened.push(be);
-      const clockA = new Clock();
-      const a = be.forTenant("A", clockA);
-      return { a, b: be.forTenant("B", new Clock()), clockA, resetA: async () => a.clear() };
-    },
-  },
+  onRedis("redis", testRedis),
+  onRedis("redis cluster", testRedisCluster),
 ];
 const opened: RedisBackend[] = [];
+
+/** A Redis the tests start (one server, or a three-master Cluster), under a fresh key prefix. */
+function onRedis(name: string, redis: () => Promise<{ url: string; prefix: string }>): Backend {
+  return {
+    name,
+    async open() {
+      const { url, prefix } = await redis();
+      const be = await RedisBackend.open(url, { prefix });
+      opened.push(be);
+      const clockA = new Clock();
+      const a = be.forTenant("A", clockA);
+      return { a, b: be.forTenant("B", new Clock()), clockA, resetA: async () => a.clear() };
+    },
+  };
+}
 afterAll(async () => {
   for (const be of opened) await be.close();
 });

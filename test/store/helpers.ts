@@ -36,19 +36,25 @@ export async function call(
 /** A 机动车驾驶证 issuance body (D1597131569652) for a holder: the e-licence tests' own. */
 export { drivingLicenceBody as drivingLicence } from "../elicence-http/helpers.js";
 
-/** Tenant A's signed query of the market-entity service for a seeded enterprise (A holds the grant). */
-export function entityQuery(sim: Sim) {
-  const uscc = sim.runtime.seed.enterprises.at(7)!.uscc;
+/** A tenant's signed GatewayMsg query of `serviceId` for a seeded enterprise, by its USCC (TYSHXYDM). */
+export function usccQuery(sim: Sim, serviceId: string, o: { as?: string; enterprise?: number } = {}) {
+  const as = o.as ?? A;
+  const uscc = sim.runtime.seed.enterprises.at(o.enterprise ?? 7)!.uscc;
   const body = auditedBody({
-    paasid: A,
+    paasid: as,
     query: { TYSHXYDM: uscc },
     vender: uscc,
-    department: sim.tenant(A).tenant.orgCode!,
+    department: sim.tenant(as).tenant.orgCode!,
     objectId: uscc,
     objectIdType: "001",
   });
   return call(sim, "POST", "/GatewayMsg/http/api/proxy/invoke", {
-    headers: tif(sim.tenant(A), { serviceId: ENTITY_SID }),
+    headers: tif(sim.tenant(as), { serviceId }),
     body,
   });
+}
+
+/** Tenant A's signed query of the market-entity service for a seeded enterprise (A holds the grant). */
+export function entityQuery(sim: Sim) {
+  return usccQuery(sim, ENTITY_SID);
 }

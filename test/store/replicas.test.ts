@@ -15,9 +15,8 @@ import { RedisBackend } from "../../mocks/shared/redis-store.js";
 import { StoreOpenError } from "../../mocks/shared/store.js";
 import { sm3 } from "../../mocks/eseal/sm3.js";
 import { admin, makeSim, tif } from "../helpers.js";
-import { auditedBody } from "../datashare/audited-body.js";
 import { foodInspectionEntry, ITEM_CODE } from "../datashare-http/helpers.js";
-import { A, B, DRIVING, call, drivingLicence, type Sim } from "./helpers.js";
+import { A, B, DRIVING, call, drivingLicence, usccQuery, type Sim } from "./helpers.js";
 import { testRedis, testRedisCluster } from "../redis-server.js";
 import { commandWorks, requireTool } from "../system-tool.js";
 
@@ -103,19 +102,7 @@ describe.each([
       body: { serviceId: sid, fields: ["TYSHXYDM", "JL"], purpose: "核查抽检结果", itemCode: ITEM_CODE },
     });
     expect(applied.status, JSON.stringify(applied.json)).toBe(201);
-    const uscc = r1.runtime.seed.enterprises.at(3)!.uscc;
-    const query = (r: Sim) =>
-      call(r, "POST", "/GatewayMsg/http/api/proxy/invoke", {
-        headers: tif(r.tenant(B), { serviceId: sid }),
-        body: auditedBody({
-          paasid: B,
-          query: { TYSHXYDM: uscc },
-          vender: uscc,
-          department: r.tenant(B).tenant.orgCode!,
-          objectId: uscc,
-          objectIdType: "001",
-        }),
-      });
+    const query = (r: Sim) => usccQuery(r, sid, { as: B, enterprise: 3 });
     await eventually(async () => (await query(r2)).status === 200);
     // 20 queries split over both replicas at once: the grant's usage counts every one of them
     const grantId = applied.json.data.grant.id;

@@ -13,9 +13,8 @@ import type { IdentityPlatform } from "../../mocks/identity/index.js";
 import type { DatasharePlatform } from "../../mocks/datashare/platform.js";
 import { signedHeaders } from "../../mocks/gateway/tif-signature.js";
 import { admin, makeSim, tif } from "../helpers.js";
-import { auditedBody } from "../datashare/audited-body.js";
 import { foodInspectionEntry, ITEM_CODE } from "../datashare-http/helpers.js";
-import { A, B, DRIVING, ENTITY_SID, call, drivingLicence, entityQuery, type Sim } from "./helpers.js";
+import { A, B, DRIVING, ENTITY_SID, call, drivingLicence, entityQuery, usccQuery, type Sim } from "./helpers.js";
 
 const REDIRECT = "http://127.0.0.1:3000/callback";
 
@@ -131,6 +130,21 @@ describe.each(BACKENDS)("on $name", ({ store }) => {
       const compiled = await call(sim, "POST", "/ebus/datashare/v1/catalogue", { body: foodInspectionEntry() });
       expect(compiled.status, JSON.stringify(compiled.json)).toBe(201);
       before.compiledSid = compiled.json.data.serviceId;
+      // A subscribes to changes of its own resource (granted at once: 无条件共享)
+      const own = await call(sim, "POST", "/ebus/datashare/v1/applications", {
+        body: {
+          serviceId: before.compiledSid,
+          fields: ["TYSHXYDM", "JL"],
+          purpose: "接收变更通知",
+          itemCode: ITEM_CODE,
+        },
+      });
+      expect(own.status, JSON.stringify(own.json)).toBe(201);
+      const ownSub = await call(sim, "POST", "/ebus/datashare/v1/subscriptions", {
+        body: { serviceId: before.compiledSid, webhookUrl: "http://127.0.0.1:9/hook" },
+      });
+      expect(ownSub.status, JSON.stringify(ownSub.json)).toBe(201);
+      before.ownSubscription = ownSub.json.data;
       // an application approved at once with its grant, and a webhook subscription on it
       const applied = await call(sim, "POST", "/ebus/datashare/v1/applications", {
         body: {
@@ -218,16 +232,7 @@ describe.each(BACKENDS)("on $name", ({ store }) => {
         body: { serviceId: sid, fields: ["TYSHXYDM", "JL"], purpose: "核查抽检结果", itemCode: ITEM_CODE },
       });
       expect(applied.status, JSON.stringify(applied.json)).toBe(201);
-      const uscc = sim.runtime.seed.enterprises.at(3)!.uscc;
-      const body = auditedBody({
-        paasid: B,
-        query: { TYSHXYDM: uscc },
-        vender: uscc,
-        department: sim.tenant(B).tenant.orgCode!,
-        objectId: uscc,
-        objectIdType: "001",
-      });
-      const q = await gw(sim, sid, body, B);
+      const q = await usccQuery(sim, sid, { as: B, enterprise: 3 });
       expect(q.status, JSON.stringify(q.json)).toBe(200);
       expect(q.json).toMatchObject({ errcode: 0, data: { metadata: { service_id: sid, total: 0 } } });
     });
@@ -297,6 +302,16 @@ describe.each(BACKENDS)("on $name", ({ store }) => {
       // and its deliveries are run again: the subscriber is watched without subscribing anew
       const ds = sim.runtime.platforms.get("datashare") as unknown as DatasharePlatform;
       expect(ds.webhookSubscribers()).toContain(A);
+      // a change to a resource subscribed before the restart is delivered (attempted: the receiver is not there)
+      const uscc = sim.runtime.seed.enterprises.at(3)!.uscc;
+      const rows = await call(sim, "PUT", `/ebus/datashare/v1/catalogue/${before.compiledSid}/rows`, {
+        body: { rows: [{ TYSHXYDM: uscc, CJRQ: "2025-01-06", JL: "合格" }] },
+      });
+      expect(rows.status, JSON.stringify(rows.json)).toBe(200);
+      const attempted = await ds.runDeliveries();
+      expect(attempted.map((d) => d.subscriptionId)).toContain(before.ownSubscription.id);
+      const log = await call(sim, "GET", `/ebus/datashare/v1/deliveries?subscriptionId=${before.ownSubscription.id}`);
+      expect(log.json.data.items).toMatchObject([{ event: "data.changed", attempts: [{ ok: false }] }]);
     });
 
     it("the audit log keeps the query from before and numbers on after it; the pending review is still queued", async () => {

@@ -16,3 +16,24 @@ export async function grantPopulation(ds, paasid, purpose = "基准测试 / benc
   const { grant } = await ds.applications.approve({ kind: "admin" }, application.id, { quota: 1e9 });
   return { entry, grant };
 }
+
+/** A §5.2 GatewayMsg population query (caller fields + audit_info) by a consumer for a department, of one ID number. */
+export function populationQuery(paasid, dept, idNumber, uid = "bench") {
+  return {
+    system_id: paasid,
+    vender_id: dept,
+    department_id: dept,
+    query_timestamp: "20250106100000",
+    UID: uid,
+    query: { SFZH: idNumber },
+    audit_info: {
+      operator_id: "op-7",
+      operator_name: "陈晓华",
+      query_object_id: idNumber,
+      query_object_id_type: "01",
+      item_code: "11440100696927671X3442011817001",
+      terminal_info: "10.20.30.40",
+      query_timestamp: "2025-01-06 10:00:00",
+    },
+  };
+}

@@ -5,7 +5,7 @@
 // Usage: npm run build && node scripts/bench/datashare-http.mjs [seconds=10]   (BENCH_CPU_PROF=1 profiles the server)
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { grantPopulation } from "../bench-grant.mjs";
+import { grantPopulation, populationQuery } from "../bench-grant.mjs";
 import { startChild } from "../child-server.mjs";
 
 const SERVE = process.argv[2] === "--serve";
@@ -62,25 +62,7 @@ if (SERVE) {
   const { info, pid: serverPid, stop: stopServer } = await startChild(args);
   const startedMs = performance.now() - spawnedAt;
 
-  const bodies = info.ids.map((id) =>
-    JSON.stringify({
-      system_id: info.paasid,
-      vender_id: info.dept,
-      department_id: info.dept,
-      query_timestamp: "20250106100000",
-      UID: "bench",
-      query: { SFZH: id },
-      audit_info: {
-        operator_id: "op-7",
-        operator_name: "陈晓华",
-        query_object_id: id,
-        query_object_id_type: "01",
-        item_code: "11440100696927671X3442011817001",
-        terminal_info: "10.20.30.40",
-        query_timestamp: "2025-01-06 10:00:00",
-      },
-    }),
-  );
+  const bodies = info.ids.map((id) => JSON.stringify(populationQuery(info.paasid, info.dept, id)));
   const { signedHeaders } = await import("../../dist/gateway/index.js");
   // the project's own signer, with a random nonce of our own (its default nonce is keyed by the millisecond)
   const signed = (serviceId, now = Date.now()) => ({

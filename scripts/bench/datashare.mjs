@@ -2,7 +2,7 @@
 // executions (audit validation, grant, quota, projection, masking, audit log) sequentially and 50 at a time.
 // Run after `npm run build`: node scripts/bench/datashare.mjs   (about 10 s)
 import { performance } from "node:perf_hooks";
-import { grantPopulation } from "../bench-grant.mjs";
+import { grantPopulation, populationQuery } from "../bench-grant.mjs";
 
 const { createSeed } = await import("../../dist/mocks/shared/seed/index.js");
 const { Clock } = await import("../../dist/mocks/shared/clock.js");
@@ -53,23 +53,7 @@ for (const [name, fn] of [
 // ---- full query executions on the population library (有条件共享 → admin approval, SFZH masked)
 const { grant } = await grantPopulation(ds, consumer.paasid);
 const dept = seed.enterprises.at(0).uscc;
-const bodies = ids.map((id) => ({
-  system_id: consumer.paasid,
-  vender_id: dept,
-  department_id: dept,
-  query_timestamp: "20250106100000",
-  UID: "u1",
-  query: { SFZH: id },
-  audit_info: {
-    operator_id: "op",
-    operator_name: "陈晓华",
-    query_object_id: id,
-    query_object_id_type: "01",
-    item_code: "11440100696927671X3442011817001",
-    terminal_info: "10.1.2.3",
-    query_timestamp: "20250106100000",
-  },
-}));
+const bodies = ids.map((id) => populationQuery(consumer.paasid, dept, id, "u1"));
 
 async function run(concurrency, ms) {
   const lat = [];

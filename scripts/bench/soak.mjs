@@ -10,7 +10,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { grantPopulation } from "../bench-grant.mjs";
+import { grantPopulation, populationQuery } from "../bench-grant.mjs";
 import { startChild } from "../child-server.mjs";
 
 const ADMIN = "soak-admin-token-0123456789abcdef";
@@ -85,24 +85,7 @@ const JSON_TYPE = { "content-type": "application/json" };
 
 /** The request mix: [weight, name, make(i) → {method, path, headers, body}]. */
 function mix(info, basic, sign) {
-  const query = (i) =>
-    JSON.stringify({
-      system_id: info.paasid,
-      vender_id: info.dept,
-      department_id: info.dept,
-      query_timestamp: "20250106100000",
-      UID: "soak",
-      query: { SFZH: info.ids[i % info.ids.length] },
-      audit_info: {
-        operator_id: "op-7",
-        operator_name: "陈晓华",
-        query_object_id: info.ids[i % info.ids.length],
-        query_object_id_type: "01",
-        item_code: "11440100696927671X3442011817001",
-        terminal_info: "10.20.30.40",
-        query_timestamp: "2025-01-06 10:00:00",
-      },
-    });
+  const query = (i) => JSON.stringify(populationQuery(info.paasid, info.dept, info.ids[i % info.ids.length], "soak"));
   return [...wellFormed(info, basic, sign, query), ...malformed(info, sign, query)];
 }
 

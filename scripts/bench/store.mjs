@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { populationQuery } from "../bench-grant.mjs";
 import { cpuNote, procCpuUs } from "../proc-cpu.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -106,25 +107,7 @@ function load(url, path, bodies, sign) {
 /** 512 population queries (consumer A, for its organisation) and 512 driving-licence issuances, as JSON text. */
 function requestBodies(org) {
   const ids = Array.from({ length: 512 }, (_, i) => seed.persons.at((i * 7919) % seed.persons.size).idNumber);
-  const queries = ids.map((id) =>
-    JSON.stringify({
-      system_id: A,
-      vender_id: org,
-      department_id: org,
-      query_timestamp: "20250106100000",
-      UID: "bench",
-      query: { SFZH: id },
-      audit_info: {
-        operator_id: "op-7",
-        operator_name: "陈晓华",
-        query_object_id: id,
-        query_object_id_type: "01",
-        item_code: "11440100696927671X3442011817001",
-        terminal_info: "10.20.30.40",
-        query_timestamp: "2025-01-06 10:00:00",
-      },
-    }),
-  );
+  const queries = ids.map((id) => JSON.stringify(populationQuery(A, org, id)));
   const persons = Array.from({ length: 512 }, (_, i) => seed.persons.at((i * 7919) % seed.persons.size));
   const issuances = persons.map((p) =>
     JSON.stringify({

@@ -105,15 +105,18 @@ async function startCluster(): Promise<string> {
       code === 0 ? resolve() : reject(new Error(`redis-cli --cluster create exited ${code}`)),
     );
   });
-  // every slot served before the first test
-  for (let i = 0; i < 100; i++) {
-    const info = await new Promise<string>((resolve) => {
-      const cli = spawn("redis-cli", ["-p", String(ports[0]), "cluster", "info"]);
+  // every slot served, as every node sees it, before the first test: a node that has not yet learnt the slot map
+  // answers CLUSTERDOWN, and a client that met it first waited past its 5 s open under a loaded full suite
+  const info = (port: number) =>
+    new Promise<string>((resolve) => {
+      const cli = spawn("redis-cli", ["-p", String(port), "cluster", "info"]);
       let out = "";
       cli.stdout.on("data", (c) => (out += c));
       cli.once("exit", () => resolve(out));
     });
-    if (/cluster_state:ok/.test(info)) break;
+  for (let i = 0; i < 200; i++) {
+    const states = await Promise.all(ports.map(info));
+    if (states.every((s) => /cluster_state:ok/.test(s) && /cluster_known_nodes:3\b/.test(s))) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   return `redis+cluster://${ports.map((p) => `127.0.0.1:${p}`).join(",")}`;

@@ -14,6 +14,8 @@ export interface ParameterSpec {
   name: string;
   required: boolean;
   schema: JsonSchema;
+  /** The value is a JSON document: a parameter described by `content` with a JSON media type (OAS 3.x §4.8.12). */
+  json?: boolean;
 }
 
 export interface MediaSpec {

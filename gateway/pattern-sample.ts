@@ -1,6 +1,7 @@
 // A string matching a schema's `pattern` (the common subset of ECMA-262 regular expressions contracts use: literals,
-// escapes, classes with ranges, groups with alternation, quantifiers), drawn from a seeded generator; undefined when
-// the pattern uses anything else or the draw does not match (the caller then falls back).
+// escapes, classes with ranges — negated ones drawn from printable ASCII — groups with alternation, quantifiers),
+// drawn from a seeded generator; undefined when the pattern uses anything else or the draw does not match (the caller
+// then falls back).
 import type { Prng } from "../mocks/shared/prng.js";
 
 type Node =
@@ -10,6 +11,10 @@ const DIGITS = "0123456789";
 const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const WORD = `${UPPER}${UPPER.toLowerCase()}${DIGITS}_`;
 const ESCAPES: Record<string, string> = { d: DIGITS, w: WORD, s: " ", n: "\n", t: "\t" };
+/** What a negated class or \D \W \S draws from: printable ASCII (a sample a person can read) without the members. */
+const PRINTABLE = Array.from({ length: 95 }, (_, k) => String.fromCharCode(32 + k)).join("");
+const without = (set: string) => [...PRINTABLE].filter((c) => !set.includes(c)).join("");
+const NEGATED: Record<string, string> = { D: without(DIGITS), W: without(WORD), S: without(" \t\n\r\f\v") };
 
 class Parser {
   i = 0;
@@ -19,12 +24,13 @@ class Parser {
   }
   escape(): string {
     const c = this.src[this.i++];
-    if (c === undefined || /[DWSbB1-9pPux]/.test(c)) this.fail();
-    return ESCAPES[c] ?? c;
+    if (c === undefined || /[bB1-9pPux]/.test(c)) this.fail();
+    return NEGATED[c] ?? ESCAPES[c] ?? c;
   }
   cls(): string {
     let set = "";
-    if (this.src[this.i] === "^") this.fail();
+    const negated = this.src[this.i] === "^";
+    if (negated) this.i++;
     while (this.src[this.i] !== "]") {
       if (this.i >= this.src.length) this.fail();
       let c = this.src[this.i++];
@@ -44,7 +50,7 @@ class Parser {
       } else set += c;
     }
     this.i++;
-    return set;
+    return negated ? without(set) : set;
   }
   atom(): Node | undefined {
     const c = this.src[this.i];

@@ -5,6 +5,7 @@ import type { JsonSchema, Operation } from "../contracts/loader.js";
 import type { HandlerResult } from "../mocks/shared/types.js";
 import { Prng, prngFor } from "../mocks/shared/prng.js";
 import { sampleFromPattern } from "./pattern-sample.js";
+import { DISCRIMINATED, type Discriminated } from "./byoc/schema-dialect.js";
 import { idCheck, makeLicenceId, orgCheck, usccCheck } from "../mocks/shared/ids.js";
 
 const FORMAT_SAMPLES: Record<string, (r: Prng) => string> = {
@@ -35,6 +36,34 @@ const FORMAT_SAMPLES: Record<string, (r: Prng) => string> = {
   uuid: (r) => `${r.hex(4)}-${r.hex(2)}-4${r.hex(2).slice(1)}-a${r.hex(2).slice(1)}-${r.hex(6)}`,
 };
 
+/**
+ * A number within the bounds (exclusive ones too) and a multiple of `multipleOf` when given. Fractional bounds with
+ * no whole step between them give the middle of the range.
+ */
+function sampleNumber(s: Record<string, any>, r: Prng): number {
+  // whole numbers (or whole multiples of multipleOf) within the bounds, as before multipleOf was honoured
+  const step = typeof s.multipleOf === "number" && s.multipleOf > 0 ? s.multipleOf : 1;
+  const max = s.maximum ?? s.exclusiveMaximum;
+  const lo = s.minimum ?? s.exclusiveMinimum ?? (max === undefined ? 0 : Math.min(0, max - 100));
+  const hi = max ?? Math.max(lo, 0) + 100;
+  const fits = (v: number) =>
+    v >= lo &&
+    v <= hi &&
+    (s.exclusiveMinimum === undefined || v > s.exclusiveMinimum) &&
+    (s.exclusiveMaximum === undefined || v < s.exclusiveMaximum);
+  // rounded to the step's own decimals, so that 3 × 0.1 is 0.3
+  const decimals = (String(step).split(".")[1] ?? "").length;
+  const at = (k: number) => Number((k * step).toFixed(decimals));
+  let first = Math.ceil(lo / step),
+    last = Math.floor(hi / step);
+  if (!fits(at(first))) first++;
+  if (!fits(at(last))) last--;
+  if (first <= last) return at(r.int(first, last));
+  return (lo + hi) / 2; // no whole step fits (a narrow fractional range): the middle of it
+}
+
+const isObject = (v: unknown): v is object => !!v && typeof v === "object" && !Array.isArray(v);
+
 export function sampleSchema(schema: JsonSchema, r: Prng, depth = 0): unknown {
   if (schema === true || schema === false || depth > 8) return null;
   const s = schema as Record<string, any>;
@@ -43,6 +72,13 @@ export function sampleSchema(schema: JsonSchema, r: Prng, depth = 0): unknown {
   if (s.example !== undefined) return s.example;
   if (s.default !== undefined) return s.default;
   if (Array.isArray(s.enum)) return s.enum[0];
+  const tagged = s[DISCRIMINATED] as Discriminated | undefined;
+  if (tagged?.branches.length) {
+    // the first branch over the base, with the branch's tag in the discriminating property (schema-dialect.ts)
+    const [first] = tagged.branches;
+    const parts = [tagged.base, first.schema].map((x) => sampleSchema(x as JsonSchema, r, depth + 1));
+    return Object.assign({}, ...parts.filter(isObject), { [tagged.propertyName]: first.tags[0] });
+  }
   if (Array.isArray(s.allOf)) {
     const parts = s.allOf.map((x: JsonSchema) => sampleSchema(x, r, depth + 1));
     return parts.every((p: unknown) => p && typeof p === "object" && !Array.isArray(p))
@@ -67,11 +103,8 @@ export function sampleSchema(schema: JsonSchema, r: Prng, depth = 0): unknown {
       return Array.from({ length: n }, () => sampleSchema(s.items ?? {}, r, depth + 1));
     }
     case "integer":
-    case "number": {
-      const min = s.minimum ?? (s.exclusiveMinimum !== undefined ? s.exclusiveMinimum + 1 : 0);
-      const max = s.maximum ?? (s.exclusiveMaximum !== undefined ? s.exclusiveMaximum - 1 : Math.max(min, 100));
-      return r.int(Math.ceil(min), Math.floor(max));
-    }
+    case "number":
+      return sampleNumber(s, r);
     case "boolean":
       return true;
     case "null":

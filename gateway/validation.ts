@@ -36,6 +36,9 @@ function makeAjv(coerce: boolean): Ajv2020 {
     useDefaults: coerce,
     validateFormats: true,
     validateSchema: false,
+    // 19.99 is a multiple of 0.01 to a person, not to IEEE 754 (19.99 / 0.01 = 1998.9999999999998): amounts with
+    // `multipleOf: 0.01` would be refused without a tolerance
+    multipleOfPrecision: 9,
   });
   addFormats(ajv);
   for (const [name, check] of Object.entries(ID_FORMATS))
@@ -55,6 +58,8 @@ interface CompiledRequest {
   header?: ValidateFunction;
   bodies: Map<string, ValidateFunction>;
   bodyRequired: boolean;
+  /** Parameters whose values are JSON documents, parsed before their check. */
+  jsonParams: { where: "path" | "query" | "header"; name: string }[];
 }
 
 function paramsSchema(op: Operation, where: "path" | "query" | "header"): JsonSchema | undefined {
@@ -87,6 +92,9 @@ function compiledRequest(op: Operation): CompiledRequest {
         .map(([ct, m]) => [ct, ba.compile(m.schema!)]),
     ),
     bodyRequired: op.requestBody?.required ?? false,
+    jsonParams: op.parameters
+      .filter((p) => p.json && p.in !== "cookie")
+      .map((p) => ({ where: p.in as "path" | "query" | "header", name: p.name })),
   };
   requestCache.set(op, c);
   return c;
@@ -169,21 +177,24 @@ function hintFor(e: ErrorObject, seen: unknown): { message: string; hint: string
 
 /** Ajv errors → diagnostics; `root` names the request part (/body, /query, /headers, /params). */
 export function toDiagnostics(errors: ErrorObject[] | null | undefined, root: string, value: unknown): Diagnostic[] {
-  return (errors ?? []).map((e) => {
-    const missing =
-      e.keyword === "required"
-        ? `/${(e.params as any).missingProperty}`
-        : e.keyword === "additionalProperties"
-          ? `/${(e.params as any).additionalProperty}`
-          : "";
-    const location = `${root}${e.instancePath}${missing}`;
-    const seen =
-      e.keyword === "required"
-        ? undefined
-        : pick(value, e.instancePath + (e.keyword === "additionalProperties" ? missing : ""));
-    const { message, hint } = hintFor(e, seen);
-    return { location, rule: `${e.keyword} (${e.schemaPath})`, seen: redactValue(location, seen), message, hint };
-  });
+  // an `if` error only says "must match the then schema"; the then schema's own errors beside it say what is wrong
+  return (errors ?? [])
+    .filter((e) => e.keyword !== "if")
+    .map((e) => {
+      const missing =
+        e.keyword === "required"
+          ? `/${(e.params as any).missingProperty}`
+          : e.keyword === "additionalProperties"
+            ? `/${(e.params as any).additionalProperty}`
+            : "";
+      const location = `${root}${e.instancePath}${missing}`;
+      const seen =
+        e.keyword === "required"
+          ? undefined
+          : pick(value, e.instancePath + (e.keyword === "additionalProperties" ? missing : ""));
+      const { message, hint } = hintFor(e, seen);
+      return { location, rule: `${e.keyword} (${e.schemaPath})`, seen: redactValue(location, seen), message, hint };
+    });
 }
 
 export interface RequestParts {
@@ -195,12 +206,40 @@ export interface RequestParts {
 }
 
 /** All violations of the request against the operation's parameters and body (all of them, not the first). */
-export function validateRequest(op: Operation, req: RequestParts): Diagnostic[] {
+/** The request parts with JSON-valued parameters parsed; a value that is no JSON is named and left out of the check. */
+function parseJsonParams(c: CompiledRequest, req: RequestParts, out: Diagnostic[]): RequestParts {
+  const parts = { ...req, params: { ...req.params }, query: { ...req.query }, headers: { ...req.headers } };
+  const where = { path: parts.params, query: parts.query, header: parts.headers };
+  const root = { path: "/params", query: "/query", header: "/headers" };
+  for (const { where: w, name } of c.jsonParams) {
+    const raw = where[w][name];
+    if (typeof raw !== "string") continue;
+    try {
+      where[w][name] = JSON.parse(raw);
+    } catch (e) {
+      delete where[w][name];
+      out.push({
+        location: `${root[w]}/${name}`,
+        rule: "parameter.content",
+        seen: redactValue(`${root[w]}/${name}`, raw),
+        message: `参数值应为 JSON / the value must be JSON: ${(e as Error).message}`,
+        hint: `发送 URL 编码的 JSON，如 ${name}=%7B%7D / send URL-encoded JSON, e.g. ${name}=%7B%7D`,
+      });
+    }
+  }
+  return parts;
+}
+
+export function validateRequest(op: Operation, request: RequestParts): Diagnostic[] {
   const c = compiledRequest(op);
   const out: Diagnostic[] = [];
-  if (c.path && !c.path(req.params)) out.push(...toDiagnostics(c.path.errors, "/params", req.params));
-  if (c.query && !c.query(req.query)) out.push(...toDiagnostics(c.query.errors, "/query", req.query));
-  if (c.header && !c.header(req.headers)) out.push(...toDiagnostics(c.header.errors, "/headers", req.headers));
+  const req = c.jsonParams.length ? parseJsonParams(c, request, out) : request;
+  const unparsed = new Set(out.map((d) => d.location)); // their "required" errors would only repeat the JSON one
+  const checked: Diagnostic[] = [];
+  if (c.path && !c.path(req.params)) checked.push(...toDiagnostics(c.path.errors, "/params", req.params));
+  if (c.query && !c.query(req.query)) checked.push(...toDiagnostics(c.query.errors, "/query", req.query));
+  if (c.header && !c.header(req.headers)) checked.push(...toDiagnostics(c.header.errors, "/headers", req.headers));
+  for (const d of checked) if (!unparsed.has(d.location)) out.push(d);
   const hasBody = req.body !== undefined && req.body !== null && !(typeof req.body === "string" && req.body === "");
   if (!hasBody) {
     if (c.bodyRequired)

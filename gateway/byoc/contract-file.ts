@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createRequire } from "node:module";
 import type { LineCounter as LineCounterT, Document } from "yaml";
+import { DISCRIMINATOR_TAGS } from "./schema-dialect.js";
 
 export interface ContractProblem {
   file: string;
@@ -187,7 +188,41 @@ function resolveRefs(
   }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) out[k] = resolveRefs(v, file, `${ptr}/${esc(k)}`, ctx, opts);
+  const tags = opts.external ? undefined : discriminatorTags(obj, file);
+  if (tags) out[DISCRIMINATOR_TAGS] = tags;
   return out;
+}
+
+/** `file#pointer` of a reference written in `file` (a bare name stays a name: mapping values may be schema names). */
+function refKey(ref: string, file: ParsedFile): string {
+  if (!ref.includes("#") && !ref.includes("/")) return ref;
+  const i = ref.indexOf("#");
+  const rel = i === -1 ? ref : ref.slice(0, i);
+  return `${rel ? resolve(dirname(file.path), rel) : file.path}#${decodeURIComponent(i === -1 ? "" : ref.slice(i + 1))}`;
+}
+
+/**
+ * The tag values of each `oneOf`/`anyOf` branch of a schema with a `discriminator` (OAS 3.1 §4.8.25, 3.0 §4.7.25):
+ * the `mapping` entries that name the branch's $ref, else the referenced schema's own name. Read here, where the
+ * $refs are still written; after dereferencing they are gone. Undefined when a branch is inline (no name to select
+ * it by): the discriminator then stays an annotation and the alternatives are checked as written.
+ */
+function discriminatorTags(obj: Record<string, any>, file: ParsedFile): string[][] | undefined {
+  const d = obj.discriminator;
+  const branches = obj.oneOf ?? obj.anyOf;
+  if (!d || typeof d.propertyName !== "string" || !Array.isArray(branches) || !branches.length) return undefined;
+  const mapping = Object.entries<unknown>(d.mapping && typeof d.mapping === "object" ? d.mapping : {}).filter(
+    (e): e is [string, string] => typeof e[1] === "string",
+  );
+  const tags: string[][] = [];
+  for (const b of branches) {
+    if (typeof b?.$ref !== "string") return undefined;
+    const key = refKey(b.$ref, file);
+    const name = unesc(key.slice(key.lastIndexOf("/") + 1));
+    const mapped = mapping.filter(([, v]) => refKey(v, file) === key || v === name).map(([tag]) => tag);
+    tags.push(mapped.length ? mapped : [name]);
+  }
+  return tags;
 }
 
 /** The meta-schema check: every problem, each with its pointer and line. */

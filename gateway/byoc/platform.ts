@@ -125,7 +125,13 @@ export function userContractPlatform(
   }
   for (const op of operations) {
     handlers[op.operationId] = (input, ctx) => {
-      const base = answerOperation(op, preferenceOf(input.headers.prefer), seed);
+      const accept = input.headers.accept;
+      const base = answerOperation(
+        op,
+        preferenceOf(input.headers.prefer),
+        seed,
+        Array.isArray(accept) ? accept.join(",") : accept,
+      );
       return withCrud ? crud(op, input, ctx, base, shape) : base;
     };
   }

@@ -40,18 +40,17 @@ export function namespaceOf(spec: UserContractSpec): string {
   return spec.namespace ?? basename(spec.file).replace(/\.(ya?ml|json)$/i, "");
 }
 
-function mediaOf(content: Record<string, any> | undefined, memo: Map<object, unknown>): Record<string, any> {
+function mediaOf(content: Record<string, any> | undefined, up: (s: unknown) => unknown): Record<string, any> {
   const out: Record<string, any> = {};
   for (const [ct, m] of Object.entries<Record<string, any>>(content ?? {}))
-    out[ct] = m?.schema === undefined ? { ...m } : { ...m, schema: upgradeSchema(m.schema, memo) };
+    out[ct] = m?.schema === undefined ? { ...m } : { ...m, schema: up(m.schema) };
   return out;
 }
 
 function operationsOf(c: LoadedContract, ns: string, mode: MountMode, spec: UserContractSpec): Operation[] {
   const memo = new Map<object, unknown>();
-  const up = (s: unknown) => (c.version === "3.0" ? upgradeSchema(s, memo) : s);
-  const media = (content: Record<string, any> | undefined) =>
-    c.version === "3.0" ? mediaOf(content, memo) : { ...(content ?? {}) };
+  const up = (s: unknown) => upgradeSchema(s, memo, c.version === "3.0");
+  const media = (content: Record<string, any> | undefined) => mediaOf(content, up);
   const byOpId = new Map(Object.entries(spec.serviceIds ?? {}).map(([sid, opId]) => [opId, sid]));
   const out: Operation[] = [];
   for (const [openapiPath, item] of Object.entries<Record<string, any>>(c.dereferenced.paths ?? {})) {
@@ -62,11 +61,15 @@ function operationsOf(c: LoadedContract, ns: string, mode: MountMode, spec: User
       const params = new Map<string, ParameterSpec>();
       for (const p of [...(item.parameters ?? []), ...(op.parameters ?? [])]) {
         if (!p?.in || !p.name) continue;
+        // `content` instead of `schema`: one media type; a JSON one means the value is a JSON document to check
+        const [mt, m] = p.schema === undefined ? (Object.entries<any>(p.content ?? {})[0] ?? []) : [];
+        const json = typeof mt === "string" && /[/+]json$/i.test(mt.split(";")[0].trim());
         params.set(`${p.in}:${p.name}`, {
           in: p.in,
           name: p.in === "header" ? String(p.name).toLowerCase() : p.name,
           required: !!p.required || p.in === "path",
-          schema: (up(p.schema) ?? {}) as ParameterSpec["schema"],
+          schema: (up(json ? m?.schema : p.schema) ?? {}) as ParameterSpec["schema"],
+          ...(json ? { json } : {}),
         });
       }
       const responses: Record<string, ResponseSpec> = {};

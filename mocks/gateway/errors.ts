@@ -36,6 +36,7 @@ export const GATEWAY_ERRORS = {
   unknownService: catalogueEntry(40402, "未知的 serviceId", "unknown serviceId"),
   resourceNotFound: catalogueEntry(40403, "资源不存在", "resource not found"),
   methodNotAllowed: catalogueEntry(40501, "该路径不支持此方法", "method not allowed on this path"),
+  notAcceptable: catalogueEntry(40601, "没有符合 Accept 的应答类型", "no answer media type matches Accept"),
   requestTimeout: catalogueEntry(40801, "请求未在时限内发送完毕", "the request was not received in time"),
   conflict: catalogueEntry(40901, "资源已存在", "resource already exists"),
   bodyTooLarge: catalogueEntry(41301, "请求体过大", "request body too large"),

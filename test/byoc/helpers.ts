@@ -16,3 +16,11 @@ export async function mount(
   await sim.app.ready();
   return sim;
 }
+
+/** `gatesim mock`'s simulator in process: one contract at its own paths, no x-tif checks, no built-in platforms. */
+export async function mockSim(file: string, crud = false): Promise<Simulator> {
+  const config = loadConfig({ overrides: { logLevel: "silent", adminToken: ADMIN, contracts: [{ file, crud }] } });
+  const sim = buildApp({ config, table: await tableFor(config, undefined, "mock"), platforms: () => [] });
+  await sim.app.ready();
+  return sim;
+}

@@ -5,13 +5,12 @@ import { join } from "node:path";
 import { get } from "node:http";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp, type Simulator } from "../../gateway/app.js";
+import type { Simulator } from "../../gateway/app.js";
 import { loadConfig } from "../../gateway/config.js";
 import { startMock } from "../../gateway/byoc/mock-command.js";
-import { tableFor } from "../../gateway/byoc/table.js";
 import { serveWithReload } from "../../gateway/byoc/watch.js";
-import { ADMIN, admin } from "../helpers.js";
-import { PERMITS } from "./helpers.js";
+import { admin } from "../helpers.js";
+import { mockSim, PERMITS } from "./helpers.js";
 
 const NO = "JY14405070000009";
 const APPLICATION = {
@@ -29,18 +28,9 @@ const status = (url: string, headers: Record<string, string> = {}) =>
     }).on("error", reject),
   );
 
-async function mockSim(crud: boolean): Promise<Simulator> {
-  const config = loadConfig({
-    overrides: { logLevel: "silent", adminToken: ADMIN, contracts: [{ file: PERMITS, crud }] },
-  });
-  const sim = buildApp({ config, table: await tableFor(config, undefined, "mock"), platforms: () => [] });
-  await sim.app.ready();
-  return sim;
-}
-
 describe("mock mode", () => {
   let sim: Simulator;
-  beforeAll(async () => void (sim = await mockSim(false)));
+  beforeAll(async () => void (sim = await mockSim(PERMITS)));
   afterAll(() => sim.app.close());
 
   it("serves the contract at its own paths with no x-tif checks, validating and answering the same way", async () => {
@@ -69,7 +59,7 @@ describe("mock mode", () => {
 
 describe("stateful CRUD (--crud)", () => {
   let sim: Simulator;
-  beforeAll(async () => void (sim = await mockSim(true)));
+  beforeAll(async () => void (sim = await mockSim(PERMITS, true)));
   afterAll(() => sim.app.close());
 
   it("POST creates, GET by id reads it back, the list shows it, DELETE removes it", async () => {

@@ -14,7 +14,17 @@ import {
 import fontkit from "@pdf-lib/fontkit";
 import { cjkFonts } from "./font-subset.js";
 import QRCode from "qrcode";
-import { CORE_KEYS, LONG_TERM, type LicenceItem, type LicenceType } from "./catalogue.js";
+import { CORE_KEYS, type LicenceType } from "./catalogue.js";
+import {
+  ANNOTATION_KEYS,
+  annotationLine,
+  FOOT_NOTE,
+  licenceRows,
+  licenceTitle,
+  printedText,
+  zhDate,
+  type Annotation,
+} from "./licence-layout.js";
 import { licenceStatus, getLicence, type Licence, type LicenceEnv, type LicenceStatus } from "./licences.js";
 import type { ResultCode } from "./errors.js";
 import { licenceFileName } from "./licence-file.js";
@@ -39,6 +49,8 @@ export interface SealVerification {
   result: "PASSED" | "FAILED" | "INDETERMINATE";
   subIndication?: string;
   checks: { id: string; result: string; zh: string; en: string }[];
+  /** What the e-seal platform read from the signature: the signer certificate's subject (serialNumber = USCC). */
+  signature?: { signer?: Record<string, string> | null };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -79,12 +91,6 @@ function wrap(text: string, font: PDFFont, size: number, width: number): string[
     lines.push(line);
   }
   return lines;
-}
-
-/** 2024-05-01 → 2024年05月01日, as dates are printed on Chinese licences. */
-function zhDate(date: string | undefined): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date ?? "");
-  return m ? `${m[1]}年${m[2]}月${m[3]}日` : (date ?? "");
 }
 
 function drawCentered(
@@ -196,11 +202,7 @@ function drawWatermark(page: PDFPage, text: string, font: PDFFont): void {
       page.drawText(text, { x, y, size, font, color: rgb(0.45, 0.45, 0.5), opacity: 0.16, rotate: degrees(30) });
 }
 
-function itemValue(item: LicenceItem, v: string | undefined): string {
-  if (!v) return "";
-  if (item.type === "date") return zhDate(v);
-  return item.unit ? `${v} ${item.unit}` : v;
-}
+export type { Annotation } from "./licence-layout.js";
 
 export interface RenderOptions {
   /** Creation time written into the PDF (tenant clock), so the same licence renders to the same bytes. */
@@ -211,20 +213,6 @@ export interface RenderOptions {
   annotation?: Annotation;
 }
 
-/** The annotation items of an annotated copy (加注件): made at, by whom, why, valid until (facts §4.3). */
-export interface Annotation {
-  JZJZZSJ: string;
-  JZJZZZ: string;
-  JZJZZSY: string;
-  JZJYXQJZSJ: string;
-}
-
-const ANNOTATION_KEYS = ["JZJZZSJ", "JZJZZZ", "JZJZZSY", "JZJYXQJZSJ"] as const;
-
-function annotationLine(a: Annotation): string {
-  return `加注件：${a.JZJZZZ}于${a.JZJZZSJ}制作，事由：${a.JZJZZSY}，有效期至${a.JZJYXQJZSJ}`;
-}
-
 /** The licence as a one-page A4 PDF with its GB/T 36903 metadata in the document information dictionary. */
 export async function renderLicencePdf(
   licence: Licence,
@@ -233,14 +221,10 @@ export async function renderLicencePdf(
 ): Promise<Uint8Array> {
   const f = cjkFonts();
   const d = licence.data;
-  const title = d.ZZMC ?? type.name;
+  const title = licenceTitle(licence, type);
   const printed =
     LAYOUT_TEXT +
-    Object.values(d).join("") +
-    type.items.map((i) => i.zh + (i.unit ?? "")).join("") +
-    Object.keys(d).join("") +
-    (opts.watermark ?? "") +
-    (opts.annotation ? annotationLine(opts.annotation) : "");
+    printedText(licence, type, [opts.watermark ?? "", opts.annotation ? annotationLine(opts.annotation) : ""]);
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
   const regular = await doc.embedFont(await f.regular.subset(printed), { subset: false });
@@ -270,22 +254,7 @@ export async function renderLicencePdf(
   drawCentered(page, "（电子证照）", H - 176, regular, 12, INK);
 
   // Field table.
-  const rows: [string, string][] = [
-    ["持证主体", d.CZZT],
-    [d.CZZTDMLX || "持证主体代码", d.CZZTDM],
-    ...type.items.filter((i) => d[i.key]).map((i): [string, string] => [i.zh, itemValue(i, d[i.key])]),
-    // Keys outside the type's items (kept by the platform) are printed too, so the file shows all the data.
-    ...Object.keys(d)
-      .filter((k) => k.startsWith("KZ_") && !type.items.some((i) => i.key === k))
-      .map((k): [string, string] => [k, d[k]]),
-    [
-      "有效期限",
-      `${zhDate(d.ZZYXQQSRQ)} 至 ${d.ZZYXQJZRQ === LONG_TERM || !d.ZZYXQJZRQ ? "长期" : zhDate(d.ZZYXQJZRQ)}`,
-    ],
-    ["颁发机构", d.ZZBFJG],
-    ["颁发机构代码", d.ZZBFJGDM],
-    ["颁发日期", zhDate(d.ZZBFRQ)],
-  ];
+  const rows = licenceRows(licence, type);
   const left = 58,
     right = W - 58,
     labelW = 118,
@@ -339,9 +308,8 @@ export async function renderLicencePdf(
     font: regular,
     color: INK,
   });
-  const note = "本证照为电子证照，与纸质证照具有同等法律效力；可扫描二维码或凭证照标识核验。";
-  page.drawText(note, {
-    x: (W - regular.widthOfTextAtSize(note, 8)) / 2,
+  page.drawText(FOOT_NOTE, {
+    x: (W - regular.widthOfTextAtSize(FOOT_NOTE, 8)) / 2,
     y: 46,
     size: 8,
     font: regular,

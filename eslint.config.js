@@ -54,6 +54,7 @@ export default tseslint.config(
       "gateway/tools/**",
       "gateway/byoc/**",
       "mocks/elicence/licence-ofd.ts", // OFD's XML files, parsed generically
+      "mocks/elicence/ofd-preview.ts",
     ],
     rules: { "@typescript-eslint/no-explicit-any": "off" },
   },

@@ -280,10 +280,12 @@ export interface paths {
         };
         /**
          * 下载证照文件（一次性地址）/ Download the licence file (one-time URL)
-         * @description 无需签名：地址本身就是凭证。默认返回 JSON（`fileData` base64 PDF、`signature` base64 SES_Signature），`format=pdf`
-         *     直接返回 PDF。已用过或已过期的地址答 HTTP 410、`head.status` 100。/ No signature needed: the URL is the
-         *     credential. JSON by default (`fileData` base64 PDF, `signature` base64 SES_Signature); `format=pdf` returns
-         *     the PDF itself. A used or expired URL gets HTTP 410 with `head.status` 100.
+         * @description 无需签名：地址本身就是凭证。默认返回 JSON（`fileData` base64 证照文件、`signature` base64 SES_Signature）；文件默认为
+         *     OFD（GB/T 33190，内嵌电子签章），`fileFormat=pdf` 改为 PDF。`format=ofd` / `format=pdf` 直接返回文件本身。已用过或已
+         *     过期的地址答 HTTP 410、`head.status` 100。/ No signature needed: the URL is the credential. JSON by default
+         *     (`fileData` base64 licence file, `signature` base64 SES_Signature); the file is an OFD (GB/T 33190, seal
+         *     embedded) unless `fileFormat=pdf`. `format=ofd` / `format=pdf` return the file itself. A used or expired URL
+         *     gets HTTP 410 with `head.status` 100.
          */
         get: operations["elicenceDownload"];
         put?: never;
@@ -329,10 +331,13 @@ export interface paths {
         /**
          * 证照文件验证（验章 + 证照状态）/ Verify a licence file (seal and licence status)
          * @description 验证文件上颁发机构电子印章的签章（在颁发租户的印章状态下），再看证照现在的状态。`head.status`：0 通过；21/22/23
-         *     证照状态；101 印章或文件验证不通过（`data.seal` 给出电子印章平台的验证报告）。无需证照权限。/ Verifies the
-         *     issuer's seal signature over the file (against the issuing tenant's seal statuses), then the licence's status
-         *     now. 0 passed; 21/22/23 licence status; 101 seal or file failure (`data.seal` is the e-seal report). No
-         *     permission needed.
+         *     证照状态；101 印章或文件验证不通过（`data.seal` 给出电子印章平台的验证报告）。OFD 文件自带签章（`signature`
+         *     不必给）：逐项检查包结构、每个 Reference 的 SM3 摘要、签名后加入的文件、SES 签章与印章归属（`data.checks`）。
+         *     无需证照权限。/ Verifies the issuer's seal signature over the file (against the issuing tenant's seal
+         *     statuses), then the licence's status now. 0 passed; 21/22/23 licence status; 101 seal or file failure
+         *     (`data.seal` is the e-seal report). An OFD carries its signature (no `signature` needed): the package, every
+         *     Reference's SM3 digest, files added after signing, the SES signature and the seal's owner are checked one by
+         *     one (`data.checks`). No permission needed.
          */
         post: operations["elicenceVerifyFile"];
         delete?: never;
@@ -352,9 +357,9 @@ export interface paths {
         put?: never;
         /**
          * 加注件制作 / Make an annotated copy (加注)
-         * @description 生成加注件：证照 PDF 加上加注信息（`JZJZZSJ` 制作时间、`JZJZZZ` 制作者、`JZJZZSY` 制作事由、`JZJYXQJZSJ` 有效期截止，
+         * @description 生成加注件（默认 OFD，`fileFormat=pdf` 为 PDF）：证照文件加上加注信息（`JZJZZSJ` 制作时间、`JZJZZZ` 制作者、`JZJZZSY` 制作事由、`JZJYXQJZSJ` 有效期截止，
          *     facts §4.3）与 `useCause` 水印，由调用部门（其 `orgCode`）盖章；没有 `orgCode` 时用颁发机构的章。加注件过期后文件验证答
-         *     22。/ Makes an annotated copy: the licence PDF with the annotation items (facts §4.3) and the `useCause`
+         *     22。/ Makes an annotated copy (OFD unless `fileFormat=pdf`): the licence file with the annotation items (facts §4.3) and the `useCause`
          *     watermark, sealed by the calling department's seal (its `orgCode`), else the issuer's. After its validity the
          *     file verifies as 22.
          */
@@ -666,11 +671,19 @@ export interface components {
              */
             access?: "issuer" | "permission" | "grant";
         };
+        /**
+         * @description 证照文件格式：OFD（GB/T 33190，内嵌签章，默认）或 PDF（签章分离）/ licence file format — OFD (GB/T 33190, seal embedded; the default) or PDF (detached seal)
+         * @default ofd
+         * @enum {string}
+         */
+        FileFormat: "ofd" | "pdf";
         LicenceFile: {
+            /** @description 证照标识 + .ofd / .pdf / the licence identifier + .ofd / .pdf */
             fileName: string;
-            /** @description base64 PDF */
+            fileFormat?: components["schemas"]["FileFormat"];
+            /** @description base64 OFD (default) or PDF */
             fileData: string;
-            /** @description base64 DER SES_Signature over the PDF bytes */
+            /** @description base64 DER SES_Signature: over the PDF bytes, or the OFD's SignedValue.dat (over its Signature.xml) */
             signature: string;
             certIdentifier: string;
             sealId?: string;
@@ -1518,7 +1531,9 @@ export interface operations {
         parameters: {
             query: {
                 token: string;
-                format?: "json" | "pdf";
+                format?: "json" | "ofd" | "pdf";
+                /** @description JSON 中 fileData 的格式 / the format of fileData in JSON (default ofd) */
+                fileFormat?: components["schemas"]["FileFormat"];
             };
             header?: never;
             path?: never;
@@ -1539,8 +1554,9 @@ export interface operations {
                      *         "message": "调用成功 / success"
                      *       },
                      *       "data": {
-                     *         "fileName": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6.pdf",
-                     *         "fileData": "JVBERi0xLjcK",
+                     *         "fileName": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6.ofd",
+                     *         "fileFormat": "ofd",
+                     *         "fileData": "UEsDBBQ",
                      *         "signature": "MIIB",
                      *         "certIdentifier": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6",
                      *         "sealId": "4405070000001"
@@ -1550,6 +1566,7 @@ export interface operations {
                     "application/json": components["schemas"]["SharingEnvelope"] & {
                         data?: null | components["schemas"]["LicenceFile"];
                     };
+                    "application/ofd": string;
                     "application/pdf": string;
                 };
             };
@@ -1650,10 +1667,10 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    /** @description base64 PDF */
+                    /** @description base64 OFD or PDF */
                     fileData: string;
-                    /** @description base64 DER SES_Signature */
-                    signature: string;
+                    /** @description base64 DER SES_Signature over the PDF (required for a PDF; an OFD carries its own) */
+                    signature?: string;
                     accessToken?: string;
                 };
             };
@@ -1690,6 +1707,15 @@ export interface operations {
                             reason: string;
                             certIdentifier?: string;
                             certState?: string;
+                            fileFormat?: components["schemas"]["FileFormat"];
+                            /** @description 每项检查一条（OFD）/ one entry per check (OFD) */
+                            checks?: {
+                                id: string;
+                                /** @enum {string} */
+                                result: "PASSED" | "FAILED" | "INDETERMINATE";
+                                zh: string;
+                                en: string;
+                            }[];
                             seal?: {
                                 result?: string;
                                 subIndication?: string;
@@ -1725,6 +1751,7 @@ export interface operations {
                     remark?: string;
                     /** @description 加注件有效期截止（YYYY-MM-DD 或 ISO 8601，默认 30 天）/ valid until (default 30 days) */
                     expiryTime?: string;
+                    fileFormat?: components["schemas"]["FileFormat"];
                     accessToken?: string;
                 };
             };
@@ -1743,8 +1770,9 @@ export interface operations {
                      *         "message": "调用成功 / success"
                      *       },
                      *       "data": {
-                     *         "fileName": "x.pdf",
-                     *         "fileData": "JVBERi0xLjcK",
+                     *         "fileName": "x.ofd",
+                     *         "fileFormat": "ofd",
+                     *         "fileData": "UEsDBBQ",
                      *         "signature": "MIIB",
                      *         "certIdentifier": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6",
                      *         "sealId": "4405070000001",

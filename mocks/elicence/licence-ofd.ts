@@ -26,7 +26,8 @@ import {
   zhDate,
   type Annotation,
 } from "./licence-layout.js";
-import type { Licence } from "./licences.js";
+import type { Licence, LicenceEnv } from "./licences.js";
+import { FILE_UNREADABLE, fileVerdict, type FileVerification } from "./file-verdict.js";
 
 export const OFD_NS = "http://www.ofdspec.org/2016";
 /** GM/T 0006 object identifiers: SM3 (References' CheckMethod), SM2 with SM3 (SignatureMethod). */
@@ -338,11 +339,16 @@ export interface OfdVerification {
   signature?: Buffer;
 }
 
-/** The zip signature: an OFD package is a zip (GB/T 33190 §5). */
-export const isOfd = (b: Uint8Array): boolean => b.length > 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 3;
-
 const fail = (id: string, zh: string, en: string): OfdCheck => ({ id, result: "FAILED", zh, en });
 const pass = (id: string, zh: string, en: string): OfdCheck => ({ id, result: "PASSED", zh, en });
+
+function customDataOf(body: any): Record<string, string> | undefined {
+  if (!body) return undefined;
+  const info: Record<string, string> = {};
+  for (const c of body["ofd:DocInfo"]?.["ofd:CustomDatas"]?.["ofd:CustomData"] ?? [])
+    if (typeof c?.["@_Name"] === "string") info[c["@_Name"]] = String(c["#text"] ?? "");
+  return info;
+}
 
 /** Parse an OFD package's XML file, or undefined. */
 function readXml(files: Record<string, Uint8Array>, path: string): any {
@@ -381,9 +387,7 @@ export async function verifyLicenceOfd(bytes: Uint8Array, verify: LicenceSealer[
     checks.push(fail("package", "OFD 包中没有可解析的 OFD.xml", "the package has no readable OFD.xml"));
     return done();
   }
-  const info: Record<string, string> = {};
-  for (const c of body["ofd:DocInfo"]?.["ofd:CustomDatas"]?.["ofd:CustomData"] ?? [])
-    if (typeof c?.["@_Name"] === "string") info[c["@_Name"]] = String(c["#text"] ?? "");
+  const info = customDataOf(body) ?? {};
   const listPath = `/${String(body["ofd:Signatures"] ?? "").replace(/^\//, "")}`;
   const sig = readXml(files, listPath)?.["ofd:Signatures"]?.["ofd:Signature"]?.[0];
   const sigPath = typeof sig?.["@_BaseLoc"] === "string" ? `/${sig["@_BaseLoc"].replace(/^\//, "")}` : "";
@@ -474,4 +478,37 @@ function sealOwner(seal: SealVerification, info: Record<string, string>): OfdChe
           `the seal belongs to ${signer}, not to the issuer ${info.ZZBFJGDM}`,
         ),
       ];
+}
+
+/** The GB/T 36903 metadata in an OFD's CustomData; undefined when the bytes are no readable OFD package. */
+export function readLicenceOfdInfo(bytes: Uint8Array): Record<string, string> | undefined {
+  try {
+    return customDataOf(readXml(unzipSync(bytes), "OFD.xml")?.["ofd:OFD"]?.["ofd:DocBody"]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * An OFD licence file as the platform's file verification sees it: the package checks (verifyLicenceOfd), then the
+ * licence it names and its status now (file-verdict.ts). `checks` keeps one entry per check for the report.
+ */
+export async function verifyOfdLicenceFile(
+  env: LicenceEnv,
+  bytes: Uint8Array,
+  verify: LicenceSealer["verify"],
+  opts: { now: number },
+): Promise<FileVerification & { checks: OfdCheck[] }> {
+  const v = await verifyLicenceOfd(bytes, verify);
+  const seal: SealVerification = {
+    result: v.result,
+    ...(v.seal?.subIndication ? { subIndication: v.seal.subIndication } : {}),
+    checks: v.checks,
+  };
+  const known = v.checks.some((c) => c.id === "package" && c.result === "PASSED");
+  const verdict = await fileVerdict(env, known ? v.info : undefined, seal, {
+    ...opts,
+    unreadable: FILE_UNREADABLE.ofd,
+  });
+  return { ...verdict, checks: v.checks };
 }

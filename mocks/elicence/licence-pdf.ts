@@ -25,8 +25,8 @@ import {
   zhDate,
   type Annotation,
 } from "./licence-layout.js";
-import { licenceStatus, getLicence, type Licence, type LicenceEnv, type LicenceStatus } from "./licences.js";
-import type { ResultCode } from "./errors.js";
+import type { Licence, LicenceEnv } from "./licences.js";
+import { FILE_UNREADABLE, fileVerdict, type FileVerification } from "./file-verdict.js";
 import { licenceFileName } from "./licence-file.js";
 
 /**
@@ -44,6 +44,8 @@ export interface LicenceSealer {
   /** Verify an SES_Signature over a document: PASSED / FAILED / INDETERMINATE with per-check details (facts §8.3). */
   verify(signature: Buffer, document: Buffer): Promise<SealVerification>;
 }
+
+export type { FileVerification } from "./file-verdict.js";
 
 export interface SealVerification {
   result: "PASSED" | "FAILED" | "INDETERMINATE";
@@ -391,20 +393,9 @@ export async function readLicenceFileInfo(pdf: Uint8Array): Promise<Record<strin
   return out;
 }
 
-export interface FileVerification {
-  result: "PASSED" | "FAILED" | "INDETERMINATE";
-  /** Sharing-service result code: 0 passed, 21/22/23 licence status, 101 seal or file failure. */
-  resultCode: ResultCode;
-  zh: string;
-  en: string;
-  licenceId?: string;
-  seal: SealVerification;
-  status?: LicenceStatus;
-}
-
 /**
- * Verify a licence file: the e-seal signature over the bytes (sealer.verify) and the licence's status now — a
- * revoked, superseded, expired or withheld licence fails even when its seal is intact.
+ * Verify a licence PDF: the e-seal signature over the bytes (sealer.verify) and the licence's status now — a
+ * revoked, superseded, expired or withheld licence fails even when its seal is intact (file-verdict.ts).
  */
 export async function verifyLicenceFile(
   env: LicenceEnv,
@@ -419,73 +410,5 @@ export async function verifyLicenceFile(
   } catch {
     info = undefined;
   }
-  const id = info?.ZZBS;
-  // The seal speaks first: a file altered after sealing is refused whatever it now claims to be.
-  if (seal.result === "FAILED") {
-    const bad = seal.checks.filter((c) => c.result !== "PASSED" && c.result !== "OK");
-    return {
-      result: "FAILED",
-      resultCode: 101,
-      zh: `电子印章验证失败${bad.length ? "：" + bad.map((c) => c.zh).join("；") : ""}`,
-      en: `e-seal verification failed${bad.length ? ": " + bad.map((c) => c.en).join("; ") : ""}`,
-      licenceId: id,
-      seal,
-    };
-  }
-  if (!info)
-    return {
-      result: "FAILED",
-      resultCode: 101,
-      zh: "文件不是可解析的 PDF 证照文件",
-      en: "the file is not a readable licence PDF",
-      seal,
-    };
-  if (!id)
-    return {
-      result: "FAILED",
-      resultCode: 101,
-      zh: "文件中没有证照标识 ZZBS",
-      en: "the file carries no licence identifier ZZBS",
-      seal,
-    };
-  const licence = await getLicence(env, id);
-  if (!licence)
-    return {
-      result: "FAILED",
-      resultCode: 101,
-      zh: `证照 ${id} 在本平台不存在`,
-      en: `licence ${id} is not known to this platform`,
-      licenceId: id,
-      seal,
-    };
-  const status = licenceStatus(licence, opts.now);
-  if (!status.usable)
-    return {
-      result: "FAILED",
-      resultCode: status.resultCode,
-      zh: status.zh,
-      en: status.en,
-      licenceId: id,
-      seal,
-      status,
-    };
-  if (seal.result === "INDETERMINATE")
-    return {
-      result: "INDETERMINATE",
-      resultCode: 101,
-      zh: `电子印章验证结果不确定${seal.subIndication ? `（${seal.subIndication}）` : ""}`,
-      en: `e-seal verification indeterminate${seal.subIndication ? ` (${seal.subIndication})` : ""}`,
-      licenceId: id,
-      seal,
-      status,
-    };
-  return {
-    result: "PASSED",
-    resultCode: 0,
-    zh: "证照文件验证通过：印章有效，证照有效",
-    en: "licence file verified: seal intact, licence valid",
-    licenceId: id,
-    seal,
-    status,
-  };
+  return fileVerdict(env, info, seal, { ...opts, unreadable: FILE_UNREADABLE.pdf });
 }

@@ -5,7 +5,14 @@ import type { LicenceFile } from "./licence-file.js";
 import type { EsealApi, EsealApiContext } from "../eseal/eseal-api.js";
 import type { Store } from "../shared/store.js";
 import type { LicenceType } from "./catalogue.js";
-import { licenceFileName, renderLicencePdf, type Annotation } from "./licence-file.js";
+import {
+  licenceFileName,
+  makeLicenceOfd,
+  renderLicencePdf,
+  type Annotation,
+  type FileFormat,
+  type OfdLicenceFile,
+} from "./licence-file.js";
 import type { Licence } from "./licences.js";
 
 const FILE_KIND = "elicence.file";
@@ -50,6 +57,62 @@ export async function sealLicencePdf(
   // orgName lets the e-seal platform make a 法定名称章 for a (synthetic) issuer that is not in the seed.
   const s = await eseal.sealDocument(ctx, org.uscc, pdf, fileName, { orgName: org.name, now: opts.now });
   return { fileName, pdf, signature: s.signature, sealId: s.sealId, sealName: s.sealName, signedAt: opts.now };
+}
+
+/** The OFD form of sealLicencePdf: the same layout, watermark and annotation, the seal's SES over Signature.xml. */
+export async function sealLicenceOfd(
+  eseal: EsealPort,
+  ctx: EsealApiContext,
+  licence: Licence,
+  type: Pick<LicenceType, "name" | "items">,
+  opts: { now: number; watermark?: string; annotation?: Annotation; sealer?: { uscc: string; name: string } },
+): Promise<OfdLicenceFile> {
+  const org = opts.sealer ?? { uscc: licence.issuerCode, name: licence.data.ZZBFJG };
+  return makeLicenceOfd(
+    licence,
+    type,
+    (original, propertyInfo) =>
+      eseal.sealDocument(ctx, org.uscc, original, propertyInfo, { orgName: org.name, now: opts.now }),
+    opts,
+  );
+}
+
+/** A licence file in either format, as the sharing services hand it out. */
+export interface HandedFile {
+  fileFormat: FileFormat;
+  fileName: string;
+  bytes: Buffer;
+  contentType: string;
+  /** The SES_Signature: over the PDF's bytes, or over an OFD's Signature.xml (its SignedValue.dat). */
+  signature: Buffer;
+  sealId: string;
+}
+
+/** Seal the licence as `format` (OFD unless PDF is asked for). */
+export async function sealLicenceFile(
+  format: FileFormat,
+  ...args: Parameters<typeof sealLicenceOfd>
+): Promise<HandedFile> {
+  if (format === "pdf") {
+    const f = await sealLicencePdf(...args);
+    return {
+      fileFormat: "pdf",
+      fileName: f.fileName,
+      bytes: f.pdf,
+      contentType: "application/pdf",
+      signature: f.signature,
+      sealId: f.sealId,
+    };
+  }
+  const f = await sealLicenceOfd(...args);
+  return {
+    fileFormat: "ofd",
+    fileName: f.fileName,
+    bytes: f.ofd,
+    contentType: "application/ofd",
+    signature: f.signature,
+    sealId: f.sealId,
+  };
 }
 
 const sha256 = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");

@@ -5,8 +5,13 @@ import { checkLicenceId } from "../shared/ids.js";
 import { isElicenceError } from "./errors.js";
 import { licenceStatus, type Licence } from "./licences.js";
 import {
+  FILE_FORMATS,
+  isOfdBytes,
   readLicenceFileInfo,
+  readLicenceOfdInfo,
   verifyLicenceFile,
+  verifyOfdLicenceFile,
+  type FileFormat,
   type Annotation,
   type LicenceSealer,
   type SealVerification,
@@ -25,12 +30,25 @@ import {
 } from "./elicence-context.js";
 import { cstTimestamp, iso, sharingFromError, sharingRefusal, sharingResult } from "./envelopes.js";
 import type { LibraryHit } from "./library.js";
-import { sealLicencePdf } from "./sealed-files.js";
+import { sealLicenceFile, type HandedFile } from "./sealed-files.js";
+import { FILE_UNREADABLE } from "./file-verdict.js";
 
 type Body = Record<string, unknown>;
 const bodyOf = (input: HandlerInput): Body =>
   input.body && typeof input.body === "object" && !Array.isArray(input.body) ? (input.body as Body) : {};
 const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() ? v.trim() : undefined);
+
+/** The file format asked for: OFD, what the real platforms hand out, unless PDF is named (the contract checks the enum). */
+const formatOf = (v: unknown): FileFormat => (FILE_FORMATS.includes(v as FileFormat) ? (v as FileFormat) : "ofd");
+
+/** A handed-out file as the contract's LicenceFile (without the licence's own fields). */
+const handed = (f: HandedFile) => ({
+  fileName: f.fileName,
+  fileFormat: f.fileFormat,
+  fileData: f.bytes.toString("base64"),
+  signature: f.signature.toString("base64"),
+  sealId: f.sealId,
+});
 
 const isResult = (v: unknown): v is HandlerResult =>
   !!v && typeof (v as HandlerResult).status === "number" && "body" in (v as object);
@@ -283,26 +301,20 @@ export function sharingHandlers(deps: ElicenceDeps): Record<string, Handler> {
           );
         const type = (await findTypeAnywhere(deps, tctx, tk.paasid, hit.licence.typeCode))!;
         const sctx = sealContext(tctx, hit);
-        const file = await sealLicencePdf(eseal, sctx, hit.licence, type, {
+        const raw = input.query.format === "ofd" || input.query.format === "pdf" ? input.query.format : undefined;
+        const file = await sealLicenceFile(raw ?? formatOf(input.query.fileFormat), eseal, sctx, hit.licence, type, {
           now: sctx.clock.now(),
           watermark: tk.useCause,
         });
         ctx.emit("elicence.downloaded", { certIdentifier: hit.licence.id, useCause: tk.useCause, paasid: tk.paasid });
-        if (input.query.format === "pdf")
+        if (raw)
           return {
             status: 200,
-            contentType: "application/pdf",
+            contentType: file.contentType,
             headers: { "content-disposition": `attachment; filename="${file.fileName}"` },
-            body: file.pdf,
+            body: file.bytes,
           };
-        return sharingResult(0, {
-          fileName: file.fileName,
-          fileData: file.pdf.toString("base64"),
-          signature: file.signature.toString("base64"),
-          certIdentifier: hit.licence.id,
-          sealId: file.sealId,
-          useCause: tk.useCause,
-        });
+        return sharingResult(0, { ...handed(file), certIdentifier: hit.licence.id, useCause: tk.useCause });
       }),
 
     elicenceVerifyInfo: (input, ctx) =>
@@ -373,24 +385,32 @@ export function sharingHandlers(deps: ElicenceDeps): Record<string, Handler> {
         const pre = await precheck(deps, input, ctx, false);
         if (isResult(pre)) return pre;
         const b = bodyOf(input);
-        const pdf = decodeBase64(String(b.fileData ?? ""));
-        const sig = decodeBase64(String(b.signature ?? ""));
-        if (!pdf || !sig)
+        const bytes = decodeBase64(String(b.fileData ?? ""));
+        if (!bytes)
+          return sharingRefusal(12, "fileData 不是有效的 base64", "fileData is not valid base64", {
+            location: "/body/fileData",
+          });
+        // an OFD carries its signature (SignedValue.dat); a PDF's is detached and must come with it
+        const fileFormat = isOfdBytes(bytes) ? "ofd" : "pdf";
+        const sig = fileFormat === "pdf" ? decodeBase64(String(b.signature ?? "")) : undefined;
+        if (fileFormat === "pdf" && !sig)
           return sharingRefusal(
             12,
-            `${pdf ? "signature" : "fileData"} 不是有效的 base64`,
-            `${pdf ? "signature" : "fileData"} is not valid base64`,
-            { location: pdf ? "/body/signature" : "/body/fileData" },
+            b.signature === undefined
+              ? "PDF 文件须附 signature（分离的 SES_Signature）"
+              : "signature 不是有效的 base64",
+            b.signature === undefined
+              ? "a PDF needs its detached SES_Signature in signature"
+              : "signature is not valid base64",
+            { location: "/body/signature" },
           );
-        let info: Record<string, string>;
-        try {
-          info = await readLicenceFileInfo(pdf);
-        } catch {
-          return sharingResult(
-            101,
-            { result: "FAILED", reason: "文件不是可解析的 PDF 证照文件 / the file is not a readable licence PDF" },
-            { zh: "文件不是可解析的 PDF 证照文件", en: "the file is not a readable licence PDF" },
-          );
+        const info =
+          fileFormat === "ofd"
+            ? await readLicenceOfdInfo(bytes)
+            : await readLicenceFileInfo(bytes).catch(() => undefined);
+        if (!info) {
+          const why = FILE_UNREADABLE[fileFormat];
+          return sharingResult(101, { result: "FAILED", reason: `${why.zh} / ${why.en}`, fileFormat }, why);
         }
         const id = info.ZZBS;
         const hit = id ? await deps.library.find(ctx, input.tenant.paasid, id) : undefined;
@@ -417,12 +437,12 @@ export function sharingHandlers(deps: ElicenceDeps): Record<string, Handler> {
           sealDocument: () => Promise.reject(new Error("not used when verifying")),
           verify: async (s, doc) => (await eseal.verify(sctx, s, doc)) as unknown as SealVerification,
         };
-        const v = await verifyLicenceFile(
-          deps.library.envOf(hit.owner?.store ?? ctx.store),
-          { pdf, signature: sig },
-          sealer,
-          { now: ctx.clock.now() },
-        );
+        const env = deps.library.envOf(hit.owner?.store ?? ctx.store);
+        const now = { now: ctx.clock.now() };
+        const v =
+          fileFormat === "ofd"
+            ? await verifyOfdLicenceFile(env, bytes, sealer.verify, now)
+            : { ...(await verifyLicenceFile(env, { pdf: bytes, signature: sig! }, sealer, now)), checks: undefined };
         let code = v.resultCode,
           zh = v.zh,
           en = v.en,
@@ -445,6 +465,8 @@ export function sharingHandlers(deps: ElicenceDeps): Record<string, Handler> {
           reason: `${zh} / ${en}`,
           certIdentifier: hit.licence.id,
           certState: v.status?.certState ?? hit.licence.certState ?? "",
+          fileFormat,
+          ...(v.checks ? { checks: v.checks } : {}),
           seal,
         };
         return sharingResult(code, data, code === 0 ? undefined : { zh, en });
@@ -487,7 +509,7 @@ export function sharingHandlers(deps: ElicenceDeps): Record<string, Handler> {
         };
         const type = (await findTypeAnywhere(deps, ctx, input.tenant.paasid, hit.licence.typeCode))!;
         const sctx = org ? ctx : sealContext(ctx, hit);
-        const file = await sealLicencePdf(eseal, sctx, hit.licence, type, {
+        const file = await sealLicenceFile(formatOf(b.fileFormat), eseal, sctx, hit.licence, type, {
           now,
           watermark: pre.useCause,
           annotation,
@@ -495,11 +517,8 @@ export function sharingHandlers(deps: ElicenceDeps): Record<string, Handler> {
         });
         ctx.emit("elicence.annotated", { certIdentifier: hit.licence.id, useCause: pre.useCause });
         return sharingResult(0, {
-          fileName: file.fileName,
-          fileData: file.pdf.toString("base64"),
-          signature: file.signature.toString("base64"),
+          ...handed(file),
           certIdentifier: hit.licence.id,
-          sealId: file.sealId,
           useCause: pre.useCause,
           annotation,
         });

@@ -9,7 +9,8 @@ import { beforeAll, describe, expect, it, test } from "vitest";
 import { PNG } from "pngjs";
 import jsQRModule from "jsqr";
 import { checkLicenceId } from "../../mocks/shared/ids.js";
-import { readLicenceFileInfo } from "../../mocks/elicence/licence-file.js";
+import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
+import { readLicenceFileInfo, readLicenceOfdInfo } from "../../mocks/elicence/licence-file.js";
 import { A, B, SID, drivingLicenceBody, elicenceSim, type ElicenceSim } from "./helpers.js";
 
 const jsQR = ((jsQRModule as unknown as { default?: typeof jsQRModule }).default ??
@@ -43,7 +44,11 @@ describe("e-licence end to end", () => {
   let issued: any;
   let token: string;
   let authCode: string;
-  let file: { fileData: string; signature: string };
+  let file: { fileData: string; signature: string; fileName: string; fileFormat: string };
+  let pdfFile: { fileData: string; signature: string };
+  const downloadUrl = async () =>
+    (await h.ebus("POST", "/ebus/elicence/v1/licences/download-url", { certIdentifier: licenceId, useCause: CAUSE }, B))
+      .json.data.url as string;
 
   beforeAll(async () => {
     h = await elicenceSim();
@@ -156,28 +161,78 @@ describe("e-licence end to end", () => {
     expect(dl.status).toBe(200);
     expect(dl.json.head.status).toBe(0);
     file = dl.json.data;
-    const info = await readLicenceFileInfo(Buffer.from(file.fileData, "base64"));
+    // an OFD by default, named by the identifier, as real licence files are
+    expect(file).toMatchObject({ fileFormat: "ofd", fileName: `${licenceId}.ofd` });
+    const info = await readLicenceOfdInfo(Buffer.from(file.fileData, "base64"));
     expect(info).toMatchObject({ ZZBS: licenceId, YZSY: CAUSE, CZZT: holder.name, CZZTDM: holder.idNumber });
+    const pdf = await h.open(`${await downloadUrl()}&fileFormat=pdf`);
+    pdfFile = pdf.json.data;
+    expect(pdf.json.data).toMatchObject({ fileFormat: "pdf", fileName: `${licenceId}.pdf` });
+    expect(await readLicenceFileInfo(Buffer.from(pdfFile.fileData, "base64"))).toMatchObject({ ZZBS: licenceId });
     const again = await h.open(u.json.data.url);
     expect(again.status).toBe(410);
     expect(again.json.head.status).toBe(100);
     expect(again.json.head.message).toContain("只能使用一次");
   });
 
-  // Skipped without pdftoppm (Debian poppler-utils, which .ci/run installs): rendering needs a real PDF engine.
-  test("the downloaded PDF renders (pdftoppm) and its QR code decodes to the identifier", () => {
-    expect(qrOf(Buffer.from(file.fileData, "base64"))).toBe(licenceId);
+  it("format=ofd hands out the OFD itself, named by the identifier; it verifies as the JSON one does", async () => {
+    const raw = await h.open(`${await downloadUrl()}&format=ofd`);
+    expect(raw.status).toBe(200);
+    expect(raw.headers["content-type"]).toBe("application/ofd");
+    expect(raw.headers["content-disposition"]).toBe(`attachment; filename="${licenceId}.ofd"`);
+    expect(Object.keys(unzipSync(raw.raw))).toContain("Doc_0/Signs/Sign_0/SignedValue.dat");
+    const v = await h.ebus("POST", "/ebus/elicence/v1/files/verify", { fileData: raw.raw.toString("base64") }, B);
+    expect(v.json.head.status).toBe(0);
   });
 
-  it("B verifies the file: seal intact and licence valid → 0 PASSED; a tampered file → 101", async () => {
-    const v = await h.ebus("POST", "/ebus/elicence/v1/files/verify", file, B);
+  // Skipped without pdftoppm (Debian poppler-utils, which .ci/run installs): rendering needs a real PDF engine.
+  test("the downloaded PDF renders (pdftoppm) and its QR code decodes to the identifier", () => {
+    expect(qrOf(Buffer.from(pdfFile.fileData, "base64"))).toBe(licenceId);
+  });
+
+  it("B verifies the OFD (its seal embedded): every check passes; a page edited after signing → 101 naming it", async () => {
+    const v = await h.ebus("POST", "/ebus/elicence/v1/files/verify", { fileData: file.fileData }, B);
+    expect(v.json.head.status, JSON.stringify(v.json)).toBe(0);
+    expect(v.json.data).toMatchObject({ result: "PASSED", certIdentifier: licenceId, fileFormat: "ofd" });
+    const checks = v.json.data.checks.map((c: { id: string; result: string }) => [c.id, c.result]);
+    expect(checks).toEqual(
+      expect.arrayContaining([
+        ["package", "PASSED"],
+        ["signature", "PASSED"],
+        ["seal.owner", "PASSED"],
+      ]),
+    );
+    expect(checks.every(([, r]: string[]) => r === "PASSED")).toBe(true);
+    const parts = unzipSync(Buffer.from(file.fileData, "base64"));
+    const page = "Doc_0/Pages/Page_0/Content.xml";
+    parts[page] = strToU8(strFromU8(parts[page]).replace(holder.name, "张冒名"));
+    const bad = await h.ebus(
+      "POST",
+      "/ebus/elicence/v1/files/verify",
+      { fileData: Buffer.from(zipSync(parts)).toString("base64") },
+      B,
+    );
+    expect(bad.json.head.status).toBe(101);
+    expect(bad.json.data.result).toBe("FAILED");
+    expect(
+      bad.json.data.checks.filter((c: { result: string }) => c.result !== "PASSED").map((c: { id: string }) => c.id),
+    ).toEqual([`reference:/${page}`]);
+    expect(bad.json.data.reason).toContain(page);
+  });
+
+  it("B verifies the PDF with its detached signature: 0 PASSED; a tampered file → 101; no signature → 12", async () => {
+    const v = await h.ebus("POST", "/ebus/elicence/v1/files/verify", pdfFile, B);
     expect(v.json.head.status, JSON.stringify(v.json)).toBe(0);
     expect(v.json.data).toMatchObject({
       result: "PASSED",
       certIdentifier: licenceId,
       certState: "01",
+      fileFormat: "pdf",
       seal: { result: "PASSED" },
     });
+    const none = await h.ebus("POST", "/ebus/elicence/v1/files/verify", { fileData: pdfFile.fileData }, B);
+    expect(none.json.head.status).toBe(12);
+    const file = pdfFile;
     const pdf = Buffer.from(file.fileData, "base64");
     pdf[pdf.length - 10] ^= 1;
     const bad = await h.ebus(
@@ -252,6 +307,14 @@ describe("revoking the issuer's seal", () => {
     expect(arch.json.data.sign).toBe(r.json.sign);
     const file = { fileData: arch.json.data.file_data, signature: arch.json.data.sign };
     expect((await h.ebus("POST", "/ebus/elicence/v1/files/verify", file, A)).json.head.status).toBe(0);
+    const url = await h.ebus(
+      "POST",
+      "/ebus/elicence/v1/licences/download-url",
+      { certIdentifier: r.json.data.ZZBS, useCause: "核验" },
+      A,
+    );
+    const ofd = { fileData: (await h.open(url.json.data.url)).json.data.fileData };
+    expect((await h.ebus("POST", "/ebus/elicence/v1/files/verify", ofd, A)).json.head.status).toBe(0);
 
     h.advanceAll(60_000);
     const rev = await h.ebus("POST", `/ebus/eseal/v1/seals/${r.json.data.seal_id}/revoke`, { reason: "印章遗失" }, A);
@@ -261,6 +324,16 @@ describe("revoking the issuer's seal", () => {
     expect(v.json.data.result).not.toBe("PASSED");
     expect(v.json.data.seal.subIndication).toBe("SEAL_REVOKED_AFTER_SIGNING");
     expect(v.json.data.reason).toContain("SEAL_REVOKED_AFTER_SIGNING");
+    // the OFD, its seal embedded, fails the same way as the PDF: its signature check names the revocation
+    const o = await h.ebus("POST", "/ebus/elicence/v1/files/verify", ofd, B);
+    expect(o.json.head.status).toBe(101);
+    expect(o.json.data).toMatchObject({
+      result: v.json.data.result,
+      fileFormat: "ofd",
+      seal: { subIndication: "SEAL_REVOKED_AFTER_SIGNING" },
+    });
+    expect(o.json.data.reason).toContain("SEAL_REVOKED_AFTER_SIGNING");
+    expect(o.json.data.checks.find((c: { id: string }) => c.id === "signature").result).not.toBe("PASSED");
 
     const next = await h.d(
       SID.createAndIssue,

@@ -9,7 +9,6 @@ import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { XMLParser } from "fast-xml-parser";
 import QRCode from "qrcode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BUILTIN_LICENCE_TYPES } from "../../mocks/elicence/catalogue.js";
 import {
   makeLicenceOfd,
   OFD_NS,
@@ -18,31 +17,20 @@ import {
   verifyLicenceOfd,
   type OfdLicenceFile,
 } from "../../mocks/elicence/licence-ofd.js";
-import { createAndIssueLicence, type Licence } from "../../mocks/elicence/licences.js";
-import { seedLicenceSource } from "../../mocks/elicence/seed-licences.js";
-import { createEsealPlatform } from "../../mocks/eseal/platform.js";
 import { parseSignature } from "../../mocks/eseal/ses-parse.js";
-import { Clock } from "../../mocks/shared/clock.js";
-import { createSeed } from "../../mocks/shared/seed/index.js";
-import { makeInput, makeTestContext, testTenant } from "../../mocks/shared/test-context.js";
+import type { Licence } from "../../mocks/elicence/licences.js";
+import { makeInput, testTenant } from "../../mocks/shared/test-context.js";
 import { requireTool } from "../system-tool.js";
-import { DRUG_LICENCE_ISSUER, drugLicenceFields } from "./drug-licence.js";
+import { DRUG_LICENCE_ISSUER } from "./drug-licence.js";
+import { ofdFixture } from "./ofd-fixture.js";
 
-const seed = createSeed("licence-ofd-test", { persons: 200, enterprises: 40 });
-const eseal = createEsealPlatform(seed);
-const clock = new Clock();
-clock.freeze(Date.parse("2026-03-01T10:00:00+08:00"));
-const ctx = makeTestContext({ seed, clock });
+const { seed, eseal, clock, ctx, typeOf, sealAs, verify, issue } = ofdFixture();
 const ID = "distid:1234567812345678";
 const opensslOk = spawnSync("openssl", ["version"], { encoding: "utf8" }).stdout?.startsWith("OpenSSL 3");
 requireTool(!!opensslOk, "OpenSSL 3 CLI", "openssl");
 
 let licence: Licence;
 let file: OfdLicenceFile;
-const typeOf = (l: Licence) => BUILTIN_LICENCE_TYPES.find((t) => t.code === l.typeCode)!;
-const sealAs = (org: { uscc: string; name: string }) => (original: Buffer, propertyInfo: string) =>
-  eseal.api.sealDocument(ctx, org.uscc, original, propertyInfo, { orgName: org.name, now: clock.now() });
-const verify = (signature: Buffer, document: Buffer) => eseal.api.verify(ctx, signature, document);
 const dir = mkdtempSync(join(tmpdir(), "gatesim-ofd-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const onDisk = (name: string, data: Uint8Array | string) => {
@@ -62,14 +50,7 @@ const plain = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@_"
 const parse = (xml: Uint8Array) => plain.parse(strFromU8(xml));
 const rezip = (files: Record<string, Uint8Array>) => zipSync(files);
 
-beforeAll(async () => {
-  ({ licence } = await createAndIssueLicence(
-    { store: ctx.store, seedLicences: seedLicenceSource(seed) },
-    drugLicenceFields(),
-    { now: clock.now(), issuer: DRUG_LICENCE_ISSUER },
-  ));
-  file = await makeLicenceOfd(licence, typeOf(licence), sealAs(DRUG_LICENCE_ISSUER), { now: clock.now() });
-});
+beforeAll(async () => void ({ licence, file } = await issue()));
 
 describe("an OFD licence file", () => {
   it("is named by the licence identifier and holds the standard's files", () => {

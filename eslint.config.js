@@ -55,6 +55,7 @@ export default tseslint.config(
       "gateway/byoc/**",
       "mocks/elicence/licence-ofd.ts", // OFD's XML files, parsed generically
       "mocks/elicence/ofd-preview.ts",
+      "mocks/shared/ofd-signature.ts",
     ],
     rules: { "@typescript-eslint/no-explicit-any": "off" },
   },

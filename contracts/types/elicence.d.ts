@@ -156,7 +156,7 @@ export interface paths {
         put?: never;
         /**
          * 归档电子文件 / Archive the licence file (D1593590066290)
-         * @description 返回签发时盖章的证照 PDF（base64）及其 SES_Signature。/ Returns the PDF sealed at issuance (base64) and its SES_Signature.
+         * @description 返回签发时盖章的证照文件（base64）及其 SES_Signature：默认 OFD（签章嵌在文件中，`sign` 即其 SignedValue.dat），`file_format=pdf` 为 PDF（`sign` 为分离签名）。/ Returns the licence file sealed at issuance (base64) and its SES_Signature — an OFD by default (the seal embedded; `sign` is its SignedValue.dat), the PDF with `file_format=pdf` (`sign` detached).
          */
         post: operations["elicenceArchive"];
         delete?: never;
@@ -825,7 +825,7 @@ export interface components {
                  *     }
                  */
                 "application/json": components["schemas"]["Envelope"] & {
-                    /** @description base64 DER SES_Signature of the licence PDF */
+                    /** @description base64 DER SES_Signature of the licence file as kept (the OFD's SignedValue.dat; the PDF sealed beside it has its own, see archive) */
                     sign?: string;
                     sign_method?: string;
                     data: components["schemas"]["IssuanceData"];
@@ -1158,7 +1158,9 @@ export interface operations {
                  *       "license_code": "440507202600000001"
                  *     }
                  */
-                "application/json": components["schemas"]["LicenceRef"];
+                "application/json": components["schemas"]["LicenceRef"] & {
+                    file_format?: components["schemas"]["FileFormat"];
+                };
             };
         };
         responses: {
@@ -1176,8 +1178,9 @@ export interface operations {
                      *       "correlation_id": "c0a8f1e2d3b4a5968778695a4b3c2d1e",
                      *       "response_id": "r0a8f1e2d3b4a5968778695a4b3c2d1e",
                      *       "data": {
-                     *         "file_name": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6.pdf",
-                     *         "file_data": "JVBERi0xLjcK",
+                     *         "file_name": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6.ofd",
+                     *         "file_format": "ofd",
+                     *         "file_data": "UEsDBBQ",
                      *         "sign": "MIIB",
                      *         "seal_id": "4405070000001",
                      *         "ZZBS": "1.2.156.3005.2.11100000000013338W011.11440507MB2C00001R.2024000123.001.6"
@@ -1187,9 +1190,10 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope"] & {
                         data: {
                             file_name: string;
-                            /** @description base64 PDF */
+                            file_format?: components["schemas"]["FileFormat"];
+                            /** @description base64 OFD (default) or PDF */
                             file_data: string;
-                            /** @description base64 DER SES_Signature */
+                            /** @description base64 DER SES_Signature (an OFD's SignedValue.dat, over its Signature.xml; a PDF's over its bytes) */
                             sign: string;
                             seal_id?: string;
                             ZZBS: string;

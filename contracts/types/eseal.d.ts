@@ -192,10 +192,13 @@ export interface paths {
          * 验章 / Verify a signature — validation report
          * @description 任何已认证调用方均可验章。报告的总体结论为 PASSED / FAILED / INDETERMINATE，另有首个未通过检查的子结论及每项检查：
          *     结构、制章人签名、制章人证书、印章有效期、印章当前状态（本租户）、签章人证书链、签名值、原文杂凑。不提供原文时
-         *     data-hash 为 INDETERMINATE。签章数据无法解析时仍返回 200 报告（structure FAILED）。/ Open to any authenticated
-         *     caller. Overall PASSED / FAILED / INDETERMINATE, the first failing check's sub-indication, and one entry per
-         *     check. Without the original the data-hash check is INDETERMINATE. An unparseable signature still gets a 200
-         *     report (structure FAILED).
+         *     data-hash 为 INDETERMINATE。签章数据无法解析时仍返回 200 报告（structure FAILED）。给 `ofd`（OFD 文件）时，签章取其
+         *     SignedValue.dat、原文取 Signature.xml，报告前面另有 ofd-package 与每个 `ofd-reference:/路径`（SM3 摘要）的检查。/
+         *     Open to any authenticated caller. Overall PASSED / FAILED / INDETERMINATE, the first failing check's
+         *     sub-indication, and one entry per check. Without the original the data-hash check is INDETERMINATE. An
+         *     unparseable signature still gets a 200 report (structure FAILED). With `ofd` (an OFD file) the signature is its
+         *     SignedValue.dat and the original its Signature.xml, and the report starts with ofd-package and one
+         *     `ofd-reference:/path` check per Reference (SM3 digest).
          */
         post: operations["esealVerify"];
         delete?: never;
@@ -398,21 +401,24 @@ export interface components {
             propertyInfo: string;
             signerCertSerial: string;
         };
+        /** @description 签章数据与原文（digest 或 document），或一个 OFD 文件（ofd：签章与原文都取自其中）/ a signature with its original (digest or document), or an OFD file (ofd: both taken from it) */
         VerifyRequest: {
             /** @description SES_Signature（v4 或 v1，DER，base64）/ SES_Signature (v4 or v1, DER, base64) */
-            signature: string;
+            signature?: string;
+            /** @description OFD 文件 base64（GB/T 33190）：验其第一个签章（SignedValue.dat 对 Signature.xml）并逐个核对 Reference 的 SM3 摘要 / an OFD file, base64: its first signature (SignedValue.dat over Signature.xml) is verified and every Reference's SM3 digest checked */
+            ofd?: string;
             /** @description 原文 SM3 杂凑值 / SM3 of the original */
             digest?: string;
             /** @description 原文 base64 / The original, base64 */
             document?: string;
-        };
+        } & (unknown | unknown);
         /** @enum {string} */
         Indication: "PASSED" | "FAILED" | "INDETERMINATE";
         /** @enum {string} */
         SubIndication: "FORMAT_FAILURE" | "UNSUPPORTED_ALGORITHM" | "SEAL_SIGNATURE_INVALID" | "SEAL_MAKER_CERT_INVALID" | "SEAL_NOT_YET_VALID" | "SEAL_EXPIRED" | "SIGNING_TIME_UNKNOWN" | "SIGNING_TIME_IN_FUTURE" | "SEAL_SUSPENDED" | "SEAL_REVOKED" | "SEAL_REVOKED_AFTER_SIGNING" | "SEAL_STATUS_UNKNOWN" | "CERT_CHAIN_INVALID" | "CERT_NOT_IN_SEAL" | "CERT_EXPIRED" | "CERT_REVOKED" | "CERT_REVOKED_AFTER_SIGNING" | "SIGNATURE_INVALID" | "HASH_MISMATCH" | "NO_ORIGINAL_DATA";
         CheckResult: {
-            /** @enum {string} */
-            id: "structure" | "seal-maker-signature" | "seal-maker-certificate" | "seal-validity" | "seal-status" | "signer-certificate" | "signature-value" | "data-hash";
+            /** @description 签章检查，或 OFD 文件的包结构与每个 Reference（ofd-package、ofd-references.method、ofd-reference:/路径）/ a signature check, or an OFD file's package and each Reference */
+            id: string | ("structure" | "seal-maker-signature" | "seal-maker-certificate" | "seal-validity" | "seal-status" | "signer-certificate" | "signature-value" | "data-hash" | "ofd-package" | "ofd-references.method") | unknown;
             result: components["schemas"]["Indication"];
             subIndication?: components["schemas"]["SubIndication"];
             zh: string;

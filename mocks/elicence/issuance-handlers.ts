@@ -29,7 +29,7 @@ import { openSession, sessionValid } from "./access-records.js";
 import { publishCatalogueRecord } from "./catalogue-deliveries.js";
 import { DEFAULT_OPTIONS, esealOf, findTypeAnywhere, organisationOf, type ElicenceDeps } from "./elicence-context.js";
 import { issuanceFromError, issuanceRefusal, issuanceResult, iso } from "./envelopes.js";
-import { keepOriginal, originalOf, sealLicencePdf, type SealedFile } from "./sealed-files.js";
+import { keepOfdOriginal, originalOf, originalOfdOf, sealOriginals } from "./sealed-files.js";
 import { newAuthCode } from "./usage-grants.js";
 
 const META_KIND = "elicence.meta";
@@ -201,6 +201,29 @@ async function checkSealUsable(ctx: HandlerContext, org: { uscc: string }): Prom
   return undefined;
 }
 
+interface ArchivedFile {
+  fileName: string;
+  bytes: Buffer;
+  signature: Buffer;
+  sealId: string;
+}
+
+async function handedPdf(ctx: HandlerContext, id: string): Promise<ArchivedFile | undefined> {
+  const f = await originalOf(ctx.store, id);
+  return f && { fileName: f.fileName, bytes: f.pdf, signature: f.signature, sealId: f.sealId };
+}
+
+/** The kept OFD original; for a record kept before OFD files existed, sealed now (when the e-seal platform is there). */
+async function handedOfd(
+  ctx: HandlerContext,
+  id: string,
+  eseal: ReturnType<typeof esealOf>,
+): Promise<ArchivedFile | undefined> {
+  const f =
+    (await originalOfdOf(ctx.store, id)) ?? (eseal ? await keepOfdOriginal(eseal, ctx, ctx.store, id) : undefined);
+  return f && { fileName: f.fileName, bytes: f.ofd, signature: f.signature, sealId: f.sealId };
+}
+
 /** Seal the issued licence, keep the file, publish the catalogue record: the answer of every issuing service. */
 async function finishIssue(
   deps: ElicenceDeps,
@@ -211,8 +234,7 @@ async function finishIssue(
 ): Promise<HandlerResult> {
   const now = ctx.clock.now();
   const lt = (await findLicenceType(ctx.store, l.typeCode))!;
-  const file = await sealLicencePdf(esealOf(ctx)!, ctx, l, lt, { now });
-  await keepOriginal(ctx.store, l, lt, file);
+  const { ofd: file } = await sealOriginals(esealOf(ctx)!, ctx, ctx.store, l, lt, now);
   const delivery = await publishCatalogueRecord(ctx, record);
   ctx.emit("elicence.issued", { certIdentifier: l.id, licenseCode: l.licenseCode, sealId: file.sealId });
   return issuanceResult(now, {
@@ -419,10 +441,11 @@ export function issuanceHandlers(deps: ElicenceDeps): Record<string, Handler> {
         const l = await ownLicence(deps, input, ctx, pre.org!);
         if (isResult(l)) return l;
         const a = await archiveLicence(deps.library.envOf(ctx.store), l.id, { now: ctx.clock.now() });
-        let file: SealedFile | undefined = await originalOf(ctx.store, a.id);
+        const format = (input.body as { file_format?: string } | undefined)?.file_format === "pdf" ? "pdf" : "ofd";
+        const eseal = esealOf(ctx);
+        let file = format === "pdf" ? await handedPdf(ctx, a.id) : await handedOfd(ctx, a.id, eseal);
         if (!file) {
           // Seeded licences (and any issued while the e-seal platform was away) are sealed when first archived.
-          const eseal = esealOf(ctx);
           if (!eseal)
             return issuanceRefusal(
               503,
@@ -434,13 +457,15 @@ export function issuanceHandlers(deps: ElicenceDeps): Record<string, Handler> {
               { rule: "elicence.seal" },
             );
           const lt = (await findLicenceType(ctx.store, a.typeCode))!;
-          file = await sealLicencePdf(eseal, ctx, a, lt, { now: ctx.clock.now() });
-          await keepOriginal(ctx.store, a, lt, file);
+          const both = await sealOriginals(eseal, ctx, ctx.store, a, lt, ctx.clock.now());
+          const f = format === "pdf" ? { ...both.pdf, bytes: both.pdf.pdf } : { ...both.ofd, bytes: both.ofd.ofd };
+          file = { fileName: f.fileName, bytes: f.bytes, signature: f.signature, sealId: f.sealId };
         }
         return issuanceResult(ctx.clock.now(), {
           data: {
             file_name: file.fileName,
-            file_data: file.pdf.toString("base64"),
+            file_format: format,
+            file_data: file.bytes.toString("base64"),
             sign: file.signature.toString("base64"),
             seal_id: file.sealId,
             ZZBS: a.id,

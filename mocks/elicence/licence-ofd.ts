@@ -12,8 +12,18 @@
 //   Doc_0/Signs/Sign_0/Signature.xml     SignedInfo: provider, SM2-with-SM3, time, References (SM3 per file), StampAnnot
 //   Doc_0/Signs/Sign_0/SignedValue.dat   DER SES_Signature over Signature.xml (GB/T 38540 §7: the original is the file)
 import { createHash } from "node:crypto";
-import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from "fflate";
-import { XMLBuilder, XMLParser } from "fast-xml-parser";
+import { strToU8, zipSync, type Zippable } from "fflate";
+import { XMLBuilder } from "fast-xml-parser";
+import {
+  OFD_NS,
+  ofdFail,
+  ofdPass,
+  readOfdSignature,
+  sm3Base64 as sm3,
+  SM2_SM3_OID,
+  SM3_OID,
+  type OfdCheck,
+} from "../shared/ofd-signature.js";
 import QRCode from "qrcode";
 import { CORE_KEYS, type LicenceType } from "./catalogue.js";
 import type { LicenceSealer, SealVerification } from "./licence-pdf.js";
@@ -29,10 +39,7 @@ import {
 import type { Licence, LicenceEnv } from "./licences.js";
 import { FILE_UNREADABLE, fileVerdict, type FileVerification } from "./file-verdict.js";
 
-export const OFD_NS = "http://www.ofdspec.org/2016";
-/** GM/T 0006 object identifiers: SM3 (References' CheckMethod), SM2 with SM3 (SignatureMethod). */
-export const SM3_OID = "1.2.156.10197.1.401";
-export const SM2_SM3_OID = "1.2.156.10197.1.501";
+export { OFD_NS, SM2_SM3_OID, SM3_OID, type OfdCheck } from "../shared/ofd-signature.js";
 export const SIGNATURE_XML = "/Doc_0/Signs/Sign_0/Signature.xml";
 export const SIGNED_VALUE = "/Doc_0/Signs/Sign_0/SignedValue.dat";
 const SIGNATURES_XML = "/Doc_0/Signs/Signatures.xml";
@@ -61,20 +68,6 @@ export interface OfdLicenceFile {
 }
 
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: "@_", suppressEmptyNode: true });
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: "@_",
-  parseTagValue: false,
-  parseAttributeValue: false,
-  // lists, by their place (a root element named like a list item stays an object)
-  isArray: (_name, jpath) =>
-    [
-      "ofd:Signature.ofd:SignedInfo.ofd:References.ofd:Reference",
-      "ofd:Signatures.ofd:Signature",
-      "ofd:OFD.ofd:DocBody.ofd:DocInfo.ofd:CustomDatas.ofd:CustomData",
-    ].includes(String(jpath)),
-});
-
 /** One XML file: declaration, the root element with the OFD namespace. */
 function xml(root: string, body: Record<string, unknown>): Uint8Array {
   return strToU8(
@@ -85,7 +78,6 @@ function xml(root: string, body: Record<string, unknown>): Uint8Array {
   );
 }
 
-const sm3 = (b: Uint8Array) => createHash("sm3").update(b).digest("base64");
 const mm = (n: number) => Number(n.toFixed(2));
 const box = (x: number, y: number, w: number, h: number) => [x, y, w, h].map(mm).join(" ");
 
@@ -321,14 +313,6 @@ export async function makeLicenceOfd(
   };
 }
 
-/** One line of an OFD verification report. */
-export interface OfdCheck {
-  id: string;
-  result: "PASSED" | "FAILED" | "INDETERMINATE";
-  zh: string;
-  en: string;
-}
-
 export interface OfdVerification {
   result: "PASSED" | "FAILED" | "INDETERMINATE";
   checks: OfdCheck[];
@@ -339,84 +323,23 @@ export interface OfdVerification {
   signature?: Buffer;
 }
 
-const fail = (id: string, zh: string, en: string): OfdCheck => ({ id, result: "FAILED", zh, en });
-const pass = (id: string, zh: string, en: string): OfdCheck => ({ id, result: "PASSED", zh, en });
-
-function customDataOf(body: any): Record<string, string> | undefined {
-  if (!body) return undefined;
-  const info: Record<string, string> = {};
-  for (const c of body["ofd:DocInfo"]?.["ofd:CustomDatas"]?.["ofd:CustomData"] ?? [])
-    if (typeof c?.["@_Name"] === "string") info[c["@_Name"]] = String(c["#text"] ?? "");
-  return info;
-}
-
-/** Parse an OFD package's XML file, or undefined. */
-function readXml(files: Record<string, Uint8Array>, path: string): any {
-  const data = files[path.replace(/^\//, "")];
-  if (!data) return undefined;
-  try {
-    return parser.parse(strFromU8(data));
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Check an OFD licence file as a relying party does: the package and its signature list, every Reference's SM3
- * digest, no file outside the References, and the SES_Signature over Signature.xml with its seal (`verify`:
- * signature, certificate, seal validity and status). One check per step; the licence's own status is the caller's.
+ * digest, no file outside the References (ofd-signature.ts), and the SES_Signature over Signature.xml with its seal
+ * (`verify`: signature, certificate, seal validity and status), and that the seal is the issuer's. One check per
+ * step; the licence's own status is the caller's.
  */
 export async function verifyLicenceOfd(bytes: Uint8Array, verify: LicenceSealer["verify"]): Promise<OfdVerification> {
-  const checks: OfdCheck[] = [];
-  const done = (extra: Partial<OfdVerification> = {}): OfdVerification => ({
-    result: checks.some((c) => c.result === "FAILED") ? "FAILED" : (extra.seal?.result ?? "FAILED"),
-    checks,
-    info: {},
-    ...extra,
-  });
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(bytes);
-  } catch (e) {
-    checks.push(fail("package", `不是可解析的 OFD 包：${(e as Error).message}`, `not a readable OFD package`));
-    return done();
-  }
-  const entry = readXml(files, "OFD.xml")?.["ofd:OFD"];
-  const body = entry?.["ofd:DocBody"];
-  if (!body) {
-    checks.push(fail("package", "OFD 包中没有可解析的 OFD.xml", "the package has no readable OFD.xml"));
-    return done();
-  }
-  const info = customDataOf(body) ?? {};
-  const listPath = `/${String(body["ofd:Signatures"] ?? "").replace(/^\//, "")}`;
-  const sig = readXml(files, listPath)?.["ofd:Signatures"]?.["ofd:Signature"]?.[0];
-  const sigPath = typeof sig?.["@_BaseLoc"] === "string" ? `/${sig["@_BaseLoc"].replace(/^\//, "")}` : "";
-  const signed = readXml(files, sigPath)?.["ofd:Signature"];
-  if (!signed?.["ofd:SignedInfo"]) {
-    checks.push(
-      fail("package", "OFD 包中没有签名（Signatures.xml / Signature.xml）", "the package carries no signature"),
-    );
-    return done({ info });
-  }
-  checks.push(pass("package", "OFD 包结构完整", "the OFD package and its signature list are readable"));
-  const refs = signed["ofd:SignedInfo"]["ofd:References"] ?? {};
-  const valuePath = `/${String(signed["ofd:SignedValue"] ?? "").replace(/^\//, "")}`;
-  if (refs["@_CheckMethod"] !== SM3_OID)
-    checks.push(
-      fail("references.method", `摘要算法应为 SM3（${SM3_OID}）`, `the digest method must be SM3 (${SM3_OID})`),
-    );
-  checks.push(...referenceChecks(files, refs["ofd:Reference"] ?? [], [sigPath, valuePath]));
-  const value = files[valuePath.slice(1)];
-  if (!value) {
-    checks.push(fail("signature", `签名值文件 ${valuePath} 不存在`, `the signed value ${valuePath} is missing`));
-    return done({ info });
-  }
-  const signature = Buffer.from(value);
-  const seal = await verify(signature, Buffer.from(files[sigPath.slice(1)]));
+  const pkg = readOfdSignature(bytes);
+  const checks = [...pkg.checks];
+  const info = pkg.info ?? {};
+  const failed = () => checks.some((c) => c.result === "FAILED");
+  if (!pkg.signature || !pkg.signedXml) return { result: "FAILED", checks, info };
+  const seal = await verify(pkg.signature, pkg.signedXml);
   const bad = seal.checks.filter((c) => c.result !== "PASSED" && c.result !== "OK");
   checks.push(
     seal.result === "PASSED"
-      ? pass(
+      ? ofdPass(
           "signature",
           "电子签章（SES_Signature）验证通过",
           "the SES_Signature over Signature.xml and its seal are valid",
@@ -429,35 +352,7 @@ export async function verifyLicenceOfd(bytes: Uint8Array, verify: LicenceSealer[
         },
   );
   checks.push(...sealOwner(seal, info));
-  return done({ info, seal, signature });
-}
-
-/** Each Reference's file present with its SM3 digest; any file outside them (but the signature's own) named. */
-function referenceChecks(files: Record<string, Uint8Array>, refs: any[], own: string[]): OfdCheck[] {
-  const checks: OfdCheck[] = [];
-  const covered = new Set(own);
-  for (const r of refs) {
-    const path = `/${String(r?.["@_FileRef"] ?? "").replace(/^\//, "")}`;
-    covered.add(path);
-    const data = files[path.slice(1)];
-    const id = `reference:${path}`;
-    if (!data) checks.push(fail(id, `被签名的文件 ${path} 不存在`, `the signed file ${path} is missing`));
-    else if (sm3(data) !== String(r["ofd:CheckValue"] ?? "").trim())
-      checks.push(
-        fail(id, `文件 ${path} 在签名后被修改（SM3 摘要不符）`, `${path} changed after signing (SM3 mismatch)`),
-      );
-    else checks.push(pass(id, `文件 ${path} 的 SM3 摘要相符`, `${path} matches its SM3 digest`));
-  }
-  for (const path of Object.keys(files).map((p) => `/${p}`))
-    if (!covered.has(path) && !path.endsWith("/"))
-      checks.push(
-        fail(
-          `reference:${path}`,
-          `文件 ${path} 不在签名范围内（签名后加入）`,
-          `${path} is not signed (added after signing)`,
-        ),
-      );
-  return checks;
+  return { result: failed() ? "FAILED" : seal.result, checks, info, seal, signature: pkg.signature };
 }
 
 /**
@@ -470,9 +365,9 @@ function sealOwner(seal: SealVerification, info: Record<string, string>): OfdChe
   const signer = seal.signature?.signer?.serialNumber;
   if (!signer || !info.ZZBFJGDM || info.JZJZZZ) return [];
   return signer === info.ZZBFJGDM
-    ? [pass("seal.owner", "印章属于证照颁发机构", "the seal is the issuing organisation's")]
+    ? [ofdPass("seal.owner", "印章属于证照颁发机构", "the seal is the issuing organisation's")]
     : [
-        fail(
+        ofdFail(
           "seal.owner",
           `印章属于 ${signer}，不是颁发机构 ${info.ZZBFJGDM}`,
           `the seal belongs to ${signer}, not to the issuer ${info.ZZBFJGDM}`,
@@ -482,11 +377,7 @@ function sealOwner(seal: SealVerification, info: Record<string, string>): OfdChe
 
 /** The GB/T 36903 metadata in an OFD's CustomData; undefined when the bytes are no readable OFD package. */
 export function readLicenceOfdInfo(bytes: Uint8Array): Record<string, string> | undefined {
-  try {
-    return customDataOf(readXml(unzipSync(bytes), "OFD.xml")?.["ofd:OFD"]?.["ofd:DocBody"]);
-  } catch {
-    return undefined;
-  }
+  return readOfdSignature(bytes).info;
 }
 
 /**

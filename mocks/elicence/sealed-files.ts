@@ -39,6 +39,8 @@ interface StoredFile {
   sealId: string;
   sealName: string;
   signedAt: number;
+  /** The OFD sealed beside it (absent in records kept before OFD files existed): its SHA-256 and SignedValue.dat. */
+  ofd?: { sha256: string; signature: string; sealId: string; sealName: string };
 }
 
 /** Render and seal; `sealer` is the organisation whose seal goes on it (the issuer, or an annotating department). */
@@ -117,14 +119,16 @@ export async function sealLicenceFile(
 
 const sha256 = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
 
-/** Keep what re-renders the original: `licence` and `type` exactly as `f` was rendered from them (no copy). */
+/** Keep what re-renders the originals: `licence` and `type` exactly as `f` (and `ofd`) were rendered from them. */
 export async function keepOriginal(
   store: Store,
   licence: Licence,
   type: Pick<LicenceType, "name" | "items">,
   f: SealedFile,
+  ofd?: OfdLicenceFile,
 ): Promise<void> {
   await store.put<StoredFile>(FILE_KIND, licence.id, {
+    ...(ofd ? { ofd: ofdRecord(ofd) } : {}),
     fileName: f.fileName,
     licence: structuredClone(licence),
     type: { name: type.name, items: structuredClone(type.items) },
@@ -134,6 +138,62 @@ export async function keepOriginal(
     sealName: f.sealName,
     signedAt: f.signedAt,
   });
+}
+
+const ofdRecord = (f: OfdLicenceFile): NonNullable<StoredFile["ofd"]> => ({
+  sha256: sha256(f.ofd),
+  signature: f.signature.toString("base64"),
+  sealId: f.sealId,
+  sealName: f.sealName,
+});
+
+/** Seal the licence as issued, in both formats at the same instant, and keep both originals. */
+export async function sealOriginals(
+  eseal: EsealPort,
+  ctx: EsealApiContext,
+  store: Store,
+  licence: Licence,
+  type: Pick<LicenceType, "name" | "items">,
+  now: number,
+): Promise<{ pdf: SealedFile; ofd: OfdLicenceFile }> {
+  const pdf = await sealLicencePdf(eseal, ctx, licence, type, { now });
+  const ofd = await sealLicenceOfd(eseal, ctx, licence, type, { now });
+  await keepOriginal(store, licence, type, pdf, ofd);
+  return { pdf, ofd };
+}
+
+/**
+ * The OFD original, built again from what was kept (its SignedValue.dat is the kept signature; the package is
+ * deterministic for the licence and time); undefined when none was kept. Throws when the bytes would differ.
+ */
+export async function originalOfdOf(store: Store, licenceId: string): Promise<OfdLicenceFile | undefined> {
+  const s = await store.get<StoredFile>(FILE_KIND, licenceId);
+  if (!s?.ofd) return undefined;
+  const kept = s.ofd;
+  const signature = Buffer.from(kept.signature, "base64");
+  const f = await makeLicenceOfd(
+    s.licence,
+    s.type,
+    async () => ({ signature, sealId: kept.sealId, sealName: kept.sealName }),
+    { now: s.signedAt },
+  );
+  if (sha256(f.ofd) !== kept.sha256)
+    throw new Error(`rebuilt OFD original of ${licenceId} differs from the sealed file`);
+  return f;
+}
+
+/** Add the OFD original to a record kept before OFD files existed (sealed now, from the kept licence). */
+export async function keepOfdOriginal(
+  eseal: EsealPort,
+  ctx: EsealApiContext,
+  store: Store,
+  licenceId: string,
+): Promise<OfdLicenceFile | undefined> {
+  const s = await store.get<StoredFile>(FILE_KIND, licenceId);
+  if (!s) return undefined;
+  const ofd = await sealLicenceOfd(eseal, ctx, s.licence, s.type, { now: s.signedAt });
+  await store.put<StoredFile>(FILE_KIND, licenceId, { ...s, ofd: ofdRecord(ofd) });
+  return ofd;
 }
 
 /** The sealed original, rendered again from what was kept; throws when the bytes would differ from the sealed ones. */

@@ -11,6 +11,8 @@ import type { SealRecord } from "./seal-service.js";
 import { parseSignature } from "./ses-parse.js";
 import type { TenantSealRegistry, TenantSeals } from "./tenant-seals.js";
 import { OID_SM2_WITH_SM3 } from "./oids.js";
+import { readOfdSignature, type OfdCheck } from "../shared/ofd-signature.js";
+import { summarise, type CheckId, type CheckResult, type VerificationReport } from "./verification-report.js";
 
 const DEFAULT_VALIDITY_MS = 3 * 365 * 86_400_000;
 
@@ -121,8 +123,37 @@ function original(b: Record<string, unknown>, required: boolean): { digest?: Buf
   return { document: decodeBase64(b.document, "/body/document", { zh: "document（原文）", en: "document" }) };
 }
 
+/** An OFD's own checks in the report's terms: ofd-package, ofd-references.method, ofd-reference:/path. */
+function ofdChecks(checks: OfdCheck[]): CheckResult[] {
+  return checks.map((c) => ({
+    id: (c.id === "signature" ? "ofd-package" : `ofd-${c.id}`) as CheckId,
+    result: c.result,
+    ...(c.result === "FAILED"
+      ? { subIndication: c.id.startsWith("reference:") ? "HASH_MISMATCH" : "FORMAT_FAILURE" }
+      : {}),
+    zh: c.zh,
+    en: c.en,
+  })) as CheckResult[];
+}
+
 export function createEsealHandlers(reg: TenantSealRegistry): Record<string, Handler> {
   const open = (ctx: HandlerContext) => reg.open(ctx.store);
+
+  /** An OFD file's first signature (SignedValue.dat over Signature.xml) after its package and Reference checks. */
+  async function verifyOfd(b: Record<string, unknown>, ctx: HandlerContext): Promise<VerificationReport> {
+    const parts = readOfdSignature(decodeBase64(b.ofd, "/body/ofd", { zh: "ofd（OFD 文件）", en: "ofd" }));
+    const own = ofdChecks(parts.checks);
+    if (!parts.signature) return summarise(own);
+    const ts = await open(ctx);
+    try {
+      ts.find(parseSignature(parts.signature).seal.esID);
+    } catch {
+      // unparseable: the report says so
+    }
+    const report = ts.svc.verify(parts.signature, { now: ctx.clock.now(), document: parts.signedXml });
+    await ts.save();
+    return summarise([...own, ...report.checks], report.signature);
+  }
 
   return {
     esealListSealTypes: () => ok(reg.sealTypes.map((t) => ({ code: t.code, name: t.name, en: t.en }))),
@@ -288,6 +319,7 @@ export function createEsealHandlers(reg: TenantSealRegistry): Record<string, Han
 
     async esealVerify(input, ctx) {
       const b = bodyOf(input);
+      if (b.ofd !== undefined) return ok(await verifyOfd(b, ctx));
       const sig = decodeBase64(b.signature, "/body/signature", { zh: "signature（签章数据）", en: "signature" });
       const { digest, document } = original(b, false);
       const ts = await open(ctx);

@@ -11,7 +11,11 @@ export type CheckId =
   | "seal-status"
   | "signer-certificate"
   | "signature-value"
-  | "data-hash";
+  | "data-hash"
+  // an OFD file's own checks, before its signature's (GB/T 33190 §18)
+  | "ofd-package"
+  | "ofd-references.method"
+  | `ofd-reference:${string}`;
 
 /** Sub-indications: why a check did not pass (string-literal union, like jose's error codes). */
 export type SubIndication =

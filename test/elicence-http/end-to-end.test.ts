@@ -315,6 +315,27 @@ describe("revoking the issuer's seal", () => {
     );
     const ofd = { fileData: (await h.open(url.json.data.url)).json.data.fileData };
     expect((await h.ebus("POST", "/ebus/elicence/v1/files/verify", ofd, A)).json.head.status).toBe(0);
+    // the e-seal platform verifies the OFD too: its package and every Reference, then the signature
+    const sealCheck = () => h.ebus("POST", "/ebus/eseal/v1/verifications", { ofd: ofd.fileData }, A);
+    const before = (await sealCheck()).json.data;
+    expect(before.result, JSON.stringify(before)).toBe("PASSED");
+    const ids = before.checks.map((c: { id: string }) => c.id);
+    expect(ids.slice(0, 2)).toEqual(["ofd-package", expect.stringMatching(/^ofd-reference:\//)]);
+    expect(ids).toEqual(
+      expect.arrayContaining(["ofd-reference:/Doc_0/Pages/Page_0/Content.xml", "seal-status", "data-hash"]),
+    );
+    const parts = unzipSync(Buffer.from(ofd.fileData, "base64"));
+    parts["Doc_0/Res/qr.png"] = new Uint8Array([0x89, 0x50]);
+    const edited = await h.ebus(
+      "POST",
+      "/ebus/eseal/v1/verifications",
+      { ofd: Buffer.from(zipSync(parts)).toString("base64") },
+      A,
+    );
+    expect(edited.json.data).toMatchObject({ result: "FAILED", subIndication: "HASH_MISMATCH" });
+    expect(edited.json.data.checks.find((c: { id: string }) => c.id === "ofd-reference:/Doc_0/Res/qr.png").result).toBe(
+      "FAILED",
+    );
 
     h.advanceAll(60_000);
     const rev = await h.ebus("POST", `/ebus/eseal/v1/seals/${r.json.data.seal_id}/revoke`, { reason: "印章遗失" }, A);
@@ -324,6 +345,7 @@ describe("revoking the issuer's seal", () => {
     expect(v.json.data.result).not.toBe("PASSED");
     expect(v.json.data.seal.subIndication).toBe("SEAL_REVOKED_AFTER_SIGNING");
     expect(v.json.data.reason).toContain("SEAL_REVOKED_AFTER_SIGNING");
+    expect((await sealCheck()).json.data.subIndication).toBe("SEAL_REVOKED_AFTER_SIGNING");
     // the OFD, its seal embedded, fails the same way as the PDF: its signature check names the revocation
     const o = await h.ebus("POST", "/ebus/elicence/v1/files/verify", ofd, B);
     expect(o.json.head.status).toBe(101);

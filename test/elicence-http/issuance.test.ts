@@ -1,7 +1,7 @@
 // The GatewayMsg issuance services (facts §4.5 serviceIds, §8.4 bodies): lifecycle, versions, refusals, catalogue.
 import { beforeAll, describe, expect, it } from "vitest";
 import { checkLicenceId, mod37_36 } from "../../mocks/shared/ids.js";
-import { readLicenceFileInfo } from "../../mocks/elicence/licence-file.js";
+import { readLicenceFileInfo, readLicenceOfdInfo } from "../../mocks/elicence/licence-file.js";
 import { A, B, SID, drivingLicenceBody, elicenceSim, type ElicenceSim } from "./helpers.js";
 
 describe("issuance services", () => {
@@ -36,10 +36,17 @@ describe("issuance services", () => {
     const again = await h.d(SID.issue, { license_code: code });
     expect(again.status).toBe(409);
     expect(again.json).toMatchObject({ ack_code: "FAILURE", errors: [{ code: "ILLEGAL_TRANSITION" }] });
+    // the OFD sealed at issuance by default, byte for byte the same each time it is archived; the PDF beside it
     const a = await h.d(SID.archive, { license_code: code });
-    expect(a.json.data.file_name).toBe(`${i.json.data.ZZBS}.pdf`);
-    const info = await readLicenceFileInfo(Buffer.from(a.json.data.file_data, "base64"));
-    expect(info).toMatchObject({ ZZBS: i.json.data.ZZBS, ZZBFJGDM: h.org(A), ZZLXDM: "11100000GT0000088Y001" });
+    expect(a.json.data).toMatchObject({ file_name: `${i.json.data.ZZBS}.ofd`, file_format: "ofd", sign: i.json.sign });
+    const want = { ZZBS: i.json.data.ZZBS, ZZBFJGDM: h.org(A), ZZLXDM: "11100000GT0000088Y001" };
+    expect(await readLicenceOfdInfo(Buffer.from(a.json.data.file_data, "base64"))).toMatchObject(want);
+    expect((await h.d(SID.archive, { license_code: code })).json.data.file_data).toBe(a.json.data.file_data);
+    const v = await h.ebus("POST", "/ebus/elicence/v1/files/verify", { fileData: a.json.data.file_data }, A);
+    expect(v.json.head.status).toBe(0);
+    const p = await h.d(SID.archive, { license_code: code, file_format: "pdf" });
+    expect(p.json.data).toMatchObject({ file_name: `${i.json.data.ZZBS}.pdf`, file_format: "pdf" });
+    expect(await readLicenceFileInfo(Buffer.from(p.json.data.file_data, "base64"))).toMatchObject(want);
   });
 
   it("modifying an issued licence issues version 002 linked to 001; the old version answers 21", async () => {

@@ -6,7 +6,8 @@ import { BUILTIN_LICENCE_TYPES } from "../../mocks/elicence/catalogue.js";
 import { DRUG_LICENCE_ISSUER, drugLicenceFields } from "./drug-licence.js";
 import { createAndIssueLicence, type Licence } from "../../mocks/elicence/licences.js";
 import { licenceFileName, renderLicencePdf } from "../../mocks/elicence/licence-file.js";
-import { keepOriginal, originalOf, type SealedFile } from "../../mocks/elicence/sealed-files.js";
+import { keepOriginal, originalOf, originalOfdOf, type SealedFile } from "../../mocks/elicence/sealed-files.js";
+import { makeLicenceOfd } from "../../mocks/elicence/licence-ofd.js";
 import { seedLicenceSource } from "../../mocks/elicence/seed-licences.js";
 import { createSeed } from "../../mocks/shared/seed/index.js";
 
@@ -63,5 +64,37 @@ describe("the kept original", () => {
 
   test("is absent for a licence that was never sealed", async () => {
     expect(await originalOf(store, "no-such-licence")).toBeUndefined();
+  });
+});
+
+describe("the kept OFD original", () => {
+  const fakeSeal = async () => ({
+    signature: Buffer.from("3046022100ab", "hex"),
+    sealId: "4405009000001",
+    sealName: "汕头市市场监督管理局",
+  });
+
+  test("comes back byte for byte, its SignedValue.dat the kept signature; a changed record is refused", async () => {
+    const s = new MemoryStore(clock);
+    const { licence: l } = await createAndIssueLicence(
+      { store: s, seedLicences: seedLicenceSource(seed) },
+      drugLicenceFields(),
+      {
+        now: clock.now(),
+        issuer: DRUG_LICENCE_ISSUER,
+      },
+    );
+    const ofd = await makeLicenceOfd(l, typeOf(l), fakeSeal, { now: clock.now() });
+    await keepOriginal(s, l, typeOf(l), { ...sealed, fileName: licenceFileName(l) }, ofd);
+    const back = await originalOfdOf(s, l.id);
+    expect(back!.ofd.equals(ofd.ofd)).toBe(true);
+    expect(back).toMatchObject({ fileName: `${l.id}.ofd`, sealId: "4405009000001", signedAt: clock.now() });
+    const [record] = await s.list<{ ofd: { sha256: string } }>("elicence.file");
+    await s.put("elicence.file", l.id, { ...record, ofd: { ...record.ofd, sha256: "0".repeat(64) } });
+    await expect(originalOfdOf(s, l.id)).rejects.toThrow(/differs from the sealed file/);
+  });
+
+  test("is absent from a record kept before OFD files existed", async () => {
+    expect(await originalOfdOf(store, licence.id)).toBeUndefined();
   });
 });

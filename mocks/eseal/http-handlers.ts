@@ -11,7 +11,7 @@ import type { SealRecord } from "./seal-service.js";
 import { parseSignature } from "./ses-parse.js";
 import type { TenantSealRegistry, TenantSeals } from "./tenant-seals.js";
 import { OID_SM2_WITH_SM3 } from "./oids.js";
-import { readOfdSignature, type OfdCheck } from "../shared/ofd-signature.js";
+import type { OfdCheck } from "../shared/ofd-signature.js";
 import { summarise, type CheckId, type CheckResult, type VerificationReport } from "./verification-report.js";
 
 const DEFAULT_VALIDITY_MS = 3 * 365 * 86_400_000;
@@ -141,7 +141,10 @@ export function createEsealHandlers(reg: TenantSealRegistry): Record<string, Han
 
   /** An OFD file's first signature (SignedValue.dat over Signature.xml) after its package and Reference checks. */
   async function verifyOfd(b: Record<string, unknown>, ctx: HandlerContext): Promise<VerificationReport> {
-    const parts = readOfdSignature(decodeBase64(b.ofd, "/body/ofd", { zh: "ofd（OFD 文件）", en: "ofd" }));
+    const bytes = decodeBase64(b.ofd, "/body/ofd", { zh: "ofd（OFD 文件）", en: "ofd" });
+    // zip and XML load on the first OFD, not at start-up
+    const { readOfdSignature } = await import("../shared/ofd-signature.js");
+    const parts = readOfdSignature(bytes);
     const own = ofdChecks(parts.checks);
     if (!parts.signature) return summarise(own);
     const ts = await open(ctx);

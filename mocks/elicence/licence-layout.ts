@@ -67,3 +67,24 @@ export function printedText(licence: Licence, type: Pick<LicenceType, "name" | "
     extra.join("")
   );
 }
+
+/** Split text into lines no wider than `width` as `widthOf` measures a character (CJK breaks between any two). */
+export function wrapText(text: string, width: number, widthOf: (ch: string) => number): string[] {
+  const lines: string[] = [];
+  for (const para of text.split(/\r?\n/)) {
+    let line = "";
+    let w = 0;
+    for (const ch of para) {
+      const cw = widthOf(ch);
+      if (w + cw > width && line) {
+        lines.push(line);
+        line = "";
+        w = 0;
+      }
+      line += ch;
+      w += cw;
+    }
+    lines.push(line);
+  }
+  return lines;
+}

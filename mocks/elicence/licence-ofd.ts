@@ -33,6 +33,7 @@ import {
   FOOT_NOTE,
   licenceRows,
   licenceTitle,
+  wrapText,
   zhDate,
   type Annotation,
 } from "./licence-layout.js";
@@ -87,23 +88,8 @@ function advances(text: string, size: number): number[] {
 }
 
 /** Lines of at most `width` mm at `size`. */
-function wrapMm(text: string, size: number, width: number): string[] {
-  const lines: string[] = [];
-  let line = "",
-    w = 0;
-  for (const [i, c] of [...text].entries()) {
-    const a = advances(c, size)[0];
-    if (w + a > width && line) {
-      lines.push(line);
-      line = "";
-      w = 0;
-    }
-    line += c;
-    w += a;
-    if (i === [...text].length - 1) lines.push(line);
-  }
-  return lines.length ? lines : [""];
-}
+const wrapMm = (text: string, size: number, width: number): string[] =>
+  wrapText(text, width, (c) => advances(c, size)[0]);
 
 interface Page {
   texts: Record<string, unknown>[];

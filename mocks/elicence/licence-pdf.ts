@@ -22,6 +22,7 @@ import {
   licenceRows,
   licenceTitle,
   printedText,
+  wrapText,
   zhDate,
   type Annotation,
 } from "./licence-layout.js";
@@ -74,26 +75,9 @@ const SEAL_RED = rgb(0.86, 0.1, 0.1);
 const LABEL_BG = rgb(0.96, 0.94, 0.9);
 const GRID = rgb(0.35, 0.3, 0.28);
 
-/** Split text into lines no wider than `width` (CJK text breaks between any two characters). */
-function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
-  const lines: string[] = [];
-  for (const para of text.split(/\r?\n/)) {
-    let line = "";
-    let w = 0;
-    for (const ch of para) {
-      const cw = font.widthOfTextAtSize(ch, size);
-      if (w + cw > width && line) {
-        lines.push(line);
-        line = "";
-        w = 0;
-      }
-      line += ch;
-      w += cw;
-    }
-    lines.push(line);
-  }
-  return lines;
-}
+/** Split text into lines no wider than `width` at this font and size (licence-layout.ts wrapText). */
+const wrap = (text: string, font: PDFFont, size: number, width: number): string[] =>
+  wrapText(text, width, (ch) => font.widthOfTextAtSize(ch, size));
 
 function drawCentered(
   page: PDFPage,

@@ -43,19 +43,31 @@ interface StoredFile {
   ofd?: { sha256: string; signature: string; sealId: string; sealName: string };
 }
 
+/** When, with what printed over it, and by whom (default the issuer) a licence file is sealed. */
+export interface SealOptions {
+  now: number;
+  watermark?: string;
+  annotation?: Annotation;
+  sealer?: { uscc: string; name: string };
+}
+
+/** The organisation whose seal goes on the file: the one asked for, else the licence's issuer. */
+const sealerOf = (licence: Licence, opts: SealOptions) =>
+  opts.sealer ?? { uscc: licence.issuerCode, name: licence.data.ZZBFJG };
+
 /** Render and seal; `sealer` is the organisation whose seal goes on it (the issuer, or an annotating department). */
 export async function sealLicencePdf(
   eseal: EsealPort,
   ctx: EsealApiContext,
   licence: Licence,
   type: Pick<LicenceType, "name" | "items">,
-  opts: { now: number; watermark?: string; annotation?: Annotation; sealer?: { uscc: string; name: string } },
+  opts: SealOptions,
 ): Promise<SealedFile> {
   const pdf = Buffer.from(
     await renderLicencePdf(licence, type, { now: opts.now, watermark: opts.watermark, annotation: opts.annotation }),
   );
   const fileName = licenceFileName(licence);
-  const org = opts.sealer ?? { uscc: licence.issuerCode, name: licence.data.ZZBFJG };
+  const org = sealerOf(licence, opts);
   // orgName lets the e-seal platform make a 法定名称章 for a (synthetic) issuer that is not in the seed.
   const s = await eseal.sealDocument(ctx, org.uscc, pdf, fileName, { orgName: org.name, now: opts.now });
   return { fileName, pdf, signature: s.signature, sealId: s.sealId, sealName: s.sealName, signedAt: opts.now };
@@ -67,9 +79,9 @@ export async function sealLicenceOfd(
   ctx: EsealApiContext,
   licence: Licence,
   type: Pick<LicenceType, "name" | "items">,
-  opts: { now: number; watermark?: string; annotation?: Annotation; sealer?: { uscc: string; name: string } },
+  opts: SealOptions,
 ): Promise<OfdLicenceFile> {
-  const org = opts.sealer ?? { uscc: licence.issuerCode, name: licence.data.ZZBFJG };
+  const org = sealerOf(licence, opts);
   return makeLicenceOfd(
     licence,
     type,

@@ -1,19 +1,15 @@
 // The OFD licence's page, drawn from its own page description (ofd-preview.ts) in headless Chromium: frame and stamp
 // in red, the text in ink, the QR code in the top right corner — not blank. GATESIM_WRITE_DOCS=1 also refreshes
 // docs/licence-ofd-example.png for docs/elicence.md.
-import { execFile } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { PNG } from "pngjs";
 import { afterAll, describe, expect, it } from "vitest";
 import { ofdPageSvg } from "../../mocks/elicence/ofd-preview.js";
-import { requireTool } from "../system-tool.js";
+import { CHROMIUM, requireTool, screenshot } from "../system-tool.js";
 import { ofdFixture } from "./ofd-fixture.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), "gatesim-ofd-render-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 requireTool(existsSync(CHROMIUM), "chromium (renders the OFD page preview)", "chromium");
@@ -29,20 +25,7 @@ describe("the OFD licence page", () => {
       `<!doctype html><html><body style="margin:0;background:#fff"><img src="page.svg" width="794" height="1123"></body></html>`,
     );
     const png = join(dir, "page.png");
-    await run(
-      CHROMIUM,
-      [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--hide-scrollbars",
-        "--window-size=794,1123",
-        `--screenshot=${png}`,
-        `file://${join(dir, "page.html")}`,
-      ],
-      { timeout: 60_000 },
-    );
+    await screenshot(join(dir, "page.html"), png, 794, 1123);
     const img = PNG.sync.read(readFileSync(png));
     const px = (x: number, y: number) => img.data.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 3);
     let red = 0,

@@ -1,17 +1,13 @@
 // The seal picture served over HTTP renders in headless Chromium (issue 4 item 3): red ring, text, star — not blank.
 // Set GATESIM_WRITE_DOCS=1 to also refresh docs/seal-example.svg and docs/seal-example.png for the README.
-import { requireTool } from "../system-tool.js";
-import { execFile } from "node:child_process";
+import { CHROMIUM, requireTool, screenshot } from "../system-tool.js";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync, copyFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { PNG } from "pngjs";
 import { afterAll, describe, expect, it } from "vitest";
 import { esealSim } from "./helpers.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), "gatesim-seal-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -32,20 +28,7 @@ describe("seal SVG in headless Chromium", () => {
       `<!doctype html><html><body style="margin:0;background:#fff"><img src="seal.svg" width="400" height="400"></body></html>`,
     );
     const png = join(dir, "seal.png");
-    await run(
-      CHROMIUM,
-      [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--hide-scrollbars",
-        "--window-size=400,400",
-        `--screenshot=${png}`,
-        `file://${join(dir, "page.html")}`,
-      ],
-      { timeout: 60_000 },
-    );
+    await screenshot(join(dir, "page.html"), png, 400, 400);
     expect(existsSync(png)).toBe(true);
 
     const img = PNG.sync.read(readFileSync(png));

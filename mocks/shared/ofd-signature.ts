@@ -33,6 +33,39 @@ export const ofdFail = (id: string, zh: string, en: string): OfdCheck => ({ id, 
 export const ofdPass = (id: string, zh: string, en: string): OfdCheck => ({ id, result: "PASSED", zh, en });
 export const sm3Base64 = (b: Uint8Array): string => createHash("sm3").update(b).digest("base64");
 
+/** What an OFD may unpack to: a licence file is ≈ 10 KB; a zip bomb stops here, not in the heap. */
+export const OFD_MAX_UNPACKED = 64 * 1024 * 1024;
+export const OFD_MAX_ENTRIES = 1000;
+
+/** Unzip an OFD package within bounds: at most OFD_MAX_ENTRIES entries declaring OFD_MAX_UNPACKED bytes in all. */
+export function unzipOfd(bytes: Uint8Array): Record<string, Uint8Array> {
+  let total = 0,
+    entries = 0;
+  let refused: OfdLimitError | undefined;
+  const mib = OFD_MAX_UNPACKED / 1048576;
+  const files = unzipSync(bytes, {
+    filter: (f) => {
+      total += f.originalSize;
+      if (++entries > OFD_MAX_ENTRIES)
+        refused = new OfdLimitError(`超过 ${OFD_MAX_ENTRIES} 个文件`, `more than ${OFD_MAX_ENTRIES} files`);
+      else if (total > OFD_MAX_UNPACKED)
+        refused = new OfdLimitError(`解压后超过 ${mib} MiB`, `unpacks to more than ${mib} MiB`);
+      return !refused;
+    },
+  });
+  if (refused) throw refused;
+  return files;
+}
+
+class OfdLimitError extends Error {
+  constructor(
+    readonly zh: string,
+    en: string,
+  ) {
+    super(en);
+  }
+}
+
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: "@_",
@@ -71,11 +104,11 @@ const abs = (p: unknown) => `/${String(p ?? "").replace(/^\//, "")}`;
 export function readOfdSignature(bytes: Uint8Array): OfdSignatureParts {
   let files: Record<string, Uint8Array>;
   try {
-    files = unzipSync(bytes);
+    files = unzipOfd(bytes);
   } catch (e) {
-    return {
-      checks: [ofdFail("package", `不是可解析的 OFD 包：${(e as Error).message}`, "not a readable OFD package")],
-    };
+    const en = (e as Error).message;
+    const zh = e instanceof OfdLimitError ? e.zh : en;
+    return { checks: [ofdFail("package", `不是可解析的 OFD 包：${zh}`, `not a readable OFD package: ${en}`)] };
   }
   const body = readXml(files, "OFD.xml")?.["ofd:OFD"]?.["ofd:DocBody"];
   if (!body)

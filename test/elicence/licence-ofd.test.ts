@@ -232,6 +232,14 @@ describe("a tampered OFD licence file fails with the check named", () => {
     expect(await failed(removed)).toEqual(["reference:/Doc_0/Res/qr.png"]);
   });
 
+  it("a zip bomb (65 MiB of zeros in 66 KB) or more than 1,000 entries: the package, refused before unpacking", async () => {
+    const bomb = await verifyLicenceOfd(zipSync({ "OFD.xml": new Uint8Array(65 * 1048576) }, { level: 9 }), verify);
+    expect(bomb.checks).toEqual([expect.objectContaining({ id: "package", result: "FAILED" })]);
+    expect(bomb.checks[0].zh).toContain("64 MiB");
+    const many = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`f${i}`, new Uint8Array(1)]));
+    expect((await verifyLicenceOfd(zipSync(many), verify)).checks[0].en).toContain("more than 1000 files");
+  });
+
   it("not a zip, or a zip without OFD.xml: the package", async () => {
     expect((await verifyLicenceOfd(Buffer.from("%PDF-1.7"), verify)).checks.map((c) => c.id)).toEqual(["package"]);
     expect(await failed({ "a.txt": strToU8("x") })).toEqual(["package"]);

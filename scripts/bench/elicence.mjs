@@ -1,4 +1,5 @@
-// Benchmark of the e-licence domain (no HTTP): licence PDF generations/s (unsealed), catalogue and licence look-ups/s.
+// Benchmark of the e-licence domain (no HTTP): licence PDF generations/s (unsealed), OFD generations/s (a stand-in
+// seal), catalogue and licence look-ups/s.
 // Run: npm run build && node scripts/bench/elicence.mjs [seconds-per-case, default 3]
 import { createSeed } from "../../dist/mocks/shared/seed/index.js";
 import { Clock } from "../../dist/mocks/shared/clock.js";
@@ -11,7 +12,7 @@ import {
   publishLicenceType,
 } from "../../dist/mocks/elicence/catalogue.js";
 import { createAndIssueLicence, getLicence, listLicencesByHolder } from "../../dist/mocks/elicence/licences.js";
-import { renderLicencePdf } from "../../dist/mocks/elicence/licence-file.js";
+import { makeLicenceOfd, renderLicencePdf } from "../../dist/mocks/elicence/licence-file.js";
 import { seedLicenceSource, prepareSeedIssuers } from "../../dist/mocks/elicence/seed-licences.js";
 
 const SECONDS = Number(process.argv[2] ?? 3);
@@ -86,6 +87,11 @@ const foodType = BUILTIN_LICENCE_TYPES.find((t) => t.code === LICENCE_TYPE_CODES
 await measure("PDF generation, 营业执照 (unsealed)", () => renderLicencePdf(bl, blType, { now: clock.now() }));
 await measure("PDF generation, 食品经营许可证 with useCause watermark", (i) =>
   renderLicencePdf(ids[i % ids.length], foodType, { now: clock.now(), watermark: "办理食品经营许可变更核验" }),
+);
+// OFD: the package and its Signature.xml with a stand-in seal (the SM2 signature is the e-seal bench's figure)
+const standIn = async () => ({ signature: Buffer.alloc(700, 0x30), sealId: "4405000000001", sealName: "bench" });
+await measure("OFD generation, 营业执照 (stand-in seal)", () =>
+  makeLicenceOfd(bl, blType, standIn, { now: clock.now() }),
 );
 const codes = BUILTIN_LICENCE_TYPES.map((t) => t.code);
 await measure(

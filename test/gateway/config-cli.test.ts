@@ -1,15 +1,21 @@
 // Configuration layering and validation (every problem at once), and the CLI's help and refusals.
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { ConfigError, loadConfig } from "../../gateway/config.js";
 import { main } from "../../gateway/cli.js";
 import { buildApp } from "../../gateway/app.js";
 import type { DatashareApi } from "../../mocks/datashare/platform.js";
 
-const dir = () => mkdtempSync(join(tmpdir(), "gatesim-cfg-"));
+const made: string[] = [];
+const dir = () => {
+  const d = mkdtempSync(join(tmpdir(), "gatesim-cfg-"));
+  made.push(d);
+  return d;
+};
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe("config", () => {
   it("defaults: 127.0.0.1:8080, frozen", () => {

@@ -2,7 +2,7 @@
 // records with TTL and indexes, claim-with-TTL, counters, capped append, and reset clearing exactly one namespace.
 import { afterAll, describe, expect, it } from "vitest";
 import { Clock } from "../../mocks/shared/clock.js";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -11,7 +11,13 @@ import { SQLITE_FILE, SqliteBackend, StoreOpenError } from "../../mocks/shared/s
 import { RedisBackend } from "../../mocks/shared/redis-store.js";
 import { testRedis, testRedisCluster } from "../redis-server.js";
 
-const tempDir = () => mkdtempSync(join(tmpdir(), "gatesim-store-"));
+const made: string[] = [];
+/** A fresh data dir, removed after the file's tests (the backends opened on it are closed first). */
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), "gatesim-store-"));
+  made.push(d);
+  return d;
+};
 
 interface Backend {
   name: string;
@@ -66,6 +72,7 @@ function onRedis(name: string, redis: () => Promise<{ url: string; prefix: strin
 }
 afterAll(async () => {
   for (const be of opened) await be.close();
+  for (const d of made) rmSync(d, { recursive: true, force: true });
 });
 
 describe("SqliteBackend on disk", () => {

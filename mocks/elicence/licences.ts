@@ -142,7 +142,7 @@ function withLock<T>(store: Store, fn: () => Promise<T>): Promise<T> {
 
 async function nextSeq(env: LicenceEnv, key: string): Promise<number> {
   const own = (await env.store.get<number>(SEQ_KIND, key)) ?? 0;
-  const n = env.sequences ? env.sequences.next(key, own) : own + 1;
+  const n = env.sequences ? await env.sequences.take(key, own) : own + 1;
   await env.store.put(SEQ_KIND, key, n);
   return n;
 }

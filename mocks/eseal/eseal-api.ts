@@ -124,6 +124,9 @@ export function createEsealApi(reg: TenantSealRegistry): EsealApi {
   ): Promise<SealedDocument> {
     const ts = await reg.open(ctx.store);
     const now = opts.now ?? ctx.clock.now();
+    // an organisation outside the seed gets its first seal made in chooseSeal: its number from the shared counter
+    if (opts.orgName && !opts.sealCode && !opts.typeCode && !ts.listFor(orgUscc).length)
+      await ts.reserveSequence(orgUscc.slice(2, 8));
     try {
       const s = chooseSeal(ts, orgUscc, now, opts);
       const r = data.digest

@@ -205,6 +205,7 @@ export function createEsealHandlers(reg: TenantSealRegistry): Record<string, Han
       const end = parseInstant(b.validTo, "/body/validTo") ?? start + DEFAULT_VALIDITY_MS;
       const ts = await open(ctx);
       ts.ensureSeeded(uscc);
+      await ts.reserveSequence(str(b.divisionCode) ?? uscc.slice(2, 8));
       let rec: SealRecord;
       try {
         rec = ts.svc.makeSeal({

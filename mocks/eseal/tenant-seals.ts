@@ -47,6 +47,11 @@ export interface TenantSeals {
   listFor(uscc: string): SealRecord[];
   /** Creates the seeded seal of a seeded organisation if this tenant has not got it yet; returns it. */
   ensureSeeded(uscc: string): SealRecord | undefined;
+  /**
+   * Take the next platform-wide seal sequence of `division` now, for the makeSeal that follows: the seal service
+   * numbers synchronously, and the number must come from the shared store's atomic counter (replicas).
+   */
+  reserveSequence(division: string): Promise<void>;
   save(): Promise<void>;
 }
 
@@ -151,6 +156,7 @@ export class TenantSealRegistry {
     return {
       svc,
       ensureSeeded,
+      reserveSequence: (division) => this.sequences.reserve(`seal:${division}`, hit.state.sequences[division] ?? 0),
       find: (code) =>
         svc.getSeal(code) ?? (this.seededOrgOfCode(code) ? ensureSeeded(this.seededOrgOfCode(code)!.uscc) : undefined),
       listFor: (uscc) => {

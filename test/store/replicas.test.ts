@@ -74,6 +74,33 @@ describe.each([
     expect(q.json.data.licences.map((l: any) => l.certIdentifier)).toContain(issued.json.data.ZZBS);
   });
 
+  it("seal codes made at once on both replicas, for two tenants, are never the same (one platform-wide sequence)", async () => {
+    const make = (r: Sim, as: string) =>
+      call(r, "POST", "/ebus/eseal/v1/seals", {
+        as,
+        body: { orgUscc: r.tenant(as).tenant.orgCode!, type: "05", divisionCode: "440511" },
+      });
+    const made = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? make(r2, B) : make(r1, A))));
+    for (const m of made) expect(m.status, JSON.stringify(m.json)).toBe(201);
+    const codes = made.map((m) => m.json.data.sealCode as string);
+    expect(codes.every((c) => c.startsWith("440511"))).toBe(true);
+    expect(new Set(codes).size).toBe(codes.length);
+  });
+
+  it("licence codes issued at once on both replicas are never the same", async () => {
+    const identity = r1.runtime.platforms.get("identity")!.api as IdentityPlatform["api"];
+    const people = identity.personas().filter((x) => x.kind === "person" && !x.locked && x.level !== "L0");
+    const issue = (r: Sim, as: string, i: number) =>
+      call(r, "POST", "/GatewayMsg/http/api/proxy/invoke", {
+        headers: tif(r.tenant(as), { serviceId: "D1597131569652" }),
+        body: drivingLicence(people[i].person!),
+      });
+    const issued = await Promise.all(Array.from({ length: 8 }, (_, i) => issue(i % 2 ? r2 : r1, i % 2 ? B : A, i)));
+    for (const x of issued) expect(x.json.ack_code, JSON.stringify(x.json)).toBe("SUCCESS");
+    const codes = issued.map((x) => x.json.data.license_code as string);
+    expect(new Set(codes).size).toBe(codes.length);
+  });
+
   it("a seal revoked on one fails verification on the other at the next request", async () => {
     const org = r1.tenant(A).tenant.orgCode!;
     const seal = await call(r1, "POST", "/ebus/eseal/v1/seals", {

@@ -1,11 +1,11 @@
 // The go-live readiness report: a department that does everything right passes; one that skips token refresh and sends
 // incomplete audit_info fails with exactly those findings; JUnit valid against the schema; HTML renders; CLI exit codes.
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, admin, makeSim } from "../helpers.js";
+import { CHROMIUM, requireTool, screenshot } from "../system-tool.js";
 import { createToolsPlatform } from "../../gateway/tools/platform.js";
 import { reportToJunit } from "../../gateway/tools/report-junit.js";
 import { reportCommand } from "../../gateway/tools/report-command.js";
@@ -223,35 +223,20 @@ describe("gatesim report — formats", () => {
     expect(html).toMatch(/<svg role="img" aria-label="各平台结果 \/ results per platform"/);
     expect(html).toContain("需要处理 To fix (3)");
     expect(html).not.toContain("<script");
-    const chromium = "/usr/bin/chromium";
-    if (!existsSync(chromium)) {
-      console.warn("skipped the screenshot: /usr/bin/chromium is not installed on this machine");
-      return;
-    }
+    // needs Debian's Chromium (.ci/run installs it): without it this test fails naming the package, never skips
+    requireTool(existsSync(CHROMIUM), "chromium (renders the HTML report)", "chromium");
     const dir = mkdtempSync(join(tmpdir(), "gatesim-report-"));
     const file = join(dir, "report.html");
     writeFileSync(file, html);
     const png = join(dir, "report.png");
-    execFileSync(
-      chromium,
-      [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--hide-scrollbars",
-        `--screenshot=${png}`,
-        "--window-size=1280,1500",
-        `file://${file}`,
-      ],
-      { stdio: "ignore", timeout: 60_000 },
-    );
+    await screenshot(file, png, 1280, 1500);
     const buf = readFileSync(png);
     expect(buf.subarray(1, 4).toString()).toBe("PNG");
     expect(buf.readUInt32BE(16)).toBe(1280);
     expect(statSync(png).size).toBeGreaterThan(20_000);
     if (process.env.GATESIM_UPDATE_SCREENSHOT)
       writeFileSync(new URL("../../docs/report-example.png", import.meta.url), buf);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 

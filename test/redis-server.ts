@@ -4,13 +4,13 @@
 // so test files sharing one Redis never see each other's keys.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect, createServer } from "node:net";
 import { commandWorks, requireTool } from "./system-tool.js";
 
-let started: { url: string; child?: ChildProcess } | undefined;
+let started: { url: string } | undefined;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -23,28 +23,32 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** A Redis URL for tests, and a fresh key prefix. */
+/** A private redis-server on a free loopback port (no persistence), and how to stop it. */
+export async function startRedisServer(): Promise<{ url: string; child: ChildProcess; stop: () => void }> {
+  requireTool(commandWorks("redis-server", ["--version"]), "redis-server (the Redis backend's tests)", "redis-server");
+  const port = await freePort();
+  const child = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    {
+      stdio: "ignore",
+    },
+  );
+  await accepting(port);
+  return { url: `redis://127.0.0.1:${port}`, child, stop: () => void child.kill("SIGKILL") };
+}
+
+/**
+ * A Redis URL for tests, and a fresh key prefix: GATESIM_TEST_REDIS_URL (.ci/run's, or the one test/global-setup.ts
+ * starts for the whole run), else a server of this test file's own.
+ */
 export async function testRedis(): Promise<{ url: string; prefix: string }> {
   const prefix = `t${randomBytes(4).toString("hex")}`;
   if (process.env.GATESIM_TEST_REDIS_URL) return { url: process.env.GATESIM_TEST_REDIS_URL, prefix };
   if (!started) {
-    requireTool(
-      commandWorks("redis-server", ["--version"]),
-      "redis-server (the Redis backend's tests)",
-      "redis-server",
-    );
-    const port = await freePort();
-    const child = spawn(
-      "redis-server",
-      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-      {
-        stdio: "ignore",
-      },
-    );
-    process.once("exit", () => child.kill("SIGKILL"));
-    const url = `redis://127.0.0.1:${port}`;
-    await accepting(port);
-    started = { url, child };
+    const s = await startRedisServer();
+    process.once("exit", s.stop);
+    started = s;
   }
   return { url: started.url, prefix };
 }
@@ -59,14 +63,23 @@ let cluster: Promise<string> | undefined;
 export async function testRedisCluster(): Promise<{ url: string; prefix: string }> {
   const prefix = `t${randomBytes(4).toString("hex")}`;
   if (process.env.GATESIM_TEST_REDIS_CLUSTER_URL) return { url: process.env.GATESIM_TEST_REDIS_CLUSTER_URL, prefix };
-  cluster ??= startCluster();
+  cluster ??= startCluster().then((c) => {
+    process.once("exit", c.stop);
+    return c.url;
+  });
   return { url: await cluster, prefix };
 }
 
-async function startCluster(): Promise<string> {
+/** Three cluster-enabled redis-servers joined into one cluster, and how to stop them and remove their folder. */
+export async function startCluster(): Promise<{ url: string; stop: () => void }> {
   requireTool(commandWorks("redis-server", ["--version"]), "redis-server (the Redis Cluster tests)", "redis-server");
   requireTool(commandWorks("redis-cli", ["--version"]), "redis-cli (the Redis Cluster tests)", "redis-tools");
   const dir = mkdtempSync(join(tmpdir(), "gatesim-redis-cluster-"));
+  const children: ChildProcess[] = [];
+  const stop = () => {
+    for (const c of children) c.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  };
   // a node also listens on its port + 10000 (the cluster bus): ports from 20000 to 45000 whose pair is free too
   const ports: number[] = [];
   while (ports.length < 3) {
@@ -92,7 +105,7 @@ async function startCluster(): Promise<string> {
       ],
       { stdio: "ignore", cwd: dir },
     );
-    process.once("exit", () => child.kill("SIGKILL"));
+    children.push(child);
     await accepting(port);
   }
   await new Promise<void>((resolve, reject) => {
@@ -119,7 +132,7 @@ async function startCluster(): Promise<string> {
     if (states.every((s) => /cluster_state:ok/.test(s) && /cluster_known_nodes:3\b/.test(s))) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  return `redis+cluster://${ports.map((p) => `127.0.0.1:${p}`).join(",")}`;
+  return { url: `redis+cluster://${ports.map((p) => `127.0.0.1:${p}`).join(",")}`, stop };
 }
 
 function portFree(port: number): Promise<boolean> {

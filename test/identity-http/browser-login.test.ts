@@ -1,8 +1,7 @@
 // A real browser (headless Chromium driven by playwright-core) logs in through the persona page: authorize URL →
 // persona page → click a persona → the relying party's redirect with a code, which then redeems (issue 3 "Done when").
 import { requireTool } from "../system-tool.js";
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,12 +15,12 @@ import {
   type Sim,
   type TestRp,
 } from "./http-helpers.js";
+import { testDir } from "../temp-dir.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 requireTool(existsSync(CHROMIUM), "chromium (drives the login page)", "chromium");
 /** Where the persona page's screenshot goes (docs/identity-login.png is a copy of it): GATESIM_SCREENSHOT_DIR or a temp dir. */
-const screenshotDir = (): string =>
-  process.env.GATESIM_SCREENSHOT_DIR ?? mkdtempSync(join(tmpdir(), "gatesim-identity-"));
+const screenshotDir = (): string => process.env.GATESIM_SCREENSHOT_DIR ?? testDir("gatesim-identity-");
 
 // Skipped when /usr/bin/chromium is absent: Debian's `chromium` package provides it (.ci/run installs it); playwright's
 // own browser download is not used.

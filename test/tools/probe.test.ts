@@ -2,15 +2,15 @@
 // certificate's subject, issuer and expiry (a self-signed certificate made with openssl for the test).
 import { commandWorks, requireTool } from "../system-tool.js";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer as createHttp, type Server } from "node:http";
 import { createServer as createHttps } from "node:https";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeSim } from "../helpers.js";
 import { percentile, probeCommand, runProbe, type ProbeResult } from "../../gateway/tools/connectivity-probe.js";
+import { testDir } from "../temp-dir.js";
 
 const check = (r: ProbeResult, name: string) => r.checks.find((c) => c.name === name)!;
 const servers: Server[] = [];
@@ -108,7 +108,7 @@ describe("gatesim probe", () => {
 
   it("reads the TLS certificate: trusted with --ca, refused without", async () => {
     requireTool(commandWorks("openssl", ["version"]), "openssl (makes the test certificate)", "openssl");
-    const dir = mkdtempSync(join(tmpdir(), "gatesim-tls-"));
+    const dir = testDir("gatesim-tls-");
     execFileSync(
       "openssl",
       [

@@ -1,6 +1,6 @@
 // gatesim proxy: forwards to an upstream test server, reports the contract violations of both directions, records
 // fixtures — and the simulator replays them through the replay step.
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -55,7 +55,10 @@ describe("gatesim proxy", () => {
     proxy = buildProxy({ upstream: upstreamUrl, record: dir });
     await proxy.app.ready();
   });
-  afterAll(() => proxy.app.close());
+  afterAll(async () => {
+    await proxy.app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it("forwards a right call unchanged and reports nothing", async () => {
     const res = await proxy.app.inject({ method: "GET", url: "/ebus/gatesim/ping?x=1", headers: signed });

@@ -14,6 +14,7 @@ import { fakePlatforms, fakeTable } from "./fake-platforms.js";
 import { defaultPlatforms } from "../../gateway/platforms.js";
 import { runDepartment } from "./department.js";
 import { junitErrors } from "./junit-schema.js";
+import { testDir } from "../temp-dir.js";
 
 type Sim = Awaited<ReturnType<typeof makeSim>>;
 let sim: Sim;
@@ -252,7 +253,7 @@ describe("gatesim report — the command", () => {
   };
 
   it("exits 0 for a ready system and 1 for one that is not, writing the chosen format", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "gatesim-cli-"));
+    const dir = testDir("gatesim-cli-");
     const good = io();
     expect(
       await reportCommand(
@@ -300,7 +301,7 @@ describe("gatesim report — the command", () => {
   });
 
   it("reads a YAML profile file and posts it", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "gatesim-cli-"));
+    const dir = testDir("gatesim-cli-");
     const file = join(dir, "dept.yaml");
     writeFileSync(file, "name: dept-y\nextends: login-only\noperations: [identity.refresh]\n");
     const c = io();

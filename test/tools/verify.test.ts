@@ -1,9 +1,8 @@
 // gatesim verify: finds the planted faults of a deliberately wrong data provider and none in a right one; the built-in
 // callback contracts (back-channel logout, subscription webhook); JUnit; the command's exit codes and progress bar.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkAuditFields } from "../../mocks/datashare/audit-info.js";
@@ -12,6 +11,7 @@ import { runVerify, verifyCommand, verifyToJunit, type VerifyResult } from "../.
 import { buildCases } from "../../gateway/tools/verify-cases.js";
 import { builtInContracts, loadVerifyContract } from "../../gateway/tools/verify-contract.js";
 import { junitErrors } from "./junit-schema.js";
+import { testDir } from "../temp-dir.js";
 
 type Json = Record<string, any>;
 type Answer = { status: number; body?: unknown };
@@ -207,7 +207,7 @@ describe("gatesim verify — the data-provider interface", () => {
   });
 
   it("the command: JUnit valid against the schema, curl reproductions, exit 1; progress bar only on a terminal", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "gatesim-verify-"));
+    const dir = testDir("gatesim-verify-");
     const junit = join(dir, "verify.xml");
     const out: string[] = [],
       err: string[] = [];

@@ -5,7 +5,7 @@ import { EsealError } from "./eseal-error.js";
 import type { SealRecord } from "./seal-service.js";
 import { effectiveStatus } from "./seal-views.js";
 import { parseSignature } from "./ses-parse.js";
-import { SEEDED_SEAL, type TenantSealRegistry, type TenantSeals } from "./tenant-seals.js";
+import { retryOnConflict, SEEDED_SEAL, type TenantSealRegistry, type TenantSeals } from "./tenant-seals.js";
 import type { VerificationReport } from "./verification-report.js";
 
 /** What the API needs of a handler context: the tenant's store and virtual clock. */
@@ -115,7 +115,10 @@ function chooseSeal(ts: TenantSeals, orgUscc: string, now: number, opts: SealDoc
 }
 
 export function createEsealApi(reg: TenantSealRegistry): EsealApi {
-  async function seal(
+  // a save that lost to another replica's runs the call again on the new state (tenant-seals.ts)
+  const seal = (...a: Parameters<typeof sealOnce>) => retryOnConflict(() => sealOnce(...a));
+
+  async function sealOnce(
     ctx: EsealApiContext,
     orgUscc: string,
     data: { document?: Uint8Array; digest?: Uint8Array },
@@ -144,36 +147,43 @@ export function createEsealApi(reg: TenantSealRegistry): EsealApi {
     }
   }
 
+  async function verifyOnce(
+    ctx: EsealApiContext,
+    signatureDer: Uint8Array,
+    original?: Uint8Array | { digest: Uint8Array },
+  ): Promise<VerificationReport> {
+    const ts = await reg.open(ctx.store);
+    try {
+      ts.find(parseSignature(signatureDer).seal.esID);
+    } catch {
+      // unparseable: the report says so
+    }
+    const o =
+      original === undefined
+        ? {}
+        : original instanceof Uint8Array
+          ? { document: original }
+          : { digest: original.digest };
+    try {
+      return ts.svc.verify(signatureDer, { now: ctx.clock.now(), ...o });
+    } finally {
+      await ts.save();
+    }
+  }
+
   const api: EsealApi = {
     sealDocument: (ctx, orgUscc, document, propertyInfo, opts) => seal(ctx, orgUscc, { document }, propertyInfo, opts),
     sealDigest: (ctx, orgUscc, digest, propertyInfo, opts) => seal(ctx, orgUscc, { digest }, propertyInfo, opts),
 
-    async verify(ctx, signatureDer, original) {
-      const ts = await reg.open(ctx.store);
-      try {
-        ts.find(parseSignature(signatureDer).seal.esID);
-      } catch {
-        // unparseable: the report says so
-      }
-      const o =
-        original === undefined
-          ? {}
-          : original instanceof Uint8Array
-            ? { document: original }
-            : { digest: original.digest };
-      try {
-        return ts.svc.verify(signatureDer, { now: ctx.clock.now(), ...o });
-      } finally {
-        await ts.save();
-      }
-    },
+    verify: (ctx, signatureDer, original) => retryOnConflict(() => verifyOnce(ctx, signatureDer, original)),
 
-    async listSeals(ctx, orgUscc) {
-      const ts = await reg.open(ctx.store);
-      const seals = ts.listFor(orgUscc);
-      await ts.save();
-      return seals;
-    },
+    listSeals: (ctx, orgUscc) =>
+      retryOnConflict(async () => {
+        const ts = await reg.open(ctx.store);
+        const seals = ts.listFor(orgUscc);
+        await ts.save();
+        return seals;
+      }),
 
     sealerFor: (ctx) => ({
       sealDocument: (orgUscc, document, propertyInfo, now) =>

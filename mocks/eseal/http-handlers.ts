@@ -9,7 +9,7 @@ import { assertActsFor, callerOrg } from "./seal-ownership.js";
 import { effectiveStatus, sealStatusView, sealSummaryView, sealView, API_BASE } from "./seal-views.js";
 import type { SealRecord } from "./seal-service.js";
 import { parseSignature } from "./ses-parse.js";
-import type { TenantSealRegistry, TenantSeals } from "./tenant-seals.js";
+import { retryOnConflict, type TenantSealRegistry, type TenantSeals } from "./tenant-seals.js";
 import { OID_SM2_WITH_SM3 } from "./oids.js";
 import type { OfdCheck } from "../shared/ofd-signature.js";
 import { summarise, type CheckId, type CheckResult, type VerificationReport } from "./verification-report.js";
@@ -137,6 +137,17 @@ function ofdChecks(checks: OfdCheck[]): CheckResult[] {
 }
 
 export function createEsealHandlers(reg: TenantSealRegistry): Record<string, Handler> {
+  const handlers = esealHandlers(reg);
+  // a save that lost to another replica's runs the handler again on the new state (tenant-seals.ts)
+  return Object.fromEntries(
+    Object.entries(handlers).map(([id, h]) => [
+      id,
+      ((input, ctx) => retryOnConflict(async () => h(input, ctx))) as Handler,
+    ]),
+  );
+}
+
+function esealHandlers(reg: TenantSealRegistry): Record<string, Handler> {
   const open = (ctx: HandlerContext) => reg.open(ctx.store);
 
   /** An OFD file's first signature (SignedValue.dat over Signature.xml) after its package and Reference checks. */

@@ -32,6 +32,29 @@ export const SEEDED_SEAL = Object.freeze({
 const STORE_KIND = "eseal";
 const STORE_ID = "state";
 const VERSION_KIND = "eseal.version";
+/** The version a stored blob was written at (absent in blobs written before it existed). */
+const BLOB_VERSION = "_version";
+
+/**
+ * Another replica saved this tenant's seals between this request's read and its save: nothing of this request was
+ * stored; run it again on the new state (createEsealHandlers and the in-process API do, a few times).
+ */
+export class EsealConflict extends Error {
+  constructor() {
+    super("eseal state changed by another replica");
+  }
+}
+
+/** Run `fn` again while it ends in EsealConflict (5 attempts; the last conflict propagates). */
+export async function retryOnConflict<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!(e instanceof EsealConflict) || attempt >= 5) throw e;
+    }
+  }
+}
 
 interface CachedSeals {
   state: SealServiceState;
@@ -105,10 +128,25 @@ export class TenantSealRegistry {
     return e && this.seededOrg(e.uscc) && this.seededCode(e) === sealCode ? e : undefined;
   }
 
-  private async load(store: Store): Promise<CachedSeals> {
+  /**
+   * The stored state written at `version` or later. Another replica bumps the version before its blob lands: wait for
+   * it (2 s at most — a replica that died between the two leaves the older blob, which is then taken as it is).
+   */
+  private async blobAt(store: Store, version: number): Promise<SealServiceState | undefined> {
+    for (let waited = 0; ; waited += 10) {
+      const blob = await store.get<SealServiceState & { [BLOB_VERSION]?: number }>(STORE_KIND, STORE_ID);
+      if (!blob || (blob[BLOB_VERSION] ?? version) >= version || waited >= 2000) {
+        if (blob) delete blob[BLOB_VERSION];
+        return blob;
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  private async load(store: Store, version: number): Promise<CachedSeals> {
     // a tenant that has made nothing yet gets a fresh state, stored by its first save(): a read or a refused
     // request writes nothing
-    const state = (await store.get<SealServiceState>(STORE_KIND, STORE_ID)) ?? {
+    const state = (await this.blobAt(store, version)) ?? {
       seals: {},
       sequences: {},
       pki: { revoked: {} },
@@ -133,7 +171,7 @@ export class TenantSealRegistry {
     const version = (await store.add(VERSION_KIND, STORE_ID, 0)) ?? 0;
     let entry = this.cache.get(store);
     if (!entry || entry.version !== version) {
-      entry = { version, hit: this.load(store) };
+      entry = { version, hit: this.load(store, version) };
       this.cache.set(store, entry);
     }
     const cached = entry;
@@ -164,14 +202,16 @@ export class TenantSealRegistry {
         return svc.listSeals({ uscc });
       },
       save: async () => {
-        // both sent at once, so an open after this one already reads the new version (what this process expects)
-        cached.version++;
-        const [, added] = await Promise.all([
-          store.put(STORE_KIND, STORE_ID, hit.state),
-          store.add(VERSION_KIND, STORE_ID, 1),
-        ]);
-        const written = added ?? 0;
-        if (written > cached.version) cached.version = written; // another replica saved too: ours is the newest
+        // Compare and set: the version moves from the one this state was read at to the next, or not at all (another
+        // replica saved this tenant's seals in between: this request is run again on its state — EsealConflict). The
+        // blob carries its version, so a reader that sees the counter ahead of the blob waits for the write.
+        const want = ++cached.version;
+        const moved = await store.add(VERSION_KIND, STORE_ID, 1, want);
+        if (moved !== want) {
+          if (this.cache.get(store) === cached) this.cache.delete(store);
+          throw new EsealConflict();
+        }
+        await store.put(STORE_KIND, STORE_ID, { ...hit.state, [BLOB_VERSION]: want });
       },
     };
   }

@@ -87,6 +87,23 @@ describe.each([
     expect(new Set(codes).size).toBe(codes.length);
   });
 
+  it("seals one tenant makes at once through both replicas are all kept (no save lost to the other's)", async () => {
+    const org = r1.tenant(A).tenant.orgCode!;
+    const made = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        call(i % 2 ? r2 : r1, "POST", "/ebus/eseal/v1/seals", { body: { orgUscc: org, type: "02" } }),
+      ),
+    );
+    for (const m of made) expect(m.status, JSON.stringify(m.json)).toBe(201);
+    const codes = made.map((m) => m.json.data.sealCode as string);
+    for (const r of [r1, r2]) {
+      const listed = await call(r, "GET", `/ebus/eseal/v1/seals?orgUscc=${org}&type=02`);
+      expect(listed.json.data.seals.map((x: { sealCode: string }) => x.sealCode)).toEqual(
+        expect.arrayContaining(codes),
+      );
+    }
+  });
+
   it("licence codes issued at once on both replicas are never the same", async () => {
     const identity = r1.runtime.platforms.get("identity")!.api as IdentityPlatform["api"];
     const people = identity.personas().filter((x) => x.kind === "person" && !x.locked && x.level !== "L0");

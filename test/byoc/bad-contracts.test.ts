@@ -1,14 +1,15 @@
 // Bad contracts never reach a running server: every problem at start with file, JSON pointer and line.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { ContractError } from "../../gateway/byoc/contract-file.js";
 import { loadUserContracts } from "../../gateway/byoc/user-contracts.js";
 import { runMock } from "../../gateway/byoc/mock-command.js";
 import { main } from "../../gateway/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "gatesim-byoc-bad-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function file(name: string, text: string): string {
   writeFileSync(join(dir, name), text);
   return join(dir, name);

@@ -1,6 +1,6 @@
 // The records of checked contracts (contract-file.ts) live in the OS temp folder: they are used only from a folder this
 // user owns and nobody else may write to — a parsed form planted by another account would be served unchecked.
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -10,6 +10,7 @@ const temp = mkdtempSync(join(tmpdir(), "gatesim-records-folder-"));
 process.env.TMPDIR = temp; // read when contract-file.ts loads (this file's own module registry)
 const { loadUserContracts } = await import("../../gateway/byoc/user-contracts.js");
 afterAll(() => {
+  rmSync(temp, { recursive: true, force: true });
   if (before === undefined) delete process.env.TMPDIR;
   else process.env.TMPDIR = before;
 });

@@ -1,14 +1,15 @@
 // An unchanged contract starts from its records (checks passed, parsed form kept: contract-file.ts); anything changed
 // is parsed and checked again, and problems still name file, pointer and line.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { ContractError } from "../../gateway/byoc/contract-file.js";
 import { loadUserContracts } from "../../gateway/byoc/user-contracts.js";
 import { validateResponse } from "../../gateway/validation.js";
 
 const dir = mkdtempSync(join(tmpdir(), "gatesim-byoc-records-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
 const MAIN = join(dir, "main.yaml");
 

@@ -1,6 +1,5 @@
 // `gatesim mock`: the contract at its own paths without x-tif, stateful CRUD behind its flag, and --watch reloads.
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { get } from "node:http";
 import pino from "pino";
@@ -11,6 +10,7 @@ import { startMock } from "../../gateway/byoc/mock-command.js";
 import { serveWithReload } from "../../gateway/byoc/watch.js";
 import { admin } from "../helpers.js";
 import { mockSim, PERMITS } from "./helpers.js";
+import { testDir } from "../temp-dir.js";
 
 const NO = "JY14405070000009";
 const APPLICATION = {
@@ -80,7 +80,7 @@ describe("stateful CRUD (--crud)", () => {
 
 describe("--watch", () => {
   it("reloads a changed valid contract and keeps the running one when the new one is invalid", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "gatesim-byoc-watch-"));
+    const dir = testDir("gatesim-byoc-watch-");
     const file = join(dir, "permits.yaml");
     copyFileSync(PERMITS, file);
     copyFileSync("test/byoc/fixtures/permit-components.yaml", join(dir, "permit-components.yaml"));

@@ -1,9 +1,9 @@
 // Requests a hostile or broken client sends get an answer, in the platform's envelope, in both thread modes: bodies
 // nested too deep, uploads over the limit, records that fail to cross between the threads, requests nobody answers.
 // Also: a tenant's fault rules never reach its control plane, and its clock cannot be moved out of range.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import pino from "pino";
@@ -176,12 +176,14 @@ describe("a request Node's HTTP parser refuses", () => {
 });
 
 describe("a request that fails to cross between the threads", () => {
+  const faultyDir = mkdtempSync(join(tmpdir(), "gatesim-faulty-"));
+  afterAll(() => rmSync(faultyDir, { recursive: true, force: true }));
   /** The real HTTP thread, with parentPort.postMessage failing (throws) or losing (drops) chosen requests. */
   function faultyWorker(): URL {
     const real = pathToFileURL(
       fileURLToPath(new URL("../../dist/gateway/http-thread-worker.js", import.meta.url)),
     ).href;
-    const script = join(mkdtempSync(join(tmpdir(), "gatesim-faulty-")), "faulty-worker.mjs");
+    const script = join(faultyDir, "faulty-worker.mjs");
     writeFileSync(
       script,
       `import { parentPort } from "node:worker_threads";

@@ -1,10 +1,9 @@
 // The HTTP thread (gateway/http-thread.ts) must answer exactly as the one-thread server does: the same requests, sent
 // over real sockets to one server of each kind, get the same status, content type and body (trace ids and clock
 // readings aside), and state — nonces, journals — lives where it always did.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { request } from "undici";
@@ -13,6 +12,7 @@ import { spawnHttpThread } from "../../gateway/http-thread.js";
 import { startSimulator, type StartedSimulator } from "../../gateway/index.js";
 import { signedHeaders } from "../../mocks/gateway/tif-signature.js";
 import { makeSim } from "../helpers.js";
+import { testDir } from "../temp-dir.js";
 
 const ADMIN = "thread-admin-token-0000";
 let threaded: StartedSimulator;
@@ -251,7 +251,7 @@ describe("the HTTP thread's life", () => {
 describe("an HTTP thread that dies", () => {
   it("is reported (fatal log line, onExit with its code) instead of passing unnoticed", async () => {
     // a worker that says it listens, then ends as a crash would
-    const script = join(mkdtempSync(join(tmpdir(), "gatesim-thread-")), "dying-worker.mjs");
+    const script = join(testDir("gatesim-thread-"), "dying-worker.mjs");
     writeFileSync(
       script,
       `import { parentPort } from "node:worker_threads";

@@ -4,7 +4,6 @@ import type { HandlerContext } from "../shared/types.js";
 import { EsealError } from "./eseal-error.js";
 import type { SealRecord } from "./seal-service.js";
 import { effectiveStatus } from "./seal-views.js";
-import { parseSignature } from "./ses-parse.js";
 import { retryOnConflict, SEEDED_SEAL, type TenantSealRegistry, type TenantSeals } from "./tenant-seals.js";
 import type { VerificationReport } from "./verification-report.js";
 
@@ -153,11 +152,6 @@ export function createEsealApi(reg: TenantSealRegistry): EsealApi {
     original?: Uint8Array | { digest: Uint8Array },
   ): Promise<VerificationReport> {
     const ts = await reg.open(ctx.store);
-    try {
-      ts.find(parseSignature(signatureDer).seal.esID);
-    } catch {
-      // unparseable: the report says so
-    }
     const o =
       original === undefined
         ? {}
@@ -165,7 +159,7 @@ export function createEsealApi(reg: TenantSealRegistry): EsealApi {
           ? { document: original }
           : { digest: original.digest };
     try {
-      return ts.svc.verify(signatureDer, { now: ctx.clock.now(), ...o });
+      return ts.verify(signatureDer, o, ctx.clock.now());
     } finally {
       await ts.save();
     }

@@ -8,7 +8,6 @@ import { esealProblem, toHttpProblem } from "./http-errors.js";
 import { assertActsFor, callerOrg } from "./seal-ownership.js";
 import { effectiveStatus, sealStatusView, sealSummaryView, sealView, API_BASE } from "./seal-views.js";
 import type { SealRecord } from "./seal-service.js";
-import { parseSignature } from "./ses-parse.js";
 import { retryOnConflict, type TenantSealRegistry, type TenantSeals } from "./tenant-seals.js";
 import { OID_SM2_WITH_SM3 } from "./oids.js";
 import type { OfdCheck } from "../shared/ofd-signature.js";
@@ -159,12 +158,7 @@ function esealHandlers(reg: TenantSealRegistry): Record<string, Handler> {
     const own = ofdChecks(parts.checks);
     if (!parts.signature) return summarise(own);
     const ts = await open(ctx);
-    try {
-      ts.find(parseSignature(parts.signature).seal.esID);
-    } catch {
-      // unparseable: the report says so
-    }
-    const report = ts.svc.verify(parts.signature, { now: ctx.clock.now(), document: parts.signedXml });
+    const report = ts.verify(parts.signature, { document: parts.signedXml }, ctx.clock.now());
     await ts.save();
     return summarise([...own, ...report.checks], report.signature);
   }
@@ -338,15 +332,9 @@ function esealHandlers(reg: TenantSealRegistry): Record<string, Handler> {
       const sig = decodeBase64(b.signature, "/body/signature", { zh: "signature（签章数据）", en: "signature" });
       const { digest, document } = original(b, false);
       const ts = await open(ctx);
-      // A seeded seal this tenant has not touched yet still has a status (active): create it before judging.
-      try {
-        ts.find(parseSignature(sig).seal.esID);
-      } catch {
-        // unparseable: the report says so
-      }
       let report;
       try {
-        report = ts.svc.verify(sig, { now: ctx.clock.now(), digest, document });
+        report = ts.verify(sig, { digest, document }, ctx.clock.now());
       } catch (e) {
         toHttpProblem(e, digest ? "/body/digest" : "/body/document");
       }

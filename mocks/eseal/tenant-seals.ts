@@ -6,6 +6,8 @@ import type { Store } from "../shared/store.js";
 import { createSealService, type SealRecord, type SealService, type SealServiceState } from "./seal-service.js";
 import { DEFAULT_SEAL_TYPES, type SealType } from "./seal-types.js";
 import { createTestPki, type TestPki } from "./test-pki.js";
+import { parseSignature } from "./ses-parse.js";
+import type { VerificationReport } from "./verification-report.js";
 
 export interface TenantSealsOptions {
   /** Seal type table (default facts §8.3). */
@@ -75,6 +77,12 @@ export interface TenantSeals {
    * numbers synchronously, and the number must come from the shared store's atomic counter (replicas).
    */
   reserveSequence(division: string): Promise<void>;
+  /** 验章 on this tenant's seal statuses (a seeded seal it has not touched yet is created first: it has a status). */
+  verify(
+    signature: Uint8Array,
+    original: { digest?: Uint8Array; document?: Uint8Array },
+    now: number,
+  ): VerificationReport;
   save(): Promise<void>;
 }
 
@@ -191,12 +199,21 @@ export class TenantSealRegistry {
         sequence: SEEDED_SEAL.sequenceBase + Number(e.id.slice(1)),
       });
     };
+    const find = (code: string) =>
+      svc.getSeal(code) ?? (this.seededOrgOfCode(code) ? ensureSeeded(this.seededOrgOfCode(code)!.uscc) : undefined);
     return {
       svc,
       ensureSeeded,
       reserveSequence: (division) => this.sequences.reserve(`seal:${division}`, hit.state.sequences[division] ?? 0),
-      find: (code) =>
-        svc.getSeal(code) ?? (this.seededOrgOfCode(code) ? ensureSeeded(this.seededOrgOfCode(code)!.uscc) : undefined),
+      verify: (signature, original, now) => {
+        try {
+          find(parseSignature(signature).seal.esID);
+        } catch {
+          // unparseable: the report says so
+        }
+        return svc.verify(signature, { now, ...original });
+      },
+      find,
       listFor: (uscc) => {
         ensureSeeded(uscc);
         return svc.listSeals({ uscc });

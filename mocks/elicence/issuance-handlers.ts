@@ -29,7 +29,16 @@ import { openSession, sessionValid } from "./access-records.js";
 import { publishCatalogueRecord } from "./catalogue-deliveries.js";
 import { DEFAULT_OPTIONS, esealOf, findTypeAnywhere, organisationOf, type ElicenceDeps } from "./elicence-context.js";
 import { issuanceFromError, issuanceRefusal, issuanceResult, iso } from "./envelopes.js";
-import { keepOfdOriginal, originalOf, originalOfdOf, sealOriginals } from "./sealed-files.js";
+import {
+  handedOfd,
+  handedPdf,
+  keepOfdOriginal,
+  originalOf,
+  originalOfdOf,
+  sealOriginals,
+  type HandedFile,
+} from "./sealed-files.js";
+import { fileFormatOf } from "./licence-file.js";
 import { newAuthCode } from "./usage-grants.js";
 
 const META_KIND = "elicence.meta";
@@ -201,27 +210,20 @@ async function checkSealUsable(ctx: HandlerContext, org: { uscc: string }): Prom
   return undefined;
 }
 
-interface ArchivedFile {
-  fileName: string;
-  bytes: Buffer;
-  signature: Buffer;
-  sealId: string;
-}
-
-async function handedPdf(ctx: HandlerContext, id: string): Promise<ArchivedFile | undefined> {
+async function keptPdf(ctx: HandlerContext, id: string): Promise<HandedFile | undefined> {
   const f = await originalOf(ctx.store, id);
-  return f && { fileName: f.fileName, bytes: f.pdf, signature: f.signature, sealId: f.sealId };
+  return f && handedPdf(f);
 }
 
 /** The kept OFD original; for a record kept before OFD files existed, sealed now (when the e-seal platform is there). */
-async function handedOfd(
+async function keptOfd(
   ctx: HandlerContext,
   id: string,
   eseal: ReturnType<typeof esealOf>,
-): Promise<ArchivedFile | undefined> {
+): Promise<HandedFile | undefined> {
   const f =
     (await originalOfdOf(ctx.store, id)) ?? (eseal ? await keepOfdOriginal(eseal, ctx, ctx.store, id) : undefined);
-  return f && { fileName: f.fileName, bytes: f.ofd, signature: f.signature, sealId: f.sealId };
+  return f && handedOfd(f);
 }
 
 /** Seal the issued licence, keep the file, publish the catalogue record: the answer of every issuing service. */
@@ -441,9 +443,9 @@ export function issuanceHandlers(deps: ElicenceDeps): Record<string, Handler> {
         const l = await ownLicence(deps, input, ctx, pre.org!);
         if (isResult(l)) return l;
         const a = await archiveLicence(deps.library.envOf(ctx.store), l.id, { now: ctx.clock.now() });
-        const format = (input.body as { file_format?: string } | undefined)?.file_format === "pdf" ? "pdf" : "ofd";
+        const format = fileFormatOf((input.body as { file_format?: unknown } | undefined)?.file_format);
         const eseal = esealOf(ctx);
-        let file = format === "pdf" ? await handedPdf(ctx, a.id) : await handedOfd(ctx, a.id, eseal);
+        let file = format === "pdf" ? await keptPdf(ctx, a.id) : await keptOfd(ctx, a.id, eseal);
         if (!file) {
           // Seeded licences (and any issued while the e-seal platform was away) are sealed when first archived.
           if (!eseal)
@@ -458,8 +460,7 @@ export function issuanceHandlers(deps: ElicenceDeps): Record<string, Handler> {
             );
           const lt = (await findLicenceType(ctx.store, a.typeCode))!;
           const both = await sealOriginals(eseal, ctx, ctx.store, a, lt, ctx.clock.now());
-          const f = format === "pdf" ? { ...both.pdf, bytes: both.pdf.pdf } : { ...both.ofd, bytes: both.ofd.ofd };
-          file = { fileName: f.fileName, bytes: f.bytes, signature: f.signature, sealId: f.sealId };
+          file = format === "pdf" ? handedPdf(both.pdf) : handedOfd(both.ofd);
         }
         return issuanceResult(ctx.clock.now(), {
           data: {

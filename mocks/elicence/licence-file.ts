@@ -34,6 +34,9 @@ const ofd = () => (loadingOfd ??= import("./licence-ofd.js"));
 /** The two formats a licence file comes in: OFD (GB/T 33190, what the real platforms hand out) and PDF. */
 export type FileFormat = "ofd" | "pdf";
 export const FILE_FORMATS: readonly FileFormat[] = ["ofd", "pdf"];
+/** The format a request asks for: OFD, what the real platforms hand out, unless PDF is named. */
+export const fileFormatOf = (v: unknown): FileFormat =>
+  FILE_FORMATS.includes(v as FileFormat) ? (v as FileFormat) : "ofd";
 
 /** An OFD package is a zip (GB/T 33190 §5): its local file header signature. */
 export const isOfdBytes = (b: Uint8Array): boolean => b.length > 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 3;

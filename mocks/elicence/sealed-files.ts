@@ -102,31 +102,23 @@ export interface HandedFile {
   sealId: string;
 }
 
+const handed = (fileFormat: FileFormat, bytes: Buffer, f: SealedFile | OfdLicenceFile): HandedFile => ({
+  fileFormat,
+  fileName: f.fileName,
+  bytes,
+  contentType: `application/${fileFormat}`,
+  signature: f.signature,
+  sealId: f.sealId,
+});
+export const handedPdf = (f: SealedFile): HandedFile => handed("pdf", f.pdf, f);
+export const handedOfd = (f: OfdLicenceFile): HandedFile => handed("ofd", f.ofd, f);
+
 /** Seal the licence as `format` (OFD unless PDF is asked for). */
 export async function sealLicenceFile(
   format: FileFormat,
   ...args: Parameters<typeof sealLicenceOfd>
 ): Promise<HandedFile> {
-  if (format === "pdf") {
-    const f = await sealLicencePdf(...args);
-    return {
-      fileFormat: "pdf",
-      fileName: f.fileName,
-      bytes: f.pdf,
-      contentType: "application/pdf",
-      signature: f.signature,
-      sealId: f.sealId,
-    };
-  }
-  const f = await sealLicenceOfd(...args);
-  return {
-    fileFormat: "ofd",
-    fileName: f.fileName,
-    bytes: f.ofd,
-    contentType: "application/ofd",
-    signature: f.signature,
-    sealId: f.sealId,
-  };
+  return format === "pdf" ? handedPdf(await sealLicencePdf(...args)) : handedOfd(await sealLicenceOfd(...args));
 }
 
 const sha256 = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
@@ -168,8 +160,10 @@ export async function sealOriginals(
   type: Pick<LicenceType, "name" | "items">,
   now: number,
 ): Promise<{ pdf: SealedFile; ofd: OfdLicenceFile }> {
-  const pdf = await sealLicencePdf(eseal, ctx, licence, type, { now });
-  const ofd = await sealLicenceOfd(eseal, ctx, licence, type, { now });
+  const [pdf, ofd] = await Promise.all([
+    sealLicencePdf(eseal, ctx, licence, type, { now }),
+    sealLicenceOfd(eseal, ctx, licence, type, { now }),
+  ]);
   await keepOriginal(store, licence, type, pdf, ofd);
   return { pdf, ofd };
 }

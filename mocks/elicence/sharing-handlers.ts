@@ -5,15 +5,16 @@ import { checkLicenceId } from "../shared/ids.js";
 import { isElicenceError } from "./errors.js";
 import { licenceStatus, type Licence } from "./licences.js";
 import {
-  FILE_FORMATS,
+  fileFormatOf,
   isOfdBytes,
   readLicenceFileInfo,
   readLicenceOfdInfo,
   verifyLicenceFile,
   verifyOfdLicenceFile,
-  type FileFormat,
   type Annotation,
+  type FileVerification,
   type LicenceSealer,
+  type OfdCheck,
   type SealVerification,
 } from "./licence-file.js";
 import { issueTicket, sessionValid, takeTicket, ticketTenant } from "./access-records.js";
@@ -37,9 +38,6 @@ type Body = Record<string, unknown>;
 const bodyOf = (input: HandlerInput): Body =>
   input.body && typeof input.body === "object" && !Array.isArray(input.body) ? (input.body as Body) : {};
 const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() ? v.trim() : undefined);
-
-/** The file format asked for: OFD, what the real platforms hand out, unless PDF is named (the contract checks the enum). */
-const formatOf = (v: unknown): FileFormat => (FILE_FORMATS.includes(v as FileFormat) ? (v as FileFormat) : "ofd");
 
 /** A handed-out file as the contract's LicenceFile (without the licence's own fields). */
 const handed = (f: HandedFile) => ({
@@ -302,10 +300,17 @@ export function sharingHandlers(deps: ElicenceDeps): Record<string, Handler> {
         const type = (await findTypeAnywhere(deps, tctx, tk.paasid, hit.licence.typeCode))!;
         const sctx = sealContext(tctx, hit);
         const raw = input.query.format === "ofd" || input.query.format === "pdf" ? input.query.format : undefined;
-        const file = await sealLicenceFile(raw ?? formatOf(input.query.fileFormat), eseal, sctx, hit.licence, type, {
-          now: sctx.clock.now(),
-          watermark: tk.useCause,
-        });
+        const file = await sealLicenceFile(
+          raw ?? fileFormatOf(input.query.fileFormat),
+          eseal,
+          sctx,
+          hit.licence,
+          type,
+          {
+            now: sctx.clock.now(),
+            watermark: tk.useCause,
+          },
+        );
         ctx.emit("elicence.downloaded", { certIdentifier: hit.licence.id, useCause: tk.useCause, paasid: tk.paasid });
         if (raw)
           return {
@@ -439,10 +444,11 @@ export function sharingHandlers(deps: ElicenceDeps): Record<string, Handler> {
         };
         const env = deps.library.envOf(hit.owner?.store ?? ctx.store);
         const now = { now: ctx.clock.now() };
-        const v =
+        // an OFD's verification also lists its own checks (package, references, signature, seal owner)
+        const v: FileVerification & { checks?: OfdCheck[] } =
           fileFormat === "ofd"
             ? await verifyOfdLicenceFile(env, bytes, sealer.verify, now)
-            : { ...(await verifyLicenceFile(env, { pdf: bytes, signature: sig! }, sealer, now)), checks: undefined };
+            : await verifyLicenceFile(env, { pdf: bytes, signature: sig! }, sealer, now);
         let code = v.resultCode,
           zh = v.zh,
           en = v.en,
@@ -509,7 +515,7 @@ export function sharingHandlers(deps: ElicenceDeps): Record<string, Handler> {
         };
         const type = (await findTypeAnywhere(deps, ctx, input.tenant.paasid, hit.licence.typeCode))!;
         const sctx = org ? ctx : sealContext(ctx, hit);
-        const file = await sealLicenceFile(formatOf(b.fileFormat), eseal, sctx, hit.licence, type, {
+        const file = await sealLicenceFile(fileFormatOf(b.fileFormat), eseal, sctx, hit.licence, type, {
           now,
           watermark: pre.useCause,
           annotation,

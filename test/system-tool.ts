@@ -2,6 +2,8 @@
 // interop check that silently does not run proves nothing. .ci/run installs the tools; on another machine a missing
 // one fails the test file at once, naming the package to install.
 import { execFile, spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { promisify } from "node:util";
 
 /** Whether `cmd args…` runs and exits 0. */
@@ -35,4 +37,23 @@ export async function screenshot(html: string, png: string, width: number, heigh
     ],
     { timeout: 60_000 },
   );
+}
+
+/** An SVG drawn by headless Chromium at `width` × `height` on white: written into `dir`, screenshotted; the PNG's path. */
+export async function renderSvg(
+  dir: string,
+  name: string,
+  svg: string,
+  width: number,
+  height: number,
+): Promise<string> {
+  writeFileSync(join(dir, `${name}.svg`), svg);
+  const html = join(dir, `${name}.html`);
+  writeFileSync(
+    html,
+    `<!doctype html><html><body style="margin:0;background:#fff"><img src="${name}.svg" width="${width}" height="${height}"></body></html>`,
+  );
+  const png = join(dir, `${name}.png`);
+  await screenshot(html, png, width, height);
+  return png;
 }

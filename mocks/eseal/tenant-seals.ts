@@ -144,8 +144,10 @@ export class TenantSealRegistry {
     for (let waited = 0; ; waited += 10) {
       const blob = await store.get<SealServiceState & { [BLOB_VERSION]?: number }>(STORE_KIND, STORE_ID);
       if (!blob || (blob[BLOB_VERSION] ?? version) >= version || waited >= 2000) {
-        if (blob) delete blob[BLOB_VERSION];
-        return blob;
+        if (!blob) return undefined;
+        // not `delete`: a memory store hands back the stored object itself
+        const { [BLOB_VERSION]: _written, ...state } = blob;
+        return state;
       }
       await new Promise((r) => setTimeout(r, 10));
     }

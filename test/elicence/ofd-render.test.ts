@@ -1,13 +1,13 @@
 // The OFD licence's page, drawn from its own page description (ofd-preview.ts) in headless Chromium: frame and stamp
 // in red, the text in ink, the QR code in the top right corner — not blank. GATESIM_WRITE_DOCS=1 also refreshes
 // docs/licence-ofd-example.png for docs/elicence.md.
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PNG } from "pngjs";
 import { afterAll, describe, expect, it } from "vitest";
 import { ofdPageSvg } from "../../mocks/elicence/ofd-preview.js";
-import { CHROMIUM, requireTool, screenshot } from "../system-tool.js";
+import { CHROMIUM, renderSvg, requireTool } from "../system-tool.js";
 import { ofdFixture } from "./ofd-fixture.js";
 
 const dir = mkdtempSync(join(tmpdir(), "gatesim-ofd-render-"));
@@ -19,13 +19,7 @@ describe("the OFD licence page", () => {
     const { file, licence } = await ofdFixture().issue();
     const svg = ofdPageSvg(file.ofd, 794);
     expect(svg).toContain(licence.data.CZZT);
-    writeFileSync(join(dir, "page.svg"), svg);
-    writeFileSync(
-      join(dir, "page.html"),
-      `<!doctype html><html><body style="margin:0;background:#fff"><img src="page.svg" width="794" height="1123"></body></html>`,
-    );
-    const png = join(dir, "page.png");
-    await screenshot(join(dir, "page.html"), png, 794, 1123);
+    const png = await renderSvg(dir, "page", svg, 794, 1123);
     const img = PNG.sync.read(readFileSync(png));
     const px = (x: number, y: number) => img.data.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 3);
     let red = 0,

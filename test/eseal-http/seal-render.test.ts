@@ -1,6 +1,6 @@
 // The seal picture served over HTTP renders in headless Chromium (issue 4 item 3): red ring, text, star — not blank.
 // Set GATESIM_WRITE_DOCS=1 to also refresh docs/seal-example.svg and docs/seal-example.png for the README.
-import { CHROMIUM, requireTool, screenshot } from "../system-tool.js";
+import { CHROMIUM, renderSvg, requireTool } from "../system-tool.js";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync, copyFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,13 +22,7 @@ describe("seal SVG in headless Chromium", () => {
     const res = await sim.call("GET", `/ebus/eseal/v1/seals/${made.json.data.sealCode}/picture`);
     expect(res.res.headers["content-type"]).toMatch(/^image\/svg\+xml/);
     const svg = res.res.body;
-    writeFileSync(join(dir, "seal.svg"), svg);
-    writeFileSync(
-      join(dir, "page.html"),
-      `<!doctype html><html><body style="margin:0;background:#fff"><img src="seal.svg" width="400" height="400"></body></html>`,
-    );
-    const png = join(dir, "seal.png");
-    await screenshot(join(dir, "page.html"), png, 400, 400);
+    const png = await renderSvg(dir, "seal", svg, 400, 400);
     expect(existsSync(png)).toBe(true);
 
     const img = PNG.sync.read(readFileSync(png));

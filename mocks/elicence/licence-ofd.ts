@@ -382,10 +382,7 @@ export async function verifyOfdLicenceFile(
     ...(v.seal?.subIndication ? { subIndication: v.seal.subIndication } : {}),
     checks: v.checks,
   };
-  const known = v.checks.some((c) => c.id === "package" && c.result === "PASSED");
-  const verdict = await fileVerdict(env, known ? v.info : undefined, seal, {
-    ...opts,
-    unreadable: FILE_UNREADABLE.ofd,
-  });
+  // a package that could not be read has failed its checks, so the verdict is the seal's before info matters
+  const verdict = await fileVerdict(env, v.info, seal, { ...opts, unreadable: FILE_UNREADABLE.ofd });
   return { ...verdict, checks: v.checks };
 }

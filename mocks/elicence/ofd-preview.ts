@@ -3,17 +3,10 @@
 // is packaged for Debian or npm that we could install here, so docs/elicence.md's rendered page comes from this
 // (through headless Chromium), and a department can look at what a file says without an OFD viewer. It draws what
 // gatesim writes (the subset of GB/T 33190 licence-ofd.ts uses), not arbitrary OFD.
-import { strFromU8 } from "fflate";
-import { unzipOfd } from "../shared/ofd-signature.js";
-import { XMLBuilder, XMLParser } from "fast-xml-parser";
+import { readXml, unzipOfd } from "../shared/ofd-signature.js";
+import { XMLBuilder } from "fast-xml-parser";
 import { parseSignature } from "../eseal/ses-parse.js";
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: "@_",
-  parseTagValue: false,
-  isArray: (name) => ["ofd:PathObject", "ofd:TextObject", "ofd:ImageObject", "ofd:Layer"].includes(name),
-});
 const svgBuilder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: "@_", suppressEmptyNode: true });
 
 const nums = (s: unknown) =>
@@ -55,7 +48,7 @@ function pictureHref(signedValue: Uint8Array | undefined): string | undefined {
 /** The first page as SVG in millimetres (the OFD's own unit), `widthPx` wide. */
 export function ofdPageSvg(bytes: Uint8Array, widthPx = 794): string {
   const files = unzipOfd(bytes);
-  const read = (p: string) => (files[p] ? parser.parse(strFromU8(files[p])) : undefined);
+  const read = (p: string) => readXml(files, p);
   const doc = read("Doc_0/Document.xml")?.["ofd:Document"];
   const [, , w, h] = nums(doc?.["ofd:CommonData"]?.["ofd:PageArea"]?.["ofd:PhysicalBox"] ?? "0 0 210 297");
   const layers = read("Doc_0/Pages/Page_0/Content.xml")?.["ofd:Page"]?.["ofd:Content"]?.["ofd:Layer"] ?? [];

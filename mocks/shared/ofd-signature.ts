@@ -71,17 +71,17 @@ const parser = new XMLParser({
   attributeNamePrefix: "@_",
   parseTagValue: false,
   parseAttributeValue: false,
-  // lists, by their place (a root element named like a list item stays an object)
-  isArray: (_name, jpath) =>
+  // lists, by their place (a root element named like a list item stays an object), and a page's objects by name
+  isArray: (name, jpath) =>
     [
       "ofd:Signature.ofd:SignedInfo.ofd:References.ofd:Reference",
       "ofd:Signatures.ofd:Signature",
       "ofd:OFD.ofd:DocBody.ofd:DocInfo.ofd:CustomDatas.ofd:CustomData",
-    ].includes(String(jpath)),
+    ].includes(String(jpath)) || ["ofd:Layer", "ofd:PathObject", "ofd:TextObject", "ofd:ImageObject"].includes(name),
 });
 
-/** Parse an OFD package's XML file, or undefined. */
-function readXml(files: Record<string, Uint8Array>, path: string): any {
+/** Parse an OFD package's XML file (path with or without the leading "/"), or undefined. */
+export function readXml(files: Record<string, Uint8Array>, path: string): any {
   const data = files[path.replace(/^\//, "")];
   if (!data) return undefined;
   try {

@@ -6,15 +6,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it, test } from "vitest";
-import { PNG } from "pngjs";
-import jsQRModule from "jsqr";
+import { decodeQrPng } from "../qr.js";
 import { checkLicenceId } from "../../mocks/shared/ids.js";
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { readLicenceFileInfo, readLicenceOfdInfo } from "../../mocks/elicence/licence-file.js";
 import { A, B, SID, drivingLicenceBody, elicenceSim, type ElicenceSim } from "./helpers.js";
-
-const jsQR = ((jsQRModule as unknown as { default?: typeof jsQRModule }).default ??
-  jsQRModule) as unknown as typeof import("jsqr").default;
 
 requireTool(
   commandWorks("pdftoppm", ["-v"]),
@@ -27,9 +23,7 @@ function qrOf(pdf: Buffer): string | undefined {
   try {
     writeFileSync(join(dir, "l.pdf"), pdf);
     execFileSync("pdftoppm", ["-r", "150", "-png", "-singlefile", join(dir, "l.pdf"), join(dir, "page")]);
-    const png = PNG.sync.read(readFileSync(join(dir, "page.png")));
-    return jsQR(new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length), png.width, png.height)
-      ?.data;
+    return decodeQrPng(readFileSync(join(dir, "page.png")));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -79,7 +79,7 @@ export class Applications {
 
   private tenant(paasid: string): DatashareTenant {
     const t = this.directory.tenant(paasid);
-    if (!t) throw new DatashareError("NOT_FOUND", { zh: `未知应用 ${paasid}`, en: `unknown application ${paasid}` });
+    if (!t) throw new DatashareError("notFound", { zh: `未知应用 ${paasid}`, en: `unknown application ${paasid}` });
     return t;
   }
 
@@ -88,13 +88,13 @@ export class Applications {
     const t = this.tenant(paasid);
     const entry = await this.catalogue.require({ resourceCode: input.resourceCode, serviceId: input.serviceId });
     if (entry.status === "withdrawn")
-      throw new DatashareError("RESOURCE_WITHDRAWN", {
+      throw new DatashareError("resourceWithdrawn", {
         zh: `资源 ${entry.resourceCode} 已撤销`,
         en: `resource ${entry.resourceCode} is withdrawn`,
       });
     const d = checkApplyInput(entry, input);
     if (d.length)
-      throw new DatashareError("APPLICATION_INVALID", { zh: `${d.length} 处错误`, en: `${d.length} problem(s)` }, d);
+      throw new DatashareError("applicationInvalid", { zh: `${d.length} 处错误`, en: `${d.length} problem(s)` }, d);
     const now = t.clock.now();
     const app: Application = {
       id: newId("DSA"),
@@ -175,7 +175,7 @@ export class Applications {
     const d = checkDecision(app, decision, now);
     if (d.length)
       throw new DatashareError(
-        "APPLICATION_INVALID",
+        "applicationInvalid",
         { zh: `审批参数有 ${d.length} 处错误`, en: `${d.length} problem(s) in the decision` },
         d,
       );
@@ -216,18 +216,18 @@ export class Applications {
     const t = ticket && this.directory.tenant(ticket.consumerPaasid);
     const app = t && (await t.store.get<Application>(K_APP, applicationId));
     if (!ticket || !t || !app)
-      throw new DatashareError("NOT_FOUND", {
+      throw new DatashareError("notFound", {
         zh: `没有待审核的申请 ${applicationId}`,
         en: `no application ${applicationId} to review`,
       });
     const entry = await this.catalogue.require({ resourceCode: app.resourceCode });
     if (!this.catalogue.isProvider(actor, entry))
-      throw new DatashareError("NOT_PROVIDER", {
+      throw new DatashareError("notProvider", {
         zh: `无权审核资源 ${entry.resourceCode} 的申请`,
         en: `not allowed to review applications for ${entry.resourceCode}`,
       });
     if (app.status !== "pending")
-      throw new DatashareError("NOT_PENDING", {
+      throw new DatashareError("notPending", {
         zh: `申请 ${app.id} 当前状态为 ${app.status}`,
         en: `application ${app.id} is ${app.status}`,
       });
@@ -242,7 +242,7 @@ export class Applications {
   ): Promise<{ application: Application; grant: Grant }> {
     const { ticket, t, app, entry } = await this.decide(actor, applicationId);
     if (entry.status === "withdrawn")
-      throw new DatashareError("RESOURCE_WITHDRAWN", {
+      throw new DatashareError("resourceWithdrawn", {
         zh: `资源 ${entry.resourceCode} 已撤销`,
         en: `resource ${entry.resourceCode} is withdrawn`,
       });
@@ -317,14 +317,14 @@ export class Applications {
     const t = this.tenant(consumerPaasid);
     const g = await t.store.get<Grant>(K_GRANT, serviceId);
     if (!g)
-      throw new DatashareError("NOT_FOUND", {
+      throw new DatashareError("notFound", {
         zh: `${consumerPaasid} 没有 ${serviceId} 的授权`,
         en: `${consumerPaasid} holds no grant for ${serviceId}`,
       });
     const entry = await this.catalogue.get(g.resourceCode);
     const self = actor.kind === "tenant" && actor.paasid === consumerPaasid;
     if (!self && !(entry && this.catalogue.isProvider(actor, entry)))
-      throw new DatashareError("NOT_PROVIDER", {
+      throw new DatashareError("notProvider", {
         zh: "只有被授权方、资源提供方或管理员可以撤回授权",
         en: "only the grantee, the provider or an admin may withdraw a grant",
       });

@@ -145,7 +145,7 @@ export class Catalogue {
         ? await this.byServiceId(ref.serviceId)
         : undefined;
     if (!e)
-      throw new DatashareError("RESOURCE_NOT_FOUND", {
+      throw new DatashareError("resourceNotFound", {
         zh: `未找到资源 ${ref.resourceCode ?? ref.serviceId ?? "（未指定）"}`,
         en: `no resource ${ref.resourceCode ?? ref.serviceId ?? "(none given)"}`,
       });
@@ -202,7 +202,7 @@ export class Catalogue {
   /** Mutating a seeded entry changes it for every tenant, so only admins and owners may. */
   private requireOwner(actor: Actor, entry: CatalogueEntry): void {
     if (actor.kind === "admin" || (entry.ownerPaasid !== undefined && entry.ownerPaasid === actor.paasid)) return;
-    throw new DatashareError("NOT_PROVIDER", {
+    throw new DatashareError("notProvider", {
       zh: `资源 ${entry.resourceCode} 不是本应用编制的`,
       en: `resource ${entry.resourceCode} was not compiled by this application`,
     });
@@ -215,12 +215,12 @@ export class Catalogue {
     const diags = validateCompileInput(input, providerCode);
     if (diags.length)
       throw new DatashareError(
-        "ENTRY_INVALID",
+        "entryInvalid",
         { zh: `${diags.length} 处错误`, en: `${diags.length} problem(s)` },
         diags,
       );
     if (actor.kind === "tenant" && owner?.orgCode && input.providerCode && input.providerCode !== owner.orgCode)
-      throw new DatashareError("NOT_PROVIDER", {
+      throw new DatashareError("notProvider", {
         zh: "提供方代码必须是本应用所属单位的统一社会信用代码",
         en: "providerCode must be the USCC of the organisation this application belongs to",
       });
@@ -234,13 +234,13 @@ export class Catalogue {
         if (!taken.has(resourceCode)) break;
       }
     } else if (await this.get(resourceCode)) {
-      throw new DatashareError("CODE_TAKEN", {
+      throw new DatashareError("codeTaken", {
         zh: `信息资源代码 ${resourceCode} 已存在`,
         en: `resource code ${resourceCode} exists`,
       });
     } else if (!resourceCode.startsWith(classCode + "/")) {
       throw new DatashareError(
-        "ENTRY_INVALID",
+        "entryInvalid",
         { zh: "资源代码与分类不符", en: "resource code does not match the classification" },
         [
           diag(
@@ -321,7 +321,7 @@ export class Catalogue {
       const shown = diagnostics.slice(0, MAX_ROW_ERRORS);
       const more = diagnostics.length - shown.length;
       throw new DatashareError(
-        "ROWS_INVALID",
+        "rowsInvalid",
         {
           zh: `${diagnostics.length} 处错误${more ? `（仅列出前 ${MAX_ROW_ERRORS} 处）` : ""}`,
           en: `${diagnostics.length} problem(s)${more ? ` (first ${MAX_ROW_ERRORS} listed)` : ""}`,
@@ -347,11 +347,11 @@ export class Catalogue {
     this.requireOwner(actor, e);
     const bad = this.outbound.refusal(url);
     if (bad)
-      throw new DatashareError("ENTRY_INVALID", { zh: "提供方接口地址不可用", en: "provider URL not usable" }, [
+      throw new DatashareError("entryInvalid", { zh: "提供方接口地址不可用", en: "provider URL not usable" }, [
         diag("/url", "url", withoutUrlPassword(url), bad.message, bad.hint),
       ]);
     if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 60_000))
-      throw new DatashareError("ENTRY_INVALID", { zh: "超时应为 1–60000 毫秒", en: "timeout must be 1–60000 ms" });
+      throw new DatashareError("entryInvalid", { zh: "超时应为 1–60000 毫秒", en: "timeout must be 1–60000 ms" });
     const entry: CatalogueEntry = {
       ...e,
       source: { kind: "url", url, hookedAt: now, ...(timeoutMs ? { timeoutMs } : {}) },

@@ -1,64 +1,45 @@
 // The data-sharing error catalogue: errcodes of facts §8.5, gateway codes of §8.1, and [SIM] management-API codes.
+import { defineCatalogue, problemOf, type ErrorEntry } from "../shared/error-catalogue.js";
 import { ProblemError } from "../shared/problem.js";
-import type { Diagnostic, Problem } from "../shared/types.js";
+import type { Diagnostic } from "../shared/types.js";
 
-export interface ErrorDef {
-  code: number;
-  status: number;
-  zh: string;
-  en: string;
-}
+export type ErrorDef = ErrorEntry<number>;
 
-export const DS_ERRORS = {
-  OK: { code: 0, status: 200, zh: "成功", en: "OK" },
+export const DATASHARE_ERRORS = defineCatalogue({
+  ok: { code: 0, status: 200, zh: "成功", en: "OK" },
   // §8.5 [SIM]
-  AUDIT_INVALID: { code: 1001, status: 400, zh: "审计信息缺失或无效", en: "audit_info missing or invalid" },
-  QUERY_INVALID: { code: 1002, status: 400, zh: "查询条件无效", en: "query condition invalid" },
-  NO_GRANT: { code: 1003, status: 403, zh: "未获得该资源的共享授权", en: "no grant for this resource" },
-  QUOTA_EXHAUSTED: { code: 1004, status: 429, zh: "授权调用次数已用完", en: "grant quota exhausted" },
-  RESOURCE_WITHDRAWN: { code: 1005, status: 410, zh: "资源已撤销", en: "resource withdrawn" },
+  auditInvalid: { code: 1001, status: 400, zh: "审计信息缺失或无效", en: "audit_info missing or invalid" },
+  queryInvalid: { code: 1002, status: 400, zh: "查询条件无效", en: "query condition invalid" },
+  noGrant: { code: 1003, status: 403, zh: "未获得该资源的共享授权", en: "no grant for this resource" },
+  quotaExhausted: { code: 1004, status: 429, zh: "授权调用次数已用完", en: "grant quota exhausted" },
+  resourceWithdrawn: { code: 1005, status: 410, zh: "资源已撤销", en: "resource withdrawn" },
   // gateway codes (§8.1) raised when calling a department provider
-  PROVIDER_DOWN: { code: 50201, status: 502, zh: "上游服务不可用", en: "upstream platform unavailable" },
-  PROVIDER_TIMEOUT: { code: 50401, status: 504, zh: "上游服务超时", en: "upstream timeout" },
+  providerDown: { code: 50201, status: 502, zh: "上游服务不可用", en: "upstream platform unavailable" },
+  providerTimeout: { code: 50401, status: 504, zh: "上游服务超时", en: "upstream timeout" },
   // management API, simulator-defined [SIM]
-  RESOURCE_NOT_FOUND: { code: 1101, status: 404, zh: "目录中没有该资源", en: "no such resource in the catalogue" },
-  APPLICATION_INVALID: { code: 1102, status: 400, zh: "共享申请无效", en: "sharing application invalid" },
-  NOT_PROVIDER: {
+  resourceNotFound: { code: 1101, status: 404, zh: "目录中没有该资源", en: "no such resource in the catalogue" },
+  applicationInvalid: { code: 1102, status: 400, zh: "共享申请无效", en: "sharing application invalid" },
+  notProvider: {
     code: 1103,
     status: 403,
     zh: "只有资源提供方或管理员可以执行此操作",
     en: "only the resource's provider or an admin may do this",
   },
-  NOT_PENDING: { code: 1104, status: 409, zh: "申请不在待审核状态", en: "application is not pending" },
-  ENTRY_INVALID: { code: 1105, status: 400, zh: "目录信息无效", en: "catalogue entry invalid" },
-  CODE_TAKEN: { code: 1106, status: 409, zh: "信息资源代码已被使用", en: "resource code already in use" },
-  ROWS_INVALID: {
+  notPending: { code: 1104, status: 409, zh: "申请不在待审核状态", en: "application is not pending" },
+  entryInvalid: { code: 1105, status: 400, zh: "目录信息无效", en: "catalogue entry invalid" },
+  codeTaken: { code: 1106, status: 409, zh: "信息资源代码已被使用", en: "resource code already in use" },
+  rowsInvalid: {
     code: 1107,
     status: 422,
     zh: "挂接数据不符合目录信息项",
     en: "hooked rows do not match the catalogue items",
   },
-  LICENCE_RECORD_INVALID: { code: 1108, status: 400, zh: "证照目录信息无效", en: "licence catalogue record invalid" },
-  SUBSCRIPTION_INVALID: { code: 1109, status: 400, zh: "订阅无效", en: "subscription invalid" },
-  NOT_FOUND: { code: 1110, status: 404, zh: "记录不存在", en: "record not found" },
-} as const satisfies Record<string, ErrorDef>;
+  licenceRecordInvalid: { code: 1108, status: 400, zh: "证照目录信息无效", en: "licence catalogue record invalid" },
+  subscriptionInvalid: { code: 1109, status: 400, zh: "订阅无效", en: "subscription invalid" },
+  notFound: { code: 1110, status: 404, zh: "记录不存在", en: "record not found" },
+});
 
-export type DatashareErrorName = keyof typeof DS_ERRORS;
-
-/** Bilingual message "中文 / English" of a catalogue entry, optionally with a detail. */
-export function errmsg(def: ErrorDef, detail?: { zh: string; en: string }): string {
-  return detail ? `${def.zh}：${detail.zh} / ${def.en}: ${detail.en}` : `${def.zh} / ${def.en}`;
-}
-
-export function toProblem(def: ErrorDef, detail?: { zh: string; en: string }, diagnostics?: Diagnostic[]): Problem {
-  return {
-    code: def.code,
-    status: def.status,
-    zh: detail ? `${def.zh}：${detail.zh}` : def.zh,
-    en: detail ? `${def.en}: ${detail.en}` : def.en,
-    ...(diagnostics?.length ? { diagnostics } : {}),
-  };
-}
+export type DatashareErrorName = keyof typeof DATASHARE_ERRORS;
 
 /** A refusal of a management operation; the gateway renders `problem` in the platform envelope (a ProblemError). */
 export class DatashareError extends ProblemError {
@@ -67,7 +48,7 @@ export class DatashareError extends ProblemError {
     detail?: { zh: string; en: string },
     diagnostics?: Diagnostic[],
   ) {
-    super(toProblem(DS_ERRORS[kind], detail, diagnostics));
+    super(problemOf(DATASHARE_ERRORS[kind], detail, diagnostics));
     this.name = "DatashareError";
   }
   get code(): number {

@@ -6,7 +6,7 @@ import type { Decision } from "./applications.js";
 import { toCsv, toNdjson, type AuditFilter } from "./audit-log.js";
 import { paginate, type CompileInput, type SearchQuery } from "./catalogue.js";
 import type { Datashare } from "./datashare.js";
-import { DatashareError, diag, DS_ERRORS } from "./errors.js";
+import { DatashareError, diag, DATASHARE_ERRORS } from "./errors.js";
 import type { GatewayTenantDirectory } from "./gateway-directory.js";
 import {
   applicationView,
@@ -33,7 +33,7 @@ export interface HandlerDeps {
 
 type Obj = Record<string, unknown>;
 
-const OK_MSG = `${DS_ERRORS.OK.zh} / ${DS_ERRORS.OK.en}`;
+const OK_MSG = `${DATASHARE_ERRORS.ok.zh} / ${DATASHARE_ERRORS.ok.en}`;
 const ok = (data: unknown, status = 200, headers?: Record<string, string>): HandlerResult => ({
   status,
   body: { errcode: 0, errmsg: OK_MSG, data },
@@ -59,7 +59,7 @@ function instant(v: unknown, location: string): number | undefined {
   if (v === undefined) return undefined;
   const t = typeof v === "string" ? Date.parse(v) : NaN;
   if (Number.isNaN(t))
-    throw new DatashareError("APPLICATION_INVALID", { zh: "时间格式无效", en: "invalid date-time" }, [
+    throw new DatashareError("applicationInvalid", { zh: "时间格式无效", en: "invalid date-time" }, [
       diag(
         location,
         "date-time",
@@ -115,15 +115,15 @@ function explain(e: unknown, input: HandlerInput): never {
 
 function hintFor(kind: DatashareError["kind"]): string {
   switch (kind) {
-    case "RESOURCE_NOT_FOUND":
+    case "resourceNotFound":
       return "用 GET /ebus/datashare/v1/catalogue 查找资源代码或 serviceId / find the resource code or serviceId with GET /ebus/datashare/v1/catalogue";
-    case "NOT_PROVIDER":
+    case "notProvider":
       return "由资源提供方（编制该目录的应用或其所属单位的应用）操作 / the resource's provider must do this";
-    case "NOT_PENDING":
+    case "notPending":
       return "只有待审核的申请可以批准或驳回 / only pending applications can be decided";
-    case "RESOURCE_WITHDRAWN":
+    case "resourceWithdrawn":
       return "资源已撤销，不能再申请或查询 / the resource is withdrawn";
-    case "NO_GRANT":
+    case "noGrant":
       return "先申请并获批该资源 / apply for the resource and get approved first";
     default:
       return "见 /docs 中的数据共享接口说明 / see the data-sharing operations in /docs";
@@ -260,7 +260,7 @@ export function createDatashareHandlers(deps: HandlerDeps): Record<string, Handl
       const a = await ds.applications.getApplication(input.tenant.paasid, input.params.applicationId);
       if (!a)
         throw new DatashareError(
-          "NOT_FOUND",
+          "notFound",
           {
             zh: `本应用没有申请 ${input.params.applicationId}`,
             en: `this application has no application ${input.params.applicationId}`,
@@ -382,7 +382,7 @@ export function createDatashareHandlers(deps: HandlerDeps): Record<string, Handl
       const gone = await ds.subscriptions.unsubscribe(input.tenant.paasid, input.params.subscriptionId);
       if (!gone)
         throw new DatashareError(
-          "NOT_FOUND",
+          "notFound",
           { zh: `没有订阅 ${input.params.subscriptionId}`, en: `no subscription ${input.params.subscriptionId}` },
           [
             diag(

@@ -134,22 +134,18 @@ export class LicenceCatalogue {
   ): Promise<LicenceSubmission[]> {
     const now = clock.now();
     if (!Array.isArray(records) || records.length === 0)
-      throw new DatashareError(
-        "LICENCE_RECORD_INVALID",
-        { zh: "应提交至少一条记录", en: "submit at least one record" },
-        [
-          diag(
-            "/records",
-            "array",
-            Array.isArray(records) ? 0 : typeof records,
-            "records 应为非空数组 / records must be a non-empty array",
-            "每条一个证照目录记录 / one licence catalogue record each",
-          ),
-        ],
-      );
+      throw new DatashareError("licenceRecordInvalid", { zh: "应提交至少一条记录", en: "submit at least one record" }, [
+        diag(
+          "/records",
+          "array",
+          Array.isArray(records) ? 0 : typeof records,
+          "records 应为非空数组 / records must be a non-empty array",
+          "每条一个证照目录记录 / one licence catalogue record each",
+        ),
+      ]);
     const d = records.flatMap((r, i) => checkLicenceRecord(r as Partial<LicenceSubmissionInput>, `/records/${i}`, now));
     if (d.length)
-      throw new DatashareError("LICENCE_RECORD_INVALID", { zh: `${d.length} 处错误`, en: `${d.length} problem(s)` }, d);
+      throw new DatashareError("licenceRecordInvalid", { zh: `${d.length} 处错误`, en: `${d.length} problem(s)` }, d);
     const out: LicenceSubmission[] = [];
     for (const r of records as LicenceSubmissionInput[]) {
       const { produced_at, ...record } = r;

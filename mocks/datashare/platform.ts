@@ -112,4 +112,4 @@ export function createDatasharePlatform(seed: Seed, opts: DatasharePlatformOptio
 }
 
 export { DATASHARE_SCENARIOS, DATASHARE_OPERATIONS } from "./scenarios.js";
-export { DS_ERRORS } from "./errors.js";
+export { DATASHARE_ERRORS } from "./errors.js";

@@ -1,11 +1,12 @@
 // Executes a GatewayMsg data-sharing call (facts §5.2) under §8.5's rules, auditing every call.
+import { bilingualText, problemOf } from "../shared/error-catalogue.js";
 import { performance } from "node:perf_hooks";
 import type { Applications } from "./applications.js";
 import { checkAuditFields } from "./audit-info.js";
 import { requestHash, type AuditLog } from "./audit-log.js";
 import type { BaseLibraries, Row } from "./base-libraries.js";
 import type { Catalogue } from "./catalogue.js";
-import { DS_ERRORS, diag, errmsg, toProblem, type ErrorDef } from "./errors.js";
+import { DATASHARE_ERRORS, diag, type ErrorDef } from "./errors.js";
 import { maskValue } from "./mask.js";
 import {
   DEFAULT_PROVIDER_TIMEOUT_MS,
@@ -89,10 +90,10 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
     fields?: string[];
     metadata?: Record<string, unknown>;
   }): Promise<QueryOutcome> => {
-    const def = r.refusal?.def ?? DS_ERRORS.OK;
+    const def = r.refusal?.def ?? DATASHARE_ERRORS.ok;
     const envelope: GatewayEnvelope = r.refusal
-      ? { errcode: def.code, errmsg: errmsg(def, r.refusal.detail), data: null }
-      : { errcode: 0, errmsg: errmsg(def), data: { data: r.rows ?? [], metadata: r.metadata ?? {} } };
+      ? { errcode: def.code, errmsg: bilingualText(def, r.refusal.detail), data: null }
+      : { errcode: 0, errmsg: bilingualText(def), data: { data: r.rows ?? [], metadata: r.metadata ?? {} } };
     // Built by assignment, not conditional spreads: every GatewayMsg call makes one.
     const rec: Omit<AuditEntry, "seq" | "id"> = {
       time: now,
@@ -122,7 +123,7 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
       status: def.status,
       errcode: def.code,
       body: envelope,
-      ...(r.refusal ? { problem: toProblem(def, r.refusal.detail, r.refusal.diagnostics) } : {}),
+      ...(r.refusal ? { problem: problemOf(def, r.refusal.detail, r.refusal.diagnostics) } : {}),
       ...(providerViolations?.length ? { providerViolations } : {}),
       audit,
     };
@@ -131,7 +132,7 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
   if (!entry)
     return finish({
       refusal: {
-        def: DS_ERRORS.RESOURCE_NOT_FOUND,
+        def: DATASHARE_ERRORS.resourceNotFound,
         reason: "unknown-service",
         detail: {
           zh: `目录中没有 serviceId ${req.serviceId}`,
@@ -142,7 +143,7 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
   if (entry.status === "withdrawn")
     return finish({
       refusal: {
-        def: DS_ERRORS.RESOURCE_WITHDRAWN,
+        def: DATASHARE_ERRORS.resourceWithdrawn,
         reason: "resource-withdrawn",
         detail: {
           zh: `${entry.name}（${entry.resourceCode}）已撤销${entry.withdrawReason ? `：${entry.withdrawReason}` : ""}`,
@@ -155,7 +156,7 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
   if (auditDiags.length)
     return finish({
       refusal: {
-        def: DS_ERRORS.AUDIT_INVALID,
+        def: DATASHARE_ERRORS.auditInvalid,
         reason: "audit-info",
         diagnostics: auditDiags,
         detail: {
@@ -174,7 +175,7 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
   if (diagnostics.length)
     return finish({
       refusal: {
-        def: DS_ERRORS.QUERY_INVALID,
+        def: DATASHARE_ERRORS.queryInvalid,
         reason: "query-conditions",
         diagnostics,
         detail: {
@@ -188,7 +189,7 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
   if (used === null)
     return finish({
       refusal: {
-        def: DS_ERRORS.QUOTA_EXHAUSTED,
+        def: DATASHARE_ERRORS.quotaExhausted,
         reason: "quota-exhausted",
         detail: { zh: `授权 ${g.id} 的 ${g.quota} 次调用已用完`, en: `all ${g.quota} calls of grant ${g.id} are used` },
         diagnostics: [
@@ -272,7 +273,7 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
 function checkGrant(entry: CatalogueEntry, grant: Grant | undefined, now: number): Refusal | undefined {
   if (!grant)
     return {
-      def: DS_ERRORS.NO_GRANT,
+      def: DATASHARE_ERRORS.noGrant,
       reason: "no-grant",
       detail: {
         zh: `本应用未申请或未获批 ${entry.name}（${entry.resourceCode}）`,
@@ -290,7 +291,7 @@ function checkGrant(entry: CatalogueEntry, grant: Grant | undefined, now: number
     };
   if (grant.status === "withdrawn")
     return {
-      def: DS_ERRORS.NO_GRANT,
+      def: DATASHARE_ERRORS.noGrant,
       reason: "grant-withdrawn",
       detail: { zh: `授权 ${grant.id} 已撤回`, en: `grant ${grant.id} was withdrawn` },
       diagnostics: [
@@ -305,7 +306,7 @@ function checkGrant(entry: CatalogueEntry, grant: Grant | undefined, now: number
     };
   if (now > grant.validUntil)
     return {
-      def: DS_ERRORS.NO_GRANT,
+      def: DATASHARE_ERRORS.noGrant,
       reason: "grant-expired",
       detail: {
         zh: `授权 ${grant.id} 已于 ${new Date(grant.validUntil).toISOString()} 过期`,
@@ -344,7 +345,7 @@ async function fetchFromProvider(
   if (!deps.callProvider)
     return {
       refusal: {
-        def: DS_ERRORS.PROVIDER_DOWN,
+        def: DATASHARE_ERRORS.providerDown,
         reason: "provider-not-connected",
         detail: { zh: "未配置提供方调用", en: "no provider transport configured" },
       },
@@ -365,7 +366,7 @@ async function fetchFromProvider(
     return {
       refusal: timeout
         ? {
-            def: DS_ERRORS.PROVIDER_TIMEOUT,
+            def: DATASHARE_ERRORS.providerTimeout,
             reason: "provider-timeout",
             detail: {
               zh: `提供方 ${entry.provider} 未在时限内应答`,
@@ -373,7 +374,7 @@ async function fetchFromProvider(
             },
           }
         : {
-            def: DS_ERRORS.PROVIDER_DOWN,
+            def: DATASHARE_ERRORS.providerDown,
             reason: "provider-down",
             detail: { zh: `提供方 ${entry.provider} 不可用`, en: `provider ${entry.providerCode} is unavailable` },
           },
@@ -383,7 +384,7 @@ async function fetchFromProvider(
   if (!check.rows)
     return {
       refusal: {
-        def: DS_ERRORS.PROVIDER_DOWN,
+        def: DATASHARE_ERRORS.providerDown,
         reason: "provider-answer-unusable",
         diagnostics: check.violations,
         detail: { zh: "提供方应答不符合约定，无法取得数据", en: "the provider's answer is unusable" },

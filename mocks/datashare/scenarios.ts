@@ -1,6 +1,7 @@
 // Named data-sharing scenarios (issue 6 item 9): §8.5 refusals and provider faults with §8.1 gateway codes.
 import type { ScenarioDef } from "../shared/types.js";
-import { DS_ERRORS, toProblem } from "./errors.js";
+import { problemOf } from "../shared/error-catalogue.js";
+import { DATASHARE_ERRORS } from "./errors.js";
 
 /** operationIds the data-sharing contract is expected to use (contracts/CONVENTIONS.md: platform prefix, camelCase). */
 export const DATASHARE_OPERATIONS = {
@@ -48,7 +49,10 @@ export const DATASHARE_SCENARIOS: readonly ScenarioDef[] = Object.freeze([
     operations: [DATASHARE_OPERATIONS.query],
     outcome: {
       kind: "problem",
-      problem: toProblem(DS_ERRORS.NO_GRANT, { zh: "授权已过期（模拟场景）", en: "the grant has expired (scenario)" }),
+      problem: problemOf(DATASHARE_ERRORS.noGrant, {
+        zh: "授权已过期（模拟场景）",
+        en: "the grant has expired (scenario)",
+      }),
     },
   },
   {
@@ -59,7 +63,7 @@ export const DATASHARE_SCENARIOS: readonly ScenarioDef[] = Object.freeze([
     operations: [DATASHARE_OPERATIONS.query],
     outcome: {
       kind: "problem",
-      problem: toProblem(DS_ERRORS.QUOTA_EXHAUSTED, {
+      problem: problemOf(DATASHARE_ERRORS.quotaExhausted, {
         zh: "调用次数已用完（模拟场景）",
         en: "quota used up (scenario)",
       }),
@@ -73,7 +77,7 @@ export const DATASHARE_SCENARIOS: readonly ScenarioDef[] = Object.freeze([
     operations: [DATASHARE_OPERATIONS.query, DATASHARE_OPERATIONS.apply],
     outcome: {
       kind: "problem",
-      problem: toProblem(DS_ERRORS.RESOURCE_WITHDRAWN, {
+      problem: problemOf(DATASHARE_ERRORS.resourceWithdrawn, {
         zh: "资源已撤销（模拟场景）",
         en: "resource withdrawn (scenario)",
       }),
@@ -95,7 +99,7 @@ export const DATASHARE_SCENARIOS: readonly ScenarioDef[] = Object.freeze([
     operations: [DATASHARE_OPERATIONS.query],
     outcome: {
       kind: "problem",
-      problem: toProblem(DS_ERRORS.PROVIDER_TIMEOUT, {
+      problem: problemOf(DATASHARE_ERRORS.providerTimeout, {
         zh: "提供方未在时限内应答（模拟场景）",
         en: "the provider did not answer in time (scenario)",
       }),
@@ -109,7 +113,7 @@ export const DATASHARE_SCENARIOS: readonly ScenarioDef[] = Object.freeze([
     operations: [DATASHARE_OPERATIONS.query],
     outcome: {
       kind: "problem",
-      problem: toProblem(DS_ERRORS.PROVIDER_DOWN, {
+      problem: problemOf(DATASHARE_ERRORS.providerDown, {
         zh: "提供方不可用（模拟场景）",
         en: "the provider is unavailable (scenario)",
       }),

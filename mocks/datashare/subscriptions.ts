@@ -82,7 +82,7 @@ export class Subscriptions {
 
   private tenant(paasid: string): DatashareTenant {
     const t = this.directory.tenant(paasid);
-    if (!t) throw new DatashareError("NOT_FOUND", { zh: `未知应用 ${paasid}`, en: `unknown application ${paasid}` });
+    if (!t) throw new DatashareError("notFound", { zh: `未知应用 ${paasid}`, en: `unknown application ${paasid}` });
     return t;
   }
 
@@ -120,10 +120,10 @@ export class Subscriptions {
         ),
     ];
     if (d.length)
-      throw new DatashareError("SUBSCRIPTION_INVALID", { zh: `${d.length} 处错误`, en: `${d.length} problem(s)` }, d);
+      throw new DatashareError("subscriptionInvalid", { zh: `${d.length} 处错误`, en: `${d.length} problem(s)` }, d);
     const g = await this.applications.grant(t, entry.serviceId);
     if (!g || g.status !== "active" || g.validUntil < t.clock.now())
-      throw new DatashareError("NO_GRANT", {
+      throw new DatashareError("noGrant", {
         zh: `订阅前须持有 ${entry.resourceCode} 的有效授权`,
         en: `an active grant for ${entry.resourceCode} is needed to subscribe`,
       });

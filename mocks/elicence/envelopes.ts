@@ -82,7 +82,7 @@ export function sharingRefusal(code: ResultCode, zh: string, en: string, diag?: 
       rule: diag?.rule ?? `elicence.${code}`,
       seen: diag?.seen,
       message: `${zh} / ${en}`,
-      hint: diag?.hint ?? RESULT_HINTS[code],
+      hint: diag?.hint ?? RESULT_CODES[code].hint ?? "",
     },
   ];
   return sharingResult(code, null, { zh: `${RESULT_CODES[code].zh}：${zh}`, en: `${RESULT_CODES[code].en}: ${en}` }, d);
@@ -95,20 +95,6 @@ export function sharingFromError(e: ElicenceError): HandlerResult {
     seen: e.seen,
   });
 }
-
-/** How to get past each result code, for the `_diagnostics` hint. */
-export const RESULT_HINTS: Record<ResultCode, string> = {
-  0: "",
-  11: "重新调用 D1593589959893 登录取得 access_token，或不带 accessToken / log in again (D1593589959893) or omit accessToken",
-  12: "补齐必填参数 / fill in the required parameters",
-  13: "用 GET /ebus/elicence/v1/types 查看已发布的证照类型 / list published types with GET /ebus/elicence/v1/types",
-  21: "证照已废止、注销或已变更，请使用现行版本 / the licence is annulled or changed; use its current version",
-  22: "证照已过期，请持证人办理延续 / the licence has expired; the holder must renew it",
-  23: "证照已暂扣或尚未签发 / the licence is withheld or not issued",
-  100: "请管理员开通该证照类型权限（PUT /_gatesim/elicence/tenants/{paasid}/permissions），或请持证人授权并兑换授权码 / have the admin grant the type, or ask the holder for a usage grant and redeem it",
-  101: "稍后重试；若持续出现请附跟踪号报告 / retry later; report it with the trace id if it persists",
-  103: "持证主体代码类型代码应为 111（公民身份号码）或 001（统一社会信用代码），且代码本身须校验通过 / use 111 (resident ID) or 001 (USCC) with a valid code",
-};
 
 /** A GatewayMsg refusal answered by a handler (rather than thrown): HTTP status from the error catalogue. */
 export function issuanceRefusal(
@@ -133,7 +119,7 @@ export function issuanceRefusal(
           rule: diag?.rule ?? `elicence.${code}`,
           seen: diag?.seen,
           message: `${zh} / ${en}`,
-          hint: diag?.hint ?? RESULT_HINTS[resultCode],
+          hint: diag?.hint ?? RESULT_CODES[resultCode].hint ?? "",
         },
       ],
     },

@@ -1,20 +1,90 @@
 // The e-licence platform's error catalogue: sharing-service result codes (facts §4.5, §8.4) and domain refusals.
+import { defineCatalogue, type ErrorEntry } from "../shared/error-catalogue.js";
 
 /** GB/T 36906-style sharing-service result codes as seen in a Shandong implementation (facts §4.5). */
 export type ResultCode = 0 | 11 | 12 | 13 | 21 | 22 | 23 | 100 | 101 | 103;
 
-export const RESULT_CODES: Readonly<Record<ResultCode, { zh: string; en: string }>> = Object.freeze({
-  0: { zh: "调用成功", en: "success" },
-  11: { zh: "身份验证不通过", en: "identity check failed" },
-  12: { zh: "必填参数为空", en: "a required parameter is empty" },
-  13: { zh: "证照类型不存在或未发布", en: "licence type does not exist or is not published" },
-  21: { zh: "证照已废止或已注销", en: "licence annulled or cancelled" },
-  22: { zh: "证照已过期", en: "licence expired" },
-  23: { zh: "证照已受限使用", en: "licence restricted (withheld)" },
-  100: { zh: "无权限", en: "no permission" },
-  101: { zh: "系统异常", en: "system error" },
-  103: { zh: "持证主体代码类型代码不符合规范", en: "holder id-type code invalid" },
+/**
+ * The sharing services' result codes (head.status) as the platform's catalogue. Sharing answers are HTTP 200 with the
+ * outcome in head.status (contracts/elicence.yaml); GatewayMsg refusals carry the same code as result_code beside the
+ * HTTP status of the domain refusal (CODE_MAP below).
+ */
+export const ELICENCE_ERRORS = defineCatalogue({
+  success: { code: 0, status: 200, zh: "调用成功", en: "success" },
+  identityCheckFailed: {
+    code: 11,
+    status: 200,
+    zh: "身份验证不通过",
+    en: "identity check failed",
+    hint: "重新调用 D1593589959893 登录取得 access_token，或不带 accessToken / log in again (D1593589959893) or omit accessToken",
+  },
+  requiredParameterEmpty: {
+    code: 12,
+    status: 200,
+    zh: "必填参数为空",
+    en: "a required parameter is empty",
+    hint: "补齐必填参数 / fill in the required parameters",
+  },
+  typeNotPublished: {
+    code: 13,
+    status: 200,
+    zh: "证照类型不存在或未发布",
+    en: "licence type does not exist or is not published",
+    hint: "用 GET /ebus/elicence/v1/types 查看已发布的证照类型 / list published types with GET /ebus/elicence/v1/types",
+  },
+  licenceAnnulled: {
+    code: 21,
+    status: 200,
+    zh: "证照已废止或已注销",
+    en: "licence annulled or cancelled",
+    hint: "证照已废止、注销或已变更，请使用现行版本 / the licence is annulled or changed; use its current version",
+  },
+  licenceExpired: {
+    code: 22,
+    status: 200,
+    zh: "证照已过期",
+    en: "licence expired",
+    hint: "证照已过期，请持证人办理延续 / the licence has expired; the holder must renew it",
+  },
+  licenceRestricted: {
+    code: 23,
+    status: 200,
+    zh: "证照已受限使用",
+    en: "licence restricted (withheld)",
+    hint: "证照已暂扣或尚未签发 / the licence is withheld or not issued",
+  },
+  noPermission: {
+    code: 100,
+    status: 200,
+    zh: "无权限",
+    en: "no permission",
+    hint: "请管理员开通该证照类型权限（PUT /_gatesim/elicence/tenants/{paasid}/permissions），或请持证人授权并兑换授权码 / have the admin grant the type, or ask the holder for a usage grant and redeem it",
+  },
+  systemError: {
+    code: 101,
+    status: 200,
+    zh: "系统异常",
+    en: "system error",
+    hint: "稍后重试；若持续出现请附跟踪号报告 / retry later; report it with the trace id if it persists",
+  },
+  holderTypeInvalid: {
+    code: 103,
+    status: 200,
+    zh: "持证主体代码类型代码不符合规范",
+    en: "holder id-type code invalid",
+    hint: "持证主体代码类型代码应为 111（公民身份号码）或 001（统一社会信用代码），且代码本身须校验通过 / use 111 (resident ID) or 001 (USCC) with a valid code",
+  },
 });
+
+export type ElicenceErrorName = keyof typeof ELICENCE_ERRORS;
+
+/** A result code's catalogue entry. */
+export const RESULT_CODES: Readonly<Record<ResultCode, ErrorEntry<ResultCode>>> = Object.freeze(
+  Object.fromEntries(Object.values(ELICENCE_ERRORS).map((e) => [e.code, e])) as Record<
+    ResultCode,
+    ErrorEntry<ResultCode>
+  >,
+);
 
 /**
  * Why the domain refused an operation. A string-literal union (as in panva/jose) so handlers can switch on it;

@@ -1,6 +1,6 @@
 // Strict base64 decoding for wire fields: Buffer.from() silently skips bad characters, which would sign or verify
 // something other than what the caller meant; refuse instead (40026), naming the field and the first bad character.
-import { esealProblem } from "./http-errors.js";
+import { esealProblem } from "./errors.js";
 
 const ALPHABET = /^[A-Za-z0-9+/\-_]*={0,2}$/;
 

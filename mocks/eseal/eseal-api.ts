@@ -1,7 +1,7 @@
 // The e-seal platform's in-process API for other platforms (architecture §3: e-licence asks e-seal to sign, never over
 // HTTP to itself). Every call runs on the calling tenant's state: pass the handler's ctx (its store and clock).
 import type { HandlerContext } from "../shared/types.js";
-import { EsealError } from "./eseal-error.js";
+import { EsealError } from "./errors.js";
 import type { SealRecord } from "./seal-service.js";
 import { effectiveStatus } from "./seal-views.js";
 import { retryOnConflict, SEEDED_SEAL, type TenantSealRegistry, type TenantSeals } from "./tenant-seals.js";

@@ -1,10 +1,10 @@
 // The e-seal REST handlers behind the gateway (contracts/eseal.yaml, facts §8.3): seal types, 制章, list/get, picture,
 // status, suspend/resume/revoke, 盖章, 验章, PKI downloads. Each runs on the calling tenant's store and clock.
 import type { Handler, HandlerContext, HandlerInput, HandlerResult } from "../shared/types.js";
-import { CORRUPTED_SCENARIO, SCENARIO_HEADER_NAME } from "./eseal-scenarios.js";
+import { CORRUPTED_SCENARIO, SCENARIO_HEADER_NAME } from "./scenarios.js";
 import { toPem } from "./certificate.js";
 import { decodeBase64 } from "./decode-base64.js";
-import { esealProblem, toHttpProblem } from "./http-errors.js";
+import { esealProblem, toHttpProblem } from "./errors.js";
 import { assertActsFor, callerOrg } from "./seal-ownership.js";
 import { effectiveStatus, sealStatusView, sealSummaryView, sealView, API_BASE } from "./seal-views.js";
 import type { SealRecord } from "./seal-service.js";

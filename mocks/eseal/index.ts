@@ -10,8 +10,8 @@ export type {
   SignParams,
   SignResult,
 } from "./seal-service.js";
-export { EsealError, type EsealErrorCode } from "./eseal-error.js";
-export { DEFAULT_SEAL_TYPES, type SealType } from "./seal-types.js";
+export { EsealError, type EsealErrorCode } from "./errors.js";
+export { DEFAULT_SEAL_TYPES, type SealType } from "./seal-type-codes.js";
 export { createTestPki, TestPki, ROOT_CA_NAME, SEAL_MAKER_NAME } from "./test-pki.js";
 export type { OrgRef, Credential, PkiState, Revocation, TestPkiOptions } from "./test-pki.js";
 export { verifySignature, type SealStatus, type VerifyOptions } from "./verify-signature.js";

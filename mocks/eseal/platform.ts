@@ -3,7 +3,7 @@
 import type { Seed } from "../shared/seed-types.js";
 import type { PlatformModule } from "../shared/types.js";
 import { createEsealApi, type EsealApi } from "./eseal-api.js";
-import { ESEAL_PLATFORM, ESEAL_SCENARIOS } from "./eseal-scenarios.js";
+import { ESEAL_PLATFORM, ESEAL_SCENARIOS } from "./scenarios.js";
 import { createEsealHandlers } from "./http-handlers.js";
 import { TenantSealRegistry, type TenantSealsOptions } from "./tenant-seals.js";
 
@@ -11,8 +11,8 @@ export type EsealPlatformOptions = TenantSealsOptions;
 
 export type EsealPlatform = PlatformModule & { name: "eseal"; api: EsealApi };
 
-export { ESEAL_ERRORS } from "./http-errors.js";
-export { ESEAL_SCENARIOS } from "./eseal-scenarios.js";
+export { ESEAL_ERRORS } from "./errors.js";
+export { ESEAL_SCENARIOS } from "./scenarios.js";
 export { SEEDED_SEAL } from "./tenant-seals.js";
 export type { EsealApi, EsealApiContext, SealDocumentOptions, SealedDocument, BoundSealer } from "./eseal-api.js";
 

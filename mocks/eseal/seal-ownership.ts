@@ -9,7 +9,7 @@
 // or when `org_uscc` names it.
 import type { Enterprise, Seed } from "../shared/seed-types.js";
 import type { HandlerInput } from "../shared/types.js";
-import { esealProblem } from "./http-errors.js";
+import { esealProblem } from "./errors.js";
 
 export interface OrgName {
   uscc: string;

@@ -2,9 +2,9 @@
 // All state is plain data in `state` so the HTTP layer can move it behind the Store/tenant seam (architecture §4).
 import { checkUscc } from "../shared/ids.js";
 import { isKnownDivision } from "../shared/divisions.js";
-import { EsealError } from "./eseal-error.js";
+import { EsealError } from "./errors.js";
 import { renderSealSvg } from "./seal-picture.js";
-import { DEFAULT_SEAL_TYPES, type SealType } from "./seal-types.js";
+import { DEFAULT_SEAL_TYPES, type SealType } from "./seal-type-codes.js";
 import { buildSealInfoV4, buildSealV4, buildSignatureV4, buildTbsSignV4 } from "./ses-build.js";
 import { sm3 } from "./sm3.js";
 import { createTestPki, type OrgRef, type PkiState, type TestPki } from "./test-pki.js";

@@ -4,7 +4,7 @@ import type { Enterprise, Seed } from "../shared/seed-types.js";
 import { PlatformSequences } from "../shared/sequences.js";
 import type { Store } from "../shared/store.js";
 import { createSealService, type SealRecord, type SealService, type SealServiceState } from "./seal-service.js";
-import { DEFAULT_SEAL_TYPES, type SealType } from "./seal-types.js";
+import { DEFAULT_SEAL_TYPES, type SealType } from "./seal-type-codes.js";
 import { createTestPki, type TestPki } from "./test-pki.js";
 import { parseSignature } from "./ses-parse.js";
 import type { VerificationReport } from "./verification-report.js";

@@ -24,7 +24,7 @@ export function personaView(p: IdentityPersona): Record<string, unknown> {
 
 function body(input: HandlerInput): Record<string, unknown> {
   if (!input.body || typeof input.body !== "object" || Array.isArray(input.body))
-    fail("invalid_request", "请求体应为 JSON 对象", "the request body must be a JSON object", [
+    fail("invalidRequest", "请求体应为 JSON 对象", "the request body must be a JSON object", [
       diag("/body", "admin.body-object", "body is not an object", "发送 JSON 对象 / send a JSON object"),
     ]);
   return input.body as Record<string, unknown>;
@@ -52,7 +52,7 @@ export function adminHandlers(core: IdentityCore, api: IdentityApi): Record<stri
       const found = api.getClient(input.params.clientId);
       if (!found || found.paasid !== paasid(input))
         fail(
-          "not_found",
+          "notFound",
           `租户 ${paasid(input)} 没有客户端 ${input.params.clientId}`,
           `tenant ${paasid(input)} has no client ${input.params.clientId}`,
           [
@@ -75,7 +75,7 @@ export function adminHandlers(core: IdentityCore, api: IdentityApi): Record<stri
     identityAdminDeleteClient: (input) => {
       if (!api.deleteClient(paasid(input), input.params.clientId))
         fail(
-          "not_found",
+          "notFound",
           `租户 ${paasid(input)} 没有客户端 ${input.params.clientId}`,
           `tenant ${paasid(input)} has no client ${input.params.clientId}`,
           [

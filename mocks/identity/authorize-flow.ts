@@ -49,7 +49,7 @@ function trustedClient(core: IdentityCore, input: HandlerInput): { client: Ident
   const rep = repeatedParams(input);
   if (rep.length)
     fail(
-      "invalid_request",
+      "invalidRequest",
       `参数 ${rep.join(", ")} 出现多次`,
       `parameter ${rep.join(", ")} sent more than once (RFC 6749 §3.1)`,
       rep.map((n) =>
@@ -58,7 +58,7 @@ function trustedClient(core: IdentityCore, input: HandlerInput): { client: Ident
     );
   const id = param(input, "client_id");
   if (!id.value)
-    fail("invalid_request", "缺少 client_id", "client_id is missing", [
+    fail("invalidRequest", "缺少 client_id", "client_id is missing", [
       diag(
         id.location,
         "oauth.client_id-required",
@@ -68,7 +68,7 @@ function trustedClient(core: IdentityCore, input: HandlerInput): { client: Ident
     ]);
   const found = core.clients.get(id.value);
   if (!found)
-    fail("invalid_request", `client_id ${id.value} 未注册`, `client_id ${id.value} is not registered`, [
+    fail("invalidRequest", `client_id ${id.value} 未注册`, `client_id ${id.value} is not registered`, [
       diag(
         id.location,
         "identity.client-registered",
@@ -79,7 +79,7 @@ function trustedClient(core: IdentityCore, input: HandlerInput): { client: Ident
     ]);
   if (found.paasid !== input.tenant.paasid)
     fail(
-      "invalid_request",
+      "invalidRequest",
       `客户端 ${id.value} 属于租户 ${found.paasid}，不属于当前租户 ${input.tenant.paasid}`,
       `client ${id.value} belongs to tenant ${found.paasid}, not to ${input.tenant.paasid}`,
       [
@@ -95,7 +95,7 @@ function trustedClient(core: IdentityCore, input: HandlerInput): { client: Ident
   const { client } = found;
   const ru = param(input, "redirect_uri");
   if (!ru.value)
-    fail("invalid_request", "缺少 redirect_uri", "redirect_uri is missing", [
+    fail("invalidRequest", "缺少 redirect_uri", "redirect_uri is missing", [
       diag(
         ru.location,
         "oauth.redirect_uri-required",
@@ -106,7 +106,7 @@ function trustedClient(core: IdentityCore, input: HandlerInput): { client: Ident
   // Facts §2.1 step 2 and RFC 6749 §3.1.2.3: exact string match, no prefix or pattern matching.
   if (!client.redirectUris.includes(ru.value))
     fail(
-      "redirect_uri_mismatch",
+      "redirectUriMismatch",
       `redirect_uri 与客户端 ${client.clientId} 登记的地址不完全一致`,
       `redirect_uri does not exactly match any URI registered for ${client.clientId}`,
       [
@@ -126,16 +126,16 @@ function trustedClient(core: IdentityCore, input: HandlerInput): { client: Ident
 /** Scenarios acted out at the authorize step (their ScenarioDef lets the request through to this handler). */
 export const FORCED_LOGIN_OUTCOMES: Record<string, { key: IdentityErrorKey; zh: string; en: string }> = {
   "identity.account-locked": {
-    key: "account_locked",
+    key: "accountLocked",
     zh: "账号已被锁定（多次密码错误），请联系管理员解锁",
     en: "the account is locked (too many failed attempts); ask an administrator to unlock it",
   },
   "identity.level-insufficient": {
-    key: "level_insufficient",
+    key: "levelInsufficient",
     zh: "账号实名等级低于应用要求，请先完成更高等级的实名认证",
     en: "the account's real-name level is below what the application requires; complete a higher verification first",
   },
-  "identity.login-cancelled": { key: "login_cancelled", zh: "用户取消了登录", en: "the user cancelled the login" },
+  "identity.login-cancelled": { key: "loginCancelled", zh: "用户取消了登录", en: "the user cancelled the login" },
 };
 
 export async function authorize(
@@ -151,22 +151,22 @@ export async function authorize(
   const responseType = param(input, "response_type").value ?? (face === "tyrz" ? "code" : undefined);
   if (responseType !== "code")
     return err(
-      "unsupported_response_type",
+      "unsupportedResponseType",
       `response_type 必须为 code，收到 ${responseType ?? "（空）"}`,
       `response_type must be code, got ${responseType ?? "(none)"}`,
     );
   if (!client.grants.includes("authorization_code"))
     return err(
-      "unauthorized_client",
+      "unauthorizedClient",
       `客户端 ${client.clientId} 未获准使用授权码模式`,
       `client ${client.clientId} may not use the authorization code grant`,
     );
   const scope = param(input, "scope").value ?? (face === "tyrz" ? "all" : undefined);
-  if (!scope) return err("invalid_request", "缺少 scope（OIDC 需要 openid）", "scope is missing (OIDC needs openid)");
+  if (!scope) return err("invalidRequest", "缺少 scope（OIDC 需要 openid）", "scope is missing (OIDC needs openid)");
   const denied = scope.split(" ").filter((s) => s && !client.scopes.includes(s));
   if (denied.length)
     return err(
-      "invalid_scope",
+      "invalidScope",
       `客户端 ${client.clientId} 不能申请 scope ${denied.join(" ")}`,
       `client ${client.clientId} may not request scope ${denied.join(" ")}`,
     );
@@ -177,7 +177,7 @@ export async function authorize(
   const method = param(input, "code_challenge_method").value;
   if (challenge === undefined && client.public)
     return err(
-      "invalid_request",
+      "invalidRequest",
       `公开客户端 ${client.clientId} 必须使用 PKCE（code_challenge + code_challenge_method=S256）`,
       `public client ${client.clientId} must use PKCE (code_challenge with code_challenge_method=S256)`,
     );
@@ -185,20 +185,20 @@ export async function authorize(
     // RFC 7636 §4.3: a missing method means "plain", which this platform does not accept (OAuth 2.1 / RFC 9700 §2.1.1).
     if (method !== "S256")
       return err(
-        "invalid_request",
+        "invalidRequest",
         `code_challenge_method 必须为 S256，收到 ${method ?? "（空，即 plain）"}`,
         `code_challenge_method must be S256, got ${method ?? "(none, meaning plain)"}`,
       );
     if (!/^[A-Za-z0-9_-]{43}$/.test(challenge))
       return err(
-        "invalid_request",
+        "invalidRequest",
         "code_challenge 应为 43 位 base64url（SHA-256 摘要）",
         "code_challenge must be 43 base64url characters (a SHA-256 digest)",
       );
   }
   const prompt = param(input, "prompt").value;
   if (prompt !== undefined && !prompt.split(" ").every((p) => PROMPTS.includes(p)))
-    return err("invalid_request", `prompt 取值无效：${prompt}`, `invalid prompt value: ${prompt}`);
+    return err("invalidRequest", `prompt 取值无效：${prompt}`, `invalid prompt value: ${prompt}`);
   const interaction: Interaction = {
     id: randomId(18),
     face,
@@ -215,7 +215,7 @@ export async function authorize(
   if (hint !== undefined && client.autoApprove) {
     const persona = core.personas.get(hint);
     if (!persona)
-      return err("invalid_request", `login_hint 指定的人员 ${hint} 不存在`, `login_hint names no persona: ${hint}`);
+      return err("invalidRequest", `login_hint 指定的人员 ${hint} 不存在`, `login_hint names no persona: ${hint}`);
     return completeLogin(core, input, ctx, interaction, client, persona, await cookieSession(input, ctx));
   }
   // Single sign-on: a live session of this browser is reused unless the client asks to log in again.
@@ -228,7 +228,7 @@ export async function authorize(
   }
   if (prompt?.split(" ").includes("none"))
     return err(
-      "login_required",
+      "loginRequired",
       "没有可用的登录会话，且 prompt=none 不允许显示登录页",
       "no usable login session and prompt=none forbids showing the login page",
     );
@@ -271,13 +271,13 @@ async function completeLogin(
   await ctx.store.delete(KIND.interaction, interaction.id);
   if (persona.locked)
     return err(
-      "account_locked",
+      "accountLocked",
       `账号 ${persona.id} 已被锁定，无法登录`,
       `account ${persona.id} is locked and cannot log in`,
     );
   if (levelRank(persona.level) < levelRank(client.requiredLevel))
     return err(
-      "level_insufficient",
+      "levelInsufficient",
       `人员 ${persona.id} 的实名等级 ${persona.level} 低于应用 ${client.clientId} 要求的 ${client.requiredLevel}`,
       `persona ${persona.id} has real-name level ${persona.level}, below the ${client.requiredLevel} that client ${client.clientId} requires`,
     );
@@ -334,7 +334,7 @@ export async function submitLogin(
   const interaction = iid.value ? await ctx.store.get<Interaction>(KIND.interaction, iid.value) : undefined;
   if (!interaction)
     fail(
-      "interaction_expired",
+      "interactionExpired",
       `登录请求不存在或已超过 ${core.cfg.interactionTtlSec / 60} 分钟`,
       `login request unknown or older than ${core.cfg.interactionTtlSec / 60} minutes`,
       [
@@ -350,7 +350,7 @@ export async function submitLogin(
   const found = core.clients.get(interaction.clientId);
   if (!found || found.paasid !== input.tenant.paasid)
     fail(
-      "invalid_request",
+      "invalidRequest",
       `客户端 ${interaction.clientId} 已不存在`,
       `client ${interaction.clientId} no longer exists`,
     );
@@ -361,7 +361,7 @@ export async function submitLogin(
     return redirectError(
       interaction.redirectUri,
       interaction.state,
-      "login_cancelled",
+      "loginCancelled",
       "用户取消了登录",
       "the user cancelled the login",
     );

@@ -14,7 +14,7 @@ const LEVELS = ["L0", "L1", "L2", "L3"];
 const DEV_REDIRECTS = ["http://127.0.0.1:3000/callback", "http://localhost:3000/callback"];
 const DEV_POST_LOGOUT = ["http://127.0.0.1:3000/", "http://localhost:3000/"];
 
-function fail(key: "invalid_request" | "conflict" | "not_found", zh: string, en: string, location = "/body"): never {
+function fail(key: "invalidRequest" | "conflict" | "notFound", zh: string, en: string, location = "/body"): never {
   throw new IdentityInputError(
     idpProblem(key, zh, en, [
       diag(location, "client-registration", en, "修正客户端注册信息 / fix the client registration"),
@@ -28,16 +28,12 @@ function checkUri(raw: string, what: string): void {
   try {
     url = new URL(raw);
   } catch {
-    fail("invalid_request", `${what} ${u} 不是绝对 URL`, `${what} ${u} is not an absolute URL`);
+    fail("invalidRequest", `${what} ${u} 不是绝对 URL`, `${what} ${u} is not an absolute URL`);
   }
   if (url.hash)
-    fail(
-      "invalid_request",
-      `${what} ${u} 不能含片段 (#)`,
-      `${what} ${u} must not contain a fragment (RFC 6749 §3.1.2)`,
-    );
+    fail("invalidRequest", `${what} ${u} 不能含片段 (#)`, `${what} ${u} must not contain a fragment (RFC 6749 §3.1.2)`);
   if (!/^https?:$/.test(url.protocol))
-    fail("invalid_request", `${what} ${u} 必须是 http 或 https`, `${what} ${u} must be http or https`);
+    fail("invalidRequest", `${what} ${u} 必须是 http 或 https`, `${what} ${u} must be http or https`);
 }
 
 /** Apply defaults and check the rules a client must satisfy (the back-channel URI against the outbound policy). */
@@ -60,17 +56,17 @@ export function normaliseClient(
   } as IdentityClient;
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(c.clientId))
     fail(
-      "invalid_request",
+      "invalidRequest",
       "client_id 只能由 1–64 位字母、数字、_ . - 组成",
       "client_id must be 1–64 letters, digits, _ . -",
       "/body/clientId",
     );
   for (const g of c.grants)
     if (!GRANTS.includes(g))
-      fail("invalid_request", `不支持的授权类型 ${g}`, `unsupported grant type ${g}`, "/body/grants");
+      fail("invalidRequest", `不支持的授权类型 ${g}`, `unsupported grant type ${g}`, "/body/grants");
   if (!LEVELS.includes(c.requiredLevel))
     fail(
-      "invalid_request",
+      "invalidRequest",
       `实名等级 ${c.requiredLevel} 应为 L0–L3`,
       `level ${c.requiredLevel} must be L0–L3`,
       "/body/requiredLevel",
@@ -84,7 +80,7 @@ export function normaliseClient(
     if (bad)
       throw new IdentityInputError(
         idpProblem(
-          "invalid_request",
+          "invalidRequest",
           "backchannel_logout_uri 的主机不在允许范围内",
           "backchannel_logout_uri points at a host the simulator may not call",
           [
@@ -101,7 +97,7 @@ export function normaliseClient(
   }
   if (c.grants.includes("authorization_code") && c.redirectUris.length === 0)
     fail(
-      "invalid_request",
+      "invalidRequest",
       "授权码模式的客户端至少要登记一个 redirect_uri",
       "a client using authorization_code needs at least one redirect URI",
       "/body/redirectUris",
@@ -110,7 +106,7 @@ export function normaliseClient(
     delete c.secret;
     if (c.grants.includes("client_credentials"))
       fail(
-        "invalid_request",
+        "invalidRequest",
         "公开客户端不能使用 client_credentials",
         "a public client cannot use client_credentials (it has no secret)",
         "/body/grants",
@@ -199,7 +195,7 @@ export class ClientRegistry {
     const cur = this.byTenant.get(paasid)?.get(clientId);
     if (!cur)
       fail(
-        "not_found",
+        "notFound",
         `租户 ${paasid} 没有客户端 ${clientId}`,
         `tenant ${paasid} has no client ${clientId}`,
         "/params/clientId",
@@ -288,7 +284,7 @@ export function authenticateClient(
 ): ClientAuth {
   const no = (zh: string, en: string, location: string, hint: string, seen?: unknown): ClientAuth => ({
     ok: false,
-    problem: idpProblem("invalid_client", zh, en, [diag(location, "client-authentication", en, hint, seen)]),
+    problem: idpProblem("invalidClient", zh, en, [diag(location, "client-authentication", en, hint, seen)]),
   });
   const basic = basicCredentials(input.headers);
   if (basic === "malformed")

@@ -1,42 +1,121 @@
 // The identity platform's error catalogue and its two native envelopes: OAuth 2.0 (RFC 6749 §5.2) and tyrz {errcode, errmsg}.
+import { defineCatalogue, entryByCode } from "../shared/error-catalogue.js";
 import { ProblemError } from "../shared/problem.js";
 import type { Diagnostic, EnvelopeFormatter, HandlerInput, HandlerResult, Problem } from "../shared/types.js";
 
 /**
- * One catalogue entry per refusal kind. `oauth` is the RFC 6749 / RFC 6750 / OIDC error code; `errcode` the tyrz-face
- * code. The tyrz errcode values are simulator-defined: the real platform only shows that failures carry `errcode`
+ * One catalogue entry per refusal kind. `code` is the tyrz face's errcode; `oauth` the RFC 6749 / RFC 6750 / OIDC error
+ * code of the OAuth face. The tyrz errcode values are simulator-defined: the real platform only shows that failures carry `errcode`
  * (facts §2.1 step 4, [N] for the values), so they are documented in contracts/identity.yaml.
  */
-export const IDENTITY_ERRORS = {
-  invalid_request: { oauth: "invalid_request", errcode: 10001, status: 400 },
-  invalid_client: { oauth: "invalid_client", errcode: 10002, status: 401 },
-  invalid_grant: { oauth: "invalid_grant", errcode: 10003, status: 400 },
-  unauthorized_client: { oauth: "unauthorized_client", errcode: 10004, status: 400 },
-  unsupported_grant_type: { oauth: "unsupported_grant_type", errcode: 10005, status: 400 },
-  unsupported_response_type: { oauth: "unsupported_response_type", errcode: 10006, status: 400 },
-  invalid_scope: { oauth: "invalid_scope", errcode: 10007, status: 400 },
-  access_denied: { oauth: "access_denied", errcode: 10008, status: 403 },
-  invalid_token: { oauth: "invalid_token", errcode: 10009, status: 401 },
-  redirect_uri_mismatch: { oauth: "invalid_request", errcode: 10010, status: 400 },
-  account_locked: { oauth: "access_denied", errcode: 10011, status: 403 },
-  interaction_expired: { oauth: "invalid_request", errcode: 10012, status: 400 },
-  level_insufficient: { oauth: "access_denied", errcode: 10013, status: 403 },
-  login_cancelled: { oauth: "access_denied", errcode: 10014, status: 403 },
-  insufficient_scope: { oauth: "insufficient_scope", errcode: 10015, status: 403 },
-  login_required: { oauth: "login_required", errcode: 10016, status: 400 },
-  unsupported_token_type: { oauth: "unsupported_token_type", errcode: 10017, status: 400 },
-  not_found: { oauth: "invalid_request", errcode: 40401, status: 404 },
-  conflict: { oauth: "invalid_request", errcode: 40901, status: 409 },
-  server_error: { oauth: "server_error", errcode: 50001, status: 500 },
-  temporarily_unavailable: { oauth: "temporarily_unavailable", errcode: 50301, status: 503 },
-} as const;
+export const IDENTITY_ERRORS = defineCatalogue({
+  invalidRequest: {
+    code: 10001,
+    oauth: "invalid_request",
+    status: 400,
+    zh: "参数缺失、重复或无效",
+    en: "parameter missing, repeated or invalid",
+  },
+  invalidClient: {
+    code: 10002,
+    oauth: "invalid_client",
+    status: 401,
+    zh: "客户端认证失败",
+    en: "client authentication failed",
+  },
+  invalidGrant: {
+    code: 10003,
+    oauth: "invalid_grant",
+    status: 400,
+    zh: "授权码或刷新令牌无效、过期、已用",
+    en: "code or refresh token invalid, expired or used",
+  },
+  unauthorizedClient: {
+    code: 10004,
+    oauth: "unauthorized_client",
+    status: 400,
+    zh: "客户端未获准使用该授权类型",
+    en: "grant not allowed for this client",
+  },
+  unsupportedGrantType: {
+    code: 10005,
+    oauth: "unsupported_grant_type",
+    status: 400,
+    zh: "不支持的 grant_type",
+    en: "unsupported grant_type",
+  },
+  unsupportedResponseType: {
+    code: 10006,
+    oauth: "unsupported_response_type",
+    status: 400,
+    zh: "response_type 不是 code",
+    en: "response_type is not code",
+  },
+  invalidScope: { code: 10007, oauth: "invalid_scope", status: 400, zh: "scope 超出允许范围", en: "scope not allowed" },
+  accessDenied: { code: 10008, oauth: "access_denied", status: 403, zh: "拒绝", en: "denied" },
+  invalidToken: { code: 10009, oauth: "invalid_token", status: 401, zh: "访问令牌无效", en: "access token invalid" },
+  redirectUriMismatch: {
+    code: 10010,
+    oauth: "invalid_request",
+    status: 400,
+    zh: "redirect_uri 与登记的不一致",
+    en: "redirect_uri not registered (exact match)",
+  },
+  accountLocked: { code: 10011, oauth: "access_denied", status: 403, zh: "账号已锁定", en: "account locked" },
+  interactionExpired: {
+    code: 10012,
+    oauth: "invalid_request",
+    status: 400,
+    zh: "登录请求已过期",
+    en: "login request expired",
+  },
+  levelInsufficient: {
+    code: 10013,
+    oauth: "access_denied",
+    status: 403,
+    zh: "实名等级不足",
+    en: "real-name level too low",
+  },
+  loginCancelled: { code: 10014, oauth: "access_denied", status: 403, zh: "用户取消登录", en: "login cancelled" },
+  insufficientScope: {
+    code: 10015,
+    oauth: "insufficient_scope",
+    status: 403,
+    zh: "令牌缺少所需 scope",
+    en: "token lacks a scope",
+  },
+  loginRequired: {
+    code: 10016,
+    oauth: "login_required",
+    status: 400,
+    zh: "prompt=none 且无会话",
+    en: "prompt=none without a session",
+  },
+  unsupportedTokenType: {
+    code: 10017,
+    oauth: "unsupported_token_type",
+    status: 400,
+    zh: "token_type_hint 无效",
+    en: "token_type_hint invalid",
+  },
+  notFound: { code: 40401, oauth: "invalid_request", status: 404, zh: "管理接口：对象不存在", en: "admin: not found" },
+  conflict: { code: 40901, oauth: "invalid_request", status: 409, zh: "管理接口：冲突", en: "admin: conflict" },
+  serverError: { code: 50001, oauth: "server_error", status: 500, zh: "模拟器内部错误", en: "simulator bug" },
+  temporarilyUnavailable: {
+    code: 50301,
+    oauth: "temporarily_unavailable",
+    status: 503,
+    zh: "平台不可用",
+    en: "platform unavailable",
+  },
+});
 
 export type IdentityErrorKey = keyof typeof IDENTITY_ERRORS;
 
-/** Build a Problem from a catalogue key with a precise bilingual explanation. */
+/** Build a Problem from a catalogue key with a precise bilingual explanation; its code is the entry's errcode. */
 export function idpProblem(key: IdentityErrorKey, zh: string, en: string, diagnostics?: Diagnostic[]): Problem {
   return {
-    code: key,
+    code: IDENTITY_ERRORS[key].code,
     status: IDENTITY_ERRORS[key].status,
     zh,
     en,
@@ -50,9 +129,12 @@ function bilingual(d: Diagnostic, zh: string): Diagnostic {
   return CJK.test(d.message) ? d : { ...d, message: `${zh} / ${d.message}` };
 }
 
+/** The OAuth error of an OAuth error code a problem carries as its code (another platform's or a caller's). */
+const BY_OAUTH = new Map(Object.values(IDENTITY_ERRORS).map((e) => [e.oauth as string, e]));
+
 function entryOf(problem: Problem): { oauth: string; errcode: number } {
-  if (typeof problem.code === "string" && problem.code in IDENTITY_ERRORS)
-    return IDENTITY_ERRORS[problem.code as IdentityErrorKey];
+  const own = entryByCode(IDENTITY_ERRORS, problem.code);
+  if (own) return { oauth: own.oauth, errcode: own.code };
   // Problems raised by the gateway pipeline (validation, scenarios, …) carry their own codes: keep them when they
   // already fit the envelope, otherwise derive one from the HTTP status.
   const s = problem.status;
@@ -60,16 +142,15 @@ function entryOf(problem: Problem): { oauth: string; errcode: number } {
     typeof problem.code === "string"
       ? problem.code
       : s === 401
-        ? "invalid_token"
+        ? "invalidToken"
         : s === 403
-          ? "access_denied"
+          ? "accessDenied"
           : s === 503 || s === 429 || s === 502 || s === 504
-            ? "temporarily_unavailable"
+            ? "temporarilyUnavailable"
             : s >= 500
-              ? "server_error"
-              : "invalid_request";
-  const errcode =
-    typeof problem.code === "number" ? problem.code : (IDENTITY_ERRORS[oauth as IdentityErrorKey]?.errcode ?? s * 100);
+              ? "serverError"
+              : "invalidRequest";
+  const errcode = typeof problem.code === "number" ? problem.code : (BY_OAUTH.get(oauth)?.code ?? s * 100);
   return { oauth, errcode };
 }
 

@@ -77,7 +77,7 @@ export const IDENTITY_SCENARIOS: ScenarioDef[] = [
     outcome: {
       kind: "problem",
       problem: idpProblem(
-        "temporarily_unavailable",
+        "temporarilyUnavailable",
         "统一身份认证平台暂时不可用，请稍后重试",
         "the identity platform is temporarily unavailable; retry later",
       ),

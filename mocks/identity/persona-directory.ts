@@ -15,7 +15,7 @@ export function hex32(...parts: string[]): string {
   return createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 32);
 }
 
-function refuse(key: "invalid_request" | "conflict", zh: string, en: string, location: string): never {
+function refuse(key: "invalidRequest" | "conflict", zh: string, en: string, location: string): never {
   throw new IdentityInputError(
     idpProblem(key, zh, en, [diag(location, "persona", en, "修正人员信息 / fix the persona data")]),
   );
@@ -88,16 +88,16 @@ export class PersonaDirectory {
   add(input: AddPersonaInput): IdentityPersona {
     this.ensure();
     if (!input || typeof input.name !== "string" || !input.name.trim())
-      refuse("invalid_request", "缺少姓名 name", "name is missing", "/body/name");
+      refuse("invalidRequest", "缺少姓名 name", "name is missing", "/body/name");
     if (!LEVELS.includes(input.level))
       refuse(
-        "invalid_request",
+        "invalidRequest",
         `实名等级 ${String(input.level)} 应为 L0–L3`,
         `level ${String(input.level)} must be L0–L3`,
         "/body/level",
       );
     const bad = checkIdNumber(String(input.idNumber ?? ""));
-    if (bad) refuse("invalid_request", `身份证号无效：${bad}`, `invalid ID number: ${bad}`, "/body/idNumber");
+    if (bad) refuse("invalidRequest", `身份证号无效：${bad}`, `invalid ID number: ${bad}`, "/body/idNumber");
     const kind = input.kind ?? (input.enterpriseUscc || input.enterprise ? "operator" : "person");
     let enterprise: Enterprise | undefined;
     if (kind === "operator") {
@@ -105,18 +105,18 @@ export class PersonaDirectory {
         enterprise = this.seed.enterprises.byUscc(input.enterpriseUscc);
         if (!enterprise)
           refuse(
-            "invalid_request",
+            "invalidRequest",
             `种子数据中没有统一社会信用代码为 ${input.enterpriseUscc} 的法人`,
             `no legal person with USCC ${input.enterpriseUscc} in the seed`,
             "/body/enterpriseUscc",
           );
       } else if (input.enterprise) {
         const u = checkUscc(String(input.enterprise.uscc ?? ""));
-        if (u) refuse("invalid_request", `统一社会信用代码无效：${u}`, `invalid USCC: ${u}`, "/body/enterprise/uscc");
+        if (u) refuse("invalidRequest", `统一社会信用代码无效：${u}`, `invalid USCC: ${u}`, "/body/enterprise/uscc");
         enterprise = this.enterpriseFrom(input);
       } else {
         refuse(
-          "invalid_request",
+          "invalidRequest",
           "经办人账号需要 enterpriseUscc 或 enterprise",
           "an operator persona needs enterpriseUscc or enterprise",
           "/body/enterprise",

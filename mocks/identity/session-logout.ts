@@ -89,11 +89,11 @@ export async function oidcEndSession(
   let sid: string | undefined;
   if (hint.value) {
     const sig = await core.tokens.verifySignature(hint.value, ctx.clock.now(), hint.location);
-    if (!sig.ok) throw new ProblemError({ ...sig.problem, code: "invalid_request", status: 400 });
+    if (!sig.ok) throw new ProblemError({ ...sig.problem, code: "invalidRequest", status: 400 });
     const aud = Array.isArray(sig.payload.aud) ? String(sig.payload.aud[0]) : String(sig.payload.aud);
     if (sig.payload.iss !== core.cfg.issuer || sig.header.typ === "at+jwt")
       fail(
-        "invalid_request",
+        "invalidRequest",
         "id_token_hint 不是本平台签发的 ID 令牌",
         "id_token_hint is not an ID token issued by this platform",
         [
@@ -107,7 +107,7 @@ export async function oidcEndSession(
       );
     if (clientId !== undefined && clientId !== aud)
       fail(
-        "invalid_request",
+        "invalidRequest",
         `client_id ${clientId} 与 id_token_hint 的受众 ${aud} 不一致`,
         `client_id ${clientId} differs from the id_token_hint audience ${aud}`,
         [
@@ -131,14 +131,14 @@ export async function oidcEndSession(
     const found = clientId ? core.clients.get(clientId) : undefined;
     if (!found || found.paasid !== input.tenant.paasid)
       fail(
-        "invalid_request",
+        "invalidRequest",
         "使用 post_logout_redirect_uri 时必须用 id_token_hint 或 client_id 指明本租户的客户端",
         "post_logout_redirect_uri needs the client identified by id_token_hint or client_id (a client of this tenant)",
         [diag(pl.location, "rp-logout.client-required", "client unknown", "加上 id_token_hint / add id_token_hint")],
       );
     if (!found.client.postLogoutRedirectUris.includes(pl.value))
       fail(
-        "redirect_uri_mismatch",
+        "redirectUriMismatch",
         `post_logout_redirect_uri 与客户端 ${found.client.clientId} 登记的不完全一致`,
         `post_logout_redirect_uri does not exactly match one registered for ${found.client.clientId}`,
         [
@@ -182,7 +182,7 @@ export async function tyrzLogout(core: IdentityCore, input: HandlerInput, ctx: H
       .map((u) => new URL(u).origin);
     if (!origin || !allowed.includes(origin))
       fail(
-        "redirect_uri_mismatch",
+        "redirectUriMismatch",
         "redirect_uri 不属于本租户任何客户端登记的站点",
         "redirect_uri is not on a site registered by any client of this tenant",
         [

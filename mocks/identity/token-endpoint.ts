@@ -31,7 +31,7 @@ export async function tokenEndpoint(
   const rep = repeatedParams(input);
   if (rep.length)
     fail(
-      "invalid_request",
+      "invalidRequest",
       `参数 ${rep.join(", ")} 出现多次`,
       `parameter ${rep.join(", ")} sent more than once (RFC 6749 §3.2)`,
       rep.map((n) =>
@@ -43,7 +43,7 @@ export async function tokenEndpoint(
   const { client } = auth;
   const gt = param(input, "grant_type");
   if (!gt.value)
-    fail("invalid_request", "缺少 grant_type", "grant_type is missing", [
+    fail("invalidRequest", "缺少 grant_type", "grant_type is missing", [
       diag(
         gt.location,
         "oauth.grant_type-required",
@@ -54,7 +54,7 @@ export async function tokenEndpoint(
   // Facts §2.1: a tyrz test controller sends grant_type=code; the tyrz face accepts it as authorization_code.
   const grant = (face === "tyrz" && gt.value === "code" ? "authorization_code" : gt.value) as GrantType;
   if (!["authorization_code", "refresh_token", "client_credentials"].includes(grant))
-    fail("unsupported_grant_type", `不支持的 grant_type：${gt.value}`, `unsupported grant_type: ${gt.value}`, [
+    fail("unsupportedGrantType", `不支持的 grant_type：${gt.value}`, `unsupported grant_type: ${gt.value}`, [
       diag(
         gt.location,
         "oauth.grant_type-supported",
@@ -65,7 +65,7 @@ export async function tokenEndpoint(
     ]);
   if (!client.grants.includes(grant))
     fail(
-      "unauthorized_client",
+      "unauthorizedClient",
       `客户端 ${client.clientId} 未获准使用 ${grant}`,
       `client ${client.clientId} may not use the ${grant} grant`,
       [
@@ -109,7 +109,7 @@ async function issueUserTokens(
 ): Promise<TokenBody> {
   const persona = core.personas.get(family.personaId!);
   if (!persona)
-    fail("invalid_grant", `人员 ${family.personaId} 已不存在`, `persona ${family.personaId} no longer exists`);
+    fail("invalidGrant", `人员 ${family.personaId} 已不存在`, `persona ${family.personaId} no longer exists`);
   const nowSec = ctx.clock.nowSeconds();
   const { token, claims } = await core.tokens.issueAccessToken({
     nowSec,
@@ -163,7 +163,7 @@ async function codeGrant(
 ): Promise<TokenBody> {
   const c = param(input, "code");
   if (!c.value)
-    fail("invalid_request", "缺少 code", "code is missing", [
+    fail("invalidRequest", "缺少 code", "code is missing", [
       diag(
         c.location,
         "oauth.code-required",
@@ -175,7 +175,7 @@ async function codeGrant(
   const rec = await ctx.store.get<CodeRecord>(KIND.code, key);
   const now = ctx.clock.now();
   const bad = (zh: string, en: string, rule: string, hint: string) =>
-    fail("invalid_grant", zh, en, [diag(c.location, rule, en, hint)]);
+    fail("invalidGrant", zh, en, [diag(c.location, rule, en, hint)]);
   if (!rec)
     return bad(
       "授权码无效或早已过期",
@@ -209,7 +209,7 @@ async function codeGrant(
   const ru = param(input, "redirect_uri");
   if (ru.value !== rec.redirectUri)
     fail(
-      "invalid_grant",
+      "invalidGrant",
       ru.value ? "redirect_uri 与授权请求中的不一致" : "缺少 redirect_uri（授权请求中带了它）",
       ru.value
         ? "redirect_uri differs from the one in the authorization request"
@@ -228,7 +228,7 @@ async function codeGrant(
   if (rec.codeChallenge !== undefined) {
     if (!verifier.value)
       fail(
-        "invalid_grant",
+        "invalidGrant",
         "缺少 code_verifier（授权请求使用了 PKCE）",
         "code_verifier is missing (the authorization request used PKCE)",
         [
@@ -242,7 +242,7 @@ async function codeGrant(
       );
     if (!/^[A-Za-z0-9\-._~]{43,128}$/.test(verifier.value))
       fail(
-        "invalid_grant",
+        "invalidGrant",
         "code_verifier 格式错误（43–128 位 A-Z a-z 0-9 - . _ ~）",
         "code_verifier is malformed (43–128 chars of A-Z a-z 0-9 - . _ ~, RFC 7636 §4.1)",
         [
@@ -257,7 +257,7 @@ async function codeGrant(
     const s256 = createHash("sha256").update(verifier.value).digest("base64url");
     if (s256 !== rec.codeChallenge)
       fail(
-        "invalid_grant",
+        "invalidGrant",
         "code_verifier 与 code_challenge 不匹配（BASE64URL(SHA256(verifier)) ≠ challenge）",
         "code_verifier does not match code_challenge (BASE64URL(SHA256(verifier)) ≠ challenge)",
         [
@@ -271,7 +271,7 @@ async function codeGrant(
       );
   } else if (verifier.value !== undefined) {
     fail(
-      "invalid_grant",
+      "invalidGrant",
       "授权请求没有 code_challenge，却收到 code_verifier",
       "code_verifier sent but the authorization request had no code_challenge",
       [
@@ -310,7 +310,7 @@ async function refreshGrant(
 ): Promise<TokenBody> {
   const r = param(input, "refresh_token");
   if (!r.value)
-    fail("invalid_request", "缺少 refresh_token", "refresh_token is missing", [
+    fail("invalidRequest", "缺少 refresh_token", "refresh_token is missing", [
       diag(
         r.location,
         "oauth.refresh_token-required",
@@ -321,7 +321,7 @@ async function refreshGrant(
   const key = refreshKey(r.value);
   const rec = await ctx.store.get<RefreshRecord>(KIND.refresh, key);
   const bad = (zh: string, en: string, rule: string) =>
-    fail("invalid_grant", zh, en, [diag(r.location, rule, en, "重新登录获取新令牌 / log in again for new tokens")]);
+    fail("invalidGrant", zh, en, [diag(r.location, rule, en, "重新登录获取新令牌 / log in again for new tokens")]);
   if (!rec) return bad("refresh_token 无效或已过期", "refresh_token is unknown or expired", "identity.refresh-known");
   if (rec.clientId !== client.clientId)
     return bad(
@@ -352,7 +352,7 @@ async function refreshGrant(
     const wider = asked.split(" ").filter((s) => s && !rec.scope.split(" ").includes(s));
     if (wider.length)
       fail(
-        "invalid_scope",
+        "invalidScope",
         `不能超出原授权范围：${wider.join(" ")}`,
         `scope exceeds the original grant: ${wider.join(" ")}`,
         [diag("/body/scope", "oauth.refresh-scope", "wider scope", `原范围 / original: ${rec.scope}`, asked)],
@@ -381,7 +381,7 @@ async function clientCredentialsGrant(
   const userScopes = asked.filter((x) => ["openid", "offline_access", "profile", "email", "phone"].includes(x));
   if (userScopes.length)
     fail(
-      "invalid_scope",
+      "invalidScope",
       `client_credentials 没有用户，不能申请 ${userScopes.join(" ")}`,
       `client_credentials has no user and cannot request ${userScopes.join(" ")}`,
       [
@@ -397,7 +397,7 @@ async function clientCredentialsGrant(
   const denied = asked.filter((x) => !client.scopes.includes(x));
   if (denied.length)
     fail(
-      "invalid_scope",
+      "invalidScope",
       `客户端 ${client.clientId} 不能申请 scope ${denied.join(" ")}`,
       `client ${client.clientId} may not request scope ${denied.join(" ")}`,
       [

@@ -3,7 +3,7 @@
 import { ProblemError } from "../shared/problem.js";
 import type { HandlerContext, HandlerInput, HandlerResult } from "../shared/types.js";
 import { authenticateClient, refuseClient } from "./client-registry.js";
-import { diag, fail, idpProblem, refusal } from "./identity-errors.js";
+import { diag, fail, IDENTITY_ERRORS, idpProblem, refusal } from "./identity-errors.js";
 import { KIND, type Family, type IdentityCore, type RefreshRecord } from "./identity-core.js";
 import type { VerifyResult } from "./identity-types.js";
 import { bearerToken, param } from "./request-params.js";
@@ -17,7 +17,7 @@ const looksLikeJwt = (t: string): boolean => t.split(".").length === 3;
 export async function tokeninfo(core: IdentityCore, input: HandlerInput, ctx: HandlerContext): Promise<HandlerResult> {
   const t = param(input, "access_token");
   if (!t.value)
-    fail("invalid_request", "缺少 access_token", "access_token is missing", [
+    fail("invalidRequest", "缺少 access_token", "access_token is missing", [
       diag(
         t.location,
         "tyrz.access_token-required",
@@ -34,7 +34,7 @@ export async function tokeninfo(core: IdentityCore, input: HandlerInput, ctx: Ha
   const persona = v.claims.persona ? core.personas.get(v.claims.persona) : undefined;
   if (!persona)
     fail(
-      "invalid_token",
+      "invalidToken",
       "该令牌没有用户（client_credentials 令牌）",
       "this token has no user (a client_credentials token)",
       [
@@ -55,7 +55,10 @@ export async function tokeninfo(core: IdentityCore, input: HandlerInput, ctx: Ha
 
 /** RFC 6750 §3: a refused bearer token gets WWW-Authenticate (ASCII only, so the English half). */
 function bearerRefusal(input: HandlerInput, v: Extract<VerifyResult, { ok: false }>): HandlerResult {
-  const code = v.problem.code === "insufficient_scope" ? "insufficient_scope" : "invalid_token";
+  const code =
+    v.problem.code === IDENTITY_ERRORS.insufficientScope.code
+      ? IDENTITY_ERRORS.insufficientScope.oauth
+      : "invalid_token";
   return refusal(input, v.problem, "oauth", {
     "www-authenticate": `Bearer error="${code}", error_description="${v.problem.en.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, "?")}"`,
   });
@@ -69,7 +72,7 @@ export async function userinfo(core: IdentityCore, input: HandlerInput, ctx: Han
     return refusal(
       input,
       idpProblem(
-        "invalid_token",
+        "invalidToken",
         "缺少访问令牌（Authorization: Bearer …）",
         "access token missing (Authorization: Bearer …)",
         [
@@ -95,7 +98,7 @@ export async function userinfo(core: IdentityCore, input: HandlerInput, ctx: Han
     return bearerRefusal(input, {
       ok: false,
       problem: idpProblem(
-        "invalid_token",
+        "invalidToken",
         "该令牌没有用户（client_credentials 令牌）",
         "this token has no user (a client_credentials token)",
       ),
@@ -113,7 +116,7 @@ export async function introspect(core: IdentityCore, input: HandlerInput, ctx: H
   if (!auth.ok) return refuseClient(input, auth.problem, "oauth");
   const t = param(input, "token");
   if (!t.value)
-    fail("invalid_request", "缺少 token", "token is missing", [
+    fail("invalidRequest", "缺少 token", "token is missing", [
       diag(t.location, "rfc7662.token-required", "token is missing", "传入要检查的令牌 / pass the token to inspect"),
     ]);
   const hint = param(input, "token_type_hint").value;
@@ -179,13 +182,13 @@ export async function revoke(core: IdentityCore, input: HandlerInput, ctx: Handl
   if (!auth.ok) return refuseClient(input, auth.problem, "oauth");
   const t = param(input, "token");
   if (!t.value)
-    fail("invalid_request", "缺少 token", "token is missing", [
+    fail("invalidRequest", "缺少 token", "token is missing", [
       diag(t.location, "rfc7009.token-required", "token is missing", "传入要撤销的令牌 / pass the token to revoke"),
     ]);
   const hint = param(input, "token_type_hint");
   if (hint.value !== undefined && hint.value !== "access_token" && hint.value !== "refresh_token")
     fail(
-      "unsupported_token_type",
+      "unsupportedTokenType",
       `不支持的 token_type_hint：${hint.value}`,
       `unsupported token_type_hint: ${hint.value}`,
       [diag(hint.location, "rfc7009.hint", "unknown hint", "access_token 或 refresh_token", hint.value)],
@@ -193,7 +196,7 @@ export async function revoke(core: IdentityCore, input: HandlerInput, ctx: Handl
   const done: HandlerResult = { status: 200, headers: { "cache-control": "no-store" } };
   const notYours = (owner: string) =>
     fail(
-      "unauthorized_client",
+      "unauthorizedClient",
       `该令牌签发给客户端 ${owner}，客户端 ${auth.client.clientId} 不能撤销`,
       `the token was issued to client ${owner}; client ${auth.client.clientId} cannot revoke it`,
       [

@@ -147,7 +147,7 @@ export class TokenService {
       hint = "使用本平台签发的令牌 / use a token issued by this platform",
     ): { ok: false; problem: Problem } => ({
       ok: false,
-      problem: idpProblem("invalid_token", zh, en, [diag(location, rule, en, hint, seen)]),
+      problem: idpProblem("invalidToken", zh, en, [diag(location, rule, en, hint, seen)]),
     });
     const decoded = decodeJwt(token);
     if (!decoded)
@@ -236,7 +236,7 @@ export class TokenService {
       hint = "重新获取访问令牌 / obtain a new access token",
     ): VerifyResult => ({
       ok: false,
-      problem: idpProblem("invalid_token", zh, en, [diag(location, rule, en, hint, seen)] as Diagnostic[]),
+      problem: idpProblem("invalidToken", zh, en, [diag(location, rule, en, hint, seen)] as Diagnostic[]),
     });
     if (header.typ !== "at+jwt") {
       const what =
@@ -307,7 +307,7 @@ export class TokenService {
       return {
         ok: false,
         problem: idpProblem(
-          "insufficient_scope",
+          "insufficientScope",
           `令牌缺少所需的权限范围 ${missing.join(" ")}`,
           `token lacks the required scope ${missing.join(" ")}`,
           [

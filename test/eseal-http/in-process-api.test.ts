@@ -5,7 +5,7 @@ import { createSeed } from "../../mocks/shared/seed/index.js";
 import { Clock } from "../../mocks/shared/clock.js";
 import { makeInput, makeTestContext, testTenant } from "../../mocks/shared/test-context.js";
 import { createEsealPlatform } from "../../mocks/eseal/platform.js";
-import { EsealError } from "../../mocks/eseal/eseal-error.js";
+import { EsealError } from "../../mocks/eseal/errors.js";
 import { parseSignature } from "../../mocks/eseal/ses-parse.js";
 import { usccCheck } from "../../mocks/shared/ids.js";
 import type { LicenceSealer } from "../../mocks/elicence/licence-file.js";

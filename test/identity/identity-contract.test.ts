@@ -64,7 +64,7 @@ describe("contracts/identity.yaml", () => {
 
   it("documents every tyrz errcode of the catalogue", () => {
     for (const [key, e] of Object.entries(IDENTITY_ERRORS))
-      expect(source, key).toMatch(new RegExp(`\\| ${e.errcode} \\| ${e.oauth} \\| ${e.status} \\|`));
+      expect(source, key).toMatch(new RegExp(`\\| ${e.code} \\| ${e.oauth} \\| ${e.status} \\|`));
   });
 
   it("has examples that satisfy their own schemas", () => {

@@ -3,6 +3,7 @@ import { createHmac, generateKeyPairSync } from "node:crypto";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
 import { describe, expect, it } from "vitest";
 import { createIdentityPlatform } from "../../mocks/identity/index.js";
+import { IDENTITY_ERRORS } from "../../mocks/identity/identity-errors.js";
 import { testTenant } from "../../mocks/shared/test-context.js";
 import { basic, ISSUER, makeWorld, REDIRECT, redirectParams, seed, type World } from "./identity-helpers.js";
 
@@ -36,7 +37,7 @@ async function refusal(
   const v = await w.idp.api.verifyAccessToken(token, { clock: w.clock, ...opts });
   if (v.ok) throw new Error("token was accepted");
   expect(v.problem.status).toBe(401);
-  expect(v.problem.code).toBe("invalid_token");
+  expect(v.problem.code).toBe(IDENTITY_ERRORS.invalidToken.code);
   return { en: v.problem.en, zh: v.problem.zh, rule: v.problem.diagnostics![0].rule };
 }
 

@@ -86,7 +86,7 @@ const datashare: PlatformModule = {
     testDatashareQuery: (input, ctx) => {
       const d = checkAuditFields(input.body, { paasid: input.tenant.paasid, now: ctx.clock.now() });
       if (d.length)
-        throw new DatashareError("AUDIT_INVALID", { zh: `${d.length} 处错误`, en: `${d.length} problem(s)` }, d);
+        throw new DatashareError("auditInvalid", { zh: `${d.length} 处错误`, en: `${d.length} problem(s)` }, d);
       return { status: 200, body: { errcode: 0, errmsg: "成功 / OK", data: { data: [{ XM: "张三", XB: "1" }] } } };
     },
     testDatashareLicenceSubmit: (input, ctx) => {

@@ -1,6 +1,6 @@
 // Named e-seal scenarios (issue 4 item 6), forced per request with `x-gatesim-scenario` or by a tenant rule.
 import type { ScenarioDef } from "../shared/types.js";
-import { ESEAL_ERRORS } from "./http-errors.js";
+import { ESEAL_ERRORS } from "./errors.js";
 
 export const ESEAL_PLATFORM = "eseal";
 export const CORRUPTED_SCENARIO = "eseal.signature-corrupted";

@@ -1,5 +1,6 @@
 // JSON views of seals for the REST API (contracts/eseal.yaml Seal / SealSummary / SealStatus): what a caller sees.
 import type { SealRecord } from "./seal-service.js";
+import type { EsealSchemas } from "./types.js";
 
 export type EffectiveStatus = "active" | "suspended" | "revoked" | "expired" | "not-yet-valid";
 
@@ -16,7 +17,7 @@ export function effectiveStatus(s: SealRecord, now: number): EffectiveStatus {
   return "active";
 }
 
-export function sealStatusView(s: SealRecord, now: number) {
+export function sealStatusView(s: SealRecord, now: number): EsealSchemas["SealStatus"] {
   return {
     sealCode: s.sealCode,
     status: s.status,
@@ -29,7 +30,7 @@ export function sealStatusView(s: SealRecord, now: number) {
   };
 }
 
-export function sealSummaryView(s: SealRecord, now: number) {
+export function sealSummaryView(s: SealRecord, now: number): EsealSchemas["SealSummary"] {
   const mm = s.pictureMm ?? 42;
   const { checkedAt: _checkedAt, ...status } = sealStatusView(s, now);
   return {
@@ -41,12 +42,12 @@ export function sealSummaryView(s: SealRecord, now: number) {
     name: s.name,
     createdAt: s.createdAt,
     certSerial: s.certSerial,
-    picture: { type: "SVG", widthMm: mm, heightMm: mm, href: `${API_BASE}/seals/${s.sealCode}/picture` },
+    picture: { type: "SVG" as const, widthMm: mm, heightMm: mm, href: `${API_BASE}/seals/${s.sealCode}/picture` },
   };
 }
 
 /** The whole record: the DER SESeal and the picture itself as well. */
-export function sealView(s: SealRecord, now: number) {
+export function sealView(s: SealRecord, now: number): EsealSchemas["Seal"] {
   const v = sealSummaryView(s, now);
   return { ...v, format: SEAL_FORMAT, sealDer: s.sealDer, picture: { ...v.picture, svg: s.pictureSvg } };
 }

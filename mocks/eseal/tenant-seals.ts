@@ -39,7 +39,7 @@ const BLOB_VERSION = "_version";
 
 /**
  * Another replica saved this tenant's seals between this request's read and its save: nothing of this request was
- * stored; run it again on the new state (createEsealHandlers and the in-process API do, a few times).
+ * stored; run it again on the new state (platform.ts wraps every handler so, and the in-process API does, a few times).
  */
 export class EsealConflict extends Error {
   constructor() {

@@ -734,7 +734,9 @@ export interface components {
                 overdue: boolean;
                 attempts: number;
                 lastError?: string;
-                record?: Record<string, never>;
+                record?: {
+                    [key: string]: unknown;
+                };
             }[];
         };
     };

@@ -1,5 +1,6 @@
 // The 2-hour rule (plan 附件2, facts §4.6): each issued licence's catalogue record is published to the data-sharing
 // platform in-process; gatesim records when it was produced and when it arrived, and flags anything over the threshold.
+import type { ElicenceSchemas } from "./types.js";
 import type { HandlerContext } from "../shared/types.js";
 import type { Store } from "../shared/store.js";
 import type { CatalogueRecord } from "./licences.js";
@@ -23,20 +24,8 @@ export interface CatalogueDelivery {
   lastError?: string;
 }
 
-export interface DeliveryView {
-  certIdentifier: string;
-  producedAt: string;
-  deliveredAt?: string;
-  delaySeconds?: number;
-  status: "delivered" | "pending";
-  /** Delivered more than the threshold after production. */
-  late: boolean;
-  /** Not delivered, and the threshold has passed. */
-  overdue: boolean;
-  attempts: number;
-  lastError?: string;
-  record: CatalogueRecord;
-}
+/** One delivery as the report shows it (contracts/elicence.yaml DeliveryReport). */
+export type DeliveryView = ElicenceSchemas["DeliveryReport"]["records"][number];
 
 async function attempt(ctx: HandlerContext, d: CatalogueDelivery): Promise<CatalogueDelivery> {
   const ds = ctx.platforms.get<Partial<DatashareLicencePublisher>>("datashare");
@@ -96,7 +85,8 @@ export function deliveryView(d: CatalogueDelivery, now: number, thresholdSeconds
     overdue: delay === undefined && now - d.producedAt > limit,
     attempts: d.attempts,
     ...(d.lastError ? { lastError: d.lastError } : {}),
-    record: d.record,
+    // the contract leaves the catalogue record open (it is data sharing's LicenceCatalogueRecord)
+    record: { ...d.record } as Record<string, unknown>,
   };
 }
 
@@ -105,7 +95,7 @@ export async function deliveryReport(
   paasid: string,
   now: number,
   thresholdSeconds: number,
-): Promise<Record<string, unknown>> {
+): Promise<ElicenceSchemas["DeliveryReport"]> {
   const records = (await store.list<CatalogueDelivery>(DELIVERY_KIND)).map((d) =>
     deliveryView(d, now, thresholdSeconds),
   );

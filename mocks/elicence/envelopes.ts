@@ -2,7 +2,8 @@
 // the sharing services' {head: {status, message}, data} with GB/T 36906-style result codes (facts §4.5, §8.4).
 import { randomBytes } from "node:crypto";
 import { gatewayEnvelope } from "../gateway/errors.js";
-import type { Diagnostic, EnvelopeFormatter, HandlerResult, Problem } from "../shared/types.js";
+import type { Diagnostic, EnvelopeFormatter, Problem } from "../shared/types.js";
+import type { ElicenceSchemas } from "./types.js";
 import { RESULT_CODES, type ElicenceError, type ResultCode } from "./errors.js";
 
 const CST_MS = 8 * 3600_000;
@@ -61,21 +62,37 @@ export const sharingEnvelope: EnvelopeFormatter = (problem, opts) => {
 
 export const ELICENCE_ENVELOPES = { sharing: sharingEnvelope, gateway: gatewayEnvelope } as const;
 
+/** A sharing answer: always HTTP 200, the outcome in head.status (contract description). */
+export interface SharingAnswer<T> {
+  status: 200;
+  body: { head: { status: ResultCode; message: string }; data: T; _diagnostics?: Diagnostic[] };
+}
+
 /** A sharing answer the platform gives itself: always HTTP 200, the outcome in head.status (contract description). */
-export function sharingResult(
+export function sharingResult<T>(
   code: ResultCode,
-  data: unknown,
+  data: T,
   message?: { zh: string; en: string },
   diagnostics?: Diagnostic[],
-): HandlerResult {
+): SharingAnswer<T> {
   const m = message ?? RESULT_CODES[code];
-  const body: Record<string, unknown> = { head: { status: code, message: `${m.zh} / ${m.en}` }, data: data ?? null };
-  if (diagnostics?.length) body._diagnostics = diagnostics;
-  return { status: 200, body };
+  return {
+    status: 200,
+    body: {
+      head: { status: code, message: `${m.zh} / ${m.en}` },
+      data,
+      ...(diagnostics?.length ? { _diagnostics: diagnostics } : {}),
+    },
+  };
 }
 
 /** A sharing refusal from a domain error, with where and why. */
-export function sharingRefusal(code: ResultCode, zh: string, en: string, diag?: Partial<Diagnostic>): HandlerResult {
+export function sharingRefusal(
+  code: ResultCode,
+  zh: string,
+  en: string,
+  diag?: Partial<Diagnostic>,
+): SharingAnswer<null> {
   const d: Diagnostic[] = [
     {
       location: diag?.location ?? "/body",
@@ -88,12 +105,18 @@ export function sharingRefusal(code: ResultCode, zh: string, en: string, diag?: 
   return sharingResult(code, null, { zh: `${RESULT_CODES[code].zh}：${zh}`, en: `${RESULT_CODES[code].en}: ${en}` }, d);
 }
 
-export function sharingFromError(e: ElicenceError): HandlerResult {
+export function sharingFromError(e: ElicenceError): SharingAnswer<null> {
   return sharingRefusal(e.resultCode, e.zh, e.en, {
     location: e.location ? `/body${e.location}` : "/body",
     rule: `elicence.${e.code}`,
     seen: e.seen,
   });
+}
+
+/** A GatewayMsg refusal a handler answers itself: `{ack_code: "FAILURE", errors, result_code}` with its HTTP status. */
+export interface IssuanceRefusal {
+  status: number;
+  body: ElicenceSchemas["ElicenceError"];
 }
 
 /** A GatewayMsg refusal answered by a handler (rather than thrown): HTTP status from the error catalogue. */
@@ -105,7 +128,7 @@ export function issuanceRefusal(
   resultCode: ResultCode,
   now: number,
   diag?: Partial<Diagnostic>,
-): HandlerResult {
+): IssuanceRefusal {
   return {
     status,
     body: {
@@ -126,15 +149,21 @@ export function issuanceRefusal(
   };
 }
 
-export function issuanceFromError(e: ElicenceError, now: number): HandlerResult {
+export function issuanceFromError(e: ElicenceError, now: number): IssuanceRefusal {
   return issuanceRefusal(e.status, e.code, e.zh, e.en, e.resultCode, now, {
     location: e.location ? `/body${e.location}` : "/body",
     seen: e.seen,
   });
 }
 
-/** A successful GatewayMsg answer. */
-export function issuanceResult(now: number, extra: Record<string, unknown>): HandlerResult {
+/** A successful GatewayMsg answer: the envelope with `extra` (data, sign …) beside it. */
+export function issuanceResult<T extends object>(
+  now: number,
+  extra: T,
+): {
+  status: 200;
+  body: { ack_code: "SUCCESS"; errors: never[]; timestamp: string; correlation_id: string; response_id: string } & T;
+} {
   return {
     status: 200,
     body: {

@@ -2,19 +2,20 @@
 // the shared licence library, the two native envelopes, scenarios, and the in-process API for other platforms.
 import type { Seed } from "../shared/seed-types.js";
 import type { HandlerContext, PlatformModule } from "../shared/types.js";
-import { adminHandlers } from "./admin-handlers.js";
+import { bindHandlers } from "../shared/operations.js";
+import { adminHandlers } from "./handlers/admin.js";
 import { ticketTenant } from "./access-records.js";
 import { DEFAULT_OPTIONS, type ElicenceDeps, type ElicenceOptions } from "./elicence-context.js";
-import { ELICENCE_PLATFORM, ELICENCE_SCENARIOS } from "./elicence-scenarios.js";
+import { ELICENCE_PLATFORM, ELICENCE_SCENARIOS } from "./scenarios.js";
 import { ELICENCE_ENVELOPES, elicenceEnvelope } from "./envelopes.js";
-import { grantHandlers } from "./grant-handlers.js";
-import { issuanceHandlers } from "./issuance-handlers.js";
+import { grantHandlers } from "./handlers/grants.js";
+import { issuanceHandlers } from "./handlers/issuance.js";
 import { LicenceLibrary, type LibraryHit } from "./library.js";
 import { seedLicenceSource } from "./seed-licences.js";
-import { sharingHandlers } from "./sharing-handlers.js";
+import { sharingHandlers } from "./handlers/sharing.js";
 
 export type { ElicenceOptions } from "./elicence-context.js";
-export { ELICENCE_SCENARIOS } from "./elicence-scenarios.js";
+export { ELICENCE_SCENARIOS } from "./scenarios.js";
 
 /** What the e-licence platform offers other platforms in-process. */
 export interface ElicenceApi {
@@ -41,7 +42,7 @@ export function createElicencePlatform(seed: Seed, opts: ElicenceOptions = {}): 
   const deps: ElicenceDeps = { seed, library, opts: { ...DEFAULT_OPTIONS, ...opts } };
   return {
     name: ELICENCE_PLATFORM,
-    handlers: { ...issuanceHandlers(deps), ...sharingHandlers(deps), ...grantHandlers(deps), ...adminHandlers(deps) },
+    handlers: bindHandlers(deps, [issuanceHandlers, sharingHandlers, grantHandlers, adminHandlers]),
     envelope: elicenceEnvelope,
     envelopes: ELICENCE_ENVELOPES,
     scenarios: ELICENCE_SCENARIOS,

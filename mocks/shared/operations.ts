@@ -14,13 +14,13 @@ export interface OperationShape {
 /** Bytes or text: what a handler gives for a media type other than JSON (PDF, OFD, SVG, PEM, HTML …). */
 export type RawBody = Buffer | string;
 
-/** The body of one media-type map: the JSON type when the contract has one, else raw bytes or text. */
-type ContentBody<C> = C extends { "application/json": infer J }
-  ? J
-  : C extends Record<string, unknown>
-    ? keyof C extends never
+/** The body of one media-type map: the JSON type when the contract has one, raw bytes or text for the others. */
+type ContentBody<C> =
+  C extends Record<string, unknown>
+    ? [keyof C] extends [never]
       ? undefined
-      : RawBody
+      : | (C extends { "application/json": infer J } ? J : never)
+        | ([Exclude<keyof C, "application/json">] extends [never] ? never : RawBody)
     : undefined;
 
 /** A response object's body: its content's (no content → none). */
@@ -28,19 +28,27 @@ type ResponseBody<R> = R extends { content: infer C } ? ContentBody<C> : undefin
 
 type Extras = Omit<HandlerResult, "status" | "body">;
 
-/**
- * Every answer an operation's contract allows: `{ status, body }` with the body its status's response declares.
- * Statuses the contract lists are literal; a `default` response admits any other status with its body.
- */
-export type OperationAnswer<O extends OperationShape> = {
-  [S in keyof O["responses"]]: S extends number
-    ? { status: S; body?: ResponseBody<O["responses"][S]> } & Extras
-    : S extends "default"
-      ? { status: number; body?: ResponseBody<O["responses"][S]> } & Extras
-      : never;
-}[keyof O["responses"]];
+/** Statuses the contracts use for refusals. */
+type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 406 | 409 | 410 | 413 | 415 | 422 | 429 | 500 | 502 | 503 | 504;
 
-/** A parameter group the gateway always hands over (an empty object when none were sent); Else when there are none. */
+type Responses<O extends OperationShape> = O["responses"];
+type SuccessKey<O extends OperationShape> = Exclude<keyof Responses<O>, ErrorStatus | "default">;
+type RefusalKey<O extends OperationShape> = Extract<keyof Responses<O>, ErrorStatus | "default">;
+
+/**
+ * Every answer an operation's contract allows. A success is `{ status, body }` with the literal status its contract
+ * lists and that status's body. A refusal a handler gives itself (rather than throwing a ProblemError for the gateway
+ * to render) may carry any status with a body of one of the operation's error responses: tsc checks the envelope,
+ * and the gateway's response check (50001 on a status the contract lacks) the status.
+ */
+export type OperationAnswer<O extends OperationShape> =
+  | {
+      [S in SuccessKey<O>]: S extends number ? { status: S; body?: ResponseBody<Responses<O>[S]> } & Extras : never;
+    }[SuccessKey<O>]
+  | ([RefusalKey<O>] extends [never]
+      ? never
+      : { status: number; body?: { [S in RefusalKey<O>]: ResponseBody<Responses<O>[S]> }[RefusalKey<O>] } & Extras);
+
 type Defined<T, Else> = [Exclude<T, undefined>] extends [never] ? Else : Exclude<T, undefined>;
 type RequestBodyOf<O extends OperationShape> = O["requestBody"] extends { content: infer C }
   ? ContentBody<C>

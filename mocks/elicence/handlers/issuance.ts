@@ -1,7 +1,8 @@
 // GatewayMsg issuance services (facts §4.5 serviceIds, §8.4 bodies): login, create, create-and-issue, issue, modify,
 // delete, annul, archive; plus gatesim's withhold/return and the type catalogue (目录编制和注册).
-import type { Handler, HandlerContext, HandlerInput, HandlerResult } from "../shared/types.js";
-import { isElicenceError } from "./errors.js";
+import type { ElicenceHandlers, ElicenceSchemas } from "../types.js";
+import { bodyOf, str, isAnswer, issuanceGuard, type Body } from "./common.js";
+import type { HandlerContext, HandlerInput } from "../../shared/types.js";
 import {
   findLicenceType,
   listLicenceTypes,
@@ -9,7 +10,7 @@ import {
   registerLicenceType,
   type LicenceType,
   type LicenceTypeDraft,
-} from "./catalogue.js";
+} from "../catalogue.js";
 import {
   archiveLicence,
   createAndIssueLicence,
@@ -23,12 +24,12 @@ import {
   suspendLicence,
   type CatalogueRecord,
   type Licence,
-} from "./licences.js";
-import type { RevokeKind } from "./licence-states.js";
-import { openSession, sessionValid } from "./access-records.js";
-import { publishCatalogueRecord } from "./catalogue-deliveries.js";
-import { DEFAULT_OPTIONS, esealOf, findTypeAnywhere, organisationOf, type ElicenceDeps } from "./elicence-context.js";
-import { issuanceFromError, issuanceRefusal, issuanceResult, iso } from "./envelopes.js";
+} from "../licences.js";
+import type { RevokeKind } from "../licence-states.js";
+import { openSession, sessionValid } from "../access-records.js";
+import { publishCatalogueRecord } from "../catalogue-deliveries.js";
+import { esealOf, findTypeAnywhere, organisationOf, type ElicenceDeps } from "../elicence-context.js";
+import { issuanceRefusal, issuanceResult, iso, type IssuanceRefusal } from "../envelopes.js";
 import {
   handedOfd,
   handedPdf,
@@ -37,40 +38,13 @@ import {
   originalOfdOf,
   sealOriginals,
   type HandedFile,
-} from "./sealed-files.js";
-import { fileFormatOf } from "./licence-file.js";
-import { newAuthCode } from "./usage-grants.js";
+} from "../sealed-files.js";
+import { fileFormatOf } from "../licence-file.js";
+import { newAuthCode } from "../usage-grants.js";
 
 const META_KIND = "elicence.meta";
 const SIGN_METHOD = "SM2-SM3 (GB/T 38540 SES_Signature)";
 const CONTROL_KEYS = ["access_token", "serial", "license_code", "reason", "kind", "action"];
-
-type Body = Record<string, unknown>;
-const bodyOf = (input: HandlerInput): Body =>
-  input.body && typeof input.body === "object" && !Array.isArray(input.body) ? (input.body as Body) : {};
-const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() ? v.trim() : undefined);
-
-/** Turn domain and e-seal refusals into the GatewayMsg envelope; anything else is a gatesim bug and propagates. */
-async function guard(ctx: HandlerContext, fn: () => Promise<HandlerResult>): Promise<HandlerResult> {
-  try {
-    return await fn();
-  } catch (e) {
-    const now = ctx.clock.now();
-    if (isElicenceError(e)) return issuanceFromError(e, now);
-    const ee = e as { name?: string; code?: string; zh?: string; en?: string; status?: number };
-    if (ee?.name === "EsealError")
-      return issuanceRefusal(
-        ee.status && ee.status < 500 ? 409 : 503,
-        `ESEAL_${ee.code}`,
-        `电子印章平台拒绝盖章：${ee.zh}`,
-        `the e-seal platform refused to seal: ${ee.en}`,
-        101,
-        now,
-        { location: "/body", rule: "elicence.seal" },
-      );
-    throw e;
-  }
-}
 
 /** Session token (if given, or if required) and the organisation the app issues for. */
 async function precheck(
@@ -78,7 +52,7 @@ async function precheck(
   input: HandlerInput,
   ctx: HandlerContext,
   needOrg = true,
-): Promise<HandlerResult | { org?: { uscc: string; name: string } }> {
+): Promise<IssuanceRefusal | { org?: { uscc: string; name: string } }> {
   const now = ctx.clock.now();
   const token = str(bodyOf(input).access_token);
   if (token ? !(await sessionValid(ctx.store, token)) : deps.opts.requireSession)
@@ -108,8 +82,6 @@ async function precheck(
   return { org };
 }
 
-const isResult = (v: unknown): v is HandlerResult => typeof (v as HandlerResult).status === "number";
-
 /**
  * The licence named by license_code or ZZBS, issued by the caller's organisation — the one ownership check of every
  * issuance operation that changes a licence (modify, issue, delete, revoke, suspend, archive): the licence must be in
@@ -120,7 +92,7 @@ async function ownLicence(
   input: HandlerInput,
   ctx: HandlerContext,
   org: { uscc: string },
-): Promise<Licence | HandlerResult> {
+): Promise<Licence | IssuanceRefusal> {
   const b = bodyOf(input);
   const ref = str(b.license_code) ?? str(b.ZZBS);
   const now = ctx.clock.now();
@@ -177,7 +149,7 @@ async function authCodeOf(ctx: HandlerContext, l: Licence): Promise<string> {
  * Refuse before issuing when the issuer has seals and none of them can sign now (revoked, suspended, expired), so
  * a licence is never issued without its sealed file. An organisation without seals gets one on first use.
  */
-async function checkSealUsable(ctx: HandlerContext, org: { uscc: string }): Promise<HandlerResult | undefined> {
+async function checkSealUsable(ctx: HandlerContext, org: { uscc: string }): Promise<IssuanceRefusal | undefined> {
   const eseal = esealOf(ctx);
   const now = ctx.clock.now();
   if (!eseal)
@@ -233,7 +205,7 @@ async function finishIssue(
   l: Licence,
   record: CatalogueRecord,
   previous?: Licence,
-): Promise<HandlerResult> {
+) {
   const now = ctx.clock.now();
   const lt = (await findLicenceType(ctx.store, l.typeCode))!;
   const { ofd: file } = await sealOriginals(esealOf(ctx)!, ctx, ctx.store, l, lt, now);
@@ -248,7 +220,7 @@ async function finishIssue(
       seal_id: file.sealId,
       seal_name: file.sealName,
       catalogue_delivery: {
-        status: delivery.deliveredAt !== undefined ? "delivered" : "pending",
+        status: delivery.deliveredAt !== undefined ? ("delivered" as const) : ("pending" as const),
         produced_at: iso(delivery.producedAt),
         ...(delivery.deliveredAt !== undefined ? { delivered_at: iso(delivery.deliveredAt) } : {}),
         ...(delivery.lastError ? { reason: delivery.lastError } : {}),
@@ -257,8 +229,8 @@ async function finishIssue(
   });
 }
 
-async function issuanceData(ctx: HandlerContext, l: Licence): Promise<Record<string, unknown>> {
-  const d: Record<string, unknown> = {
+async function issuanceData(ctx: HandlerContext, l: Licence): Promise<ElicenceSchemas["IssuanceData"]> {
+  const d: ElicenceSchemas["IssuanceData"] = {
     license_code: l.licenseCode,
     auth_code: await authCodeOf(ctx, l),
     ZZBS: l.id,
@@ -266,11 +238,11 @@ async function issuanceData(ctx: HandlerContext, l: Licence): Promise<Record<str
     stage: l.stage,
   };
   if (l.certState) d.cert_state = l.certState;
-  for (const k of ["ZZBFRQ", "ZZYXQQSRQ", "ZZYXQJZRQ"]) if (l.data[k]) d[k] = l.data[k];
+  for (const k of ["ZZBFRQ", "ZZYXQQSRQ", "ZZYXQJZRQ"] as const) if (l.data[k]) d[k] = String(l.data[k]);
   return d;
 }
 
-function changed(ctx: HandlerContext, l: Licence, extra: Record<string, unknown> = {}): HandlerResult {
+function changed(ctx: HandlerContext, l: Licence, extra: { deleted?: boolean } = {}) {
   return issuanceResult(ctx.clock.now(), {
     data: {
       ZZBS: l.id,
@@ -283,7 +255,7 @@ function changed(ctx: HandlerContext, l: Licence, extra: Record<string, unknown>
 }
 
 /** The licence data of a create body: everything but the control keys; ZZBFJGDM must be the caller's own. */
-function licenceBody(input: HandlerInput, org: { uscc: string; name: string }, now: number): Body | HandlerResult {
+function licenceBody(input: HandlerInput, org: { uscc: string; name: string }, now: number): Body | IssuanceRefusal {
   const data: Body = {};
   for (const [k, v] of Object.entries(bodyOf(input))) if (!CONTROL_KEYS.includes(k)) data[k] = v;
   if (data.ZZBFJGDM !== undefined && data.ZZBFJGDM !== org.uscc)
@@ -299,7 +271,7 @@ function licenceBody(input: HandlerInput, org: { uscc: string; name: string }, n
   return data;
 }
 
-function typeView(t: LicenceType): Record<string, unknown> {
+function typeView(t: LicenceType): ElicenceSchemas["LicenceType"] {
   return {
     code: t.code,
     name: t.name,
@@ -322,20 +294,20 @@ function typeView(t: LicenceType): Record<string, unknown> {
   };
 }
 
-export function issuanceHandlers(deps: ElicenceDeps): Record<string, Handler> {
-  const opts = deps.opts ?? DEFAULT_OPTIONS;
-  return {
-    elicenceLogin: async (input, ctx) => {
-      const s = await openSession(ctx.store, input.tenant.paasid, ctx.clock.now(), opts.sessionTtlSeconds);
-      return issuanceResult(ctx.clock.now(), { access_token: s.token, expires_in: opts.sessionTtlSeconds });
-    },
+export const issuanceHandlers = {
+  elicenceLogin: async (input, ctx, deps) => {
+    const s = await openSession(ctx.store, input.tenant.paasid, ctx.clock.now(), deps.opts.sessionTtlSeconds);
+    return issuanceResult(ctx.clock.now(), { access_token: s.token, expires_in: deps.opts.sessionTtlSeconds });
+  },
 
-    elicenceCreate: (input, ctx) =>
-      guard(ctx, async () => {
+  elicenceCreate: (input, ctx, deps) =>
+    issuanceGuard(
+      () => ctx.clock.now(),
+      async () => {
         const pre = await precheck(deps, input, ctx);
-        if (isResult(pre)) return pre;
+        if (isAnswer(pre)) return pre;
         const body = licenceBody(input, pre.org!, ctx.clock.now());
-        if (isResult(body)) return body;
+        if (isAnswer(body)) return body;
         const l = await createLicence(deps.library.envOf(ctx.store), body, {
           now: ctx.clock.now(),
           issuer: pre.org,
@@ -343,14 +315,17 @@ export function issuanceHandlers(deps: ElicenceDeps): Record<string, Handler> {
         });
         ctx.emit("elicence.created", { certIdentifier: l.id, licenseCode: l.licenseCode });
         return issuanceResult(ctx.clock.now(), { data: await issuanceData(ctx, l) });
-      }),
+      },
+    ),
 
-    elicenceCreateAndIssue: (input, ctx) =>
-      guard(ctx, async () => {
+  elicenceCreateAndIssue: (input, ctx, deps) =>
+    issuanceGuard(
+      () => ctx.clock.now(),
+      async () => {
         const pre = await precheck(deps, input, ctx);
-        if (isResult(pre)) return pre;
+        if (isAnswer(pre)) return pre;
         const body = licenceBody(input, pre.org!, ctx.clock.now());
-        if (isResult(body)) return body;
+        if (isAnswer(body)) return body;
         const sealProblem = await checkSealUsable(ctx, pre.org!);
         if (sealProblem) return sealProblem;
         const r = await createAndIssueLicence(deps.library.envOf(ctx.store), body, {
@@ -359,26 +334,32 @@ export function issuanceHandlers(deps: ElicenceDeps): Record<string, Handler> {
           serial: str(bodyOf(input).serial),
         });
         return finishIssue(deps, ctx, r.licence, r.catalogueRecord);
-      }),
+      },
+    ),
 
-    elicenceIssue: (input, ctx) =>
-      guard(ctx, async () => {
+  elicenceIssue: (input, ctx, deps) =>
+    issuanceGuard(
+      () => ctx.clock.now(),
+      async () => {
         const pre = await precheck(deps, input, ctx);
-        if (isResult(pre)) return pre;
+        if (isAnswer(pre)) return pre;
         const l = await ownLicence(deps, input, ctx, pre.org!);
-        if (isResult(l)) return l;
+        if (isAnswer(l)) return l;
         const sealProblem = await checkSealUsable(ctx, pre.org!);
         if (sealProblem) return sealProblem;
         const r = await issueLicence(deps.library.envOf(ctx.store), l.id, { now: ctx.clock.now() });
         return finishIssue(deps, ctx, r.licence, r.catalogueRecord);
-      }),
+      },
+    ),
 
-    elicenceModify: (input, ctx) =>
-      guard(ctx, async () => {
+  elicenceModify: (input, ctx, deps) =>
+    issuanceGuard(
+      () => ctx.clock.now(),
+      async () => {
         const pre = await precheck(deps, input, ctx);
-        if (isResult(pre)) return pre;
+        if (isAnswer(pre)) return pre;
         const l = await ownLicence(deps, input, ctx, pre.org!);
-        if (isResult(l)) return l;
+        if (isAnswer(l)) return l;
         const changes: Body = {};
         for (const [k, v] of Object.entries(bodyOf(input)))
           if (!CONTROL_KEYS.includes(k) && !(k === "ZZBS" && v === l.id)) changes[k] = v;
@@ -392,25 +373,31 @@ export function issuanceHandlers(deps: ElicenceDeps): Record<string, Handler> {
         });
         if (r.catalogueRecord) return finishIssue(deps, ctx, r.licence, r.catalogueRecord, r.previous);
         return issuanceResult(ctx.clock.now(), { data: await issuanceData(ctx, r.licence) });
-      }),
+      },
+    ),
 
-    elicenceDelete: (input, ctx) =>
-      guard(ctx, async () => {
+  elicenceDelete: (input, ctx, deps) =>
+    issuanceGuard(
+      () => ctx.clock.now(),
+      async () => {
         const pre = await precheck(deps, input, ctx);
-        if (isResult(pre)) return pre;
+        if (isAnswer(pre)) return pre;
         const l = await ownLicence(deps, input, ctx, pre.org!);
-        if (isResult(l)) return l;
+        if (isAnswer(l)) return l;
         const gone = await deleteLicence(deps.library.envOf(ctx.store), l.id, { now: ctx.clock.now() });
         await ctx.store.delete(META_KIND, gone.id);
         return changed(ctx, gone, { deleted: true });
-      }),
+      },
+    ),
 
-    elicenceRevoke: (input, ctx) =>
-      guard(ctx, async () => {
+  elicenceRevoke: (input, ctx, deps) =>
+    issuanceGuard(
+      () => ctx.clock.now(),
+      async () => {
         const pre = await precheck(deps, input, ctx);
-        if (isResult(pre)) return pre;
+        if (isAnswer(pre)) return pre;
         const l = await ownLicence(deps, input, ctx, pre.org!);
-        if (isResult(l)) return l;
+        if (isAnswer(l)) return l;
         const b = bodyOf(input);
         const r = await revokeLicence(deps.library.envOf(ctx.store), l.id, {
           now: ctx.clock.now(),
@@ -419,14 +406,17 @@ export function issuanceHandlers(deps: ElicenceDeps): Record<string, Handler> {
         });
         ctx.emit("elicence.revoked", { certIdentifier: r.id, certState: r.certState });
         return changed(ctx, r);
-      }),
+      },
+    ),
 
-    elicenceSuspend: (input, ctx) =>
-      guard(ctx, async () => {
+  elicenceSuspend: (input, ctx, deps) =>
+    issuanceGuard(
+      () => ctx.clock.now(),
+      async () => {
         const pre = await precheck(deps, input, ctx);
-        if (isResult(pre)) return pre;
+        if (isAnswer(pre)) return pre;
         const l = await ownLicence(deps, input, ctx, pre.org!);
-        if (isResult(l)) return l;
+        if (isAnswer(l)) return l;
         const b = bodyOf(input);
         const env = deps.library.envOf(ctx.store);
         const r =
@@ -434,14 +424,17 @@ export function issuanceHandlers(deps: ElicenceDeps): Record<string, Handler> {
             ? await returnLicence(env, l.id, { now: ctx.clock.now(), reason: str(b.reason) })
             : await suspendLicence(env, l.id, { now: ctx.clock.now(), reason: str(b.reason) });
         return changed(ctx, r);
-      }),
+      },
+    ),
 
-    elicenceArchive: (input, ctx) =>
-      guard(ctx, async () => {
+  elicenceArchive: (input, ctx, deps) =>
+    issuanceGuard(
+      () => ctx.clock.now(),
+      async () => {
         const pre = await precheck(deps, input, ctx);
-        if (isResult(pre)) return pre;
+        if (isAnswer(pre)) return pre;
         const l = await ownLicence(deps, input, ctx, pre.org!);
-        if (isResult(l)) return l;
+        if (isAnswer(l)) return l;
         const a = await archiveLicence(deps.library.envOf(ctx.store), l.id, { now: ctx.clock.now() });
         const format = fileFormatOf((input.body as { file_format?: unknown } | undefined)?.file_format);
         const eseal = esealOf(ctx);
@@ -472,23 +465,29 @@ export function issuanceHandlers(deps: ElicenceDeps): Record<string, Handler> {
             ZZBS: a.id,
           },
         });
-      }),
+      },
+    ),
 
-    elicenceTypeList: (input, ctx) =>
-      guard(ctx, async () => {
+  elicenceTypeList: (input, ctx, deps) =>
+    issuanceGuard(
+      () => ctx.clock.now(),
+      async () => {
         const pre = await precheck(deps, input, ctx, false);
-        if (isResult(pre)) return pre;
+        if (isAnswer(pre)) return pre;
         const org = pre.org?.uscc;
         const types = (await listLicenceTypes(ctx.store)).filter(
           (t) => t.state === "published" || t.definer.uscc === org,
         );
         return issuanceResult(ctx.clock.now(), { data: types.map(typeView) });
-      }),
+      },
+    ),
 
-    elicenceTypeRegister: (input, ctx) =>
-      guard(ctx, async () => {
+  elicenceTypeRegister: (input, ctx, deps) =>
+    issuanceGuard(
+      () => ctx.clock.now(),
+      async () => {
         const pre = await precheck(deps, input, ctx);
-        if (isResult(pre)) return pre;
+        if (isAnswer(pre)) return pre;
         const org = pre.org!;
         const t = await registerLicenceType(
           ctx.store,
@@ -497,12 +496,15 @@ export function issuanceHandlers(deps: ElicenceDeps): Record<string, Handler> {
           ctx.clock.now(),
         );
         return issuanceResult(ctx.clock.now(), { data: typeView(t) });
-      }),
+      },
+    ),
 
-    elicenceTypePublish: (input, ctx) =>
-      guard(ctx, async () => {
+  elicenceTypePublish: (input, ctx, deps) =>
+    issuanceGuard(
+      () => ctx.clock.now(),
+      async () => {
         const pre = await precheck(deps, input, ctx);
-        if (isResult(pre)) return pre;
+        if (isAnswer(pre)) return pre;
         const code = String(bodyOf(input).code);
         const other = (await findLicenceType(ctx.store, code))
           ? undefined
@@ -519,6 +521,6 @@ export function issuanceHandlers(deps: ElicenceDeps): Record<string, Handler> {
           );
         const t = await publishLicenceType(ctx.store, code, pre.org!.uscc, ctx.clock.now());
         return issuanceResult(ctx.clock.now(), { data: typeView(t) });
-      }),
-  };
-}
+      },
+    ),
+} satisfies ElicenceHandlers;

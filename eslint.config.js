@@ -72,7 +72,6 @@ export default tseslint.config(
       "gateway/tools/readiness-report.ts",
       "mocks/datashare/query.ts",
       "mocks/datashare/base-libraries.ts",
-      "mocks/datashare/http-handlers.ts",
       "mocks/datashare/seed-catalogue.ts",
       "mocks/elicence/licence-pdf.ts",
       "mocks/eseal/seal-service.ts",

@@ -9,7 +9,8 @@ export async function renderContractTypes(table) {
   table ??= (await import("../dist/contracts/loader.js")).loadContracts();
   const out = {};
   for (const d of table.documents) {
-    const ast = await openapiTS(structuredClone(d.bundled), { silent: true });
+    // emptyObjectsUnknown: an open `{type: object}` (a payload, a record) reads as Record<string, unknown>, not as {}
+    const ast = await openapiTS(structuredClone(d.bundled), { silent: true, emptyObjectsUnknown: true });
     out[d.name] = HEADER.replace("<name>", d.name) + astToString(ast);
   }
   return out;

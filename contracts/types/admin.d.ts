@@ -325,8 +325,8 @@ export interface components {
             url: string;
             status: number;
             durationMs: number;
-            request?: Record<string, never>;
-            response?: Record<string, never>;
+            request?: Record<string, unknown>;
+            response?: Record<string, unknown>;
             violations?: {
                 /** @description JSON pointer into the request */
                 location: string;
@@ -338,7 +338,7 @@ export interface components {
                 /** @description How to fix it */
                 hint: string;
             }[];
-            nearMiss?: Record<string, never>;
+            nearMiss?: Record<string, unknown>;
             scenario?: string;
             event?: string;
         };

@@ -1031,7 +1031,7 @@ export interface components {
             webhookUrl: string;
             event: components["schemas"]["ChangeEvent"];
             /** @description 推送的请求体 / the notification body sent */
-            payload: Record<string, never>;
+            payload: Record<string, unknown>;
             /** @enum {string} */
             status: "pending" | "delivered" | "failed";
             attempts: {
@@ -1092,7 +1092,7 @@ export interface components {
          *     }
          */
         LicenceSubmission: {
-            record: Record<string, never>;
+            record: Record<string, unknown>;
             /** Format: date-time */
             producedAt: string;
             /** Format: date-time */
@@ -1390,7 +1390,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    rows?: Record<string, never>[];
+                    rows?: Record<string, unknown>[];
                     csv?: string;
                 };
                 /**

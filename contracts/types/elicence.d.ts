@@ -734,9 +734,7 @@ export interface components {
                 overdue: boolean;
                 attempts: number;
                 lastError?: string;
-                record?: {
-                    [key: string]: unknown;
-                };
+                record?: Record<string, unknown>;
             }[];
         };
     };
@@ -1725,7 +1723,7 @@ export interface operations {
                             seal?: {
                                 result?: string;
                                 subIndication?: string;
-                                checks?: Record<string, never>[];
+                                checks?: Record<string, unknown>[];
                             };
                         };
                     };

@@ -137,7 +137,7 @@ export interface operations {
                  *       "hello": "汕头"
                  *     }
                  */
-                "application/json": Record<string, never>;
+                "application/json": Record<string, unknown>;
             };
         };
         responses: {
@@ -336,7 +336,7 @@ export interface operations {
                  *       "case_no": "440507-2026-000123"
                  *     }
                  */
-                "application/json": Record<string, never>;
+                "application/json": Record<string, unknown>;
             };
         };
         responses: {

@@ -3,13 +3,20 @@
 import type { Delivery, Subscription } from "./subscriptions.js";
 import type { LicenceSubmission } from "./licence-catalogue.js";
 import type { ReviewTicket } from "./applications.js";
-import type { Application, AuditEntry, CatalogueEntry, DataSource, Grant } from "./types.js";
+import type {
+  Application,
+  AuditEntry,
+  CatalogueEntry,
+  DatashareSchemas as Schemas,
+  DataSource,
+  Grant,
+} from "./types.js";
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOpt = <K extends string>(key: K, ms: number | undefined): Partial<Record<K, string>> =>
   ms === undefined ? {} : ({ [key]: iso(ms) } as Record<K, string>);
 
-function sourceView(s: DataSource, provider: boolean): Record<string, unknown> {
+function sourceView(s: DataSource, provider: boolean): Schemas["CatalogueEntry"]["source"] {
   switch (s.kind) {
     case "library":
       return { kind: s.kind, library: s.library };
@@ -27,7 +34,7 @@ function sourceView(s: DataSource, provider: boolean): Record<string, unknown> {
   }
 }
 
-export function entryView(e: CatalogueEntry, provider: boolean): Record<string, unknown> {
+export function entryView(e: CatalogueEntry, provider: boolean): Schemas["CatalogueEntry"] {
   const { withdrawnAt, source, ownerPaasid, ...rest } = e;
   return {
     ...rest,
@@ -37,12 +44,12 @@ export function entryView(e: CatalogueEntry, provider: boolean): Record<string, 
   };
 }
 
-export function applicationView(a: Application): Record<string, unknown> {
+export function applicationView(a: Application): Schemas["Application"] {
   const { createdAt, decidedAt, ...rest } = a;
   return { ...rest, createdAt: iso(createdAt), ...isoOpt("decidedAt", decidedAt) };
 }
 
-export function grantView(g: Grant, used: number, now: number): Record<string, unknown> {
+export function grantView(g: Grant, used: number, now: number): Schemas["Grant"] {
   const { validUntil, createdAt, withdrawnAt, ...rest } = g;
   return {
     ...rest,
@@ -55,20 +62,20 @@ export function grantView(g: Grant, used: number, now: number): Record<string, u
   };
 }
 
-export function ticketView(t: ReviewTicket): Record<string, unknown> {
+export function ticketView(t: ReviewTicket): Schemas["ReviewTicket"] {
   const { createdAt, ownerPaasid, ...rest } = t;
   return { ...rest, ...(ownerPaasid ? { ownerPaasid } : {}), createdAt: iso(createdAt) };
 }
 
-export function auditView(e: AuditEntry): Record<string, unknown> {
+export function auditView(e: AuditEntry): Schemas["AuditEntry"] {
   return { ...e, time: iso(e.time) };
 }
 
-export function subscriptionView(s: Subscription): Record<string, unknown> {
+export function subscriptionView(s: Subscription): Schemas["Subscription"] {
   return { ...s, createdAt: iso(s.createdAt) };
 }
 
-export function deliveryView(d: Delivery): Record<string, unknown> {
+export function deliveryView(d: Delivery): Schemas["Delivery"] {
   return {
     ...d,
     attempts: d.attempts.map((a) => ({ ...a, at: iso(a.at) })),
@@ -77,6 +84,6 @@ export function deliveryView(d: Delivery): Record<string, unknown> {
   };
 }
 
-export function licenceView(s: LicenceSubmission): Record<string, unknown> {
+export function licenceView(s: LicenceSubmission): Schemas["LicenceSubmission"] {
   return { ...s, producedAt: iso(s.producedAt), arrivedAt: iso(s.arrivedAt) };
 }

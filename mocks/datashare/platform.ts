@@ -1,10 +1,17 @@
-// The data-sharing platform module (政务信息资源共享平台, issue 6): HTTP handlers over the domain, C… serviceIds resolved
+// The data-sharing platform module (政务信息资源共享平台), wiring only: HTTP handlers (handlers/) over the domain, C… serviceIds resolved
 // at run time, department providers over undici, webhook deliveries, scenarios, and the in-process API for e-licence.
 import type { Seed } from "../shared/seed-types.js";
 import type { HandlerContext, PlatformModule, TenantDirectoryView } from "../shared/types.js";
 import { createDatashare, type Datashare, type DatashareConfig } from "./datashare.js";
 import { GatewayTenantDirectory } from "./gateway-directory.js";
-import { createDatashareHandlers } from "./http-handlers.js";
+import { bindHandlers } from "../shared/operations.js";
+import { applicationHandlers } from "./handlers/applications.js";
+import { auditHandlers } from "./handlers/audit.js";
+import { catalogueHandlers } from "./handlers/catalogue.js";
+import { rememberAndExplain } from "./handlers/common.js";
+import { licenceHandlers } from "./handlers/licences.js";
+import { queryHandlers } from "./handlers/query.js";
+import { subscriptionHandlers } from "./handlers/subscriptions.js";
 import type { LicenceCatalogueRecord, LicenceSubmission } from "./licence-catalogue.js";
 import type { ProviderCaller } from "./provider.js";
 import { createProviderTransport } from "./provider-transport.js";
@@ -67,6 +74,7 @@ export function createDatasharePlatform(seed: Seed, opts: DatasharePlatformOptio
   transport ??= createProviderTransport({ dispatcher: agent, directory, catalogue: ds.catalogue });
   const webhooks = new WebhookScheduler(ds, directory, agent, opts.webhooks);
   const violations = new ProviderViolationLog(directory);
+  const handlerDeps = { ds, directory, webhooks, violations };
 
   const api: DatashareApi = {
     domain: ds,
@@ -86,7 +94,11 @@ export function createDatasharePlatform(seed: Seed, opts: DatasharePlatformOptio
 
   return {
     name: DATASHARE_PLATFORM,
-    handlers: createDatashareHandlers({ ds, directory, webhooks, violations }),
+    handlers: bindHandlers(
+      handlerDeps,
+      [catalogueHandlers, applicationHandlers, auditHandlers, subscriptionHandlers, licenceHandlers, queryHandlers],
+      (run, input, ctx) => rememberAndExplain(handlerDeps, run, input, ctx),
+    ),
     scenarios: [...DATASHARE_SCENARIOS],
     api,
     resolveService: (serviceId) => (ds.ownsService(serviceId) ? DATASHARE_OPERATIONS.query : undefined),

@@ -15,7 +15,15 @@ import {
   type ProviderCaller,
 } from "./provider.js";
 import { checkQueryConditions } from "./query-conditions.js";
-import type { AuditEntry, CatalogueEntry, DatashareTenant, Diagnostic, Grant, TenantDirectory } from "./types.js";
+import type {
+  AuditEntry,
+  CatalogueEntry,
+  DatashareSchemas,
+  DatashareTenant,
+  Diagnostic,
+  Grant,
+  TenantDirectory,
+} from "./types.js";
 import type { Problem } from "../shared/types.js";
 
 export interface QueryDeps {
@@ -38,23 +46,28 @@ export interface QueryRequest {
   traceId?: string;
 }
 
-/** The §5.2 response envelope. */
-export interface GatewayEnvelope {
+/** The §5.2 response envelope of an answered query (contracts/datashare.yaml QueryResult). */
+export type QueryResult = DatashareSchemas["QueryResult"];
+type QueryMetadata = QueryResult["data"]["metadata"];
+/** The §5.2 envelope of a refused one. */
+export interface QueryRefused {
   errcode: number;
   errmsg: string;
-  data: { data: Row[]; metadata: Record<string, unknown> } | null;
+  data: null;
 }
+export type GatewayEnvelope = QueryResult | QueryRefused;
 
-export interface QueryOutcome {
+interface OutcomeBase {
   status: number;
   errcode: number;
-  body: GatewayEnvelope;
-  /** Set on refusals: the Problem for the platform envelope, with diagnostics. */
-  problem?: Problem;
   /** Violations of the catalogue found in a provider's answer (reported to consumer and provider). */
   providerViolations?: Diagnostic[];
   audit: AuditEntry;
 }
+
+/** An answered query, or a refused one with the Problem for the platform envelope (with diagnostics). */
+export type QueryOutcome =
+  (OutcomeBase & { body: QueryResult; problem?: undefined }) | (OutcomeBase & { body: QueryRefused; problem: Problem });
 
 type Refusal = { def: ErrorDef; detail?: { zh: string; en: string }; diagnostics?: Diagnostic[]; reason: string };
 
@@ -88,12 +101,9 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
     refusal?: Refusal;
     rows?: Row[];
     fields?: string[];
-    metadata?: Record<string, unknown>;
+    metadata?: Omit<QueryMetadata, "request_id">;
   }): Promise<QueryOutcome> => {
     const def = r.refusal?.def ?? DATASHARE_ERRORS.ok;
-    const envelope: GatewayEnvelope = r.refusal
-      ? { errcode: def.code, errmsg: bilingualText(def, r.refusal.detail), data: null }
-      : { errcode: 0, errmsg: bilingualText(def), data: { data: r.rows ?? [], metadata: r.metadata ?? {} } };
     // Built by assignment, not conditional spreads: every GatewayMsg call makes one.
     const rec: Omit<AuditEntry, "seq" | "id"> = {
       time: now,
@@ -118,15 +128,21 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
     if (req.traceId) rec.traceId = req.traceId;
     if (providerViolations?.length) rec.providerViolations = providerViolations.length;
     const audit = await deps.audit.append(rec);
-    if (envelope.data) envelope.data.metadata.request_id = audit.id;
-    return {
+    const base: OutcomeBase = {
       status: def.status,
       errcode: def.code,
-      body: envelope,
-      ...(r.refusal ? { problem: problemOf(def, r.refusal.detail, r.refusal.diagnostics) } : {}),
       ...(providerViolations?.length ? { providerViolations } : {}),
       audit,
     };
+    if (r.refusal)
+      return {
+        ...base,
+        body: { errcode: def.code, errmsg: bilingualText(def, r.refusal.detail), data: null },
+        problem: problemOf(def, r.refusal.detail, r.refusal.diagnostics),
+      };
+    // a refusal has no metadata; an answer always has it (finish is called with rows and metadata together)
+    const metadata = { ...r.metadata!, request_id: audit.id };
+    return { ...base, body: { errcode: 0, errmsg: bilingualText(def), data: { data: r.rows ?? [], metadata } } };
   };
 
   if (!entry)

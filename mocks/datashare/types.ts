@@ -31,7 +31,7 @@ export type CatalogueClass = "基础" | "主题" | "部门";
 
 /** 信息资源分类 类/项/目/细目 (facts §5.1): 1, 2, 3 digits and a variable-length 细目. */
 export interface Classification {
-  class: string;
+  class: "1" | "2" | "3";
   item: string;
   category: string;
   subcategory?: string;
@@ -214,3 +214,25 @@ export interface Page<T> {
 }
 
 export type { Diagnostic };
+
+// ------------------------------------------------------------------ the HTTP API's operation table
+import type { components, operations } from "../../contracts/types/datashare.js";
+import type { OperationHandlers } from "../shared/operations.js";
+import type { Datashare } from "./datashare.js";
+import type { GatewayTenantDirectory } from "./gateway-directory.js";
+import type { ProviderViolationLog } from "./provider-violations.js";
+import type { WebhookScheduler } from "./webhook-scheduler.js";
+
+/** operationId → request and answers, read from contracts/types/datashare.d.ts (generated from the contract). */
+export type DatashareOperations = operations;
+export type DatashareSchemas = components["schemas"];
+
+/** What every data-sharing handler gets besides the request: the domain, the tenants, webhooks, violation log. */
+export interface DatashareDeps {
+  ds: Datashare;
+  directory: GatewayTenantDirectory;
+  webhooks: WebhookScheduler;
+  violations: ProviderViolationLog;
+}
+
+export type DatashareHandlers = OperationHandlers<DatashareOperations, DatashareDeps>;

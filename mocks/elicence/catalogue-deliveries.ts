@@ -85,8 +85,7 @@ export function deliveryView(d: CatalogueDelivery, now: number, thresholdSeconds
     overdue: delay === undefined && now - d.producedAt > limit,
     attempts: d.attempts,
     ...(d.lastError ? { lastError: d.lastError } : {}),
-    // the contract leaves the catalogue record open (it is data sharing's LicenceCatalogueRecord)
-    record: { ...d.record } as Record<string, unknown>,
+    record: d.record,
   };
 }
 

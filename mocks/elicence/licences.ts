@@ -65,10 +65,10 @@ export interface Licence {
 }
 
 /** Licence catalogue record sent to the data-sharing platform (facts §4.3 column names; 2-hour rule §4.6). */
-export interface CatalogueRecord extends LicenceCatalogueRecord {
+export type CatalogueRecord = LicenceCatalogueRecord & {
   /** When the catalogue information was produced (ms, tenant clock): the start of the 2-hour window. */
   produced_at: number;
-}
+};
 
 /** Read-only licences that exist without being stored (the shared seed); see seed-licences.ts. */
 export interface LicenceSource {

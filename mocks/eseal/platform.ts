@@ -25,7 +25,9 @@ export function createEsealPlatform(seed: Seed, opts: EsealPlatformOptions = {})
   return {
     name: ESEAL_PLATFORM,
     // a save that lost to another replica's runs the handler again on the new state (tenant-seals.ts)
-    handlers: bindHandlers({ reg: registry }, [sealHandlers, signatureHandlers, pkiHandlers], retryOnConflict),
+    handlers: bindHandlers({ reg: registry }, [sealHandlers, signatureHandlers, pkiHandlers], (run) =>
+      retryOnConflict(run),
+    ),
     scenarios: ESEAL_SCENARIOS,
     api: createEsealApi(registry),
     attachStore: (store) => registry.attachStore(store),

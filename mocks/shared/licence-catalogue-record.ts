@@ -1,7 +1,8 @@
 // The licence catalogue record both e-licence (which produces it on issuance) and data sharing (which receives it
 // within 2 hours) speak: the column names of a national sharing catalogue (facts §4.3 [C], 2-hour rule §4.6).
 
-export interface LicenceCatalogueRecord {
+// a type alias, not an interface: it is assignable to the contracts' open record (Record<string, unknown>)
+export type LicenceCatalogueRecord = {
   certificate_area_code: string;
   certificate_holder: string;
   certificate_holder_code: string;
@@ -16,4 +17,4 @@ export interface LicenceCatalogueRecord {
   issue_date: string;
   issue_dept: string;
   issue_dept_code: string;
-}
+};

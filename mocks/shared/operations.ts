@@ -80,19 +80,20 @@ export type OperationHandlers<Ops, D = void> = {
 
 /**
  * The gateway's untyped Handler map from typed groups, each handler given the platform's deps. `wrap` (optional)
- * surrounds every handler (e-seal retries one that lost a compare-and-set to another replica).
+ * surrounds every handler: e-seal retries one that lost a compare-and-set to another replica, data sharing
+ * remembers the caller and explains a refusal without diagnostics.
  */
 export function bindHandlers<D>(
   deps: D,
   groups: readonly object[],
-  wrap?: (run: () => Promise<HandlerResult>) => Promise<HandlerResult>,
+  wrap?: (run: () => Promise<HandlerResult>, input: HandlerInput, ctx: HandlerContext) => Promise<HandlerResult>,
 ): Record<string, Handler> {
   const out: Record<string, Handler> = {};
   for (const group of groups)
     for (const [id, h] of Object.entries(group)) {
       const typed = h as unknown as (input: HandlerInput, ctx: HandlerContext, deps: D) => Promise<HandlerResult>;
       out[id] = wrap
-        ? (input, ctx) => wrap(async () => typed(input, ctx, deps))
+        ? (input, ctx) => wrap(async () => typed(input, ctx, deps), input, ctx)
         : (input, ctx) => typed(input, ctx, deps);
     }
   return out;

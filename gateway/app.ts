@@ -254,6 +254,7 @@ function send(x: Exchange, reply: PipelineReply, problem?: Problem): unknown {
     status = problem.status;
     body = envelopeOf(x, problem)(problem, { traceId: x.traceId });
     contentType = "application/json; charset=utf-8";
+    headers = problem.headers;
   } else if (x.drop) {
     status = 0;
   } else {

@@ -1,7 +1,7 @@
 // The landing page (/): platforms, test apps, personas, scenarios and a copy-paste signed call — zh-CN first.
 import type { FastifyInstance } from "fastify";
 import type { Runtime } from "./runtime.js";
-import type { IdentityClient, IdentityPersona } from "../mocks/identity/identity-types.js";
+import type { IdentityClient, IdentityPersona } from "../mocks/identity/types.js";
 import { LANDING_ROUTE } from "./page-routes.js";
 
 export const esc = (s: unknown) =>

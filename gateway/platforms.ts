@@ -1,7 +1,7 @@
 // The platform modules a default simulator runs, besides the gateway's own and the control plane.
 import type { PlatformModule } from "../mocks/shared/types.js";
 import type { Seed } from "../mocks/shared/seed-types.js";
-import { createIdentityPlatform } from "../mocks/identity/index.js";
+import { createIdentityPlatform } from "../mocks/identity/platform.js";
 import { createEsealPlatform } from "../mocks/eseal/platform.js";
 import { createElicencePlatform } from "../mocks/elicence/platform.js";
 import { createDatasharePlatform } from "../mocks/datashare/platform.js";

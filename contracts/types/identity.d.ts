@@ -566,6 +566,16 @@ export interface components {
             /** @enum {string} */
             sex?: "1" | "2";
             parent_uidcode?: string;
+            /** @description 法人账号的住所 / a legal-person account's registered address */
+            address?: string;
+            area?: string;
+            /** @description 法定代表人 / legal representative */
+            legal_person?: string;
+            legal_id_type?: string;
+            /** @description 法定代表人证件号码 / the representative's ID number */
+            legal_code?: string;
+            link_person_type?: string;
+            link_person_code?: string;
             extproperties?: string[];
         };
         TokeninfoResponse: {

@@ -3,9 +3,9 @@
 import { outboundPolicy, withoutUrlPassword, type OutboundPolicy } from "../shared/outbound.js";
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { ProblemError } from "../shared/problem.js";
-import type { HandlerInput, HandlerResult, Problem } from "../shared/types.js";
-import { IdentityInputError, diag, idpProblem, refusal, type EnvelopeName } from "./identity-errors.js";
-import type { ClientInput, GrantType, IdentityClient } from "./identity-types.js";
+import type { HandlerInput, Problem } from "../shared/types.js";
+import { IdentityInputError, diag, idpProblem, refusal } from "./errors.js";
+import type { ClientInput, GrantType, IdentityClient } from "./types.js";
 import { basicCredentials, param } from "./request-params.js";
 
 export const OIDC_SCOPES = ["openid", "profile", "email", "phone", "offline_access", "all"] as const;
@@ -379,10 +379,9 @@ export function authenticateClient(
 
 /**
  * Answer a failed client authentication. RFC 6749 §5.2: a client that tried HTTP Basic gets 401 with a
- * `WWW-Authenticate: Basic` challenge (returned directly, since only the answer can carry the header); other failures
- * are thrown for the gateway to render in the operation's envelope.
+ * `WWW-Authenticate: Basic` challenge; every refusal is thrown for the gateway to render in the operation's envelope.
  */
-export function refuseClient(input: HandlerInput, problem: Problem, face: EnvelopeName): HandlerResult {
+export function refuseClient(input: HandlerInput, problem: Problem): never {
   if (basicCredentials(input.headers) === undefined) throw new ProblemError(problem);
-  return refusal(input, problem, face, { "www-authenticate": 'Basic realm="gatesim", charset="UTF-8"' });
+  throw refusal(problem, { "www-authenticate": 'Basic realm="gatesim", charset="UTF-8"' });
 }

@@ -4,7 +4,7 @@
 // codes and refresh tokens are in each tenant's store already (authorize-flow.ts, token-families.ts).
 import type { Store, StoreChange } from "../shared/store.js";
 import type { IdentityCore } from "./identity-core.js";
-import type { AddPersonaInput, IdentityClient } from "./identity-types.js";
+import type { AddPersonaInput, IdentityClient } from "./types.js";
 import type { RevocationKind } from "./revocation-list.js";
 
 const CLIENTS = "identity.clients";

@@ -1,7 +1,7 @@
 // The platform's ES256 signing keys: deterministic from the seed, rotated through the admin API, old keys published
 // in JWKS for a grace period so tokens signed before a rotation still verify (facts §8.2).
 import { createECDH, createHash, createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
-import type { PublicJwk } from "./identity-types.js";
+import type { PublicJwk } from "./types.js";
 
 /** Order of the P-256 group (SEC 2 §2.4.2). */
 const P256_N = BigInt("0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");

@@ -2,7 +2,7 @@
 // required level; each choice POSTs back to /sso/login (issue 3 item 6). Works without JavaScript; a small inline
 // script only adds the filter box.
 import { divisionName } from "../shared/divisions.js";
-import type { IdentityClient, IdentityPersona } from "./identity-types.js";
+import type { IdentityClient, IdentityPersona } from "./types.js";
 import type { Interaction } from "./identity-core.js";
 import { LEVELS, levelRank } from "./persona-directory.js";
 

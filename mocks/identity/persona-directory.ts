@@ -4,8 +4,8 @@ import { createHash } from "node:crypto";
 import { divisionName } from "../shared/divisions.js";
 import { checkIdNumber, checkUscc } from "../shared/ids.js";
 import type { Enterprise, Level, Person, Seed } from "../shared/seed-types.js";
-import { IdentityInputError, diag, idpProblem } from "./identity-errors.js";
-import type { AddPersonaInput, IdentityPersona } from "./identity-types.js";
+import { IdentityInputError, diag, idpProblem } from "./errors.js";
+import type { AddPersonaInput, IdentityPersona } from "./types.js";
 
 export const LEVELS: readonly Level[] = ["L0", "L1", "L2", "L3"];
 export const levelRank = (l: Level): number => LEVELS.indexOf(l);

@@ -3,8 +3,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Level } from "../shared/seed-types.js";
 import type { Diagnostic, Problem } from "../shared/types.js";
-import { diag, idpProblem } from "./identity-errors.js";
-import type { AccessTokenClaims, VerifyOptions, VerifyResult } from "./identity-types.js";
+import { diag, idpProblem } from "./errors.js";
+import type { AccessTokenClaims, VerifyOptions, VerifyResult } from "./types.js";
 import { signEs256, verifyEs256 } from "./jws-es256.js";
 import type { KeyRing } from "./key-ring.js";
 import type { RevocationList } from "./revocation-list.js";

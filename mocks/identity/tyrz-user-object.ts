@@ -1,9 +1,10 @@
 // Builds the tyrz `tokeninfo` answer (facts §2.2: signdata, userobj, pareobj, user_creditable_level) and the OIDC
 // claims of a persona — one source for both faces, so they always describe the same person.
+import type { IdentitySchemas } from "./types.js";
 import { createHmac } from "node:crypto";
 import type { Level, Person } from "../shared/seed-types.js";
 import { hex32, levelRank } from "./persona-directory.js";
-import type { IdentityPersona } from "./identity-types.js";
+import type { IdentityPersona } from "./types.js";
 
 /** `yyyyMMddHHmmss` / `yyyy-MM-dd HH:mm:ss` in China Standard Time (UTC+8), as the platform writes times. */
 function cst(ms: number, withSeparators: boolean): string {
@@ -63,24 +64,8 @@ function waysOf(seed: string, p: Person, level: Level): Way[] {
 const ext = (o: Record<string, string | number | undefined>): string[] =>
   Object.entries(o).map(([k, v]) => `${k}=${v === undefined || v === "" ? "-1" : v}`);
 
-export interface TokeninfoBody {
-  signdata: string;
-  userobj: Record<string, unknown>;
-  pareobj: Record<string, unknown>;
-  user_creditable_level: {
-    creditable_level_of_account: Level;
-    creditable_level_of_account_way: string;
-    creditable_level_of_account_way_list: {
-      auth_time: string | null;
-      uniqueid: string;
-      user_name: string;
-      auth_identification: string;
-      identity_level: Level;
-      credential_no: string;
-      way_code: string;
-    }[];
-  };
-}
+/** The tokeninfo answer (contracts/identity.yaml TokeninfoResponse). */
+export type TokeninfoBody = IdentitySchemas["TokeninfoResponse"];
 
 /** The operator account's own useridcode (distinct from the person's personal account). */
 export function operatorUseridcode(seed: string, persona: IdentityPersona): string {
@@ -98,7 +83,7 @@ export function buildTokeninfo(seed: string, persona: IdentityPersona, tokenid: 
   const level = persona.level;
   const ways = waysOf(seed, p, level);
   const wayString = ways.map((w) => `${w.level}@${w.method}@${w.code}`).join("||");
-  const isreal = levelRank(level) >= 1 ? "true" : "false"; // facts §2.2/§2.6: the string, not a boolean
+  const isreal = levelRank(level) >= 1 ? ("true" as const) : ("false" as const); // facts §2.2/§2.6: the string, not a boolean
   const common = {
     telephonenumber: p.phone,
     mail: p.email,
@@ -110,8 +95,8 @@ export function buildTokeninfo(seed: string, persona: IdentityPersona, tokenid: 
     authloc: "gdbs",
     anon_flag: "0",
   };
-  let userobj: Record<string, unknown>;
-  let pareobj: Record<string, unknown> = {};
+  let userobj: TokeninfoBody["userobj"];
+  let pareobj: TokeninfoBody["pareobj"] = {};
   if (persona.kind === "person" || !persona.enterprise) {
     userobj = {
       uid: p.uid,
@@ -123,7 +108,7 @@ export function buildTokeninfo(seed: string, persona: IdentityPersona, tokenid: 
       ...common,
       createtime: p.createtime ?? cst(pastInstant(seed, p.id, "created"), false),
       link_person_name: "-1",
-      sex: String(p.sex),
+      sex: p.sex === 2 ? "2" : "1",
       extproperties: ext({
         address: p.address,
         area: "shantou",
@@ -159,7 +144,7 @@ export function buildTokeninfo(seed: string, persona: IdentityPersona, tokenid: 
       ...common,
       createtime: cst(pastInstant(seed, persona.id, "created"), false),
       link_person_name: p.name,
-      sex: String(p.sex),
+      sex: p.sex === 2 ? "2" : "1",
       parent_uidcode: e.useridcode,
       extproperties: ext({
         address: e.address,
@@ -237,33 +222,37 @@ export function buildTokeninfo(seed: string, persona: IdentityPersona, tokenid: 
 }
 
 /** OIDC claims of a persona by scope (OIDC Core §5.4), plus the tyrz vocabulary under `profile`. */
-export function oidcClaims(seed: string, persona: IdentityPersona, scopes: string[]): Record<string, unknown> {
+export function oidcClaims(seed: string, persona: IdentityPersona, scopes: string[]): IdentitySchemas["Userinfo"] {
   const p = persona.person;
-  const out: Record<string, unknown> = { sub: subjectOf(seed, persona) };
-  if (scopes.includes("profile") || scopes.includes("all")) {
-    Object.assign(out, {
-      name: p.name,
-      preferred_username:
-        persona.kind === "operator" && persona.enterprise ? `${persona.enterprise.uid}_${p.uid}` : p.uid,
-      gender: p.sex === 1 ? "male" : "female",
-      birthdate: p.birthDate,
-      persona: persona.id,
-      level: persona.level,
-      usertype: persona.kind === "operator" ? "2" : "1",
-      idcardtype: "10",
-      idcardnumber: p.idNumber,
-      isreal: levelRank(persona.level) >= 1,
-      ...(persona.enterprise
-        ? {
-            org_name: persona.enterprise.name,
-            org_uscc: persona.enterprise.uscc,
-            parent_uidcode: persona.enterprise.useridcode,
-          }
-        : {}),
-    });
-  }
-  if (scopes.includes("email") || scopes.includes("all")) Object.assign(out, { email: p.email, email_verified: false });
-  if (scopes.includes("phone") || scopes.includes("all"))
-    Object.assign(out, { phone_number: p.phone, phone_number_verified: levelRank(persona.level) >= 1 });
-  return out;
+  const all = scopes.includes("all");
+  const profile = all || scopes.includes("profile"),
+    email = all || scopes.includes("email"),
+    phone = all || scopes.includes("phone");
+  return {
+    sub: subjectOf(seed, persona),
+    ...(profile
+      ? {
+          name: p.name,
+          preferred_username:
+            persona.kind === "operator" && persona.enterprise ? `${persona.enterprise.uid}_${p.uid}` : p.uid,
+          gender: p.sex === 1 ? "male" : "female",
+          birthdate: p.birthDate,
+          persona: persona.id,
+          level: persona.level,
+          usertype: persona.kind === "operator" ? "2" : "1",
+          idcardtype: "10",
+          idcardnumber: p.idNumber,
+          isreal: levelRank(persona.level) >= 1,
+          ...(persona.enterprise
+            ? {
+                org_name: persona.enterprise.name,
+                org_uscc: persona.enterprise.uscc,
+                parent_uidcode: persona.enterprise.useridcode,
+              }
+            : {}),
+        }
+      : {}),
+    ...(email ? { email: p.email, email_verified: false } : {}),
+    ...(phone ? { phone_number: p.phone, phone_number_verified: levelRank(persona.level) >= 1 } : {}),
+  };
 }

@@ -91,6 +91,8 @@ export interface Problem {
   zh: string;
   en: string;
   diagnostics?: Diagnostic[];
+  /** Headers the refusal carries (RFC 6750 §3 WWW-Authenticate, Cache-Control: no-store …); never secrets. */
+  headers?: Record<string, string>;
 }
 
 /** One violation: where, which rule, what was seen, how to fix it. */

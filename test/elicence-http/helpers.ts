@@ -1,7 +1,7 @@
 // Helpers for the e-licence HTTP tests: a simulator with identity, e-seal, e-licence and a stand-in data-sharing
 // module (mocks/datashare/platform.ts is built in parallel), signed calls, holder logins and admin calls.
 import { makeSim, tif, admin } from "../helpers.js";
-import { createIdentityPlatform, type IdentityPlatform } from "../../mocks/identity/index.js";
+import { createIdentityPlatform, type IdentityPlatform } from "../../mocks/identity/platform.js";
 import { createEsealPlatform } from "../../mocks/eseal/platform.js";
 import { createElicencePlatform, type ElicenceOptions } from "../../mocks/elicence/platform.js";
 import type { CatalogueRecord } from "../../mocks/elicence/licences.js";

@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { loadContracts } from "../../contracts/loader.js";
 import { validateResponse } from "../../gateway/validation.js";
-import { IDENTITY_ERRORS } from "../../mocks/identity/identity-errors.js";
+import { IDENTITY_ERRORS } from "../../mocks/identity/errors.js";
 import { makeWorld } from "./identity-helpers.js";
 
 const source = readFileSync(new URL("../../contracts/identity.yaml", import.meta.url), "utf8");

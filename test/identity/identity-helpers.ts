@@ -1,5 +1,6 @@
 // Test helpers for the identity platform: a platform over a small seed, per-tenant contexts, and `call`, which runs
-// a handler the way the gateway will (a thrown ProblemError rendered in the operation's x-gatesim-envelope).
+// a handler the way the gateway will (a thrown ProblemError rendered in the operation's x-gatesim-envelope, with
+// the headers it carries).
 import { createHash, randomBytes } from "node:crypto";
 import { loadContracts } from "../../contracts/loader.js";
 import { validateResponse } from "../../gateway/validation.js";
@@ -8,7 +9,7 @@ import { ProblemError } from "../../mocks/shared/problem.js";
 import { createSeed } from "../../mocks/shared/seed/index.js";
 import { makeInput, makeTestContext, testTenant, type TestContext } from "../../mocks/shared/test-context.js";
 import type { HandlerInput, HandlerResult, Tenant } from "../../mocks/shared/types.js";
-import { createIdentityPlatform, type IdentityPlatform } from "../../mocks/identity/index.js";
+import { createIdentityPlatform, type IdentityPlatform } from "../../mocks/identity/platform.js";
 
 export const ISSUER = "http://127.0.0.1:8080";
 export const seed = createSeed("identity-test", { persons: 3000, enterprises: 300 });
@@ -61,7 +62,11 @@ export function makeWorld(): World {
     } catch (e) {
       if (!(e instanceof ProblemError)) throw e;
       const envelope = op.envelope ? idp.envelopes[op.envelope as "oauth" | "tyrz"] : idp.envelope;
-      result = { status: e.problem.status, body: envelope(e.problem, { traceId: input.traceId }) as any };
+      result = {
+        status: e.problem.status,
+        body: envelope(e.problem, { traceId: input.traceId }) as any,
+        ...(e.problem.headers ? { headers: e.problem.headers } : {}),
+      };
     }
     // Every answer in these tests must also satisfy the contract, as the gateway's response validation will demand.
     const violations = validateResponse(op, result.status, result.contentType ?? "application/json", result.body);

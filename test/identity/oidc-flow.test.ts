@@ -72,7 +72,7 @@ describe("OIDC face", () => {
     const a = makeWorld();
     const b = makeWorld();
     expect(a.idp.api.jwks().keys[0].kid).toBe(b.idp.api.jwks().keys[0].kid);
-    const { createIdentityPlatform } = await import("../../mocks/identity/index.js");
+    const { createIdentityPlatform } = await import("../../mocks/identity/platform.js");
     const { seed } = await import("./identity-helpers.js");
     const c = createIdentityPlatform({ seed, issuer: ISSUER, keySeed: "other" });
     expect(c.api.jwks().keys[0].kid).not.toBe(a.idp.api.jwks().keys[0].kid);

@@ -2,8 +2,8 @@
 import { createHmac, generateKeyPairSync } from "node:crypto";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
 import { describe, expect, it } from "vitest";
-import { createIdentityPlatform } from "../../mocks/identity/index.js";
-import { IDENTITY_ERRORS } from "../../mocks/identity/identity-errors.js";
+import { createIdentityPlatform } from "../../mocks/identity/platform.js";
+import { IDENTITY_ERRORS } from "../../mocks/identity/errors.js";
 import { testTenant } from "../../mocks/shared/test-context.js";
 import { basic, ISSUER, makeWorld, REDIRECT, redirectParams, seed, type World } from "./identity-helpers.js";
 

@@ -8,7 +8,7 @@ import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore } from "../../gateway/app.js";
 import { loadConfig } from "../../gateway/config.js";
-import type { IdentityPlatform } from "../../mocks/identity/index.js";
+import type { IdentityPlatform } from "../../mocks/identity/platform.js";
 import type { DatasharePlatform } from "../../mocks/datashare/platform.js";
 import { signedHeaders } from "../../mocks/gateway/tif-signature.js";
 import { RedisBackend } from "../../mocks/shared/redis-store.js";

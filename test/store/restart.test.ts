@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore } from "../../gateway/app.js";
 import { DEFAULTS, loadConfig } from "../../gateway/config.js";
 import { testRedis } from "../redis-server.js";
-import type { IdentityPlatform } from "../../mocks/identity/index.js";
+import type { IdentityPlatform } from "../../mocks/identity/platform.js";
 import type { DatasharePlatform } from "../../mocks/datashare/platform.js";
 import { signedHeaders } from "../../mocks/gateway/tif-signature.js";
 import { admin, makeSim, tif } from "../helpers.js";

@@ -3,7 +3,7 @@
 import type { ElicenceHandlers } from "../types.js";
 import { bodyOf, str, isAnswer, sharingGuard } from "./common.js";
 import type { HandlerContext, HandlerInput } from "../../shared/types.js";
-import type { IdentityApi } from "../../identity/identity-types.js";
+import type { IdentityApi } from "../../identity/types.js";
 import { licenceStatus } from "../licences.js";
 import { issueTicket, sessionValid } from "../access-records.js";
 import { findTypeAnywhere, licenceSummary, parseInstant } from "../elicence-context.js";

@@ -1,20 +1,20 @@
 // What can be asked about a token: tyrz tokeninfo (facts §2.2), OIDC userinfo (OIDC Core §5.3), introspection
 // (RFC 7662) and revocation (RFC 7009).
-import { ProblemError } from "../shared/problem.js";
-import type { HandlerContext, HandlerInput, HandlerResult } from "../shared/types.js";
-import { authenticateClient, refuseClient } from "./client-registry.js";
-import { diag, fail, IDENTITY_ERRORS, idpProblem, refusal } from "./identity-errors.js";
-import { KIND, type Family, type IdentityCore, type RefreshRecord } from "./identity-core.js";
-import type { VerifyResult } from "./identity-types.js";
-import { bearerToken, param } from "./request-params.js";
-import { refreshKey, revokeFamily } from "./token-families.js";
-import { decodeJwt } from "./token-service.js";
-import { buildTokeninfo, oidcClaims } from "./tyrz-user-object.js";
+import { ProblemError } from "../../shared/problem.js";
+import type { HandlerContext, HandlerInput } from "../../shared/types.js";
+import { authenticateClient, refuseClient } from "../client-registry.js";
+import { diag, fail, IDENTITY_ERRORS, idpProblem, refusal } from "../errors.js";
+import { KIND, type Family, type IdentityCore, type RefreshRecord } from "../identity-core.js";
+import type { VerifyResult, IdentityHandlers } from "../types.js";
+import { bearerToken, param } from "../request-params.js";
+import { refreshKey, revokeFamily } from "../token-families.js";
+import { decodeJwt } from "../token-service.js";
+import { buildTokeninfo, oidcClaims } from "../tyrz-user-object.js";
 
 const looksLikeJwt = (t: string): boolean => t.split(".").length === 3;
 
 /** GET …/oauth2/tokeninfo?access_token= → {signdata, userobj, pareobj, user_creditable_level}; failures carry errcode. */
-export async function tokeninfo(core: IdentityCore, input: HandlerInput, ctx: HandlerContext): Promise<HandlerResult> {
+export async function tokeninfo(core: IdentityCore, input: HandlerInput, ctx: HandlerContext) {
   const t = param(input, "access_token");
   if (!t.value)
     fail("invalidRequest", "缺少 access_token", "access_token is missing", [
@@ -47,30 +47,29 @@ export async function tokeninfo(core: IdentityCore, input: HandlerInput, ctx: Ha
       ],
     );
   return {
-    status: 200,
+    status: 200 as const,
     headers: { "cache-control": "no-store" },
     body: buildTokeninfo(core.seed.value, persona, v.claims.jti),
   };
 }
 
 /** RFC 6750 §3: a refused bearer token gets WWW-Authenticate (ASCII only, so the English half). */
-function bearerRefusal(input: HandlerInput, v: Extract<VerifyResult, { ok: false }>): HandlerResult {
+function bearerRefusal(input: HandlerInput, v: Extract<VerifyResult, { ok: false }>) {
   const code =
     v.problem.code === IDENTITY_ERRORS.insufficientScope.code
       ? IDENTITY_ERRORS.insufficientScope.oauth
       : "invalid_token";
-  return refusal(input, v.problem, "oauth", {
+  return refusal(v.problem, {
     "www-authenticate": `Bearer error="${code}", error_description="${v.problem.en.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, "?")}"`,
   });
 }
 
 /** GET|POST /oidc/userinfo with the access token as a bearer token (header, or form body per RFC 6750 §2.2). */
-export async function userinfo(core: IdentityCore, input: HandlerInput, ctx: HandlerContext): Promise<HandlerResult> {
+export async function userinfo(core: IdentityCore, input: HandlerInput, ctx: HandlerContext) {
   const token =
     bearerToken(input.headers) ?? (input.method === "POST" ? param(input, "access_token").value : undefined);
   if (!token)
-    return refusal(
-      input,
+    throw refusal(
       idpProblem(
         "invalidToken",
         "缺少访问令牌（Authorization: Bearer …）",
@@ -84,7 +83,6 @@ export async function userinfo(core: IdentityCore, input: HandlerInput, ctx: Han
           ),
         ],
       ),
-      "oauth",
       { "www-authenticate": 'Bearer realm="gatesim"' },
     );
   const v = await core.tokens.verifyAccessToken(token, {
@@ -92,10 +90,10 @@ export async function userinfo(core: IdentityCore, input: HandlerInput, ctx: Han
     expectedTenant: input.tenant.paasid,
     requiredScopes: ["openid"],
   });
-  if (!v.ok) return bearerRefusal(input, v);
+  if (!v.ok) throw bearerRefusal(input, v);
   const persona = v.claims.persona ? core.personas.get(v.claims.persona) : undefined;
   if (!persona)
-    return bearerRefusal(input, {
+    throw bearerRefusal(input, {
       ok: false,
       problem: idpProblem(
         "invalidToken",
@@ -104,23 +102,23 @@ export async function userinfo(core: IdentityCore, input: HandlerInput, ctx: Han
       ),
     });
   return {
-    status: 200,
+    status: 200 as const,
     headers: { "cache-control": "no-store" },
     body: oidcClaims(core.seed.value, persona, v.principal.scope),
   };
 }
 
 /** POST /oidc/introspect (RFC 7662): confidential clients ask whether a token is active and what it carries. */
-export async function introspect(core: IdentityCore, input: HandlerInput, ctx: HandlerContext): Promise<HandlerResult> {
+export async function introspect(core: IdentityCore, input: HandlerInput, ctx: HandlerContext) {
   const auth = authenticateClient(input, core.clients, { requireConfidential: true });
-  if (!auth.ok) return refuseClient(input, auth.problem, "oauth");
+  if (!auth.ok) refuseClient(input, auth.problem);
   const t = param(input, "token");
   if (!t.value)
     fail("invalidRequest", "缺少 token", "token is missing", [
       diag(t.location, "rfc7662.token-required", "token is missing", "传入要检查的令牌 / pass the token to inspect"),
     ]);
   const hint = param(input, "token_type_hint").value;
-  const inactive: HandlerResult = { status: 200, headers: { "cache-control": "no-store" }, body: { active: false } };
+  const inactive = { status: 200 as const, headers: { "cache-control": "no-store" }, body: { active: false } };
   if (looksLikeJwt(t.value) && hint !== "refresh_token") {
     const v = await core.tokens.verifyAccessToken(t.value, {
       clock: ctx.clock,
@@ -130,7 +128,7 @@ export async function introspect(core: IdentityCore, input: HandlerInput, ctx: H
     if (!v.ok) return inactive; // RFC 7662 §2.2: no reason is given for an inactive token
     const c = v.claims;
     return {
-      status: 200,
+      status: 200 as const,
       headers: { "cache-control": "no-store" },
       body: {
         active: true,
@@ -157,7 +155,7 @@ export async function introspect(core: IdentityCore, input: HandlerInput, ctx: H
   if (!family || family.revoked || (family.sid && core.revocations.isSessionEnded(input.tenant.paasid, family.sid)))
     return inactive;
   return {
-    status: 200,
+    status: 200 as const,
     headers: { "cache-control": "no-store" },
     body: {
       active: true,
@@ -177,9 +175,9 @@ export async function introspect(core: IdentityCore, input: HandlerInput, ctx: H
  * POST /oidc/revoke (RFC 7009): access tokens join the revocation list; a refresh token revokes its whole family,
  * access tokens included (§2.1). Unknown or invalid tokens get 200 (§2.2); another client's token is refused.
  */
-export async function revoke(core: IdentityCore, input: HandlerInput, ctx: HandlerContext): Promise<HandlerResult> {
+export async function revoke(core: IdentityCore, input: HandlerInput, ctx: HandlerContext) {
   const auth = authenticateClient(input, core.clients);
-  if (!auth.ok) return refuseClient(input, auth.problem, "oauth");
+  if (!auth.ok) refuseClient(input, auth.problem);
   const t = param(input, "token");
   if (!t.value)
     fail("invalidRequest", "缺少 token", "token is missing", [
@@ -193,7 +191,7 @@ export async function revoke(core: IdentityCore, input: HandlerInput, ctx: Handl
       `unsupported token_type_hint: ${hint.value}`,
       [diag(hint.location, "rfc7009.hint", "unknown hint", "access_token 或 refresh_token", hint.value)],
     );
-  const done: HandlerResult = { status: 200, headers: { "cache-control": "no-store" } };
+  const done = { status: 200 as const, headers: { "cache-control": "no-store" } };
   const notYours = (owner: string) =>
     fail(
       "unauthorizedClient",
@@ -224,3 +222,12 @@ export async function revoke(core: IdentityCore, input: HandlerInput, ctx: Handl
   await revokeFamily(core, ctx, input.tenant.paasid, rec.familyId, "refresh token revoked (RFC 7009)");
   return done;
 }
+
+export const inspectionHandlers = {
+  identityTyrzTokeninfo: (input, ctx, { core }) => tokeninfo(core, input, ctx),
+  identityPscpTokeninfo: (input, ctx, { core }) => tokeninfo(core, input, ctx),
+  identityOidcUserinfo: (input, ctx, { core }) => userinfo(core, input, ctx),
+  identityOidcUserinfoPost: (input, ctx, { core }) => userinfo(core, input, ctx),
+  identityOidcIntrospect: (input, ctx, { core }) => introspect(core, input, ctx),
+  identityOidcRevoke: (input, ctx, { core }) => revoke(core, input, ctx),
+} satisfies IdentityHandlers;

@@ -143,3 +143,22 @@ export interface IdentityApi {
   personas(): IdentityPersona[];
   persona(id: string): IdentityPersona | undefined;
 }
+
+// ------------------------------------------------------------------ the HTTP API's operation table
+import type { components, operations } from "../../contracts/types/identity.js";
+import type { OperationHandlers } from "../shared/operations.js";
+import type { IdentityCore } from "./identity-core.js";
+
+/** operationId → request and answers, read from contracts/types/identity.d.ts (generated from the contract). */
+export type IdentityOperations = operations;
+export type IdentitySchemas = components["schemas"];
+
+/** What every identity handler gets besides the request: the platform's core and its in-process API. */
+export interface IdentityDeps {
+  core: IdentityCore;
+  api: IdentityApi;
+  /** The discovery document (/.well-known/openid-configuration), built once from the issuer. */
+  discovery: IdentitySchemas["Discovery"];
+}
+
+export type IdentityHandlers = OperationHandlers<IdentityOperations, IdentityDeps>;

@@ -1,15 +1,15 @@
 // Single sign-out: ending an SSO session revokes its tokens and POSTs logout tokens to every relying party of the
 // session that registered a back-channel URI (OIDC RP-Initiated Logout 1.0, Back-Channel Logout 1.0; facts §2.1
 // step 5 for the tyrz front-channel form).
-import { ProblemError } from "../shared/problem.js";
-import type { HandlerContext, HandlerInput, HandlerResult } from "../shared/types.js";
-import { diag, fail } from "./identity-errors.js";
-import { KIND, type Family, type IdentityCore, type Session } from "./identity-core.js";
-import type { IdentityClient } from "./identity-types.js";
-import { renderLoggedOutPage } from "./login-page.js";
-import { clearSsoCookie, param, ssoCookie } from "./request-params.js";
-import { revokeFamily } from "./token-families.js";
-import { subjectOf } from "./tyrz-user-object.js";
+import { ProblemError } from "../../shared/problem.js";
+import type { HandlerContext, HandlerInput } from "../../shared/types.js";
+import { diag, fail, IDENTITY_ERRORS } from "../errors.js";
+import { KIND, type Family, type IdentityCore, type Session } from "../identity-core.js";
+import type { IdentityClient, IdentityHandlers } from "../types.js";
+import { renderLoggedOutPage } from "../login-page.js";
+import { clearSsoCookie, param, ssoCookie } from "../request-params.js";
+import { revokeFamily } from "../token-families.js";
+import { subjectOf } from "../tyrz-user-object.js";
 
 export interface BackchannelDelivery {
   clientId: string;
@@ -79,17 +79,13 @@ export async function endSession(
  * - post_logout_redirect_uri must exactly match one registered for the client, which must be identified;
  * - state goes back untouched. Without a redirect target a "signed out" page is shown.
  */
-export async function oidcEndSession(
-  core: IdentityCore,
-  input: HandlerInput,
-  ctx: HandlerContext,
-): Promise<HandlerResult> {
+export async function oidcEndSession(core: IdentityCore, input: HandlerInput, ctx: HandlerContext) {
   const hint = param(input, "id_token_hint");
   let clientId = param(input, "client_id").value;
   let sid: string | undefined;
   if (hint.value) {
     const sig = await core.tokens.verifySignature(hint.value, ctx.clock.now(), hint.location);
-    if (!sig.ok) throw new ProblemError({ ...sig.problem, code: "invalidRequest", status: 400 });
+    if (!sig.ok) throw new ProblemError({ ...sig.problem, code: IDENTITY_ERRORS.invalidRequest.code, status: 400 });
     const aud = Array.isArray(sig.payload.aud) ? String(sig.payload.aud[0]) : String(sig.payload.aud);
     if (sig.payload.iss !== core.cfg.issuer || sig.header.typ === "at+jwt")
       fail(
@@ -156,18 +152,19 @@ export async function oidcEndSession(
   const session = sid ? await ctx.store.get<Session>(KIND.session, sid) : undefined;
   if (session) await endSession(core, ctx, input.tenant.paasid, session, clientId ?? "browser");
   const headers: Record<string, string> = { "cache-control": "no-store", "set-cookie": clearSsoCookie() };
-  if (!target) return { status: 200, contentType: "text/html; charset=utf-8", headers, body: renderLoggedOutPage() };
+  if (!target)
+    return { status: 200 as const, contentType: "text/html; charset=utf-8", headers, body: renderLoggedOutPage() };
   const url = new URL(target);
   const state = param(input, "state").value;
   if (state !== undefined) url.searchParams.set("state", state);
-  return { status: 302, headers: { ...headers, location: url.toString() } };
+  return { status: 302 as const, headers: { ...headers, location: url.toString() } };
 }
 
 /**
  * GET /_tif_sso_logout_/?redirect_uri= (facts §2.1 step 5): end the browser's session, then redirect. The target must
  * share its origin with a URI registered by one of the tenant's clients (no open redirect).
  */
-export async function tyrzLogout(core: IdentityCore, input: HandlerInput, ctx: HandlerContext): Promise<HandlerResult> {
+export async function tyrzLogout(core: IdentityCore, input: HandlerInput, ctx: HandlerContext) {
   const ru = param(input, "redirect_uri");
   if (ru.value) {
     let origin: string | undefined;
@@ -203,6 +200,12 @@ export async function tyrzLogout(core: IdentityCore, input: HandlerInput, ctx: H
       : undefined;
   if (session) await endSession(core, ctx, input.tenant.paasid, session, "tyrz-logout");
   const headers: Record<string, string> = { "cache-control": "no-store", "set-cookie": clearSsoCookie() };
-  if (!ru.value) return { status: 200, contentType: "text/html; charset=utf-8", headers, body: renderLoggedOutPage() };
-  return { status: 302, headers: { ...headers, location: ru.value } };
+  if (!ru.value)
+    return { status: 200 as const, contentType: "text/html; charset=utf-8", headers, body: renderLoggedOutPage() };
+  return { status: 302 as const, headers: { ...headers, location: ru.value } };
 }
+
+export const logoutHandlers = {
+  identityTyrzLogout: (input, ctx, { core }) => tyrzLogout(core, input, ctx),
+  identityOidcEndSession: (input, ctx, { core }) => oidcEndSession(core, input, ctx),
+} satisfies IdentityHandlers;

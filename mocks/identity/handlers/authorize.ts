@@ -1,8 +1,8 @@
 // The authorization endpoint of both faces and the persona page's POST back: checks, SSO session reuse, login_hint
 // auto-approve, and the redirect with code and untouched state (RFC 6749 §4.1, RFC 7636, OIDC Core §3.1.2; facts §2.1).
 import { createHash } from "node:crypto";
-import type { HandlerContext, HandlerInput, HandlerResult } from "../shared/types.js";
-import { diag, fail, IDENTITY_ERRORS, type IdentityErrorKey } from "./identity-errors.js";
+import type { HandlerContext, HandlerInput } from "../../shared/types.js";
+import { diag, fail, IDENTITY_ERRORS, type IdentityErrorKey } from "../errors.js";
 import {
   KIND,
   type CodeRecord,
@@ -10,12 +10,12 @@ import {
   type IdentityCore,
   type Interaction,
   type Session,
-} from "./identity-core.js";
-import type { IdentityClient, IdentityPersona } from "./identity-types.js";
-import { renderLoginPage } from "./login-page.js";
-import { levelRank } from "./persona-directory.js";
-import { param, repeatedParams, setSsoCookie, ssoCookie } from "./request-params.js";
-import { randomId } from "./token-service.js";
+} from "../identity-core.js";
+import type { IdentityClient, IdentityPersona, IdentityHandlers } from "../types.js";
+import { renderLoginPage } from "../login-page.js";
+import { levelRank } from "../persona-directory.js";
+import { param, repeatedParams, setSsoCookie, ssoCookie } from "../request-params.js";
+import { randomId } from "../token-service.js";
 
 /** Store key of a code: its hash, so a store dump never shows usable codes. */
 export const codeKey = (code: string): string => createHash("sha256").update(code).digest("base64url");
@@ -23,18 +23,12 @@ export const codeKey = (code: string): string => createHash("sha256").update(cod
 const PROMPTS = ["none", "login", "consent", "select_account"];
 
 /** RFC 6749 §4.1.2.1: once the redirect URI is trusted, errors go back to it with `error`, `error_description`, `state`. */
-function redirectError(
-  redirectUri: string,
-  state: string | undefined,
-  key: IdentityErrorKey,
-  zh: string,
-  en: string,
-): HandlerResult {
+function redirectError(redirectUri: string, state: string | undefined, key: IdentityErrorKey, zh: string, en: string) {
   const url = new URL(redirectUri);
   url.searchParams.set("error", IDENTITY_ERRORS[key].oauth);
   url.searchParams.set("error_description", `${zh} / ${en}`);
   if (state !== undefined) url.searchParams.set("state", state);
-  return { status: 302, headers: { location: url.toString(), "cache-control": "no-store" } };
+  return { status: 302 as const, headers: { location: url.toString(), "cache-control": "no-store" } };
 }
 
 /** The live SSO session of this tenant named by the browser's cookie, if any. */
@@ -138,12 +132,7 @@ export const FORCED_LOGIN_OUTCOMES: Record<string, { key: IdentityErrorKey; zh: 
   "identity.login-cancelled": { key: "loginCancelled", zh: "用户取消了登录", en: "the user cancelled the login" },
 };
 
-export async function authorize(
-  core: IdentityCore,
-  input: HandlerInput,
-  ctx: HandlerContext,
-  face: Face,
-): Promise<HandlerResult> {
+export async function authorize(core: IdentityCore, input: HandlerInput, ctx: HandlerContext, face: Face) {
   const { client, redirectUri } = trustedClient(core, input);
   const state = param(input, "state").value;
   const err = (key: IdentityErrorKey, zh: string, en: string) => redirectError(redirectUri, state, key, zh, en);
@@ -241,15 +230,15 @@ export async function authorize(
   return loginPage(core, client, { ...interaction, loginHint: hint });
 }
 
-function loginPage(
+function loginPage<S extends 200 | 400 = 200>(
   core: IdentityCore,
   client: IdentityClient,
   interaction: Interaction,
   error?: { zh: string; en: string },
-  status = 200,
-): HandlerResult {
+  status?: S,
+) {
   return {
-    status,
+    status: (status ?? 200) as S,
     contentType: "text/html; charset=utf-8",
     headers: { "cache-control": "no-store" },
     body: renderLoginPage({ interaction, client, personas: core.personas.list(), error, hint: interaction.loginHint }),
@@ -265,7 +254,7 @@ async function completeLogin(
   client: IdentityClient,
   persona: IdentityPersona,
   existing: Session | undefined,
-): Promise<HandlerResult> {
+) {
   const err = (key: IdentityErrorKey, zh: string, en: string) =>
     redirectError(interaction.redirectUri, interaction.state, key, zh, en);
   await ctx.store.delete(KIND.interaction, interaction.id);
@@ -315,7 +304,7 @@ async function completeLogin(
   url.searchParams.set("code", code);
   if (interaction.state !== undefined) url.searchParams.set("state", interaction.state); // returned untouched
   return {
-    status: 302,
+    status: 302 as const,
     headers: {
       location: url.toString(),
       "cache-control": "no-store",
@@ -325,11 +314,7 @@ async function completeLogin(
 }
 
 /** POST /sso/login — the persona page's form: a persona choice or a cancel. */
-export async function submitLogin(
-  core: IdentityCore,
-  input: HandlerInput,
-  ctx: HandlerContext,
-): Promise<HandlerResult> {
+export async function submitLogin(core: IdentityCore, input: HandlerInput, ctx: HandlerContext) {
   const iid = param(input, "interaction");
   const interaction = iid.value ? await ctx.store.get<Interaction>(KIND.interaction, iid.value) : undefined;
   if (!interaction)
@@ -372,3 +357,13 @@ export async function submitLogin(
   if (!persona) return loginPage(core, client, interaction, { zh: `人员 ${pid} 不存在`, en: `no persona ${pid}` }, 400);
   return completeLogin(core, input, ctx, interaction, client, persona, await cookieSession(input, ctx));
 }
+
+export const authorizeHandlers = {
+  identityTyrzAuthorize: (input, ctx, { core }) => authorize(core, input, ctx, "tyrz"),
+  identityPscpAuthorize: (input, ctx, { core }) => authorize(core, input, ctx, "tyrz"),
+  identityPscpAuthorizeSlash: (input, ctx, { core }) => authorize(core, input, ctx, "tyrz"),
+  identityTyrzStatic: (input, ctx, { core }) => authorize(core, input, ctx, "tyrz"),
+  identityPscpStatic: (input, ctx, { core }) => authorize(core, input, ctx, "tyrz"),
+  identityOidcAuthorize: (input, ctx, { core }) => authorize(core, input, ctx, "oidc"),
+  identityLoginSubmit: (input, ctx, { core }) => submitLogin(core, input, ctx),
+} satisfies IdentityHandlers;

@@ -1,10 +1,10 @@
 // The token endpoint of both faces: authorization_code (single use, PKCE), refresh_token (rotation with reuse
 // detection) and client_credentials (RFC 6749 §4.1.3, §4.4, §6; RFC 7636 §4.6; RFC 9700 §4.14; facts §2.1 step 3).
 import { createHash } from "node:crypto";
-import type { HandlerContext, HandlerInput, HandlerResult } from "../shared/types.js";
-import { codeKey } from "./authorize-flow.js";
-import { authenticateClient, refuseClient } from "./client-registry.js";
-import { diag, fail } from "./identity-errors.js";
+import type { HandlerContext, HandlerInput } from "../../shared/types.js";
+import { codeKey } from "./authorize.js";
+import { authenticateClient, refuseClient } from "../client-registry.js";
+import { diag, fail } from "../errors.js";
 import {
   KIND,
   type CodeRecord,
@@ -12,22 +12,17 @@ import {
   type Family,
   type IdentityCore,
   type RefreshRecord,
-} from "./identity-core.js";
-import type { GrantType, IdentityClient } from "./identity-types.js";
-import { param, repeatedParams } from "./request-params.js";
-import { createFamily, issueRefreshToken, refreshKey, revokeFamily, saveFamily } from "./token-families.js";
-import { oidcClaims, subjectOf } from "./tyrz-user-object.js";
+} from "../identity-core.js";
+import type { GrantType, IdentityClient, IdentityHandlers } from "../types.js";
+import { param, repeatedParams } from "../request-params.js";
+import { createFamily, issueRefreshToken, refreshKey, revokeFamily, saveFamily } from "../token-families.js";
+import { oidcClaims, subjectOf } from "../tyrz-user-object.js";
 
 const NO_STORE = { "cache-control": "no-store", pragma: "no-cache" }; // RFC 6749 §5.1
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** POST /oidc/token, GET|POST …/oauth2/access_token. */
-export async function tokenEndpoint(
-  core: IdentityCore,
-  input: HandlerInput,
-  ctx: HandlerContext,
-  face: Face,
-): Promise<HandlerResult> {
+export async function tokenEndpoint(core: IdentityCore, input: HandlerInput, ctx: HandlerContext, face: Face) {
   const rep = repeatedParams(input);
   if (rep.length)
     fail(
@@ -39,7 +34,7 @@ export async function tokenEndpoint(
       ),
     );
   const auth = authenticateClient(input, core.clients);
-  if (!auth.ok) return refuseClient(input, auth.problem, face === "tyrz" ? "tyrz" : "oauth");
+  if (!auth.ok) refuseClient(input, auth.problem);
   const { client } = auth;
   const gt = param(input, "grant_type");
   if (!gt.value)
@@ -84,7 +79,7 @@ export async function tokenEndpoint(
       : grant === "refresh_token"
         ? await refreshGrant(core, input, ctx, client, face)
         : await clientCredentialsGrant(core, input, ctx, client);
-  return { status: 200, headers: NO_STORE, body };
+  return { status: 200 as const, headers: NO_STORE, body };
 }
 
 interface TokenBody {
@@ -419,3 +414,11 @@ async function clientCredentialsGrant(
   });
   return { access_token: token, token_type: "Bearer", expires_in: core.cfg.accessTokenTtlSec, scope };
 }
+
+export const tokenHandlers = {
+  identityTyrzAccessToken: (input, ctx, { core }) => tokenEndpoint(core, input, ctx, "tyrz"),
+  identityTyrzAccessTokenPost: (input, ctx, { core }) => tokenEndpoint(core, input, ctx, "tyrz"),
+  identityPscpAccessToken: (input, ctx, { core }) => tokenEndpoint(core, input, ctx, "tyrz"),
+  identityPscpAccessTokenPost: (input, ctx, { core }) => tokenEndpoint(core, input, ctx, "tyrz"),
+  identityOidcToken: (input, ctx, { core }) => tokenEndpoint(core, input, ctx, "oidc"),
+} satisfies IdentityHandlers;

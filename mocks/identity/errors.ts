@@ -1,7 +1,8 @@
 // The identity platform's error catalogue and its two native envelopes: OAuth 2.0 (RFC 6749 §5.2) and tyrz {errcode, errmsg}.
 import { defineCatalogue, entryByCode } from "../shared/error-catalogue.js";
 import { ProblemError } from "../shared/problem.js";
-import type { Diagnostic, EnvelopeFormatter, HandlerInput, HandlerResult, Problem } from "../shared/types.js";
+import type { Diagnostic, EnvelopeFormatter, Problem } from "../shared/types.js";
+import type { IdentitySchemas } from "./types.js";
 
 /**
  * One catalogue entry per refusal kind. `code` is the tyrz face's errcode; `oauth` the RFC 6749 / RFC 6750 / OIDC error
@@ -142,20 +143,20 @@ function entryOf(problem: Problem): { oauth: string; errcode: number } {
     typeof problem.code === "string"
       ? problem.code
       : s === 401
-        ? "invalidToken"
+        ? "invalid_token"
         : s === 403
-          ? "accessDenied"
+          ? "access_denied"
           : s === 503 || s === 429 || s === 502 || s === 504
-            ? "temporarilyUnavailable"
+            ? "temporarily_unavailable"
             : s >= 500
-              ? "serverError"
-              : "invalidRequest";
+              ? "server_error"
+              : "invalid_request";
   const errcode = typeof problem.code === "number" ? problem.code : (BY_OAUTH.get(oauth)?.code ?? s * 100);
   return { oauth, errcode };
 }
 
 /** OAuth face: `{error, error_description}` (RFC 6749 §5.2), zh-CN first then English after " / ". */
-export const oauthEnvelope: EnvelopeFormatter = (problem, opts) => ({
+export const oauthEnvelope = (problem: Problem, opts: { traceId: string }): IdentitySchemas["OauthError"] => ({
   error: entryOf(problem).oauth,
   error_description: `${problem.zh} / ${problem.en}`,
   ...(problem.diagnostics?.length ? { _diagnostics: problem.diagnostics } : {}),
@@ -163,31 +164,25 @@ export const oauthEnvelope: EnvelopeFormatter = (problem, opts) => ({
 });
 
 /** tyrz face: failures carry `errcode` (facts §2.1 step 4) with an `errmsg`. */
-export const tyrzEnvelope: EnvelopeFormatter = (problem, opts) => ({
+export const tyrzEnvelope = (problem: Problem, opts: { traceId: string }): IdentitySchemas["TyrzError"] => ({
   errcode: entryOf(problem).errcode,
   errmsg: `${problem.zh} / ${problem.en}`,
   ...(problem.diagnostics?.length ? { _diagnostics: problem.diagnostics } : {}),
   _trace_id: opts.traceId,
 });
 
-export const identityEnvelopes = { oauth: oauthEnvelope, tyrz: tyrzEnvelope } as const;
+export const identityEnvelopes = { oauth: oauthEnvelope, tyrz: tyrzEnvelope } satisfies Record<
+  string,
+  EnvelopeFormatter
+>;
 export type EnvelopeName = keyof typeof identityEnvelopes;
 
 /**
- * A refusal returned directly (rather than thrown as ProblemError for the gateway to render) — only where the answer
- * needs its own headers, e.g. RFC 6750 §3 `WWW-Authenticate`. Strict-envelope mode is applied by the gateway.
+ * A refusal that needs its own headers (RFC 6750 §3 `WWW-Authenticate`; every identity refusal is `no-store`), thrown
+ * for the gateway to render in the operation's envelope (x-gatesim-envelope), honouring strict mode.
  */
-export function refusal(
-  input: HandlerInput,
-  problem: Problem,
-  face: EnvelopeName,
-  headers?: Record<string, string>,
-): HandlerResult {
-  return {
-    status: problem.status,
-    headers: { "cache-control": "no-store", ...headers },
-    body: identityEnvelopes[face](problem, { traceId: input.traceId }),
-  };
+export function refusal(problem: Problem, headers?: Record<string, string>): ProblemError {
+  return new ProblemError({ ...problem, headers: { "cache-control": "no-store", ...problem.headers, ...headers } });
 }
 
 /** Throw a refusal; the gateway renders it in the operation's envelope (x-gatesim-envelope), honouring strict mode. */

@@ -3,7 +3,7 @@
 //
 // The docs live in their own small Fastify instance, built on the first /docs request: Swagger UI, its static files,
 // the YAML library and the combined, dereferenced document are not needed to answer API calls, and building them at
-// start-up cost about a tenth of the cold start (issue 2 budget: 1 s).
+// start-up cost about a tenth of the cold start (target: 1 s).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Runtime } from "./runtime.js";
 import { DOCS_ROUTES } from "./page-routes.js";

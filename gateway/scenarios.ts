@@ -1,4 +1,4 @@
-// Scenarios and faults (issue 2 item 8): one catalogue of named outcomes that platforms register into, forced per
+// Scenarios and faults: one catalogue of named outcomes that platforms register into, forced per
 // request with `x-gatesim-scenario: <name>` or by per-tenant rules set through the control plane.
 import { randomUUID } from "node:crypto";
 import type { ScenarioDef } from "../mocks/shared/types.js";

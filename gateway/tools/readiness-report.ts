@@ -1,4 +1,4 @@
-// The go-live readiness report (issue 7 item 1): one tenant's journal, over a time window or a named test session,
+// The go-live readiness report: one tenant's journal, over a time window or a named test session,
 // judged against a profile — operations exercised, error recoveries shown, violations grouped by rule, plan rules.
 import type { Operation, OperationTable } from "../../contracts/loader.js";
 import { checkAuditFields } from "../../mocks/datashare/audit-info.js";

@@ -1,4 +1,4 @@
-// `gatesim proxy`: a validating proxy in front of a real provincial test environment (issue 7 item 4). It forwards
+// `gatesim proxy`: a validating proxy in front of a real provincial test environment. It forwards
 // every request with undici, validates both directions against the contracts, journals the exchange with its
 // violations, and with --record saves each exchange as a JSON fixture the simulator can replay (replay-step.ts).
 import { randomBytes } from "node:crypto";

@@ -1,4 +1,4 @@
-// Deterministic test cases from a contract (issue 7 item 2): a valid request (the contract's examples, else a seeded
+// Deterministic test cases from a contract: a valid request (the contract's examples, else a seeded
 // sample), boundary values from minLength/maxLength/minimum/maximum, and invalid ones — required fields dropped, wrong
 // types, values past their bounds or outside their enum, the contract's own invalid examples.
 import type { JsonSchema } from "../../contracts/loader.js";

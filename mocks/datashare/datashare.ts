@@ -1,4 +1,4 @@
-// The data-sharing domain assembled over a TenantDirectory: what the handlers and other platforms call (issue 6).
+// The data-sharing domain assembled over a TenantDirectory: what the handlers and other platforms call.
 import { ALLOW_ALL_HOSTS, outboundPolicy } from "../shared/outbound.js";
 import type { Seed } from "../shared/seed-types.js";
 import { Applications, DEFAULT_GRANT, type GrantDefaults } from "./applications.js";

@@ -1,4 +1,4 @@
-// The ProviderCaller over HTTP: gatesim calls a department's hooked interface (issue 6 item 5) with undici, signed with
+// The ProviderCaller over HTTP: gatesim calls a department's hooked interface with undici, signed with
 // the provider tenant's token by the gateway→backend formula (facts §1.5); no answer in time → 50401, none at all → 50201.
 import type { Catalogue } from "./catalogue.js";
 import type { GatewayTenantDirectory } from "./gateway-directory.js";

@@ -1,4 +1,4 @@
-// The provider's side of a contract check: violations found in a hooked interface's answers (issue 6 item 5), kept
+// The provider's side of a contract check: violations found in a hooked interface's answers, kept
 // per call next to its audit entry, bounded, and readable by the resource's provider.
 import type { Store } from "../shared/store.js";
 import type { AuditEntry, Diagnostic, TenantDirectory } from "./types.js";

@@ -1,4 +1,4 @@
-// Named data-sharing scenarios (issue 6 item 9): §8.5 refusals and provider faults with §8.1 gateway codes.
+// Named data-sharing scenarios: §8.5 refusals and provider faults with §8.1 gateway codes.
 import type { ScenarioDef } from "../shared/types.js";
 import { problemOf } from "../shared/error-catalogue.js";
 import { DATASHARE_ERRORS } from "./errors.js";

@@ -1,4 +1,4 @@
-// Subscriptions to resource changes: webhook deliveries with exponential backoff on the consumer's clock (issue 6 item 6).
+// Subscriptions to resource changes: webhook deliveries with exponential backoff on the consumer's clock.
 import { outboundPolicy, withoutUrlPassword, type OutboundPolicy } from "../shared/outbound.js";
 import { randomBytes } from "node:crypto";
 import type { Applications } from "./applications.js";

@@ -1,4 +1,4 @@
-// Webhook deliveries of subscription notifications (issue 6 item 6): a lazily started, unref'd timer runs the due
+// Webhook deliveries of subscription notifications: a lazily started, unref'd timer runs the due
 // deliveries of every subscribing tenant, one tick at a time; each POST is signed like the gateway's calls to a
 // department backend (facts §1.5) with the subscriber's own token, so the receiver verifies it as it would the gateway.
 import type { Datashare } from "./datashare.js";

@@ -1,4 +1,4 @@
-// The e-licence platform module (统一电子证照, issue 5): issuance, sharing, usage authorisation and admin handlers over
+// The e-licence platform module (统一电子证照): issuance, sharing, usage authorisation and admin handlers over
 // the shared licence library, the two native envelopes, scenarios, and the in-process API for other platforms.
 import type { Seed } from "../shared/seed-types.js";
 import type { HandlerContext, PlatformModule } from "../shared/types.js";

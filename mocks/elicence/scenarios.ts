@@ -1,4 +1,4 @@
-// Named e-licence scenarios (issue 5 item 8), forced per request with `x-gatesim-scenario` or by a tenant rule.
+// Named e-licence scenarios, forced per request with `x-gatesim-scenario` or by a tenant rule.
 // Licence-state scenarios answer in the sharing envelope (HTTP 200, the code in head.status, as the platform would);
 // "unavailable" is the gateway's own 50201: the gateway answers when the platform behind it is down (facts §8.1).
 import type { ScenarioDef } from "../shared/types.js";

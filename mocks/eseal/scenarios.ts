@@ -1,4 +1,4 @@
-// Named e-seal scenarios (issue 4 item 6), forced per request with `x-gatesim-scenario` or by a tenant rule.
+// Named e-seal scenarios, forced per request with `x-gatesim-scenario` or by a tenant rule.
 import type { ScenarioDef } from "../shared/types.js";
 import { ESEAL_ERRORS } from "./errors.js";
 

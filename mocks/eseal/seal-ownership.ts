@@ -1,4 +1,4 @@
-// Who may act for an organisation's seals (issue 4 item 4): the organisation's own app (Tenant.orgCode = USCC) or an
+// Who may act for an organisation's seals: the organisation's own app (Tenant.orgCode = USCC) or an
 // operator of that legal person logged in through the identity platform. Verification is open to any caller.
 //
 // User principals: the identity platform's access-token claims are read defensively (it evolves in parallel):

@@ -271,7 +271,7 @@ export type ClientAuth =
   | { ok: false; problem: Problem };
 
 /**
- * Authenticate the calling client. Every `invalid_client` says which check failed (issue item 7):
+ * Authenticate the calling client. Every `invalid_client` says which check failed:
  * - malformed Basic header; client_id in Basic and body disagree; both Basic and a body secret used (RFC 6749 §2.3.1
  *   allows one method only);
  * - client_id missing or not registered; client of another tenant;

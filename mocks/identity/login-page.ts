@@ -1,5 +1,5 @@
 // The persona picker (zh-CN with English): personas grouped by type and level, the requesting client, scope and the
-// required level; each choice POSTs back to /sso/login (issue 3 item 6). Works without JavaScript; a small inline
+// required level; each choice POSTs back to /sso/login. Works without JavaScript; a small inline
 // script only adds the filter box.
 import { divisionName } from "../shared/divisions.js";
 import type { IdentityClient, IdentityPersona } from "./types.js";

@@ -1,4 +1,4 @@
-// Login personas: natural persons and enterprise operator accounts taken from the shared seed (issue 3 item 5), plus
+// Login personas: natural persons and enterprise operator accounts taken from the shared seed, plus
 // personas added through the admin API. The people and enterprises themselves live in the seed, not here.
 import { createHash } from "node:crypto";
 import { divisionName } from "../shared/divisions.js";

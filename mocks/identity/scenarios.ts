@@ -20,7 +20,7 @@ export const TYRZ_TOKEN = [
 const AUTHORIZE_OPS = [...TYRZ_AUTHORIZE, "identityOidcAuthorize"];
 const TOKEN_OPS = [...TYRZ_TOKEN, "identityOidcToken"];
 
-/** Domain scenarios for the foundation's catalogue (x-gatesim-scenario or tenant rules; issue 3 item 8). */
+/** Domain scenarios for the foundation's catalogue (x-gatesim-scenario or tenant rules). */
 export const IDENTITY_SCENARIOS: ScenarioDef[] = [
   {
     name: "identity.unavailable",

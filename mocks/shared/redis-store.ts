@@ -1,5 +1,5 @@
 // The shared backend: every tenant's namespace and the sandbox's own in one Redis (or Redis Cluster), so several
-// gatesim processes on it keep one state (issue 14). ioredis, with auto-pipelining: the commands a request sends in
+// gatesim processes on it keep one state. ioredis, with auto-pipelining: the commands a request sends in
 // one tick travel as one round trip. Each namespace's keys carry one hash tag, `gs:{<ns>}:…`, so a namespace lives in
 // one Cluster slot and every multi-key step is one atomic Lua script there.
 //
@@ -298,7 +298,7 @@ class RedisStore implements Store {
 }
 
 export interface RedisBackendOptions {
-  /** Give up connecting at start after this long (issue 14: "a clear error within 5 s"). */
+  /** Give up connecting at start after this long ("a clear error within 5 s"). */
   connectTimeoutMs?: number;
   /** The first part of every key (default "gs"): several sandboxes can share one Redis under different prefixes. */
   prefix?: string;

@@ -64,7 +64,7 @@ export interface Store {
 }
 
 /**
- * Where the sandbox keeps state (issue: durable and shared state): one namespace per tenant, plus the sandbox's own
+ * Where the sandbox keeps state: one namespace per tenant, plus the sandbox's own
  * (registered tenants and the like). Values must be plain JSON (no Buffer, Date, Map, bigint): a durable backend
  * stores them serialised, so a value read back is a copy — change it, then `put` it again.
  */

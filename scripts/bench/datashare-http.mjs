@@ -1,4 +1,4 @@
-// Benchmark: signed GatewayMsg queries on the population library over HTTP (issue 6 target: ≥ 8,000 req/s at 50
+// Benchmark: signed GatewayMsg queries on the population library over HTTP (target: ≥ 8,000 req/s at 50
 // connections, p99 ≤ 15 ms). The built simulator with the data-sharing module runs in a child process (so autocannon
 // does not share its event loop); the parent drives it with fresh x-tif headers per request (signed before each run). The same requests then go
 // to bare Fastify answering the same bytes (scripts/bare-fastify.mjs): this machine's ceiling for the call.

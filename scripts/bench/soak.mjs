@@ -1,7 +1,7 @@
 // Soak: 1,000,000 mixed signed requests against the built simulator with every platform, RSS sampled every 10 s.
 // The mix is what a shared sandbox sees: data-sharing queries, e-licence queries by holder, seal signatures, identity
 // token requests, a trickle of licence issuance, and malformed calls (wrong signature, replayed nonce, bad JSON,
-// unknown serviceId, deep JSON). Target (issue: hostile input and memory): RSS after 1M requests ≤ 150 MB with the
+// unknown serviceId, deep JSON). Target: RSS after 1M requests ≤ 150 MB with the
 // default caps, growth over the last half < 10 %.
 // Usage: npm run bench -- --soak [--requests N] [--single-thread]   (or, after npm run build: node scripts/bench/soak.mjs …)
 // SOAK_NODE_FLAGS="--max-semi-space-size=…" passes flags to the server child only.

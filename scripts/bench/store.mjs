@@ -1,5 +1,5 @@
 // Benchmark: the same simulator on each store backend — memory, sqlite (a fresh data dir), redis (a private
-// redis-server on a free loopback port, no persistence) — side by side in one run (issue 14): the x-tif signed
+// redis-server on a free loopback port, no persistence) — side by side in one run: the x-tif signed
 // data-sharing query and the e-licence issuance (D1597131569652), req/s, p99, simulator CPU per request, and for
 // Redis the commands it processed per request (auto-pipelining sends a request's commands in as few round trips).
 // The built CLI serves, as `npm start` does (HTTP thread on). Targets: sqlite ≥ 70 % of memory's query rate; redis

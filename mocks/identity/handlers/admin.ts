@@ -1,5 +1,5 @@
 // Control-plane operations of the identity platform under /_gatesim/identity/… (security admin): clients per tenant,
-// personas, signing keys (issue 3 items 3–5).
+// personas, signing keys.
 import { ProblemError } from "../../shared/problem.js";
 import type { HandlerInput } from "../../shared/types.js";
 import { diag, fail, IdentityInputError } from "../errors.js";

@@ -200,7 +200,7 @@ export async function authorize(core: IdentityCore, input: HandlerInput, ctx: Ha
     ...(prompt !== undefined ? { prompt } : {}),
   };
   const hint = param(input, "login_hint").value;
-  // CI path (issue item 6): login_hint names a persona and the client auto-approves → straight to the redirect.
+  // CI path: login_hint names a persona and the client auto-approves → straight to the redirect.
   if (hint !== undefined && client.autoApprove) {
     const persona = core.personas.get(hint);
     if (!persona)

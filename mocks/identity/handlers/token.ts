@@ -145,7 +145,7 @@ async function issueUserTokens(
 /**
  * authorization_code (RFC 6749 §4.1.3):
  * - the code exists, is not past its 300 s TTL and was issued to this client;
- * - a second use fails AND revokes every token issued with the first (RFC 6749 §4.1.2, issue item 7);
+ * - a second use fails AND revokes every token issued with the first (RFC 6749 §4.1.2);
  * - redirect_uri equals the one of the authorization request exactly;
  * - PKCE: code_verifier matches the S256 challenge (RFC 7636 §4.6); a verifier without a challenge is refused.
  */

@@ -98,3 +98,27 @@ export function bindHandlers<D>(
     }
   return out;
 }
+
+/** A success in the `{errcode: 0, errmsg, data}` envelope (e-seal and data-sharing REST), with its status. */
+export interface EnvelopedSuccess<T, S extends number> {
+  status: S;
+  body: { errcode: 0; errmsg: string; data: T };
+  headers?: Record<string, string>;
+}
+
+export interface SuccessAnswer {
+  /** 200 with `data`. */
+  <T>(data: T): EnvelopedSuccess<T, 200>;
+  /** The status the contract gives the operation's success (201 for a creation …). */
+  <T, S extends number>(data: T, status: S, headers?: Record<string, string>): EnvelopedSuccess<T, S>;
+}
+
+/** The `ok(data, status?, headers?)` of a platform whose successes carry `errmsg`. */
+export function successAnswer(errmsg: string): SuccessAnswer {
+  function ok<T>(data: T): EnvelopedSuccess<T, 200>;
+  function ok<T, S extends number>(data: T, status: S, headers?: Record<string, string>): EnvelopedSuccess<T, S>;
+  function ok<T>(data: T, status = 200, headers?: Record<string, string>): EnvelopedSuccess<T, number> {
+    return { status, body: { errcode: 0, errmsg, data }, ...(headers ? { headers } : {}) };
+  }
+  return ok;
+}

@@ -1,5 +1,6 @@
 // What the data-sharing handler groups share: the success envelope, who acts, path references, instants, and the
 // refusal explained where it lacks a diagnostic.
+import { successAnswer } from "../../shared/operations.js";
 import type { HandlerContext, HandlerInput, HandlerResult } from "../../shared/types.js";
 import { DatashareError, diag, DATASHARE_ERRORS, type ErrorDef } from "../errors.js";
 import { entryView } from "../http-views.js";
@@ -7,20 +8,8 @@ import type { Actor, CatalogueEntry, DatashareDeps } from "../types.js";
 
 export type Obj = Record<string, unknown>;
 
-const OK_MSG = `${DATASHARE_ERRORS.ok.zh} / ${DATASHARE_ERRORS.ok.en}`;
-
-type Success<T, S extends number> = {
-  status: S;
-  body: { errcode: 0; errmsg: string; data: T };
-  headers?: Record<string, string>;
-};
-
 /** `{errcode: 0, errmsg, data}`: 200, or the status the contract gives the operation's success. */
-export function ok<T>(data: T): Success<T, 200>;
-export function ok<T, S extends number>(data: T, status: S, headers?: Record<string, string>): Success<T, S>;
-export function ok<T>(data: T, status = 200, headers?: Record<string, string>): Success<T, number> {
-  return { status, body: { errcode: 0, errmsg: OK_MSG, data }, ...(headers ? { headers } : {}) };
-}
+export const ok = successAnswer(`${DATASHARE_ERRORS.ok.zh} / ${DATASHARE_ERRORS.ok.en}`);
 
 export const bodyOf = (input: Pick<HandlerInput, "body">): Obj =>
   input.body && typeof input.body === "object" && !Buffer.isBuffer(input.body) && !Array.isArray(input.body)

@@ -1,4 +1,5 @@
 // What the e-seal handler groups share: the success envelope, the one seal look-up, the scenario in force.
+import { successAnswer } from "../../shared/operations.js";
 import type { HandlerContext } from "../../shared/types.js";
 import { esealProblem } from "../errors.js";
 import { SCENARIO_HEADER_NAME } from "../scenarios.js";
@@ -6,18 +7,8 @@ import type { SealRecord } from "../seal-service.js";
 import type { TenantSeals } from "../tenant-seals.js";
 import type { EsealDeps } from "../types.js";
 
-type Success<T, S extends number> = {
-  status: S;
-  body: { errcode: 0; errmsg: string; data: T };
-  headers?: Record<string, string>;
-};
-
 /** `{errcode: 0, errmsg: "ok", data}`: 200, or the status the contract gives the operation's success. */
-export function ok<T>(data: T): Success<T, 200>;
-export function ok<T, S extends number>(data: T, status: S, headers?: Record<string, string>): Success<T, S>;
-export function ok<T>(data: T, status = 200, headers?: Record<string, string>): Success<T, number> {
-  return { status, body: { errcode: 0, errmsg: "ok", data }, ...(headers ? { headers } : {}) };
-}
+export const ok = successAnswer("ok");
 
 /** The calling tenant's seals. */
 export const openSeals = (ctx: HandlerContext, deps: EsealDeps): Promise<TenantSeals> => deps.reg.open(ctx.store);

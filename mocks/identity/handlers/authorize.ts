@@ -132,6 +132,33 @@ export const FORCED_LOGIN_OUTCOMES: Record<string, { key: IdentityErrorKey; zh: 
   "identity.login-cancelled": { key: "loginCancelled", zh: "用户取消了登录", en: "the user cancelled the login" },
 };
 
+/** What is wrong with the request's PKCE (RFC 7636, S256 only), or undefined. */
+function pkceRefusal(
+  client: IdentityClient,
+  challenge: string | undefined,
+  method: string | undefined,
+): { zh: string; en: string } | undefined {
+  if (challenge === undefined)
+    return client.public
+      ? {
+          zh: `公开客户端 ${client.clientId} 必须使用 PKCE（code_challenge + code_challenge_method=S256）`,
+          en: `public client ${client.clientId} must use PKCE (code_challenge with code_challenge_method=S256)`,
+        }
+      : undefined;
+  // RFC 7636 §4.3: a missing method means "plain", which this platform does not accept (OAuth 2.1 / RFC 9700 §2.1.1).
+  if (method !== "S256")
+    return {
+      zh: `code_challenge_method 必须为 S256，收到 ${method ?? "（空，即 plain）"}`,
+      en: `code_challenge_method must be S256, got ${method ?? "(none, meaning plain)"}`,
+    };
+  if (!/^[A-Za-z0-9_-]{43}$/.test(challenge))
+    return {
+      zh: "code_challenge 应为 43 位 base64url（SHA-256 摘要）",
+      en: "code_challenge must be 43 base64url characters (a SHA-256 digest)",
+    };
+  return undefined;
+}
+
 export async function authorize(core: IdentityCore, input: HandlerInput, ctx: HandlerContext, face: Face) {
   const { client, redirectUri } = trustedClient(core, input);
   const state = param(input, "state").value;
@@ -164,27 +191,8 @@ export async function authorize(core: IdentityCore, input: HandlerInput, ctx: Ha
   if (forced) return err(forced.key, forced.zh, forced.en);
   const challenge = param(input, "code_challenge").value;
   const method = param(input, "code_challenge_method").value;
-  if (challenge === undefined && client.public)
-    return err(
-      "invalidRequest",
-      `公开客户端 ${client.clientId} 必须使用 PKCE（code_challenge + code_challenge_method=S256）`,
-      `public client ${client.clientId} must use PKCE (code_challenge with code_challenge_method=S256)`,
-    );
-  if (challenge !== undefined) {
-    // RFC 7636 §4.3: a missing method means "plain", which this platform does not accept (OAuth 2.1 / RFC 9700 §2.1.1).
-    if (method !== "S256")
-      return err(
-        "invalidRequest",
-        `code_challenge_method 必须为 S256，收到 ${method ?? "（空，即 plain）"}`,
-        `code_challenge_method must be S256, got ${method ?? "(none, meaning plain)"}`,
-      );
-    if (!/^[A-Za-z0-9_-]{43}$/.test(challenge))
-      return err(
-        "invalidRequest",
-        "code_challenge 应为 43 位 base64url（SHA-256 摘要）",
-        "code_challenge must be 43 base64url characters (a SHA-256 digest)",
-      );
-  }
+  const pkce = pkceRefusal(client, challenge, method);
+  if (pkce) return err("invalidRequest", pkce.zh, pkce.en);
   const prompt = param(input, "prompt").value;
   if (prompt !== undefined && !prompt.split(" ").every((p) => PROMPTS.includes(p)))
     return err("invalidRequest", `prompt 取值无效：${prompt}`, `invalid prompt value: ${prompt}`);

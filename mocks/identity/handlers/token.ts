@@ -142,6 +142,90 @@ async function issueUserTokens(
   return out;
 }
 
+/** RFC 6749 §4.1.3: redirect_uri equals the authorization request's exactly. */
+function checkRedirectUri(ru: ReturnType<typeof param>, expected: string): void {
+  if (ru.value !== expected)
+    fail(
+      "invalidGrant",
+      ru.value ? "redirect_uri 与授权请求中的不一致" : "缺少 redirect_uri（授权请求中带了它）",
+      ru.value
+        ? "redirect_uri differs from the one in the authorization request"
+        : "redirect_uri is missing (the authorization request had one)",
+      [
+        diag(
+          ru.location,
+          "oauth.redirect_uri-same",
+          "redirect_uri must equal the authorization request's",
+          `应为 / expected ${expected}`,
+          ru.value,
+        ),
+      ],
+    );
+}
+
+/** RFC 7636 §4.6: the verifier matches the authorization request's S256 challenge; none without a challenge. */
+function checkVerifier(verifier: ReturnType<typeof param>, codeChallenge: string | undefined): void {
+  if (codeChallenge !== undefined) {
+    if (!verifier.value)
+      fail(
+        "invalidGrant",
+        "缺少 code_verifier（授权请求使用了 PKCE）",
+        "code_verifier is missing (the authorization request used PKCE)",
+        [
+          diag(
+            verifier.location,
+            "pkce.verifier-required",
+            "code_verifier missing",
+            "发送生成 code_challenge 时的 code_verifier / send the code_verifier the challenge was made from",
+          ),
+        ],
+      );
+    if (!/^[A-Za-z0-9\-._~]{43,128}$/.test(verifier.value))
+      fail(
+        "invalidGrant",
+        "code_verifier 格式错误（43–128 位 A-Z a-z 0-9 - . _ ~）",
+        "code_verifier is malformed (43–128 chars of A-Z a-z 0-9 - . _ ~, RFC 7636 §4.1)",
+        [
+          diag(
+            verifier.location,
+            "pkce.verifier-format",
+            "malformed code_verifier",
+            "按 RFC 7636 §4.1 生成 / generate per RFC 7636 §4.1",
+          ),
+        ],
+      );
+    const s256 = createHash("sha256").update(verifier.value).digest("base64url");
+    if (s256 !== codeChallenge)
+      fail(
+        "invalidGrant",
+        "code_verifier 与 code_challenge 不匹配（BASE64URL(SHA256(verifier)) ≠ challenge）",
+        "code_verifier does not match code_challenge (BASE64URL(SHA256(verifier)) ≠ challenge)",
+        [
+          diag(
+            verifier.location,
+            "pkce.s256",
+            "PKCE check failed",
+            "使用生成该 challenge 的 verifier / use the verifier the challenge was made from",
+          ),
+        ],
+      );
+  } else if (verifier.value !== undefined) {
+    fail(
+      "invalidGrant",
+      "授权请求没有 code_challenge，却收到 code_verifier",
+      "code_verifier sent but the authorization request had no code_challenge",
+      [
+        diag(
+          verifier.location,
+          "pkce.no-challenge",
+          "unexpected code_verifier",
+          "授权请求中加上 code_challenge，或去掉 code_verifier / add code_challenge to the authorization request or drop code_verifier",
+        ),
+      ],
+    );
+  }
+}
+
 /**
  * authorization_code (RFC 6749 §4.1.3):
  * - the code exists, is not past its 300 s TTL and was issued to this client;
@@ -201,84 +285,8 @@ async function codeGrant(
       "identity.code-ttl",
       "在回调后立即兑换 / redeem right after the callback",
     );
-  const ru = param(input, "redirect_uri");
-  if (ru.value !== rec.redirectUri)
-    fail(
-      "invalidGrant",
-      ru.value ? "redirect_uri 与授权请求中的不一致" : "缺少 redirect_uri（授权请求中带了它）",
-      ru.value
-        ? "redirect_uri differs from the one in the authorization request"
-        : "redirect_uri is missing (the authorization request had one)",
-      [
-        diag(
-          ru.location,
-          "oauth.redirect_uri-same",
-          "redirect_uri must equal the authorization request's",
-          `应为 / expected ${rec.redirectUri}`,
-          ru.value,
-        ),
-      ],
-    );
-  const verifier = param(input, "code_verifier");
-  if (rec.codeChallenge !== undefined) {
-    if (!verifier.value)
-      fail(
-        "invalidGrant",
-        "缺少 code_verifier（授权请求使用了 PKCE）",
-        "code_verifier is missing (the authorization request used PKCE)",
-        [
-          diag(
-            verifier.location,
-            "pkce.verifier-required",
-            "code_verifier missing",
-            "发送生成 code_challenge 时的 code_verifier / send the code_verifier the challenge was made from",
-          ),
-        ],
-      );
-    if (!/^[A-Za-z0-9\-._~]{43,128}$/.test(verifier.value))
-      fail(
-        "invalidGrant",
-        "code_verifier 格式错误（43–128 位 A-Z a-z 0-9 - . _ ~）",
-        "code_verifier is malformed (43–128 chars of A-Z a-z 0-9 - . _ ~, RFC 7636 §4.1)",
-        [
-          diag(
-            verifier.location,
-            "pkce.verifier-format",
-            "malformed code_verifier",
-            "按 RFC 7636 §4.1 生成 / generate per RFC 7636 §4.1",
-          ),
-        ],
-      );
-    const s256 = createHash("sha256").update(verifier.value).digest("base64url");
-    if (s256 !== rec.codeChallenge)
-      fail(
-        "invalidGrant",
-        "code_verifier 与 code_challenge 不匹配（BASE64URL(SHA256(verifier)) ≠ challenge）",
-        "code_verifier does not match code_challenge (BASE64URL(SHA256(verifier)) ≠ challenge)",
-        [
-          diag(
-            verifier.location,
-            "pkce.s256",
-            "PKCE check failed",
-            "使用生成该 challenge 的 verifier / use the verifier the challenge was made from",
-          ),
-        ],
-      );
-  } else if (verifier.value !== undefined) {
-    fail(
-      "invalidGrant",
-      "授权请求没有 code_challenge，却收到 code_verifier",
-      "code_verifier sent but the authorization request had no code_challenge",
-      [
-        diag(
-          verifier.location,
-          "pkce.no-challenge",
-          "unexpected code_verifier",
-          "授权请求中加上 code_challenge，或去掉 code_verifier / add code_challenge to the authorization request or drop code_verifier",
-        ),
-      ],
-    );
-  }
+  checkRedirectUri(param(input, "redirect_uri"), rec.redirectUri);
+  checkVerifier(param(input, "code_verifier"), rec.codeChallenge);
   const family = await createFamily(core, ctx, {
     clientId: client.clientId,
     sid: rec.sid,

@@ -13,7 +13,7 @@ import {
   type IdentityCore,
   type RefreshRecord,
 } from "../identity-core.js";
-import type { GrantType, IdentityClient, IdentityHandlers } from "../types.js";
+import type { GrantType, IdentityClient, IdentityHandlers, IdentitySchemas } from "../types.js";
 import { param, repeatedParams } from "../request-params.js";
 import { createFamily, issueRefreshToken, refreshKey, revokeFamily, saveFamily } from "../token-families.js";
 import { oidcClaims, subjectOf } from "../tyrz-user-object.js";
@@ -82,14 +82,8 @@ export async function tokenEndpoint(core: IdentityCore, input: HandlerInput, ctx
   return { status: 200 as const, headers: NO_STORE, body };
 }
 
-interface TokenBody {
-  access_token: string;
-  token_type: string;
-  expires_in: number;
-  scope: string;
-  refresh_token?: string;
-  id_token?: string;
-}
+/** What both faces' token answers hold (the tyrz one has no id_token; contracts/identity.yaml). */
+type TokenBody = IdentitySchemas["TyrzTokenResponse"] & IdentitySchemas["OidcTokenResponse"];
 
 /** Access (+ refresh, + ID) tokens for a persona in a family. */
 async function issueUserTokens(

@@ -132,7 +132,7 @@ export function createAdminPlatform(rt: Runtime): PlatformModule {
       }
       return json(200, clockView(t));
     },
-    adminQueryJournal: (input) => {
+    adminQueryJournal: async (input) => {
       const q = input.query as {
         operationId?: string;
         status?: number;
@@ -143,7 +143,7 @@ export function createAdminPlatform(rt: Runtime): PlatformModule {
       };
       return json(
         200,
-        tenantOf(input).journal.query({
+        await tenantOf(input).journal.queryAll({
           operationId: q.operationId,
           status: q.status,
           since: q.since ? Date.parse(q.since) : undefined,
@@ -153,10 +153,10 @@ export function createAdminPlatform(rt: Runtime): PlatformModule {
         }),
       );
     },
-    adminExportJournal: (input) => ({
+    adminExportJournal: async (input) => ({
       status: 200,
       contentType: "application/x-ndjson; charset=utf-8",
-      body: tenantOf(input).journal.toNdjson(),
+      body: await tenantOf(input).journal.exportAll(),
     }),
     adminListRules: (input) => json(200, { rules: tenantOf(input).rules.list() }),
     adminAddRule: (input) => {

@@ -1,4 +1,5 @@
 // A bounded ring of exchanges per tenant (architecture.md §7): summarised when read, never unbounded.
+import type { Store } from "../mocks/shared/store.js";
 import type { Diagnostic } from "../mocks/shared/types.js";
 import { redactDeep, redactUrl } from "./redact.js";
 
@@ -71,11 +72,17 @@ interface Slot {
   entry?: JournalEntry;
 }
 
+/** The store kind a shared journal's entries are appended to (each tenant's namespace). */
+export const JOURNAL_KIND = "gatesim.journal";
+
 export class Journal {
   private ring: (Slot | undefined)[];
   private next = 0;
   private count = 0;
   private droppedCount = 0;
+  /** On a shared store (Redis): every entry is also appended there, and reads see every replica's entries. */
+  private sharedStore?: Store;
+  private onShareError?: (e: unknown) => void;
 
   constructor(
     private readonly cap: number,
@@ -113,6 +120,46 @@ export class Journal {
     else this.count++;
     this.ring[this.next] = slot;
     this.next = (this.next + 1) % this.cap;
+    // off the answer's path: the entry is summarised now (it leaves the process) and appended without being awaited
+    if (this.sharedStore)
+      this.sharedStore.append(JOURNAL_KIND, this.entryOf(slot), this.cap).catch((e) => this.onShareError?.(e));
+  }
+
+  /**
+   * Keep the journal in a shared store too (Redis: several replicas are one sandbox), so that journal reads, exports
+   * and the readiness report see the traffic every replica served. A failed append is reported, never thrown.
+   */
+  share(store: Store, onError: (e: unknown) => void): void {
+    this.sharedStore = store;
+    this.onShareError = onError;
+  }
+
+  /** Oldest first: this process's entries, or every replica's on a shared store (merged by time). */
+  async read(): Promise<JournalEntry[]> {
+    if (!this.sharedStore) return this.entries();
+    const all = await this.sharedStore.tail<JournalEntry>(JOURNAL_KIND);
+    return all.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  }
+
+  /** query() over every replica's entries on a shared store; this process's otherwise. */
+  async queryAll(q: JournalQuery = {}): Promise<{ entries: JournalEntry[]; total: number; dropped: number }> {
+    if (!this.sharedStore) return this.query(q);
+    const matched = (await this.read()).reverse().filter((e) => {
+      const time = Date.parse(e.time);
+      if (q.operationId && e.operationId !== q.operationId) return false;
+      if (q.status !== undefined && e.status !== q.status) return false;
+      if (q.since !== undefined && time < q.since) return false;
+      if (q.until !== undefined && time > q.until) return false;
+      if (q.violations && !e.violations?.length) return false;
+      return true;
+    });
+    return { entries: matched.slice(0, q.limit ?? 100), total: matched.length, dropped: this.droppedCount };
+  }
+
+  /** toNdjson() over every replica's entries on a shared store. */
+  async exportAll(): Promise<string> {
+    const entries = await this.read();
+    return entries.map((e) => JSON.stringify(e)).join("\n") + (entries.length ? "\n" : "");
   }
 
   private entryOf(s: Slot): JournalEntry {

@@ -140,11 +140,14 @@ export class TenantRegistry {
     const clock = new Clock();
     clock.onChange = (c) => this.saveState(tenant.paasid, { clock: c });
     const journal = new Journal(this.limits.journalCap, this.limits.journalMaxBodyBytes);
+    const store = this.backend.forTenant(tenant.paasid, clock);
+    // replicas on one Redis are one sandbox: each one's traffic is in the tenant's journal wherever it is read
+    if (this.backend.name === "redis") journal.share(store, this.onStoreError);
     const rt: TenantRuntime = {
       tenant,
       builtIn,
       clock,
-      store: this.backend.forTenant(tenant.paasid, clock),
+      store,
       journal,
       rules: new RuleSet(),
       emit: (event, data, meta) =>

@@ -909,7 +909,7 @@ export async function buildReport(
   if (!t) throw new Error(`no tenant ${paasid}`);
   const w = opts.window ?? {};
   return evaluateReadiness({
-    entries: t.journal.entries(),
+    entries: await t.journal.read(),
     journalDropped: t.journal.dropped,
     table: rt.table,
     platforms: new Set(rt.platforms.keys()),

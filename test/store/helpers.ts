@@ -30,7 +30,7 @@ export async function call(
   } catch {
     json = undefined;
   }
-  return { status: res.statusCode, json, headers: res.headers };
+  return { status: res.statusCode, json, text: res.body, headers: res.headers };
 }
 
 /** A 机动车驾驶证 issuance body (D1597131569652) for a holder: the e-licence tests' own. */

@@ -1,4 +1,4 @@
-// Two gatesim processes on one Redis are one sandbox (issue 14): what one replica is told, the other knows — nonces,
+// Two gatesim processes on one Redis are one sandbox: what one replica is told, the other knows — nonces, journals,
 // licences, seal revocations, tenants registered, clocks moved, rules set, resets. And Redis going away while running
 // refuses requests with 50201 and a reason, and serving resumes when it is back; unreachable at start is a clear error.
 import { spawn } from "node:child_process";
@@ -51,6 +51,31 @@ describe.each([
   afterAll(async () => {
     await r1?.app.close();
     await r2?.app.close();
+  });
+
+  it("journal reads, exports and the readiness report see the traffic of both replicas", async () => {
+    const mark = `journal-${Date.now()}`;
+    const on1 = await call(r1, "GET", "/ebus/gatesim/ping", { headers: tif(r1.tenant(B), { nonce: `${mark}-1` }) });
+    const on2 = await call(r2, "GET", "/ebus/gatesim/ping", { headers: tif(r2.tenant(B), { nonce: `${mark}-2` }) });
+    const traces = [on1, on2].map((r) => String(r.headers["x-gatesim-trace-id"] ?? ""));
+    expect(traces.every(Boolean)).toBe(true);
+    for (const r of [r1, r2]) {
+      let seen: string[] = [];
+      await eventually(async () => {
+        const j = await call(r, "GET", `/_gatesim/tenants/${B}/journal?operationId=gatewayEbusPing&limit=1000`, {
+          headers: admin,
+        });
+        seen = j.json.entries.map((e: { traceId: string }) => e.traceId);
+        return traces.every((t) => seen.includes(t));
+      });
+      const exported = (await call(r, "GET", `/_gatesim/tenants/${B}/journal/export`, { headers: admin })).text;
+      for (const t of traces) expect(exported).toContain(t);
+      const report = await call(r, "GET", `/_gatesim/tenants/${B}/report?format=json`, { headers: admin });
+      const ping = report.json.platforms
+        .flatMap((p: { operations: { operationId: string; calls: number }[] }) => p.operations)
+        .find((o: { operationId: string }) => o.operationId === "gatewayEbusPing");
+      expect(ping?.calls).toBeGreaterThanOrEqual(2);
+    }
   });
 
   it("a nonce used through one is refused (40003) through the other", async () => {

@@ -5,18 +5,18 @@ import { DatashareError, diag } from "../errors.js";
 import { applicationView, grantView, ticketView } from "../http-views.js";
 import { DATASHARE_OPERATIONS } from "../scenarios.js";
 import type { DatashareHandlers } from "../types.js";
-import { actorOf, bodyOf, decided, instant, num, ok, str } from "./common.js";
+import { actorOf, bodyOf, decided, instant, ok, str } from "./common.js";
 
 const groups = {
   async [DATASHARE_OPERATIONS.apply](input, _ctx, deps) {
-    const b = bodyOf(input);
+    const b = input.body;
     const r = await deps.ds.applications.apply(input.tenant.paasid, {
-      ...(str(b.resourceCode) ? { resourceCode: b.resourceCode as string } : {}),
-      ...(str(b.serviceId) ? { serviceId: b.serviceId as string } : {}),
-      fields: Array.isArray(b.fields) ? (b.fields as string[]) : [],
-      purpose: str(b.purpose) ?? "",
-      ...(str(b.legalBasis) !== undefined ? { legalBasis: b.legalBasis as string } : {}),
-      itemCode: str(b.itemCode) ?? "",
+      ...(b.resourceCode ? { resourceCode: b.resourceCode } : {}),
+      ...(b.serviceId ? { serviceId: b.serviceId } : {}),
+      fields: b.fields,
+      purpose: b.purpose,
+      ...(b.legalBasis !== undefined ? { legalBasis: b.legalBasis } : {}),
+      itemCode: b.itemCode,
     });
     const t = deps.directory.tenant(input.tenant.paasid)!;
     return ok(
@@ -58,17 +58,17 @@ const groups = {
   },
 
   async datashareReviewList(input, _ctx, deps) {
-    const status = (str(input.query.status) ?? "pending") as "pending" | "any";
+    const status = input.query.status ?? "pending";
     const items = await deps.ds.applications.reviewQueue(actorOf(input), status);
     return ok({ total: items.length, items: items.map(ticketView) });
   },
 
   async [DATASHARE_OPERATIONS.approve](input, ctx, deps) {
-    const b = bodyOf(input);
+    const b = input.body ?? {};
     const decision: Decision = {
-      ...(str(b.comment) ? { comment: b.comment as string } : {}),
-      ...(Array.isArray(b.maskedFields) ? { maskedFields: b.maskedFields as string[] } : {}),
-      ...(num(b.quota) !== undefined ? { quota: b.quota as number } : {}),
+      ...(b.comment ? { comment: b.comment } : {}),
+      ...(b.maskedFields ? { maskedFields: b.maskedFields } : {}),
+      ...(b.quota !== undefined ? { quota: b.quota } : {}),
       ...(b.validUntil !== undefined ? { validUntil: instant(b.validUntil, "/body/validUntil") } : {}),
     };
     const actor = actorOf(input);
@@ -107,13 +107,13 @@ const groups = {
   },
 
   async datashareGrantWithdraw(input, _ctx, deps) {
-    const b = bodyOf(input);
-    const consumer = str(b.consumerPaasid) ?? input.tenant.paasid;
+    const b = input.body ?? {};
+    const consumer = b.consumerPaasid ?? input.tenant.paasid;
     const g = await deps.ds.applications.withdrawGrant(
       actorOf(input),
       consumer,
       input.params.serviceId,
-      str(b.reason) ?? "",
+      b.reason ?? "",
     );
     const t = deps.directory.tenant(consumer)!;
     return ok(grantView(g, await deps.ds.applications.usage(t, g), t.clock.now()));

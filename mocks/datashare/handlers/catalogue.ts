@@ -2,19 +2,19 @@
 // republish. The provider sees its own interface URL; everyone else learns only that the data is live.
 import { paginate, type CompileInput, type SearchQuery } from "../catalogue.js";
 import { entryView } from "../http-views.js";
-import type { CatalogueClass, DatashareHandlers, ShareType } from "../types.js";
-import { actorOf, bodyOf, entryFor, num, ok, resolve, str } from "./common.js";
+import type { DatashareHandlers } from "../types.js";
+import { actorOf, bodyOf, entryFor, num, ok, resolve } from "./common.js";
 
 export const catalogueHandlers = {
   async datashareCatalogueSearch(input, _ctx, deps) {
     const q = input.query;
     const actor = actorOf(input);
     const search: SearchQuery = {
-      ...(str(q.q) ? { keyword: q.q as string } : {}),
-      ...(str(q.shareType) ? { shareType: q.shareType as ShareType } : {}),
-      ...(str(q.catalogueClass) ? { catalogueClass: q.catalogueClass as CatalogueClass } : {}),
-      ...(str(q.providerCode) ? { providerCode: q.providerCode as string } : {}),
-      ...(str(q.status) ? { status: q.status as SearchQuery["status"] } : {}),
+      ...(q.q ? { keyword: q.q } : {}),
+      ...(q.shareType ? { shareType: q.shareType } : {}),
+      ...(q.catalogueClass ? { catalogueClass: q.catalogueClass } : {}),
+      ...(q.providerCode ? { providerCode: q.providerCode } : {}),
+      ...(q.status ? { status: q.status } : {}),
     };
     const page = num(q.page) ?? 1;
     const size = num(q.size) ?? 20;
@@ -66,15 +66,15 @@ export const catalogueHandlers = {
   },
 
   async datashareCatalogueHookUrl(input, _ctx, deps) {
-    const b = bodyOf(input);
+    const b = input.body;
     const e = await resolve(deps, input.params.ref);
-    const next = await deps.ds.hookUrl(actorOf(input), e.resourceCode, str(b.url) ?? "", num(b.timeoutMs));
+    const next = await deps.ds.hookUrl(actorOf(input), e.resourceCode, b.url, b.timeoutMs);
     return ok(entryView(next, true));
   },
 
   async datashareCatalogueWithdraw(input, _ctx, deps) {
     const e = await resolve(deps, input.params.ref);
-    const next = await deps.ds.withdraw(actorOf(input), e.resourceCode, str(bodyOf(input).reason) ?? "");
+    const next = await deps.ds.withdraw(actorOf(input), e.resourceCode, input.body?.reason ?? "");
     return ok(entryView(next, true));
   },
 

@@ -1,18 +1,17 @@
 // Change subscriptions (webhooks on a resource's changes) and their delivery log.
 import { DatashareError, diag } from "../errors.js";
 import { deliveryView, subscriptionView } from "../http-views.js";
-import type { ChangeEvent } from "../subscriptions.js";
 import type { DatashareHandlers } from "../types.js";
-import { bodyOf, ok, str } from "./common.js";
+import { ok, str } from "./common.js";
 
 export const subscriptionHandlers = {
   async datashareSubscriptionCreate(input, _ctx, deps) {
-    const b = bodyOf(input);
+    const b = input.body;
     const sub = await deps.ds.subscriptions.subscribe(input.tenant.paasid, {
-      ...(str(b.serviceId) ? { serviceId: b.serviceId as string } : {}),
-      ...(str(b.resourceCode) ? { resourceCode: b.resourceCode as string } : {}),
+      ...(b.serviceId ? { serviceId: b.serviceId } : {}),
+      ...(b.resourceCode ? { resourceCode: b.resourceCode } : {}),
       webhookUrl: str(b.webhookUrl) ?? "",
-      ...(Array.isArray(b.events) ? { events: b.events as ChangeEvent[] } : {}),
+      ...(b.events ? { events: b.events } : {}),
     });
     deps.webhooks.watch(input.tenant.paasid);
     return ok(subscriptionView(sub), 201);

@@ -92,7 +92,6 @@ export default tseslint.config(
       "mocks/elicence/seed-licences.ts",
       "mocks/identity/client-registry.ts",
       "mocks/identity/token-service.ts",
-      "scripts/bench/eseal-http.mjs",
     ],
     rules: { "max-lines-per-function": "off" },
   },

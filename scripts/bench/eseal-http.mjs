@@ -58,29 +58,7 @@ async function main() {
     return json.data;
   }
 
-  async function phase(name, make) {
-    for (let i = 0; i < 50; i++) await make(i); // warm-up: JIT, validators, caches
-    const start = performance.now();
-    const end = start + seconds * 1000;
-    let n = 0;
-    const lat = [];
-    async function worker() {
-      while (performance.now() < end) {
-        const t = performance.now();
-        await make(n++);
-        lat.push(performance.now() - t);
-      }
-    }
-    await Promise.all(Array.from({ length: concurrency }, worker));
-    const elapsed = (performance.now() - start) / 1000;
-    lat.sort((a, b) => a - b);
-    const p = (q) => lat[Math.min(lat.length - 1, Math.floor(q * lat.length))].toFixed(1);
-    const rate = lat.length / elapsed;
-    console.log(
-      `${name.padEnd(44)} ${rate.toFixed(0).padStart(6)} /s  p50 ${p(0.5)} ms  p99 ${p(0.99)} ms  (${lat.length} in ${elapsed.toFixed(1)} s, ${concurrency} in flight)`,
-    );
-    return rate;
-  }
+  const phase = (name, make) => measurePhase(name, make, seconds, concurrency);
 
   const sealCode = (await call("GET", "/ebus/eseal/v1/seals")).seals[0].sealCode;
   const doc = Buffer.alloc(4096, 0x61);
@@ -110,4 +88,29 @@ async function main() {
     `summary: ${signDigest.toFixed(0)} signatures/s (digest), ${signDoc.toFixed(0)} signatures/s (document), ${verify.toFixed(0)} verifications/s`,
   );
   await sim.close();
+}
+
+/** Runs `make` from `concurrency` loops for `seconds` after a warm-up; prints and answers the rate. */
+async function measurePhase(name, make, seconds, concurrency) {
+  for (let i = 0; i < 50; i++) await make(i); // warm-up: JIT, validators, caches
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  let n = 0;
+  const lat = [];
+  async function worker() {
+    while (performance.now() < end) {
+      const t = performance.now();
+      await make(n++);
+      lat.push(performance.now() - t);
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const elapsed = (performance.now() - start) / 1000;
+  lat.sort((a, b) => a - b);
+  const p = (q) => lat[Math.min(lat.length - 1, Math.floor(q * lat.length))].toFixed(1);
+  const rate = lat.length / elapsed;
+  console.log(
+    `${name.padEnd(44)} ${rate.toFixed(0).padStart(6)} /s  p50 ${p(0.5)} ms  p99 ${p(0.99)} ms  (${lat.length} in ${elapsed.toFixed(1)} s, ${concurrency} in flight)`,
+  );
+  return rate;
 }

@@ -270,22 +270,14 @@ export type ClientAuth =
   | { ok: true; client: IdentityClient; paasid: string; method: "client_secret_basic" | "client_secret_post" | "none" }
   | { ok: false; problem: Problem };
 
-/**
- * Authenticate the calling client. Every `invalid_client` says which check failed:
- * - malformed Basic header; client_id in Basic and body disagree; both Basic and a body secret used (RFC 6749 §2.3.1
- *   allows one method only);
- * - client_id missing or not registered; client of another tenant;
- * - confidential client without secret, or with a wrong one; public client sending a secret.
- */
-export function authenticateClient(
-  input: HandlerInput,
-  registry: ClientRegistry,
-  opts: { requireConfidential?: boolean } = {},
-): ClientAuth {
-  const no = (zh: string, en: string, location: string, hint: string, seen?: unknown): ClientAuth => ({
-    ok: false,
-    problem: idpProblem("invalidClient", zh, en, [diag(location, "client-authentication", en, hint, seen)]),
-  });
+/** One `invalid_client` refusal, saying which check failed. */
+const no = (zh: string, en: string, location: string, hint: string, seen?: unknown): ClientAuth => ({
+  ok: false,
+  problem: idpProblem("invalidClient", zh, en, [diag(location, "client-authentication", en, hint, seen)]),
+});
+
+/** How the client presented itself: one method only (RFC 6749 §2.3.1), a well-formed Basic header, one client_id. */
+function presentation(input: HandlerInput) {
   const basic = basicCredentials(input.headers);
   if (basic === "malformed")
     return no(
@@ -312,6 +304,24 @@ export function authenticateClient(
       "去掉 client_secret 参数或 Authorization 头 / drop one of them",
       "[redacted]",
     );
+  return { basic, idParam, secretParam };
+}
+
+/**
+ * Authenticate the calling client. Every `invalid_client` says which check failed:
+ * - malformed Basic header; client_id in Basic and body disagree; both Basic and a body secret used (RFC 6749 §2.3.1
+ *   allows one method only);
+ * - client_id missing or not registered; client of another tenant;
+ * - confidential client without secret, or with a wrong one; public client sending a secret.
+ */
+export function authenticateClient(
+  input: HandlerInput,
+  registry: ClientRegistry,
+  opts: { requireConfidential?: boolean } = {},
+): ClientAuth {
+  const presented = presentation(input);
+  if ("ok" in presented) return presented;
+  const { basic, idParam, secretParam } = presented;
   const clientId = basic?.clientId ?? idParam.value;
   if (!clientId)
     return no(

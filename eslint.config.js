@@ -90,7 +90,6 @@ export default tseslint.config(
       "mocks/datashare/query-conditions.ts",
       "mocks/elicence/licences.ts",
       "mocks/elicence/seed-licences.ts",
-      "mocks/identity/token-service.ts",
     ],
     rules: { "max-lines-per-function": "off" },
   },

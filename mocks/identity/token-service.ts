@@ -50,6 +50,58 @@ export function decodeJwt(
 
 const iso = (sec: number): string => new Date(sec * 1000).toISOString();
 
+/** One refusal of a token: the rule broken, zh-CN and English, the value seen, how to get past it. */
+const refusalOf = (rule: string, zh: string, en: string, seen?: unknown, hint?: string) => ({
+  rule,
+  zh,
+  en,
+  seen,
+  hint,
+});
+type TokenRefusal = ReturnType<typeof refusalOf>;
+
+/**
+ * What is wrong with a JOSE header before any key is looked up: `alg: none`, an HMAC algorithm (key confusion), any
+ * algorithm but ES256, a key embedded in the header, critical extensions.
+ */
+function headerRefusal(header: Record<string, unknown>): TokenRefusal | undefined {
+  const alg = header.alg;
+  if (typeof alg !== "string" || alg.toLowerCase() === "none")
+    return refusalOf(
+      "jwt-alg",
+      '令牌使用 alg "none"（无签名），无签名令牌一律拒绝',
+      'token uses alg "none" (unsigned); unsigned tokens are always refused',
+      alg ?? null,
+    );
+  if (/^HS/i.test(alg))
+    return refusalOf(
+      "jwt-alg",
+      `令牌使用对称算法 ${alg}；本平台只用 ES256 签名，用公钥当 HMAC 密钥伪造的令牌被拒绝`,
+      `token uses the symmetric algorithm ${alg}; this platform signs only with ES256, so an HMAC token (e.g. keyed with the public key) is refused`,
+      alg,
+    );
+  if (alg !== "ES256")
+    return refusalOf("jwt-alg", `不接受算法 ${alg}，只接受 ES256`, `algorithm ${alg} is not accepted; only ES256`, alg);
+  for (const h of ["jwk", "jku", "x5u", "x5c"]) {
+    if (h in header)
+      return refusalOf(
+        "jwt-embedded-key",
+        `令牌头部自带密钥参数 ${h}，不予信任；验签密钥只取自本平台 JWKS`,
+        `token header carries its own key (${h}); verification keys come only from this platform's JWKS`,
+        h,
+      );
+  }
+  // RFC 7515 §4.1.11: this platform understands no header extensions, so any `crit` (e.g. b64: false) is refused.
+  if ("crit" in header)
+    return refusalOf(
+      "jwt-crit",
+      "令牌头部含 crit 扩展，本平台不支持任何扩展",
+      "token header lists critical extensions (crit); this platform supports none",
+      header.crit,
+    );
+  return undefined;
+}
+
 export class TokenService {
   constructor(
     private readonly ring: KeyRing,
@@ -157,40 +209,8 @@ export class TokenService {
         "token is not a compact JWS (three base64url parts separated by dots)",
       );
     const { header, payload } = decoded;
-    const alg = header.alg;
-    if (typeof alg !== "string" || alg.toLowerCase() === "none")
-      return bad(
-        "jwt-alg",
-        '令牌使用 alg "none"（无签名），无签名令牌一律拒绝',
-        'token uses alg "none" (unsigned); unsigned tokens are always refused',
-        alg ?? null,
-      );
-    if (/^HS/i.test(alg))
-      return bad(
-        "jwt-alg",
-        `令牌使用对称算法 ${alg}；本平台只用 ES256 签名，用公钥当 HMAC 密钥伪造的令牌被拒绝`,
-        `token uses the symmetric algorithm ${alg}; this platform signs only with ES256, so an HMAC token (e.g. keyed with the public key) is refused`,
-        alg,
-      );
-    if (alg !== "ES256")
-      return bad("jwt-alg", `不接受算法 ${alg}，只接受 ES256`, `algorithm ${alg} is not accepted; only ES256`, alg);
-    for (const h of ["jwk", "jku", "x5u", "x5c"]) {
-      if (h in header)
-        return bad(
-          "jwt-embedded-key",
-          `令牌头部自带密钥参数 ${h}，不予信任；验签密钥只取自本平台 JWKS`,
-          `token header carries its own key (${h}); verification keys come only from this platform's JWKS`,
-          h,
-        );
-    }
-    // RFC 7515 §4.1.11: this platform understands no header extensions, so any `crit` (e.g. b64: false) is refused.
-    if ("crit" in header)
-      return bad(
-        "jwt-crit",
-        "令牌头部含 crit 扩展，本平台不支持任何扩展",
-        "token header lists critical extensions (crit); this platform supports none",
-        header.crit,
-      );
+    const refused = headerRefusal(header);
+    if (refused) return bad(refused.rule, refused.zh, refused.en, refused.seen);
     const kid = header.kid;
     if (typeof kid !== "string" || !kid) return bad("jwt-kid", "令牌头部缺少 kid", "token header has no kid");
     const key = this.ring.find(kid, nowMs);
@@ -219,6 +239,61 @@ export class TokenService {
     return { ok: true, header, payload };
   }
 
+  /** What is wrong with an access token's type and claims (RFC 9068): typ, iss, aud, exp, iat on the tenant's clock. */
+  private claimsRefusal(
+    header: Record<string, unknown>,
+    c: AccessTokenClaims,
+    audienceAsked: string | undefined,
+    nowSec: number,
+  ): TokenRefusal | undefined {
+    if (header.typ !== "at+jwt") {
+      const what =
+        header.typ === "logout+jwt"
+          ? ["注销令牌", "a logout token"]
+          : "nonce" in c || "auth_time" in c
+            ? ["ID 令牌 (id_token)", "an ID token"]
+            : [`类型为 ${String(header.typ)} 的令牌`, `a token of type ${String(header.typ)}`];
+      return refusalOf(
+        "jwt-typ",
+        `这是${what[0]}，不是访问令牌 (typ at+jwt)`,
+        `this is ${what[1]}, not an access token (typ at+jwt, RFC 9068)`,
+        header.typ ?? null,
+        "在 Authorization 头中发送 access_token / send the access_token in the Authorization header",
+      );
+    }
+    if (c.iss !== this.cfg.issuer)
+      return refusalOf(
+        "jwt-iss",
+        `签发者 ${String(c.iss)} 不是本平台 ${this.cfg.issuer}`,
+        `issuer ${String(c.iss)} is not this platform (${this.cfg.issuer})`,
+        c.iss,
+      );
+    const audience = audienceAsked ?? this.cfg.audience;
+    const auds = Array.isArray(c.aud) ? c.aud : [c.aud];
+    if (!auds.includes(audience))
+      return refusalOf(
+        "jwt-aud",
+        `令牌受众 ${JSON.stringify(c.aud)} 不包含 ${audience}`,
+        `token audience ${JSON.stringify(c.aud)} does not include ${audience}`,
+        c.aud,
+      );
+    if (typeof c.exp !== "number" || c.exp <= nowSec)
+      return refusalOf(
+        "jwt-exp",
+        `令牌已于 ${typeof c.exp === "number" ? iso(c.exp) : "?"} 过期（按租户虚拟时钟，现在是 ${iso(nowSec)}）`,
+        `token expired at ${typeof c.exp === "number" ? iso(c.exp) : "?"} (tenant's virtual clock now ${iso(nowSec)})`,
+        c.exp,
+      );
+    if (typeof c.iat === "number" && c.iat > nowSec + 60)
+      return refusalOf(
+        "jwt-iat",
+        `令牌签发时间 ${iso(c.iat)} 晚于现在 ${iso(nowSec)}（租户虚拟时钟被拨回？）`,
+        `token issued at ${iso(c.iat)}, after now ${iso(nowSec)} (was the tenant's virtual clock set back?)`,
+        c.iat,
+      );
+    return undefined;
+  }
+
   /** The shared offline verifier (IdentityApi.verifyAccessToken). Every refusal names the check that failed. */
   async verifyAccessToken(token: string, opts: VerifyOptions & { location?: string }): Promise<VerifyResult> {
     const location = opts.location ?? "/headers/authorization";
@@ -238,51 +313,8 @@ export class TokenService {
       ok: false,
       problem: idpProblem("invalidToken", zh, en, [diag(location, rule, en, hint, seen)] as Diagnostic[]),
     });
-    if (header.typ !== "at+jwt") {
-      const what =
-        header.typ === "logout+jwt"
-          ? ["注销令牌", "a logout token"]
-          : "nonce" in c || "auth_time" in c
-            ? ["ID 令牌 (id_token)", "an ID token"]
-            : [`类型为 ${String(header.typ)} 的令牌`, `a token of type ${String(header.typ)}`];
-      return bad(
-        "jwt-typ",
-        `这是${what[0]}，不是访问令牌 (typ at+jwt)`,
-        `this is ${what[1]}, not an access token (typ at+jwt, RFC 9068)`,
-        header.typ ?? null,
-        "在 Authorization 头中发送 access_token / send the access_token in the Authorization header",
-      );
-    }
-    if (c.iss !== this.cfg.issuer)
-      return bad(
-        "jwt-iss",
-        `签发者 ${String(c.iss)} 不是本平台 ${this.cfg.issuer}`,
-        `issuer ${String(c.iss)} is not this platform (${this.cfg.issuer})`,
-        c.iss,
-      );
-    const audience = opts.audience ?? this.cfg.audience;
-    const auds = Array.isArray(c.aud) ? c.aud : [c.aud];
-    if (!auds.includes(audience))
-      return bad(
-        "jwt-aud",
-        `令牌受众 ${JSON.stringify(c.aud)} 不包含 ${audience}`,
-        `token audience ${JSON.stringify(c.aud)} does not include ${audience}`,
-        c.aud,
-      );
-    if (typeof c.exp !== "number" || c.exp <= nowSec)
-      return bad(
-        "jwt-exp",
-        `令牌已于 ${typeof c.exp === "number" ? iso(c.exp) : "?"} 过期（按租户虚拟时钟，现在是 ${iso(nowSec)}）`,
-        `token expired at ${typeof c.exp === "number" ? iso(c.exp) : "?"} (tenant's virtual clock now ${iso(nowSec)})`,
-        c.exp,
-      );
-    if (typeof c.iat === "number" && c.iat > nowSec + 60)
-      return bad(
-        "jwt-iat",
-        `令牌签发时间 ${iso(c.iat)} 晚于现在 ${iso(nowSec)}（租户虚拟时钟被拨回？）`,
-        `token issued at ${iso(c.iat)}, after now ${iso(nowSec)} (was the tenant's virtual clock set back?)`,
-        c.iat,
-      );
+    const claimsBad = this.claimsRefusal(header, c, opts.audience, nowSec);
+    if (claimsBad) return bad(claimsBad.rule, claimsBad.zh, claimsBad.en, claimsBad.seen, claimsBad.hint);
     if (opts.expectedTenant !== undefined && c.paasid !== opts.expectedTenant)
       return bad(
         "jwt-tenant",

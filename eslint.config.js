@@ -76,7 +76,6 @@ export default tseslint.config(
       "mocks/elicence/licence-pdf.ts",
       "mocks/eseal/seal-service.ts",
       "mocks/eseal/verify-signature.ts",
-      "mocks/identity/tyrz-user-object.ts",
       "mocks/shared/seed/enterprise-collection.ts",
       // these went over when Prettier wrapped their 120+ character lines
       "gateway/http-thread.ts",

@@ -77,6 +77,145 @@ export function subjectOf(seed: string, persona: IdentityPersona): string {
   return persona.kind === "operator" ? operatorUseridcode(seed, persona) : persona.person.useridcode;
 }
 
+/** The members a persona's userobj and its pareobj share (contact, real-name level, the login's token). */
+type Common = Pick<
+  TokeninfoBody["userobj"],
+  | "telephonenumber"
+  | "mail"
+  | "isreal"
+  | "realtype"
+  | "creditable_level_of_account"
+  | "creditable_level_of_account_way"
+  | "tokenid"
+  | "authloc"
+  | "anon_flag"
+>;
+
+/** A natural person's own account (usertype 1). */
+function personUserobj(seed: string, p: IdentityPersona["person"], common: Common): TokeninfoBody["userobj"] {
+  return {
+    uid: p.uid,
+    cn: p.name,
+    usertype: "1",
+    idcardtype: "10",
+    idcardnumber: p.idNumber,
+    useridcode: p.useridcode,
+    ...common,
+    createtime: p.createtime ?? cst(pastInstant(seed, p.id, "created"), false),
+    link_person_name: "-1",
+    sex: p.sex === 2 ? "2" : "1",
+    extproperties: ext({
+      address: p.address,
+      area: "shantou",
+      origin: "gdbs",
+      accout_type: p.loginMethod,
+      account_uid: p.uid,
+      landline: "",
+      local_user: "",
+      cert_ca: p.loginMethod === "2" ? "GDCA" : "",
+      cert_data: "",
+      cert_notbefore: "",
+      cert_notafter: "",
+      uversion: 1,
+      user_typeext: "",
+    }),
+  };
+}
+
+/** The legal person's account an operator acts for (userobj's parent, usertype 2, idcardtype 49 = USCC). */
+function legalPersonPareobj(
+  seed: string,
+  e: NonNullable<IdentityPersona["enterprise"]>,
+  p: IdentityPersona["person"],
+  legal: Record<string, string>,
+  common: Common,
+): TokeninfoBody["pareobj"] {
+  const { creditable_level_of_account: level, creditable_level_of_account_way: wayString, tokenid } = common;
+  return {
+    uid: e.uid,
+    cn: e.name,
+    usertype: "2",
+    idcardtype: "49",
+    idcardnumber: e.uscc,
+    useridcode: e.useridcode,
+    telephonenumber: p.phone,
+    mail: p.email,
+    isreal: "true",
+    realtype: "IC",
+    creditable_level_of_account: level,
+    creditable_level_of_account_way: wayString,
+    createtime: e.createtime ?? cst(pastInstant(seed, e.id, "created"), false),
+    tokenid,
+    authloc: "gdbs",
+    anon_flag: "0",
+    link_person_name: p.name,
+    ...legal,
+    address: e.address,
+    area: "shantou",
+    extproperties: ext({
+      address: e.address,
+      area: "shantou",
+      origin: "gdbs",
+      ...legal,
+      ent_type: e.entityType,
+      unit_type: e.subjectType,
+      tax_code: e.uscc,
+      comm_code: "",
+    }),
+  };
+}
+
+/** An enterprise operator's account (usertype 2) and its legal-person parent account (facts §2.2). */
+function operatorObjects(
+  seed: string,
+  persona: IdentityPersona,
+  e: NonNullable<IdentityPersona["enterprise"]>,
+  common: Common,
+): Pick<TokeninfoBody, "userobj" | "pareobj"> {
+  const p = persona.person;
+  const legal = {
+    legal_person: e.legalRepresentative.name,
+    legal_id_type: "10",
+    legal_code: e.legalRepresentative.idNumber,
+    link_person_type: "10",
+    link_person_code: p.idNumber,
+  };
+  const userobj: TokeninfoBody["userobj"] = {
+    uid: `${e.uid}_${p.uid}`,
+    cn: p.name,
+    usertype: "2",
+    idcardtype: "10",
+    idcardnumber: p.idNumber,
+    useridcode: operatorUseridcode(seed, persona),
+    ...common,
+    createtime: cst(pastInstant(seed, persona.id, "created"), false),
+    link_person_name: p.name,
+    sex: p.sex === 2 ? "2" : "1",
+    parent_uidcode: e.useridcode,
+    extproperties: ext({
+      address: e.address,
+      area: "shantou",
+      origin: "gdbs",
+      accout_type: p.loginMethod,
+      account_uid: `${e.uid}_${p.uid}`,
+      ...legal,
+      ent_type: e.entityType,
+      unit_type: e.subjectType,
+      tax_code: e.uscc,
+      comm_code: "",
+      landline: "",
+      local_user: "",
+      cert_ca: p.loginMethod === "2" ? "GDCA" : "",
+      cert_data: "",
+      cert_notbefore: "",
+      cert_notafter: "",
+      uversion: 1,
+      user_typeext: "",
+    }),
+  };
+  return { userobj, pareobj: legalPersonPareobj(seed, e, persona.person, legal, common) };
+}
+
 /** `GET …/oauth2/tokeninfo` body for a persona (facts §2.2). `tokenid` is the access token's jti. */
 export function buildTokeninfo(seed: string, persona: IdentityPersona, tokenid: string): TokeninfoBody {
   const p = persona.person;
@@ -95,111 +234,10 @@ export function buildTokeninfo(seed: string, persona: IdentityPersona, tokenid: 
     authloc: "gdbs",
     anon_flag: "0",
   };
-  let userobj: TokeninfoBody["userobj"];
-  let pareobj: TokeninfoBody["pareobj"] = {};
-  if (persona.kind === "person" || !persona.enterprise) {
-    userobj = {
-      uid: p.uid,
-      cn: p.name,
-      usertype: "1",
-      idcardtype: "10",
-      idcardnumber: p.idNumber,
-      useridcode: p.useridcode,
-      ...common,
-      createtime: p.createtime ?? cst(pastInstant(seed, p.id, "created"), false),
-      link_person_name: "-1",
-      sex: p.sex === 2 ? "2" : "1",
-      extproperties: ext({
-        address: p.address,
-        area: "shantou",
-        origin: "gdbs",
-        accout_type: p.loginMethod,
-        account_uid: p.uid,
-        landline: "",
-        local_user: "",
-        cert_ca: p.loginMethod === "2" ? "GDCA" : "",
-        cert_data: "",
-        cert_notbefore: "",
-        cert_notafter: "",
-        uversion: 1,
-        user_typeext: "",
-      }),
-    };
-  } else {
-    const e = persona.enterprise;
-    const legal = {
-      legal_person: e.legalRepresentative.name,
-      legal_id_type: "10",
-      legal_code: e.legalRepresentative.idNumber,
-      link_person_type: "10",
-      link_person_code: p.idNumber,
-    };
-    userobj = {
-      uid: `${e.uid}_${p.uid}`,
-      cn: p.name,
-      usertype: "2",
-      idcardtype: "10",
-      idcardnumber: p.idNumber,
-      useridcode: operatorUseridcode(seed, persona),
-      ...common,
-      createtime: cst(pastInstant(seed, persona.id, "created"), false),
-      link_person_name: p.name,
-      sex: p.sex === 2 ? "2" : "1",
-      parent_uidcode: e.useridcode,
-      extproperties: ext({
-        address: e.address,
-        area: "shantou",
-        origin: "gdbs",
-        accout_type: p.loginMethod,
-        account_uid: `${e.uid}_${p.uid}`,
-        ...legal,
-        ent_type: e.entityType,
-        unit_type: e.subjectType,
-        tax_code: e.uscc,
-        comm_code: "",
-        landline: "",
-        local_user: "",
-        cert_ca: p.loginMethod === "2" ? "GDCA" : "",
-        cert_data: "",
-        cert_notbefore: "",
-        cert_notafter: "",
-        uversion: 1,
-        user_typeext: "",
-      }),
-    };
-    pareobj = {
-      uid: e.uid,
-      cn: e.name,
-      usertype: "2",
-      idcardtype: "49",
-      idcardnumber: e.uscc,
-      useridcode: e.useridcode,
-      telephonenumber: p.phone,
-      mail: p.email,
-      isreal: "true",
-      realtype: "IC",
-      creditable_level_of_account: level,
-      creditable_level_of_account_way: wayString,
-      createtime: e.createtime ?? cst(pastInstant(seed, e.id, "created"), false),
-      tokenid,
-      authloc: "gdbs",
-      anon_flag: "0",
-      link_person_name: p.name,
-      ...legal,
-      address: e.address,
-      area: "shantou",
-      extproperties: ext({
-        address: e.address,
-        area: "shantou",
-        origin: "gdbs",
-        ...legal,
-        ent_type: e.entityType,
-        unit_type: e.subjectType,
-        tax_code: e.uscc,
-        comm_code: "",
-      }),
-    };
-  }
+  const { userobj, pareobj } =
+    persona.kind === "person" || !persona.enterprise
+      ? { userobj: personUserobj(seed, p, common), pareobj: {} }
+      : operatorObjects(seed, persona, persona.enterprise, common);
   const user_creditable_level: TokeninfoBody["user_creditable_level"] = {
     creditable_level_of_account: level,
     creditable_level_of_account_way: wayString,

@@ -87,7 +87,6 @@ export default tseslint.config(
       "mocks/datashare/catalogue.ts",
       "mocks/datashare/provider.ts",
       "mocks/datashare/query-conditions.ts",
-      "mocks/elicence/licences.ts",
       "mocks/elicence/seed-licences.ts",
     ],
     rules: { "max-lines-per-function": "off" },

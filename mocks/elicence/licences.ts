@@ -483,30 +483,8 @@ export function createLicence(env: LicenceEnv, body: unknown, opts: IssueOptions
   return withLock(env.store, () => createUnlocked(env, body, opts));
 }
 
-async function createUnlocked(env: LicenceEnv, body: unknown, opts: IssueOptions): Promise<Licence> {
-  if (!body || typeof body !== "object" || Array.isArray(body))
-    throw new ElicenceError(
-      "REQUIRED_FIELD_MISSING",
-      "请求体应为证照数据对象",
-      "the body must be an object of licence data",
-    );
-  const b = body as Record<string, unknown>;
-  if (!b.ZZLXDM)
-    throw new ElicenceError(
-      "REQUIRED_FIELD_MISSING",
-      "证照类型代码 ZZLXDM 不能为空",
-      "licence type code ZZLXDM is required",
-      { location: "/ZZLXDM" },
-    );
-  const lt = await requirePublishedType(env.store, String(b.ZZLXDM));
-  validateHolder(b.CZZTDMLXDM, b.CZZTDM, opts.now, lt.holderType);
-  if (!b.CZZT)
-    throw new ElicenceError("REQUIRED_FIELD_MISSING", "持证主体 CZZT 不能为空", "holder name CZZT is required", {
-      location: "/CZZT",
-    });
-  const data = checkBody(b, lt);
-  data.ZZMC ??= lt.name;
-  data.CZZTDMLX = HOLDER_TYPES[lt.holderType].zh;
+/** 颁发机构: the body's, else the calling app's organisation; the code must be a valid USCC (GB 32100). */
+function fillIssuer(data: LicenceData, opts: IssueOptions): void {
   data.ZZBFJGDM ??= opts.issuer?.uscc ?? "";
   data.ZZBFJG ??= opts.issuer?.name ?? "";
   if (!data.ZZBFJGDM)
@@ -531,9 +509,10 @@ async function createUnlocked(env: LicenceEnv, body: unknown, opts: IssueOptions
       "issuer name ZZBFJG is required",
       { location: "/ZZBFJG" },
     );
-  checkValidity(data);
+}
 
-  let serial: string;
+/** The serial: the given identifier's, the caller's own (`serial`), else year + a 6-digit sequence per type and issuer. */
+async function serialOf(env: LicenceEnv, data: LicenceData, typeCode: string, opts: IssueOptions): Promise<string> {
   if (data.ZZBS) {
     const v = checkLicenceId(data.ZZBS);
     if (v)
@@ -544,14 +523,14 @@ async function createUnlocked(env: LicenceEnv, body: unknown, opts: IssueOptions
         { location: "/ZZBS", seen: data.ZZBS },
       );
     const p = parseLicenceId(data.ZZBS)!;
-    if (p.typeCode !== lt.code || p.issuerCode !== data.ZZBFJGDM || p.version !== "001")
+    if (p.typeCode !== typeCode || p.issuerCode !== data.ZZBFJGDM || p.version !== "001")
       throw new ElicenceError(
         "INVALID_IDENTIFIER",
         "证照标识中的类型代码、颁发机构代码应与 ZZLXDM、ZZBFJGDM 一致，新证版本号应为 001",
         "the identifier's type and issuer parts must match ZZLXDM and ZZBFJGDM, and a new licence's version must be 001",
         { location: "/ZZBS", seen: data.ZZBS },
       );
-    serial = p.serial;
+    return p.serial;
   } else if (opts.serial) {
     if (!/^[0-9A-Z]{1,40}$/.test(opts.serial))
       throw new ElicenceError(
@@ -560,12 +539,42 @@ async function createUnlocked(env: LicenceEnv, body: unknown, opts: IssueOptions
         "serial must be digits and upper-case letters",
         { location: "/serial", seen: opts.serial },
       );
-    serial = opts.serial;
+    return opts.serial;
   } else {
     // Year + 6-digit sequence per type and issuer, like the serial 2024000123 of the worked example (facts §4.2).
     const year = cstDate(opts.now).slice(0, 4);
-    serial = year + String(await nextSeq(env, `serial:${lt.code}:${data.ZZBFJGDM}:${year}`)).padStart(6, "0");
+    return year + String(await nextSeq(env, `serial:${typeCode}:${data.ZZBFJGDM}:${year}`)).padStart(6, "0");
   }
+}
+
+async function createUnlocked(env: LicenceEnv, body: unknown, opts: IssueOptions): Promise<Licence> {
+  if (!body || typeof body !== "object" || Array.isArray(body))
+    throw new ElicenceError(
+      "REQUIRED_FIELD_MISSING",
+      "请求体应为证照数据对象",
+      "the body must be an object of licence data",
+    );
+  const b = body as Record<string, unknown>;
+  if (!b.ZZLXDM)
+    throw new ElicenceError(
+      "REQUIRED_FIELD_MISSING",
+      "证照类型代码 ZZLXDM 不能为空",
+      "licence type code ZZLXDM is required",
+      { location: "/ZZLXDM" },
+    );
+  const lt = await requirePublishedType(env.store, String(b.ZZLXDM));
+  validateHolder(b.CZZTDMLXDM, b.CZZTDM, opts.now, lt.holderType);
+  if (!b.CZZT)
+    throw new ElicenceError("REQUIRED_FIELD_MISSING", "持证主体 CZZT 不能为空", "holder name CZZT is required", {
+      location: "/CZZT",
+    });
+  const data = checkBody(b, lt);
+  data.ZZMC ??= lt.name;
+  data.CZZTDMLX = HOLDER_TYPES[lt.holderType].zh;
+  fillIssuer(data, opts);
+  checkValidity(data);
+
+  const serial = await serialOf(env, data, lt.code, opts);
   const id = data.ZZBS ?? makeLicenceId(lt.code, data.ZZBFJGDM, serial, "001");
   if (await getLicence(env, id))
     throw new ElicenceError("LICENCE_EXISTS", `证照标识 ${id} 已存在`, `licence identifier ${id} already exists`, {
@@ -690,6 +699,30 @@ export interface ModifyResult {
   catalogueRecord?: CatalogueRecord;
 }
 
+/** The licence data after a change: immutable items refused, an empty value removes an optional item. */
+function mergedChanges(cur: Licence, changes: Record<string, unknown>, now: number): Record<string, unknown> {
+  const ch = changes;
+  for (const k of IMMUTABLE_ON_CHANGE)
+    if (k in ch && ch[k] !== cur.data[k])
+      throw new ElicenceError(
+        "INVALID_FIELD",
+        `${k} 不可修改：类型、颁发机构、标识和持证主体代码决定了证照本身，请废止后重新制证`,
+        `${k} cannot be changed: type, issuer, identifier and holder code define the licence; annul it and create a new one`,
+        { location: `/${k}`, seen: ch[k] },
+      );
+  if (cur.stage === "issued") requireIssuedCurrent(cur, now, "变更", "changed");
+  const merged: Record<string, unknown> = { ...cur.data };
+  for (const [k, v] of Object.entries(ch)) {
+    if (v === null || v === "") delete merged[k];
+    else merged[k] = v;
+  }
+  if (cur.stage === "issued") {
+    // A change takes effect on the day it is made: new issue date, same validity unless changed.
+    if (!("ZZBFRQ" in ch)) delete merged.ZZBFRQ;
+  }
+  return merged;
+}
+
 /**
  * 修改制证数据. An unissued licence is changed in place. An issued one is changed (变更, operateType 09): a new
  * version (002, …) with the same serial is issued, linked to the old one, whose certState becomes 05 失效.
@@ -709,26 +742,8 @@ export function modifyLicence(
         "请给出要修改的证照数据项",
         "give the licence data items to change",
       );
-    const ch = changes as Record<string, unknown>;
-    for (const k of IMMUTABLE_ON_CHANGE)
-      if (k in ch && ch[k] !== cur.data[k])
-        throw new ElicenceError(
-          "INVALID_FIELD",
-          `${k} 不可修改：类型、颁发机构、标识和持证主体代码决定了证照本身，请废止后重新制证`,
-          `${k} cannot be changed: type, issuer, identifier and holder code define the licence; annul it and create a new one`,
-          { location: `/${k}`, seen: ch[k] },
-        );
     const lt = (await findLicenceType(env.store, cur.typeCode))!;
-    if (cur.stage === "issued") requireIssuedCurrent(cur, opts.now, "变更", "changed");
-    const merged: Record<string, unknown> = { ...cur.data };
-    for (const [k, v] of Object.entries(ch)) {
-      if (v === null || v === "") delete merged[k];
-      else merged[k] = v;
-    }
-    if (cur.stage === "issued") {
-      // A change takes effect on the day it is made: new issue date, same validity unless changed.
-      if (!("ZZBFRQ" in ch)) delete merged.ZZBFRQ;
-    }
+    const merged = mergedChanges(cur, changes as Record<string, unknown>, opts.now);
     const data = checkBody(merged, lt);
     if (!data.CZZT)
       throw new ElicenceError("REQUIRED_FIELD_MISSING", "持证主体 CZZT 不能为空", "holder name CZZT is required", {

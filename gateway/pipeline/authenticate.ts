@@ -50,25 +50,8 @@ function diagnoseSignature(sig: string, ts: string, token: string, nonce: string
   return tries.find(([v]) => v === s)?.[1];
 }
 
-function authenticateTif(x: Exchange): void | Promise<void> {
-  const t = x.tenant!;
-  const tenant = t.tenant;
-  const ts = singleHeader(x, "x-tif-timestamp");
-  const nonce = singleHeader(x, "x-tif-nonce");
-  const sig = singleHeader(x, "x-tif-signature");
-  const cfg = x.rt.config.gateway;
-
-  if (tenant.ipAllowList?.length && !ipAllowed(x.ip, tenant.ipAllowList))
-    refuse(GATEWAY_ERRORS.ipNotAllowed, [
-      {
-        location: "/ip",
-        rule: "gateway.ip-allow-list",
-        seen: x.ip,
-        message: `调用方 IP ${x.ip} 不在应用 ${tenant.paasid} 的白名单内 / caller IP ${x.ip} is not in ${tenant.paasid}'s allow-list`,
-        hint: "从白名单内的地址调用，或由管理员更新白名单 / call from an allowed address, or have the admin update the allow-list",
-      },
-    ]);
-
+/** x-tif-timestamp: decimal Unix seconds, within ±window of the tenant's clock (facts §1.2, §8.1). */
+function checkTimestamp(t: NonNullable<Exchange["tenant"]>, ts: string, windowSec: number): void {
   const now = t.clock.nowSeconds();
   if (!/^\d{1,13}$/.test(ts)) {
     refuse(GATEWAY_ERRORS.timestampInvalid, [
@@ -95,7 +78,7 @@ function authenticateTif(x: Exchange): void | Promise<void> {
   // the clock let a captured call be replayed after an advance past the nonce window: its nonce had expired on the
   // tenant's clock while its timestamp was still fresh in real time.)
   const skew = Number(ts) - now;
-  if (Math.abs(skew) > cfg.timestampWindowSec) {
+  if (Math.abs(skew) > windowSec) {
     const c = t.clock.state();
     const moved = c.frozen
       ? `冻结于 ${new Date(c.now).toISOString()} / frozen at ${new Date(c.now).toISOString()}`
@@ -107,13 +90,35 @@ function authenticateTif(x: Exchange): void | Promise<void> {
         location: "/headers/x-tif-timestamp",
         rule: "x-tif.timestamp-window",
         seen: ts,
-        message: `时间戳与网关时间相差 ${skew} 秒，超出 ±${cfg.timestampWindowSec} 秒 / the timestamp is ${skew} s off the gateway's clock, outside ±${cfg.timestampWindowSec} s`,
+        message: `时间戳与网关时间相差 ${skew} 秒，超出 ±${windowSec} 秒 / the timestamp is ${skew} s off the gateway's clock, outside ±${windowSec} s`,
         hint: moved
-          ? `租户 ${tenant.paasid} 的时钟已调整（${moved}）：按租户时间 ${now} 签名（GET /_gatesim/tenants/${tenant.paasid}/clock 的 now），或复位时钟 / ${tenant.paasid}'s clock was moved: sign with the tenant's time ${now} (the now of GET /_gatesim/tenants/${tenant.paasid}/clock), or reset the clock`
+          ? `租户 ${t.tenant.paasid} 的时钟已调整（${moved}）：按租户时间 ${now} 签名（GET /_gatesim/tenants/${t.tenant.paasid}/clock 的 now），或复位时钟 / ${t.tenant.paasid}'s clock was moved: sign with the tenant's time ${now} (the now of GET /_gatesim/tenants/${t.tenant.paasid}/clock), or reset the clock`
           : `校准客户端时钟（网关时间 ${now}），每次请求重新生成时间戳 / sync the client clock (gateway time ${now}) and take a fresh timestamp per call`,
       },
     ]);
   }
+}
+
+function authenticateTif(x: Exchange): void | Promise<void> {
+  const t = x.tenant!;
+  const tenant = t.tenant;
+  const ts = singleHeader(x, "x-tif-timestamp");
+  const nonce = singleHeader(x, "x-tif-nonce");
+  const sig = singleHeader(x, "x-tif-signature");
+  const cfg = x.rt.config.gateway;
+
+  if (tenant.ipAllowList?.length && !ipAllowed(x.ip, tenant.ipAllowList))
+    refuse(GATEWAY_ERRORS.ipNotAllowed, [
+      {
+        location: "/ip",
+        rule: "gateway.ip-allow-list",
+        seen: x.ip,
+        message: `调用方 IP ${x.ip} 不在应用 ${tenant.paasid} 的白名单内 / caller IP ${x.ip} is not in ${tenant.paasid}'s allow-list`,
+        hint: "从白名单内的地址调用，或由管理员更新白名单 / call from an allowed address, or have the admin update the allow-list",
+      },
+    ]);
+
+  checkTimestamp(t, ts, cfg.timestampWindowSec);
 
   const want = tifSign(ts, tenant.paasToken, nonce);
   const strictUpper = tenant.signatureCase === "upper" && x.route.byService.size > 0;

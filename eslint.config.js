@@ -80,7 +80,6 @@ export default tseslint.config(
       // these went over when Prettier wrapped their 120+ character lines
       "gateway/http-thread.ts",
       "gateway/tools/endpoint-verify.ts",
-      "gateway/tools/report-command.ts",
       "gateway/tools/verify-cases.ts",
       "mocks/datashare/audit-info.ts",
       "mocks/datashare/catalogue.ts",

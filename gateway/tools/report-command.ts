@@ -24,20 +24,12 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-export async function reportCommand(argv: string[], io: CommandIo = processIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: OPTIONS, strict: true }));
-  } catch (e) {
-    io.stderr(`${(e as Error).message}\n\n${REPORT_HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout(REPORT_HELP);
-    return 0;
-  }
+type ReportValues = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"];
+
+/** The options' problems, each with its fix, and what the request needs from them. */
+function checkOptions(values: ReportValues, env: CommandIo["env"]) {
   const problems: string[] = [];
-  const token = values["admin-token"] ?? io.env.GATESIM_ADMIN_TOKEN;
+  const token = values["admin-token"] ?? env.GATESIM_ADMIN_TOKEN;
   if (!values.url) problems.push("--url 必填 / --url is required (e.g. http://127.0.0.1:8080)");
   if (!values.paasid) problems.push("--paasid 必填 / --paasid is required");
   if (!token)
@@ -62,6 +54,23 @@ export async function reportCommand(argv: string[], io: CommandIo = processIo): 
     problems.push(
       `--profile: 未知的内置配置 ${p}，也不是文件 / unknown built-in profile and not a file (built-ins: ${Object.keys(BUILT_IN_PROFILES).join(", ")})`,
     );
+  return { problems, token, format, profileBody };
+}
+
+export async function reportCommand(argv: string[], io: CommandIo = processIo): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: OPTIONS, strict: true }));
+  } catch (e) {
+    io.stderr(`${(e as Error).message}\n\n${REPORT_HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout(REPORT_HELP);
+    return 0;
+  }
+  const { problems, token, format, profileBody } = checkOptions(values, io.env);
+  const p = values.profile;
   if (problems.length) {
     io.stderr(`${problems.map((x) => `  - ${x}`).join("\n")}\n\n${REPORT_HELP}`);
     return 2;

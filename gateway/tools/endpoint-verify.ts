@@ -63,6 +63,32 @@ function targetOf(base: string, c: VerifyCase): string {
   return `${b}${p}${q ? `?${q}` : ""}`;
 }
 
+/** What is wrong with an answer: the class the case expects (2xx or a refusal), and the contract's response check. */
+function judgeAnswer(
+  c: VerifyCase,
+  op: Parameters<typeof validateResponse>[0],
+  status: number,
+  ct: string,
+  text: string,
+) {
+  let body: unknown = text;
+  if (/json/.test(ct)) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+  }
+  const problems: string[] = [];
+  const cls = Math.floor(status / 100);
+  if (c.expect === "2xx" && cls !== 2) problems.push(`应返回 2xx，实际 ${status} / expected 2xx, got ${status}`);
+  if (c.expect === "4xx" && cls !== 4)
+    problems.push(`应拒绝（4xx），实际 ${status} / expected a refusal (4xx), got ${status}`);
+  const violations = validateResponse(op, status, text === "" ? undefined : ct, text === "" ? undefined : body);
+  for (const v of violations) problems.push(`应答 ${v.location}: ${v.message}`);
+  return { problems, violations };
+}
+
 export async function runVerify(o: VerifyOptions): Promise<VerifyResult> {
   const contract = loadVerifyContract(o.contract);
   const cases = contract.operations.flatMap((op) => buildCases(op, { body: o.body }));
@@ -98,27 +124,7 @@ export async function runVerify(o: VerifyOptions): Promise<VerifyResult> {
         const res = await request(url, { method: c.method as "POST", headers, body: payload, dispatcher });
         const text = await res.body.text();
         const ct = String(res.headers["content-type"] ?? "");
-        let body: unknown = text;
-        if (/json/.test(ct)) {
-          try {
-            body = JSON.parse(text);
-          } catch {
-            body = text;
-          }
-        }
-        const problems: string[] = [];
-        const cls = Math.floor(res.statusCode / 100);
-        if (c.expect === "2xx" && cls !== 2)
-          problems.push(`应返回 2xx，实际 ${res.statusCode} / expected 2xx, got ${res.statusCode}`);
-        if (c.expect === "4xx" && cls !== 4)
-          problems.push(`应拒绝（4xx），实际 ${res.statusCode} / expected a refusal (4xx), got ${res.statusCode}`);
-        const violations = validateResponse(
-          op,
-          res.statusCode,
-          text === "" ? undefined : ct,
-          text === "" ? undefined : body,
-        );
-        for (const v of violations) problems.push(`应答 ${v.location}: ${v.message}`);
+        const { problems, violations } = judgeAnswer(c, op, res.statusCode, ct, text);
         results.push({
           case: c,
           status: problems.length ? "fail" : "pass",

@@ -66,7 +66,6 @@ export default tseslint.config(
     files: [
       "gateway/app.ts",
       "gateway/admin.ts",
-      "gateway/landing.ts",
       "gateway/tools/connectivity-probe.ts",
       "gateway/tools/validating-proxy.ts",
       "gateway/tools/readiness-report.ts",

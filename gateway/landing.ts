@@ -49,6 +49,32 @@ function personas(rt: Runtime): PersonaView[] {
   return out;
 }
 
+/** The landing page's two examples of a signed call: curl with the gateway's ping, and Node with a GatewayMsg call. */
+function signedCallExamples(paasid: string, token: string, base: string): { curl: string; ts: string } {
+  const curl = `PAASID='${paasid}'
+TOKEN='${token}'
+TS=$(date +%s)
+NONCE=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \\n')
+SIG=$(printf '%s' "$TS$TOKEN$NONCE$TS" | sha256sum | cut -d' ' -f1)
+curl -s ${base}/ebus/gatesim/ping \\
+  -H "x-tif-paasid: $PAASID" -H "x-tif-timestamp: $TS" \\
+  -H "x-tif-nonce: $NONCE" -H "x-tif-signature: $SIG"`;
+  const ts = `import { createHash, randomBytes } from "node:crypto";
+
+const paasid = "${paasid}", paasToken = "${token}";
+const ts = String(Math.floor(Date.now() / 1000));
+const nonce = randomBytes(8).toString("hex");
+const signature = createHash("sha256").update(ts + paasToken + nonce + ts).digest("hex");
+const res = await fetch("${base}/GatewayMsg/http/api/proxy/invoke", {
+  method: "POST",
+  headers: { "content-type": "application/json", "x-tif-paasid": paasid, "x-tif-timestamp": ts,
+             "x-tif-nonce": nonce, "x-tif-signature": signature, "x-tif-serviceId": "C0000000000001" },
+  body: JSON.stringify({ hello: "汕头" }),
+});
+console.log(res.status, await res.json());`;
+  return { curl, ts };
+}
+
 export function renderLanding(rt: Runtime): string {
   const base = baseUrl(rt);
   const app = rt.tenants.list()[0].tenant;
@@ -92,27 +118,7 @@ export function renderLanding(rt: Runtime): string {
         `<tr><td><code>${esc(s.name)}</code></td><td>${esc(s.platform)}</td><td>${esc(s.zh)}<br><small>${esc(s.en)}</small></td></tr>`,
     )
     .join("");
-  const curl = `PAASID='${app.paasid}'
-TOKEN='${token}'
-TS=$(date +%s)
-NONCE=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \\n')
-SIG=$(printf '%s' "$TS$TOKEN$NONCE$TS" | sha256sum | cut -d' ' -f1)
-curl -s ${base}/ebus/gatesim/ping \\
-  -H "x-tif-paasid: $PAASID" -H "x-tif-timestamp: $TS" \\
-  -H "x-tif-nonce: $NONCE" -H "x-tif-signature: $SIG"`;
-  const ts = `import { createHash, randomBytes } from "node:crypto";
-
-const paasid = "${app.paasid}", paasToken = "${token}";
-const ts = String(Math.floor(Date.now() / 1000));
-const nonce = randomBytes(8).toString("hex");
-const signature = createHash("sha256").update(ts + paasToken + nonce + ts).digest("hex");
-const res = await fetch("${base}/GatewayMsg/http/api/proxy/invoke", {
-  method: "POST",
-  headers: { "content-type": "application/json", "x-tif-paasid": paasid, "x-tif-timestamp": ts,
-             "x-tif-nonce": nonce, "x-tif-signature": signature, "x-tif-serviceId": "C0000000000001" },
-  body: JSON.stringify({ hello: "汕头" }),
-});
-console.log(res.status, await res.json());`;
+  const { curl, ts } = signedCallExamples(app.paasid, token, base);
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>gatesim — 广东省政务 API 网关模拟器</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">

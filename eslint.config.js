@@ -72,7 +72,6 @@ export default tseslint.config(
       "mocks/datashare/query.ts",
       "mocks/datashare/base-libraries.ts",
       "mocks/datashare/seed-catalogue.ts",
-      "mocks/elicence/licence-pdf.ts",
       "mocks/eseal/seal-service.ts",
       "mocks/eseal/verify-signature.ts",
       "mocks/shared/seed/enterprise-collection.ts",

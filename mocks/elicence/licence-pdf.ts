@@ -199,6 +199,62 @@ export interface RenderOptions {
   annotation?: Annotation;
 }
 
+/** The label/value table from `top` down, lines wrapped to the columns; answers the table's bottom. */
+function drawFieldTable(
+  page: PDFPage,
+  rows: ReturnType<typeof licenceRows>,
+  regular: PDFFont,
+  left: number,
+  right: number,
+  top: number,
+): number {
+  const labelW = 118,
+    size = 11,
+    lead = 16,
+    pad = 8;
+  const valueW = right - left - labelW - 2 * pad;
+  const laid = rows.map(([label, value]) => {
+    const lines = wrap(value ?? "", regular, size, valueW);
+    const labelLines = wrap(label, regular, size, labelW - 2 * pad);
+    return { labelLines, lines, h: Math.max(lines.length, labelLines.length) * lead + 2 * pad - 4 };
+  });
+  const bottom = top - laid.reduce((a, r) => a + r.h, 0);
+  page.drawRectangle({ x: left, y: bottom, width: labelW, height: top - bottom, color: LABEL_BG });
+  let y = top;
+  for (const r of laid) {
+    r.labelLines.forEach((ln, i) =>
+      page.drawText(ln, { x: left + pad, y: y - pad - size + 1 - i * lead, size, font: regular, color: INK }),
+    );
+    r.lines.forEach((ln, i) =>
+      page.drawText(ln, { x: left + labelW + pad, y: y - pad - size + 1 - i * lead, size, font: regular, color: INK }),
+    );
+    y -= r.h;
+    page.drawLine({ start: { x: left, y }, end: { x: right, y }, thickness: 0.5, color: GRID });
+  }
+  page.drawLine({ start: { x: left + labelW, y: top }, end: { x: left + labelW, y }, thickness: 0.5, color: GRID });
+  page.drawRectangle({ x: left, y, width: right - left, height: top - y, borderColor: GRID, borderWidth: 1.2 });
+  return y;
+}
+
+/** Metadata: the GB/T 36903 keys in the document information dictionary, as GB/T 36905 puts them in OFD CustomData. */
+function writeMetadata(doc: PDFDocument, licence: Licence, title: string, opts: RenderOptions): void {
+  const at = new Date(opts.now);
+  doc.setTitle(title);
+  doc.setSubject(licence.id);
+  doc.setAuthor(licence.data.ZZBFJG ?? "");
+  doc.setKeywords([licence.id, licence.data.ZZLXDM ?? "", licence.data.ZZBH ?? ""]);
+  doc.setCreator("gatesim e-licence");
+  doc.setProducer("gatesim (pdf-lib)");
+  doc.setCreationDate(at);
+  doc.setModificationDate(at);
+  const info = doc.context.lookup(doc.context.trailerInfo.Info, PDFDict);
+  for (const [k, v] of Object.entries(licence.data))
+    if (CORE_KEYS.has(k) || k.startsWith("KZ_")) info.set(PDFName.of(k), PDFHexString.fromText(v));
+  if (opts.watermark) info.set(PDFName.of("YZSY"), PDFHexString.fromText(opts.watermark));
+  if (opts.annotation)
+    for (const k of ANNOTATION_KEYS) info.set(PDFName.of(k), PDFHexString.fromText(opts.annotation[k]));
+}
+
 /** The licence as a one-page A4 PDF with its GB/T 36903 metadata in the document information dictionary. */
 export async function renderLicencePdf(
   licence: Licence,
@@ -240,35 +296,9 @@ export async function renderLicencePdf(
   drawCentered(page, "（电子证照）", H - 176, regular, 12, INK);
 
   // Field table.
-  const rows = licenceRows(licence, type);
   const left = 58,
-    right = W - 58,
-    labelW = 118,
-    size = 11,
-    lead = 16,
-    pad = 8;
-  const valueW = right - left - labelW - 2 * pad;
-  const laid = rows.map(([label, value]) => {
-    const lines = wrap(value ?? "", regular, size, valueW);
-    const labelLines = wrap(label, regular, size, labelW - 2 * pad);
-    return { labelLines, lines, h: Math.max(lines.length, labelLines.length) * lead + 2 * pad - 4 };
-  });
-  const top = H - 205;
-  const bottom = top - laid.reduce((a, r) => a + r.h, 0);
-  page.drawRectangle({ x: left, y: bottom, width: labelW, height: top - bottom, color: LABEL_BG });
-  let y = top;
-  for (const r of laid) {
-    r.labelLines.forEach((ln, i) =>
-      page.drawText(ln, { x: left + pad, y: y - pad - size + 1 - i * lead, size, font: regular, color: INK }),
-    );
-    r.lines.forEach((ln, i) =>
-      page.drawText(ln, { x: left + labelW + pad, y: y - pad - size + 1 - i * lead, size, font: regular, color: INK }),
-    );
-    y -= r.h;
-    page.drawLine({ start: { x: left, y }, end: { x: right, y }, thickness: 0.5, color: GRID });
-  }
-  page.drawLine({ start: { x: left + labelW, y: top }, end: { x: left + labelW, y }, thickness: 0.5, color: GRID });
-  page.drawRectangle({ x: left, y, width: right - left, height: top - y, borderColor: GRID, borderWidth: 1.2 });
+    right = W - 58;
+  const y = drawFieldTable(page, licenceRows(licence, type), regular, left, right, H - 205);
 
   // Issuer and date bottom-right, the seal mark over them as on paper licences.
   const by = Math.max(y - 95, 120);
@@ -309,22 +339,7 @@ export async function renderLicencePdf(
   }
   if (opts.watermark) drawWatermark(page, `仅供${opts.watermark}使用`, regular);
 
-  // Metadata: the GB/T 36903 keys, as GB/T 36905 puts them in OFD CustomData (facts §4.3).
-  const at = new Date(opts.now);
-  doc.setTitle(title);
-  doc.setSubject(licence.id);
-  doc.setAuthor(d.ZZBFJG ?? "");
-  doc.setKeywords([licence.id, d.ZZLXDM ?? "", d.ZZBH ?? ""]);
-  doc.setCreator("gatesim e-licence");
-  doc.setProducer("gatesim (pdf-lib)");
-  doc.setCreationDate(at);
-  doc.setModificationDate(at);
-  const info = doc.context.lookup(doc.context.trailerInfo.Info, PDFDict);
-  for (const [k, v] of Object.entries(d))
-    if (CORE_KEYS.has(k) || k.startsWith("KZ_")) info.set(PDFName.of(k), PDFHexString.fromText(v));
-  if (opts.watermark) info.set(PDFName.of("YZSY"), PDFHexString.fromText(opts.watermark));
-  if (opts.annotation)
-    for (const k of ANNOTATION_KEYS) info.set(PDFName.of(k), PDFHexString.fromText(opts.annotation[k]));
+  writeMetadata(doc, licence, title, opts);
   return doc.save({ useObjectStreams: false });
 }
 

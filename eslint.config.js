@@ -77,7 +77,6 @@ export default tseslint.config(
       "mocks/shared/seed/enterprise-collection.ts",
       // these went over when Prettier wrapped their 120+ character lines
       "gateway/http-thread.ts",
-      "gateway/tools/verify-cases.ts",
       "mocks/datashare/audit-info.ts",
       "mocks/datashare/catalogue.ts",
       "mocks/datashare/provider.ts",

@@ -94,6 +94,70 @@ function wrongValue(s: Obj): unknown | undefined {
 const freeString = (s: Obj) => typeOf(s) === "string" && !s.format && !s.pattern && !s.enum && s.const === undefined;
 const freeNumber = (s: Obj) => (typeOf(s) === "integer" || typeOf(s) === "number") && !s.enum && s.const === undefined;
 
+type AddCase = (kind: CaseKind, name: string, over?: Partial<VerifyCase>) => void;
+type Props = ReturnType<typeof walk>;
+
+/** A valid request at each free string's length bounds and each free number's bounds. */
+function boundaryCases(props: Props, exampleBody: unknown, add: AddCase): void {
+  for (const p of props) {
+    const s = p.schema;
+    const at = pointer(p.path);
+    if (freeString(s)) {
+      if (s.minLength !== undefined && s.minLength > 0)
+        add("boundary", `${at} 长度取最小值 ${s.minLength} / at minLength`, {
+          body: setAt(exampleBody, p.path, "x".repeat(s.minLength)),
+        });
+      if (s.maxLength !== undefined)
+        add("boundary", `${at} 长度取最大值 ${s.maxLength} / at maxLength`, {
+          body: setAt(exampleBody, p.path, "x".repeat(s.maxLength)),
+        });
+    }
+    if (freeNumber(s)) {
+      if (s.minimum !== undefined)
+        add("boundary", `${at} 取最小值 ${s.minimum} / at minimum`, { body: setAt(exampleBody, p.path, s.minimum) });
+      if (s.maximum !== undefined)
+        add("boundary", `${at} 取最大值 ${s.maximum} / at maximum`, { body: setAt(exampleBody, p.path, s.maximum) });
+    }
+  }
+}
+
+/** Refusals expected for a wrong type, a length or number past its bound, a string outside its enum. */
+function invalidValueCases(props: Props, exampleBody: unknown, typed: boolean, add: AddCase): void {
+  for (const p of props) {
+    const s = p.schema;
+    const at = pointer(p.path);
+    if (typed) {
+      const w = wrongValue(s);
+      if (w !== undefined && (p.required || getAt(exampleBody, p.path) !== undefined))
+        add("invalid", `${at} 类型错误 / wrong type (${JSON.stringify(w)})`, { body: setAt(exampleBody, p.path, w) });
+    }
+    if (freeString(s)) {
+      if (s.maxLength !== undefined)
+        add("invalid", `${at} 超过最大长度 ${s.maxLength} / longer than maxLength`, {
+          body: setAt(exampleBody, p.path, "x".repeat(s.maxLength + 1)),
+        });
+      if (s.minLength !== undefined && s.minLength > 0)
+        add("invalid", `${at} 短于最小长度 ${s.minLength} / shorter than minLength`, {
+          body: setAt(exampleBody, p.path, "x".repeat(s.minLength - 1)),
+        });
+    }
+    if (freeNumber(s) && typed) {
+      if (s.maximum !== undefined)
+        add("invalid", `${at} 超过最大值 ${s.maximum} / above maximum`, {
+          body: setAt(exampleBody, p.path, s.maximum + 1),
+        });
+      if (s.minimum !== undefined)
+        add("invalid", `${at} 低于最小值 ${s.minimum} / below minimum`, {
+          body: setAt(exampleBody, p.path, s.minimum - 1),
+        });
+    }
+    if (Array.isArray(s.enum) && typeOf(s) === "string")
+      add("invalid", `${at} 不在枚举值内 / not one of the enum values`, {
+        body: setAt(exampleBody, p.path, "__not_in_enum__"),
+      });
+  }
+}
+
 export function buildCases(op: VerifyOperation, opts: { seed?: string; body?: unknown } = {}): VerifyCase[] {
   const r = prngFor(opts.seed ?? "gatesim-verify", op.operationId);
   const [contentType, media] = Object.entries(op.requestBody?.content ?? {})[0] ?? [];
@@ -136,26 +200,7 @@ export function buildCases(op: VerifyOperation, opts: { seed?: string; body?: un
   add("valid", "契约示例/样例请求 / the contract's example or a sample request");
 
   const props = walk(bodySchema);
-  for (const p of props) {
-    const s = p.schema;
-    const at = pointer(p.path);
-    if (freeString(s)) {
-      if (s.minLength !== undefined && s.minLength > 0)
-        add("boundary", `${at} 长度取最小值 ${s.minLength} / at minLength`, {
-          body: setAt(exampleBody, p.path, "x".repeat(s.minLength)),
-        });
-      if (s.maxLength !== undefined)
-        add("boundary", `${at} 长度取最大值 ${s.maxLength} / at maxLength`, {
-          body: setAt(exampleBody, p.path, "x".repeat(s.maxLength)),
-        });
-    }
-    if (freeNumber(s)) {
-      if (s.minimum !== undefined)
-        add("boundary", `${at} 取最小值 ${s.minimum} / at minimum`, { body: setAt(exampleBody, p.path, s.minimum) });
-      if (s.maximum !== undefined)
-        add("boundary", `${at} 取最大值 ${s.maximum} / at maximum`, { body: setAt(exampleBody, p.path, s.maximum) });
-    }
-  }
+  boundaryCases(props, exampleBody, add);
 
   if (op.requestBody?.required) add("invalid", "缺少请求体 / no body", { body: undefined });
   for (const p of props) {
@@ -167,39 +212,7 @@ export function buildCases(op: VerifyOperation, opts: { seed?: string; body?: un
       add("invalid", `缺少必填字段 ${pointer(p.path)} / required ${pointer(p.path)} dropped`, { body: b });
   }
   const typed = !!contentType && /json/.test(contentType); // form fields are all strings on the wire
-  for (const p of props) {
-    const s = p.schema;
-    const at = pointer(p.path);
-    if (typed) {
-      const w = wrongValue(s);
-      if (w !== undefined && (p.required || getAt(exampleBody, p.path) !== undefined))
-        add("invalid", `${at} 类型错误 / wrong type (${JSON.stringify(w)})`, { body: setAt(exampleBody, p.path, w) });
-    }
-    if (freeString(s)) {
-      if (s.maxLength !== undefined)
-        add("invalid", `${at} 超过最大长度 ${s.maxLength} / longer than maxLength`, {
-          body: setAt(exampleBody, p.path, "x".repeat(s.maxLength + 1)),
-        });
-      if (s.minLength !== undefined && s.minLength > 0)
-        add("invalid", `${at} 短于最小长度 ${s.minLength} / shorter than minLength`, {
-          body: setAt(exampleBody, p.path, "x".repeat(s.minLength - 1)),
-        });
-    }
-    if (freeNumber(s) && typed) {
-      if (s.maximum !== undefined)
-        add("invalid", `${at} 超过最大值 ${s.maximum} / above maximum`, {
-          body: setAt(exampleBody, p.path, s.maximum + 1),
-        });
-      if (s.minimum !== undefined)
-        add("invalid", `${at} 低于最小值 ${s.minimum} / below minimum`, {
-          body: setAt(exampleBody, p.path, s.minimum - 1),
-        });
-    }
-    if (Array.isArray(s.enum) && typeOf(s) === "string")
-      add("invalid", `${at} 不在枚举值内 / not one of the enum values`, {
-        body: setAt(exampleBody, p.path, "__not_in_enum__"),
-      });
-  }
+  invalidValueCases(props, exampleBody, typed, add);
   for (const q of op.parameters.filter((x) => x.in === "query" && x.required)) {
     const { [q.name]: _dropped, ...rest } = query;
     add("invalid", `缺少必填查询参数 ${q.name} / required query parameter ${q.name} dropped`, { query: rest });

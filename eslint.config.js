@@ -76,7 +76,6 @@ export default tseslint.config(
       "mocks/eseal/verify-signature.ts",
       "mocks/shared/seed/enterprise-collection.ts",
       // these went over when Prettier wrapped their 120+ character lines
-      "gateway/http-thread.ts",
       "mocks/datashare/audit-info.ts",
       "mocks/datashare/catalogue.ts",
       "mocks/datashare/provider.ts",

@@ -129,6 +129,24 @@ export function spawnHttpThread(
   return { serve: (sim, opts) => serveFrom(worker, sim, opts), abort: () => worker.terminate().then(() => undefined) };
 }
 
+/** A request the HTTP thread hands over whole (no route of its own): run through Fastify's inject, answered as sent. */
+async function injectAnswer(sim: Simulator, m: RequestRecord): Promise<AnswerRecord> {
+  const headers = { ...m.headers };
+  delete headers["content-length"];
+  delete headers["transfer-encoding"];
+  const res = await sim.app.inject({
+    method: m.method as "GET",
+    url: m.url,
+    headers: headers as Record<string, string>,
+    ...(m.rawBody?.length ? { payload: asBuffer(m.rawBody) } : {}),
+    remoteAddress: m.ip,
+  });
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(res.headers))
+    if (v !== undefined && !HOP.has(k)) out[k] = Array.isArray(v) ? v : String(v);
+  return { id: m.id, status: res.statusCode, headers: out, body: ownBytes(res.rawPayload) };
+}
+
 /** Serve `sim` on host:port from the HTTP thread. Resolves once it listens; rejects as listen() would (EADDRINUSE …). */
 async function serveFrom(worker: Worker, sim: Simulator, opts: ServeOptions): Promise<HttpThread> {
   const { routes, answerNotFound, answerError } = sim.transport;
@@ -136,22 +154,7 @@ async function serveFrom(worker: Worker, sim: Simulator, opts: ServeOptions): Pr
   let onEvent: ((e: WorkerEvent) => void) | undefined;
 
   async function answer(m: RequestRecord): Promise<AnswerRecord> {
-    if (m.kind === "inject") {
-      const headers = { ...m.headers };
-      delete headers["content-length"];
-      delete headers["transfer-encoding"];
-      const res = await sim.app.inject({
-        method: m.method as "GET",
-        url: m.url,
-        headers: headers as Record<string, string>,
-        ...(m.rawBody?.length ? { payload: asBuffer(m.rawBody) } : {}),
-        remoteAddress: m.ip,
-      });
-      const out: Record<string, string | string[]> = {};
-      for (const [k, v] of Object.entries(res.headers))
-        if (v !== undefined && !HOP.has(k)) out[k] = Array.isArray(v) ? v : String(v);
-      return { id: m.id, status: res.statusCode, headers: out, body: ownBytes(res.rawPayload) };
-    }
+    if (m.kind === "inject") return injectAnswer(sim, m);
     const entry = m.key ? routes.get(m.key) : undefined;
     const reply = new RecordingReply(() => worker.postMessage({ type: "hold", id: m.id } satisfies HoldMessage));
     if (m.kind === "route" && entry) await entry.handle(requestOf(m), reply);

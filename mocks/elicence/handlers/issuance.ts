@@ -294,6 +294,28 @@ function typeView(t: LicenceType): ElicenceSchemas["LicenceType"] {
   };
 }
 
+/**
+ * The GatewayMsg services that act on one of the caller's own licences: refusals in the envelope, the session and
+ * issuer precheck, then the one ownership check (ownLicence); `act` gets the licence and the caller's organisation.
+ */
+function withOwnLicence<R>(
+  deps: ElicenceDeps,
+  input: HandlerInput,
+  ctx: HandlerContext,
+  act: (l: Licence, org: { uscc: string; name: string }) => Promise<R>,
+) {
+  return issuanceGuard(
+    () => ctx.clock.now(),
+    async () => {
+      const pre = await precheck(deps, input, ctx);
+      if (isAnswer(pre)) return pre;
+      const l = await ownLicence(deps, input, ctx, pre.org!);
+      if (isAnswer(l)) return l;
+      return act(l, pre.org!);
+    },
+  );
+}
+
 export const issuanceHandlers = {
   elicenceLogin: async (input, ctx, deps) => {
     const s = await openSession(ctx.store, input.tenant.paasid, ctx.clock.now(), deps.opts.sessionTtlSeconds);
@@ -338,135 +360,93 @@ export const issuanceHandlers = {
     ),
 
   elicenceIssue: (input, ctx, deps) =>
-    issuanceGuard(
-      () => ctx.clock.now(),
-      async () => {
-        const pre = await precheck(deps, input, ctx);
-        if (isAnswer(pre)) return pre;
-        const l = await ownLicence(deps, input, ctx, pre.org!);
-        if (isAnswer(l)) return l;
-        const sealProblem = await checkSealUsable(ctx, pre.org!);
-        if (sealProblem) return sealProblem;
-        const r = await issueLicence(deps.library.envOf(ctx.store), l.id, { now: ctx.clock.now() });
-        return finishIssue(deps, ctx, r.licence, r.catalogueRecord);
-      },
-    ),
+    withOwnLicence(deps, input, ctx, async (l, org) => {
+      const sealProblem = await checkSealUsable(ctx, org);
+      if (sealProblem) return sealProblem;
+      const r = await issueLicence(deps.library.envOf(ctx.store), l.id, { now: ctx.clock.now() });
+      return finishIssue(deps, ctx, r.licence, r.catalogueRecord);
+    }),
 
   elicenceModify: (input, ctx, deps) =>
-    issuanceGuard(
-      () => ctx.clock.now(),
-      async () => {
-        const pre = await precheck(deps, input, ctx);
-        if (isAnswer(pre)) return pre;
-        const l = await ownLicence(deps, input, ctx, pre.org!);
-        if (isAnswer(l)) return l;
-        const changes: Body = {};
-        for (const [k, v] of Object.entries(bodyOf(input)))
-          if (!CONTROL_KEYS.includes(k) && !(k === "ZZBS" && v === l.id)) changes[k] = v;
-        if (l.stage === "issued") {
-          const sealProblem = await checkSealUsable(ctx, pre.org!);
-          if (sealProblem) return sealProblem;
-        }
-        const r = await modifyLicence(deps.library.envOf(ctx.store), l.id, changes, {
-          now: ctx.clock.now(),
-          reason: str(bodyOf(input).reason),
-        });
-        if (r.catalogueRecord) return finishIssue(deps, ctx, r.licence, r.catalogueRecord, r.previous);
-        return issuanceResult(ctx.clock.now(), { data: await issuanceData(ctx, r.licence) });
-      },
-    ),
+    withOwnLicence(deps, input, ctx, async (l, org) => {
+      const changes: Body = {};
+      for (const [k, v] of Object.entries(bodyOf(input)))
+        if (!CONTROL_KEYS.includes(k) && !(k === "ZZBS" && v === l.id)) changes[k] = v;
+      if (l.stage === "issued") {
+        const sealProblem = await checkSealUsable(ctx, org);
+        if (sealProblem) return sealProblem;
+      }
+      const r = await modifyLicence(deps.library.envOf(ctx.store), l.id, changes, {
+        now: ctx.clock.now(),
+        reason: str(bodyOf(input).reason),
+      });
+      if (r.catalogueRecord) return finishIssue(deps, ctx, r.licence, r.catalogueRecord, r.previous);
+      return issuanceResult(ctx.clock.now(), { data: await issuanceData(ctx, r.licence) });
+    }),
 
   elicenceDelete: (input, ctx, deps) =>
-    issuanceGuard(
-      () => ctx.clock.now(),
-      async () => {
-        const pre = await precheck(deps, input, ctx);
-        if (isAnswer(pre)) return pre;
-        const l = await ownLicence(deps, input, ctx, pre.org!);
-        if (isAnswer(l)) return l;
-        const gone = await deleteLicence(deps.library.envOf(ctx.store), l.id, { now: ctx.clock.now() });
-        await ctx.store.delete(META_KIND, gone.id);
-        return changed(ctx, gone, { deleted: true });
-      },
-    ),
+    withOwnLicence(deps, input, ctx, async (l) => {
+      const gone = await deleteLicence(deps.library.envOf(ctx.store), l.id, { now: ctx.clock.now() });
+      await ctx.store.delete(META_KIND, gone.id);
+      return changed(ctx, gone, { deleted: true });
+    }),
 
   elicenceRevoke: (input, ctx, deps) =>
-    issuanceGuard(
-      () => ctx.clock.now(),
-      async () => {
-        const pre = await precheck(deps, input, ctx);
-        if (isAnswer(pre)) return pre;
-        const l = await ownLicence(deps, input, ctx, pre.org!);
-        if (isAnswer(l)) return l;
-        const b = bodyOf(input);
-        const r = await revokeLicence(deps.library.envOf(ctx.store), l.id, {
-          now: ctx.clock.now(),
-          kind: str(b.kind) as RevokeKind | undefined,
-          reason: str(b.reason),
-        });
-        ctx.emit("elicence.revoked", { certIdentifier: r.id, certState: r.certState });
-        return changed(ctx, r);
-      },
-    ),
+    withOwnLicence(deps, input, ctx, async (l) => {
+      const b = bodyOf(input);
+      const r = await revokeLicence(deps.library.envOf(ctx.store), l.id, {
+        now: ctx.clock.now(),
+        kind: str(b.kind) as RevokeKind | undefined,
+        reason: str(b.reason),
+      });
+      ctx.emit("elicence.revoked", { certIdentifier: r.id, certState: r.certState });
+      return changed(ctx, r);
+    }),
 
   elicenceSuspend: (input, ctx, deps) =>
-    issuanceGuard(
-      () => ctx.clock.now(),
-      async () => {
-        const pre = await precheck(deps, input, ctx);
-        if (isAnswer(pre)) return pre;
-        const l = await ownLicence(deps, input, ctx, pre.org!);
-        if (isAnswer(l)) return l;
-        const b = bodyOf(input);
-        const env = deps.library.envOf(ctx.store);
-        const r =
-          b.action === "return"
-            ? await returnLicence(env, l.id, { now: ctx.clock.now(), reason: str(b.reason) })
-            : await suspendLicence(env, l.id, { now: ctx.clock.now(), reason: str(b.reason) });
-        return changed(ctx, r);
-      },
-    ),
+    withOwnLicence(deps, input, ctx, async (l) => {
+      const b = bodyOf(input);
+      const env = deps.library.envOf(ctx.store);
+      const r =
+        b.action === "return"
+          ? await returnLicence(env, l.id, { now: ctx.clock.now(), reason: str(b.reason) })
+          : await suspendLicence(env, l.id, { now: ctx.clock.now(), reason: str(b.reason) });
+      return changed(ctx, r);
+    }),
 
   elicenceArchive: (input, ctx, deps) =>
-    issuanceGuard(
-      () => ctx.clock.now(),
-      async () => {
-        const pre = await precheck(deps, input, ctx);
-        if (isAnswer(pre)) return pre;
-        const l = await ownLicence(deps, input, ctx, pre.org!);
-        if (isAnswer(l)) return l;
-        const a = await archiveLicence(deps.library.envOf(ctx.store), l.id, { now: ctx.clock.now() });
-        const format = fileFormatOf((input.body as { file_format?: unknown } | undefined)?.file_format);
-        const eseal = esealOf(ctx);
-        let file = format === "pdf" ? await keptPdf(ctx, a.id) : await keptOfd(ctx, a.id, eseal);
-        if (!file) {
-          // Seeded licences (and any issued while the e-seal platform was away) are sealed when first archived.
-          if (!eseal)
-            return issuanceRefusal(
-              503,
-              "ESEAL_UNAVAILABLE",
-              "电子印章平台不可用，无法出具盖章文件",
-              "the e-seal platform is not available, so no sealed file can be made",
-              101,
-              ctx.clock.now(),
-              { rule: "elicence.seal" },
-            );
-          const lt = (await findLicenceType(ctx.store, a.typeCode))!;
-          const both = await sealOriginals(eseal, ctx, ctx.store, a, lt, ctx.clock.now());
-          file = format === "pdf" ? handedPdf(both.pdf) : handedOfd(both.ofd);
-        }
-        return issuanceResult(ctx.clock.now(), {
-          data: {
-            file_name: file.fileName,
-            file_format: format,
-            file_data: file.bytes.toString("base64"),
-            sign: file.signature.toString("base64"),
-            seal_id: file.sealId,
-            ZZBS: a.id,
-          },
-        });
-      },
-    ),
+    withOwnLicence(deps, input, ctx, async (l) => {
+      const a = await archiveLicence(deps.library.envOf(ctx.store), l.id, { now: ctx.clock.now() });
+      const format = fileFormatOf((input.body as { file_format?: unknown } | undefined)?.file_format);
+      const eseal = esealOf(ctx);
+      let file = format === "pdf" ? await keptPdf(ctx, a.id) : await keptOfd(ctx, a.id, eseal);
+      if (!file) {
+        // Seeded licences (and any issued while the e-seal platform was away) are sealed when first archived.
+        if (!eseal)
+          return issuanceRefusal(
+            503,
+            "ESEAL_UNAVAILABLE",
+            "电子印章平台不可用，无法出具盖章文件",
+            "the e-seal platform is not available, so no sealed file can be made",
+            101,
+            ctx.clock.now(),
+            { rule: "elicence.seal" },
+          );
+        const lt = (await findLicenceType(ctx.store, a.typeCode))!;
+        const both = await sealOriginals(eseal, ctx, ctx.store, a, lt, ctx.clock.now());
+        file = format === "pdf" ? handedPdf(both.pdf) : handedOfd(both.ofd);
+      }
+      return issuanceResult(ctx.clock.now(), {
+        data: {
+          file_name: file.fileName,
+          file_format: format,
+          file_data: file.bytes.toString("base64"),
+          sign: file.signature.toString("base64"),
+          seal_id: file.sealId,
+          ZZBS: a.id,
+        },
+      });
+    }),
 
   elicenceTypeList: (input, ctx, deps) =>
     issuanceGuard(

@@ -98,7 +98,7 @@ export class EsealError extends Error {
   }
 }
 
-/** The core's error codes (eseal-error.ts) → catalogue entries. */
+/** The core's error codes (EsealErrorCode above) → catalogue entries. */
 const BY_CORE_CODE: Record<EsealErrorCode, EsealHttpErrorName> = {
   SEAL_NOT_FOUND: "sealNotFound",
   SEAL_SUSPENDED: "sealSuspended",

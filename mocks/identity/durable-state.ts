@@ -1,7 +1,7 @@
 // The identity state that lives beside the tenant stores — registered clients, revoked tokens and ended sessions,
 // personas added through the admin API — kept in the sandbox store, so a restart on a durable backend keeps
 // a department's own OIDC client, a revoked token stays revoked, and an added persona can still log in. Sessions,
-// codes and refresh tokens are in each tenant's store already (authorize-flow.ts, token-families.ts).
+// codes and refresh tokens are in each tenant's store already (handlers/authorize.ts, token-families.ts).
 import type { Store, StoreChange } from "../shared/store.js";
 import type { IdentityCore } from "./identity-core.js";
 import type { AddPersonaInput, IdentityClient } from "./types.js";

@@ -36,7 +36,7 @@ export const IDENTITY_SCENARIOS: ScenarioDef[] = [
       ),
     },
   },
-  // Acted out by the authorize handler as a redirect back to the relying party (authorize-flow.ts FORCED_LOGIN_OUTCOMES).
+  // Acted out by the authorize handler as a redirect back to the relying party (handlers/authorize.ts FORCED_LOGIN_OUTCOMES).
   ...Object.entries(FORCED_LOGIN_OUTCOMES).map(([name, o]): ScenarioDef => ({
     name,
     platform: "identity",

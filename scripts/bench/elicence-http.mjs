@@ -13,7 +13,7 @@ const PAASID = "C90-44050001";
 if (process.argv[2] === "serve" || process.env.ELICENCE_BENCH_ROLE === "serve") {
   const { loadConfig } = await import("../../dist/gateway/config.js");
   const { listen } = await import("../../dist/gateway/server.js");
-  const { createIdentityPlatform } = await import("../../dist/mocks/identity/index.js");
+  const { createIdentityPlatform } = await import("../../dist/mocks/identity/platform.js");
   const { createEsealPlatform } = await import("../../dist/mocks/eseal/platform.js");
   const { createElicencePlatform } = await import("../../dist/mocks/elicence/platform.js");
   const { seedLicencesOfPerson } = await import("../../dist/mocks/elicence/seed-licences.js");

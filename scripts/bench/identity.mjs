@@ -2,7 +2,7 @@
 // shared verifier. Build first (npm run build); bounded to a few seconds per figure.
 import { performance } from "node:perf_hooks";
 import os from "node:os";
-import { createIdentityPlatform } from "../../dist/mocks/identity/index.js";
+import { createIdentityPlatform } from "../../dist/mocks/identity/platform.js";
 import { makeInput, makeTestContext, testTenant } from "../../dist/mocks/shared/test-context.js";
 import { createSeed } from "../../dist/mocks/shared/seed/index.js";
 

@@ -51,6 +51,34 @@ export interface JournalQuery {
   limit?: number;
 }
 
+/** What a query filters on, read from a raw exchange or from a built entry. */
+interface Filterable {
+  operationId: string | null;
+  status: number;
+  time: number;
+  violations?: unknown[];
+}
+
+function matches(q: JournalQuery, x: Filterable): boolean {
+  if (q.operationId && x.operationId !== q.operationId) return false;
+  if (q.status !== undefined && x.status !== q.status) return false;
+  if (q.since !== undefined && x.time < q.since) return false;
+  if (q.until !== undefined && x.time > q.until) return false;
+  if (q.violations && !x.violations?.length) return false;
+  return true;
+}
+
+const asFilterable = (e: JournalEntry): Filterable => ({
+  operationId: e.operationId,
+  status: e.status,
+  time: Date.parse(e.time),
+  violations: e.violations,
+});
+
+/** One JSON entry per line, oldest first. */
+const ndjson = (entries: JournalEntry[]): string =>
+  entries.map((e) => JSON.stringify(e)).join("\n") + (entries.length ? "\n" : "");
+
 /** Stringify-and-cut: big bodies are truncated to maxBytes of JSON text. */
 function summarise(body: unknown, maxBytes: number): unknown {
   if (body === undefined) return undefined;
@@ -144,22 +172,13 @@ export class Journal {
   /** query() over every replica's entries on a shared store; this process's otherwise. */
   async queryAll(q: JournalQuery = {}): Promise<{ entries: JournalEntry[]; total: number; dropped: number }> {
     if (!this.sharedStore) return this.query(q);
-    const matched = (await this.read()).reverse().filter((e) => {
-      const time = Date.parse(e.time);
-      if (q.operationId && e.operationId !== q.operationId) return false;
-      if (q.status !== undefined && e.status !== q.status) return false;
-      if (q.since !== undefined && time < q.since) return false;
-      if (q.until !== undefined && time > q.until) return false;
-      if (q.violations && !e.violations?.length) return false;
-      return true;
-    });
+    const matched = (await this.read()).reverse().filter((e) => matches(q, asFilterable(e)));
     return { entries: matched.slice(0, q.limit ?? 100), total: matched.length, dropped: this.droppedCount };
   }
 
-  /** toNdjson() over every replica's entries on a shared store. */
+  /** The journal as NDJSON, oldest first: every replica's entries on a shared store, this process's otherwise. */
   async exportAll(): Promise<string> {
-    const entries = await this.read();
-    return entries.map((e) => JSON.stringify(e)).join("\n") + (entries.length ? "\n" : "");
+    return ndjson(await this.read());
   }
 
   private entryOf(s: Slot): JournalEntry {
@@ -214,35 +233,12 @@ export class Journal {
   query(q: JournalQuery = {}): { entries: JournalEntry[]; total: number; dropped: number } {
     const matched = this.slots()
       .reverse()
-      .filter((s) => {
-        const x = s.entry
-          ? {
-              operationId: s.entry.operationId,
-              status: s.entry.status,
-              time: Date.parse(s.entry.time),
-              violations: s.entry.violations,
-            }
-          : s.raw;
-        if (q.operationId && x.operationId !== q.operationId) return false;
-        if (q.status !== undefined && x.status !== q.status) return false;
-        if (q.since !== undefined && x.time < q.since) return false;
-        if (q.until !== undefined && x.time > q.until) return false;
-        if (q.violations && !x.violations?.length) return false;
-        return true;
-      });
+      .filter((s) => matches(q, s.entry ? asFilterable(s.entry) : s.raw));
     return {
       entries: matched.slice(0, q.limit ?? 100).map((s) => this.entryOf(s)),
       total: matched.length,
       dropped: this.droppedCount,
     };
-  }
-
-  toNdjson(): string {
-    return (
-      this.entries()
-        .map((e) => JSON.stringify(e))
-        .join("\n") + (this.count ? "\n" : "")
-    );
   }
 
   clear(): void {

@@ -141,8 +141,8 @@ export class TenantRegistry {
     clock.onChange = (c) => this.saveState(tenant.paasid, { clock: c });
     const journal = new Journal(this.limits.journalCap, this.limits.journalMaxBodyBytes);
     const store = this.backend.forTenant(tenant.paasid, clock);
-    // replicas on one Redis are one sandbox: each one's traffic is in the tenant's journal wherever it is read
-    if (this.backend.name === "redis") journal.share(store, this.onStoreError);
+    // a shared backend (the one that watches: Redis) makes replicas one sandbox, journals included
+    if (this.backend.watch) journal.share(store, this.onStoreError);
     const rt: TenantRuntime = {
       tenant,
       builtIn,

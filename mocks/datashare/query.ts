@@ -55,7 +55,6 @@ export interface QueryRefused {
   errmsg: string;
   data: null;
 }
-export type GatewayEnvelope = QueryResult | QueryRefused;
 
 interface OutcomeBase {
   status: number;

@@ -76,8 +76,6 @@ export const ELICENCE_ERRORS = defineCatalogue({
   },
 });
 
-export type ElicenceErrorName = keyof typeof ELICENCE_ERRORS;
-
 /** A result code's catalogue entry. */
 export const RESULT_CODES: Readonly<Record<ResultCode, ErrorEntry<ResultCode>>> = Object.freeze(
   Object.fromEntries(Object.values(ELICENCE_ERRORS).map((e) => [e.code, e])) as Record<

@@ -2,7 +2,7 @@
 // in panva/jose); the REST API answers ESEAL_ERRORS (facts §8.3 [SIM]): errcodes in the gateway's style (HTTP status =
 // first three digits, facts §8.1), the "x2x" block so they never collide with the gateway's own; documented in
 // contracts/eseal.yaml and docs/eseal.md.
-import { defineCatalogue, gatewayCoded, type ErrorEntry } from "../shared/error-catalogue.js";
+import { defineCatalogue, gatewayCoded } from "../shared/error-catalogue.js";
 import { ProblemError } from "../shared/problem.js";
 import type { Diagnostic } from "../shared/types.js";
 
@@ -67,7 +67,6 @@ export const ESEAL_ERRORS = defineCatalogue({
   serviceUnavailable: gatewayCoded(50320, "电子印章服务暂不可用", "the e-seal service is unavailable"),
 });
 
-export type EsealCatalogueEntry = ErrorEntry<number>;
 export type EsealHttpErrorName = keyof typeof ESEAL_ERRORS;
 
 export type EsealErrorCode =

@@ -24,6 +24,7 @@ const HELP = `gatesim — 广东省政务 API 网关与共享平台模拟器 / G
   --redis <url>         状态存于 Redis，多个实例共享 / keep state in Redis, shared by every gatesim on it (GATESIM_REDIS_URL;
                         redis://[:password@]host:port[/db], rediss://…, redis+cluster://host:port,host:port)
   --single-thread       HTTP 与状态同一线程 / serve HTTP on the main thread too (GATESIM_HTTP_THREAD=false)
+  --heap <profile>      lean（默认，限制 V8 堆余量）| throughput（V8 默认）/ V8 heap headroom (GATESIM_HEAP, default lean)
   --contract <f[:ns]>   挂载部门自己的 OpenAPI 契约于 /ebus/<ns>/（可重复）/ mount an OpenAPI contract under /ebus/<ns>/ (repeatable; docs/byoc.md)
   --watch               契约文件变化时重新加载 / reload contracts when their files change
   --replay <dir>        先按 gatesim proxy --record 录制的交换应答 / answer from exchanges recorded by gatesim proxy --record first
@@ -40,6 +41,7 @@ const OPTIONS = {
   "public-url": { type: "string" },
   "strict-envelope": { type: "boolean" },
   "single-thread": { type: "boolean" },
+  heap: { type: "string" },
   "data-dir": { type: "string" },
   redis: { type: "string" },
   replay: { type: "string" },
@@ -62,6 +64,7 @@ function flagsFrom(values: ParsedValues, problems: string[]): Record<string, unk
   if (values["public-url"] !== undefined) flags.publicUrl = values["public-url"];
   if (values["strict-envelope"]) flags.strictEnvelope = true;
   if (values["single-thread"]) flags.httpThread = false;
+  if (values.heap !== undefined) flags.heap = values.heap;
   if (values["data-dir"] !== undefined) flags.store = { sqlite: values["data-dir"] };
   if (values.redis !== undefined) flags.store = { ...(flags.store as object), redis: values.redis };
   if (values.config !== undefined) flags.config = values.config;

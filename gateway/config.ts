@@ -30,6 +30,8 @@ export interface GatesimConfig {
   httpThread: boolean;
   /** How long the timeout scenario holds a request before dropping it. */
   scenarioTimeoutMs: number;
+  /** V8 heap headroom (heap-profile.ts): "lean" bounds it (the default), "throughput" keeps V8's defaults. */
+  heap: "lean" | "throughput";
   journal: { cap: number; maxBodyBytes: number };
   gateway: { timestampWindowSec: number; nonceTtlSec: number; nonceCacheMax: number };
   tenants: TenantSpec[];
@@ -59,6 +61,7 @@ export const DEFAULTS: GatesimConfig = {
   jsonMaxDepth: 64,
   httpThread: true,
   scenarioTimeoutMs: 30_000,
+  heap: "lean",
   journal: { cap: 1000, maxBodyBytes: 4096 },
   gateway: { timestampWindowSec: 180, nonceTtlSec: 600, nonceCacheMax: 1_000_000 },
   tenants: [
@@ -119,6 +122,7 @@ export const CONFIG_SCHEMA = {
     jsonMaxDepth: { type: "integer", minimum: 2, maximum: 1000 },
     httpThread: { type: "boolean" },
     scenarioTimeoutMs: { type: "integer", minimum: 0 },
+    heap: { enum: ["lean", "throughput"] },
     journal: {
       type: "object",
       additionalProperties: false,
@@ -228,6 +232,7 @@ const ENV: Record<string, { path: string[]; type: "string" | "int" | "bool" | "l
   GATESIM_STRICT_ENVELOPE: { path: ["strictEnvelope"], type: "bool" },
   GATESIM_VALIDATE_RESPONSES: { path: ["validateResponses"], type: "bool" },
   GATESIM_HTTP_THREAD: { path: ["httpThread"], type: "bool" },
+  GATESIM_HEAP: { path: ["heap"], type: "string" },
   GATESIM_JOURNAL_CAP: { path: ["journal", "cap"], type: "int" },
   GATESIM_OUTBOUND_ALLOW_HOSTS: { path: ["outbound", "allowHosts"], type: "list" },
   GATESIM_DATASHARE_AUDIT_CAP: { path: ["datashare", "auditCap"], type: "int" },

@@ -6,10 +6,11 @@ import { Worker } from "node:worker_threads";
 import type { BodyLimits } from "./body-parsers.js";
 import type { GatesimConfig } from "./config.js";
 import type { WorkerInit } from "./http-thread-protocol.js";
+import { applyHeapProfile, threadLimits } from "./heap-profile.js";
 import { PAGE_ROUTES } from "./page-routes.js";
 import { traceBootId } from "./trace-id.js";
 
-export type ThreadConfig = BodyLimits & Pick<GatesimConfig, "scenarioTimeoutMs" | "strictEnvelope">;
+export type ThreadConfig = BodyLimits & Pick<GatesimConfig, "scenarioTimeoutMs" | "strictEnvelope" | "heap">;
 
 /** How long past the main thread's own 504 (scenarioTimeoutMs) the HTTP thread waits before answering 504 itself. */
 const THREAD_GRACE_MS = 2000;
@@ -42,5 +43,7 @@ export function startHttpThread(config: ThreadConfig, script: URL = workerUrl())
     tracePrefix: traceBootId,
     pages: PAGE_ROUTES,
   };
-  return { worker: new Worker(script, { workerData: init }) };
+  applyHeapProfile(config.heap); // before the thread's isolate is made, and as early as the main thread can
+  const resourceLimits = threadLimits(config.heap);
+  return { worker: new Worker(script, { workerData: init, ...(resourceLimits ? { resourceLimits } : {}) }) };
 }

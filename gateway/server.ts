@@ -5,6 +5,7 @@ import type { GatesimConfig } from "./config.js";
 import { spawnHttpThread } from "./http-thread.js";
 import type { StartedThread } from "./http-thread-start.js";
 import { tableFor } from "./byoc/table.js";
+import { applyHeapProfile } from "./heap-profile.js";
 
 export interface RunningSimulator extends Simulator {
   url: string;
@@ -33,6 +34,7 @@ export interface ListenOptions extends Omit<BuildOptions, "config"> {
 
 export async function listen(config: Readonly<GatesimConfig>, options: ListenOptions = {}): Promise<RunningSimulator> {
   const { onHttpThreadExit, httpThread, ...opts } = options;
+  applyHeapProfile(config.heap); // a server's process, not a test's buildApp()
   if (config.port === 0) config = Object.freeze({ ...config, port: await freePort(config.host) });
   // HTTP on a second thread, state on this one (http-thread.ts); the thread starts while the simulator is built
   const table = opts.table ?? (await tableFor(config));

@@ -469,12 +469,24 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
       reply.header("x-gatesim-trace-id", x.traceId);
       x.hold = () => (reply as { hold?: () => void }).hold?.();
       let problem: Problem | undefined;
+      let failure: unknown;
       try {
         const pending = runSteps(x, steps);
         if (pending) await answerInTime(x, pending);
       } catch (e) {
-        problem = problemOf(e, runtime, x.traceId);
+        failure = e ?? new Error("pipeline failed");
       }
+      // a nonce claim still in flight (shared store) decides before anything else: a replay gets 40003, whatever ran
+      if (x.pendingClaim)
+        try {
+          await x.pendingClaim;
+        } catch (e) {
+          failure = e;
+          x.platformStage = false;
+          x.result = undefined;
+          x.drop = undefined;
+        }
+      if (failure !== undefined) problem = problemOf(failure, runtime, x.traceId);
       if (!problem && !x.result && !x.drop)
         problem = problemOf(new Error("pipeline produced no result"), runtime, x.traceId);
       // a group-committing store (SQLite): what this request wrote is on disk before its answer leaves

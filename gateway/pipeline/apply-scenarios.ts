@@ -62,7 +62,8 @@ export function applyScenarios(x: Exchange): void | Promise<void> {
   if (x.path.startsWith("/_gatesim/") || x.op!.security.includes("admin")) return;
   const name = header(x, SCENARIO_HEADER);
   if (!name && !x.tenant?.rules.size) return;
-  return applyForced(x, name);
+  // a replayed call takes no rule and is neither delayed nor hung: it is refused 40003 first
+  return x.pendingClaim ? x.pendingClaim.then(() => applyForced(x, name)) : applyForced(x, name);
 }
 
 async function applyForced(x: Exchange, name: string | undefined): Promise<void> {

@@ -147,12 +147,24 @@ function authenticateTif(x: Exchange): void | Promise<void> {
   }
 
   // Claimed through the tenant's store (atomic on every backend); memory answers synchronously, so the signed hot
-  // path awaits nothing, and a shared backend's answer is awaited before the grant check below.
+  // path awaits nothing.
   const store: Store = t.store; // as platform code sees it: any backend
   const claimed = store.claim(NONCE_KIND, nonce, cfg.nonceTtlSec * 1000);
   if (claimed === true) return grantTif(x);
   if (claimed === false) return refuseNonce(nonce, cfg.nonceTtlSec);
-  return claimed.then((ok) => (ok ? grantTif(x) : refuseNonce(nonce, cfg.nonceTtlSec)));
+  // A shared store answers a round trip later. The request goes on meanwhile, so that the platform's first reads travel
+  // with the claim (one round trip, not two); nothing with an effect runs before it is settled (x.pendingClaim), and a
+  // refused claim replaces whatever the request would have got with 40003, as when it is awaited here.
+  const settled = claimed.then((ok) => {
+    if (!ok) refuseNonce(nonce, cfg.nonceTtlSec);
+  });
+  settled.catch(() => undefined); // the pipeline awaits it (app.ts)
+  try {
+    grantTif(x);
+  } catch (e) {
+    return settled.then(() => Promise.reject(e)); // a replay is refused 40003 first, as before
+  }
+  x.pendingClaim = settled;
 }
 
 function refuseNonce(nonce: string, nonceTtlSec: number): never {

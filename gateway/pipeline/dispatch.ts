@@ -1,5 +1,5 @@
 // Step: run the operation's handler, or answer from the contract's examples/schemas when it has none.
-import type { HandlerContext, HandlerInput } from "../../mocks/shared/types.js";
+import type { Handler, HandlerContext, HandlerInput } from "../../mocks/shared/types.js";
 import { answerFromContract } from "../sample.js";
 import type { Exchange } from "./exchange.js";
 
@@ -20,6 +20,18 @@ export function dispatch(x: Exchange): void | Promise<void> {
     x.result = answerFromContract(op, x.rt.config.seed);
     return;
   }
+  // A nonce claim in flight (shared store): only a handler that says it reads before it settles the claim starts now.
+  const claimed = x.pendingClaim;
+  if (claimed && !x.platform!.readsBeforeClaim?.has(op.operationId))
+    return claimed.then(() => {
+      x.pendingClaim = undefined;
+      return dispatch(x);
+    });
+  return run(x, handler, claimed);
+}
+
+function run(x: Exchange, handler: Handler, claimed: Promise<void> | undefined): void | Promise<void> {
+  const op = x.op!;
   const t = x.tenant!;
   const input: HandlerInput = {
     operationId: op.operationId,
@@ -37,6 +49,7 @@ export function dispatch(x: Exchange): void | Promise<void> {
     traceId: x.traceId,
     scenario: x.scenario,
   };
+  if (claimed) input.claimed = claimed;
   const rt = x.rt;
   const ctx: HandlerContext = {
     store: t.store,

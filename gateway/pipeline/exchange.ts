@@ -45,6 +45,11 @@ export interface Exchange {
   result?: HandlerResult;
   /** True once the request reached the platform (validation onwards): refusals then use the platform's envelope. */
   platformStage?: boolean;
+  /**
+   * The nonce claim still in flight on a shared store (authenticate.ts): settled by the pipeline before any answer,
+   * and before anything with an effect runs (a rule taken, a handler dispatched); rejects with the 40003 refusal.
+   */
+  pendingClaim?: Promise<void>;
   /** Set when the connection must be dropped without an answer (fault injection). */
   drop?: "reset" | "timeout";
   /** Say that a forced scenario delays or hangs this request on purpose (no 504 from the HTTP thread's sweep). */

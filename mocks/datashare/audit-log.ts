@@ -152,18 +152,35 @@ export class AuditLog {
     return this.directory.platform;
   }
 
-  /** Append one call; entries are never changed afterwards. */
+  /** Append one call; entries are not changed once the call is answered. */
   async append(e: Omit<AuditEntry, "seq" | "id">): Promise<AuditEntry> {
-    const durable = this.directory.durable;
-    const seq = durable ? await this.nextDurableSeq() : ++this.seq;
+    const seq = this.directory.durable ? await this.nextDurableSeq() : ++this.seq;
     const entry: AuditEntry = { seq, id: `DSL${String(seq).padStart(10, "0")}`, ...e };
+    // the entry and the drop of the oldest go together (one round trip on a shared store)
+    const [, gone] = await Promise.all([
+      this.write(entry),
+      seq > this.cap ? this.store.delete(K_AUDIT, `DSL${String(seq - this.cap).padStart(10, "0")}`) : false,
+    ]);
+    if (gone) this.dropped++;
+    return entry;
+  }
+
+  /**
+   * Put another record in place of an entry of a call not yet answered, under the same number (a query whose entry
+   * was written with its quota step, which then found the quota used up).
+   */
+  async rewrite(entry: AuditEntry, e: Omit<AuditEntry, "seq" | "id">): Promise<AuditEntry> {
+    const again: AuditEntry = { seq: entry.seq, id: entry.id, ...e };
+    await this.write(again);
+    return again;
+  }
+
+  private write(entry: AuditEntry): Promise<void> {
     const text = encode(entry);
     const index: Record<string, string> = { consumer: entry.consumerPaasid, provider: entry.providerCode };
     if (entry.ownerPaasid) index.owner = entry.ownerPaasid; // seeded resources have none: no index row for them
-    await this.store.put(K_AUDIT, entry.id, durable ? text : this.arena.put(text), { index, silent: true });
-    if (seq > this.cap && (await this.store.delete(K_AUDIT, `DSL${String(seq - this.cap).padStart(10, "0")}`)))
-      this.dropped++;
-    return entry;
+    const value = this.directory.durable ? text : this.arena.put(text);
+    return this.store.put(K_AUDIT, entry.id, value, { index, silent: true });
   }
 
   /**

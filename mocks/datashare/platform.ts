@@ -101,6 +101,8 @@ export function createDatasharePlatform(seed: Seed, opts: DatasharePlatformOptio
     ),
     scenarios: [...DATASHARE_SCENARIOS],
     api,
+    // the query reads its catalogue entry and grant while the nonce claim is in flight, and awaits it before writing
+    readsBeforeClaim: new Set([DATASHARE_OPERATIONS.query]),
     resolveService: (serviceId) => (ds.ownsService(serviceId) ? DATASHARE_OPERATIONS.query : undefined),
     attachTenants: (view) => directory.attach(view),
     async attachStore(store) {

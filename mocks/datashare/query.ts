@@ -14,7 +14,7 @@ import {
   validateProviderAnswer,
   type ProviderCaller,
 } from "./provider.js";
-import { checkQueryConditions } from "./query-conditions.js";
+import { checkQueryConditions, type ParsedQuery } from "./query-conditions.js";
 import type {
   AuditEntry,
   CatalogueEntry,
@@ -44,6 +44,8 @@ export interface QueryRequest {
   /** The request bytes as received; the audit's request hash is taken over them when given. */
   rawBody?: Buffer;
   traceId?: string;
+  /** The request's nonce claim still in flight (HandlerInput.claimed): the catalogue and grant reads go with it. */
+  claimed?: Promise<void>;
 }
 
 /** The §5.2 response envelope of an answered query (contracts/datashare.yaml QueryResult). */
@@ -85,6 +87,8 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
   const grantRead = deps.applications.grant(t, req.serviceId);
   grantRead.catch(() => undefined); // a refusal before the grant check never awaits it
   const entry = await deps.catalogue.byServiceId(req.serviceId);
+  // nothing is written (the audit entry included) before the claim is settled: a replay leaves no trace but its 40003
+  if (req.claimed) await req.claimed;
   const body = (req.body && typeof req.body === "object" && !Array.isArray(req.body) ? req.body : {}) as Record<
     string,
     unknown
@@ -96,12 +100,9 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
   let grant: Grant | undefined;
   let providerViolations: Diagnostic[] | undefined;
 
-  const finish = async (r: {
-    refusal?: Refusal;
-    rows?: Row[];
-    fields?: string[];
-    metadata?: Omit<QueryMetadata, "request_id">;
-  }): Promise<QueryOutcome> => {
+  type Finished = { refusal?: Refusal; rows?: Row[]; fields?: string[]; metadata?: Omit<QueryMetadata, "request_id"> };
+  /** The call's audit record. */
+  const recordOf = (r: Finished): Omit<AuditEntry, "seq" | "id"> => {
     const def = r.refusal?.def ?? DATASHARE_ERRORS.ok;
     // Built by assignment, not conditional spreads: every GatewayMsg call makes one.
     const rec: Omit<AuditEntry, "seq" | "id"> = {
@@ -126,7 +127,11 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
     if (r.refusal) rec.reason = r.refusal.reason;
     if (req.traceId) rec.traceId = req.traceId;
     if (providerViolations?.length) rec.providerViolations = providerViolations.length;
-    const audit = await deps.audit.append(rec);
+    return rec;
+  };
+  /** The answer, once its audit entry is written. */
+  const outcome = (r: Finished, audit: AuditEntry): QueryOutcome => {
+    const def = r.refusal?.def ?? DATASHARE_ERRORS.ok;
     const base: OutcomeBase = {
       status: def.status,
       errcode: def.code,
@@ -143,6 +148,7 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
     const metadata = { ...r.metadata!, request_id: audit.id };
     return { ...base, body: { errcode: 0, errmsg: bilingualText(def), data: { data: r.rows ?? [], metadata } } };
   };
+  const finish = async (r: Finished): Promise<QueryOutcome> => outcome(r, await deps.audit.append(recordOf(r)));
 
   if (!entry)
     return finish({
@@ -200,60 +206,43 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
       },
     });
 
-  let used = await deps.applications.reserveCall(t, g);
-  if (used === null)
-    return finish({
-      refusal: {
-        def: DATASHARE_ERRORS.quotaExhausted,
-        reason: "quota-exhausted",
-        detail: { zh: `授权 ${g.id} 的 ${g.quota} 次调用已用完`, en: `all ${g.quota} calls of grant ${g.id} are used` },
-        diagnostics: [
-          diag(
-            "/headers/x-tif-serviceid",
-            "quota",
-            g.quota,
-            `调用次数上限 ${g.quota} 已用完 / the quota of ${g.quota} calls is used up`,
-            "向资源提供方申请提高次数或重新申请 / ask the provider for a larger quota or apply again",
-          ),
-        ],
-      },
+  const src = entry.source;
+  if (src.kind === "url")
+    return queryProvider(deps, { t, entry, grant: g, body, parsed, req }, finish, (v) => {
+      providerViolations = v;
     });
 
-  // rows
-  let rows: Row[];
-  let total: number;
-  const src = entry.source;
-  if (src.kind === "url") {
-    const fetched = await fetchFromProvider(
-      deps,
-      t,
-      entry,
-      src.url,
-      src.timeoutMs,
-      body,
-      parsed.conditions,
-      req.traceId,
-    );
-    if ("refusal" in fetched) {
-      await deps.applications.refundCall(t, g);
-      providerViolations = fetched.violations;
-      return finish({ refusal: fetched.refusal });
-    }
-    providerViolations = fetched.violations;
-    rows = fetched.rows;
-    total = fetched.total ?? rows.length;
-  } else {
-    const all =
-      src.kind === "library"
-        ? deps.libraries.rows(src.library, parsed.conditions)
-        : src.kind === "rows"
-          ? (await deps.catalogue.rowsOf(entry.resourceCode)).filter((r) => matches(r, parsed.conditions))
-          : [];
-    total = all.length;
-    rows = all.slice((parsed.page - 1) * parsed.pageSize, parsed.page * parsed.pageSize);
+  // Rows from the library or the hooked rows. The call's quota is taken and its audit entry written together (one
+  // round trip on a shared store); when the quota turns out to be used up, the entry is rewritten as that refusal
+  // before anything is answered (the same id).
+  const all =
+    src.kind === "library"
+      ? deps.libraries.rows(src.library, parsed.conditions)
+      : src.kind === "rows"
+        ? (await deps.catalogue.rowsOf(entry.resourceCode)).filter((r) => matches(r, parsed.conditions))
+        : [];
+  const rows = all.slice((parsed.page - 1) * parsed.pageSize, parsed.page * parsed.pageSize);
+  const answer = projected(entry, g, parsed, rows, all.length);
+  const [used, audit] = await Promise.all([deps.applications.reserveCall(t, g), deps.audit.append(recordOf(answer))]);
+  if (used === null) {
+    const refused = { refusal: quotaRefusal(g) };
+    return outcome(refused, await deps.audit.rewrite(audit, recordOf(refused)));
   }
+  answer.metadata.quota_remaining = Math.max(0, g.quota - used);
+  return outcome(answer, audit);
+}
 
-  // only granted fields, in catalogue order; masked where the grant says
+type FinishedAnswer = { rows: Row[]; fields: string[]; metadata: Omit<QueryMetadata, "request_id"> };
+
+/** The rows as the grant lets them out: only granted fields, in catalogue order, masked where the grant says. */
+function projected(
+  entry: CatalogueEntry,
+  g: Grant,
+  parsed: ParsedQuery,
+  rows: Row[],
+  total: number,
+  used?: number,
+): FinishedAnswer {
   const allowed = new Set(g.allowedFields);
   const wanted = parsed.fields ? new Set(parsed.fields) : undefined;
   const fields = entry.items.filter((i) => allowed.has(i.code) && (!wanted || wanted.has(i.code)));
@@ -266,8 +255,7 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
     }
     return o;
   });
-  if (src.kind === "url") used = await deps.applications.usage(t, g); // others may have refunded meanwhile
-  return finish({
+  return {
     rows: out,
     fields: fields.map((f) => f.code),
     metadata: {
@@ -280,9 +268,65 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
       fields: fields.map((f) => f.code),
       masked_fields: fields.filter((f) => masked.has(f.code)).map((f) => f.code),
       denied_fields: parsed.fields ? parsed.fields.filter((f) => !allowed.has(f)) : [],
-      quota_remaining: Math.max(0, g.quota - used),
+      quota_remaining: used === undefined ? g.quota : Math.max(0, g.quota - used),
     },
-  });
+  };
+}
+
+function quotaRefusal(g: Grant): Refusal {
+  return {
+    def: DATASHARE_ERRORS.quotaExhausted,
+    reason: "quota-exhausted",
+    detail: { zh: `授权 ${g.id} 的 ${g.quota} 次调用已用完`, en: `all ${g.quota} calls of grant ${g.id} are used` },
+    diagnostics: [
+      diag(
+        "/headers/x-tif-serviceid",
+        "quota",
+        g.quota,
+        `调用次数上限 ${g.quota} 已用完 / the quota of ${g.quota} calls is used up`,
+        "向资源提供方申请提高次数或重新申请 / ask the provider for a larger quota or apply again",
+      ),
+    ],
+  };
+}
+
+/**
+ * A resource answered by its provider's interface: the call is taken from the quota first (the provider call is the
+ * expensive part), given back when the provider fails, and audited with what came back.
+ */
+async function queryProvider(
+  deps: QueryDeps,
+  q: {
+    t: DatashareTenant;
+    entry: CatalogueEntry;
+    grant: Grant;
+    body: Record<string, unknown>;
+    parsed: ParsedQuery;
+    req: QueryRequest;
+  },
+  finish: (r: { refusal?: Refusal } | FinishedAnswer) => Promise<QueryOutcome>,
+  violations: (v: Diagnostic[] | undefined) => void,
+): Promise<QueryOutcome> {
+  const { t, entry, grant: g, parsed } = q;
+  const src = entry.source as Extract<CatalogueEntry["source"], { kind: "url" }>;
+  if ((await deps.applications.reserveCall(t, g)) === null) return finish({ refusal: quotaRefusal(g) });
+  const fetched = await fetchFromProvider(
+    deps,
+    t,
+    entry,
+    src.url,
+    src.timeoutMs,
+    q.body,
+    parsed.conditions,
+    q.req.traceId,
+  );
+  violations(fetched.violations);
+  if ("refusal" in fetched) {
+    await deps.applications.refundCall(t, g);
+    return finish({ refusal: fetched.refusal });
+  }
+  const used = await deps.applications.usage(t, g); // others may have refunded meanwhile
+  return finish(projected(entry, g, parsed, fetched.rows, fetched.total ?? fetched.rows.length, used));
 }
 
 function checkGrant(entry: CatalogueEntry, grant: Grant | undefined, now: number): Refusal | undefined {

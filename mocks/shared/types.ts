@@ -46,6 +46,12 @@ export interface HandlerInput {
   traceId: string;
   /** The scenario forced on this request (header or tenant rule), when a handler acts it out itself. */
   scenario?: string;
+  /**
+   * Only for the operations a platform lists in `readsBeforeClaim`, on a shared store: the request's nonce claim, still
+   * in flight. The handler may read first (its reads then share the claim's round trip) and must await this before
+   * anything with an effect; it rejects with the 40003 refusal, which is what the request then gets.
+   */
+  claimed?: Promise<void>;
 }
 
 export interface Logger {
@@ -173,6 +179,11 @@ export interface PlatformModule {
   contractBroken?: Omit<Problem, "diagnostics">;
   /** In-process API offered to other platforms (ctx.platforms.get(name)). */
   api?: unknown;
+  /**
+   * Operations whose handlers only read until they have awaited `input.claimed` (HandlerInput): on a shared store they
+   * start while the nonce claim is in flight. Every other handler starts once the claim is settled.
+   */
+  readsBeforeClaim?: ReadonlySet<string>;
   /**
    * For routes without x-tif headers (browser-facing identity pages, OAuth token calls): name the tenant (paasid) a
    * request belongs to, e.g. from its client_id. Undefined = not this platform's request, or unknown.

@@ -266,6 +266,16 @@ describe("grant enforcement by the virtual clock", () => {
     );
     expect(rs.filter((r) => r.errcode === 0)).toHaveLength(5);
     expect(rs.filter((r) => r.errcode === 1004)).toHaveLength(7);
+    // each call's entry is written with its quota step; those that found the quota used up are the refusal, under
+    // their own number, in the log as in the answer
+    const logged = await ds.audit.forConsumer(a.paasid, { serviceId: s });
+    expect(logged).toHaveLength(12);
+    expect(new Set(logged.map((e) => e.id)).size).toBe(12);
+    for (const r of rs) {
+      const e = logged.find((x) => x.id === r.audit.id)!;
+      expect(e).toMatchObject({ errcode: r.errcode, rowCount: r.errcode === 0 ? 1 : 0 });
+      if (r.errcode === 1004) expect(e).toMatchObject({ reason: "quota-exhausted", fieldsReturned: [] });
+    }
   });
 
   it("expiry: valid at validUntil exactly, 1003 grant-expired one millisecond later", async () => {

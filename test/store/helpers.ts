@@ -37,7 +37,11 @@ export async function call(
 export { drivingLicenceBody as drivingLicence } from "../elicence-http/helpers.js";
 
 /** A tenant's signed GatewayMsg query of `serviceId` for a seeded enterprise, by its USCC (TYSHXYDM). */
-export function usccQuery(sim: Sim, serviceId: string, o: { as?: string; enterprise?: number } = {}) {
+export function usccQuery(
+  sim: Sim,
+  serviceId: string,
+  o: { as?: string; enterprise?: number; headers?: Record<string, string> } = {},
+) {
   const as = o.as ?? A;
   const uscc = sim.runtime.seed.enterprises.at(o.enterprise ?? 7)!.uscc;
   const body = auditedBody({
@@ -49,7 +53,7 @@ export function usccQuery(sim: Sim, serviceId: string, o: { as?: string; enterpr
     objectIdType: "001",
   });
   return call(sim, "POST", "/GatewayMsg/http/api/proxy/invoke", {
-    headers: tif(sim.tenant(as), { serviceId }),
+    headers: o.headers ?? tif(sim.tenant(as), { serviceId }),
     body,
   });
 }

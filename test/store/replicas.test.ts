@@ -16,7 +16,7 @@ import { StoreOpenError } from "../../mocks/shared/store.js";
 import { sm3 } from "../../mocks/eseal/sm3.js";
 import { admin, makeSim, tif } from "../helpers.js";
 import { foodInspectionEntry, ITEM_CODE } from "../datashare-http/helpers.js";
-import { A, B, DRIVING, call, drivingLicence, usccQuery, type Sim } from "./helpers.js";
+import { A, B, DRIVING, ENTITY_SID, call, drivingLicence, usccQuery, type Sim } from "./helpers.js";
 import { testRedis, testRedisCluster } from "../redis-server.js";
 import { commandWorks, requireTool } from "../system-tool.js";
 
@@ -47,6 +47,17 @@ describe.each([
     r1 = await replica(store);
     r2 = await replica(store);
     for (const r of [r1, r2]) await (r.runtime.tenants.backend as RedisBackend).watching();
+    // A's grant for the market-entity resource (unconditional sharing: approved at once), for the query tests
+    const applied = await call(r1, "POST", "/ebus/datashare/v1/applications", {
+      body: {
+        serviceId: ENTITY_SID,
+        fields: ["TYSHXYDM", "JGMC"],
+        purpose: "核验市场主体登记信息",
+        legalBasis: "《市场主体登记管理条例》",
+        itemCode: "11440100696927671X3442011817001",
+      },
+    });
+    expect(applied.status, JSON.stringify(applied.json)).toBe(201);
   }, 30_000);
   afterAll(async () => {
     await r1?.app.close();
@@ -83,6 +94,41 @@ describe.each([
     expect((await call(r1, "GET", "/ebus/gatesim/ping", { headers: h })).status).toBe(200);
     const again = await call(r2, "GET", "/ebus/gatesim/ping", { headers: h });
     expect(again.json.errcode).toBe(40003);
+  });
+
+  it("a signed query replayed through the other is refused 40003 by the gateway, and takes no quota and no audit entry", async () => {
+    const h = tif(r1.tenant(A), { serviceId: ENTITY_SID, nonce: `replica-query-${Date.now()}` });
+    const state = async () => {
+      const grants = (await call(r2, "GET", "/ebus/datashare/v1/grants")).json.data.items;
+      const audit = await call(r2, "GET", `/ebus/datashare/v1/audit/consumer?serviceId=${ENTITY_SID}&limit=10000`);
+      return { used: grants.find((g: any) => g.serviceId === ENTITY_SID).used, audited: audit.json.data.total };
+    };
+    const first = await usccQuery(r1, ENTITY_SID, { headers: h });
+    expect(first.json.errcode, JSON.stringify(first.json)).toBe(0);
+    const before = await state();
+    const again = await usccQuery(r2, ENTITY_SID, { headers: h });
+    expect(again.status).toBe(400);
+    // the gateway's envelope, as for any replay (the query read its grant while the claim was in flight)
+    expect(again.json).toMatchObject({ errcode: 40003, data: null });
+    expect(again.json._diagnostics[0]).toMatchObject({ location: "/headers/x-tif-nonce", rule: "x-tif.nonce-unique" });
+    expect(await state()).toEqual(before);
+  });
+
+  it("a signed query takes two round trips to Redis before it is answered (the journal entry follows it)", async () => {
+    const be = r1.runtime.tenants.backend as RedisBackend;
+    await usccQuery(r1, ENTITY_SID); // warm: the audit number block, the catalogue
+    await be.settled();
+    const count = async (send: () => Promise<{ json: any }>) => {
+      const from = be.roundTrips;
+      const r = await send();
+      await be.settled(); // the journal entry shared after the answer, counted too
+      return { errcode: r.json.errcode, trips: be.roundTrips - from };
+    };
+    // a ping makes two: its nonce claim, then its journal entry after the answer
+    const ping = await count(() => call(r1, "GET", "/ebus/gatesim/ping"));
+    expect(ping).toEqual({ errcode: 0, trips: 2 });
+    // a query makes one more: nonce claim with the grant read, then the quota step with the audit entry
+    expect(await count(() => usccQuery(r1, ENTITY_SID))).toEqual({ errcode: 0, trips: 3 });
   });
 
   it("a licence issued on one is found by its holder on the other", async () => {

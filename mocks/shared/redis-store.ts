@@ -326,9 +326,11 @@ export class RedisBackend implements StoreBackend {
   static async open(url: string, opts: RedisBackendOptions = {}): Promise<RedisBackend> {
     const be = new RedisBackend(url, opts.prefix ?? "gs");
     const timeout = opts.connectTimeoutMs ?? 5000;
-    const { default: IORedis, Cluster: IOCluster } = createRequire(import.meta.url)(
-      "ioredis",
-    ) as typeof import("ioredis");
+    const {
+      default: IORedis,
+      Cluster: IOCluster,
+      ReplyError,
+    } = createRequire(import.meta.url)("ioredis") as typeof import("ioredis");
     const common: RedisOptions = {
       lazyConnect: true,
       connectTimeout: timeout,
@@ -356,6 +358,7 @@ export class RedisBackend implements StoreBackend {
     client.on("error", () => {}); // reported through health() and each refused request, not as an unhandled event
     for (const [name, numberOfKeys, lua] of SCRIPTS) client.defineCommand(name, { numberOfKeys, lua });
     be.client = client;
+    be.replyError = ReplyError;
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
@@ -398,12 +401,28 @@ export class RedisBackend implements StoreBackend {
     try {
       return await p;
     } catch (e) {
-      const msg = (e as Error).message ?? String(e);
-      if (/ERR|WRONGTYPE|NOSCRIPT/.test(msg) && !/Connection|Stream|closed/i.test(msg)) throw e;
-      throw new StoreUnavailableError(`Redis ${this.where}: ${msg}`);
+      if (!this.unavailable(e)) throw e;
+      throw new StoreUnavailableError(`Redis ${this.where}: ${(e as Error).message ?? String(e)}`);
     } finally {
       this.inflight.delete(p);
     }
+  }
+
+  /** ioredis's class of the errors Redis itself answered (ERR, WRONGTYPE, LOADING…), set by open(). */
+  replyError?: new (...a: never[]) => Error;
+
+  /**
+   * Whether a failed command means Redis is out of reach (refused 50201, serving resumes when it is back) rather than a
+   * fault of the command (a 50001 like any other fault): anything but an answer from Redis — the connection closed or
+   * not writable, no retry left — and the answers Redis gives while it cannot serve (loading its data, a cluster or
+   * master down, a read-only replica after a failover, a busy script, a slot moving, out of memory, out of clients).
+   * The rest (WRONGTYPE, a script error) is a fault of gatesim's and is passed on as it is.
+   */
+  private unavailable(e: unknown): boolean {
+    if (!this.replyError || !(e instanceof this.replyError)) return true;
+    return /^(LOADING|CLUSTERDOWN|MASTERDOWN|READONLY|BUSY|TRYAGAIN|NOAUTH|NOPERM|OOM)\b|^ERR max number of clients/.test(
+      (e as Error).message,
+    );
   }
 
   /** Every command sent so far has been answered (close waits for this: writes fired and not awaited land too). */

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { MemoryStore, type Store } from "../../mocks/shared/store.js";
+import { MemoryStore, StoreUnavailableError, type Store } from "../../mocks/shared/store.js";
 import { SQLITE_FILE, SqliteBackend, StoreOpenError } from "../../mocks/shared/sqlite-store.js";
 import { RedisBackend } from "../../mocks/shared/redis-store.js";
 import { testRedis, testRedisCluster } from "../redis-server.js";
@@ -295,5 +295,27 @@ describe.each(BACKENDS.filter((b) => !b.name.startsWith("redis")))("Store stats 
     expect(st.logs).toEqual({ audit: 3 });
     expect(st.claims).toEqual({ nonce: 1 });
     expect(st.counters).toBe(1);
+  });
+});
+
+describe("RedisBackend: what a failed command means", () => {
+  it("a command Redis refuses (WRONGTYPE) is a fault, passed on as it is; a closed connection is an outage (50201)", async () => {
+    const { url, prefix } = await testRedis();
+    const be = await RedisBackend.open(url, { prefix });
+    try {
+      const a = be.forTenant("A", new Clock());
+      // the hash behind kind "seal" made a plain string, as a foreign writer might: Redis answers WRONGTYPE
+      await be.client.set(`${prefix}:{A}:v:seal`, "not a hash");
+      const fault = await a.get("seal", "S1").catch((e: unknown) => e);
+      expect(fault).toBeInstanceOf(Error);
+      expect(fault).not.toBeInstanceOf(StoreUnavailableError);
+      expect((fault as Error).message).toMatch(/^WRONGTYPE/);
+      be.client.disconnect();
+      const outage = await a.get("licence", "L1").catch((e: unknown) => e);
+      expect(outage).toBeInstanceOf(StoreUnavailableError);
+      expect((outage as Error).message).toContain("the state store is unavailable");
+    } finally {
+      await be.close();
+    }
   });
 });

@@ -58,6 +58,19 @@ export function usccQuery(
   });
 }
 
+/** Tenant A applies for the market-entity service (unconditional sharing: approved at once, with its grant). */
+export function applyForEntity(sim: Sim) {
+  return call(sim, "POST", "/ebus/datashare/v1/applications", {
+    body: {
+      serviceId: ENTITY_SID,
+      fields: ["TYSHXYDM", "JGMC"],
+      purpose: "核验市场主体登记信息",
+      legalBasis: "《市场主体登记管理条例》",
+      itemCode: "11440100696927671X3442011817001",
+    },
+  });
+}
+
 /** Tenant A's signed query of the market-entity service for a seeded enterprise (A holds the grant). */
 export function entityQuery(sim: Sim) {
   return usccQuery(sim, ENTITY_SID);

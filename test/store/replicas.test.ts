@@ -16,7 +16,7 @@ import { StoreOpenError } from "../../mocks/shared/store.js";
 import { sm3 } from "../../mocks/eseal/sm3.js";
 import { admin, makeSim, tif } from "../helpers.js";
 import { foodInspectionEntry, ITEM_CODE } from "../datashare-http/helpers.js";
-import { A, B, DRIVING, ENTITY_SID, call, drivingLicence, usccQuery, type Sim } from "./helpers.js";
+import { A, B, DRIVING, ENTITY_SID, applyForEntity, call, drivingLicence, usccQuery, type Sim } from "./helpers.js";
 import { testRedis, testRedisCluster } from "../redis-server.js";
 import { commandWorks, requireTool } from "../system-tool.js";
 
@@ -48,15 +48,7 @@ describe.each([
     r2 = await replica(store);
     for (const r of [r1, r2]) await (r.runtime.tenants.backend as RedisBackend).watching();
     // A's grant for the market-entity resource (unconditional sharing: approved at once), for the query tests
-    const applied = await call(r1, "POST", "/ebus/datashare/v1/applications", {
-      body: {
-        serviceId: ENTITY_SID,
-        fields: ["TYSHXYDM", "JGMC"],
-        purpose: "核验市场主体登记信息",
-        legalBasis: "《市场主体登记管理条例》",
-        itemCode: "11440100696927671X3442011817001",
-      },
-    });
+    const applied = await applyForEntity(r1);
     expect(applied.status, JSON.stringify(applied.json)).toBe(201);
   }, 30_000);
   afterAll(async () => {

@@ -14,7 +14,18 @@ import type { DatasharePlatform } from "../../mocks/datashare/platform.js";
 import { signedHeaders } from "../../mocks/gateway/tif-signature.js";
 import { admin, makeSim, tif } from "../helpers.js";
 import { foodInspectionEntry, ITEM_CODE } from "../datashare-http/helpers.js";
-import { A, B, DRIVING, ENTITY_SID, call, drivingLicence, entityQuery, usccQuery, type Sim } from "./helpers.js";
+import {
+  A,
+  B,
+  DRIVING,
+  ENTITY_SID,
+  applyForEntity,
+  call,
+  drivingLicence,
+  entityQuery,
+  usccQuery,
+  type Sim,
+} from "./helpers.js";
 
 const REDIRECT = "http://127.0.0.1:3000/callback";
 
@@ -146,15 +157,7 @@ describe.each(BACKENDS)("on $name", ({ store }) => {
       expect(ownSub.status, JSON.stringify(ownSub.json)).toBe(201);
       before.ownSubscription = ownSub.json.data;
       // an application approved at once with its grant, and a webhook subscription on it
-      const applied = await call(sim, "POST", "/ebus/datashare/v1/applications", {
-        body: {
-          serviceId: ENTITY_SID,
-          fields: ["TYSHXYDM", "JGMC"],
-          purpose: "核验市场主体登记信息",
-          legalBasis: "《市场主体登记管理条例》",
-          itemCode: "11440100696927671X3442011817001",
-        },
-      });
+      const applied = await applyForEntity(sim);
       expect(applied.status, JSON.stringify(applied.json)).toBe(201);
       before.grant = applied.json.data.grant;
       const sub = await call(sim, "POST", "/ebus/datashare/v1/subscriptions", {

@@ -22,15 +22,12 @@ export function dispatch(x: Exchange): void | Promise<void> {
   }
   // A nonce claim in flight (shared store): only a handler that says it reads before it settles the claim starts now.
   const claimed = x.pendingClaim;
-  if (claimed && !x.platform!.readsBeforeClaim?.has(op.operationId))
-    return claimed.then(() => {
-      x.pendingClaim = undefined;
-      return dispatch(x);
-    });
+  if (claimed && !x.platform!.readsBeforeClaim?.has(op.operationId)) return claimed.then(() => run(x, handler));
   return run(x, handler, claimed);
 }
 
-function run(x: Exchange, handler: Handler, claimed: Promise<void> | undefined): void | Promise<void> {
+/** The handler, given the nonce claim still in flight when it reads before the claim is settled. */
+function run(x: Exchange, handler: Handler, claimed?: Promise<void>): void | Promise<void> {
   const op = x.op!;
   const t = x.tenant!;
   const input: HandlerInput = {

@@ -131,6 +131,9 @@ function decode(b: Buffer | string): AuditEntry {
   return e as unknown as AuditEntry;
 }
 
+/** An entry's id: its number after DSL, ten digits. */
+const auditId = (seq: number): string => `DSL${String(seq).padStart(10, "0")}`;
+
 /** Audit numbers a process takes from a durable store's counter at a time (one counter step per this many calls). */
 export const AUDIT_SEQ_BLOCK = 100;
 
@@ -155,11 +158,11 @@ export class AuditLog {
   /** Append one call; entries are not changed once the call is answered. */
   async append(e: Omit<AuditEntry, "seq" | "id">): Promise<AuditEntry> {
     const seq = this.directory.durable ? await this.nextDurableSeq() : ++this.seq;
-    const entry: AuditEntry = { seq, id: `DSL${String(seq).padStart(10, "0")}`, ...e };
+    const entry: AuditEntry = { seq, id: auditId(seq), ...e };
     // the entry and the drop of the oldest go together (one round trip on a shared store)
     const [, gone] = await Promise.all([
       this.write(entry),
-      seq > this.cap ? this.store.delete(K_AUDIT, `DSL${String(seq - this.cap).padStart(10, "0")}`) : false,
+      seq > this.cap ? this.store.delete(K_AUDIT, auditId(seq - this.cap)) : false,
     ]);
     if (gone) this.dropped++;
     return entry;

@@ -96,11 +96,9 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
   const auditInfo = body.audit_info;
   const ai = (auditInfo && typeof auditInfo === "object" ? auditInfo : {}) as Record<string, unknown>;
 
-  // eslint-disable-next-line prefer-const -- finish() below reads it, and refusals call finish() before the grant is looked up
+  // eslint-disable-next-line prefer-const -- recordOf() below reads it, and refusals are recorded before the grant is looked up
   let grant: Grant | undefined;
-  let providerViolations: Diagnostic[] | undefined;
 
-  type Finished = { refusal?: Refusal; rows?: Row[]; fields?: string[]; metadata?: Omit<QueryMetadata, "request_id"> };
   /** The call's audit record. */
   const recordOf = (r: Finished): Omit<AuditEntry, "seq" | "id"> => {
     const def = r.refusal?.def ?? DATASHARE_ERRORS.ok;
@@ -126,7 +124,7 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
     else if (grant) rec.itemCode = grant.itemCode;
     if (r.refusal) rec.reason = r.refusal.reason;
     if (req.traceId) rec.traceId = req.traceId;
-    if (providerViolations?.length) rec.providerViolations = providerViolations.length;
+    if (r.providerViolations?.length) rec.providerViolations = r.providerViolations.length;
     return rec;
   };
   /** The answer, once its audit entry is written. */
@@ -135,7 +133,7 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
     const base: OutcomeBase = {
       status: def.status,
       errcode: def.code,
-      ...(providerViolations?.length ? { providerViolations } : {}),
+      ...(r.providerViolations?.length ? { providerViolations: r.providerViolations } : {}),
       audit,
     };
     if (r.refusal)
@@ -207,10 +205,7 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
     });
 
   const src = entry.source;
-  if (src.kind === "url")
-    return queryProvider(deps, { t, entry, grant: g, body, parsed, req }, finish, (v) => {
-      providerViolations = v;
-    });
+  if (src.kind === "url") return queryProvider(deps, { t, entry, grant: g, body, parsed, req }, finish);
 
   // Rows from the library or the hooked rows. The call's quota is taken and its audit entry written together (one
   // round trip on a shared store); when the quota turns out to be used up, the entry is rewritten as that refusal
@@ -232,17 +227,22 @@ export async function executeQuery(deps: QueryDeps, req: QueryRequest): Promise<
   return outcome(answer, audit);
 }
 
-type FinishedAnswer = { rows: Row[]; fields: string[]; metadata: Omit<QueryMetadata, "request_id"> };
+/** How a call ended, for its audit record and its answer: a refusal, or the rows with their metadata. */
+interface Finished {
+  refusal?: Refusal;
+  rows?: Row[];
+  fields?: string[];
+  metadata?: Omit<QueryMetadata, "request_id">;
+  /** Where the provider's interface answered outside its catalogue (source `url`). */
+  providerViolations?: Diagnostic[];
+}
+type FinishedAnswer = Finished & Required<Pick<Finished, "rows" | "fields" | "metadata">>;
 
-/** The rows as the grant lets them out: only granted fields, in catalogue order, masked where the grant says. */
-function projected(
-  entry: CatalogueEntry,
-  g: Grant,
-  parsed: ParsedQuery,
-  rows: Row[],
-  total: number,
-  used?: number,
-): FinishedAnswer {
+/**
+ * The rows as the grant lets them out: only granted fields, in catalogue order, masked where the grant says. The
+ * metadata's quota_remaining is the grant's whole quota until the caller knows the calls used.
+ */
+function projected(entry: CatalogueEntry, g: Grant, parsed: ParsedQuery, rows: Row[], total: number): FinishedAnswer {
   const allowed = new Set(g.allowedFields);
   const wanted = parsed.fields ? new Set(parsed.fields) : undefined;
   const fields = entry.items.filter((i) => allowed.has(i.code) && (!wanted || wanted.has(i.code)));
@@ -268,7 +268,7 @@ function projected(
       fields: fields.map((f) => f.code),
       masked_fields: fields.filter((f) => masked.has(f.code)).map((f) => f.code),
       denied_fields: parsed.fields ? parsed.fields.filter((f) => !allowed.has(f)) : [],
-      quota_remaining: used === undefined ? g.quota : Math.max(0, g.quota - used),
+      quota_remaining: g.quota,
     },
   };
 }
@@ -304,8 +304,7 @@ async function queryProvider(
     parsed: ParsedQuery;
     req: QueryRequest;
   },
-  finish: (r: { refusal?: Refusal } | FinishedAnswer) => Promise<QueryOutcome>,
-  violations: (v: Diagnostic[] | undefined) => void,
+  finish: (r: Finished) => Promise<QueryOutcome>,
 ): Promise<QueryOutcome> {
   const { t, entry, grant: g, parsed } = q;
   const src = entry.source as Extract<CatalogueEntry["source"], { kind: "url" }>;
@@ -320,13 +319,15 @@ async function queryProvider(
     parsed.conditions,
     q.req.traceId,
   );
-  violations(fetched.violations);
+  const providerViolations = fetched.violations;
   if ("refusal" in fetched) {
     await deps.applications.refundCall(t, g);
-    return finish({ refusal: fetched.refusal });
+    return finish({ refusal: fetched.refusal, providerViolations });
   }
+  const answer = projected(entry, g, parsed, fetched.rows, fetched.total ?? fetched.rows.length);
   const used = await deps.applications.usage(t, g); // others may have refunded meanwhile
-  return finish(projected(entry, g, parsed, fetched.rows, fetched.total ?? fetched.rows.length, used));
+  answer.metadata.quota_remaining = Math.max(0, g.quota - used);
+  return finish({ ...answer, providerViolations });
 }
 
 function checkGrant(entry: CatalogueEntry, grant: Grant | undefined, now: number): Refusal | undefined {

@@ -379,7 +379,6 @@ export class RedisBackend implements StoreBackend {
     return be;
   }
 
-  /** A command, with a lost connection turned into StoreUnavailableError (answered 50201 with the reason). */
   /**
    * Round trips so far, as the auto-pipeline makes them: the commands sent before the next setImmediate travel
    * together (ioredis's autoPipelining flushes there), so each such batch counts once. For tests and benchmarks.
@@ -390,6 +389,7 @@ export class RedisBackend implements StoreBackend {
     this.batchOpen = false;
   };
 
+  /** A command, with Redis out of reach turned into StoreUnavailableError (answered 50201 with the reason). */
   async run<T>(fn: () => Promise<T>): Promise<T> {
     if (!this.batchOpen) {
       this.batchOpen = true;
@@ -409,7 +409,7 @@ export class RedisBackend implements StoreBackend {
   }
 
   /** ioredis's class of the errors Redis itself answered (ERR, WRONGTYPE, LOADING…), set by open(). */
-  replyError?: new (...a: never[]) => Error;
+  private replyError?: new (...a: never[]) => Error;
 
   /**
    * Whether a failed command means Redis is out of reach (refused 50201, serving resumes when it is back) rather than a

@@ -56,7 +56,7 @@ export const queryHandlers = {
       body: gatewayMsgBody(input),
       rawBody: input.rawBody,
       traceId: input.traceId,
-      ...(input.claimed ? { claimed: input.claimed } : {}),
+      claimed: input.claimed,
     });
     const v = out.providerViolations;
     if (v?.length) await reportViolations(deps, out.audit, v, ctx);

@@ -63,7 +63,7 @@ interface CachedSeals {
   svc: SealService;
 }
 
-/** A tenant's seal service for one request; call save() after changing anything. */
+/** A tenant's seal service for one request; call save() after changing anything, settle() after only reading. */
 export interface TenantSeals {
   readonly svc: SealService;
   /** The seal, creating a seeded organisation's 法定名称章 on first use. */
@@ -84,6 +84,11 @@ export interface TenantSeals {
     now: number,
   ): VerificationReport;
   save(): Promise<void>;
+  /**
+   * After a read: saves only when this request's look-ups made a seeded organisation's seal (its first use), so a
+   * read that found everything costs no store write (a version step and a blob put on a durable store).
+   */
+  settle(): Promise<void>;
 }
 
 const LIVE = new Set(["存续", "在业"]);
@@ -187,12 +192,14 @@ export class TenantSealRegistry {
     const cached = entry;
     const hit = await cached.hit;
     const { svc } = hit;
+    let seeded = false;
     const ensureSeeded = (uscc: string): SealRecord | undefined => {
       const e = this.seededOrg(uscc);
       if (!e) return undefined;
       const code = this.seededCode(e);
       const have = svc.getSeal(code);
       if (have) return have;
+      seeded = true;
       return svc.makeSeal({
         org: { uscc: e.uscc, name: e.name },
         type: SEEDED_SEAL.type,
@@ -203,6 +210,22 @@ export class TenantSealRegistry {
     };
     const find = (code: string) =>
       svc.getSeal(code) ?? (this.seededOrgOfCode(code) ? ensureSeeded(this.seededOrgOfCode(code)!.uscc) : undefined);
+    const save = async () => {
+      // Compare and set: the version moves from the one this state was read at to the next, or not at all (another
+      // replica saved this tenant's seals in between: this request is run again on its state — EsealConflict). The
+      // blob carries its version, so a reader that sees the counter ahead of the blob waits for the write.
+      // A save that did not land (conflict, store down) drops this process's state: what this request changed in it
+      // (a seal seeded by a read, which later reads would not save again) must not outlive the failure.
+      const want = ++cached.version;
+      try {
+        const moved = await store.add(VERSION_KIND, STORE_ID, 1, want);
+        if (moved !== want) throw new EsealConflict();
+        await store.put(STORE_KIND, STORE_ID, { ...hit.state, [BLOB_VERSION]: want });
+      } catch (e) {
+        if (this.cache.get(store) === cached) this.cache.delete(store);
+        throw e;
+      }
+    };
     return {
       svc,
       ensureSeeded,
@@ -220,18 +243,8 @@ export class TenantSealRegistry {
         ensureSeeded(uscc);
         return svc.listSeals({ uscc });
       },
-      save: async () => {
-        // Compare and set: the version moves from the one this state was read at to the next, or not at all (another
-        // replica saved this tenant's seals in between: this request is run again on its state — EsealConflict). The
-        // blob carries its version, so a reader that sees the counter ahead of the blob waits for the write.
-        const want = ++cached.version;
-        const moved = await store.add(VERSION_KIND, STORE_ID, 1, want);
-        if (moved !== want) {
-          if (this.cache.get(store) === cached) this.cache.delete(store);
-          throw new EsealConflict();
-        }
-        await store.put(STORE_KIND, STORE_ID, { ...hit.state, [BLOB_VERSION]: want });
-      },
+      save,
+      settle: () => (seeded ? save() : Promise.resolve()),
     };
   }
 }

@@ -275,28 +275,63 @@ export class MemoryStore implements Store {
  * arrays, functions): the durable backends store exactly this text, so the error names the kind and the path.
  */
 export function jsonText(kind: string, value: unknown): string {
-  assertPlainJson(value, `${kind}`);
+  const bad = notPlainJson(value);
+  if (bad) {
+    let at = kind;
+    for (let i = bad.path.length - 1; i >= 0; i--) {
+      const step = bad.path[i];
+      at += typeof step === "number" ? `[${step}]` : `.${step}`;
+    }
+    throw new TypeError(`store: ${at} ${bad.what}`);
+  }
   return JSON.stringify(value);
 }
 
-function assertPlainJson(v: unknown, at: string): void {
-  if (v === null || typeof v === "string" || typeof v === "boolean") return;
-  if (typeof v === "number") {
-    if (!Number.isFinite(v)) throw new TypeError(`store: ${at} is ${v}, which JSON cannot keep`);
-    return;
+/**
+ * Where `v` holds what JSON would silently change: what is there, and the path to it (innermost step first), built
+ * only on the way back from a failure — the check runs on every durable write, and a path string per node was most of
+ * its cost. Undefined when `v` is plain JSON.
+ */
+function notPlainJson(v: unknown): { what: string; path: (string | number)[] } | undefined {
+  if (v === null) return undefined;
+  switch (typeof v) {
+    case "string":
+    case "boolean":
+      return undefined;
+    case "number":
+      return Number.isFinite(v) ? undefined : { what: `is ${v}, which JSON cannot keep`, path: [] };
+    case "object":
+      break;
+    default:
+      return { what: `is a ${typeof v}, which JSON cannot keep`, path: [] };
   }
-  if (typeof v !== "object") throw new TypeError(`store: ${at} is a ${typeof v}, which JSON cannot keep`);
   if (Array.isArray(v)) {
-    v.forEach((x, i) => {
-      if (x === undefined) throw new TypeError(`store: ${at}[${i}] is undefined, which JSON turns into null`);
-      assertPlainJson(x, `${at}[${i}]`);
-    });
-    return;
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      const bad = x === undefined ? { what: "is undefined, which JSON turns into null", path: [] } : notPlainJson(x);
+      if (bad) {
+        bad.path.push(i);
+        return bad;
+      }
+    }
+    return undefined;
   }
-  const proto = Object.getPrototypeOf(v);
-  if (proto !== Object.prototype && proto !== null)
-    throw new TypeError(`store: ${at} is a ${proto?.constructor?.name ?? "non-plain object"}, not plain JSON`);
-  for (const [k, x] of Object.entries(v)) if (x !== undefined) assertPlainJson(x, `${at}.${k}`);
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) {
+    const name = (proto as { constructor?: { name?: string } } | null)?.constructor?.name;
+    return { what: `is a ${name ?? "non-plain object"}, not plain JSON`, path: [] };
+  }
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    const x = o[k];
+    if (x === undefined) continue;
+    const bad = notPlainJson(x);
+    if (bad) {
+      bad.path.push(k);
+      return bad;
+    }
+  }
+  return undefined;
 }
 
 /** Today's default: every namespace in this process's memory, gone when it stops. */

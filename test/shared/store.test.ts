@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { MemoryStore, StoreUnavailableError, type Store } from "../../mocks/shared/store.js";
+import { jsonText, MemoryStore, StoreUnavailableError, type Store } from "../../mocks/shared/store.js";
 import { SQLITE_FILE, SqliteBackend, StoreOpenError } from "../../mocks/shared/sqlite-store.js";
 import { RedisBackend } from "../../mocks/shared/redis-store.js";
 import { testRedis, testRedisCluster } from "../redis-server.js";
@@ -317,5 +317,26 @@ describe("RedisBackend: what a failed command means", () => {
     } finally {
       await be.close();
     }
+  });
+});
+
+describe("jsonText: what a durable store refuses, and where", () => {
+  it("names the kind and the path to the first value JSON would change", () => {
+    expect(() => jsonText("seal", { a: [1, { when: new Date(0) }] })).toThrow(
+      "store: seal.a[1].when is a Date, not plain JSON",
+    );
+    expect(() => jsonText("journal", [0, undefined])).toThrow(
+      "store: journal[1] is undefined, which JSON turns into null",
+    );
+    expect(() => jsonText("audit", { n: { x: Number.NaN } })).toThrow(
+      "store: audit.n.x is NaN, which JSON cannot keep",
+    );
+    expect(() => jsonText("k", { f: 1n })).toThrow("store: k.f is a bigint, which JSON cannot keep");
+    expect(() => jsonText("k", Buffer.from("x"))).toThrow("store: k is a Buffer, not plain JSON");
+  });
+
+  it("passes plain JSON through as JSON.stringify writes it (undefined object members left out)", () => {
+    const v = { a: [1, "二", true, null, { b: {} }], c: undefined, d: Object.create(null) as object };
+    expect(jsonText("k", v)).toBe(JSON.stringify(v));
   });
 });

@@ -1,6 +1,7 @@
 // The heap profile (config `heap`): "lean" by default, from env and flags, refused when unknown; what it does to the
 // HTTP thread's isolate and that V8 accepts the flag it sets (V8 prints "unrecognized flag" and ignores it otherwise).
 import { spawnSync } from "node:child_process";
+import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
@@ -19,8 +20,10 @@ describe("heap profile", () => {
   it("lean gives the HTTP thread a 6 MB young generation; throughput leaves V8's default", async () => {
     const lean = startHttpThread(loadConfig({ env: {} }));
     const roomy = startHttpThread(loadConfig({ env: { GATESIM_HEAP: "throughput" } }));
-    const plain = new Worker("", { eval: true }); // what V8 gives a thread nobody configured
+    const plain = new Worker("setInterval(() => {}, 1000)", { eval: true }); // a thread nobody configured, kept running
     try {
+      // the limits read before a thread runs are what was asked (-1: V8's default); once it runs, what V8 applied
+      await Promise.all([lean.worker, roomy.worker, plain].map((w) => once(w, "online")));
       expect(lean.worker.resourceLimits?.maxYoungGenerationSizeMb).toBe(6);
       expect(plain.resourceLimits?.maxYoungGenerationSizeMb).toBeGreaterThan(6);
       expect(roomy.worker.resourceLimits).toEqual(plain.resourceLimits);

@@ -161,7 +161,7 @@ export function createEsealApi(reg: TenantSealRegistry): EsealApi {
     try {
       return ts.verify(signatureDer, o, ctx.clock.now());
     } finally {
-      await ts.settle();
+      await ts.save();
     }
   }
 
@@ -175,7 +175,7 @@ export function createEsealApi(reg: TenantSealRegistry): EsealApi {
       retryOnConflict(async () => {
         const ts = await reg.open(ctx.store);
         const seals = ts.listFor(orgUscc);
-        await ts.settle();
+        await ts.save();
         return seals;
       }),
 

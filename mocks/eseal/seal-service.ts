@@ -112,6 +112,9 @@ export interface SealService {
   readonly sealTypes: readonly SealType[];
   /** Plain-data state: seals, sequences, certificate revocations. */
   readonly state: SealServiceState;
+  /** Changes made to `state` so far (a seal made, a status set, a certificate revoked): a caller that stores the
+   *  state compares it with the count it last stored, and skips a write when nothing changed. */
+  readonly changes: number;
   makeSeal(p: MakeSealParams): SealRecord;
   getSeal(sealCode: string): SealRecord | undefined;
   listSeals(filter?: { uscc?: string }): SealRecord[];
@@ -133,6 +136,7 @@ export function createSealService(opts: SealServiceOptions): SealService {
   const maxDoc = opts.maxDocumentBytes ?? DEFAULT_MAX_DOC;
   const state: SealServiceState = opts.state ?? { seals: {}, sequences: {}, pki: { revoked: {} } };
   const pki = opts.pki ? opts.pki.withState(state.pki) : createTestPki({ seed: opts.seed, state: state.pki });
+  let changes = 0;
 
   // Decoded seal DER per seal code (seals are immutable once made); keeps signing from re-decoding and re-checking it.
   const sealBytes = new Map<string, { b64: string; der: Buffer }>();
@@ -221,8 +225,12 @@ export function createSealService(opts: SealServiceOptions): SealService {
     if (seal.status !== status) {
       seal.status = status;
       seal.statusSince = now;
+      changes++;
     }
-    if (reason !== undefined) seal.revocationReason = reason;
+    if (reason !== undefined && seal.revocationReason !== reason) {
+      seal.revocationReason = reason;
+      changes++;
+    }
     return seal;
   }
 
@@ -230,6 +238,9 @@ export function createSealService(opts: SealServiceOptions): SealService {
     pki,
     sealTypes,
     state,
+    get changes() {
+      return changes;
+    },
 
     makeSeal(p) {
       const usccProblem = checkUscc(p.org.uscc);
@@ -322,6 +333,7 @@ export function createSealService(opts: SealServiceOptions): SealService {
         pictureMm: mm,
       };
       state.seals[sealCode] = record;
+      changes++;
       return record;
     },
 
@@ -370,6 +382,7 @@ export function createSealService(opts: SealServiceOptions): SealService {
 
     revokeOrgCertificate(org, now, reason) {
       pki.revoke(pki.org(org).cert.serialHex, now, reason);
+      changes++;
     },
   };
 }

@@ -61,9 +61,11 @@ export async function retryOnConflict<T>(fn: () => Promise<T>): Promise<T> {
 interface CachedSeals {
   state: SealServiceState;
   svc: SealService;
+  /** svc.changes when the state was last stored (or read): a save with none since writes nothing. */
+  stored: number;
 }
 
-/** A tenant's seal service for one request; call save() after changing anything, settle() after only reading. */
+/** A tenant's seal service for one request; call save() after using it (it writes only when something changed). */
 export interface TenantSeals {
   readonly svc: SealService;
   /** The seal, creating a seeded organisation's 法定名称章 on first use. */
@@ -83,12 +85,11 @@ export interface TenantSeals {
     original: { digest?: Uint8Array; document?: Uint8Array },
     now: number,
   ): VerificationReport;
-  save(): Promise<void>;
   /**
-   * After a read: saves only when this request's look-ups made a seeded organisation's seal (its first use), so a
-   * read that found everything costs no store write (a version step and a blob put on a durable store).
+   * Stores the state when it changed since it was last stored (a seal made — a seeded organisation's on its first
+   * look-up too — a status set, a certificate revoked); a read costs no write (a version step and a blob put).
    */
-  settle(): Promise<void>;
+  save(): Promise<void>;
 }
 
 const LIVE = new Set(["存续", "在业"]);
@@ -179,6 +180,7 @@ export class TenantSealRegistry {
         maxDocumentBytes: this.maxDocumentBytes,
         nextSequence,
       }),
+      stored: 0,
     };
   }
 
@@ -192,14 +194,12 @@ export class TenantSealRegistry {
     const cached = entry;
     const hit = await cached.hit;
     const { svc } = hit;
-    let seeded = false;
     const ensureSeeded = (uscc: string): SealRecord | undefined => {
       const e = this.seededOrg(uscc);
       if (!e) return undefined;
       const code = this.seededCode(e);
       const have = svc.getSeal(code);
       if (have) return have;
-      seeded = true;
       return svc.makeSeal({
         org: { uscc: e.uscc, name: e.name },
         type: SEEDED_SEAL.type,
@@ -213,18 +213,18 @@ export class TenantSealRegistry {
     const save = async () => {
       // Compare and set: the version moves from the one this state was read at to the next, or not at all (another
       // replica saved this tenant's seals in between: this request is run again on its state — EsealConflict). The
-      // blob carries its version, so a reader that sees the counter ahead of the blob waits for the write.
-      // A save that did not land (conflict, store down) drops this process's state: what this request changed in it
-      // (a seal seeded by a read, which later reads would not save again) must not outlive the failure.
+      // blob carries its version, so a reader that sees the counter ahead of the blob waits for the write. A save
+      // that fails otherwise leaves the changes counted as not stored: the next save writes them.
+      const changes = svc.changes;
+      if (changes === hit.stored) return;
       const want = ++cached.version;
-      try {
-        const moved = await store.add(VERSION_KIND, STORE_ID, 1, want);
-        if (moved !== want) throw new EsealConflict();
-        await store.put(STORE_KIND, STORE_ID, { ...hit.state, [BLOB_VERSION]: want });
-      } catch (e) {
+      const moved = await store.add(VERSION_KIND, STORE_ID, 1, want);
+      if (moved !== want) {
         if (this.cache.get(store) === cached) this.cache.delete(store);
-        throw e;
+        throw new EsealConflict();
       }
+      await store.put(STORE_KIND, STORE_ID, { ...hit.state, [BLOB_VERSION]: want });
+      hit.stored = Math.max(hit.stored, changes);
     };
     return {
       svc,
@@ -244,7 +244,6 @@ export class TenantSealRegistry {
         return svc.listSeals({ uscc });
       },
       save,
-      settle: () => (seeded ? save() : Promise.resolve()),
     };
   }
 }

@@ -114,7 +114,7 @@ export const esealListSeals: OperationHandler<EsealOperations["esealListSeals"],
   const now = ctx.clock.now();
   const ts = await openSeals(ctx, deps);
   const all = ts.listFor(uscc);
-  await ts.settle();
+  await ts.save();
   const { status, type } = input.query;
   const seals = all.filter((s) => (!status || effectiveStatus(s, now) === status) && (!type || s.typeCode === type));
   const orgName = ctx.seed.enterprises.byUscc(uscc)?.name ?? all[0]?.orgName ?? null;
@@ -125,7 +125,7 @@ export const esealListSeals: OperationHandler<EsealOperations["esealListSeals"],
 async function sealOfPath(input: { params: { sealCode: string } }, ctx: HandlerContext, deps: EsealDeps) {
   const ts = await openSeals(ctx, deps);
   const seal = mustFind(ts, input.params.sealCode);
-  await ts.settle();
+  await ts.save();
   return { ts, seal };
 }
 

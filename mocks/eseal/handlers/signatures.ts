@@ -54,7 +54,7 @@ export const esealSign: OperationHandler<EsealOperations["esealSign"], EsealDeps
   const b = input.body;
   const ts = await openSeals(ctx, deps);
   const seal = mustFind(ts, b.sealCode, "/body/sealCode");
-  await ts.settle();
+  await ts.save();
   assertActsFor(
     input,
     ctx.seed,
@@ -118,7 +118,7 @@ async function verifyOfd(ofd: string, ctx: HandlerContext, deps: EsealDeps): Pro
   if (!parts.signature) return summarise(own);
   const ts = await openSeals(ctx, deps);
   const report = ts.verify(parts.signature, { document: parts.signedXml }, ctx.clock.now());
-  await ts.settle();
+  await ts.save();
   return summarise([...own, ...report.checks], report.signature);
 }
 
@@ -134,7 +134,7 @@ export const esealVerify: OperationHandler<EsealOperations["esealVerify"], Eseal
   } catch (e) {
     toHttpProblem(e, digest ? "/body/digest" : "/body/document");
   }
-  await ts.settle();
+  await ts.save();
   return ok(report);
 };
 

@@ -5,7 +5,7 @@
 // default caps, growth over the last half < 10 %.
 // Usage: npm run bench -- --soak [--requests N] [--single-thread]   (or, after npm run build: node scripts/bench/soak.mjs …)
 // SOAK_NODE_FLAGS="--max-semi-space-size=…" passes flags to the server child only.
-// SOAK_DIAG=1 makes the server print heap and store sizes to stderr every 10 s; SOAK_SKIP="name,…" drops parts of the mix.
+// SOAK_DIAG=1 makes the server print heap and store sizes to stderr every 10 s; SOAK_SKIP="name;…" drops parts of the mix (";"-separated: names such as "malformed: deep JSON, 1 KiB junk" hold commas).
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -254,9 +254,20 @@ async function load(info, pid, total) {
   info.sealCode = seals.data.seals[0]?.sealCode;
   if (!info.sealCode) throw new Error(`no seal for the tenant's organisation: ${JSON.stringify(seals).slice(0, 200)}`);
 
-  // SOAK_SKIP="name,name": leave parts of the mix out (to find which part holds memory)
-  const skip = new Set((process.env.SOAK_SKIP ?? "").split(",").filter(Boolean));
-  const entries = mix(info, basic, sign).filter(([, name]) => !skip.has(name));
+  // SOAK_SKIP="name;name": leave parts of the mix out (to find which part holds memory). ";" separates, because
+  // names hold commas ("malformed: deep JSON, 1 KiB junk"); an unknown name stops the run rather than skip nothing.
+  const skip = new Set(
+    (process.env.SOAK_SKIP ?? "")
+      .split(";")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+  const all = mix(info, basic, sign);
+  const known = new Set(all.map(([, name]) => name));
+  const unknown = [...skip].filter((name) => !known.has(name));
+  if (unknown.length > 0)
+    throw new Error(`SOAK_SKIP names no part of the mix: ${unknown.join("; ")} (known: ${[...known].join("; ")})`);
+  const entries = all.filter(([, name]) => !skip.has(name));
   const pick = picker(entries);
   const { Pool } = await import("undici");
   const pool = new Pool(info.url, { connections: 32 });

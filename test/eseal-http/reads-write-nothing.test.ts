@@ -40,4 +40,32 @@ describe("e-seal reads", () => {
     expect(after.json.data.status).toBe("suspended");
     expect(await version()).toBe(2);
   });
+
+  it("a change whose save failed is written by the next save, even when that request changes nothing", async () => {
+    // (a memory store keeps the blob's objects by reference, so what was put is read from the calls, not the store)
+    const store = sim.tenant(A).store;
+    const sealCode: string = (await sim.call("GET", "/ebus/eseal/v1/seals")).json.data.seals[0].sealCode;
+    const put = store.put.bind(store);
+    const written: string[] = [];
+    let fail = true;
+    store.put = (kind, id, value) => {
+      if (kind === "eseal") written.push(JSON.stringify(value));
+      return fail ? Promise.reject(new Error("disk full (injected)")) : put(kind, id, value);
+    };
+    try {
+      expect((await sim.call("POST", `/ebus/eseal/v1/seals/${sealCode}/resume`, {})).status).toBeGreaterThanOrEqual(
+        500,
+      );
+      fail = false;
+      // a read: nothing of its own to store, but the resume above is still unstored — it writes it
+      expect((await sim.call("GET", `/ebus/eseal/v1/seals/${sealCode}`)).status).toBe(200);
+      expect((await sim.call("GET", `/ebus/eseal/v1/seals/${sealCode}`)).status).toBe(200);
+    } finally {
+      store.put = put;
+    }
+    expect(written).toHaveLength(2);
+    expect((JSON.parse(written[1]!) as { seals: Record<string, { status: string }> }).seals[sealCode]!.status).toBe(
+      "active",
+    );
+  });
 });

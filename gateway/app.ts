@@ -437,6 +437,8 @@ export function buildApp(opts: BuildOptions = {}): Simulator {
   // Platforms with timers or outbound connections (data-sharing webhooks) stop with the app, then the store closes.
   app.addHook("onClose", async () => {
     for (const m of modules) await m.close?.();
+    // journal entries still queued for a shared store go before it closes
+    await Promise.all(tenants.list().map((t) => t.journal.flush()));
     await backend.close();
   });
   // Tenants registered at run time, clocks and rules come back from a durable store before the first request.

@@ -208,9 +208,9 @@ export class TenantRegistry {
   async reset(paasid: string): Promise<boolean> {
     const rt = this.tenants.get(paasid);
     if (!rt) return false;
+    rt.journal.clear(); // first: entries not yet shared are of before the reset
     await rt.store.clear(); // records, nonce claims, counters, logs
     rt.clock.reset();
-    rt.journal.clear();
     rt.rules.clear();
     for (const h of this.resetHooks) h(rt);
     for (const h of this.createHooks) h(rt);

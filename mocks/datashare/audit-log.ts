@@ -162,7 +162,7 @@ export class AuditLog {
     // the entry and the drop of the oldest go together (one round trip on a shared store)
     const [, gone] = await Promise.all([
       this.write(entry),
-      seq > this.cap ? this.store.delete(K_AUDIT, auditId(seq - this.cap)) : false,
+      seq > this.cap ? this.store.delete(K_AUDIT, auditId(seq - this.cap), { silent: true }) : false,
     ]);
     if (gone) this.dropped++;
     return entry;

@@ -135,10 +135,10 @@ redis.call('HSET', KEYS[2], ARGV[1], n)
 if not raw then redis.call('SADD', KEYS[1], KEYS[2]) end
 return n`;
 
-/** Lua: KEYS = [keys, l]; ARGV = [value, cap]. */
+/** Lua: KEYS = [keys, l]; ARGV = [cap, value…] (a batch of values, pushed in order as one step). */
 const APPEND = `
-redis.call('RPUSH', KEYS[2], ARGV[1])
-redis.call('LTRIM', KEYS[2], -tonumber(ARGV[2]), -1)
+redis.call('RPUSH', KEYS[2], unpack(ARGV, 2))
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[1]), -1)
 redis.call('SADD', KEYS[1], KEYS[2])
 return 1`;
 
@@ -233,7 +233,7 @@ class RedisStore implements Store {
     );
   }
 
-  async delete(kind: string, id: string): Promise<boolean> {
+  async delete(kind: string, id: string, opts: { silent?: boolean } = {}): Promise<boolean> {
     const n = await this.backend.run(() =>
       this.r.gsDelete(
         this.k("v", kind),
@@ -241,7 +241,7 @@ class RedisStore implements Store {
         this.k("o", kind),
         this.k("x", kind),
         id,
-        ...this.tell("delete", kind, id),
+        ...this.tell("delete", kind, id, opts.silent),
       ),
     );
     return n > 0;
@@ -275,9 +275,10 @@ class RedisStore implements Store {
     );
   }
 
-  async append(kind: string, value: unknown, cap: number): Promise<void> {
-    const text = jsonText(kind, value);
-    await this.backend.run(() => this.r.gsAppend(`${this.p}keys`, this.k("l", kind), text, Math.max(1, cap)));
+  async append(kind: string, values: readonly unknown[], cap: number): Promise<void> {
+    const texts = values.map((v) => jsonText(kind, v)); // all or none: a bad value stores nothing
+    if (!texts.length) return;
+    await this.backend.run(() => this.r.gsAppend(`${this.p}keys`, this.k("l", kind), Math.max(1, cap), ...texts));
   }
 
   async tail<T>(kind: string, limit?: number): Promise<T[]> {

@@ -194,12 +194,13 @@ class SqliteStore implements Store {
     });
   }
 
-  append(kind: string, value: unknown, cap: number): Promise<void> {
+  append(kind: string, values: readonly unknown[], cap: number): Promise<void> {
     const keep = Math.max(1, cap);
     return this.backend.writeAsync(() => {
-      const text = jsonText(kind, value);
-      const seq = (this.s.logMax.get(this.ns, kind) as { s: number }).s + 1;
-      this.s.logAdd.run(this.ns, kind, seq, text);
+      const texts = values.map((v) => jsonText(kind, v)); // all or none: a bad value stores nothing
+      if (!texts.length) return;
+      let seq = (this.s.logMax.get(this.ns, kind) as { s: number }).s;
+      for (const text of texts) this.s.logAdd.run(this.ns, kind, ++seq, text);
       if (seq > keep) this.s.logTrim.run(this.ns, kind, seq - keep);
     });
   }

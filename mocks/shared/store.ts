@@ -36,7 +36,8 @@ export interface PutOptions {
 export interface Store {
   get<T = unknown>(kind: string, id: string): Promise<T | undefined>;
   put<T = unknown>(kind: string, id: string, value: T, opts?: PutOptions): Promise<void>;
-  delete(kind: string, id: string): Promise<boolean>;
+  /** `silent`: as PutOptions.silent (a kind no process keeps in memory: the other replicas are not told). */
+  delete(kind: string, id: string, opts?: { silent?: boolean }): Promise<boolean>;
   /** All live records of a kind, or those whose index `index` equals `value`; insertion order. */
   list<T = unknown>(kind: string, by?: { index: string; value: string }): Promise<T[]>;
   /**
@@ -53,8 +54,11 @@ export interface Store {
    * It shares `next`'s counters.
    */
   add(kind: string, key: string, delta: number, max?: number): Promise<number | null>;
-  /** Capped append (journals, audit logs): keeps the newest `cap` values of `kind`. */
-  append(kind: string, value: unknown, cap: number): Promise<void>;
+  /**
+   * Capped append (journals): adds `values` in order, as one write, and keeps the newest `cap` values of `kind`. A
+   * batch is what lets a journal send one command per many entries to a shared store.
+   */
+  append(kind: string, values: readonly unknown[], cap: number): Promise<void>;
   /** The appended values of `kind`, oldest first; the newest `limit` when given. */
   tail<T = unknown>(kind: string, limit?: number): Promise<T[]>;
   /** What is held, for diagnostics and tests: live records and approx JSON bytes per kind, log lengths, claims. */
@@ -228,11 +232,12 @@ export class MemoryStore implements Store {
     return n;
   }
 
-  async append(kind: string, value: unknown, cap: number): Promise<void> {
+  async append(kind: string, values: readonly unknown[], cap: number): Promise<void> {
+    const encoded = values.map((v) => this.encode(kind, v)); // all or none: a bad value stores nothing
     let log = this.logs.get(kind);
     if (!log) this.logs.set(kind, (log = { items: [], cap }));
     log.cap = Math.max(1, cap);
-    log.items.push(this.encode(kind, value));
+    for (const e of encoded) log.items.push(e);
     // trim in batches: amortised O(1) per append, never more than 2 × cap held
     if (log.items.length > log.cap * 2) log.items.splice(0, log.items.length - log.cap);
   }

@@ -179,7 +179,7 @@ async function measure(name, extra, redisPort) {
           `${name} ${what}: ${r.non2xx} non-2xx; now: ${one.status} ${JSON.stringify(one.json).slice(0, 240)}`,
         );
       }
-      const perReq = redisPort ? (redisCommands(redisPort) - redisBefore) / r.requests.total : undefined;
+      const perReq = redisPort ? redisPerRequest(redisBefore, redisCommands(redisPort), r.requests.total) : undefined;
       out[what] = {
         rps: r.requests.average,
         p99: r.latency.p99,
@@ -195,9 +195,32 @@ async function measure(name, extra, redisPort) {
   }
 }
 
+/**
+ * Calls per command name so far (INFO commandstats: a script's own commands are counted too, under their names), and
+ * the server's CPU time in µs (`cpu`).
+ */
 function redisCommands(port) {
-  const info = execFileSync("redis-cli", ["-p", String(port), "info", "stats"], { encoding: "utf8" });
-  return Number(/total_commands_processed:(\d+)/.exec(info)[1]);
+  const info = execFileSync("redis-cli", ["-p", String(port), "info", "all"], { encoding: "utf8" });
+  const calls = {};
+  for (const [, name, n] of info.matchAll(/^cmdstat_(\S+?):calls=(\d+)/gm)) calls[name] = Number(n);
+  const cpu = ["used_cpu_sys", "used_cpu_user"].reduce(
+    (s, k) => s + Number(new RegExp(`^${k}:([\\d.]+)`, "m").exec(info)[1]),
+    0,
+  );
+  return { calls, cpu: cpu * 1e6 };
+}
+
+/** Per request: every command Redis processed, and which (`evalsha` = the scripts gatesim sent); its CPU time. */
+function redisPerRequest(before, after, requests) {
+  const per = Object.entries(after.calls)
+    .map(([name, n]) => [name, (n - (before.calls[name] ?? 0)) / requests])
+    .filter(([, n]) => n >= 0.05)
+    .sort((a, b) => b[1] - a[1]);
+  return {
+    total: per.reduce((s, [, n]) => s + n, 0),
+    by: per.map(([name, n]) => `${name} ${n.toFixed(1)}`).join(", "),
+    cpu: (after.cpu - before.cpu) / requests,
+  };
 }
 
 // The warm-up runs are as long as the measured ones (SECONDS): the issuance runs write every licence they make.
@@ -240,9 +263,10 @@ for (const what of ["query", "issuance"].filter((w) => mem[w])) {
   for (const r of rows) {
     const x = r[what];
     const share = r === mem ? "" : `   ${Math.round((100 * x.rps) / mem[what].rps)} % of memory`;
-    const redis = x.perReq !== undefined ? `   Redis commands/req ${x.perReq.toFixed(1)}` : "";
+    const redis = x.perReq !== undefined ? `   Redis commands/req ${x.perReq.total.toFixed(1)}` : "";
     console.log(
       `  ${r.name.padEnd(7)} ${Math.round(x.rps).toLocaleString("en").padStart(6)} req/s   p99 ${x.p99} ms   non-2xx ${x.non2xx}   ${x.cpu}${share}${redis}`,
     );
+    if (x.perReq) console.log(`          per request: redis-server CPU ${Math.round(x.perReq.cpu)} µs; ${x.perReq.by}`);
   }
 }

@@ -6,7 +6,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { jsonText, MemoryStore, StoreUnavailableError, type Store } from "../../mocks/shared/store.js";
+import {
+  jsonText,
+  MemoryStore,
+  StoreUnavailableError,
+  type Store,
+  type StoreChange,
+} from "../../mocks/shared/store.js";
 import { SQLITE_FILE, SqliteBackend, StoreOpenError } from "../../mocks/shared/sqlite-store.js";
 import { RedisBackend } from "../../mocks/shared/redis-store.js";
 import { testRedis, testRedisCluster } from "../redis-server.js";
@@ -85,7 +91,7 @@ describe("SqliteBackend on disk", () => {
     await a.put("session", "s1", { u: 1 }, { ttlMs: 60_000 });
     expect(await a.claim("nonce", "n-1", 600_000)).toBe(true);
     await a.next("seq", "k");
-    await a.append("audit", { i: 1 }, 5);
+    await a.append("audit", [{ i: 1 }], 5);
     await first.sandbox().put("tenant", "T1", { paasid: "T1" });
     await first.close();
 
@@ -170,7 +176,7 @@ describe("MemoryStore in json mode (what a durable backend keeps)", () => {
     await expect(s.put("k", "1", { at: new Date(0) })).rejects.toThrow(/k\.at is a Date/);
     await expect(s.put("k", "1", { n: 10n })).rejects.toThrow(/k\.n is a bigint/);
     await expect(s.put("k", "1", { m: new Map() })).rejects.toThrow(/k\.m is a Map/);
-    await expect(s.append("log", [1, undefined], 5)).rejects.toThrow(/log\[1\] is undefined/);
+    await expect(s.append("log", [[1, undefined]], 5)).rejects.toThrow(/log\[1\] is undefined/);
     expect(await s.get("k", "1")).toBeUndefined(); // nothing half-written
   });
 });
@@ -250,11 +256,19 @@ describe.each(BACKENDS)("Store on $name", (backend) => {
 
   it("keeps the newest `cap` appended values, oldest first", async () => {
     const { a } = await backend.open();
-    for (let i = 1; i <= 25; i++) await a.append("audit", { i }, 10);
+    for (let i = 1; i <= 25; i++) await a.append("audit", [{ i }], 10);
     const all = await a.tail<{ i: number }>("audit");
     expect(all.map((e) => e.i)).toEqual([16, 17, 18, 19, 20, 21, 22, 23, 24, 25]);
     expect((await a.tail<{ i: number }>("audit", 3)).map((e) => e.i)).toEqual([23, 24, 25]);
     expect(await a.tail("empty")).toEqual([]);
+  });
+
+  it("appends a batch in order as one write, capped across it", async () => {
+    const { a } = await backend.open();
+    await a.append("journal", [{ i: 1 }, { i: 2 }], 4);
+    await a.append("journal", [{ i: 3 }, { i: 4 }, { i: 5 }], 4); // the cap cuts into the batch before it
+    await a.append("journal", [], 4);
+    expect((await a.tail<{ i: number }>("journal")).map((e) => e.i)).toEqual([2, 3, 4, 5]);
   });
 
   it("reset clears every kind of state of exactly that namespace", async () => {
@@ -263,7 +277,7 @@ describe.each(BACKENDS)("Store on $name", (backend) => {
       await s.put("seal", "S1", { code: "S1" }, { index: { owner: "o1" } });
       await s.claim("nonce", "n-1", 600_000);
       await s.next("seq", "k");
-      await s.append("audit", "x", 5);
+      await s.append("audit", ["x"], 5);
     }
     await resetA();
     expect(await a.get("seal", "S1")).toBeUndefined();
@@ -280,13 +294,23 @@ describe.each(BACKENDS)("Store on $name", (backend) => {
 
 // stats() is synchronous: the in-process backends count what they hold; Redis cannot answer without a round trip, so
 // it is not among these (its stats() reports zeros).
+// the in-process memory store keeps values as given (no serialising), so only the others refuse what JSON would change
+describe.each(BACKENDS.filter((b) => b.name !== "memory"))("Store appends on $name", (backend) => {
+  it("a batch with a value JSON would change stores nothing of it", async () => {
+    const { a } = await backend.open();
+    await a.append("journal", [{ i: 1 }], 4);
+    await expect(a.append("journal", [{ i: 2 }, { at: new Date(0) }], 4)).rejects.toThrow(/journal\.at is a Date/);
+    expect(await a.tail("journal")).toEqual([{ i: 1 }]);
+  });
+});
+
 describe.each(BACKENDS.filter((b) => !b.name.startsWith("redis")))("Store stats on $name", (backend) => {
   it("reports what it holds in stats(): live records and bytes per kind, log lengths, claims", async () => {
     const { a, clockA } = await backend.open();
     await a.put("licence", "L1", { no: "L1" });
     await a.put("licence", "L2", { no: "L2" });
     await a.put("session", "s1", { u: 1 }, { ttlMs: 1_000 });
-    for (let i = 0; i < 5; i++) await a.append("audit", i, 3);
+    for (let i = 0; i < 5; i++) await a.append("audit", [i], 3);
     await a.claim("nonce", "n-1", 600_000);
     await a.next("seq", "k");
     clockA.advance(2_000); // the session has expired: not counted
@@ -316,6 +340,29 @@ describe("RedisBackend: what a failed command means", () => {
       expect((outage as Error).message).toContain("the state store is unavailable");
     } finally {
       await be.close();
+    }
+  });
+});
+
+describe("RedisBackend: what the other replicas are told", () => {
+  it("a platform namespace's writes and deletes are announced to the others, silent ones (the audit log's) are not", async () => {
+    const { url, prefix } = await testRedis();
+    const [one, other] = [await RedisBackend.open(url, { prefix }), await RedisBackend.open(url, { prefix })];
+    try {
+      const told: StoreChange[] = [];
+      other.watch((c) => told.push(c));
+      await other.watching();
+      const platform = one.sandbox();
+      await platform.put("ds.audit", "DSL1", "[1]", { silent: true });
+      await platform.delete("ds.audit", "DSL1", { silent: true });
+      await platform.put("ds.grant", "G1", { id: "G1" });
+      await platform.delete("ds.grant", "G1");
+      // announcements arrive in the order made: once the last has, any earlier one would have too
+      for (let i = 0; i < 200 && told.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(told.map((c) => `${c.op} ${c.kind} ${c.id}`)).toEqual(["put ds.grant G1", "delete ds.grant G1"]);
+    } finally {
+      await one.close();
+      await other.close();
     }
   });
 });

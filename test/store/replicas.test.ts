@@ -108,12 +108,15 @@ describe.each([
 
   it("a signed query takes two round trips to Redis before it is answered (the journal entry follows it)", async () => {
     const be = r1.runtime.tenants.backend as RedisBackend;
+    const journal = r1.runtime.tenants.get(A)!.journal;
     await usccQuery(r1, ENTITY_SID); // warm: the audit number block, the catalogue
+    await journal.flush();
     await be.settled();
     const count = async (send: () => Promise<{ json: any }>) => {
       const from = be.roundTrips;
       const r = await send();
-      await be.settled(); // the journal entry shared after the answer, counted too
+      await journal.flush(); // the journal entry, shared after the answer (in a batch of one here), counted too
+      await be.settled();
       return { errcode: r.json.errcode, trips: be.roundTrips - from };
     };
     // a ping makes two: its nonce claim, then its journal entry after the answer

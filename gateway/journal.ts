@@ -1,7 +1,7 @@
 // A bounded ring of exchanges per tenant (architecture.md §7): summarised when read, never unbounded.
 import type { Store } from "../mocks/shared/store.js";
 import type { Diagnostic } from "../mocks/shared/types.js";
-import { redactDeep, redactUrl } from "./redact.js";
+import { mayHoldSecret, redactDeep, redactUrl } from "./redact.js";
 
 /** What a recorded exchange and its journal entry have alike. */
 interface ExchangeFacts {
@@ -162,8 +162,8 @@ export class Journal {
   /**
    * Off the answer's path, entries go to the shared store in batches: one append per SHARE_BATCH entries or per
    * SHARE_DELAY_MS, whichever comes first. Per entry, the command and its script cost the simulator more CPU than the
-   * entry itself; a batch pays them once (measured: the signed query on Redis went from ≈36 % to ≈50 % of memory's
-   * rate, scripts/bench/store.mjs). Another replica sees an entry up to SHARE_DELAY_MS later; this one sees its own at
+   * entry itself; a batch pays them once (measured with scripts/bench/store.mjs on a 2-core VM: simulator CPU per
+   * signed query on Redis ≈560 → ≈440 µs, with sharedRecord below ≈406 µs). Another replica sees an entry up to SHARE_DELAY_MS later; this one sees its own at
    * once (reads flush first).
    */
   private queueShared(slot: Slot): void {
@@ -180,7 +180,7 @@ export class Journal {
     clearTimeout(this.shareTimer);
     this.shareTimer = undefined;
     if (!this.pending.length || !this.sharedStore) return;
-    const entries = this.pending.map((s) => this.entryOf(s));
+    const entries = this.pending.map((s) => this.sharedRecord(s));
     this.pending = [];
     const sent = this.sharedStore
       .append(JOURNAL_KIND, entries, this.cap)
@@ -188,6 +188,29 @@ export class Journal {
       .finally(() => this.sending.delete(sent));
     this.sending.add(sent);
   };
+
+  /**
+   * What goes to the shared store for a slot. Most exchanges carry nothing redaction would change: for them the raw
+   * exchange goes (headers and URL redacted, the JSON bodies as the texts they were), and the entry is built when read,
+   * as the memory journal does — building it here (parse, summarise, redact, serialise) was over half of what sharing
+   * cost per request. Anything else goes as its built entry, so no secret ever leaves the process.
+   */
+  private sharedRecord(s: Slot): RawExchange | JournalEntry {
+    const x = s.raw;
+    if (
+      s.entry ||
+      s.early ||
+      x.requestBody !== undefined ||
+      x.violations?.length ||
+      x.nearMiss ||
+      (x.requestJson !== undefined && mayHoldSecret(x.requestJson)) ||
+      (x.responseJson !== undefined && mayHoldSecret(x.responseJson))
+    )
+      return this.entryOf(s);
+    const raw: RawExchange = { ...x, url: redactUrl(x.url) };
+    if (x.requestHeaders) raw.requestHeaders = redactDeep(x.requestHeaders) as Record<string, unknown>;
+    return raw;
+  }
 
   /** Every entry recorded so far is in the shared store (or its append failed and was reported). */
   async flush(): Promise<void> {
@@ -208,7 +231,10 @@ export class Journal {
   async read(): Promise<JournalEntry[]> {
     if (!this.sharedStore) return this.entries();
     await this.flush();
-    const all = await this.sharedStore.tail<JournalEntry>(JOURNAL_KIND);
+    // raw exchanges (their time in ms) are built into entries here; built entries are as they were stored
+    const all = (await this.sharedStore.tail<RawExchange | JournalEntry>(JOURNAL_KIND)).map((r) =>
+      typeof r.time === "number" ? this.entryOf({ raw: r as RawExchange }) : (r as JournalEntry),
+    );
     return all.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
   }
 

@@ -22,6 +22,7 @@ export function redactValue(location: string, value: unknown): unknown {
 export function redactDeep(value: unknown, maxString = 2048, depth = 0): unknown {
   if (depth > 12) return "[…]";
   if (typeof value === "string") {
+    if (TOKEN_VALUE.test(value)) return REDACTED; // a credential whatever the key it is under
     const v = withoutUrlPassword(value);
     return v.length > maxString ? `${v.slice(0, maxString)}…[${v.length} chars]` : v;
   }
@@ -50,4 +51,18 @@ export function redactUrl(url: string): string {
       changed = true;
     }
   return changed ? `${url.slice(0, i)}?${params.toString()}` : url;
+}
+
+/**
+ * Whether JSON text may hold something redaction would change: a secret-looking word anywhere (key or value), a
+ * string starting Bearer/Basic, a URL with a password, or a \u escape (which could spell any of those). Conservative:
+ * false means redactDeep of the parsed text leaves every key and string as it is.
+ */
+export function mayHoldSecret(jsonText: string): boolean {
+  return (
+    SECRET_KEY.test(jsonText) ||
+    /"(?:bearer|basic)/i.test(jsonText) ||
+    /[a-z][a-z0-9+.-]*:\/\/[^/?#@\s"]*:[^/?#@\s"]*@/i.test(jsonText) ||
+    jsonText.includes("\\u")
+  );
 }

@@ -31,20 +31,39 @@ function shared(cap = 1000) {
 }
 
 describe("a shared journal", () => {
-  it("sends what it recorded as one batch, summarised and redacted, in order", async () => {
-    const { journal, batches, store, stored } = shared();
-    for (let i = 0; i < 3; i++) journal.record(exchange(i));
+  it("sends what it recorded as one batch, in order; reads show the entries the memory journal shows", async () => {
+    const { journal, batches, stored } = shared();
+    const alone = new Journal(1000, 4096); // the same exchanges, in a journal of this process only
+    for (let i = 0; i < 3; i++) for (const j of [journal, alone]) j.record(exchange(i));
     expect(batches).toEqual([]); // not one command per entry on the answer's path
     await journal.flush();
     expect(batches).toEqual([3]);
     expect(await stored()).toEqual(["t-0", "t-1", "t-2"]);
-    const [first] = await store.tail<JournalEntry>(JOURNAL_KIND, 3);
-    expect(first).toMatchObject({
+    const read = await journal.queryAll();
+    expect(read.entries).toEqual(alone.query().entries);
+    expect(read.entries[2]).toMatchObject({
       time: "2026-01-01T00:00:00.000Z",
       url: "/ebus/gatesim/ping?access_token=%5BREDACTED%5D",
       response: { body: { errcode: 0, data: { i: 0 } } },
     });
-    expect(JSON.stringify(await store.tail(JOURNAL_KIND))).not.toContain("secret-");
+  });
+
+  it("no secret reaches the shared store: in the URL, the headers, a body, however the body spells it", async () => {
+    const { journal, store } = shared();
+    const alone = new Journal(1000, 4096);
+    const secrets: RawExchange[] = [
+      { ...exchange(1), requestHeaders: { authorization: "Bearer tok-SECRET-1", "x-tif-passtoken": "SECRET-2" } },
+      { ...exchange(2), method: "POST", requestJson: '{"client_secret":"SECRET-3","n":1}', requestBytes: 34 },
+      { ...exchange(3), method: "POST", requestJson: '{"\\u0074oken":"SECRET-4"}', requestBytes: 26 },
+      { ...exchange(4), responseJson: '{"data":{"callback":"https://u:SECRET-5@example.org/x"}}' },
+      { ...exchange(5), responseJson: '{"data":{"header":"Basic SECRET-6"}}' },
+    ];
+    for (const x of secrets) for (const j of [journal, alone]) j.record(x);
+    await journal.flush();
+    const kept = JSON.stringify(await store.tail(JOURNAL_KIND));
+    expect(kept).toContain("t-5"); // all there…
+    expect(kept).not.toMatch(/SECRET/); // …with nothing of a secret
+    expect((await journal.queryAll()).entries).toEqual(alone.query().entries);
   });
 
   it("sends a full batch at once, and the rest within a few milliseconds without being asked", async () => {

@@ -159,12 +159,11 @@ export class AuditLog {
   async append(e: Omit<AuditEntry, "seq" | "id">): Promise<AuditEntry> {
     const seq = this.directory.durable ? await this.nextDurableSeq() : ++this.seq;
     const entry: AuditEntry = { seq, id: auditId(seq), ...e };
-    // the entry and the drop of the oldest go together (one round trip on a shared store)
-    const [, gone] = await Promise.all([
-      this.write(entry),
-      seq > this.cap ? this.store.delete(K_AUDIT, auditId(seq - this.cap), { silent: true }) : false,
-    ]);
-    if (gone) this.dropped++;
+    // the entry and the drop of the oldest are one write (one command on a shared store). On a durable store numbers
+    // can skip (AUDIT_SEQ_BLOCK), so the number evicted may have had no entry: counted all the same.
+    const evict = seq > this.cap ? auditId(seq - this.cap) : undefined;
+    await this.write(entry, evict);
+    if (evict) this.dropped++;
     return entry;
   }
 
@@ -178,12 +177,12 @@ export class AuditLog {
     return again;
   }
 
-  private write(entry: AuditEntry): Promise<void> {
+  private write(entry: AuditEntry, evict?: string): Promise<void> {
     const text = encode(entry);
     const index: Record<string, string> = { consumer: entry.consumerPaasid, provider: entry.providerCode };
     if (entry.ownerPaasid) index.owner = entry.ownerPaasid; // seeded resources have none: no index row for them
     const value = this.directory.durable ? text : this.arena.put(text);
-    return this.store.put(K_AUDIT, entry.id, value, { index, silent: true });
+    return this.store.put(K_AUDIT, entry.id, value, { index, silent: true, ...(evict ? { evict } : {}) });
   }
 
   /**

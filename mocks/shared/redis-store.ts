@@ -35,8 +35,9 @@ const SANDBOX_NS = "~sandbox";
 
 /**
  * Lua: KEYS = [keys, v, e, o, x, seq]; ARGV = [id, value, expiresAt or "", now, index keys as JSON array, channel or
- * "", change message]. A new record registers its kind's keys (one SADD); an unchanged index is left alone; the change
- * is published from inside the script, so it needs no round trip of its own.
+ * "", change message, id to evict or ""]. A new record registers its kind's keys (one SADD); an unchanged index is left
+ * alone; the change is published from inside the script, so it needs no round trip of its own; the record to evict
+ * (PutOptions.evict) goes in the same step.
  */
 const PUT = `
 local id, now = ARGV[1], tonumber(ARGV[4])
@@ -65,6 +66,13 @@ if ARGV[3] ~= '' then
       redis.call('ZREM', KEYS[4], eid)
     end
   end
+end
+local ev = ARGV[8]
+if ev and ev ~= '' and ev ~= id then
+  local o = redis.call('HGET', KEYS[5], ev)
+  if o then for _, k in ipairs(cjson.decode(o)) do redis.call('SREM', k, ev) end end
+  redis.call('HDEL', KEYS[2], ev); redis.call('ZREM', KEYS[3], ev); redis.call('HDEL', KEYS[5], ev)
+  redis.call('ZREM', KEYS[4], ev)
 end
 if ARGV[6] ~= '' then redis.call('PUBLISH', ARGV[6], ARGV[7]) end
 return 1`;
@@ -229,6 +237,7 @@ class RedisStore implements Store {
         now,
         JSON.stringify(index),
         ...this.tell("put", kind, id, opts.silent),
+        opts.evict ?? "",
       ),
     );
   }

@@ -143,6 +143,10 @@ class SqliteStore implements Store {
       this.s.put.run(this.ns, kind, id, this.backend.nextSeq(), text, expires);
       this.s.deleteIndex.run(this.ns, kind, id);
       if (index) for (const name in index) this.s.addIndex.run(this.ns, kind, name, index[name], id);
+      if (opts.evict !== undefined && opts.evict !== id) {
+        this.s.deleteIndex.run(this.ns, kind, opts.evict);
+        this.s.delete.run(this.ns, kind, opts.evict);
+      }
     });
   }
 

@@ -31,6 +31,11 @@ export interface PutOptions {
    * the other replicas (StoreBackend.watch), which saves each of them a message per write.
    */
   silent?: boolean;
+  /**
+   * The id of another record of the same kind that goes in the same step (a capped log's oldest entry, as the newest
+   * is written): one write instead of a put and a delete.
+   */
+  evict?: string;
 }
 
 export interface Store {
@@ -178,12 +183,14 @@ export class MemoryStore implements Store {
 
   async put<T>(kind: string, id: string, value: T, opts: PutOptions = {}): Promise<void> {
     const b = this.bucket(kind);
-    b.delete(id); // keep insertion order = last write
-    b.set(id, {
+    const entry = {
       value: this.encode(kind, value),
       expiresAt: opts.ttlMs !== undefined ? this.clock.now() + opts.ttlMs : null,
       index: opts.index,
-    });
+    };
+    b.delete(id); // keep insertion order = last write
+    b.set(id, entry);
+    if (opts.evict !== undefined && opts.evict !== id) b.delete(opts.evict);
   }
 
   async delete(kind: string, id: string): Promise<boolean> {

@@ -263,6 +263,17 @@ describe.each(BACKENDS)("Store on $name", (backend) => {
     expect(await a.tail("empty")).toEqual([]);
   });
 
+  it("a put that evicts another record of its kind: both in one write, the evicted one gone from every index", async () => {
+    const { a } = await backend.open();
+    await a.put("audit", "L1", { n: 1 }, { index: { consumer: "c1" } });
+    await a.put("audit", "L2", { n: 2 }, { index: { consumer: "c1" } });
+    await a.put("audit", "L3", { n: 3 }, { index: { consumer: "c1" }, evict: "L1" });
+    await a.put("audit", "L4", { n: 4 }, { evict: "L0" }); // evicting what is not there changes nothing else
+    expect(await a.get("audit", "L1")).toBeUndefined();
+    expect(await a.list("audit")).toEqual([{ n: 2 }, { n: 3 }, { n: 4 }]);
+    expect(await a.list("audit", { index: "consumer", value: "c1" })).toEqual([{ n: 2 }, { n: 3 }]);
+  });
+
   it("appends a batch in order as one write, capped across it", async () => {
     const { a } = await backend.open();
     await a.append("journal", [{ i: 1 }, { i: 2 }], 4);

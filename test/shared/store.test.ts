@@ -274,6 +274,19 @@ describe.each(BACKENDS)("Store on $name", (backend) => {
     expect(await a.list("audit", { index: "consumer", value: "c1" })).toEqual([{ n: 2 }, { n: 3 }]);
   });
 
+  it("keeps long values byte for byte: Chinese, emoji and escapes either side of the 256-character wire switch", async () => {
+    const { a } = await backend.open();
+    // JSON texts of 256 and 257 characters and one of kilobytes: Redis gets the short one as a string, the long as bytes
+    const pad = (n: number) => "汕头市政务服务数据管理局🏛".repeat(300).slice(0, n);
+    const at = (len: number) => ({ t: pad(len - 8) }); // {"t":"…"} is 8 characters around the text
+    expect(JSON.stringify(at(256))).toHaveLength(256);
+    const values = [at(256), at(257), { t: pad(3000), q: 'a "quoted" \\ line\n', n: [1.5, 1e21] }];
+    for (const [i, v] of values.entries()) await a.put("licence", `L${i}`, v);
+    expect(await a.list("licence")).toEqual(values.map((v) => JSON.parse(JSON.stringify(v))));
+    await a.append("journal", values, 10);
+    expect(await a.tail("journal")).toEqual(values.map((v) => JSON.parse(JSON.stringify(v))));
+  });
+
   it("appends a batch in order as one write, capped across it", async () => {
     const { a } = await backend.open();
     await a.append("journal", [{ i: 1 }, { i: 2 }], 4);
